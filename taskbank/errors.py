@@ -1,0 +1,52 @@
+"""The errors the core raises; handlers turn them into friendly messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class TaskbankError(Exception):
+    """Base of every error the core raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located problem: where (file and line, or a question id), which field, what was expected."""
+
+    field: str
+    message: str
+    location: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        return f"{where}{self.field}: {self.message}"
+
+
+class ValidationFailed(TaskbankError):
+    """Input did not validate; `problems` lists every problem found, not just the first."""
+
+    def __init__(self, problems: list[Problem], summary: str | None = None) -> None:
+        self.problems = list(problems)
+        head = summary or f"{len(self.problems)} problem(s)"
+        super().__init__(head + "\n" + "\n".join(f"  - {p}" for p in self.problems))
+
+
+class NothingToClaim(TaskbankError):
+    """No task can be handed to this writer now; `reason` says why in plain words."""
+
+    def __init__(self, reason: str, *, needs_terms_for: int | None = None) -> None:
+        self.reason = reason
+        self.needs_terms_for = needs_terms_for
+        super().__init__(reason)
+
+
+class NotAllowed(TaskbankError):
+    """The caller may not do this (wrong writer, a reviewer judging their own work, …)."""
+
+
+class NotFound(TaskbankError):
+    """A referenced batch, task, assignment or submission does not exist."""
+
+
+class LeaseLost(TaskbankError):
+    """The lease expired and another writer has taken the slot, so the answer cannot be kept."""

@@ -1,0 +1,23 @@
+"""Money is an int of cents; this is the one place that turns it into text."""
+
+from __future__ import annotations
+
+_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$"}
+
+
+def format_cents(cents: int, currency: str = "USD") -> str:
+    """Format integer cents for people: 40 -> '$0.40', -125 -> '-$1.25'."""
+    if not isinstance(cents, int) or isinstance(cents, bool):
+        raise TypeError(f"money must be an int of cents, got {type(cents).__name__}")
+    sign = "-" if cents < 0 else ""
+    whole, part = divmod(abs(cents), 100)
+    symbol = _SYMBOLS.get(currency.upper())
+    amount = f"{whole:,}.{part:02d}"
+    return f"{sign}{symbol}{amount}" if symbol else f"{sign}{amount} {currency.upper()}"
+
+
+def hourly_cents(earned_cents: int, seconds: int) -> int | None:
+    """Effective hourly rate in cents, rounded down; None when no time was recorded."""
+    if seconds <= 0:
+        return None
+    return earned_cents * 3600 // seconds

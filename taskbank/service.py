@@ -1,0 +1,337 @@
+"""The TaskBank service: the core's one entry point for imports, claims, answers, reviews and pay."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, TextIO
+
+from taskbank.batchfile import (
+    DEFAULT_MAX_BYTES,
+    BatchFormat,
+    BatchSettings,
+    ParsedBatch,
+    TaskSpec,
+    check_tasks,
+    parse_batch_file,
+)
+from taskbank.clock import Clock, SystemClock
+from taskbank.errors import NothingToClaim, NotAllowed, Problem, ValidationFailed
+from taskbank.export import ExportFormat, write_export
+from taskbank.models import (
+    AssignmentState,
+    Batch,
+    BatchState,
+    ClaimedTask,
+    LedgerEntry,
+    LedgerKind,
+    Period,
+    Review,
+    Submission,
+    SubmitResult,
+    Tally,
+    Verdict,
+)
+from taskbank.questions import gold_agreement, validate_response
+from taskbank.store import BatchCandidate, BatchProgress, NewSubmission, Store
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """Settings a batch may leave out."""
+
+    overlap: int = 1
+    lease_minutes: int = 30
+    max_import_bytes: int = DEFAULT_MAX_BYTES
+
+
+@dataclass(frozen=True)
+class ReviewOutcome:
+    """The verdict that stands; `recorded` is False when an earlier verdict already stood."""
+
+    review: Review
+    recorded: bool
+
+
+class TaskBank:
+    """Imports batches, hands out tasks, takes answers and reviews, and keeps the ledger."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        clock: Clock | None = None,
+        rng: random.Random | None = None,
+        defaults: Defaults | None = None,
+    ) -> None:
+        self.store = store
+        self.clock = clock or SystemClock()
+        self.rng = rng or random.Random()
+        self.defaults = defaults or Defaults()
+        self._batches: dict[int, Batch] = {}
+
+    # -- batches ---------------------------------------------------------------------------
+
+    async def import_batch(
+        self,
+        source: Path | str | bytes,
+        *,
+        filename: str | None = None,
+        settings: BatchSettings | Mapping[str, Any] | None = None,
+        file_format: BatchFormat | None = None,
+    ) -> Batch:
+        """Import a JSONL or CSV batch file whole, or raise ValidationFailed and import nothing."""
+        if isinstance(source, bytes):
+            data, name = source, filename or "batch.jsonl"
+        else:
+            path = Path(source)
+            name = filename or path.name
+            size = path.stat().st_size
+            if size > self.defaults.max_import_bytes:
+                raise ValidationFailed(
+                    [Problem("file", f"is {size:,} bytes; at most {self.defaults.max_import_bytes:,} are accepted", name)]
+                )
+            data = path.read_bytes()
+        parsed = parse_batch_file(
+            data, name, settings=settings, file_format=file_format, max_bytes=self.defaults.max_import_bytes
+        )
+        return await self.create_batch(parsed)
+
+    async def create_batch(self, parsed: ParsedBatch) -> Batch:
+        """Store checked settings and tasks as a new, open batch."""
+        settings = parsed.settings
+        now = self.clock.now()
+        project = await self.store.ensure_project(settings.project, now)
+        return await self.store.create_batch(
+            project.id,
+            settings,
+            parsed.tasks,
+            overlap=settings.overlap or self.defaults.overlap,
+            lease_seconds=60 * (settings.lease_minutes or self.defaults.lease_minutes),
+            now=now,
+        )
+
+    async def create_batch_from(self, settings: BatchSettings, tasks: Iterable[TaskSpec]) -> Batch:
+        """Check tasks given in code (not from a file) and store them as a batch."""
+        clean, problems = check_tasks(settings, ((f"task {i}", t) for i, t in enumerate(tasks, 1)))
+        if problems:
+            raise ValidationFailed(problems, summary="the tasks need fixing; nothing was imported")
+        return await self.create_batch(ParsedBatch(settings, clean))
+
+    async def batch(self, batch_id: int) -> Batch:
+        """A batch by id (its questions and pay never change, so it is cached)."""
+        cached = self._batches.get(batch_id)
+        if cached is None:
+            cached = self._batches[batch_id] = await self.store.get_batch(batch_id)
+        return cached
+
+    async def list_batches(self) -> list[Batch]:
+        """Every batch, newest first."""
+        return await self.store.list_batches()
+
+    async def set_batch_state(self, batch_id: int, state: BatchState) -> Batch:
+        """Pause, resume or close a batch."""
+        batch = await self.store.set_batch_state(batch_id, state)
+        self._batches.pop(batch_id, None)
+        return batch
+
+    async def batch_progress(self, batch_id: int) -> BatchProgress:
+        """How far a batch has come."""
+        return await self.store.batch_progress(batch_id)
+
+    # -- claims and answers ----------------------------------------------------------------
+
+    async def accept_terms(self, project_id: int, writer_id: str) -> None:
+        """Record a writer's acceptance of a project's terms."""
+        await self.store.get_project(project_id)
+        await self.store.accept_terms(project_id, writer_id, self.clock.now())
+
+    async def claim(
+        self, writer_id: str, *, batch_id: int | None = None, template: str | None = None
+    ) -> ClaimedTask:
+        """Hand this writer the next task open to them, or raise NothingToClaim saying why."""
+        now = self.clock.now()
+        candidates = await self.store.claim_candidates(writer_id)
+        usable, reason, terms_project = _usable_candidates(candidates, now, batch_id, template)
+        if usable:
+            caps = {c.batch_id: c.budget_cap_cents for c in usable if c.budget_cap_cents is not None}
+            ids = [c.batch_id for c in usable]
+            assignment = await self.store.claim(writer_id, ids, caps, now)
+            if assignment is None and await self.store.expire_leases(now):
+                assignment = await self.store.claim(writer_id, ids, caps, now)
+            if assignment is not None:
+                batch = await self.batch(assignment.batch_id)
+                return ClaimedTask(
+                    assignment=assignment,
+                    task=await self.store.get_task(assignment.task_id),
+                    batch=batch,
+                    project=await self.store.get_project(batch.project_id),
+                )
+            if any(c.budget_cap_cents is not None for c in usable):
+                reason = "no task is left for you: every open task is taken, done by you, or over budget"
+            else:
+                reason = "no task is left for you: you have answered or skipped every open task, or all are taken"
+            if terms_project is not None:
+                reason += "; another project has tasks once you accept its terms"
+        raise NothingToClaim(reason, needs_terms_for=terms_project)
+
+    async def submit(
+        self, assignment_id: int, writer_id: str, response: Mapping[str, Any], client_key: str
+    ) -> SubmitResult:
+        """Validate and store an answer; a repeat returns the first result, storing nothing new."""
+        if not client_key:
+            raise ValidationFailed([Problem("client_key", "expected a key that identifies this submit")])
+        assignment = await self.store.get_assignment(assignment_id)
+        if assignment.writer_id != writer_id:
+            raise NotAllowed("that task is held by another writer")
+        if assignment.state == AssignmentState.SUBMITTED:
+            earlier = await self.store.submission_for_assignment(assignment_id)
+            if earlier is not None:
+                return SubmitResult(earlier, replayed=True)
+        batch = await self.batch(assignment.batch_id)
+        task = await self.store.get_task(assignment.task_id)
+        answers = validate_response(batch.questions, task.payload, response)
+        gold = None if task.gold is None else gold_agreement(batch.questions, answers, task.gold)
+        submission, replayed = await self.store.insert_submission(
+            NewSubmission(assignment_id, writer_id, client_key, answers, gold), self.clock.now()
+        )
+        return SubmitResult(submission, replayed)
+
+    async def release(self, assignment_id: int, writer_id: str) -> None:
+        """Give a task back: its slot goes to another writer (never back to this one)."""
+        await self.store.end_assignment(assignment_id, writer_id, AssignmentState.RELEASED, self.clock.now())
+
+    async def skip(self, assignment_id: int, writer_id: str) -> None:
+        """Skip a task as not for this writer: it is never offered to them again."""
+        await self.store.end_assignment(assignment_id, writer_id, AssignmentState.SKIPPED, self.clock.now())
+
+    async def expire_leases(self) -> list[Any]:
+        """Return lapsed leases to the pool; returns the expired assignments."""
+        return await self.store.expire_leases(self.clock.now())
+
+    # -- reviews ---------------------------------------------------------------------------
+
+    async def sample_for_review(
+        self, limit: int, *, batch_id: int | None = None, rate: float | None = None
+    ) -> list[Submission]:
+        """Pick fresh submissions for human review, spread across writers, and mark them sampled.
+
+        Each batch contributes its review rate (or `rate`) of its unsampled submissions, rounded
+        up; writers take turns so no one writer fills the sample; `limit` caps the total.
+        """
+        pool = await self.store.unsampled_submissions(batch_id)
+        by_batch: dict[int, list[Submission]] = defaultdict(list)
+        for submission in pool:
+            by_batch[submission.batch_id].append(submission)
+        chosen: list[Submission] = []
+        for bid, submissions in sorted(by_batch.items()):
+            share = rate if rate is not None else (await self.batch(bid)).review_rate
+            wanted = -(-len(submissions) * round(share * 1000) // 1000)
+            chosen.extend(self._spread_across_writers(submissions, wanted))
+        chosen = self._spread_across_writers(chosen, limit)
+        if chosen:
+            await self.store.mark_sampled([s.id for s in chosen], self.clock.now())
+        return chosen
+
+    def _spread_across_writers(self, submissions: list[Submission], count: int) -> list[Submission]:
+        by_writer: dict[str, list[Submission]] = defaultdict(list)
+        for submission in submissions:
+            by_writer[submission.writer_id].append(submission)
+        queues = []
+        for writer in sorted(by_writer):
+            mine = by_writer[writer][:]
+            self.rng.shuffle(mine)
+            queues.append(mine)
+        self.rng.shuffle(queues)
+        picked: list[Submission] = []
+        while len(picked) < count and any(queues):
+            for queue in queues:
+                if queue and len(picked) < count:
+                    picked.append(queue.pop())
+        return picked
+
+    async def next_review(self, reviewer_id: str) -> Submission | None:
+        """The oldest sampled submission waiting for a verdict that this reviewer did not write."""
+        return await self.store.next_sampled_for(reviewer_id)
+
+    async def record_review(
+        self, submission_id: int, reviewer_id: str, verdict: Verdict, reason: str | None = None
+    ) -> ReviewOutcome:
+        """Approve (and pay) or reject a submission; the first verdict stands."""
+        submission = await self.store.get_submission(submission_id)
+        if submission.writer_id == reviewer_id:
+            raise NotAllowed("a reviewer cannot judge their own work")
+        reason = (reason or "").strip() or None
+        if verdict == Verdict.REJECTED and reason is None:
+            raise ValidationFailed([Problem("reason", "a rejection needs a reason the writer can learn from")])
+        review, recorded = await self.store.insert_review(
+            submission_id, reviewer_id, verdict, reason, self.clock.now()
+        )
+        return ReviewOutcome(review, recorded)
+
+    async def auto_approve(self, older_than: timedelta) -> int:
+        """Approve every submission nobody reviewed within the window; returns how many."""
+        now = self.clock.now()
+        return await self.store.auto_approve(now - older_than, now)
+
+    # -- money -----------------------------------------------------------------------------
+
+    async def add_ledger_entry(
+        self, writer_id: str, kind: LedgerKind, amount_cents: int, note: str, batch_id: int | None = None
+    ) -> LedgerEntry:
+        """Append a bonus or an adjustment (earnings come from approvals only)."""
+        if kind == LedgerKind.EARNED:
+            raise NotAllowed("earnings are recorded by approving submissions")
+        if not isinstance(amount_cents, int) or isinstance(amount_cents, bool):
+            raise ValidationFailed([Problem("amount_cents", "expected a whole number of cents")])
+        if not note.strip():
+            raise ValidationFailed([Problem("note", "say why this money moves")])
+        return await self.store.add_ledger_entry(writer_id, kind, amount_cents, note, batch_id, self.clock.now())
+
+    async def tally(self, period: Period, writer_id: str | None = None) -> Tally:
+        """Per-writer figures for a period, derived from the ledger and the submissions."""
+        return await self.store.tally(period.start, period.end, writer_id)
+
+    async def export(
+        self,
+        batch_id: int,
+        out: TextIO,
+        file_format: ExportFormat = "jsonl",
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
+        """Write every answer of a batch with provenance; returns how many rows."""
+        batch = await self.batch(batch_id)
+        questions = [q.id for q in batch.questions]
+        return await write_export(self.store.export_rows(batch_id), out, file_format, questions, progress)
+
+
+def _usable_candidates(
+    candidates: list[BatchCandidate],
+    now: Any,
+    batch_id: int | None,
+    template: str | None,
+) -> tuple[list[BatchCandidate], str, int | None]:
+    """The batches a claim may try, and the reason to give when there are none."""
+    if not candidates:
+        return [], "no batch is open right now", None
+    wanted = [
+        c for c in candidates
+        if (batch_id is None or c.batch_id == batch_id) and (template is None or c.template == template)
+    ]
+    if not wanted:
+        if batch_id is not None:
+            return [], f"batch {batch_id} is not open (it may be paused, closed or unknown)", None
+        return [], f"no open batch uses the template '{template}'", None
+    in_time = [c for c in wanted if c.deadline is None or c.deadline > now]
+    if not in_time:
+        return [], "the open batches are past their deadline", None
+    usable = [c for c in in_time if not c.needs_terms]
+    needing_terms = [c for c in in_time if c.needs_terms]
+    if needing_terms and not usable:
+        first = needing_terms[0]
+        return [], f"accept the terms of project '{first.project_name}' before your first task", first.project_id
+    return usable, "", needing_terms[0].project_id if needing_terms else None

@@ -1,0 +1,119 @@
+"""The storage port: what the TaskBank service needs from a database.
+
+SQLite (embedded) implements it now; PostgreSQL implements the same protocol for scale-out.
+Every write method is atomic and returns only after its transaction has committed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from taskbank.batchfile import BatchSettings, ProjectSettings, TaskSpec
+from taskbank.models import (
+    Assignment,
+    AssignmentState,
+    Batch,
+    BatchState,
+    LedgerEntry,
+    LedgerKind,
+    Project,
+    Review,
+    Submission,
+    Tally,
+    Task,
+    Verdict,
+)
+
+
+@dataclass(frozen=True)
+class BatchCandidate:
+    """An open batch as a claim sees it, with what stands between this writer and its tasks."""
+
+    batch_id: int
+    project_id: int
+    project_name: str
+    template: str
+    pay_cents: int
+    deadline: datetime | None
+    needs_terms: bool
+    budget_cap_cents: int | None
+
+
+@dataclass(frozen=True)
+class NewSubmission:
+    """A validated answer ready to store."""
+
+    assignment_id: int
+    writer_id: str
+    client_key: str
+    answers: dict[str, Any]
+    gold_correct: bool | None
+
+
+@dataclass(frozen=True)
+class BatchProgress:
+    """Counts that show how far a batch has come."""
+
+    batch: Batch
+    tasks: int
+    slots: int
+    assignments: dict[str, int] = field(default_factory=dict)
+    submissions: dict[str, int] = field(default_factory=dict)
+    first_submitted_at: datetime | None = None
+    last_submitted_at: datetime | None = None
+
+
+class Store(Protocol):
+    """Persistence for projects, batches, tasks, assignments, submissions, reviews and the ledger."""
+
+    async def open(self) -> None: ...
+    async def close(self) -> None: ...
+
+    async def ensure_project(self, settings: ProjectSettings, now: datetime) -> Project: ...
+    async def get_project(self, project_id: int) -> Project: ...
+    async def accept_terms(self, project_id: int, writer_id: str, now: datetime) -> None: ...
+
+    async def create_batch(
+        self, project_id: int, settings: BatchSettings, tasks: Sequence[TaskSpec], *,
+        overlap: int, lease_seconds: int, now: datetime,
+    ) -> Batch: ...
+    async def get_batch(self, batch_id: int) -> Batch: ...
+    async def list_batches(self) -> list[Batch]: ...
+    async def set_batch_state(self, batch_id: int, state: BatchState) -> Batch: ...
+    async def batch_progress(self, batch_id: int) -> BatchProgress: ...
+
+    async def claim_candidates(self, writer_id: str) -> list[BatchCandidate]: ...
+    async def claim(
+        self, writer_id: str, batch_ids: Sequence[int], caps: dict[int, int], now: datetime
+    ) -> Assignment | None: ...
+    async def get_task(self, task_id: int) -> Task: ...
+    async def get_assignment(self, assignment_id: int) -> Assignment: ...
+    async def active_assignments(self, writer_id: str) -> list[Assignment]: ...
+    async def insert_submission(self, new: NewSubmission, now: datetime) -> tuple[Submission, bool]: ...
+    async def end_assignment(
+        self, assignment_id: int, writer_id: str, state: AssignmentState, now: datetime
+    ) -> Assignment: ...
+    async def expire_leases(self, now: datetime) -> list[Assignment]: ...
+
+    async def get_submission(self, submission_id: int) -> Submission: ...
+    async def submission_for_assignment(self, assignment_id: int) -> Submission | None: ...
+    async def unsampled_submissions(self, batch_id: int | None) -> list[Submission]: ...
+    async def mark_sampled(self, submission_ids: Sequence[int], now: datetime) -> None: ...
+    async def next_sampled_for(self, reviewer_id: str) -> Submission | None: ...
+    async def insert_review(
+        self, submission_id: int, reviewer_id: str, verdict: Verdict, reason: str | None,
+        now: datetime, *, automatic: bool = False,
+    ) -> tuple[Review, bool]: ...
+    async def get_review(self, submission_id: int) -> Review | None: ...
+    async def auto_approve(self, submitted_before: datetime, now: datetime) -> int: ...
+
+    async def add_ledger_entry(
+        self, writer_id: str, kind: LedgerKind, amount_cents: int, note: str,
+        batch_id: int | None, now: datetime,
+    ) -> LedgerEntry: ...
+    async def ledger_entries(self, writer_id: str | None = None) -> list[LedgerEntry]: ...
+    async def tally(self, start: datetime, end: datetime, writer_id: str | None) -> Tally: ...
+    def export_rows(self, batch_id: int) -> AsyncIterator[dict[str, Any]]: ...

@@ -1,0 +1,140 @@
+"""Stored rows to domain records: the one place that knows column encodings.
+
+Times are stored as microseconds since the epoch (UTC) and JSON columns as text; both stores
+share these conversions.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from taskbank.clock import from_micros
+from taskbank.models import (
+    Assignment,
+    Batch,
+    LedgerEntry,
+    Project,
+    Review,
+    Submission,
+    Task,
+)
+from taskbank.questions import QUESTION_LIST
+
+Row = Mapping[str, Any]
+
+
+def dumps(value: Any) -> str:
+    """Compact, stable JSON for storage."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def _time(value: int | None):
+    return None if value is None else from_micros(value)
+
+
+def project(row: Row) -> Project:
+    """A projects row as a Project."""
+    return Project(
+        id=row["id"],
+        name=row["name"],
+        guidelines=row["guidelines"],
+        terms=row["terms"],
+        budget_cap_cents=row["budget_cap_cents"],
+        target_hourly_cents=row["target_hourly_cents"],
+        created_at=from_micros(row["created_at"]),
+    )
+
+
+def batch(row: Row) -> Batch:
+    """A batches row as a Batch."""
+    return Batch(
+        id=row["id"],
+        project_id=row["project_id"],
+        name=row["name"],
+        template=row["template"],
+        template_version=row["template_version"],
+        title=row["title"],
+        instructions=row["instructions"],
+        questions=QUESTION_LIST.validate_json(row["questions_json"]),
+        pay_cents=row["pay_cents"],
+        overlap=row["overlap"],
+        lease_seconds=row["lease_seconds"],
+        review_rate=row["review_rate"],
+        priority=row["priority"],
+        deadline=_time(row["deadline"]),
+        state=row["state"],
+        created_at=from_micros(row["created_at"]),
+    )
+
+
+def task(row: Row) -> Task:
+    """A tasks row as a Task."""
+    return Task(
+        id=row["id"],
+        batch_id=row["batch_id"],
+        external_id=row["external_id"],
+        payload=json.loads(row["payload_json"]),
+        gold=json.loads(row["gold_json"]) if row["gold_json"] else None,
+    )
+
+
+def assignment(row: Row) -> Assignment:
+    """An assignments row as an Assignment."""
+    return Assignment(
+        id=row["id"],
+        task_id=row["task_id"],
+        batch_id=row["batch_id"],
+        writer_id=row["writer_id"],
+        state=row["state"],
+        claimed_at=from_micros(row["claimed_at"]),
+        lease_expires_at=from_micros(row["lease_expires_at"]),
+        ended_at=_time(row["ended_at"]),
+    )
+
+
+def submission(row: Row) -> Submission:
+    """A submissions row as a Submission."""
+    gold = row["gold_correct"]
+    return Submission(
+        id=row["id"],
+        assignment_id=row["assignment_id"],
+        task_id=row["task_id"],
+        batch_id=row["batch_id"],
+        writer_id=row["writer_id"],
+        client_key=row["client_key"],
+        answers=json.loads(row["answers_json"]),
+        submitted_at=from_micros(row["submitted_at"]),
+        seconds_on_task=row["seconds_on_task"],
+        status=row["status"],
+        gold_correct=None if gold is None else bool(gold),
+        sampled_at=_time(row["sampled_at"]),
+    )
+
+
+def review(row: Row) -> Review:
+    """A reviews row as a Review."""
+    return Review(
+        id=row["id"],
+        submission_id=row["submission_id"],
+        reviewer_id=row["reviewer_id"],
+        verdict=row["verdict"],
+        reason=row["reason"],
+        reviewed_at=from_micros(row["reviewed_at"]),
+        automatic=bool(row["automatic"]),
+    )
+
+
+def ledger_entry(row: Row) -> LedgerEntry:
+    """A ledger row as a LedgerEntry."""
+    return LedgerEntry(
+        id=row["id"],
+        writer_id=row["writer_id"],
+        kind=row["kind"],
+        amount_cents=row["amount_cents"],
+        submission_id=row["submission_id"],
+        batch_id=row["batch_id"],
+        note=row["note"],
+        created_at=from_micros(row["created_at"]),
+    )

@@ -1,0 +1,597 @@
+"""The embedded store: SQLite through aiosqlite, WAL, group commit, one statement per claim."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import AsyncIterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from taskbank.batchfile import BatchSettings, ProjectSettings, TaskSpec
+from taskbank.clock import from_micros, to_micros
+from taskbank.errors import LeaseLost, NotAllowed, NotFound, Problem, ValidationFailed
+from taskbank.models import (
+    Assignment,
+    AssignmentState,
+    Batch,
+    BatchState,
+    LedgerEntry,
+    LedgerKind,
+    Project,
+    Review,
+    Submission,
+    Tally,
+    TallyLine,
+    Task,
+    Verdict,
+)
+from taskbank.questions import QUESTION_LIST
+from taskbank.store import rows
+from taskbank.store.protocol import BatchCandidate, BatchProgress, NewSubmission
+from taskbank.store.sqlite.connection import (
+    GroupCommitWriter,
+    Synchronous,
+    connect,
+    migrate,
+    savepoint,
+)
+
+_CLAIM = """
+INSERT INTO assignments (task_id, batch_id, writer_id, state, claimed_at, lease_expires_at)
+SELECT t.id, t.batch_id, :writer, 'active', :now, :now + b.lease_seconds * 1000000
+FROM batches AS b JOIN tasks AS t ON t.batch_id = b.id
+WHERE b.id = :batch AND b.state = 'open' AND t.open_slots > 0
+  AND NOT EXISTS (
+      SELECT 1 FROM assignments AS mine WHERE mine.task_id = t.id AND mine.writer_id = :writer)
+  {budget}
+ORDER BY t.id
+LIMIT 1
+RETURNING *
+"""
+
+# Money already paid for the project plus every claim that may still be paid, plus this one.
+_WITHIN_BUDGET = """
+  AND (SELECT coalesce(sum(l.amount_cents), 0) FROM ledger AS l
+       JOIN batches AS lb ON lb.id = l.batch_id WHERE lb.project_id = b.project_id)
+    + (SELECT coalesce(sum(ab.pay_cents), 0) FROM assignments AS a
+       JOIN batches AS ab ON ab.id = a.batch_id
+       LEFT JOIN submissions AS s ON s.assignment_id = a.id
+       WHERE ab.project_id = b.project_id AND (a.state = 'active' OR s.status = 'pending'))
+    + b.pay_cents <= :cap
+"""
+
+_SUBMIT = """
+INSERT INTO submissions (assignment_id, task_id, batch_id, writer_id, client_key, answers_json,
+                         submitted_at, seconds_on_task, gold_correct)
+SELECT a.id, a.task_id, a.batch_id, a.writer_id, :key, :answers, :now,
+       max(0, (:now - a.claimed_at) / 1000000), :gold
+FROM assignments AS a JOIN tasks AS t ON t.id = a.task_id
+WHERE a.id = :assignment AND a.writer_id = :writer
+  AND (a.state = 'active' OR (a.state = 'expired' AND t.open_slots > 0))
+ON CONFLICT DO NOTHING
+RETURNING *
+"""
+
+
+class SqliteStore:
+    """The Store protocol on one SQLite file: a writer connection with group commit, a reader."""
+
+    def __init__(self, path: Path | str, *, synchronous: Synchronous = "full") -> None:
+        self.path = Path(path)
+        self.synchronous = synchronous
+        self._writer_connection: aiosqlite.Connection | None = None
+        self._reader: aiosqlite.Connection | None = None
+        self._writer: GroupCommitWriter | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    async def open(self) -> None:
+        """Open (creating if needed) the file, apply migrations, start group commit."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._writer_connection = await connect(self.path, self.synchronous)
+        await migrate(self._writer_connection)
+        self._reader = await connect(self.path, self.synchronous)
+        self._writer = GroupCommitWriter(self._writer_connection)
+        self._writer.start()
+
+    async def close(self) -> None:
+        """Finish queued writes and close both connections."""
+        if self._writer is not None:
+            await self._writer.stop()
+        for connection in (self._reader, self._writer_connection):
+            if connection is not None:
+                await connection.close()
+        self._writer = self._reader = self._writer_connection = None
+
+    async def __aenter__(self) -> SqliteStore:
+        await self.open()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @property
+    def group_commit_stats(self) -> tuple[int, int]:
+        """(transactions, operations) committed so far: how well writes are being grouped."""
+        assert self._writer is not None
+        return self._writer.transactions, self._writer.operations
+
+    async def _write(self, operation):  # type: ignore[no-untyped-def]
+        if self._writer is None:
+            raise RuntimeError("the store is not open")
+        return await self._writer.run(operation)
+
+    async def _read(self, sql: str, params: Any = ()) -> list[sqlite3.Row]:
+        if self._reader is None:
+            raise RuntimeError("the store is not open")
+        return list(await self._reader.execute_fetchall(sql, params))
+
+    async def _read_one(self, sql: str, params: Any, what: str) -> sqlite3.Row:
+        found = await self._read(sql, params)
+        if not found:
+            raise NotFound(what)
+        return found[0]
+
+    # -- projects and batches --------------------------------------------------------------
+
+    async def ensure_project(self, settings: ProjectSettings, now: datetime) -> Project:
+        """The project of this name, created from the settings the first time."""
+
+        async def operation(connection: aiosqlite.Connection) -> sqlite3.Row:
+            await connection.execute(
+                "INSERT INTO projects (name, guidelines, terms, budget_cap_cents,"
+                " target_hourly_cents, created_at) VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (name) DO NOTHING",
+                (settings.name, settings.guidelines, settings.terms, settings.budget_cap_cents,
+                 settings.target_hourly_cents, to_micros(now)),
+            )
+            found = await connection.execute_fetchall(
+                "SELECT * FROM projects WHERE name = ?", (settings.name,)
+            )
+            return list(found)[0]
+
+        return rows.project(await self._write(operation))
+
+    async def get_project(self, project_id: int) -> Project:
+        """A project by id."""
+        row = await self._read_one("SELECT * FROM projects WHERE id = ?", (project_id,), f"no project {project_id}")
+        return rows.project(row)
+
+    async def accept_terms(self, project_id: int, writer_id: str, now: datetime) -> None:
+        """Record that a writer accepted a project's terms (once; repeats change nothing)."""
+
+        async def operation(connection: aiosqlite.Connection) -> None:
+            await connection.execute(
+                "INSERT INTO terms_acceptances (project_id, writer_id, accepted_at) VALUES (?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
+                (project_id, writer_id, to_micros(now)),
+            )
+
+        await self._write(operation)
+
+    async def create_batch(
+        self,
+        project_id: int,
+        settings: BatchSettings,
+        tasks: Sequence[TaskSpec],
+        *,
+        overlap: int,
+        lease_seconds: int,
+        now: datetime,
+    ) -> Batch:
+        """Store a batch and all its tasks in one transaction."""
+        template = settings.resolved_template()
+        questions = QUESTION_LIST.dump_json(list(template.questions)).decode()
+
+        async def operation(connection: aiosqlite.Connection) -> int:
+            async with savepoint(connection):
+                try:
+                    cursor = await connection.execute(
+                        "INSERT INTO batches (project_id, name, template, template_version, title,"
+                        " instructions, questions_json, pay_cents, overlap, lease_seconds, review_rate,"
+                        " priority, deadline, state, created_at)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)",
+                        (project_id, settings.name, template.name, template.version,
+                         settings.title or template.title, settings.instructions or template.instructions,
+                         questions, settings.pay_cents, overlap, lease_seconds, settings.review_rate,
+                         settings.priority,
+                         None if settings.deadline is None else to_micros(settings.deadline),
+                         to_micros(now)),
+                    )
+                except sqlite3.IntegrityError:
+                    raise ValidationFailed(
+                        [Problem("batch.name", f"a batch named '{settings.name}' already exists in this project")]
+                    ) from None
+                batch_id = cursor.lastrowid
+                assert batch_id is not None
+                await connection.executemany(
+                    "INSERT INTO tasks (batch_id, external_id, payload_json, gold_json, open_slots)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (
+                        (batch_id, task.external_id, rows.dumps(task.payload),
+                         None if task.gold is None else rows.dumps(task.gold), overlap)
+                        for task in tasks
+                    ),
+                )
+                return batch_id
+
+        return await self.get_batch(await self._write(operation))
+
+    async def get_batch(self, batch_id: int) -> Batch:
+        """A batch by id."""
+        row = await self._read_one("SELECT * FROM batches WHERE id = ?", (batch_id,), f"no batch {batch_id}")
+        return rows.batch(row)
+
+    async def list_batches(self) -> list[Batch]:
+        """Every batch, newest first."""
+        return [rows.batch(row) for row in await self._read("SELECT * FROM batches ORDER BY id DESC")]
+
+    async def set_batch_state(self, batch_id: int, state: BatchState) -> Batch:
+        """Open, pause or close a batch."""
+
+        async def operation(connection: aiosqlite.Connection) -> int:
+            cursor = await connection.execute(
+                "UPDATE batches SET state = ? WHERE id = ?", (state.value, batch_id)
+            )
+            return cursor.rowcount
+
+        if not await self._write(operation):
+            raise NotFound(f"no batch {batch_id}")
+        return await self.get_batch(batch_id)
+
+    async def batch_progress(self, batch_id: int) -> BatchProgress:
+        """Task, assignment and submission counts for one batch."""
+        batch = await self.get_batch(batch_id)
+        tasks = (await self._read(
+            "SELECT count(*), coalesce(sum(open_slots), 0) FROM tasks WHERE batch_id = ?", (batch_id,)
+        ))[0]
+        assignments = await self._read(
+            "SELECT state, count(*) FROM assignments WHERE batch_id = ? GROUP BY state", (batch_id,)
+        )
+        submissions = await self._read(
+            "SELECT status, count(*), min(submitted_at), max(submitted_at) FROM submissions"
+            " WHERE batch_id = ? GROUP BY status", (batch_id,)
+        )
+        firsts = [row[2] for row in submissions]
+        lasts = [row[3] for row in submissions]
+        return BatchProgress(
+            batch=batch,
+            tasks=tasks[0],
+            slots=tasks[0] * batch.overlap,
+            assignments={row[0]: row[1] for row in assignments},
+            submissions={row[0]: row[1] for row in submissions},
+            first_submitted_at=from_micros(min(firsts)) if firsts else None,
+            last_submitted_at=from_micros(max(lasts)) if lasts else None,
+        )
+
+    # -- claims ----------------------------------------------------------------------------
+
+    async def claim_candidates(self, writer_id: str) -> list[BatchCandidate]:
+        """Open batches in claim order (priority, then age), with terms and budget facts."""
+        found = await self._read(
+            "SELECT b.id, b.project_id, p.name AS project_name, b.template, b.pay_cents, b.deadline,"
+            " p.terms IS NOT NULL AND ta.writer_id IS NULL AS needs_terms, p.budget_cap_cents"
+            " FROM batches AS b JOIN projects AS p ON p.id = b.project_id"
+            " LEFT JOIN terms_acceptances AS ta ON ta.project_id = p.id AND ta.writer_id = ?"
+            " WHERE b.state = 'open' ORDER BY b.priority DESC, b.created_at, b.id",
+            (writer_id,),
+        )
+        return [
+            BatchCandidate(
+                batch_id=row["id"],
+                project_id=row["project_id"],
+                project_name=row["project_name"],
+                template=row["template"],
+                pay_cents=row["pay_cents"],
+                deadline=None if row["deadline"] is None else from_micros(row["deadline"]),
+                needs_terms=bool(row["needs_terms"]),
+                budget_cap_cents=row["budget_cap_cents"],
+            )
+            for row in found
+        ]
+
+    async def claim(
+        self, writer_id: str, batch_ids: Sequence[int], caps: dict[int, int], now: datetime
+    ) -> Assignment | None:
+        """Take one slot of the first task open to this writer, trying batches in order."""
+        moment = to_micros(now)
+
+        async def operation(connection: aiosqlite.Connection) -> sqlite3.Row | None:
+            for batch_id in batch_ids:
+                cap = caps.get(batch_id)
+                sql = _CLAIM.format(budget=_WITHIN_BUDGET if cap is not None else "")
+                params = {"writer": writer_id, "now": moment, "batch": batch_id, "cap": cap}
+                if cap is None:
+                    del params["cap"]
+                found = list(await connection.execute_fetchall(sql, params))
+                if found:
+                    return found[0]
+            return None
+
+        row = await self._write(operation)
+        return None if row is None else rows.assignment(row)
+
+    async def get_task(self, task_id: int) -> Task:
+        """A task by id."""
+        return rows.task(await self._read_one("SELECT * FROM tasks WHERE id = ?", (task_id,), f"no task {task_id}"))
+
+    async def get_assignment(self, assignment_id: int) -> Assignment:
+        """An assignment by id."""
+        row = await self._read_one(
+            "SELECT * FROM assignments WHERE id = ?", (assignment_id,), f"no assignment {assignment_id}"
+        )
+        return rows.assignment(row)
+
+    async def active_assignments(self, writer_id: str) -> list[Assignment]:
+        """A writer's live leases, oldest first."""
+        found = await self._read(
+            "SELECT * FROM assignments WHERE writer_id = ? AND state = 'active' ORDER BY id", (writer_id,)
+        )
+        return [rows.assignment(row) for row in found]
+
+    async def insert_submission(self, new: NewSubmission, now: datetime) -> tuple[Submission, bool]:
+        """Store an answer once; a repeat (same client key or assignment) returns the first."""
+        params = {
+            "assignment": new.assignment_id,
+            "writer": new.writer_id,
+            "key": new.client_key,
+            "answers": rows.dumps(new.answers),
+            "now": to_micros(now),
+            "gold": None if new.gold_correct is None else int(new.gold_correct),
+        }
+
+        async def operation(connection: aiosqlite.Connection) -> tuple[sqlite3.Row, bool]:
+            inserted = list(await connection.execute_fetchall(_SUBMIT, params))
+            if inserted:
+                return inserted[0], False
+            earlier = list(await connection.execute_fetchall(
+                "SELECT * FROM submissions WHERE client_key = :key OR assignment_id = :assignment"
+                " ORDER BY assignment_id = :assignment DESC LIMIT 1", params,
+            ))
+            if earlier:
+                if earlier[0]["writer_id"] != new.writer_id or earlier[0]["assignment_id"] != new.assignment_id:
+                    raise NotAllowed("that client key was already used for another answer")
+                return earlier[0], True
+            await _explain_unsubmittable(connection, new.assignment_id, new.writer_id)
+            raise AssertionError("unreachable")  # pragma: no cover
+
+        row, replayed = await self._write(operation)
+        return rows.submission(row), replayed
+
+    async def end_assignment(
+        self, assignment_id: int, writer_id: str, state: AssignmentState, now: datetime
+    ) -> Assignment:
+        """Release or skip an active assignment, freeing its slot for other writers."""
+
+        async def operation(connection: aiosqlite.Connection) -> sqlite3.Row:
+            found = list(await connection.execute_fetchall(
+                "UPDATE assignments SET state = ?, ended_at = ?"
+                " WHERE id = ? AND writer_id = ? AND state IN ('active', 'expired') RETURNING *",
+                (state.value, to_micros(now), assignment_id, writer_id),
+            ))
+            if not found:
+                await _explain_unsubmittable(connection, assignment_id, writer_id)
+            return found[0]
+
+        return rows.assignment(await self._write(operation))
+
+    async def expire_leases(self, now: datetime) -> list[Assignment]:
+        """Return every lapsed lease's slot to the pool."""
+
+        async def operation(connection: aiosqlite.Connection) -> list[sqlite3.Row]:
+            return list(await connection.execute_fetchall(
+                "UPDATE assignments SET state = 'expired', ended_at = lease_expires_at"
+                " WHERE state = 'active' AND lease_expires_at <= ? RETURNING *",
+                (to_micros(now),),
+            ))
+
+        return [rows.assignment(row) for row in await self._write(operation)]
+
+    # -- submissions and reviews -----------------------------------------------------------
+
+    async def get_submission(self, submission_id: int) -> Submission:
+        """A submission by id."""
+        row = await self._read_one(
+            "SELECT * FROM submissions WHERE id = ?", (submission_id,), f"no submission {submission_id}"
+        )
+        return rows.submission(row)
+
+    async def submission_for_assignment(self, assignment_id: int) -> Submission | None:
+        """The submission made on an assignment, if any."""
+        found = await self._read("SELECT * FROM submissions WHERE assignment_id = ?", (assignment_id,))
+        return rows.submission(found[0]) if found else None
+
+    async def unsampled_submissions(self, batch_id: int | None) -> list[Submission]:
+        """Pending submissions on non-gold tasks that no sample has picked yet, oldest first."""
+        found = await self._read(
+            "SELECT s.* FROM submissions AS s JOIN tasks AS t ON t.id = s.task_id"
+            " WHERE s.status = 'pending' AND s.sampled_at IS NULL AND t.gold_json IS NULL"
+            " AND (:batch IS NULL OR s.batch_id = :batch) ORDER BY s.submitted_at, s.id",
+            {"batch": batch_id},
+        )
+        return [rows.submission(row) for row in found]
+
+    async def mark_sampled(self, submission_ids: Sequence[int], now: datetime) -> None:
+        """Record that these submissions were sent for review."""
+        ids = list(submission_ids)
+
+        async def operation(connection: aiosqlite.Connection) -> None:
+            await connection.executemany(
+                "UPDATE submissions SET sampled_at = ? WHERE id = ? AND sampled_at IS NULL",
+                [(to_micros(now), submission_id) for submission_id in ids],
+            )
+
+        await self._write(operation)
+
+    async def next_sampled_for(self, reviewer_id: str) -> Submission | None:
+        """The oldest sampled, unreviewed submission this reviewer did not write."""
+        found = await self._read(
+            "SELECT * FROM submissions WHERE status = 'pending' AND sampled_at IS NOT NULL"
+            " AND writer_id != ? ORDER BY sampled_at, id LIMIT 1",
+            (reviewer_id,),
+        )
+        return rows.submission(found[0]) if found else None
+
+    async def insert_review(
+        self,
+        submission_id: int,
+        reviewer_id: str,
+        verdict: Verdict,
+        reason: str | None,
+        now: datetime,
+        *,
+        automatic: bool = False,
+    ) -> tuple[Review, bool]:
+        """Record a verdict unless one exists (the first stands); approval pays via the ledger."""
+
+        async def operation(connection: aiosqlite.Connection) -> tuple[sqlite3.Row, bool]:
+            inserted = list(await connection.execute_fetchall(
+                "INSERT INTO reviews (submission_id, reviewer_id, verdict, reason, reviewed_at, automatic)"
+                " SELECT id, ?, ?, ?, ?, ? FROM submissions WHERE id = ? AND writer_id != ?"
+                " ON CONFLICT (submission_id) DO NOTHING RETURNING *",
+                (reviewer_id, verdict.value, reason, to_micros(now), int(automatic), submission_id, reviewer_id),
+            ))
+            if inserted:
+                return inserted[0], True
+            earlier = list(await connection.execute_fetchall(
+                "SELECT * FROM reviews WHERE submission_id = ?", (submission_id,)
+            ))
+            if earlier:
+                return earlier[0], False
+            author = list(await connection.execute_fetchall(
+                "SELECT writer_id FROM submissions WHERE id = ?", (submission_id,)
+            ))
+            if not author:
+                raise NotFound(f"no submission {submission_id}")
+            raise NotAllowed("a reviewer cannot judge their own work")
+
+        row, recorded = await self._write(operation)
+        return rows.review(row), recorded
+
+    async def get_review(self, submission_id: int) -> Review | None:
+        """The verdict on a submission, if any."""
+        found = await self._read("SELECT * FROM reviews WHERE submission_id = ?", (submission_id,))
+        return rows.review(found[0]) if found else None
+
+    async def auto_approve(self, submitted_before: datetime, now: datetime) -> int:
+        """Approve (and so pay) every pending submission older than the cut-off."""
+
+        async def operation(connection: aiosqlite.Connection) -> int:
+            cursor = await connection.execute(
+                "INSERT INTO reviews (submission_id, reviewer_id, verdict, reason, reviewed_at, automatic)"
+                " SELECT id, 'auto', 'approved', NULL, ?, 1 FROM submissions"
+                " WHERE status = 'pending' AND submitted_at < ? ORDER BY id",
+                (to_micros(now), to_micros(submitted_before)),
+            )
+            return cursor.rowcount
+
+        return await self._write(operation)
+
+    # -- ledger and tallies ----------------------------------------------------------------
+
+    async def add_ledger_entry(
+        self, writer_id: str, kind: LedgerKind, amount_cents: int, note: str,
+        batch_id: int | None, now: datetime,
+    ) -> LedgerEntry:
+        """Append a bonus or adjustment."""
+
+        async def operation(connection: aiosqlite.Connection) -> sqlite3.Row:
+            return list(await connection.execute_fetchall(
+                "INSERT INTO ledger (writer_id, kind, amount_cents, batch_id, note, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) RETURNING *",
+                (writer_id, kind.value, amount_cents, batch_id, note, to_micros(now)),
+            ))[0]
+
+        return rows.ledger_entry(await self._write(operation))
+
+    async def ledger_entries(self, writer_id: str | None = None) -> list[LedgerEntry]:
+        """The ledger, oldest first, for one writer or everyone."""
+        found = await self._read(
+            "SELECT * FROM ledger WHERE (:writer IS NULL OR writer_id = :writer) ORDER BY id",
+            {"writer": writer_id},
+        )
+        return [rows.ledger_entry(row) for row in found]
+
+    async def tally(self, start: datetime, end: datetime, writer_id: str | None) -> Tally:
+        """Per-writer figures: submission counts and time from submissions, money from the ledger."""
+        span = {"start": to_micros(start), "end": to_micros(end), "writer": writer_id}
+        writer_filter = "" if writer_id is None else " AND writer_id = :writer"
+        pay = {row[0]: row[1] for row in await self._read("SELECT id, pay_cents FROM batches")}
+        lines: dict[str, dict[str, int]] = {}
+
+        def line(writer: str) -> dict[str, int]:
+            return lines.setdefault(writer, {"writer_id": writer})  # type: ignore[dict-item]
+
+        work = await self._read(
+            "SELECT writer_id, batch_id, count(*), sum(status = 'approved'), sum(status = 'rejected'),"
+            " sum(status = 'pending'), sum(seconds_on_task) FROM submissions"
+            " WHERE submitted_at >= :start AND submitted_at < :end" + writer_filter +
+            " GROUP BY writer_id, batch_id",
+            span,
+        )
+        for writer, batch_id, submitted, approved, rejected, pending, seconds in work:
+            entry = line(writer)
+            for key, value in (("submitted", submitted), ("approved", approved), ("rejected", rejected),
+                               ("pending", pending), ("seconds_on_task", seconds),
+                               ("pending_cents", pending * pay.get(batch_id, 0))):
+                entry[key] = entry.get(key, 0) + value
+        money = await self._read(
+            "SELECT writer_id, kind, sum(amount_cents) FROM ledger"
+            " WHERE created_at >= :start AND created_at < :end" + writer_filter +
+            " GROUP BY writer_id, kind",
+            span,
+        )
+        for writer, kind, cents in money:
+            line(writer)[f"{kind}_cents"] = cents
+        return Tally(
+            period_start=start,
+            period_end=end,
+            lines=[TallyLine(**values) for _, values in sorted(lines.items())],  # type: ignore[arg-type]
+        )
+
+    async def export_rows(self, batch_id: int) -> AsyncIterator[dict[str, Any]]:
+        """Every submission of a batch joined with its task, review and batch, in id order."""
+        if self._reader is None:
+            raise RuntimeError("the store is not open")
+        async with self._reader.execute(
+            "SELECT s.id AS submission_id, t.external_id, s.writer_id, s.submitted_at,"
+            " s.seconds_on_task, s.status, s.answers_json, s.gold_correct, r.reviewer_id,"
+            " r.reviewed_at, r.reason, r.automatic, b.name AS batch, b.template,"
+            " b.template_version, p.name AS project"
+            " FROM submissions AS s JOIN tasks AS t ON t.id = s.task_id"
+            " JOIN batches AS b ON b.id = s.batch_id JOIN projects AS p ON p.id = b.project_id"
+            " LEFT JOIN reviews AS r ON r.submission_id = s.id"
+            " WHERE s.batch_id = ? ORDER BY s.id",
+            (batch_id,),
+        ) as cursor:
+            cursor.arraysize = 500
+            async for row in cursor:
+                record = dict(row)
+                record["answers"] = json.loads(record.pop("answers_json"))
+                yield record
+
+
+async def _explain_unsubmittable(connection: aiosqlite.Connection, assignment_id: int, writer_id: str) -> None:
+    """Raise the error that says why this assignment cannot be answered or ended."""
+    found = list(await connection.execute_fetchall(
+        "SELECT a.writer_id, a.state, a.lease_expires_at FROM assignments AS a WHERE a.id = ?",
+        (assignment_id,),
+    ))
+    if not found:
+        raise NotFound(f"no assignment {assignment_id}")
+    owner, state, expires = found[0]
+    if owner != writer_id:
+        raise NotAllowed("that task is held by another writer")
+    if state == AssignmentState.EXPIRED:
+        raise LeaseLost(
+            f"the lease ran out at {from_micros(expires):%H:%M} UTC and another writer has taken the slot"
+        )
+    if state == AssignmentState.SUBMITTED:
+        raise NotAllowed("that task was already submitted")
+    raise NotAllowed(f"that task was {state}; claim a new one")
+
+
