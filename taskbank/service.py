@@ -20,7 +20,7 @@ from taskbank.batchfile import (
     parse_batch_file,
 )
 from taskbank.clock import Clock, SystemClock
-from taskbank.errors import NothingToClaim, NotAllowed, Problem, ValidationFailed
+from taskbank.errors import NotAllowed, NothingToClaim, Problem, ValidationFailed
 from taskbank.export import ExportFormat, write_export
 from taskbank.models import (
     AssignmentState,

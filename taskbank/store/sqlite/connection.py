@@ -149,7 +149,7 @@ class GroupCommitWriter:
                 try:
                     outcomes.append((pending, await pending.operation(connection), None))
                 # Each operation's failure belongs to its caller, not to the group: hand it over.
-                except Exception as error:  # noqa: BLE001
+                except Exception as error:
                     outcomes.append((pending, None, error))
             await connection.execute("COMMIT")
         except sqlite3.Error as error:

@@ -1,0 +1,1 @@
+"""Platform-neutral chat logic: handlers, rendering, configuration and the taskbot CLI."""
