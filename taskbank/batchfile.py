@@ -123,7 +123,13 @@ def detect_format(filename: str) -> BatchFormat:
     if suffix == ".csv":
         return "csv"
     raise ValidationFailed(
-        [Problem("file", f"unknown file type '{suffix or '(none)'}'; expected .jsonl or .csv", filename)]
+        [
+            Problem(
+                "file",
+                f"unknown file type '{suffix or '(none)'}'; expected .jsonl or .csv",
+                filename,
+            )
+        ]
     )
 
 
@@ -142,7 +148,9 @@ def parse_batch_file(
             [Problem("file", f"is {len(data):,} bytes; at most {max_bytes:,} are accepted", name)]
         )
     if not data.strip():
-        raise ValidationFailed([Problem("file", "is empty; expected a batch header and tasks", name)])
+        raise ValidationFailed(
+            [Problem("file", "is empty; expected a batch header and tasks", name)]
+        )
     text = _decode(data, name)
     file_format = file_format or detect_format(filename)
     if file_format == "jsonl":
@@ -153,7 +161,13 @@ def parse_batch_file(
         return _parse_jsonl(text, name)
     if settings is None:
         raise ValidationFailed(
-            [Problem("settings", "a CSV file needs batch settings (project, name, template, pay)", name)]
+            [
+                Problem(
+                    "settings",
+                    "a CSV file needs batch settings (project, name, template, pay)",
+                    name,
+                )
+            ]
         )
     return _parse_csv(text, name, _settings(settings, name))
 
@@ -171,7 +185,10 @@ def check_tasks(
         found = _task_problems(template, fields, task)
         if task.external_id in first_seen:
             found.append(
-                Problem("id", f"duplicate id '{task.external_id}', first at {first_seen[task.external_id]}")
+                Problem(
+                    "id",
+                    f"duplicate id '{task.external_id}', first at {first_seen[task.external_id]}",
+                )
             )
         else:
             first_seen[task.external_id] = location
@@ -196,7 +213,10 @@ def _task_problems(
     if task.gold is not None and not found:
         try:
             validate_response(
-                [q.model_copy(update={"required": False, "required_if_answered": None}) for q in template.questions],
+                [
+                    q.model_copy(update={"required": False, "required_if_answered": None})
+                    for q in template.questions
+                ],
                 task.payload,
                 task.gold,
             )
@@ -252,7 +272,13 @@ def _parse_jsonl(text: str, name: str) -> ParsedBatch:
         header = json.loads(lines[header_number - 1])
     except json.JSONDecodeError as error:
         raise ValidationFailed(
-            [Problem("header", f"not valid JSON ({error.msg}); expected {{\"batch\": {{…}}}}", header_location)]
+            [
+                Problem(
+                    "header",
+                    f'not valid JSON ({error.msg}); expected {{"batch": {{…}}}}',
+                    header_location,
+                )
+            ]
         ) from None
     if not isinstance(header, dict) or set(header) != {"batch"}:
         raise ValidationFailed(
@@ -269,7 +295,9 @@ def _parse_jsonl(text: str, name: str) -> ParsedBatch:
         try:
             located.append((location, _task_from_json(json.loads(line))))
         except json.JSONDecodeError as error:
-            problems.append(Problem("json", f"not valid JSON ({error.msg} at column {error.colno})", location))
+            problems.append(
+                Problem("json", f"not valid JSON ({error.msg} at column {error.colno})", location)
+            )
         except _BadTask as bad:
             problems.append(Problem(bad.field, bad.message, location))
     clean, task_problems = check_tasks(settings, located)
@@ -303,18 +331,24 @@ def _task_from_json(value: Any) -> TaskSpec:
 def _parse_csv(text: str, name: str, settings: BatchSettings) -> ParsedBatch:
     template = settings.resolved_template()
     list_fields = {
-        field for field, kind in {**template.payload_fields, **settings.payload_fields}.items() if kind == "text list"
+        field
+        for field, kind in {**template.payload_fields, **settings.payload_fields}.items()
+        if kind == "text list"
     } | {q.options_from for q in template.questions if getattr(q, "options_from", None)}
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         columns = [column.strip() for column in next(reader)]
     except (StopIteration, csv.Error) as error:
-        raise ValidationFailed([Problem("header", f"unreadable CSV header ({error})", f"{name}:1")]) from None
+        raise ValidationFailed(
+            [Problem("header", f"unreadable CSV header ({error})", f"{name}:1")]
+        ) from None
     if "id" not in columns:
         raise ValidationFailed([Problem("header", "expected an 'id' column", f"{name}:1")])
     repeated = sorted({c for c in columns if columns.count(c) > 1})
     if repeated:
-        raise ValidationFailed([Problem("header", f"repeated columns: {', '.join(repeated)}", f"{name}:1")])
+        raise ValidationFailed(
+            [Problem("header", f"repeated columns: {', '.join(repeated)}", f"{name}:1")]
+        )
     located: list[tuple[str, TaskSpec]] = []
     problems: list[Problem] = []
     start = 2
@@ -331,7 +365,9 @@ def _parse_csv(text: str, name: str, settings: BatchSettings) -> ParsedBatch:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(columns):
-            problems.append(Problem("row", f"has {len(row)} cells; the header has {len(columns)}", location))
+            problems.append(
+                Problem("row", f"has {len(row)} cells; the header has {len(columns)}", location)
+            )
             continue
         payload: dict[str, Any] = {}
         gold: dict[str, Any] = {}
@@ -342,7 +378,9 @@ def _parse_csv(text: str, name: str, settings: BatchSettings) -> ParsedBatch:
                 gold[column[5:]] = _cell_value(cell, as_list=None)
             else:
                 payload[column] = _cell_value(cell, as_list=column in list_fields)
-        located.append((location, TaskSpec(row[columns.index("id")].strip(), payload, gold or None)))
+        located.append(
+            (location, TaskSpec(row[columns.index("id")].strip(), payload, gold or None))
+        )
     clean, task_problems = check_tasks(settings, located)
     problems.extend(task_problems)
     return _finish(settings, clean, problems, name)
@@ -365,7 +403,9 @@ def _cell_value(cell: str, as_list: bool | None) -> Any:
     return stripped
 
 
-def _finish(settings: BatchSettings, tasks: list[TaskSpec], problems: Sequence[Problem], name: str) -> ParsedBatch:
+def _finish(
+    settings: BatchSettings, tasks: list[TaskSpec], problems: Sequence[Problem], name: str
+) -> ParsedBatch:
     if problems:
         lines = {p.location for p in problems}
         raise ValidationFailed(

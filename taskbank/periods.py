@@ -28,8 +28,11 @@ def period_containing(moment: datetime, kind: PeriodKind, zone: str = "UTC") -> 
         raise ValueError(f"unknown period '{kind}'; expected day, week or month")
     start = datetime.combine(start_date, time(), tz)
     end = datetime.combine(end_date, time(), tz)
-    label = {"day": f"{start_date:%a %d %b %Y}", "week": f"week of {start_date:%d %b %Y}",
-             "month": f"{start_date:%B %Y}"}[kind]
+    label = {
+        "day": f"{start_date:%a %d %b %Y}",
+        "week": f"week of {start_date:%d %b %Y}",
+        "month": f"{start_date:%B %Y}",
+    }[kind]
     return Period(start.astimezone(ZoneInfo("UTC")), end.astimezone(ZoneInfo("UTC")), label)
 
 

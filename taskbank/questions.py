@@ -86,7 +86,9 @@ class _WithOptions(_Question):
             return list(self.options)
         value = payload.get(self.options_from or "")
         if not isinstance(value, list):
-            raise InvalidAnswer(f"the task has no option list in payload field '{self.options_from}'")
+            raise InvalidAnswer(
+                f"the task has no option list in payload field '{self.options_from}'"
+            )
         return [str(item) for item in value]
 
     def payload_problems(self, payload: Mapping[str, Any]) -> list[str]:
@@ -94,7 +96,9 @@ class _WithOptions(_Question):
             return []
         value = payload.get(self.options_from)
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            return [f"payload.{self.options_from}: expected a list of strings for question '{self.id}'"]
+            return [
+                f"payload.{self.options_from}: expected a list of strings for question '{self.id}'"
+            ]
         try:
             _check_option_list(value)
         except ValueError as error:
@@ -121,7 +125,9 @@ class LabelQuestion(_WithOptions):
         if not isinstance(value, str):
             raise InvalidAnswer(f"expected one of {_quote_list(options)}")
         if value not in options:
-            raise InvalidAnswer(f"'{value}' is not an option; expected one of {_quote_list(options)}")
+            raise InvalidAnswer(
+                f"'{value}' is not an option; expected one of {_quote_list(options)}"
+            )
         return value
 
 
@@ -207,7 +213,9 @@ class RankingQuestion(_WithOptions):
         if missing:
             problems.append(f"missing: {_quote_list(missing)}")
         if problems:
-            raise InvalidAnswer("; ".join(problems) + f" (rank all {len(options)} options once each)")
+            raise InvalidAnswer(
+                "; ".join(problems) + f" (rank all {len(options)} options once each)"
+            )
         return list(value)
 
 
@@ -225,7 +233,9 @@ class _TextBounds(_Question):
             raise InvalidAnswer("the text is blank")
         chars, words = len(text), len(_WORD.findall(text))
         if self.min_chars is not None and chars < self.min_chars:
-            raise InvalidAnswer(f"too short: {chars} characters, at least {self.min_chars} expected")
+            raise InvalidAnswer(
+                f"too short: {chars} characters, at least {self.min_chars} expected"
+            )
         if self.max_chars is not None and chars > self.max_chars:
             raise InvalidAnswer(f"too long: {chars} characters, at most {self.max_chars} allowed")
         if self.min_words is not None and words < self.min_words:
@@ -257,7 +267,9 @@ class RewriteQuestion(_TextBounds):
     def payload_problems(self, payload: Mapping[str, Any]) -> list[str]:
         value = payload.get(self.original_from)
         if not isinstance(value, str) or not value.strip():
-            return [f"payload.{self.original_from}: expected the text to rewrite for question '{self.id}'"]
+            return [
+                f"payload.{self.original_from}: expected the text to rewrite for question '{self.id}'"
+            ]
         return []
 
     def normalize(self, value: Any, payload: Mapping[str, Any]) -> str:
@@ -280,7 +292,12 @@ class RewriteQuestion(_TextBounds):
 
 
 Question = Annotated[
-    LabelQuestion | LabelsQuestion | RatingQuestion | RankingQuestion | TextQuestion | RewriteQuestion,
+    LabelQuestion
+    | LabelsQuestion
+    | RatingQuestion
+    | RankingQuestion
+    | TextQuestion
+    | RewriteQuestion,
     Field(discriminator="kind"),
 ]
 QUESTION_LIST = TypeAdapter(list[Question])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -90,14 +91,24 @@ class TaskBank:
         else:
             path = Path(source)
             name = filename or path.name
-            size = path.stat().st_size
+            size = (await asyncio.to_thread(path.stat)).st_size
             if size > self.defaults.max_import_bytes:
                 raise ValidationFailed(
-                    [Problem("file", f"is {size:,} bytes; at most {self.defaults.max_import_bytes:,} are accepted", name)]
+                    [
+                        Problem(
+                            "file",
+                            f"is {size:,} bytes; at most {self.defaults.max_import_bytes:,} are accepted",
+                            name,
+                        )
+                    ]
                 )
-            data = path.read_bytes()
+            data = await asyncio.to_thread(path.read_bytes)
         parsed = parse_batch_file(
-            data, name, settings=settings, file_format=file_format, max_bytes=self.defaults.max_import_bytes
+            data,
+            name,
+            settings=settings,
+            file_format=file_format,
+            max_bytes=self.defaults.max_import_bytes,
         )
         return await self.create_batch(parsed)
 
@@ -158,7 +169,9 @@ class TaskBank:
         candidates = await self.store.claim_candidates(writer_id)
         usable, reason, terms_project = _usable_candidates(candidates, now, batch_id, template)
         if usable:
-            caps = {c.batch_id: c.budget_cap_cents for c in usable if c.budget_cap_cents is not None}
+            caps = {
+                c.batch_id: c.budget_cap_cents for c in usable if c.budget_cap_cents is not None
+            }
             ids = [c.batch_id for c in usable]
             assignment = await self.store.claim(writer_id, ids, caps, now)
             if assignment is None and await self.store.expire_leases(now):
@@ -172,7 +185,9 @@ class TaskBank:
                     project=await self.store.get_project(batch.project_id),
                 )
             if any(c.budget_cap_cents is not None for c in usable):
-                reason = "no task is left for you: every open task is taken, done by you, or over budget"
+                reason = (
+                    "no task is left for you: every open task is taken, done by you, or over budget"
+                )
             else:
                 reason = "no task is left for you: you have answered or skipped every open task, or all are taken"
             if terms_project is not None:
@@ -184,7 +199,9 @@ class TaskBank:
     ) -> SubmitResult:
         """Validate and store an answer; a repeat returns the first result, storing nothing new."""
         if not client_key:
-            raise ValidationFailed([Problem("client_key", "expected a key that identifies this submit")])
+            raise ValidationFailed(
+                [Problem("client_key", "expected a key that identifies this submit")]
+            )
         assignment = await self.store.get_assignment(assignment_id)
         if assignment.writer_id != writer_id:
             raise NotAllowed("that task is held by another writer")
@@ -203,11 +220,15 @@ class TaskBank:
 
     async def release(self, assignment_id: int, writer_id: str) -> None:
         """Give a task back: its slot goes to another writer (never back to this one)."""
-        await self.store.end_assignment(assignment_id, writer_id, AssignmentState.RELEASED, self.clock.now())
+        await self.store.end_assignment(
+            assignment_id, writer_id, AssignmentState.RELEASED, self.clock.now()
+        )
 
     async def skip(self, assignment_id: int, writer_id: str) -> None:
         """Skip a task as not for this writer: it is never offered to them again."""
-        await self.store.end_assignment(assignment_id, writer_id, AssignmentState.SKIPPED, self.clock.now())
+        await self.store.end_assignment(
+            assignment_id, writer_id, AssignmentState.SKIPPED, self.clock.now()
+        )
 
     async def expire_leases(self) -> list[Any]:
         """Return lapsed leases to the pool; returns the expired assignments."""
@@ -267,7 +288,9 @@ class TaskBank:
             raise NotAllowed("a reviewer cannot judge their own work")
         reason = (reason or "").strip() or None
         if verdict == Verdict.REJECTED and reason is None:
-            raise ValidationFailed([Problem("reason", "a rejection needs a reason the writer can learn from")])
+            raise ValidationFailed(
+                [Problem("reason", "a rejection needs a reason the writer can learn from")]
+            )
         review, recorded = await self.store.insert_review(
             submission_id, reviewer_id, verdict, reason, self.clock.now()
         )
@@ -281,7 +304,12 @@ class TaskBank:
     # -- money -----------------------------------------------------------------------------
 
     async def add_ledger_entry(
-        self, writer_id: str, kind: LedgerKind, amount_cents: int, note: str, batch_id: int | None = None
+        self,
+        writer_id: str,
+        kind: LedgerKind,
+        amount_cents: int,
+        note: str,
+        batch_id: int | None = None,
     ) -> LedgerEntry:
         """Append a bonus or an adjustment (earnings come from approvals only)."""
         if kind == LedgerKind.EARNED:
@@ -290,7 +318,9 @@ class TaskBank:
             raise ValidationFailed([Problem("amount_cents", "expected a whole number of cents")])
         if not note.strip():
             raise ValidationFailed([Problem("note", "say why this money moves")])
-        return await self.store.add_ledger_entry(writer_id, kind, amount_cents, note, batch_id, self.clock.now())
+        return await self.store.add_ledger_entry(
+            writer_id, kind, amount_cents, note, batch_id, self.clock.now()
+        )
 
     async def tally(self, period: Period, writer_id: str | None = None) -> Tally:
         """Per-writer figures for a period, derived from the ledger and the submissions."""
@@ -306,7 +336,9 @@ class TaskBank:
         """Write every answer of a batch with provenance; returns how many rows."""
         batch = await self.batch(batch_id)
         questions = [q.id for q in batch.questions]
-        return await write_export(self.store.export_rows(batch_id), out, file_format, questions, progress)
+        return await write_export(
+            self.store.export_rows(batch_id), out, file_format, questions, progress
+        )
 
 
 def _usable_candidates(
@@ -319,8 +351,10 @@ def _usable_candidates(
     if not candidates:
         return [], "no batch is open right now", None
     wanted = [
-        c for c in candidates
-        if (batch_id is None or c.batch_id == batch_id) and (template is None or c.template == template)
+        c
+        for c in candidates
+        if (batch_id is None or c.batch_id == batch_id)
+        and (template is None or c.template == template)
     ]
     if not wanted:
         if batch_id is not None:
@@ -333,5 +367,9 @@ def _usable_candidates(
     needing_terms = [c for c in in_time if c.needs_terms]
     if needing_terms and not usable:
         first = needing_terms[0]
-        return [], f"accept the terms of project '{first.project_name}' before your first task", first.project_id
+        return (
+            [],
+            f"accept the terms of project '{first.project_name}' before your first task",
+            first.project_id,
+        )
     return usable, "", needing_terms[0].project_id if needing_terms else None

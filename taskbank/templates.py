@@ -61,7 +61,17 @@ def payload_problems(
 _TONES = ["tense", "warm", "comic", "melancholy", "menacing", "romantic", "wry", "detached"]
 _GENRES = ["drama", "comedy", "thriller", "horror", "romance", "science fiction", "western", "noir"]
 _EMOTIONS = ["joy", "hope", "calm", "anger", "fear", "grief", "shame", "longing", "surprise"]
-_MOTIVES = ["love", "revenge", "survival", "ambition", "duty", "fear", "belonging", "redemption", "greed"]
+_MOTIVES = [
+    "love",
+    "revenge",
+    "survival",
+    "ambition",
+    "duty",
+    "fear",
+    "belonging",
+    "redemption",
+    "greed",
+]
 _BIASES = [
     "gender stereotype",
     "racial or ethnic stereotype",
@@ -83,7 +93,9 @@ BUILTIN_TEMPLATES: dict[str, Template] = {
             payload_fields={"excerpt": "text"},
             questions=[
                 LabelQuestion(id="tone", prompt="Dominant tone", options=_TONES),
-                LabelsQuestion(id="genre", prompt="Genre (one or two)", options=_GENRES, max_count=2),
+                LabelsQuestion(
+                    id="genre", prompt="Genre (one or two)", options=_GENRES, max_count=2
+                ),
                 RatingQuestion(id="pacing", prompt="Pacing", min_label="slow", max_label="fast"),
             ],
         ),
@@ -97,9 +109,19 @@ BUILTIN_TEMPLATES: dict[str, Template] = {
                 LabelQuestion(
                     id="beat",
                     prompt="Story beat",
-                    options=["setup", "inciting incident", "rising action", "midpoint", "crisis", "climax", "resolution"],
+                    options=[
+                        "setup",
+                        "inciting incident",
+                        "rising action",
+                        "midpoint",
+                        "crisis",
+                        "climax",
+                        "resolution",
+                    ],
                 ),
-                RatingQuestion(id="stakes", prompt="Stakes", min_label="low", max_label="life or death"),
+                RatingQuestion(
+                    id="stakes", prompt="Stakes", min_label="low", max_label="life or death"
+                ),
             ],
         ),
         Template(
@@ -109,13 +131,31 @@ BUILTIN_TEMPLATES: dict[str, Template] = {
             instructions="Tag what drives the named character in this excerpt and how they relate to the other.",
             payload_fields={"excerpt": "text", "character": "text"},
             questions=[
-                LabelsQuestion(id="motivation", prompt="What drives them (one or two)", options=_MOTIVES, max_count=2),
+                LabelsQuestion(
+                    id="motivation",
+                    prompt="What drives them (one or two)",
+                    options=_MOTIVES,
+                    max_count=2,
+                ),
                 LabelQuestion(
                     id="relationship",
                     prompt="Relationship to the other character",
-                    options=["allies", "rivals", "mentor and student", "lovers", "family", "strangers", "adversaries"],
+                    options=[
+                        "allies",
+                        "rivals",
+                        "mentor and student",
+                        "lovers",
+                        "family",
+                        "strangers",
+                        "adversaries",
+                    ],
                 ),
-                TextQuestion(id="evidence", prompt="The line that shows it (optional)", required=False, max_chars=500),
+                TextQuestion(
+                    id="evidence",
+                    prompt="The line that shows it (optional)",
+                    required=False,
+                    max_chars=500,
+                ),
             ],
         ),
         Template(
@@ -127,7 +167,11 @@ BUILTIN_TEMPLATES: dict[str, Template] = {
             questions=[
                 LabelQuestion(id="start_emotion", prompt="Emotion at the start", options=_EMOTIONS),
                 LabelQuestion(id="end_emotion", prompt="Emotion at the end", options=_EMOTIONS),
-                LabelQuestion(id="shape", prompt="Shape of the arc", options=["rise", "fall", "fall then rise", "rise then fall", "flat"]),
+                LabelQuestion(
+                    id="shape",
+                    prompt="Shape of the arc",
+                    options=["rise", "fall", "fall then rise", "rise then fall", "flat"],
+                ),
             ],
         ),
         Template(
@@ -137,11 +181,23 @@ BUILTIN_TEMPLATES: dict[str, Template] = {
             instructions="Rate how natural this machine-written dialogue sounds spoken aloud, and name what breaks it.",
             payload_fields={"excerpt": "text"},
             questions=[
-                RatingQuestion(id="naturalness", prompt="Naturalness", min_label="robotic", max_label="could be a person"),
+                RatingQuestion(
+                    id="naturalness",
+                    prompt="Naturalness",
+                    min_label="robotic",
+                    max_label="could be a person",
+                ),
                 LabelsQuestion(
                     id="problems",
                     prompt="What breaks it (any)",
-                    options=["stilted phrasing", "exposition dump", "everyone sounds the same", "too on the nose", "wrong register", "repetition"],
+                    options=[
+                        "stilted phrasing",
+                        "exposition dump",
+                        "everyone sounds the same",
+                        "too on the nose",
+                        "wrong register",
+                        "repetition",
+                    ],
                     min_count=0,
                     required=False,
                 ),
@@ -155,7 +211,9 @@ BUILTIN_TEMPLATES: dict[str, Template] = {
             payload_fields={"excerpt": "text", "endings": "text list"},
             questions=[
                 RankingQuestion(id="ranking", prompt="Endings, best first", options_from="endings"),
-                TextQuestion(id="reason", prompt="Why the top one wins", min_words=5, max_chars=1000),
+                TextQuestion(
+                    id="reason", prompt="Why the top one wins", min_words=5, max_chars=1000
+                ),
             ],
         ),
         Template(
@@ -166,7 +224,9 @@ BUILTIN_TEMPLATES: dict[str, Template] = {
             payload_fields={"line": "text"},
             optional_payload_fields={"context": "text"},
             questions=[
-                RewriteQuestion(id="rewrite", prompt="Your rewrite", original_from="line", max_chars=1000),
+                RewriteQuestion(
+                    id="rewrite", prompt="Your rewrite", original_from="line", max_chars=1000
+                ),
             ],
         ),
         Template(
@@ -176,9 +236,21 @@ BUILTIN_TEMPLATES: dict[str, Template] = {
             instructions="Rate the machine-generated story idea as a development executive would.",
             payload_fields={"idea": "text"},
             questions=[
-                RatingQuestion(id="originality", prompt="Originality", min_label="seen it", max_label="fresh"),
-                RatingQuestion(id="coherence", prompt="Coherence", min_label="falls apart", max_label="holds together"),
-                RatingQuestion(id="potential", prompt="Potential as a script", min_label="none", max_label="strong"),
+                RatingQuestion(
+                    id="originality", prompt="Originality", min_label="seen it", max_label="fresh"
+                ),
+                RatingQuestion(
+                    id="coherence",
+                    prompt="Coherence",
+                    min_label="falls apart",
+                    max_label="holds together",
+                ),
+                RatingQuestion(
+                    id="potential",
+                    prompt="Potential as a script",
+                    min_label="none",
+                    max_label="strong",
+                ),
             ],
         ),
         Template(
@@ -188,7 +260,13 @@ BUILTIN_TEMPLATES: dict[str, Template] = {
             instructions="Flag any stereotype the excerpt relies on. If you flag anything, explain briefly.",
             payload_fields={"excerpt": "text"},
             questions=[
-                LabelsQuestion(id="flags", prompt="Biases present (none is a fine answer)", options=_BIASES, min_count=0, required=False),
+                LabelsQuestion(
+                    id="flags",
+                    prompt="Biases present (none is a fine answer)",
+                    options=_BIASES,
+                    min_count=0,
+                    required=False,
+                ),
                 TextQuestion(
                     id="explanation",
                     prompt="What in the text shows it",
@@ -205,7 +283,11 @@ BUILTIN_TEMPLATES: dict[str, Template] = {
             title="Write a short scene from a prompt",
             instructions="Write a short scene (80 to 400 words) in screenplay style from the prompt.",
             payload_fields={"prompt": "text"},
-            questions=[TextQuestion(id="scene", prompt="Your scene", min_words=80, max_words=400, max_chars=4000)],
+            questions=[
+                TextQuestion(
+                    id="scene", prompt="Your scene", min_words=80, max_words=400, max_chars=4000
+                )
+            ],
         ),
         Template(
             name="consistency_check",
@@ -214,7 +296,11 @@ BUILTIN_TEMPLATES: dict[str, Template] = {
             instructions="Another writer labelled this excerpt. Check the label against the guidelines.",
             payload_fields={"excerpt": "text", "question": "text", "earlier_label": "text"},
             questions=[
-                LabelQuestion(id="verdict", prompt="The earlier label is", options=["consistent", "inconsistent", "unsure"]),
+                LabelQuestion(
+                    id="verdict",
+                    prompt="The earlier label is",
+                    options=["consistent", "inconsistent", "unsure"],
+                ),
                 TextQuestion(
                     id="correction",
                     prompt="The label you would give, and why",

@@ -22,7 +22,11 @@ def header(**overrides: Any) -> dict[str, Any]:
 
 def tone_task(number: int, **extra: Any) -> dict[str, Any]:
     """A dialogue-tone task."""
-    return {"id": f"t-{number:04d}", "payload": {"excerpt": f"A: Line {number}.\nB: Reply {number}."}, **extra}
+    return {
+        "id": f"t-{number:04d}",
+        "payload": {"excerpt": f"A: Line {number}.\nB: Reply {number}."},
+        **extra,
+    }
 
 
 def jsonl(settings: dict[str, Any], tasks: list[Any]) -> bytes:

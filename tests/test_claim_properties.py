@@ -31,7 +31,9 @@ async def play(path: Path, overlap: int, steps: list[tuple[str, int]]) -> tuple[
     await store.open()
     try:
         bank = TaskBank(store, clock=(clock := ManualClock()))
-        batch = await bank.import_batch(tone_batch(4, overlap=overlap, lease_minutes=5), filename="p.jsonl")
+        batch = await bank.import_batch(
+            tone_batch(4, overlap=overlap, lease_minutes=5), filename="p.jsonl"
+        )
         held: dict[str, list[int]] = {}
         acknowledged: set[int] = set()
         approved = 0
@@ -44,7 +46,9 @@ async def play(path: Path, overlap: int, steps: list[tuple[str, int]]) -> tuple[
                 elif action in ("submit", "release", "skip") and mine:
                     assignment = mine.pop(0)
                     if action == "submit":
-                        result = await bank.submit(assignment, writer, TONE_ANSWER, f"{writer}-{assignment}")
+                        result = await bank.submit(
+                            assignment, writer, TONE_ANSWER, f"{writer}-{assignment}"
+                        )
                         acknowledged.add(result.submission.id)
                     else:
                         await getattr(bank, action)(assignment, writer)
@@ -53,7 +57,9 @@ async def play(path: Path, overlap: int, steps: list[tuple[str, int]]) -> tuple[
                 elif action == "expire":
                     await bank.expire_leases()
                 elif action == "approve" and acknowledged:
-                    outcome = await bank.record_review(min(acknowledged), "reviewer", Verdict.APPROVED)
+                    outcome = await bank.record_review(
+                        min(acknowledged), "reviewer", Verdict.APPROVED
+                    )
                     approved += outcome.recorded
             except (NothingToClaim, LeaseLost, NotAllowed):
                 pass

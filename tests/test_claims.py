@@ -72,7 +72,10 @@ async def test_paused_and_closed_batches_are_skipped(bank):
 
 async def test_a_claim_can_ask_for_a_batch_or_a_template(bank):
     await bank.import_batch(tone_batch(1, name="tone"), filename="a.jsonl")
-    rewrite = jsonl(header(name="rw", template="rewrite_dialogue"), [{"id": "r1", "payload": {"line": "Hello there."}}])
+    rewrite = jsonl(
+        header(name="rw", template="rewrite_dialogue"),
+        [{"id": "r1", "payload": {"line": "Hello there."}}],
+    )
     rewrites = await bank.import_batch(rewrite, filename="r.jsonl")
     assert (await bank.claim("w1", template="rewrite_dialogue")).batch.id == rewrites.id
     with pytest.raises(NothingToClaim, match="template 'scene_from_prompt'"):

@@ -31,7 +31,9 @@ async def test_concurrent_writers_never_break_overlap_and_nothing_acknowledged_i
                 await bank.release(claimed.assignment.id, name)
                 continue
             await asyncio.sleep(0)
-            result = await bank.submit(claimed.assignment.id, name, TONE_ANSWER, f"{name}:{claimed.task.id}")
+            result = await bank.submit(
+                claimed.assignment.id, name, TONE_ANSWER, f"{name}:{claimed.task.id}"
+            )
             acknowledged.append(result.submission.id)
 
     await asyncio.gather(*(writer(i) for i in range(WRITERS)))
@@ -40,7 +42,8 @@ async def test_concurrent_writers_never_break_overlap_and_nothing_acknowledged_i
     connection = sqlite3.connect(store.path)
     over = connection.execute(
         "SELECT task_id, count(*) FROM assignments WHERE state IN ('active', 'submitted')"
-        " GROUP BY task_id HAVING count(*) > ?", (OVERLAP,)
+        " GROUP BY task_id HAVING count(*) > ?",
+        (OVERLAP,),
     ).fetchall()
     twice = connection.execute(
         "SELECT task_id, writer_id FROM submissions GROUP BY task_id, writer_id HAVING count(*) > 1"

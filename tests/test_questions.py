@@ -23,8 +23,12 @@ from taskbank.templates import BUILTIN_TEMPLATES
 
 NO_PAYLOAD: dict = {}
 TONE = LabelQuestion(id="tone", prompt="Tone", options=["tense", "warm", "comic"])
-GENRES = LabelsQuestion(id="genre", prompt="Genre", options=["drama", "comedy", "noir"], min_count=1, max_count=2)
-PACING = RatingQuestion(id="pacing", prompt="Pacing", scale_min=1, scale_max=5, min_label="slow", max_label="fast")
+GENRES = LabelsQuestion(
+    id="genre", prompt="Genre", options=["drama", "comedy", "noir"], min_count=1, max_count=2
+)
+PACING = RatingQuestion(
+    id="pacing", prompt="Pacing", scale_min=1, scale_max=5, min_label="slow", max_label="fast"
+)
 ENDINGS = RankingQuestion(id="ranking", prompt="Rank", options_from="endings")
 REASON = TextQuestion(id="reason", prompt="Why", min_words=3, max_chars=50)
 REWRITE = RewriteQuestion(id="rewrite", prompt="Rewrite", original_from="line", min_distance=0.3)
@@ -32,7 +36,9 @@ REWRITE = RewriteQuestion(id="rewrite", prompt="Rewrite", original_from="line", 
 
 def test_label_accepts_an_option_and_names_the_options_when_wrong():
     assert TONE.normalize("warm", NO_PAYLOAD) == "warm"
-    with pytest.raises(InvalidAnswer, match="'sad' is not an option; expected one of 'tense', 'warm', 'comic'"):
+    with pytest.raises(
+        InvalidAnswer, match="'sad' is not an option; expected one of 'tense', 'warm', 'comic'"
+    ):
         TONE.normalize("sad", NO_PAYLOAD)
 
 
@@ -51,7 +57,10 @@ def test_labels_enforce_subset_uniqueness_and_count_bounds():
 def test_rating_is_a_whole_number_on_the_scale():
     assert PACING.normalize(4, NO_PAYLOAD) == 4
     assert PACING.normalize("2", NO_PAYLOAD) == 2
-    with pytest.raises(InvalidAnswer, match="6 is off the scale; expected a whole number from 1 \\(slow\\) to 5 \\(fast\\)"):
+    with pytest.raises(
+        InvalidAnswer,
+        match="6 is off the scale; expected a whole number from 1 \\(slow\\) to 5 \\(fast\\)",
+    ):
         PACING.normalize(6, NO_PAYLOAD)
     for wrong in (True, 2.5, "fast", None):
         with pytest.raises(InvalidAnswer):
@@ -87,21 +96,27 @@ def test_rewrite_refuses_case_and_punctuation_only_changes():
 
 def test_rewrite_refuses_a_near_copy_and_says_how_much_changed():
     payload = {"line": "I am experiencing a significant level of fatigue."}
-    with pytest.raises(InvalidAnswer, match=r"too close to the original \(\d+% changed, at least 30% expected\)"):
+    with pytest.raises(
+        InvalidAnswer, match=r"too close to the original \(\d+% changed, at least 30% expected\)"
+    ):
         REWRITE.normalize("I am experiencing a significant amount of fatigue.", payload)
     assert REWRITE.normalize("I'm dead on my feet.", payload) == "I'm dead on my feet."
 
 
 def test_validate_response_lists_every_problem_at_once():
     with pytest.raises(ValidationFailed) as raised:
-        validate_response([TONE, GENRES, PACING], NO_PAYLOAD, {"tone": "sad", "pacing": 9, "mood": "x"})
+        validate_response(
+            [TONE, GENRES, PACING], NO_PAYLOAD, {"tone": "sad", "pacing": 9, "mood": "x"}
+        )
     fields = sorted(p.field for p in raised.value.problems)
     assert fields == ["genre", "mood", "pacing", "tone"]
 
 
 def test_optional_questions_may_be_left_out():
     optional = TextQuestion(id="note", prompt="Note", required=False)
-    assert validate_response([TONE, optional], NO_PAYLOAD, {"tone": "warm", "note": "  "}) == {"tone": "warm"}
+    assert validate_response([TONE, optional], NO_PAYLOAD, {"tone": "warm", "note": "  "}) == {
+        "tone": "warm"
+    }
 
 
 def test_bias_explanation_becomes_required_when_a_flag_is_set():
@@ -148,7 +163,12 @@ def test_every_template_has_unique_question_ids_and_instructions():
 
 # -- properties -----------------------------------------------------------------------------
 
-options_strategy = st.lists(st.text(min_size=1, max_size=8).filter(str.strip), min_size=2, max_size=8, unique_by=str.casefold)
+options_strategy = st.lists(
+    st.text(min_size=1, max_size=8).filter(str.strip),
+    min_size=2,
+    max_size=8,
+    unique_by=str.casefold,
+)
 
 
 @given(options_strategy, st.data())

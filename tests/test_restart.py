@@ -33,7 +33,9 @@ async def test_restart_mid_batch_keeps_everything_and_honours_leases(tmp_path, c
 
     async with opened(path) as store:
         bank = TaskBank(store, clock=clock)
-        assert (await store.get_submission(answer.submission.id)).answers == answer.submission.answers
+        assert (
+            await store.get_submission(answer.submission.id)
+        ).answers == answer.submission.answers
         progress = await bank.batch_progress(batch.id)
         assert (progress.tasks, progress.assignments) == (2, {"submitted": 1, "active": 1})
         with pytest.raises(NothingToClaim):  # w2's lease still holds the only open task

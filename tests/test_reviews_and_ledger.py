@@ -23,7 +23,9 @@ async def submitted(bank, clock, writers, per_writer=1, seconds=60):
         for _ in range(per_writer):
             claimed = await bank.claim(writer)
             clock.advance(seconds=seconds)
-            result = await bank.submit(claimed.assignment.id, writer, TONE_ANSWER, f"{writer}-{claimed.task.id}")
+            result = await bank.submit(
+                claimed.assignment.id, writer, TONE_ANSWER, f"{writer}-{claimed.task.id}"
+            )
             results.append(result.submission)
     return results
 
@@ -34,7 +36,9 @@ async def test_approval_pays_the_batch_rate_into_the_ledger(bank, clock):
     outcome = await bank.record_review(submission.id, "rev", Verdict.APPROVED)
     assert outcome.recorded
     entries = await bank.store.ledger_entries("w1")
-    assert [(e.kind, e.amount_cents, e.submission_id) for e in entries] == [(LedgerKind.EARNED, 40, submission.id)]
+    assert [(e.kind, e.amount_cents, e.submission_id) for e in entries] == [
+        (LedgerKind.EARNED, 40, submission.id)
+    ]
 
 
 async def test_a_rejection_needs_a_reason_and_pays_nothing(bank, clock):
@@ -42,7 +46,9 @@ async def test_a_rejection_needs_a_reason_and_pays_nothing(bank, clock):
     (submission,) = await submitted(bank, clock, ["w1"])
     with pytest.raises(ValidationFailed, match="reason"):
         await bank.record_review(submission.id, "rev", Verdict.REJECTED, "  ")
-    outcome = await bank.record_review(submission.id, "rev", Verdict.REJECTED, "tone is warm, not tense")
+    outcome = await bank.record_review(
+        submission.id, "rev", Verdict.REJECTED, "tone is warm, not tense"
+    )
     assert outcome.review.reason == "tone is warm, not tense"
     assert (await bank.store.get_submission(submission.id)).status == SubmissionStatus.REJECTED
     assert await bank.store.ledger_entries("w1") == []
@@ -95,7 +101,7 @@ async def test_earnings_only_come_from_approvals(bank):
 
 async def test_tally_counts_money_and_an_honest_hourly_rate(bank, clock):
     await bank.import_batch(tone_batch(4), filename="b.jsonl")
-    a1, a2, b1, b2 = await submitted(bank, clock, ["ana", "ben"], per_writer=2, seconds=600)
+    a1, a2, b1, _b2 = await submitted(bank, clock, ["ana", "ben"], per_writer=2, seconds=600)
     await bank.record_review(a1.id, "rev", Verdict.APPROVED)
     await bank.record_review(a2.id, "rev", Verdict.REJECTED, "wrong genre")
     await bank.record_review(b1.id, "rev", Verdict.APPROVED)
@@ -134,7 +140,7 @@ def test_periods_follow_the_users_time_zone():
 
 async def test_export_carries_provenance_on_every_row(bank, clock):
     batch = await bank.import_batch(tone_batch(2), filename="b.jsonl")
-    first, second = await submitted(bank, clock, ["ana", "ben"], seconds=42)
+    first, _second = await submitted(bank, clock, ["ana", "ben"], seconds=42)
     await bank.record_review(first.id, "rev", Verdict.REJECTED, "too generous")
     out = io.StringIO()
     count = await bank.export(batch.id, out, "jsonl")

@@ -17,7 +17,9 @@ async def test_a_valid_answer_is_stored_with_its_time_on_task(bank, clock):
     assert not result.replayed
     assert result.submission.seconds_on_task == 95
     assert result.submission.answers == {"tone": "tense", "genre": ["noir"], "pacing": 3}
-    assert (await bank.store.get_assignment(claimed.assignment.id)).state == AssignmentState.SUBMITTED
+    assert (
+        await bank.store.get_assignment(claimed.assignment.id)
+    ).state == AssignmentState.SUBMITTED
 
 
 async def test_an_invalid_answer_changes_nothing(bank):
@@ -62,18 +64,27 @@ async def test_a_client_key_cannot_be_reused_for_another_task(bank):
 
 
 async def test_gold_tasks_record_agreement(bank):
-    data = jsonl(header(), [tone_task(1, gold={"tone": "tense"}), tone_task(2, gold={"tone": "warm"})])
+    data = jsonl(
+        header(), [tone_task(1, gold={"tone": "tense"}), tone_task(2, gold={"tone": "warm"})]
+    )
     await bank.import_batch(data, filename="g.jsonl")
     right = await bank.claim("w1")
     wrong = await bank.claim("w1")
-    assert (await bank.submit(right.assignment.id, "w1", TONE_ANSWER, "a")).submission.gold_correct is True
-    assert (await bank.submit(wrong.assignment.id, "w1", TONE_ANSWER, "b")).submission.gold_correct is False
+    assert (
+        await bank.submit(right.assignment.id, "w1", TONE_ANSWER, "a")
+    ).submission.gold_correct is True
+    assert (
+        await bank.submit(wrong.assignment.id, "w1", TONE_ANSWER, "b")
+    ).submission.gold_correct is False
 
 
 async def test_a_ranking_round_trip_uses_the_tasks_own_options(bank):
-    data = jsonl(header(template="rank_endings", name="e"), [
-        {"id": "e1", "payload": {"excerpt": "x", "endings": ["Up", "Down", "Sideways"]}},
-    ])
+    data = jsonl(
+        header(template="rank_endings", name="e"),
+        [
+            {"id": "e1", "payload": {"excerpt": "x", "endings": ["Up", "Down", "Sideways"]}},
+        ],
+    )
     await bank.import_batch(data, filename="e.jsonl")
     claimed = await bank.claim("w1")
     answer = {"ranking": ["Down", "Up", "Sideways"], "reason": "the fall is the point here"}

@@ -18,5 +18,7 @@ def open_store(url: str | Path, **options: object) -> Store:
         return SqliteStore(text.removeprefix("sqlite:///"), **options)  # type: ignore[arg-type]
     if "://" in text:
         scheme = text.split("://", 1)[0]
-        raise ValueError(f"unsupported database URL scheme '{scheme}'; expected a path or sqlite:///path")
+        raise ValueError(
+            f"unsupported database URL scheme '{scheme}'; expected a path or sqlite:///path"
+        )
     return SqliteStore(text, **options)  # type: ignore[arg-type]

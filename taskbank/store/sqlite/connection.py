@@ -59,7 +59,9 @@ def bundled_migrations() -> list[Migration]:
     return sorted(found, key=lambda migration: migration.version)
 
 
-async def migrate(connection: aiosqlite.Connection, migrations: list[Migration] | None = None) -> list[int]:
+async def migrate(
+    connection: aiosqlite.Connection, migrations: list[Migration] | None = None
+) -> list[int]:
     """Apply and record every migration not yet applied; returns the versions applied now."""
     await connection.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -92,7 +94,9 @@ async def migrate(connection: aiosqlite.Connection, migrations: list[Migration] 
 @dataclass
 class _Pending:
     operation: Operation[Any]
-    future: asyncio.Future[Any] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
+    future: asyncio.Future[Any] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
 
 
 class GroupCommitWriter:

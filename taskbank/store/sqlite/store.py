@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,8 @@ class SqliteStore:
         self.synchronous = synchronous
         self._writer_connection: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
+        # A second reader lets the two halves of a tally run at once on another core.
+        self._second_reader: aiosqlite.Connection | None = None
         self._writer: GroupCommitWriter | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -95,6 +98,7 @@ class SqliteStore:
         self._writer_connection = await connect(self.path, self.synchronous)
         await migrate(self._writer_connection)
         self._reader = await connect(self.path, self.synchronous)
+        self._second_reader = await connect(self.path, self.synchronous)
         self._writer = GroupCommitWriter(self._writer_connection)
         self._writer.start()
 
@@ -102,10 +106,10 @@ class SqliteStore:
         """Finish queued writes and close both connections."""
         if self._writer is not None:
             await self._writer.stop()
-        for connection in (self._reader, self._writer_connection):
+        for connection in (self._reader, self._second_reader, self._writer_connection):
             if connection is not None:
                 await connection.close()
-        self._writer = self._reader = self._writer_connection = None
+        self._writer = self._reader = self._second_reader = self._writer_connection = None
 
     async def __aenter__(self) -> SqliteStore:
         await self.open()
@@ -125,10 +129,11 @@ class SqliteStore:
             raise RuntimeError("the store is not open")
         return await self._writer.run(operation)
 
-    async def _read(self, sql: str, params: Any = ()) -> list[sqlite3.Row]:
-        if self._reader is None:
+    async def _read(self, sql: str, params: Any = (), *, second: bool = False) -> list[sqlite3.Row]:
+        reader = self._second_reader if second else self._reader
+        if reader is None:
             raise RuntimeError("the store is not open")
-        return list(await self._reader.execute_fetchall(sql, params))
+        return list(await reader.execute_fetchall(sql, params))
 
     async def _read_one(self, sql: str, params: Any, what: str) -> sqlite3.Row:
         found = await self._read(sql, params)
@@ -146,19 +151,27 @@ class SqliteStore:
                 "INSERT INTO projects (name, guidelines, terms, budget_cap_cents,"
                 " target_hourly_cents, created_at) VALUES (?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (name) DO NOTHING",
-                (settings.name, settings.guidelines, settings.terms, settings.budget_cap_cents,
-                 settings.target_hourly_cents, to_micros(now)),
+                (
+                    settings.name,
+                    settings.guidelines,
+                    settings.terms,
+                    settings.budget_cap_cents,
+                    settings.target_hourly_cents,
+                    to_micros(now),
+                ),
             )
             found = await connection.execute_fetchall(
                 "SELECT * FROM projects WHERE name = ?", (settings.name,)
             )
-            return list(found)[0]
+            return _first(found)
 
         return rows.project(await self._write(operation))
 
     async def get_project(self, project_id: int) -> Project:
         """A project by id."""
-        row = await self._read_one("SELECT * FROM projects WHERE id = ?", (project_id,), f"no project {project_id}")
+        row = await self._read_one(
+            "SELECT * FROM projects WHERE id = ?", (project_id,), f"no project {project_id}"
+        )
         return rows.project(row)
 
     async def accept_terms(self, project_id: int, writer_id: str, now: datetime) -> None:
@@ -195,16 +208,31 @@ class SqliteStore:
                         " instructions, questions_json, pay_cents, overlap, lease_seconds, review_rate,"
                         " priority, deadline, state, created_at)"
                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)",
-                        (project_id, settings.name, template.name, template.version,
-                         settings.title or template.title, settings.instructions or template.instructions,
-                         questions, settings.pay_cents, overlap, lease_seconds, settings.review_rate,
-                         settings.priority,
-                         None if settings.deadline is None else to_micros(settings.deadline),
-                         to_micros(now)),
+                        (
+                            project_id,
+                            settings.name,
+                            template.name,
+                            template.version,
+                            settings.title or template.title,
+                            settings.instructions or template.instructions,
+                            questions,
+                            settings.pay_cents,
+                            overlap,
+                            lease_seconds,
+                            settings.review_rate,
+                            settings.priority,
+                            None if settings.deadline is None else to_micros(settings.deadline),
+                            to_micros(now),
+                        ),
                     )
                 except sqlite3.IntegrityError:
                     raise ValidationFailed(
-                        [Problem("batch.name", f"a batch named '{settings.name}' already exists in this project")]
+                        [
+                            Problem(
+                                "batch.name",
+                                f"a batch named '{settings.name}' already exists in this project",
+                            )
+                        ]
                     ) from None
                 batch_id = cursor.lastrowid
                 assert batch_id is not None
@@ -212,8 +240,13 @@ class SqliteStore:
                     "INSERT INTO tasks (batch_id, external_id, payload_json, gold_json, open_slots)"
                     " VALUES (?, ?, ?, ?, ?)",
                     (
-                        (batch_id, task.external_id, rows.dumps(task.payload),
-                         None if task.gold is None else rows.dumps(task.gold), overlap)
+                        (
+                            batch_id,
+                            task.external_id,
+                            rows.dumps(task.payload),
+                            None if task.gold is None else rows.dumps(task.gold),
+                            overlap,
+                        )
                         for task in tasks
                     ),
                 )
@@ -223,12 +256,16 @@ class SqliteStore:
 
     async def get_batch(self, batch_id: int) -> Batch:
         """A batch by id."""
-        row = await self._read_one("SELECT * FROM batches WHERE id = ?", (batch_id,), f"no batch {batch_id}")
+        row = await self._read_one(
+            "SELECT * FROM batches WHERE id = ?", (batch_id,), f"no batch {batch_id}"
+        )
         return rows.batch(row)
 
     async def list_batches(self) -> list[Batch]:
         """Every batch, newest first."""
-        return [rows.batch(row) for row in await self._read("SELECT * FROM batches ORDER BY id DESC")]
+        return [
+            rows.batch(row) for row in await self._read("SELECT * FROM batches ORDER BY id DESC")
+        ]
 
     async def set_batch_state(self, batch_id: int, state: BatchState) -> Batch:
         """Open, pause or close a batch."""
@@ -246,15 +283,19 @@ class SqliteStore:
     async def batch_progress(self, batch_id: int) -> BatchProgress:
         """Task, assignment and submission counts for one batch."""
         batch = await self.get_batch(batch_id)
-        tasks = (await self._read(
-            "SELECT count(*), coalesce(sum(open_slots), 0) FROM tasks WHERE batch_id = ?", (batch_id,)
-        ))[0]
+        tasks = (
+            await self._read(
+                "SELECT count(*), coalesce(sum(open_slots), 0) FROM tasks WHERE batch_id = ?",
+                (batch_id,),
+            )
+        )[0]
         assignments = await self._read(
             "SELECT state, count(*) FROM assignments WHERE batch_id = ? GROUP BY state", (batch_id,)
         )
         submissions = await self._read(
             "SELECT status, count(*), min(submitted_at), max(submitted_at) FROM submissions"
-            " WHERE batch_id = ? GROUP BY status", (batch_id,)
+            " WHERE batch_id = ? GROUP BY status",
+            (batch_id,),
         )
         firsts = [row[2] for row in submissions]
         lasts = [row[3] for row in submissions]
@@ -317,19 +358,26 @@ class SqliteStore:
 
     async def get_task(self, task_id: int) -> Task:
         """A task by id."""
-        return rows.task(await self._read_one("SELECT * FROM tasks WHERE id = ?", (task_id,), f"no task {task_id}"))
+        return rows.task(
+            await self._read_one(
+                "SELECT * FROM tasks WHERE id = ?", (task_id,), f"no task {task_id}"
+            )
+        )
 
     async def get_assignment(self, assignment_id: int) -> Assignment:
         """An assignment by id."""
         row = await self._read_one(
-            "SELECT * FROM assignments WHERE id = ?", (assignment_id,), f"no assignment {assignment_id}"
+            "SELECT * FROM assignments WHERE id = ?",
+            (assignment_id,),
+            f"no assignment {assignment_id}",
         )
         return rows.assignment(row)
 
     async def active_assignments(self, writer_id: str) -> list[Assignment]:
         """A writer's live leases, oldest first."""
         found = await self._read(
-            "SELECT * FROM assignments WHERE writer_id = ? AND state = 'active' ORDER BY id", (writer_id,)
+            "SELECT * FROM assignments WHERE writer_id = ? AND state = 'active' ORDER BY id",
+            (writer_id,),
         )
         return [rows.assignment(row) for row in found]
 
@@ -348,12 +396,18 @@ class SqliteStore:
             inserted = list(await connection.execute_fetchall(_SUBMIT, params))
             if inserted:
                 return inserted[0], False
-            earlier = list(await connection.execute_fetchall(
-                "SELECT * FROM submissions WHERE client_key = :key OR assignment_id = :assignment"
-                " ORDER BY assignment_id = :assignment DESC LIMIT 1", params,
-            ))
+            earlier = list(
+                await connection.execute_fetchall(
+                    "SELECT * FROM submissions WHERE client_key = :key OR assignment_id = :assignment"
+                    " ORDER BY assignment_id = :assignment DESC LIMIT 1",
+                    params,
+                )
+            )
             if earlier:
-                if earlier[0]["writer_id"] != new.writer_id or earlier[0]["assignment_id"] != new.assignment_id:
+                if (
+                    earlier[0]["writer_id"] != new.writer_id
+                    or earlier[0]["assignment_id"] != new.assignment_id
+                ):
                     raise NotAllowed("that client key was already used for another answer")
                 return earlier[0], True
             await _explain_unsubmittable(connection, new.assignment_id, new.writer_id)
@@ -368,11 +422,13 @@ class SqliteStore:
         """Release or skip an active assignment, freeing its slot for other writers."""
 
         async def operation(connection: aiosqlite.Connection) -> sqlite3.Row:
-            found = list(await connection.execute_fetchall(
-                "UPDATE assignments SET state = ?, ended_at = ?"
-                " WHERE id = ? AND writer_id = ? AND state IN ('active', 'expired') RETURNING *",
-                (state.value, to_micros(now), assignment_id, writer_id),
-            ))
+            found = list(
+                await connection.execute_fetchall(
+                    "UPDATE assignments SET state = ?, ended_at = ?"
+                    " WHERE id = ? AND writer_id = ? AND state IN ('active', 'expired') RETURNING *",
+                    (state.value, to_micros(now), assignment_id, writer_id),
+                )
+            )
             if not found:
                 await _explain_unsubmittable(connection, assignment_id, writer_id)
             return found[0]
@@ -383,11 +439,13 @@ class SqliteStore:
         """Return every lapsed lease's slot to the pool."""
 
         async def operation(connection: aiosqlite.Connection) -> list[sqlite3.Row]:
-            return list(await connection.execute_fetchall(
-                "UPDATE assignments SET state = 'expired', ended_at = lease_expires_at"
-                " WHERE state = 'active' AND lease_expires_at <= ? RETURNING *",
-                (to_micros(now),),
-            ))
+            return list(
+                await connection.execute_fetchall(
+                    "UPDATE assignments SET state = 'expired', ended_at = lease_expires_at"
+                    " WHERE state = 'active' AND lease_expires_at <= ? RETURNING *",
+                    (to_micros(now),),
+                )
+            )
 
         return [rows.assignment(row) for row in await self._write(operation)]
 
@@ -396,13 +454,17 @@ class SqliteStore:
     async def get_submission(self, submission_id: int) -> Submission:
         """A submission by id."""
         row = await self._read_one(
-            "SELECT * FROM submissions WHERE id = ?", (submission_id,), f"no submission {submission_id}"
+            "SELECT * FROM submissions WHERE id = ?",
+            (submission_id,),
+            f"no submission {submission_id}",
         )
         return rows.submission(row)
 
     async def submission_for_assignment(self, assignment_id: int) -> Submission | None:
         """The submission made on an assignment, if any."""
-        found = await self._read("SELECT * FROM submissions WHERE assignment_id = ?", (assignment_id,))
+        found = await self._read(
+            "SELECT * FROM submissions WHERE assignment_id = ?", (assignment_id,)
+        )
         return rows.submission(found[0]) if found else None
 
     async def unsampled_submissions(self, batch_id: int | None) -> list[Submission]:
@@ -449,22 +511,36 @@ class SqliteStore:
         """Record a verdict unless one exists (the first stands); approval pays via the ledger."""
 
         async def operation(connection: aiosqlite.Connection) -> tuple[sqlite3.Row, bool]:
-            inserted = list(await connection.execute_fetchall(
-                "INSERT INTO reviews (submission_id, reviewer_id, verdict, reason, reviewed_at, automatic)"
-                " SELECT id, ?, ?, ?, ?, ? FROM submissions WHERE id = ? AND writer_id != ?"
-                " ON CONFLICT (submission_id) DO NOTHING RETURNING *",
-                (reviewer_id, verdict.value, reason, to_micros(now), int(automatic), submission_id, reviewer_id),
-            ))
+            inserted = list(
+                await connection.execute_fetchall(
+                    "INSERT INTO reviews (submission_id, reviewer_id, verdict, reason, reviewed_at, automatic)"
+                    " SELECT id, ?, ?, ?, ?, ? FROM submissions WHERE id = ? AND writer_id != ?"
+                    " ON CONFLICT (submission_id) DO NOTHING RETURNING *",
+                    (
+                        reviewer_id,
+                        verdict.value,
+                        reason,
+                        to_micros(now),
+                        int(automatic),
+                        submission_id,
+                        reviewer_id,
+                    ),
+                )
+            )
             if inserted:
                 return inserted[0], True
-            earlier = list(await connection.execute_fetchall(
-                "SELECT * FROM reviews WHERE submission_id = ?", (submission_id,)
-            ))
+            earlier = list(
+                await connection.execute_fetchall(
+                    "SELECT * FROM reviews WHERE submission_id = ?", (submission_id,)
+                )
+            )
             if earlier:
                 return earlier[0], False
-            author = list(await connection.execute_fetchall(
-                "SELECT writer_id FROM submissions WHERE id = ?", (submission_id,)
-            ))
+            author = list(
+                await connection.execute_fetchall(
+                    "SELECT writer_id FROM submissions WHERE id = ?", (submission_id,)
+                )
+            )
             if not author:
                 raise NotFound(f"no submission {submission_id}")
             raise NotAllowed("a reviewer cannot judge their own work")
@@ -494,17 +570,24 @@ class SqliteStore:
     # -- ledger and tallies ----------------------------------------------------------------
 
     async def add_ledger_entry(
-        self, writer_id: str, kind: LedgerKind, amount_cents: int, note: str,
-        batch_id: int | None, now: datetime,
+        self,
+        writer_id: str,
+        kind: LedgerKind,
+        amount_cents: int,
+        note: str,
+        batch_id: int | None,
+        now: datetime,
     ) -> LedgerEntry:
         """Append a bonus or adjustment."""
 
         async def operation(connection: aiosqlite.Connection) -> sqlite3.Row:
-            return list(await connection.execute_fetchall(
-                "INSERT INTO ledger (writer_id, kind, amount_cents, batch_id, note, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?) RETURNING *",
-                (writer_id, kind.value, amount_cents, batch_id, note, to_micros(now)),
-            ))[0]
+            return _first(
+                await connection.execute_fetchall(
+                    "INSERT INTO ledger (writer_id, kind, amount_cents, batch_id, note, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?) RETURNING *",
+                    (writer_id, kind.value, amount_cents, batch_id, note, to_micros(now)),
+                )
+            )
 
         return rows.ledger_entry(await self._write(operation))
 
@@ -526,25 +609,35 @@ class SqliteStore:
         def line(writer: str) -> dict[str, int]:
             return lines.setdefault(writer, {"writer_id": writer})  # type: ignore[dict-item]
 
-        work = await self._read(
-            "SELECT writer_id, batch_id, count(*), sum(status = 'approved'), sum(status = 'rejected'),"
-            " sum(status = 'pending'), sum(seconds_on_task) FROM submissions"
-            " WHERE submitted_at >= :start AND submitted_at < :end" + writer_filter +
-            " GROUP BY writer_id, batch_id",
-            span,
+        work, money = await asyncio.gather(
+            self._read(
+                "SELECT writer_id, batch_id, count(*), sum(status = 'approved'),"
+                " sum(status = 'rejected'), sum(status = 'pending'), sum(seconds_on_task)"
+                " FROM submissions WHERE submitted_at >= :start AND submitted_at < :end"
+                + writer_filter
+                + " GROUP BY writer_id, batch_id",
+                span,
+            ),
+            self._read(
+                "SELECT writer_id, kind, sum(amount_cents) FROM ledger"
+                " WHERE created_at >= :start AND created_at < :end"
+                + writer_filter
+                + " GROUP BY writer_id, kind",
+                span,
+                second=True,
+            ),
         )
         for writer, batch_id, submitted, approved, rejected, pending, seconds in work:
             entry = line(writer)
-            for key, value in (("submitted", submitted), ("approved", approved), ("rejected", rejected),
-                               ("pending", pending), ("seconds_on_task", seconds),
-                               ("pending_cents", pending * pay.get(batch_id, 0))):
+            for key, value in (
+                ("submitted", submitted),
+                ("approved", approved),
+                ("rejected", rejected),
+                ("pending", pending),
+                ("seconds_on_task", seconds),
+                ("pending_cents", pending * pay.get(batch_id, 0)),
+            ):
                 entry[key] = entry.get(key, 0) + value
-        money = await self._read(
-            "SELECT writer_id, kind, sum(amount_cents) FROM ledger"
-            " WHERE created_at >= :start AND created_at < :end" + writer_filter +
-            " GROUP BY writer_id, kind",
-            span,
-        )
         for writer, kind, cents in money:
             line(writer)[f"{kind}_cents"] = cents
         return Tally(
@@ -575,12 +668,21 @@ class SqliteStore:
                 yield record
 
 
-async def _explain_unsubmittable(connection: aiosqlite.Connection, assignment_id: int, writer_id: str) -> None:
+def _first(found: Iterable[sqlite3.Row]) -> sqlite3.Row:
+    """The first row of a statement that always returns one."""
+    return next(iter(found))
+
+
+async def _explain_unsubmittable(
+    connection: aiosqlite.Connection, assignment_id: int, writer_id: str
+) -> None:
     """Raise the error that says why this assignment cannot be answered or ended."""
-    found = list(await connection.execute_fetchall(
-        "SELECT a.writer_id, a.state, a.lease_expires_at FROM assignments AS a WHERE a.id = ?",
-        (assignment_id,),
-    ))
+    found = list(
+        await connection.execute_fetchall(
+            "SELECT a.writer_id, a.state, a.lease_expires_at FROM assignments AS a WHERE a.id = ?",
+            (assignment_id,),
+        )
+    )
     if not found:
         raise NotFound(f"no assignment {assignment_id}")
     owner, state, expires = found[0]
@@ -593,5 +695,3 @@ async def _explain_unsubmittable(connection: aiosqlite.Connection, assignment_id
     if state == AssignmentState.SUBMITTED:
         raise NotAllowed("that task was already submitted")
     raise NotAllowed(f"that task was {state}; claim a new one")
-
-

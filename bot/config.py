@@ -1,0 +1,110 @@
+"""Configuration: a TOML file (default `taskbot.toml`) checked by pydantic; secrets from the environment.
+
+A bad file is refused with the key and what was expected. `config.example.toml` documents every key.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from taskbank.batchfile import pydantic_problems
+from taskbank.errors import Problem, ValidationFailed
+from taskbank.service import Defaults
+
+DEFAULT_CONFIG_FILE = Path("taskbot.toml")
+
+
+def default_data_dir() -> Path:
+    """Where Taskbot keeps its local database: $XDG_DATA_HOME/taskbot or ~/.local/share/taskbot."""
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "taskbot"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DatabaseConfig(_Section):
+    """Where the data lives."""
+
+    url: str = Field(
+        default_factory=lambda: str(default_data_dir() / "taskbot.db"),
+        description="A SQLite file path or sqlite:///path URL.",
+    )
+    synchronous: Literal["normal", "full", "extra"] = "full"
+
+
+class TaskDefaults(_Section):
+    """What a batch gets when its file leaves a setting out."""
+
+    overlap: int = Field(default=1, ge=1, le=50)
+    lease_minutes: int = Field(default=30, ge=1, le=7 * 24 * 60)
+    max_import_mb: int = Field(default=50, ge=1, le=1024)
+
+
+class LocaleConfig(_Section):
+    """How money and times are shown."""
+
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    time_zone: str = "UTC"
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone '{value}'; expected an IANA name like 'Europe/London'"
+            ) from None
+        return value
+
+
+class Config(_Section):
+    """The whole configuration."""
+
+    database: DatabaseConfig = Field(default_factory=DatabaseConfig)
+    defaults: TaskDefaults = Field(default_factory=TaskDefaults)
+    locale: LocaleConfig = Field(default_factory=LocaleConfig)
+
+    def bank_defaults(self) -> Defaults:
+        """The TaskBank defaults this configuration sets."""
+        return Defaults(
+            overlap=self.defaults.overlap,
+            lease_minutes=self.defaults.lease_minutes,
+            max_import_bytes=self.defaults.max_import_mb * 1024 * 1024,
+        )
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read and check a configuration file; with no file, the defaults (and the environment)."""
+    explicit = path is not None
+    path = path or Path(os.environ.get("TASKBOT_CONFIG", DEFAULT_CONFIG_FILE))
+    if not path.exists():
+        if explicit:
+            raise ValidationFailed([Problem("file", "does not exist", str(path))])
+        data: dict = {}
+    else:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as error:
+            raise ValidationFailed([Problem("toml", str(error), str(path))]) from None
+        except UnicodeDecodeError:
+            raise ValidationFailed(
+                [Problem("encoding", "expected a UTF-8 file", str(path))]
+            ) from None
+    database_url = os.environ.get("TASKBOT_DATABASE_URL")
+    if database_url:
+        data.setdefault("database", {})["url"] = database_url
+    try:
+        return Config.model_validate(data)
+    except ValidationError as error:
+        raise ValidationFailed(
+            pydantic_problems(error, str(path)), summary=f"{path}: bad configuration"
+        ) from None

@@ -1,0 +1,96 @@
+"""The `taskbot` command, through typer's runner: output and exit codes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+from tests.batches import header, jsonl, tone_batch, tone_task
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def config(tmp_path):
+    path = tmp_path / "taskbot.toml"
+    path.write_text(f'[database]\nurl = "{tmp_path / "cli.db"}"\n[locale]\ntime_zone = "Europe/London"\n')
+    return path
+
+
+def test_importing_the_sample_bank_then_listing_it(runner, config):
+    result = runner.invoke(app, ["batch", "import", "--samples", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert "imported 11 sample batch(es)" in result.output
+    listed = runner.invoke(app, ["batch", "list", "--config", str(config)])
+    assert listed.exit_code == 0 and "rank_endings" in listed.output
+
+
+def test_a_good_file_imports_and_says_how_many_tasks(runner, config, tmp_path):
+    path = tmp_path / "tone.jsonl"
+    path.write_bytes(tone_batch(3))
+    result = runner.invoke(app, ["batch", "import", str(path), "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert "3 tasks" in result.output
+
+
+def test_a_bad_file_exits_2_naming_line_and_field_and_imports_nothing(runner, config, tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(jsonl(header(), [tone_task(1), {"id": "x", "payload": {}}]))
+    result = runner.invoke(app, ["batch", "import", str(path), "--config", str(config)])
+    assert result.exit_code == 2
+    assert "bad.jsonl:3: payload.excerpt" in result.stderr
+    listed = runner.invoke(app, ["batch", "list", "--config", str(config)])
+    assert "tone-1" not in listed.output
+
+
+def test_a_csv_file_takes_its_settings_from_a_json_file(runner, config, tmp_path):
+    csv_path = tmp_path / "tone.csv"
+    csv_path.write_text("id,excerpt\na,Hello there.\nb,Goodbye.\n")
+    settings = tmp_path / "settings.json"
+    settings.write_text(json.dumps(header(name="from-csv")))
+    result = runner.invoke(
+        app, ["batch", "import", str(csv_path), "--settings", str(settings), "--config", str(config)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "'from-csv': 2 tasks" in result.output
+
+
+def test_import_without_files_or_a_missing_file_is_a_usage_error(runner, config, tmp_path):
+    assert runner.invoke(app, ["batch", "import", "--config", str(config)]).exit_code == 2
+    missing = runner.invoke(app, ["batch", "import", str(tmp_path / "nope.jsonl"), "--config", str(config)])
+    assert missing.exit_code == 2 and "does not exist" in missing.stderr
+
+
+def test_tally_prints_the_period_in_the_configured_zone(runner, config):
+    result = runner.invoke(app, ["tally", "--period", "month", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert "Europe/London" in result.output
+    assert runner.invoke(app, ["tally", "--period", "year", "--config", str(config)]).exit_code == 2
+
+
+def test_db_migrate_creates_the_database(runner, config, tmp_path):
+    result = runner.invoke(app, ["db", "migrate", "--config", str(config)])
+    assert result.exit_code == 0 and (tmp_path / "cli.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('[locale]\ntime_zone = "Mars/Olympus"\n', "locale.time_zone: unknown time zone 'Mars/Olympus'"),
+        ("[defaults]\noverlap = 0\n", "defaults.overlap"),
+        ("[database]\nurl = 'x'\nsurprise = 1\n", "database.surprise"),
+        ("[locale\n", "Expected ']'"),
+    ],
+)
+def test_a_bad_configuration_is_refused_naming_the_key(runner, tmp_path, text, expected):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    result = runner.invoke(app, ["db", "migrate", "--config", str(path)])
+    assert result.exit_code == 2
+    assert expected in " ".join(result.stderr.split())
