@@ -8,11 +8,12 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from bot.roles import Roles
 from taskbank.batchfile import pydantic_problems
 from taskbank.errors import Problem, ValidationFailed
 from taskbank.service import Defaults
@@ -66,12 +67,46 @@ class LocaleConfig(_Section):
         return value
 
 
+_ROLE_ENTRY = r"^(\*|[a-z]+:[^:\s]+|[a-z]+:role:[^:\s]+)$"
+
+
+class RolesConfig(_Section):
+    """Who may do what: '*' (everyone), 'platform:user_id' or 'platform:role:role_id'."""
+
+    writers: list[Annotated[str, Field(pattern=_ROLE_ENTRY)]] = Field(default_factory=lambda: ["*"])
+    reviewers: list[Annotated[str, Field(pattern=_ROLE_ENTRY)]] = Field(default_factory=list)
+    coordinators: list[Annotated[str, Field(pattern=_ROLE_ENTRY)]] = Field(default_factory=list)
+
+    def roles(self) -> Roles:
+        """As the bot's Roles."""
+        return Roles(tuple(self.writers), tuple(self.reviewers), tuple(self.coordinators))
+
+
+class ReviewConfig(_Section):
+    """How reviews are sampled on demand (`/review` when nothing is waiting)."""
+
+    sample_size: int = Field(default=5, ge=1, le=100)
+
+
+class ConsoleConfig(_Section):
+    """The terminal chat."""
+
+    user: str = Field(
+        default="writer", pattern=r"^[A-Za-z0-9_.-]{1,40}$", description="Who you are at start."
+    )
+    review_channel: str = "reviews"
+    coordinator_channel: str = "coordinators"
+
+
 class Config(_Section):
     """The whole configuration."""
 
     database: DatabaseConfig = Field(default_factory=DatabaseConfig)
     defaults: TaskDefaults = Field(default_factory=TaskDefaults)
     locale: LocaleConfig = Field(default_factory=LocaleConfig)
+    roles: RolesConfig = Field(default_factory=RolesConfig)
+    review: ReviewConfig = Field(default_factory=ReviewConfig)
+    console: ConsoleConfig = Field(default_factory=ConsoleConfig)
 
     def bank_defaults(self) -> Defaults:
         """The TaskBank defaults this configuration sets."""

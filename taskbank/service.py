@@ -194,6 +194,54 @@ class TaskBank:
                 reason += "; another project has tasks once you accept its terms"
         raise NothingToClaim(reason, needs_terms_for=terms_project)
 
+    async def claimed(self, assignment_id: int) -> ClaimedTask:
+        """An assignment with its task, batch and project, e.g. to redraw a card."""
+        assignment = await self.store.get_assignment(assignment_id)
+        batch = await self.batch(assignment.batch_id)
+        return ClaimedTask(
+            assignment=assignment,
+            task=await self.store.get_task(assignment.task_id),
+            batch=batch,
+            project=await self.store.get_project(batch.project_id),
+        )
+
+    async def active_assignments(self, writer_id: str) -> list[Any]:
+        """A writer's live leases, oldest first."""
+        return await self.store.active_assignments(writer_id)
+
+    async def save_draft(
+        self, assignment_id: int, writer_id: str, answers: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """Merge answers into the half-done answer kept for this assignment; returns the draft.
+
+        A blank value removes that question's answer. Nothing is validated until submit.
+        """
+        assignment = await self.store.get_assignment(assignment_id)
+        if assignment.writer_id != writer_id:
+            raise NotAllowed("that task is held by another writer")
+        if assignment.state != AssignmentState.ACTIVE:
+            raise NotAllowed(f"that task was {assignment.state}; claim a new one")
+        draft = await self.store.get_draft(assignment_id)
+        for key, value in answers.items():
+            if value in (None, "", []):
+                draft.pop(key, None)
+            else:
+                draft[key] = value
+        await self.store.save_draft(assignment_id, draft, self.clock.now())
+        return draft
+
+    async def draft(self, assignment_id: int) -> dict[str, Any]:
+        """The half-done answer kept for an assignment."""
+        return await self.store.get_draft(assignment_id)
+
+    async def link_message(self, ref: str, kind: str, subject_id: int) -> None:
+        """Remember that a chat message shows this record (e.g. a review card)."""
+        await self.store.link_message(ref, kind, subject_id, self.clock.now())
+
+    async def linked_subject(self, ref: str, kind: str) -> int | None:
+        """The record a chat message shows."""
+        return await self.store.linked_subject(ref, kind)
+
     async def submit(
         self, assignment_id: int, writer_id: str, response: Mapping[str, Any], client_key: str
     ) -> SubmitResult:

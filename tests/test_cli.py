@@ -19,7 +19,9 @@ def runner() -> CliRunner:
 @pytest.fixture
 def config(tmp_path):
     path = tmp_path / "taskbot.toml"
-    path.write_text(f'[database]\nurl = "{tmp_path / "cli.db"}"\n[locale]\ntime_zone = "Europe/London"\n')
+    path.write_text(
+        f'[database]\nurl = "{tmp_path / "cli.db"}"\n[locale]\ntime_zone = "Europe/London"\n'
+    )
     return path
 
 
@@ -55,7 +57,8 @@ def test_a_csv_file_takes_its_settings_from_a_json_file(runner, config, tmp_path
     settings = tmp_path / "settings.json"
     settings.write_text(json.dumps(header(name="from-csv")))
     result = runner.invoke(
-        app, ["batch", "import", str(csv_path), "--settings", str(settings), "--config", str(config)]
+        app,
+        ["batch", "import", str(csv_path), "--settings", str(settings), "--config", str(config)],
     )
     assert result.exit_code == 0, result.output
     assert "'from-csv': 2 tasks" in result.output
@@ -63,7 +66,9 @@ def test_a_csv_file_takes_its_settings_from_a_json_file(runner, config, tmp_path
 
 def test_import_without_files_or_a_missing_file_is_a_usage_error(runner, config, tmp_path):
     assert runner.invoke(app, ["batch", "import", "--config", str(config)]).exit_code == 2
-    missing = runner.invoke(app, ["batch", "import", str(tmp_path / "nope.jsonl"), "--config", str(config)])
+    missing = runner.invoke(
+        app, ["batch", "import", str(tmp_path / "nope.jsonl"), "--config", str(config)]
+    )
     assert missing.exit_code == 2 and "does not exist" in missing.stderr
 
 
@@ -82,7 +87,10 @@ def test_db_migrate_creates_the_database(runner, config, tmp_path):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ('[locale]\ntime_zone = "Mars/Olympus"\n', "locale.time_zone: unknown time zone 'Mars/Olympus'"),
+        (
+            '[locale]\ntime_zone = "Mars/Olympus"\n',
+            "locale.time_zone: unknown time zone 'Mars/Olympus'",
+        ),
         ("[defaults]\noverlap = 0\n", "defaults.overlap"),
         ("[database]\nurl = 'x'\nsurprise = 1\n", "database.surprise"),
         ("[locale\n", "Expected ']'"),

@@ -449,6 +449,45 @@ class SqliteStore:
 
         return [rows.assignment(row) for row in await self._write(operation)]
 
+    async def save_draft(self, assignment_id: int, answers: dict[str, Any], now: datetime) -> None:
+        """Keep a half-done answer (replacing the previous draft)."""
+
+        async def operation(connection: aiosqlite.Connection) -> None:
+            await connection.execute(
+                "INSERT INTO drafts (assignment_id, answers_json, updated_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (assignment_id) DO UPDATE SET answers_json = excluded.answers_json,"
+                " updated_at = excluded.updated_at",
+                (assignment_id, rows.dumps(answers), to_micros(now)),
+            )
+
+        await self._write(operation)
+
+    async def get_draft(self, assignment_id: int) -> dict[str, Any]:
+        """The half-done answer kept for an assignment (empty when none)."""
+        found = await self._read(
+            "SELECT answers_json FROM drafts WHERE assignment_id = ?", (assignment_id,)
+        )
+        return json.loads(found[0][0]) if found else {}
+
+    async def link_message(self, ref: str, kind: str, subject_id: int, now: datetime) -> None:
+        """Remember which record a chat message shows."""
+
+        async def operation(connection: aiosqlite.Connection) -> None:
+            await connection.execute(
+                "INSERT INTO message_links (ref, kind, subject_id, created_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
+                (ref, kind, subject_id, to_micros(now)),
+            )
+
+        await self._write(operation)
+
+    async def linked_subject(self, ref: str, kind: str) -> int | None:
+        """The record a chat message shows, if it was linked."""
+        found = await self._read(
+            "SELECT subject_id FROM message_links WHERE ref = ? AND kind = ?", (ref, kind)
+        )
+        return found[0][0] if found else None
+
     # -- submissions and reviews -----------------------------------------------------------
 
     async def get_submission(self, submission_id: int) -> Submission:

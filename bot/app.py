@@ -1,0 +1,77 @@
+"""The dispatcher: one entry point that routes every neutral event to its handler.
+
+Core errors become friendly private messages here, so each handler can let them rise.
+"""
+
+from __future__ import annotations
+
+from bot import render
+from bot.events import ActionEvent, CommandEvent, Event, FormSubmitEvent, ReactionEvent
+from bot.handlers import coordinator, reviewer, writer
+from bot.handlers.context import BotContext
+from bot.ui import FormErrors
+from taskbank.errors import NotAllowed, NotFound, TaskbankError, ValidationFailed
+
+COMMANDS = {
+    "task": writer.task_command,
+    "earnings": writer.earnings_command,
+    "review": reviewer.review_command,
+    "batch": coordinator.batch_command,
+    "tally": coordinator.tally_command,
+}
+REVIEW_ACTIONS = ("approve", "reject")
+COMMAND_HELP = "/task [batch|template] · /earnings [day|week|month] · /review · /batch … · /tally [day|week|month]"
+
+
+class Taskbot:
+    """Routes events; turns refusals and bad input into messages for the person who caused them."""
+
+    def __init__(self, ctx: BotContext) -> None:
+        self.ctx = ctx
+
+    async def handle(self, event: Event) -> FormErrors | None:
+        """Handle one event; a form submit may answer with per-field errors."""
+        try:
+            if isinstance(event, CommandEvent):
+                handler = COMMANDS.get(event.name)
+                if handler is None:
+                    raise ValidationFailed([])
+                await handler(self.ctx, event)
+            elif isinstance(event, ActionEvent):
+                verb = event.action_id.split(":", 1)[0]
+                await (reviewer.action if verb in REVIEW_ACTIONS else writer.action)(
+                    self.ctx, event
+                )
+            elif isinstance(event, FormSubmitEvent):
+                kind = event.form_id.split(":", 1)[0]
+                return await (reviewer.reject_form if kind == "reject" else writer.answer_form)(
+                    self.ctx, event
+                )
+            elif isinstance(event, ReactionEvent):
+                await reviewer.reaction(self.ctx, event)
+        except ValidationFailed as failure:
+            await self._tell(event, "That didn't work", _problems_text(failure, event))
+        except (NotAllowed, NotFound) as refusal:
+            await self._tell(
+                event,
+                "Not allowed" if isinstance(refusal, NotAllowed) else "Not found",
+                str(refusal),
+            )
+        except TaskbankError as error:
+            await self._tell(event, "That didn't work", str(error))
+        return None
+
+    async def _tell(self, event: Event, title: str, text: str) -> None:
+        card = render.notice_card(title, text[:1].upper() + text[1:], "warning")
+        if isinstance(event, ReactionEvent):
+            await self.ctx.port.send_direct(event.actor, card)
+        else:
+            await self.ctx.port.post_card(
+                event.place, card, visibility="private", to=event.actor, context=event.context
+            )
+
+
+def _problems_text(failure: ValidationFailed, event: Event) -> str:
+    if not failure.problems and isinstance(event, CommandEvent):
+        return f"Unknown command /{event.name}. Commands: {COMMAND_HELP}"
+    return "\n".join(p.message if p.field == "usage" else str(p) for p in failure.problems[:20])

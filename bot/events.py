@@ -1,0 +1,100 @@
+"""Neutral inbound events: what a person did in a chat, whatever the chat."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did it: the platform, its user id, and the platform roles they hold."""
+
+    platform: str
+    user_id: str
+    display_name: str = ""
+    role_ids: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """The id used in the task bank: 'platform:user', so chats never collide."""
+        return f"{self.platform}:{self.user_id}"
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where it happened: a channel, maybe a thread, maybe a direct message."""
+
+    channel_id: str
+    thread_id: str | None = None
+    direct: bool = False
+
+
+@dataclass(frozen=True)
+class MessageRef:
+    """An adapter's handle on a posted message; `key` is stable across restarts."""
+
+    channel_id: str
+    message_id: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.channel_id}/{self.message_id}"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file that came with a command; adapters fetch its bytes before the handler runs."""
+
+    filename: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class CommandEvent:
+    """A slash command, e.g. /task or /batch status 3."""
+
+    actor: Actor
+    place: Place
+    name: str
+    args: tuple[str, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+    context: Any = None  # the adapter's own handle (trigger id, interaction) for forms and replies
+
+
+@dataclass(frozen=True)
+class ActionEvent:
+    """A control used on a card: a button pressed or a select changed."""
+
+    actor: Actor
+    place: Place
+    action_id: str
+    values: tuple[str, ...] = ()
+    message: MessageRef | None = None
+    context: Any = None
+
+
+@dataclass(frozen=True)
+class FormSubmitEvent:
+    """A form sent back, with its values by input id."""
+
+    actor: Actor
+    place: Place
+    form_id: str
+    values: dict[str, str | tuple[str, ...]] = field(default_factory=dict)
+    message: MessageRef | None = None
+    context: Any = None
+
+
+@dataclass(frozen=True)
+class ReactionEvent:
+    """A reaction added to (or removed from) a message."""
+
+    actor: Actor
+    message: MessageRef
+    emoji: str
+    added: bool = True
+    context: Any = None
+
+
+Event = CommandEvent | ActionEvent | FormSubmitEvent | ReactionEvent

@@ -1,0 +1,143 @@
+"""Coordinators: import, list, inspect, pause, resume, close and export batches; post a tally."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+from bot import render
+from bot.events import CommandEvent
+from bot.handlers.context import BotContext
+from bot.roles import Role
+from bot.ui import Card, Field, FileUpload
+from taskbank.errors import Problem, ValidationFailed
+from taskbank.models import BatchState
+from taskbank.money import format_cents
+from taskbank.periods import period_containing
+
+BATCH_USAGE = "/batch import (with a file) | list | status <id> | pause <id> | resume <id> | close <id> | export <id> [jsonl|csv]"
+SHOWN_PROBLEMS = 20
+_STATES = {"pause": BatchState.PAUSED, "resume": BatchState.OPEN, "close": BatchState.CLOSED}
+
+
+def usage(message: str) -> ValidationFailed:
+    """A usage error for /batch."""
+    return ValidationFailed([Problem("usage", f"{message}; expected {BATCH_USAGE}")])
+
+
+def problems_card(failure: ValidationFailed, title: str) -> Card:
+    """Every problem (the first twenty shown, then a count), as a card."""
+    shown = [str(p) for p in failure.problems[:SHOWN_PROBLEMS]]
+    more = len(failure.problems) - len(shown)
+    if more > 0:
+        shown.append(f"… and {more} more")
+    return Card(title=title, blocks=("\n".join(shown),), tone="error")
+
+
+async def batch_command(ctx: BotContext, event: CommandEvent) -> None:
+    """`/batch …`: the coordinator's batch tools."""
+    ctx.roles.require(event.actor, Role.COORDINATOR, "/batch")
+    if not event.args:
+        raise usage("say what to do")
+    verb, rest = event.args[0], event.args[1:]
+    post = lambda card: ctx.port.post_card(
+        event.place, card, visibility="private", to=event.actor, context=event.context
+    )  # noqa: E731
+    if verb == "import":
+        if not event.attachments:
+            raise usage("attach a JSONL or CSV file to /batch import")
+        for attachment in event.attachments:
+            try:
+                batch = await ctx.bank.import_batch(
+                    attachment.content, filename=attachment.filename
+                )
+            except ValidationFailed as failure:
+                await post(problems_card(failure, f"{attachment.filename}: nothing was imported"))
+                continue
+            progress = await ctx.bank.batch_progress(batch.id)
+            await post(
+                render.notice_card(
+                    f"Imported batch {batch.id}: {batch.name}",
+                    f"{progress.tasks} tasks, {format_cents(batch.pay_cents, ctx.currency)} each, overlap {batch.overlap}.",
+                    "success",
+                )
+            )
+        return
+    if verb == "list":
+        batches = await ctx.bank.list_batches()
+        await post(
+            render.notice_card("Batches", render.writer_summary(batches) or "No batches yet.")
+        )
+        return
+    if verb not in ("status", "export", *_STATES):
+        raise usage(f"unknown /batch action '{verb}'")
+    batch_id = _batch_id(rest)
+    if verb == "status":
+        await post(await status_card(ctx, batch_id))
+    elif verb in _STATES:
+        batch = await ctx.bank.set_batch_state(batch_id, _STATES[verb])
+        await post(
+            render.notice_card(
+                f"Batch {batch.id} {batch.name} is {batch.state.value}", tone="success"
+            )
+        )
+    elif verb == "export":
+        file_format = rest[1] if len(rest) > 1 else "jsonl"
+        if file_format not in ("jsonl", "csv"):
+            raise usage(f"unknown export format '{file_format}'")
+        out = io.StringIO()
+        count = await ctx.bank.export(batch_id, out, file_format)  # type: ignore[arg-type]
+        batch = await ctx.bank.batch(batch_id)
+        upload = FileUpload(
+            f"{batch.name}.{file_format}",
+            out.getvalue().encode(),
+            f"{count} answers from batch {batch.id}",
+        )
+        await ctx.port.upload_file(event.place, upload, to=event.actor)
+
+
+def _batch_id(rest: tuple[str, ...]) -> int:
+    if not rest or not rest[0].isdigit():
+        raise usage("give the batch id")
+    return int(rest[0])
+
+
+async def status_card(ctx: BotContext, batch_id: int) -> Card:
+    """Progress, throughput and pending reviews of one batch."""
+    progress = await ctx.bank.batch_progress(batch_id)
+    batch = progress.batch
+    answered = sum(progress.submissions.values())
+    throughput = "—"
+    if progress.first_submitted_at and progress.last_submitted_at and answered > 1:
+        hours = (progress.last_submitted_at - progress.first_submitted_at).total_seconds() / 3600
+        throughput = f"{answered / hours:.1f} answers/hour" if hours > 0 else "—"
+    share = answered / progress.slots if progress.slots else 0
+    return Card(
+        title=f"Batch {batch.id}: {batch.name} ({batch.state.value})",
+        fields=(
+            Field("Progress", f"{answered} of {progress.slots} answers ({share:.0%})"),
+            Field("Tasks", str(progress.tasks)),
+            Field("In progress", str(progress.assignments.get("active", 0))),
+            Field("Pending review", str(progress.submissions.get("pending", 0))),
+            Field("Approved", str(progress.submissions.get("approved", 0))),
+            Field("Rejected", str(progress.submissions.get("rejected", 0))),
+            Field("Throughput", throughput),
+            Field(
+                "Pay", f"{format_cents(batch.pay_cents, ctx.currency)} × overlap {batch.overlap}"
+            ),
+        ),
+    )
+
+
+async def tally_command(ctx: BotContext, event: CommandEvent) -> None:
+    """`/tally [day|week|month]`: post the tally now, to the place the command came from."""
+    ctx.roles.require(event.actor, Role.COORDINATOR, "/tally")
+    kind = event.args[0] if event.args else "week"
+    if kind not in ("day", "week", "month"):
+        raise ValidationFailed([Problem("period", "expected day, week or month")])
+    now: datetime = ctx.bank.clock.now()
+    period = period_containing(now, kind, ctx.time_zone)  # type: ignore[arg-type]
+    tally = await ctx.bank.tally(period)
+    await ctx.port.post_card(
+        event.place, render.tally_card(tally, f"Tally, {period.label}", ctx.currency)
+    )

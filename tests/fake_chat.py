@@ -1,0 +1,75 @@
+"""An in-memory chat port that records what handlers send, for handler tests."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.events import Actor, MessageRef, Place
+from bot.ui import Card, FileUpload, Form
+
+
+@dataclass
+class Sent:
+    """One thing the bot did, in order."""
+
+    kind: str
+    place: Place | None = None
+    card: Card | None = None
+    form: Form | None = None
+    to: str | None = None
+    visibility: str = "public"
+    message: MessageRef | None = None
+    emoji: str | None = None
+    upload: FileUpload | None = None
+
+
+@dataclass
+class FakeChat:
+    """Records every call; message ids count up from 1."""
+
+    sent: list[Sent] = field(default_factory=list)
+    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    async def post_card(
+        self,
+        place: Place,
+        card: Card,
+        *,
+        visibility: str = "public",
+        to: Actor | None = None,
+        context: Any = None,
+    ) -> MessageRef:
+        ref = MessageRef(place.channel_id, str(next(self._ids)))
+        self.sent.append(
+            Sent("post", place, card, to=to.key if to else None, visibility=visibility, message=ref)
+        )
+        return ref
+
+    async def update_card(self, message: MessageRef, card: Card, *, context: Any = None) -> None:
+        self.sent.append(Sent("update", card=card, message=message))
+
+    async def send_direct(self, user: Actor | str, card: Card) -> MessageRef:
+        key = user.key if isinstance(user, Actor) else user
+        ref = MessageRef(f"dm-{key}", str(next(self._ids)))
+        self.sent.append(Sent("direct", card=card, to=key, message=ref))
+        return ref
+
+    async def open_form(self, form: Form, *, context: Any) -> None:
+        self.sent.append(Sent("form", form=form))
+
+    async def add_reaction(self, message: MessageRef, emoji: str) -> None:
+        self.sent.append(Sent("reaction", message=message, emoji=emoji))
+
+    async def upload_file(
+        self, place: Place, upload: FileUpload, *, to: Actor | None = None
+    ) -> None:
+        self.sent.append(Sent("upload", place=place, upload=upload, to=to.key if to else None))
+
+    def last(self, kind: str | None = None) -> Sent:
+        """The most recent record (of a kind)."""
+        return next(s for s in reversed(self.sent) if kind is None or s.kind == kind)
+
+    def cards(self) -> list[Card]:
+        return [s.card for s in self.sent if s.card is not None]
