@@ -66,9 +66,7 @@ class Taskbot:
         if isinstance(event, ReactionEvent):
             await self.ctx.port.send_direct(event.actor, card)
         else:
-            await self.ctx.port.post_card(
-                event.place, card, visibility="private", to=event.actor, context=event.context
-            )
+            await self.ctx.reply(event, card)
 
 
 def _problems_text(failure: ValidationFailed, event: Event) -> str:

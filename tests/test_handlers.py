@@ -11,7 +11,6 @@ from bot.events import (
     Attachment,
     CommandEvent,
     FormSubmitEvent,
-    MessageRef,
     Place,
     ReactionEvent,
 )
@@ -19,8 +18,8 @@ from bot.handlers.context import BotContext
 from bot.handlers.reviewer import post_for_review
 from bot.roles import Roles
 from bot.ui import Button, FormErrors, Select
-from tests.batches import header, jsonl, tone_batch
 from taskbank.models import Verdict
+from tests.batches import header, jsonl, tone_batch
 from tests.fake_chat import FakeChat
 
 WRITER = Actor("test", "wendy")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from bot.events import Place
+from bot.events import ActionEvent, CommandEvent, FormSubmitEvent, MessageRef, Place
 from bot.port import ChatPort
 from bot.roles import Roles
+from bot.ui import Card
 from taskbank.service import TaskBank
 
 
@@ -19,6 +20,14 @@ class BotContext:
     roles: Roles
     time_zone: str = "UTC"
     currency: str = "USD"
-    review_place: Place = Place("reviews")
-    coordinator_place: Place = Place("coordinators")
+    review_place: Place = field(default_factory=lambda: Place("reviews"))
+    coordinator_place: Place = field(default_factory=lambda: Place("coordinators"))
     review_sample_size: int = 5
+
+    async def reply(
+        self, event: CommandEvent | ActionEvent | FormSubmitEvent, card: Card
+    ) -> MessageRef:
+        """Answer the person who sent an event, privately, where they sent it."""
+        return await self.port.post_card(
+            event.place, card, visibility="private", to=event.actor, context=event.context
+        )

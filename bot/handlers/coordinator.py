@@ -40,9 +40,10 @@ async def batch_command(ctx: BotContext, event: CommandEvent) -> None:
     if not event.args:
         raise usage("say what to do")
     verb, rest = event.args[0], event.args[1:]
-    post = lambda card: ctx.port.post_card(
-        event.place, card, visibility="private", to=event.actor, context=event.context
-    )  # noqa: E731
+
+    async def post(card: Card) -> None:
+        await ctx.reply(event, card)
+
     if verb == "import":
         if not event.attachments:
             raise usage("attach a JSONL or CSV file to /batch import")

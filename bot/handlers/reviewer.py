@@ -41,9 +41,7 @@ async def review_command(ctx: BotContext, event: CommandEvent) -> None:
         card = render.notice_card("Nothing to review", "No submission is waiting for a verdict.")
     else:
         card = await review_card_for(ctx, submission)
-    message = await ctx.port.post_card(
-        event.place, card, visibility="private", to=event.actor, context=event.context
-    )
+    message = await ctx.reply(event, card)
     if submission is not None:
         await ctx.bank.link_message(message.key, REVIEW_LINK, submission.id)
 
@@ -93,9 +91,7 @@ async def reject_form(ctx: BotContext, event: FormSubmitEvent) -> FormErrors | N
     if event.message is not None:
         await ctx.port.update_card(event.message, card, context=event.context)
     else:
-        await ctx.port.post_card(
-            event.place, card, visibility="private", to=event.actor, context=event.context
-        )
+        await ctx.reply(event, card)
     return None
 
 

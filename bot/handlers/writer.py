@@ -9,7 +9,7 @@ from bot.events import ActionEvent, Actor, CommandEvent, FormSubmitEvent, Messag
 from bot.handlers.context import BotContext
 from bot.roles import Role
 from bot.ui import Card, FormErrors
-from taskbank.errors import LeaseLost, NothingToClaim, NotAllowed, ValidationFailed
+from taskbank.errors import LeaseLost, NotAllowed, NothingToClaim, ValidationFailed
 from taskbank.models import ClaimedTask
 from taskbank.periods import period_containing
 from taskbank.questions import LabelQuestion, LabelsQuestion, RatingQuestion, validate_response
@@ -193,9 +193,7 @@ async def earnings_command(ctx: BotContext, event: CommandEvent) -> None:
     period = period_containing(ctx.bank.clock.now(), kind, ctx.time_zone)  # type: ignore[arg-type]
     tally = await ctx.bank.tally(period, writer_id=event.actor.key)
     card = render.tally_card(tally, f"Your earnings, {period.label}", ctx.currency)
-    await ctx.port.post_card(
-        event.place, card, visibility="private", to=event.actor, context=event.context
-    )
+    await ctx.reply(event, card)
 
 
 def _usage(field: str, message: str):  # type: ignore[no-untyped-def]
