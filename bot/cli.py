@@ -182,6 +182,154 @@ def tally(
     run(config, work)
 
 
+@batch_app.command("status")
+def batch_status(
+    batch_id: Annotated[int, typer.Argument(help="The batch id (see `taskbot batch list`).")],
+    config: ConfigOption = None,
+) -> None:
+    """Progress, throughput and pending reviews of one batch."""
+
+    async def work(cfg: Config) -> None:
+        from bot.handlers.context import BotContext
+        from bot.handlers.coordinator import status_card
+
+        async with opened_bank(cfg) as bank:
+            ctx = BotContext(
+                bank, None, cfg.roles.roles(), cfg.locale.time_zone, cfg.locale.currency
+            )  # type: ignore[arg-type]
+            card = await status_card(ctx, batch_id)
+            table = Table("", "", title=card.title, show_header=False)
+            for field in card.fields:
+                table.add_row(field.label, field.value)
+            out.print(table)
+
+    run(config, work)
+
+
+@batch_app.command("export")
+def batch_export(
+    batch_id: Annotated[int, typer.Argument(help="The batch id.")],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="File to write (default: <batch name>.<format>)."),
+    ] = None,
+    file_format: Annotated[str, typer.Option("--format", help="jsonl or csv")] = "jsonl",
+    config: ConfigOption = None,
+) -> None:
+    """Export every answer of a batch with provenance, showing progress."""
+    if file_format not in ("jsonl", "csv"):
+        err.print(f"error: --format must be jsonl or csv, not '{file_format}'")
+        raise typer.Exit(2)
+
+    async def work(cfg: Config) -> None:
+        from rich.progress import Progress
+
+        async with opened_bank(cfg) as bank:
+            batch = await bank.batch(batch_id)
+            total = sum((await bank.batch_progress(batch_id)).submissions.values())
+            path = output or Path(f"{batch.name}.{file_format}")
+            with (
+                path.open("w", encoding="utf-8", newline="") as handle,
+                Progress(console=err, transient=True) as bar,
+            ):
+                task = bar.add_task(f"exporting {batch.name}", total=total)
+                count = await bank.export(
+                    batch_id,
+                    handle,
+                    file_format,
+                    progress=lambda done: bar.update(task, completed=done),  # type: ignore[arg-type]
+                )
+            out.print(f"exported {count} answers from batch {batch_id} to {path}")
+
+    run(config, work)
+
+
+@app.command("demo")
+def demo(
+    database: Annotated[
+        Path | None, typer.Option("--db", help="SQLite file (default: in your data directory).")
+    ] = None,
+    user: Annotated[str, typer.Option("--as", help="Who you are at start.")] = "wendy",
+) -> None:
+    """Try the whole loop in the terminal: claim, answer, review, tally. No tokens needed."""
+    from bot.config import Config as _Config
+    from bot.config import DatabaseConfig, RolesConfig
+
+    base = load_config(None)
+    url = str(database) if database else base.database.url
+    roles = RolesConfig(
+        writers=base.roles.writers,
+        reviewers=[*base.roles.reviewers, "console:rita"],
+        coordinators=[*base.roles.coordinators, "console:cora"],
+    )
+    cfg = _Config.model_validate(
+        {
+            **base.model_dump(),
+            "database": DatabaseConfig(url=url).model_dump(),
+            "roles": roles.model_dump(),
+        }
+    )
+
+    async def work(_: Config) -> None:
+        from taskbank.sample_bank import import_sample_bank
+
+        async with opened_bank(cfg) as bank:
+            imported = await import_sample_bank(bank) if not await bank.list_batches() else []
+            out.print(
+                f"Taskbot demo on {url}"
+                + (f" — imported {len(imported)} sample batches." if imported else ".")
+            )
+            out.print(
+                "You are wendy, a writer: type /task, then the numbers on the card to answer.\n"
+                "/as rita to review (/review, or /react N yes|no), /as cora to coordinate (/batch list, /tally).\n"
+                "/help for everything, /quit to leave."
+            )
+            await start_adapters(cfg, bank, ["console"], user=user)
+
+    run(None, work)
+
+
+@app.command("run")
+def run_command(config: ConfigOption = None) -> None:
+    """Serve the chats the configuration enables (the console when none is)."""
+
+    async def work(cfg: Config) -> None:
+        async with opened_bank(cfg) as bank:
+            await start_adapters(cfg, bank, cfg.chat.adapters)
+
+    run(config, work)
+
+
+async def start_adapters(cfg: Config, bank: TaskBank, names: list[str], **options: Any) -> None:
+    """Run the named adapters side by side until they all stop."""
+    from bot.runtime import Runtime, load_adapter
+
+    try:
+        runners = [load_adapter(name) for name in names]
+    except LookupError as missing:
+        raise ValidationFailed([typer_problem(Path("chat.adapters"), str(missing))]) from None
+    runtime = Runtime(cfg, bank, cfg.roles.roles(), options)
+    await asyncio.gather(*(runner(runtime) for runner in runners))
+
+
+@app.command("config")
+def config_check(
+    action: Annotated[str, typer.Argument(help="check")],
+    config: ConfigOption = None,
+) -> None:
+    """`taskbot config check`: validate the configuration file and say what it sets."""
+    if action != "check":
+        err.print(f"error: unknown action '{action}'; expected 'check'")
+        raise typer.Exit(2)
+
+    async def work(cfg: Config) -> None:
+        out.print(
+            f"configuration is valid; database: {cfg.database.url}; chats: {', '.join(cfg.chat.adapters)}"
+        )
+
+    run(config, work)
+
+
 @db_app.command("migrate")
 def db_migrate(config: ConfigOption = None) -> None:
     """Create the database or bring its schema up to date."""

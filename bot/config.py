@@ -98,9 +98,16 @@ class ConsoleConfig(_Section):
     coordinator_channel: str = "coordinators"
 
 
+class ChatConfig(_Section):
+    """Which chats `taskbot run` serves."""
+
+    adapters: list[str] = Field(default_factory=lambda: ["console"], min_length=1)
+
+
 class Config(_Section):
     """The whole configuration."""
 
+    chat: ChatConfig = Field(default_factory=ChatConfig)
     database: DatabaseConfig = Field(default_factory=DatabaseConfig)
     defaults: TaskDefaults = Field(default_factory=TaskDefaults)
     locale: LocaleConfig = Field(default_factory=LocaleConfig)

@@ -103,13 +103,22 @@ class SqliteStore:
         self._writer.start()
 
     async def close(self) -> None:
-        """Finish queued writes and close both connections."""
-        if self._writer is not None:
-            await self._writer.stop()
-        for connection in (self._reader, self._second_reader, self._writer_connection):
-            if connection is not None:
+        """Finish queued writes and close the connections."""
+        connections = [c for c in (self._reader, self._second_reader, self._writer_connection) if c]
+        try:
+            if self._writer is not None:
+                await self._writer.stop()
+            for connection in connections:
                 await connection.close()
-        self._writer = self._reader = self._second_reader = self._writer_connection = None
+        except BaseException:
+            # Interrupted (cancelled, or the loop is unwinding on exit): stop the connection
+            # threads without waiting, or they would keep the process alive. Committed work is
+            # already on disk; an uncommitted group was never acknowledged.
+            for connection in connections:
+                connection.stop()
+            raise
+        finally:
+            self._writer = self._reader = self._second_reader = self._writer_connection = None
 
     async def __aenter__(self) -> SqliteStore:
         await self.open()

@@ -1,0 +1,149 @@
+"""The console's side of the chat port: cards as rich panels, controls as numbered choices."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.text import Text
+
+from bot.events import Actor, MessageRef, Place
+from bot.ui import Button, Card, Control, FileUpload, Form, Select
+
+_BORDER = {"info": "cyan", "success": "green", "warning": "yellow", "error": "red"}
+
+
+@dataclass
+class Shown:
+    """A posted card and whom it belongs to (None: everyone in the channel)."""
+
+    ref: MessageRef
+    card: Card
+    owner: str | None
+
+
+class ConsoleChat:
+    """Implements the chat port on a terminal; remembers cards so their controls can be used."""
+
+    def __init__(self, console: Console, export_dir: Path) -> None:
+        self.console = console
+        self.export_dir = export_dir
+        self._ids = itertools.count(1)
+        self.messages: dict[str, Shown] = {}
+        self.current: dict[
+            str, str
+        ] = {}  # user key -> message id of their latest card with controls
+        self.pending_forms: dict[str, tuple[Form, MessageRef | None]] = {}
+        self.viewer: str = ""  # who is at the keyboard; set by the session
+
+    # -- the port --------------------------------------------------------------------------
+
+    async def post_card(
+        self,
+        place: Place,
+        card: Card,
+        *,
+        visibility: str = "public",
+        to: Actor | None = None,
+        context: Any = None,
+    ) -> MessageRef:
+        ref = MessageRef(place.channel_id, str(next(self._ids)))
+        owner = to.key if (to is not None and visibility == "private") else None
+        self._remember(ref, card, owner or self.viewer, owner)
+        where = f"only you ({to.key})" if owner else f"#{place.channel_id}"
+        self._draw(ref, card, where)
+        return ref
+
+    async def update_card(self, message: MessageRef, card: Card, *, context: Any = None) -> None:
+        shown = self.messages.get(message.message_id)
+        owner = shown.owner if shown else None
+        self._remember(message, card, owner or self.viewer, owner)
+        self._draw(message, card, "updated")
+
+    async def send_direct(self, user: Actor | str, card: Card) -> MessageRef:
+        key = user.key if isinstance(user, Actor) else user
+        ref = MessageRef(f"dm:{key}", str(next(self._ids)))
+        self._remember(ref, card, key, key)
+        self._draw(ref, card, f"direct message to {key}")
+        return ref
+
+    async def open_form(self, form: Form, *, context: Any) -> None:
+        user, message = context if isinstance(context, tuple) else (self.viewer, None)
+        self.pending_forms[user] = (form, message)
+
+    async def add_reaction(self, message: MessageRef, emoji: str) -> None:
+        self.console.print(Text(f"  (bot reacted {emoji} to #{message.message_id})", style="dim"))
+
+    async def upload_file(
+        self, place: Place, upload: FileUpload, *, to: Actor | None = None
+    ) -> None:
+        self.export_dir.mkdir(parents=True, exist_ok=True)
+        path = self.export_dir / upload.filename
+        path.write_bytes(upload.content)
+        self.console.print(
+            Text(
+                f"📎 {upload.filename} ({len(upload.content):,} bytes) saved to {path}. {upload.comment}"
+            )
+        )
+
+    # -- for the session -------------------------------------------------------------------
+
+    def numbered_controls(self, user: str) -> tuple[MessageRef, list[Control]] | None:
+        """The controls of the user's latest card, in the order they were numbered."""
+        message_id = self.current.get(user)
+        shown = self.messages.get(message_id or "")
+        if shown is None or not shown.card.controls():
+            return None
+        return shown.ref, shown.card.controls()
+
+    def _remember(self, ref: MessageRef, card: Card, viewer: str, owner: str | None) -> None:
+        self.messages[ref.message_id] = Shown(ref, card, owner)
+        if card.controls():
+            self.current[viewer] = ref.message_id
+        elif self.current.get(viewer) == ref.message_id:
+            del self.current[viewer]
+
+    def _draw(self, ref: MessageRef, card: Card, where: str) -> None:
+        parts: list[Any] = [Text(block) for block in card.blocks if block]
+        if card.fields:
+            parts.append(
+                Text("  ·  ".join(f"{f.label}: {f.value}" for f in card.fields), style="bold")
+            )
+        number = 0
+        for row in card.rows:
+            line = Text()
+            if row.caption:
+                line.append(row.caption + "\n", style="italic")
+            for control in row.controls:
+                number += 1
+                line.append(f"[{number}] ", style="bold magenta")
+                line.append(_control_text(control) + "  ")
+            parts.append(line)
+        if card.footer:
+            parts.append(Text(card.footer, style="dim"))
+        self.console.print(
+            Panel(
+                Group(*parts),
+                title=Text(f"#{ref.message_id} {card.title}"),
+                subtitle=where,
+                border_style=_BORDER.get(card.tone, "cyan"),
+                title_align="left",
+            )
+        )
+
+
+def _control_text(control: Control) -> str:
+    if isinstance(control, Button):
+        return control.label + (" ✓" if control.chosen else "")
+    assert isinstance(control, Select)
+    options = ", ".join(
+        f"{i}) {c.label}{' ✓' if c.value in control.chosen else ''}"
+        for i, c in enumerate(control.choices, 1)
+    )
+    return (
+        f"{control.placeholder}{' (several, comma-separated)' if control.multi else ''}: {options}"
+    )

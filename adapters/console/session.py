@@ -1,0 +1,253 @@
+"""The console session: reads lines (typed, or a script when stdin is not a terminal) and turns
+them into neutral events.
+
+  /task, /review, /batch …, /tally, /earnings   commands, as in any chat
+  /batch import PATH…                           files are read from disk and attached
+  /as NAME                                      switch to another person
+  /react N ✅|❌ (or yes|no)                    react to message #N
+  N [choices]                                   use control N of your latest card; for a
+                                                select, choices are numbers: 2 or 1,3
+  /help, /quit
+While a form is open, each line answers the next field (empty keeps what is there; in a
+script, "\\n" in a line stands for a line break).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shlex
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from rich.console import Console
+from rich.text import Text
+
+from adapters.console.chat import ConsoleChat
+from bot.app import Taskbot
+from bot.events import (
+    ActionEvent,
+    Actor,
+    Attachment,
+    CommandEvent,
+    FormSubmitEvent,
+    MessageRef,
+    Place,
+    ReactionEvent,
+)
+from bot.roles import Role, Roles
+from bot.ui import Button, Form, FormErrors, FormInput, Select
+
+PLATFORM = "console"
+ReadLine = Callable[[str], Awaitable[str | None]]
+_EMOJI = {
+    "yes": "✅",
+    "ok": "✅",
+    "approve": "✅",
+    "✅": "✅",
+    "no": "❌",
+    "reject": "❌",
+    "❌": "❌",
+}
+
+
+class ConsoleSession:
+    """One terminal user at a time, switching with /as."""
+
+    def __init__(
+        self, bot: Taskbot, chat: ConsoleChat, roles: Roles, read_line: ReadLine, user: str
+    ) -> None:
+        self.bot, self.chat, self.roles, self.read_line = bot, chat, roles, read_line
+        self.console: Console = chat.console
+        self.place = Place("general")
+        self.user = ""
+        self.switch(user)
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(PLATFORM, self.user, self.user)
+
+    def switch(self, user: str) -> None:
+        """Become another person."""
+        self.user = user
+        self.chat.viewer = self.actor.key
+        held = [
+            r.value
+            for r in (Role.WRITER, Role.REVIEWER, Role.COORDINATOR)
+            if self.roles.has(self.actor, r)
+        ]
+        self.say(f"You are {user} ({', '.join(held) or 'no role'}).")
+
+    def say(self, text: str, style: str = "dim") -> None:
+        self.console.print(Text(text, style=style))
+
+    async def run(self) -> None:
+        """Read and act on lines until /quit or the end of input."""
+        while True:
+            line = await self.read_line(f"{self.user}> ")
+            if line is None:
+                return
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            if line in ("/quit", "/exit"):
+                return
+            await self.handle_line(line)
+
+    async def handle_line(self, line: str) -> None:
+        """One typed line."""
+        if line.startswith("/"):
+            try:
+                words = shlex.split(line[1:])
+            except ValueError as error:
+                self.say(f"Can't read that line: {error}", "red")
+                return
+            if not words:
+                return
+            name, args = words[0], words[1:]
+            if name == "help":
+                self.say(__doc__ or "", "")
+            elif name == "as":
+                self.switch(args[0]) if args else self.say("Usage: /as NAME", "red")
+            elif name == "react":
+                await self._react(args)
+            elif name == "batch" and args[:1] == ["import"]:
+                await self._import(args[1:])
+            else:
+                await self.bot.handle(
+                    CommandEvent(self.actor, self.place, name, tuple(args), context=self._context())
+                )
+        else:
+            await self._use_control(line)
+        await self._fill_forms()
+
+    def _context(self, message: MessageRef | None = None) -> tuple[str, MessageRef | None]:
+        return (self.actor.key, message)
+
+    async def _import(self, paths: list[str]) -> None:
+        attachments = []
+        for name in paths:
+            path = Path(name).expanduser()
+            try:
+                content = await asyncio.to_thread(path.read_bytes)
+            except OSError as error:
+                self.say(f"Can't read {path}: {error.strerror or error}", "red")
+                return
+            attachments.append(Attachment(path.name, content))
+        event = CommandEvent(
+            self.actor, self.place, "batch", ("import",), tuple(attachments), self._context()
+        )
+        await self.bot.handle(event)
+
+    async def _react(self, args: list[str]) -> None:
+        if len(args) != 2 or not args[0].lstrip("#").isdigit() or args[1] not in _EMOJI:
+            self.say("Usage: /react N ✅|❌ (or yes|no)", "red")
+            return
+        shown = self.chat.messages.get(args[0].lstrip("#"))
+        if shown is None:
+            self.say(f"No message #{args[0]}", "red")
+            return
+        await self.bot.handle(ReactionEvent(self.actor, shown.ref, _EMOJI[args[1]]))
+
+    async def _use_control(self, line: str) -> None:
+        number, _, rest = line.partition(" ")
+        found = self.chat.numbered_controls(self.actor.key)
+        if not number.isdigit() or found is None:
+            self.say(
+                "Type a /command, or the number of a control on your latest card. /help lists them.",
+                "red",
+            )
+            return
+        message, controls = found
+        if not 1 <= int(number) <= len(controls):
+            self.say(f"Choose a control from 1 to {len(controls)}.", "red")
+            return
+        control = controls[int(number) - 1]
+        values: tuple[str, ...] = ()
+        if isinstance(control, Select):
+            picks = rest.replace(" ", "").split(",") if rest.strip() else []
+            if not picks or not all(
+                p.isdigit() and 1 <= int(p) <= len(control.choices) for p in picks
+            ):
+                self.say(
+                    f"Give choices by number, 1 to {len(control.choices)}, e.g. '{number} 2' or '{number} 1,3'.",
+                    "red",
+                )
+                return
+            values = tuple(control.choices[int(p) - 1].value for p in picks)
+        assert isinstance(control, Button | Select)
+        event = ActionEvent(
+            self.actor, self.place, control.action_id, values, message, self._context(message)
+        )
+        await self.bot.handle(event)
+
+    async def _fill_forms(self) -> None:
+        while (pending := self.chat.pending_forms.pop(self.actor.key, None)) is not None:
+            form, message = pending
+            values = await self._ask(form)
+            if values is None:
+                self.say("Form closed; nothing was sent.")
+                return
+            result = await self.bot.handle(
+                FormSubmitEvent(
+                    self.actor, self.place, form.form_id, values, message, self._context(message)
+                )
+            )
+            if isinstance(result, FormErrors):
+                self.chat.pending_forms[self.actor.key] = (
+                    _with_errors(form, values, result),
+                    message,
+                )
+
+    async def _ask(self, form: Form) -> dict[str, str | tuple[str, ...]] | None:
+        self.say(f"── {form.title} ──", "bold")
+        if form.intro:
+            self.say(form.intro, "")
+        values: dict[str, str | tuple[str, ...]] = {}
+        for field in form.inputs:
+            if field.hint:
+                self.say(field.hint)
+            if field.error:
+                self.say(f"⚠ {field.error}", "yellow")
+            current = (
+                field.value
+                if isinstance(field.value, str)
+                else (field.value[0] if field.value else None)
+            )
+            if field.kind in ("select", "multiselect"):
+                self.say("  ".join(f"{i}) {c.label}" for i, c in enumerate(field.choices, 1)), "")
+                shown = next((c.label for c in field.choices if c.value == current), None)
+            else:
+                shown = current
+            prompt = f"{field.label}{f' [{shown}]' if shown else ''}: "
+            answer = await self.read_line(prompt)
+            if answer is None:
+                return None
+            answer = answer.replace("\\n", "\n").strip()
+            if field.kind in ("select", "multiselect"):
+                picked = [p for p in answer.replace(" ", "").split(",") if p]
+                chosen = tuple(
+                    field.choices[int(p) - 1].value
+                    for p in picked
+                    if p.isdigit() and 1 <= int(p) <= len(field.choices)
+                )
+                values[field.input_id] = (
+                    chosen[0] if chosen and field.kind == "select" else chosen or (current or "")
+                )
+            else:
+                values[field.input_id] = answer or (current or "")
+        return values
+
+
+def _with_errors(form: Form, values: dict[str, str | tuple[str, ...]], result: FormErrors) -> Form:
+    """The same form again, with the person's values kept and the errors beside their fields."""
+    inputs = tuple(
+        FormInput(
+            **{
+                **field.__dict__,
+                "value": values.get(field.input_id, field.value),
+                "error": result.errors.get(field.input_id),
+            }
+        )
+        for field in form.inputs
+    )
+    return Form(form.form_id, form.title, inputs, form.submit_label, form.intro)

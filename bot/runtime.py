@@ -1,0 +1,65 @@
+"""What a running Taskbot is made of, and how adapters are found.
+
+Adapters register under the `taskbot.adapters` entry-point group (see pyproject.toml), so the bot
+layer starts them by name without importing them: imports still point down only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from typing import Any
+
+from bot.app import Taskbot
+from bot.config import Config
+from bot.events import Place
+from bot.handlers.context import BotContext
+from bot.port import ChatPort
+from bot.roles import Roles
+from taskbank.service import TaskBank
+
+ADAPTER_GROUP = "taskbot.adapters"
+
+
+@dataclass
+class Runtime:
+    """The configuration and task bank shared by every adapter in this process."""
+
+    config: Config
+    bank: TaskBank
+    roles: Roles
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def build_bot(self, port: ChatPort, review_channel: str, coordinator_channel: str) -> Taskbot:
+        """A dispatcher whose handlers talk to this chat port."""
+        return Taskbot(
+            BotContext(
+                bank=self.bank,
+                port=port,
+                roles=self.roles,
+                time_zone=self.config.locale.time_zone,
+                currency=self.config.locale.currency,
+                review_place=Place(review_channel),
+                coordinator_place=Place(coordinator_channel),
+                review_sample_size=self.config.review.sample_size,
+            )
+        )
+
+
+AdapterRunner = Callable[[Runtime], Awaitable[None]]
+
+
+def available_adapters() -> list[str]:
+    """Names of the installed adapters."""
+    return sorted(point.name for point in entry_points(group=ADAPTER_GROUP))
+
+
+def load_adapter(name: str) -> AdapterRunner:
+    """The runner of an installed adapter, or a clear error naming those installed."""
+    for point in entry_points(group=ADAPTER_GROUP):
+        if point.name == name:
+            return point.load()
+    raise LookupError(
+        f"no adapter '{name}' is installed; installed: {', '.join(available_adapters()) or 'none'}"
+    )
