@@ -15,6 +15,7 @@ script, "\\n" in a line stands for a line break).
 from __future__ import annotations
 
 import asyncio
+import os
 import shlex
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -126,7 +127,7 @@ class ConsoleSession:
     async def _import(self, paths: list[str]) -> None:
         attachments = []
         for name in paths:
-            path = Path(name).expanduser()
+            path = Path(os.path.expanduser(name))
             try:
                 content = await asyncio.to_thread(path.read_bytes)
             except OSError as error:
