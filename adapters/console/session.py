@@ -15,7 +15,6 @@ script, "\\n" in a line stands for a line break).
 from __future__ import annotations
 
 import asyncio
-import os
 import shlex
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -127,9 +126,9 @@ class ConsoleSession:
     async def _import(self, paths: list[str]) -> None:
         attachments = []
         for name in paths:
-            path = Path(os.path.expanduser(name))
+            path = Path(name)
             try:
-                content = await asyncio.to_thread(path.read_bytes)
+                content = await asyncio.to_thread(_read_file, path)
             except OSError as error:
                 self.say(f"Can't read {path}: {error.strerror or error}", "red")
                 return
@@ -237,6 +236,11 @@ class ConsoleSession:
             else:
                 values[field.input_id] = answer or (current or "")
         return values
+
+
+def _read_file(path: Path) -> bytes:
+    """A file's bytes, with ~ expanded (run in a thread: it touches the disk)."""
+    return path.expanduser().read_bytes()
 
 
 def _with_errors(form: Form, values: dict[str, str | tuple[str, ...]], result: FormErrors) -> Form:
