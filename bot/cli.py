@@ -97,7 +97,8 @@ def batch_import(
                         raise ValidationFailed(
                             [typer_problem(settings, f"unreadable settings: {error}")]
                         ) from None
-                batch = await bank.import_batch(file, settings=extra)
+                with err.status(f"importing {file.name}…"):
+                    batch = await bank.import_batch(file, settings=extra)
                 progress = await bank.batch_progress(batch.id)
                 out.print(
                     f"imported batch {batch.id} '{batch.name}': {progress.tasks} tasks from {file}"

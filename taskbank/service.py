@@ -24,6 +24,7 @@ from taskbank.clock import Clock, SystemClock
 from taskbank.errors import NotAllowed, NothingToClaim, Problem, ValidationFailed
 from taskbank.export import ExportFormat, write_export
 from taskbank.models import (
+    Assignment,
     AssignmentState,
     Batch,
     BatchState,
@@ -177,13 +178,7 @@ class TaskBank:
             if assignment is None and await self.store.expire_leases(now):
                 assignment = await self.store.claim(writer_id, ids, caps, now)
             if assignment is not None:
-                batch = await self.batch(assignment.batch_id)
-                return ClaimedTask(
-                    assignment=assignment,
-                    task=await self.store.get_task(assignment.task_id),
-                    batch=batch,
-                    project=await self.store.get_project(batch.project_id),
-                )
+                return await self._claimed_task(assignment)
             if any(c.budget_cap_cents is not None for c in usable):
                 reason = (
                     "no task is left for you: every open task is taken, done by you, or over budget"
@@ -196,7 +191,9 @@ class TaskBank:
 
     async def claimed(self, assignment_id: int) -> ClaimedTask:
         """An assignment with its task, batch and project, e.g. to redraw a card."""
-        assignment = await self.store.get_assignment(assignment_id)
+        return await self._claimed_task(await self.store.get_assignment(assignment_id))
+
+    async def _claimed_task(self, assignment: Assignment) -> ClaimedTask:
         batch = await self.batch(assignment.batch_id)
         return ClaimedTask(
             assignment=assignment,
@@ -205,7 +202,7 @@ class TaskBank:
             project=await self.store.get_project(batch.project_id),
         )
 
-    async def active_assignments(self, writer_id: str) -> list[Any]:
+    async def active_assignments(self, writer_id: str) -> list[Assignment]:
         """A writer's live leases, oldest first."""
         return await self.store.active_assignments(writer_id)
 

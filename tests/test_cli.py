@@ -102,3 +102,67 @@ def test_a_bad_configuration_is_refused_naming_the_key(runner, tmp_path, text, e
     result = runner.invoke(app, ["db", "migrate", "--config", str(path)])
     assert result.exit_code == 2
     assert expected in " ".join(result.stderr.split())
+
+
+def answered_batch(runner, config, tmp_path):
+    """A batch with one approved answer, made through the console demo's own store."""
+    import asyncio
+
+    from bot.cli import opened_bank
+    from bot.config import load_config
+    from taskbank.models import Verdict
+    from tests.batches import TONE_ANSWER
+
+    async def work():
+        async with opened_bank(load_config(config)) as bank:
+            batch = await bank.import_batch(tone_batch(2), filename="b.jsonl")
+            claimed = await bank.claim("w1")
+            result = await bank.submit(claimed.assignment.id, "w1", TONE_ANSWER, "k")
+            await bank.record_review(result.submission.id, "rev", Verdict.APPROVED)
+            return batch.id
+
+    return asyncio.run(work())
+
+
+def test_batch_status_shows_progress(runner, config, tmp_path):
+    batch_id = answered_batch(runner, config, tmp_path)
+    result = runner.invoke(app, ["batch", "status", str(batch_id), "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert "1 of 2 answers (50%)" in result.output
+    missing = runner.invoke(app, ["batch", "status", "99", "--config", str(config)])
+    assert missing.exit_code == 2 and "no batch 99" in missing.stderr
+
+
+def test_batch_export_writes_the_file_with_provenance(runner, config, tmp_path):
+    batch_id = answered_batch(runner, config, tmp_path)
+    target = tmp_path / "out.csv"
+    result = runner.invoke(
+        app, ["batch", "export", str(batch_id), "--format", "csv", "-o", str(target), "--config", str(config)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "exported 1 answers" in result.output
+    assert "task_external_id" in target.read_text() and "approved" in target.read_text()
+    bad = runner.invoke(app, ["batch", "export", str(batch_id), "--format", "xml", "--config", str(config)])
+    assert bad.exit_code == 2
+
+
+def test_config_check_accepts_a_good_file_and_names_a_bad_key(runner, config, tmp_path):
+    good = runner.invoke(app, ["config", "check", "--config", str(config)])
+    assert good.exit_code == 0 and "configuration is valid" in good.output
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[roles]\nreviewers = ["rita"]\n')
+    result = runner.invoke(app, ["config", "check", "--config", str(bad)])
+    assert result.exit_code == 2 and "roles.reviewers.0" in result.stderr
+    missing = runner.invoke(app, ["config", "check", "--config", str(tmp_path / "none.toml")])
+    assert missing.exit_code == 2 and "does not exist" in missing.stderr
+
+
+def test_run_serves_the_console_when_no_chat_is_configured(runner, config):
+    result = runner.invoke(app, ["run", "--config", str(config)], input="/task\n/quit\n")
+    assert result.exit_code == 0, result.output
+    assert "Nothing to claim" in result.output
+
+
+def test_no_arguments_prints_help(runner):
+    result = runner.invoke(app, [])
+    assert "demo" in result.output and "batch" in result.output
