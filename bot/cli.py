@@ -296,21 +296,26 @@ def run_command(config: ConfigOption = None) -> None:
 
     async def work(cfg: Config) -> None:
         async with opened_bank(cfg) as bank:
-            await start_adapters(cfg, bank, cfg.chat.adapters)
+            await start_adapters(cfg, bank, cfg.chat.adapters, run_scheduler=True)
 
     run(config, work)
 
 
-async def start_adapters(cfg: Config, bank: TaskBank, names: list[str], **options: Any) -> None:
-    """Run the named adapters side by side until they all stop."""
+async def start_adapters(
+    cfg: Config, bank: TaskBank, names: list[str], *, run_scheduler: bool = False, **options: Any
+) -> None:
+    """Run the named adapters side by side (and the scheduler, if asked) until they all stop."""
     from bot.runtime import Runtime, load_adapter
 
     try:
         runners = [load_adapter(name) for name in names]
     except LookupError as missing:
         raise ValidationFailed([typer_problem(Path("chat.adapters"), str(missing))]) from None
-    runtime = Runtime(cfg, bank, cfg.roles.roles(), options)
-    await asyncio.gather(*(runner(runtime) for runner in runners))
+    runtime = Runtime(cfg, bank, cfg.roles.roles(), options, run_scheduler=run_scheduler)
+    try:
+        await asyncio.gather(*(runner(runtime) for runner in runners))
+    finally:
+        runtime.stop()
 
 
 @app.command("config")

@@ -98,6 +98,37 @@ class ConsoleConfig(_Section):
     coordinator_channel: str = "coordinators"
 
 
+class ScheduleConfig(_Section):
+    """The scheduler's jobs inside `taskbot run`; times are in the locale's time zone."""
+
+    enabled: bool = True
+    tally_cron: str = Field(
+        default="0 9 * * mon", description="When the pay tally is posted (crontab)."
+    )
+    tally_period: Literal["day", "week", "month"] = "week"
+    tally_pseudonyms: bool = False
+    tally_chart: bool = True
+    catch_up_periods: int = Field(default=8, ge=1, le=52)
+    qa_every_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    qa_max_per_run: int = Field(default=20, ge=1, le=500)
+    auto_approve_hours: int = Field(default=72, ge=1, le=24 * 60)
+    auto_approve_every_minutes: int = Field(default=10, ge=1, le=24 * 60)
+    lease_sweep_every_seconds: int = Field(default=60, ge=5, le=3600)
+
+    @field_validator("tally_cron")
+    @classmethod
+    def _crontab(cls, value: str) -> str:
+        from apscheduler.triggers.cron import CronTrigger
+
+        try:
+            CronTrigger.from_crontab(value)
+        except ValueError as error:
+            raise ValueError(
+                f"not a crontab expression ({error}); expected e.g. '0 9 * * mon'"
+            ) from None
+        return value
+
+
 class ChatConfig(_Section):
     """Which chats `taskbot run` serves."""
 
@@ -108,6 +139,7 @@ class Config(_Section):
     """The whole configuration."""
 
     chat: ChatConfig = Field(default_factory=ChatConfig)
+    schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
     database: DatabaseConfig = Field(default_factory=DatabaseConfig)
     defaults: TaskDefaults = Field(default_factory=TaskDefaults)
     locale: LocaleConfig = Field(default_factory=LocaleConfig)

@@ -30,10 +30,15 @@ class Runtime:
     bank: TaskBank
     roles: Roles
     options: dict[str, Any] = field(default_factory=dict)
+    run_scheduler: bool = False
+    scheduler: Any = None
 
     def build_bot(self, port: ChatPort, review_channel: str, coordinator_channel: str) -> Taskbot:
-        """A dispatcher whose handlers talk to this chat port."""
-        return Taskbot(
+        """A dispatcher whose handlers talk to this chat port.
+
+        The first chat to connect also carries the scheduler's posts, when the scheduler runs.
+        """
+        bot = Taskbot(
             BotContext(
                 bank=self.bank,
                 port=port,
@@ -45,6 +50,18 @@ class Runtime:
                 review_sample_size=self.config.review.sample_size,
             )
         )
+        if self.run_scheduler and self.config.schedule.enabled and self.scheduler is None:
+            from bot.scheduler import Jobs, build_scheduler
+
+            self.scheduler = build_scheduler(Jobs(bot.ctx, self.config.schedule))
+            self.scheduler.start()
+        return bot
+
+    def stop(self) -> None:
+        """Stop the scheduler, if one was started."""
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=False)
+            self.scheduler = None
 
 
 AdapterRunner = Callable[[Runtime], Awaitable[None]]

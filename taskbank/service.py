@@ -284,10 +284,25 @@ class TaskBank:
     async def sample_for_review(
         self, limit: int, *, batch_id: int | None = None, rate: float | None = None
     ) -> list[Submission]:
-        """Pick fresh submissions for human review, spread across writers, and mark them sampled.
+        """Choose fresh submissions for human review (see `choose_for_review`) and mark them sampled."""
+        chosen = await self.choose_for_review(limit, batch_id=batch_id, rate=rate)
+        await self.mark_sampled(chosen)
+        return chosen
+
+    async def choose_for_review(
+        self,
+        limit: int,
+        *,
+        batch_id: int | None = None,
+        rate: float | None = None,
+        at_least_one_per_writer: bool = False,
+    ) -> list[Submission]:
+        """Pick fresh submissions for review, spread across writers, without marking them.
 
         Each batch contributes its review rate (or `rate`) of its unsampled submissions, rounded
-        up; writers take turns so no one writer fills the sample; `limit` caps the total.
+        up; with `at_least_one_per_writer`, every writer with fresh work gets one in; writers take
+        turns so no one writer fills the sample; `limit` (what reviewers can take) caps the total.
+        Gold tasks are never chosen: they are checked automatically.
         """
         pool = await self.store.unsampled_submissions(batch_id)
         by_batch: dict[int, list[Submission]] = defaultdict(list)
@@ -298,10 +313,28 @@ class TaskBank:
             share = rate if rate is not None else (await self.batch(bid)).review_rate
             wanted = -(-len(submissions) * round(share * 1000) // 1000)
             chosen.extend(self._spread_across_writers(submissions, wanted))
-        chosen = self._spread_across_writers(chosen, limit)
-        if chosen:
-            await self.store.mark_sampled([s.id for s in chosen], self.clock.now())
-        return chosen
+        if at_least_one_per_writer:
+            covered = {s.writer_id for s in chosen}
+            missing = [s for s in pool if s.writer_id not in covered]
+            chosen.extend(self._spread_across_writers(missing, len({s.writer_id for s in missing})))
+        return self._spread_across_writers(chosen, limit)
+
+    async def mark_sampled(self, submissions: list[Submission]) -> None:
+        """Record that these submissions went to review."""
+        if submissions:
+            await self.store.mark_sampled([s.id for s in submissions], self.clock.now())
+
+    async def check_gold(self) -> int:
+        """Settle pending answers to gold tasks automatically: agreement approves, else rejects."""
+        settled = 0
+        for submission in await self.store.pending_gold_submissions():
+            verdict = Verdict.APPROVED if submission.gold_correct else Verdict.REJECTED
+            reason = None if submission.gold_correct else "did not match the gold answer"
+            _, recorded = await self.store.insert_review(
+                submission.id, "gold-check", verdict, reason, self.clock.now(), automatic=True
+            )
+            settled += recorded
+        return settled
 
     def _spread_across_writers(self, submissions: list[Submission], count: int) -> list[Submission]:
         by_writer: dict[str, list[Submission]] = defaultdict(list)

@@ -137,12 +137,25 @@ def test_batch_export_writes_the_file_with_provenance(runner, config, tmp_path):
     batch_id = answered_batch(runner, config, tmp_path)
     target = tmp_path / "out.csv"
     result = runner.invoke(
-        app, ["batch", "export", str(batch_id), "--format", "csv", "-o", str(target), "--config", str(config)]
+        app,
+        [
+            "batch",
+            "export",
+            str(batch_id),
+            "--format",
+            "csv",
+            "-o",
+            str(target),
+            "--config",
+            str(config),
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "exported 1 answers" in result.output
     assert "task_external_id" in target.read_text() and "approved" in target.read_text()
-    bad = runner.invoke(app, ["batch", "export", str(batch_id), "--format", "xml", "--config", str(config)])
+    bad = runner.invoke(
+        app, ["batch", "export", str(batch_id), "--format", "xml", "--config", str(config)]
+    )
     assert bad.exit_code == 2
 
 

@@ -497,6 +497,102 @@ class SqliteStore:
         )
         return found[0][0] if found else None
 
+    # -- scheduled posts -------------------------------------------------------------------
+
+    async def record_post(self, job: str, period_key: str, recipient: str, now: datetime) -> str:
+        """Record a post as pending unless it exists; returns its state ('pending' or 'sent')."""
+
+        async def operation(connection: aiosqlite.Connection) -> str:
+            await connection.execute(
+                "INSERT INTO posts (job, period_key, recipient, state, created_at)"
+                " VALUES (?, ?, ?, 'pending', ?) ON CONFLICT DO NOTHING",
+                (job, period_key, recipient, to_micros(now)),
+            )
+            found = await connection.execute_fetchall(
+                "SELECT state FROM posts WHERE job = ? AND period_key = ? AND recipient = ?",
+                (job, period_key, recipient),
+            )
+            return _first(found)[0]
+
+        return await self._write(operation)
+
+    async def mark_post_sent(
+        self, job: str, period_key: str, recipient: str, now: datetime
+    ) -> None:
+        """Mark a recorded post as sent."""
+
+        async def operation(connection: aiosqlite.Connection) -> None:
+            await connection.execute(
+                "UPDATE posts SET state = 'sent', sent_at = ?"
+                " WHERE job = ? AND period_key = ? AND recipient = ?",
+                (to_micros(now), job, period_key, recipient),
+            )
+
+        await self._write(operation)
+
+    async def posts(self, job: str, state: str | None = None) -> list[tuple[str, str, str]]:
+        """(period_key, recipient, state) of a job's posts, oldest first."""
+        found = await self._read(
+            "SELECT period_key, recipient, state FROM posts WHERE job = ? AND (? IS NULL OR state = ?)"
+            " ORDER BY created_at, period_key, recipient",
+            (job, state, state),
+        )
+        return [(row[0], row[1], row[2]) for row in found]
+
+    async def activity_by_quarter_hour(
+        self, start: datetime, end: datetime
+    ) -> list[tuple[int, int, int]]:
+        """(quarter-hour start in epoch microseconds, paid cents, submissions) in a period."""
+        span = (to_micros(start), to_micros(end))
+        quarter = 900_000_000
+        money, work = await asyncio.gather(
+            self._read(
+                f"SELECT created_at / {quarter} * {quarter}, sum(amount_cents) FROM ledger"
+                " WHERE created_at >= ? AND created_at < ? GROUP BY 1",
+                span,
+            ),
+            self._read(
+                f"SELECT submitted_at / {quarter} * {quarter}, count(*) FROM submissions"
+                " WHERE submitted_at >= ? AND submitted_at < ? GROUP BY 1",
+                span,
+                second=True,
+            ),
+        )
+        buckets: dict[int, list[int]] = {}
+        for bucket, cents in money:
+            buckets.setdefault(bucket, [0, 0])[0] = cents
+        for bucket, count in work:
+            buckets.setdefault(bucket, [0, 0])[1] = count
+        return [(bucket, cents, count) for bucket, (cents, count) in sorted(buckets.items())]
+
+    async def project_spend(self) -> list[tuple[Project, int]]:
+        """Every project with the cents its ledger has paid."""
+        found = await self._read(
+            "SELECT p.*, coalesce((SELECT sum(l.amount_cents) FROM ledger AS l"
+            " JOIN batches AS b ON b.id = l.batch_id WHERE b.project_id = p.id), 0) AS spent"
+            " FROM projects AS p ORDER BY p.id"
+        )
+        return [(rows.project(row), row["spent"]) for row in found]
+
+    async def writer_projects(self, start: datetime, end: datetime) -> dict[str, set[int]]:
+        """The projects each writer submitted work to in a period."""
+        found = await self._read(
+            "SELECT DISTINCT s.writer_id, b.project_id FROM submissions AS s"
+            " JOIN batches AS b ON b.id = s.batch_id WHERE s.submitted_at >= ? AND s.submitted_at < ?",
+            (to_micros(start), to_micros(end)),
+        )
+        projects: dict[str, set[int]] = {}
+        for writer, project_id in found:
+            projects.setdefault(writer, set()).add(project_id)
+        return projects
+
+    async def pending_gold_submissions(self) -> list[Submission]:
+        """Pending submissions on gold tasks: these are checked automatically, not by people."""
+        found = await self._read(
+            "SELECT * FROM submissions WHERE status = 'pending' AND gold_correct IS NOT NULL ORDER BY id"
+        )
+        return [rows.submission(row) for row in found]
+
     # -- submissions and reviews -----------------------------------------------------------
 
     async def get_submission(self, submission_id: int) -> Submission:

@@ -1,0 +1,278 @@
+"""Scheduled jobs: pay tallies, QA samples, auto-approval and the lease sweep.
+
+Each job is a plain coroutine on `Jobs`, driven by the bank's clock, so tests run them directly.
+`build_scheduler` puts them on an APScheduler AsyncIOScheduler in the project's time zone.
+
+Exactly once: every post is recorded (pending) before it is sent and marked sent afterwards. A run
+after a crash or a restart sends what is pending and skips what is sent; a tally period missed
+while the process was down is posted late, with its true period. The one window left is a crash
+after a chat accepted a post and before it was marked: that post would be sent again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot import render
+from bot.chart import daily_totals, tally_chart
+from bot.config import ScheduleConfig
+from bot.handlers.context import BotContext
+from bot.handlers.reviewer import post_for_review
+from bot.ui import Card, FileUpload
+from taskbank.models import Period, Tally, TallyLine
+from taskbank.money import format_cents
+from taskbank.periods import PeriodKind, period_containing, previous_period
+
+CHANNEL = "channel"
+
+
+def pseudonym(writer_id: str) -> str:
+    """A stable stand-in for a writer's name in the public summary."""
+    return "Writer " + hashlib.sha256(writer_id.encode()).hexdigest()[:6]
+
+
+@dataclass
+class Jobs:
+    """The scheduler's work, each job safe to run again at any time."""
+
+    ctx: BotContext
+    schedule: ScheduleConfig
+
+    @property
+    def now(self) -> datetime:
+        return self.ctx.bank.clock.now()
+
+    # -- pay tally ---------------------------------------------------------------------------
+
+    def due_period(self) -> Period:
+        """The latest period whose tally time has come (the one before the last cron firing)."""
+        zone = self.ctx.time_zone
+        trigger = CronTrigger.from_crontab(self.schedule.tally_cron, timezone=zone)
+        now = self.now
+        fire: datetime | None = None
+        probe = trigger.get_next_fire_time(None, now - timedelta(days=65))
+        while probe is not None and probe <= now:
+            fire = probe
+            probe = trigger.get_next_fire_time(probe, probe + timedelta(seconds=1))
+        kind: PeriodKind = self.schedule.tally_period
+        return previous_period(period_containing(fire or now, kind, zone), kind, zone)
+
+    def period_key(self, period: Period) -> str:
+        return f"{self.schedule.tally_period}:{period.start.astimezone(_zone(self.ctx.time_zone)).date().isoformat()}"
+
+    async def run_tally(self) -> list[str]:
+        """Post every due tally not yet sent, oldest first; returns the period keys posted."""
+        kind: PeriodKind = self.schedule.tally_period
+        due = self.due_period()
+        periods = [due]
+        history = {
+            key: state
+            for key, recipient, state in await self.ctx.bank.store.posts("tally")
+            if recipient == CHANNEL
+        }
+        if history and history.get(self.period_key(due)) != "sent":
+            first_start = min(_starts(history, self))
+            while len(periods) < self.schedule.catch_up_periods:
+                earlier = previous_period(periods[-1], kind, self.ctx.time_zone)
+                if history.get(self.period_key(earlier)) == "sent" or earlier.start < first_start:
+                    break
+                periods.append(earlier)
+        posted = []
+        for period in reversed(periods):
+            if await self.post_tally(period):
+                posted.append(self.period_key(period))
+        return posted
+
+    async def post_tally(self, period: Period) -> bool:
+        """Send one period's tally to every recipient not yet served; True when anything was sent."""
+        bank, key = self.ctx.bank, self.period_key(period)
+        tally = await bank.tally(period)
+        sent_any = False
+        if await self._deliver("tally", key, CHANNEL, lambda: self._post_summary(period, tally)):
+            sent_any = True
+        targets = await self._targets(period)
+        for line in tally.lines:
+            if await self._deliver(
+                "tally",
+                key,
+                line.writer_id,
+                lambda line=line: self._post_private(period, line, targets),
+            ):
+                sent_any = True
+        return sent_any
+
+    async def _deliver(self, job: str, key: str, recipient: str, send) -> bool:  # type: ignore[no-untyped-def]
+        store = self.ctx.bank.store
+        if await store.record_post(job, key, recipient, self.now) == "sent":
+            return False
+        await send()
+        await store.mark_post_sent(job, key, recipient, self.now)
+        return True
+
+    async def _post_summary(self, period: Period, tally: Tally) -> None:
+        names = (
+            {line.writer_id: pseudonym(line.writer_id) for line in tally.lines}
+            if self.schedule.tally_pseudonyms
+            else None
+        )
+        card = render.tally_card(tally, f"Pay tally, {period.label}", self.ctx.currency, names)
+        budgets = []
+        for project, spent in await self.ctx.bank.store.project_spend():
+            if project.budget_cap_cents:
+                share = spent / project.budget_cap_cents
+                budgets.append(
+                    f"{project.name}: {format_cents(spent, self.ctx.currency)} of "
+                    f"{format_cents(project.budget_cap_cents, self.ctx.currency)} ({share:.0%})"
+                )
+        if budgets:
+            card = Card(
+                card.title, (*card.blocks, "Budgets spent:\n" + "\n".join(budgets)), card.fields
+            )
+        await self.ctx.port.post_card(self.ctx.coordinator_place, card)
+        if self.schedule.tally_chart and tally.lines:
+            buckets = await self.ctx.bank.store.activity_by_quarter_hour(period.start, period.end)
+            png = tally_chart(
+                daily_totals(buckets, period, self.ctx.time_zone),
+                f"Pay tally, {period.label}",
+                self.ctx.currency,
+            )
+            await self.ctx.port.upload_file(
+                self.ctx.coordinator_place,
+                FileUpload(
+                    f"tally-{self.period_key(period).replace(':', '-')}.png",
+                    png,
+                    f"Per day, {period.label}",
+                ),
+            )
+
+    async def _targets(self, period: Period) -> dict[str, list[tuple[str, int]]]:
+        projects = {p.id: p for p, _ in await self.ctx.bank.store.project_spend()}
+        worked = await self.ctx.bank.store.writer_projects(period.start, period.end)
+        return {
+            writer: [
+                (projects[pid].name, projects[pid].target_hourly_cents)
+                for pid in sorted(ids)
+                if projects[pid].target_hourly_cents
+            ]  # type: ignore[misc]
+            for writer, ids in worked.items()
+        }
+
+    async def _post_private(
+        self, period: Period, line: TallyLine, targets: dict[str, list[tuple[str, int]]]
+    ) -> None:
+        card = render.tally_card(
+            Tally(period_start=period.start, period_end=period.end, lines=[line]),
+            f"Your pay, {period.label}",
+            self.ctx.currency,
+        )
+        hourly = line.effective_hourly_cents
+        notes = []
+        for project_name, target in targets.get(line.writer_id, []):
+            if hourly is None:
+                notes.append(
+                    f"{project_name} states a target of {format_cents(target, self.ctx.currency)}/h."
+                )
+            else:
+                notes.append(
+                    f"Your effective rate, {format_cents(hourly, self.ctx.currency)}/h, is {hourly / target:.0%} of "
+                    f"{project_name}'s stated target of {format_cents(target, self.ctx.currency)}/h."
+                )
+        if notes:
+            card = Card(card.title, (*card.blocks, "\n".join(notes)))
+        await self.ctx.port.send_direct(line.writer_id, card)
+
+    # -- QA sample, auto-approval, leases ------------------------------------------------------
+
+    async def run_qa_sample(self) -> int:
+        """Check gold answers, then post a fresh sample (and any left pending) for review."""
+        bank = self.ctx.bank
+        await bank.check_gold()
+        chosen = await bank.choose_for_review(
+            self.schedule.qa_max_per_run, at_least_one_per_writer=True
+        )
+        for submission in chosen:
+            await bank.store.record_post("qa", str(submission.id), CHANNEL, self.now)
+        await bank.mark_sampled(chosen)
+        posted = 0
+        for key, recipient, _ in await bank.store.posts("qa", state="pending"):
+            submission = await bank.store.get_submission(int(key))
+            await post_for_review(self.ctx, submission)
+            await bank.store.mark_post_sent("qa", key, recipient, self.now)
+            posted += 1
+        return posted
+
+    async def run_auto_approve(self) -> int:
+        """Approve and pay what nobody reviewed within the window."""
+        return await self.ctx.bank.auto_approve(timedelta(hours=self.schedule.auto_approve_hours))
+
+    async def run_lease_sweep(self) -> int:
+        """Return lapsed leases to the pool and tell each writer privately."""
+        expired = await self.ctx.bank.expire_leases()
+        for assignment in expired:
+            task = await self.ctx.bank.store.get_task(assignment.task_id)
+            card = render.notice_card(
+                "Your lease ran out",
+                f"Task {task.external_id} went back to the pool at "
+                f"{render.local_time(assignment.lease_expires_at, self.ctx.time_zone)}. "
+                "If nobody has taken it, your answer is still accepted.",
+                "warning",
+                next_button=True,
+            )
+            await self.ctx.port.send_direct(assignment.writer_id, card)
+        return len(expired)
+
+
+def _zone(name: str):  # type: ignore[no-untyped-def]
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
+
+
+def _starts(keys: Iterable[str], jobs: Jobs) -> list[datetime]:
+    """The start instants of already-sent periods (so catch-up never reaches before history)."""
+    from datetime import date, time
+
+    tz = _zone(jobs.ctx.time_zone)
+    return [datetime.combine(date.fromisoformat(k.split(":", 1)[1]), time(), tz) for k in keys]
+
+
+def build_scheduler(jobs: Jobs) -> AsyncIOScheduler:
+    """An AsyncIOScheduler with every job; the tally and QA jobs also run once at start to catch up."""
+    schedule, zone = jobs.schedule, jobs.ctx.time_zone
+    scheduler = AsyncIOScheduler(timezone=zone)
+    common = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
+    start = datetime.now(_zone(zone))
+    scheduler.add_job(
+        jobs.run_tally,
+        CronTrigger.from_crontab(schedule.tally_cron, timezone=zone),
+        id="tally",
+        next_run_time=start,
+        **common,
+    )
+    scheduler.add_job(
+        jobs.run_qa_sample,
+        IntervalTrigger(minutes=schedule.qa_every_minutes, timezone=zone),
+        id="qa-sample",
+        next_run_time=start,
+        **common,
+    )
+    scheduler.add_job(
+        jobs.run_auto_approve,
+        IntervalTrigger(minutes=schedule.auto_approve_every_minutes, timezone=zone),
+        id="auto-approve",
+        **common,
+    )
+    scheduler.add_job(
+        jobs.run_lease_sweep,
+        IntervalTrigger(seconds=schedule.lease_sweep_every_seconds, timezone=zone),
+        id="lease-sweep",
+        **common,
+    )
+    return scheduler
