@@ -1,0 +1,302 @@
+"""Scheduled jobs, driven by a manual clock: no sleeping, no real time."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.config import ScheduleConfig
+from bot.handlers.context import BotContext
+from bot.roles import Roles
+from bot.scheduler import CHANNEL, Jobs, build_scheduler, pseudonym
+from taskbank.models import SubmissionStatus, Verdict
+from taskbank.service import TaskBank
+from taskbank.store.sqlite import SqliteStore
+from tests.batches import TONE_ANSWER, header, jsonl, tone_batch, tone_task
+from tests.fake_chat import FakeChat
+
+MONDAY_9 = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)  # a Monday, the weekly tally's time
+
+
+def jobs_for(bank, chat, **schedule) -> Jobs:
+    roles = Roles(reviewers=("test:rita",))
+    ctx = BotContext(bank, chat, roles, time_zone="UTC")
+    return Jobs(ctx, ScheduleConfig(**{"tally_chart": False, **schedule}))
+
+
+async def work(bank, clock, writer, count, seconds=600):
+    """`writer` claims and answers `count` tasks, `seconds` each; returns the submissions."""
+    done = []
+    for _ in range(count):
+        claimed = await bank.claim(writer)
+        clock.advance(seconds=seconds)
+        done.append(
+            (
+                await bank.submit(
+                    claimed.assignment.id, writer, TONE_ANSWER, f"{writer}-{claimed.task.id}"
+                )
+            ).submission
+        )
+    return done
+
+
+@pytest.fixture
+def week_of_work(clock):
+    clock.set(MONDAY_9 - timedelta(days=6))  # Tuesday of the week being tallied
+    return clock
+
+
+async def test_the_weekly_tally_matches_a_hand_computed_ledger(bank, week_of_work):
+    clock = week_of_work
+    chat = FakeChat()
+    await bank.import_batch(
+        tone_batch(6, project={"name": "P", "target_hourly_cents": 600}), filename="b.jsonl"
+    )
+    ana = await work(bank, clock, "ana", 3)  # 3 × 10 min
+    ben = await work(bank, clock, "ben", 2, 1200)  # 2 × 20 min
+    await bank.record_review(ana[0].id, "rev", Verdict.APPROVED)
+    await bank.record_review(ana[1].id, "rev", Verdict.APPROVED)
+    await bank.record_review(ana[2].id, "rev", Verdict.REJECTED, "off")
+    await bank.record_review(ben[0].id, "rev", Verdict.APPROVED)
+    clock.set(MONDAY_9 + timedelta(minutes=1))
+
+    posted = await jobs_for(bank, chat).run_tally()
+
+    assert posted == ["week:2026-11-09"]
+    summary = next(s for s in chat.sent if s.kind == "post")
+    assert summary.place.channel_id == "coordinators"
+    text = summary.card.blocks[0]
+    # ana: 2 approved × 40 = 80 cents over 30 minutes -> $1.60/h; ben: 40 over 40 minutes -> $0.60/h
+    assert (
+        "ana: 3 submitted, 2 approved, 1 rejected, 0 pending · paid $0.80 (+$0.00 pending) · 30m00s · $1.60/h"
+        in text
+    )
+    assert (
+        "ben: 2 submitted, 1 approved, 0 rejected, 1 pending · paid $0.40 (+$0.40 pending) · 40m00s · $0.60/h"
+        in text
+    )
+    assert "(all): 5 submitted, 3 approved" in text and "paid $1.20" in text
+    ledger = sum(e.amount_cents for e in await bank.store.ledger_entries())
+    approved = sum(s.status == SubmissionStatus.APPROVED for s in await _all(bank, 5))
+    assert ledger == approved * 40 == 120
+
+
+async def _all(bank, count):
+    return [await bank.store.get_submission(i) for i in range(1, count + 1)]
+
+
+async def test_each_writer_gets_only_their_own_lines_and_the_target_comparison(bank, week_of_work):
+    clock, chat = week_of_work, FakeChat()
+    await bank.import_batch(
+        tone_batch(4, project={"name": "P", "target_hourly_cents": 600}), filename="b.jsonl"
+    )
+    ana = await work(bank, clock, "ana", 2)
+    await work(bank, clock, "ben", 1)
+    await bank.record_review(ana[0].id, "rev", Verdict.APPROVED)
+    clock.set(MONDAY_9)
+    await jobs_for(bank, chat).run_tally()
+    direct = [s for s in chat.sent if s.kind == "direct"]
+    assert sorted(s.to for s in direct) == ["ana", "ben"]
+    to_ana = next(s for s in direct if s.to == "ana").card
+    assert "ben" not in " ".join(to_ana.blocks)
+    # one approval (40 cents) over 2 × 10 minutes: $1.20/h, a fifth of the $6.00 target
+    assert "$1.20/h, is 20% of P's stated target of $6.00/h" in to_ana.blocks[-1]
+
+
+async def test_pseudonyms_replace_names_in_the_channel_summary(bank, week_of_work):
+    clock, chat = week_of_work, FakeChat()
+    await bank.import_batch(tone_batch(1), filename="b.jsonl")
+    await work(bank, clock, "ana", 1)
+    clock.set(MONDAY_9)
+    await jobs_for(bank, chat, tally_pseudonyms=True).run_tally()
+    summary = next(s for s in chat.sent if s.kind == "post").card.blocks[0]
+    assert "ana" not in summary and pseudonym("ana") in summary
+    assert pseudonym("ana") == pseudonym("ana") != pseudonym("ben")
+
+
+async def test_the_summary_carries_a_chart_and_budgets(bank, week_of_work):
+    clock, chat = week_of_work, FakeChat()
+    await bank.import_batch(
+        tone_batch(2, project={"name": "Capped", "budget_cap_cents": 1000}), filename="b.jsonl"
+    )
+    (done,) = await work(bank, clock, "ana", 1)
+    await bank.record_review(done.id, "rev", Verdict.APPROVED)
+    clock.set(MONDAY_9)
+    await jobs_for(bank, chat, tally_chart=True).run_tally()
+    upload = chat.last("upload").upload
+    assert upload.content.startswith(b"\x89PNG") and upload.filename == "tally-week-2026-11-09.png"
+    summary = next(s for s in chat.sent if s.kind == "post").card
+    assert "Capped: $0.40 of $10.00 (4%)" in summary.blocks[-1]
+
+
+async def test_a_crash_between_recording_and_sending_sends_the_rest_once(bank, week_of_work):
+    clock = week_of_work
+    await bank.import_batch(tone_batch(3), filename="b.jsonl")
+    for writer in ("ana", "ben", "cy"):
+        await work(bank, clock, writer, 1)
+    clock.set(MONDAY_9)
+
+    class Crashing(FakeChat):
+        async def send_direct(self, user, card):
+            if user == "ben":
+                raise ConnectionError("the chat went away")
+            return await super().send_direct(user, card)
+
+    crashing = Crashing()
+    with pytest.raises(ConnectionError):
+        await jobs_for(bank, crashing).run_tally()
+    assert [s.to for s in crashing.sent if s.kind == "direct"] == ["ana"]
+
+    after_restart = FakeChat()
+    clock.advance(minutes=5)
+    await jobs_for(bank, after_restart).run_tally()
+    assert [s.kind for s in after_restart.sent] == ["direct", "direct"]
+    assert [s.to for s in after_restart.sent] == ["ben", "cy"]
+    assert await jobs_for(bank, FakeChat()).run_tally() == []
+
+
+async def test_a_restart_neither_skips_nor_repeats_and_missed_weeks_come_late(tmp_path, clock):
+    path = tmp_path / "s.db"
+    clock.set(MONDAY_9 - timedelta(days=6))
+    store = SqliteStore(path)
+    await store.open()
+    try:
+        bank = TaskBank(store, clock=clock)
+        await bank.import_batch(tone_batch(10), filename="b.jsonl")
+        await work(bank, clock, "ana", 1)
+        clock.set(MONDAY_9)
+        assert await jobs_for(bank, FakeChat()).run_tally() == ["week:2026-11-09"]
+    finally:
+        await store.close()
+
+    store = SqliteStore(path)  # the process restarts the same day: nothing new
+    await store.open()
+    try:
+        bank = TaskBank(store, clock=clock)
+        clock.advance(hours=3)
+        chat = FakeChat()
+        assert await jobs_for(bank, chat).run_tally() == []
+        assert chat.sent == []
+        clock.set(MONDAY_9 + timedelta(days=2))
+        await work(bank, clock, "ana", 1)  # work in the week of the 16th
+        clock.set(MONDAY_9 + timedelta(days=21, hours=2))  # down for three Mondays
+        chat = FakeChat()
+        assert await jobs_for(bank, chat).run_tally() == [
+            "week:2026-11-16",
+            "week:2026-11-23",
+            "week:2026-11-30",
+        ]
+        titles = [s.card.title for s in chat.sent if s.kind == "post"]
+        assert titles == [
+            "Pay tally, week of 16 Nov 2026",
+            "Pay tally, week of 23 Nov 2026",
+            "Pay tally, week of 30 Nov 2026",
+        ]
+    finally:
+        await store.close()
+
+
+async def test_before_the_tally_time_the_previous_period_is_not_yet_due(bank, clock):
+    clock.set(MONDAY_9 - timedelta(hours=1))
+    jobs = jobs_for(bank, FakeChat())
+    assert jobs.period_key(jobs.due_period()) == "week:2026-11-02"
+    clock.set(MONDAY_9)
+    assert jobs.period_key(jobs.due_period()) == "week:2026-11-09"
+
+
+async def test_the_qa_sample_follows_the_rate_and_covers_every_writer(bank, clock):
+    await bank.import_batch(tone_batch(24, review_rate=0.1), filename="b.jsonl")
+    await work(bank, clock, "ana", 20, 60)
+    await work(bank, clock, "ben", 2, 60)
+    await work(bank, clock, "cy", 1, 60)
+    chat = FakeChat()
+    posted = await jobs_for(bank, chat).run_qa_sample()
+    cards = [s for s in chat.sent if s.kind == "post"]
+    writers = sorted({c.card.fields[0].value for c in cards})
+    assert posted == len(cards) == 3  # 10 % of 23 is 3, and every writer has one
+    assert writers == ["ana", "ben", "cy"]
+    assert all(c.place.channel_id == "reviews" for c in cards)
+    assert [s.emoji for s in chat.sent if s.kind == "reaction"] == ["✅", "❌"] * 3
+    # 20 left (ana 19, ben 1): 10 % is 2, spread over ana and ben, so everyone is covered
+    assert await jobs_for(bank, FakeChat()).run_qa_sample() == 2
+
+
+async def test_the_qa_sample_never_exceeds_what_reviewers_can_take(bank, clock):
+    await bank.import_batch(tone_batch(10, review_rate=1.0), filename="b.jsonl")
+    for writer in "abcde":
+        await work(bank, clock, writer, 2, 60)
+    assert await jobs_for(bank, FakeChat(), qa_max_per_run=4).run_qa_sample() == 4
+
+
+async def test_gold_tasks_are_checked_automatically_and_never_sent_to_people(bank, clock):
+    data = jsonl(
+        header(review_rate=1.0),
+        [tone_task(1, gold={"tone": "tense"}), tone_task(2, gold={"tone": "warm"})],
+    )
+    await bank.import_batch(data, filename="g.jsonl")
+    right, wrong = await work(bank, clock, "ana", 2)
+    chat = FakeChat()
+    assert await jobs_for(bank, chat).run_qa_sample() == 0
+    assert chat.sent == []
+    assert (await bank.store.get_submission(right.id)).status == SubmissionStatus.APPROVED
+    review = await bank.store.get_review(wrong.id)
+    assert review.verdict == Verdict.REJECTED and review.reason == "did not match the gold answer"
+
+
+async def test_a_sample_recorded_but_not_posted_is_posted_after_a_crash(bank, clock):
+    await bank.import_batch(tone_batch(2, review_rate=1.0), filename="b.jsonl")
+    await work(bank, clock, "ana", 2, 60)
+
+    class Down(FakeChat):
+        async def post_card(self, *args, **kwargs):
+            raise ConnectionError("down")
+
+    with pytest.raises(ConnectionError):
+        await jobs_for(bank, Down()).run_qa_sample()
+    chat = FakeChat()
+    assert await jobs_for(bank, chat).run_qa_sample() == 2
+    assert await jobs_for(bank, FakeChat()).run_qa_sample() == 0
+
+
+async def test_auto_approval_pays_after_the_window(bank, clock):
+    await bank.import_batch(tone_batch(1), filename="b.jsonl")
+    await work(bank, clock, "ana", 1)
+    jobs = jobs_for(bank, FakeChat(), auto_approve_hours=72)
+    clock.advance(hours=71)
+    assert await jobs.run_auto_approve() == 0
+    clock.advance(hours=2)
+    assert await jobs.run_auto_approve() == 1
+    assert [e.amount_cents for e in await bank.store.ledger_entries("ana")] == [40]
+
+
+async def test_the_lease_sweep_frees_slots_and_tells_the_writer_privately(bank, clock):
+    await bank.import_batch(tone_batch(1, lease_minutes=10), filename="b.jsonl")
+    await bank.claim("ana")
+    chat = FakeChat()
+    jobs = jobs_for(bank, chat)
+    assert await jobs.run_lease_sweep() == 0
+    clock.advance(minutes=11)
+    assert await jobs.run_lease_sweep() == 1
+    assert chat.last().kind == "direct" and chat.last().to == "ana"
+    assert "t-0001 went back to the pool" in chat.last().card.blocks[0]
+    assert (await bank.claim("ben")).task.external_id == "t-0001"
+
+
+async def test_the_scheduler_runs_each_job_on_its_configured_timing(bank):
+    jobs = jobs_for(bank, FakeChat(), tally_cron="30 8 * * fri", qa_every_minutes=15)
+    jobs.ctx = BotContext(bank, FakeChat(), Roles(), time_zone="Europe/Paris")
+    scheduler = build_scheduler(jobs)
+    triggers = {job.id: job.trigger for job in scheduler.get_jobs()}
+    assert set(triggers) == {"tally", "qa-sample", "auto-approve", "lease-sweep"}
+    assert str(triggers["tally"].timezone) == "Europe/Paris"
+    next_fire = triggers["tally"].get_next_fire_time(None, datetime(2026, 11, 23, tzinfo=UTC))
+    assert (next_fire.weekday(), next_fire.hour, next_fire.minute) == (4, 8, 30)
+    assert triggers["qa-sample"].interval == timedelta(minutes=15)
+    assert triggers["lease-sweep"].interval == timedelta(seconds=60)
+
+
+def test_a_bad_tally_cron_is_refused_with_an_example():
+    with pytest.raises(ValueError, match="not a crontab expression"):
+        ScheduleConfig(tally_cron="every monday")
+    assert CHANNEL == "channel"
