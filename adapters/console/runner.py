@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
+from rich.text import Text
 
 from adapters.console.chat import ConsoleChat
 from adapters.console.session import ConsoleSession, ReadLine
@@ -17,7 +18,8 @@ def _reader(console: Console, interactive: bool) -> ReadLine:
     async def read_line(prompt: str) -> str | None:
         if interactive:
             try:
-                return await asyncio.to_thread(console.input, prompt)
+                # Text, not a str: rich would read "[kept text]" in a prompt as markup and drop it.
+                return await asyncio.to_thread(console.input, Text(prompt))
             except EOFError:
                 return None
         line = await asyncio.to_thread(sys.stdin.readline)
