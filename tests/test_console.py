@@ -171,3 +171,14 @@ def test_run_refuses_an_adapter_that_is_not_installed(tmp_path, adapter):
     assert "no adapter 'carrier-pigeon' is installed; installed: console" in " ".join(
         result.stderr.split()
     )
+
+
+async def test_interactive_prompts_show_kept_text_literally(monkeypatch):
+    from adapters.console.runner import _reader
+
+    output = io.StringIO()
+    console = Console(file=output, width=100, color_system=None)
+    monkeypatch.setattr("builtins.input", lambda *args: "typed")
+    read_line = _reader(console, interactive=True)
+    assert await read_line("Your rewrite [i am so tired]: ") == "typed"
+    assert "Your rewrite [i am so tired]: " in output.getvalue()
