@@ -1,8 +1,12 @@
-"""Shared fixtures: a real SQLite store on a temporary file, a manual clock, a seeded bank."""
+"""Shared fixtures: the real stores (SQLite on a temporary file, PostgreSQL in a schema of its own),
+a manual clock, a seeded bank. Every test that takes `store` or `bank` runs on both stores.
+"""
 
 from __future__ import annotations
 
+import os
 import random
+import uuid
 from collections.abc import AsyncIterator
 
 import pytest
@@ -11,20 +15,65 @@ from taskbank.clock import ManualClock
 from taskbank.service import TaskBank
 from taskbank.store.sqlite import SqliteStore
 
+POSTGRES_URL = os.environ.get("TASKBOT_TEST_POSTGRES", "postgresql://127.0.0.1:5432/test")
+START_POSTGRES = "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start"
+
+
+async def postgres_schema() -> str:
+    """A fresh schema on the test server, or a skip saying how to start one."""
+    import asyncpg
+
+    try:
+        connection = await asyncpg.connect(POSTGRES_URL, timeout=3)
+    except (OSError, asyncpg.PostgresError) as error:
+        pytest.skip(
+            f"PostgreSQL is not answering at {POSTGRES_URL} ({error}); start it with: {START_POSTGRES}"
+        )
+    schema = f"taskbot_test_{uuid.uuid4().hex[:12]}"
+    try:
+        await connection.execute(f"CREATE SCHEMA {schema}")
+    finally:
+        await connection.close()
+    return schema
+
+
+async def drop_schema(schema: str) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(POSTGRES_URL, timeout=3)
+    try:
+        await connection.execute(f"DROP SCHEMA {schema} CASCADE")
+    finally:
+        await connection.close()
+
 
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock()
 
 
-@pytest.fixture
-async def store(tmp_path) -> AsyncIterator[SqliteStore]:
-    opened = SqliteStore(tmp_path / "taskbot.db")
-    await opened.open()
-    yield opened
-    await opened.close()
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def store(request, tmp_path) -> AsyncIterator[object]:
+    if request.param == "sqlite":
+        opened = SqliteStore(tmp_path / "taskbot.db")
+        await opened.open()
+        try:
+            yield opened
+        finally:
+            await opened.close()
+        return
+    from taskbank.store.postgres import PostgresStore
+
+    schema = await postgres_schema()
+    opened = PostgresStore(POSTGRES_URL, schema=schema, min_size=1, max_size=8)
+    try:
+        await opened.open()
+        yield opened
+    finally:
+        await opened.close()
+        await drop_schema(schema)
 
 
 @pytest.fixture
-def bank(store: SqliteStore, clock: ManualClock) -> TaskBank:
+def bank(store, clock: ManualClock) -> TaskBank:
     return TaskBank(store, clock=clock, rng=random.Random(7))

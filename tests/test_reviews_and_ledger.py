@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
 from datetime import timedelta
 
 import pytest
@@ -14,6 +13,7 @@ from taskbank.errors import NotAllowed, ValidationFailed
 from taskbank.models import LedgerKind, SubmissionStatus, Verdict
 from taskbank.periods import period_containing
 from tests.batches import TONE_ANSWER, tone_batch
+from tests.inspect_db import query
 
 
 async def submitted(bank, clock, writers, per_writer=1, seconds=60):
@@ -84,12 +84,10 @@ async def test_unreviewed_submissions_are_approved_after_the_window(bank, clock)
 
 async def test_the_ledger_refuses_updates_and_deletes(bank, store):
     await bank.add_ledger_entry("w1", LedgerKind.BONUS, 500, "great week")
-    connection = sqlite3.connect(store.path)
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        connection.execute("UPDATE ledger SET amount_cents = 1")
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        connection.execute("DELETE FROM ledger")
-    connection.close()
+    for statement in ("UPDATE ledger SET amount_cents = 1", "DELETE FROM ledger"):
+        with pytest.raises(Exception, match="append-only"):
+            await query(store, statement)
+    assert [e.amount_cents for e in await bank.store.ledger_entries()] == [500]
 
 
 async def test_earnings_only_come_from_approvals(bank):

@@ -10,10 +10,17 @@ __all__ = ["BatchCandidate", "BatchProgress", "NewSubmission", "Store", "open_st
 
 
 def open_store(url: str | Path, **options: object) -> Store:
-    """A store for a database URL or path: `sqlite:///path`, a plain path. Not yet opened."""
+    """A store for a database URL or path: `postgresql://…`, `sqlite:///path` or a plain path.
+
+    Not yet opened. SQLite-only options (synchronous) are ignored for PostgreSQL.
+    """
     from taskbank.store.sqlite import SqliteStore
 
     text = str(url)
+    if text.startswith(("postgresql://", "postgres://")):
+        from taskbank.store.postgres import PostgresStore
+
+        return PostgresStore(text)
     if text.startswith("sqlite:///"):
         return SqliteStore(text.removeprefix("sqlite:///"), **options)  # type: ignore[arg-type]
     if "://" in text:

@@ -14,7 +14,7 @@ import aiosqlite
 
 from taskbank.batchfile import BatchSettings, ProjectSettings, TaskSpec
 from taskbank.clock import from_micros, to_micros
-from taskbank.errors import LeaseLost, NotAllowed, NotFound, Problem, ValidationFailed
+from taskbank.errors import NotAllowed, NotFound, Problem, ValidationFailed
 from taskbank.models import (
     Assignment,
     AssignmentState,
@@ -33,6 +33,7 @@ from taskbank.models import (
 from taskbank.questions import QUESTION_LIST
 from taskbank.store import rows
 from taskbank.store.protocol import BatchCandidate, BatchProgress, NewSubmission
+from taskbank.store.refusals import explain_unsubmittable
 from taskbank.store.sqlite.connection import (
     GroupCommitWriter,
     Synchronous,
@@ -823,19 +824,8 @@ async def _explain_unsubmittable(
     """Raise the error that says why this assignment cannot be answered or ended."""
     found = list(
         await connection.execute_fetchall(
-            "SELECT a.writer_id, a.state, a.lease_expires_at FROM assignments AS a WHERE a.id = ?",
+            "SELECT writer_id, state, lease_expires_at FROM assignments WHERE id = ?",
             (assignment_id,),
         )
     )
-    if not found:
-        raise NotFound(f"no assignment {assignment_id}")
-    owner, state, expires = found[0]
-    if owner != writer_id:
-        raise NotAllowed("that task is held by another writer")
-    if state == AssignmentState.EXPIRED:
-        raise LeaseLost(
-            f"the lease ran out at {from_micros(expires):%H:%M} UTC and another writer has taken the slot"
-        )
-    if state == AssignmentState.SUBMITTED:
-        raise NotAllowed("that task was already submitted")
-    raise NotAllowed(f"that task was {state}; claim a new one")
+    explain_unsubmittable(found[0] if found else None, assignment_id, writer_id)

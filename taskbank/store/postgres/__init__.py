@@ -1,0 +1,5 @@
+"""The scale-out store: PostgreSQL through asyncpg."""
+
+from taskbank.store.postgres.store import PostgresStore
+
+__all__ = ["PostgresStore"]

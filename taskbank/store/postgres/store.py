@@ -1,0 +1,748 @@
+"""The Store protocol on PostgreSQL: a connection pool, one transaction per operation, and claims
+that lock the chosen task row with FOR UPDATE SKIP LOCKED, so many processes claim at once without
+waiting on each other and no task goes over its overlap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from datetime import UTC, datetime
+from importlib import resources
+from typing import Any, TypeVar
+
+import asyncpg
+
+from taskbank.batchfile import BatchSettings, ProjectSettings, TaskSpec
+from taskbank.clock import from_micros, to_micros
+from taskbank.errors import LeaseLost, NotAllowed, NotFound, Problem, ValidationFailed
+from taskbank.models import (
+    Assignment,
+    AssignmentState,
+    Batch,
+    BatchState,
+    LedgerEntry,
+    LedgerKind,
+    Project,
+    Review,
+    Submission,
+    Tally,
+    TallyLine,
+    Task,
+    Verdict,
+)
+from taskbank.questions import QUESTION_LIST
+from taskbank.store import rows
+from taskbank.store.protocol import BatchCandidate, BatchProgress, NewSubmission
+from taskbank.store.refusals import explain_unsubmittable
+
+T = TypeVar("T")
+_MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+_MIGRATION_LOCK = 7_301_001  # advisory lock key: one process migrates at a time
+
+_CLAIM = """
+WITH picked AS (
+    SELECT t.id, t.batch_id FROM tasks AS t JOIN batches AS b ON b.id = t.batch_id
+    WHERE t.batch_id = $1 AND b.state = 'open' AND t.open_slots > 0
+      AND NOT EXISTS (SELECT 1 FROM assignments AS mine WHERE mine.task_id = t.id AND mine.writer_id = $2)
+      {budget}
+    ORDER BY t.id
+    LIMIT 1
+    FOR UPDATE OF t SKIP LOCKED
+)
+INSERT INTO assignments (task_id, batch_id, writer_id, state, claimed_at, lease_expires_at)
+SELECT picked.id, picked.batch_id, $2, 'active', $3, $3 + b.lease_seconds::bigint * 1000000
+FROM picked JOIN batches AS b ON b.id = picked.batch_id
+ON CONFLICT (task_id, writer_id) DO NOTHING
+RETURNING *
+"""
+
+_WITHIN_BUDGET = """
+      AND (SELECT coalesce(sum(l.amount_cents), 0) FROM ledger AS l
+           JOIN batches AS lb ON lb.id = l.batch_id WHERE lb.project_id = b.project_id)
+        + (SELECT coalesce(sum(ab.pay_cents), 0) FROM assignments AS a
+           JOIN batches AS ab ON ab.id = a.batch_id
+           LEFT JOIN submissions AS s ON s.assignment_id = a.id
+           WHERE ab.project_id = b.project_id AND (a.state = 'active' OR s.status = 'pending'))
+        + b.pay_cents <= $4
+"""
+
+_SUBMIT = """
+INSERT INTO submissions (assignment_id, task_id, batch_id, writer_id, client_key, answers_json,
+                         submitted_at, seconds_on_task, gold_correct)
+SELECT a.id, a.task_id, a.batch_id, a.writer_id, $3, $4, $5,
+       greatest(0, ($5 - a.claimed_at) / 1000000), $6
+FROM assignments AS a JOIN tasks AS t ON t.id = a.task_id
+WHERE a.id = $1 AND a.writer_id = $2
+  AND (a.state = 'active' OR (a.state = 'expired' AND t.open_slots > 0))
+ON CONFLICT DO NOTHING
+RETURNING *
+"""
+
+
+def bundled_migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) of the PostgreSQL migrations, in order."""
+    found = []
+    for entry in resources.files("taskbank.store.postgres").joinpath("migrations").iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match[1]), match[2], entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+class PostgresStore:
+    """The Store protocol on a PostgreSQL database (optionally inside one schema)."""
+
+    def __init__(
+        self, url: str, *, schema: str | None = None, min_size: int = 2, max_size: int = 10
+    ) -> None:
+        self.url = url
+        self.schema = schema
+        self._sizes = (min_size, max_size)
+        self._pool: asyncpg.Pool | None = None
+
+    async def open(self) -> None:
+        """Connect, and apply any migrations not yet applied (one process at a time)."""
+        settings = {"search_path": self.schema} if self.schema else None
+        self._pool = await asyncpg.create_pool(
+            self.url, min_size=self._sizes[0], max_size=self._sizes[1], server_settings=settings
+        )
+        async with self._pool.acquire() as connection, connection.transaction():
+            await connection.execute("SELECT pg_advisory_xact_lock($1)", _MIGRATION_LOCK)
+            await connection.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
+            )
+            applied = {
+                row[0] for row in await connection.fetch("SELECT version FROM schema_migrations")
+            }
+            for version, name, sql in bundled_migrations():
+                if version not in applied:
+                    await connection.execute(sql)
+                    await connection.execute(
+                        "INSERT INTO schema_migrations VALUES ($1, $2, $3)",
+                        version,
+                        name,
+                        to_micros(datetime.now(UTC)),
+                    )
+
+    async def close(self) -> None:
+        """Close the pool."""
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None
+
+    async def __aenter__(self) -> PostgresStore:
+        await self.open()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        if self._pool is None:
+            raise RuntimeError("the store is not open")
+        return self._pool
+
+    async def _write(self, operation: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
+        async with self.pool.acquire() as connection, connection.transaction():
+            return await operation(connection)
+
+    async def _read(self, sql: str, *args: Any) -> list[asyncpg.Record]:
+        return list(await self.pool.fetch(sql, *args))
+
+    async def _read_one(self, sql: str, *args: Any, what: str) -> asyncpg.Record:
+        found = await self.pool.fetchrow(sql, *args)
+        if found is None:
+            raise NotFound(what)
+        return found
+
+    # -- projects and batches --------------------------------------------------------------
+
+    async def ensure_project(self, settings: ProjectSettings, now: datetime) -> Project:
+        async def operation(connection: asyncpg.Connection) -> asyncpg.Record:
+            await connection.execute(
+                "INSERT INTO projects (name, guidelines, terms, budget_cap_cents, target_hourly_cents,"
+                " created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING",
+                settings.name,
+                settings.guidelines,
+                settings.terms,
+                settings.budget_cap_cents,
+                settings.target_hourly_cents,
+                to_micros(now),
+            )
+            return await connection.fetchrow(
+                "SELECT * FROM projects WHERE name = $1", settings.name
+            )
+
+        return rows.project(await self._write(operation))
+
+    async def get_project(self, project_id: int) -> Project:
+        return rows.project(
+            await self._read_one(
+                "SELECT * FROM projects WHERE id = $1", project_id, what=f"no project {project_id}"
+            )
+        )
+
+    async def accept_terms(self, project_id: int, writer_id: str, now: datetime) -> None:
+        await self.pool.execute(
+            "INSERT INTO terms_acceptances VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            project_id,
+            writer_id,
+            to_micros(now),
+        )
+
+    async def create_batch(
+        self,
+        project_id: int,
+        settings: BatchSettings,
+        tasks: Sequence[TaskSpec],
+        *,
+        overlap: int,
+        lease_seconds: int,
+        now: datetime,
+    ) -> Batch:
+        template = settings.resolved_template()
+        questions = QUESTION_LIST.dump_json(list(template.questions)).decode()
+
+        async def operation(connection: asyncpg.Connection) -> int:
+            try:
+                batch_id = await connection.fetchval(
+                    "INSERT INTO batches (project_id, name, template, template_version, title, instructions,"
+                    " questions_json, pay_cents, overlap, lease_seconds, review_rate, priority, deadline,"
+                    " state, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,"
+                    " 'open', $14) RETURNING id",
+                    project_id,
+                    settings.name,
+                    template.name,
+                    template.version,
+                    settings.title or template.title,
+                    settings.instructions or template.instructions,
+                    questions,
+                    settings.pay_cents,
+                    overlap,
+                    lease_seconds,
+                    settings.review_rate,
+                    settings.priority,
+                    None if settings.deadline is None else to_micros(settings.deadline),
+                    to_micros(now),
+                )
+            except asyncpg.UniqueViolationError:
+                raise ValidationFailed(
+                    [
+                        Problem(
+                            "batch.name",
+                            f"a batch named '{settings.name}' already exists in this project",
+                        )
+                    ]
+                ) from None
+            await connection.copy_records_to_table(
+                "tasks",
+                columns=["batch_id", "external_id", "payload_json", "gold_json", "open_slots"],
+                records=[
+                    (
+                        batch_id,
+                        task.external_id,
+                        rows.dumps(task.payload),
+                        None if task.gold is None else rows.dumps(task.gold),
+                        overlap,
+                    )
+                    for task in tasks
+                ],
+                schema_name=self.schema,
+            )
+            return batch_id
+
+        return await self.get_batch(await self._write(operation))
+
+    async def get_batch(self, batch_id: int) -> Batch:
+        return rows.batch(
+            await self._read_one(
+                "SELECT * FROM batches WHERE id = $1", batch_id, what=f"no batch {batch_id}"
+            )
+        )
+
+    async def list_batches(self) -> list[Batch]:
+        return [
+            rows.batch(row) for row in await self._read("SELECT * FROM batches ORDER BY id DESC")
+        ]
+
+    async def set_batch_state(self, batch_id: int, state: BatchState) -> Batch:
+        status = await self.pool.execute(
+            "UPDATE batches SET state = $1 WHERE id = $2", state.value, batch_id
+        )
+        if status.endswith(" 0"):
+            raise NotFound(f"no batch {batch_id}")
+        return await self.get_batch(batch_id)
+
+    async def batch_progress(self, batch_id: int) -> BatchProgress:
+        batch = await self.get_batch(batch_id)
+        tasks = await self.pool.fetchval("SELECT count(*) FROM tasks WHERE batch_id = $1", batch_id)
+        assignments = await self._read(
+            "SELECT state, count(*) FROM assignments WHERE batch_id = $1 GROUP BY state", batch_id
+        )
+        submissions = await self._read(
+            "SELECT status, count(*), min(submitted_at), max(submitted_at) FROM submissions"
+            " WHERE batch_id = $1 GROUP BY status",
+            batch_id,
+        )
+        firsts = [row[2] for row in submissions]
+        lasts = [row[3] for row in submissions]
+        return BatchProgress(
+            batch=batch,
+            tasks=tasks,
+            slots=tasks * batch.overlap,
+            assignments={row[0]: row[1] for row in assignments},
+            submissions={row[0]: row[1] for row in submissions},
+            first_submitted_at=from_micros(min(firsts)) if firsts else None,
+            last_submitted_at=from_micros(max(lasts)) if lasts else None,
+        )
+
+    # -- claims ----------------------------------------------------------------------------
+
+    async def claim_candidates(self, writer_id: str) -> list[BatchCandidate]:
+        found = await self._read(
+            "SELECT b.id, b.project_id, p.name AS project_name, b.template, b.pay_cents, b.deadline,"
+            " (p.terms IS NOT NULL AND ta.writer_id IS NULL) AS needs_terms, p.budget_cap_cents"
+            " FROM batches AS b JOIN projects AS p ON p.id = b.project_id"
+            " LEFT JOIN terms_acceptances AS ta ON ta.project_id = p.id AND ta.writer_id = $1"
+            " WHERE b.state = 'open' ORDER BY b.priority DESC, b.created_at, b.id",
+            writer_id,
+        )
+        return [
+            BatchCandidate(
+                batch_id=row["id"],
+                project_id=row["project_id"],
+                project_name=row["project_name"],
+                template=row["template"],
+                pay_cents=row["pay_cents"],
+                deadline=None if row["deadline"] is None else from_micros(row["deadline"]),
+                needs_terms=bool(row["needs_terms"]),
+                budget_cap_cents=row["budget_cap_cents"],
+            )
+            for row in found
+        ]
+
+    async def claim(
+        self, writer_id: str, batch_ids: Sequence[int], caps: dict[int, int], now: datetime
+    ) -> Assignment | None:
+        moment = to_micros(now)
+
+        async def operation(connection: asyncpg.Connection) -> asyncpg.Record | None:
+            for batch_id in batch_ids:
+                cap = caps.get(batch_id)
+                if cap is None:
+                    row = await connection.fetchrow(
+                        _CLAIM.format(budget=""), batch_id, writer_id, moment
+                    )
+                else:
+                    row = await connection.fetchrow(
+                        _CLAIM.format(budget=_WITHIN_BUDGET), batch_id, writer_id, moment, cap
+                    )
+                if row is not None:
+                    return row
+            return None
+
+        row = await self._write(operation)
+        return None if row is None else rows.assignment(row)
+
+    async def get_task(self, task_id: int) -> Task:
+        return rows.task(
+            await self._read_one(
+                "SELECT * FROM tasks WHERE id = $1", task_id, what=f"no task {task_id}"
+            )
+        )
+
+    async def get_assignment(self, assignment_id: int) -> Assignment:
+        return rows.assignment(
+            await self._read_one(
+                "SELECT * FROM assignments WHERE id = $1",
+                assignment_id,
+                what=f"no assignment {assignment_id}",
+            )
+        )
+
+    async def active_assignments(self, writer_id: str) -> list[Assignment]:
+        found = await self._read(
+            "SELECT * FROM assignments WHERE writer_id = $1 AND state = 'active' ORDER BY id",
+            writer_id,
+        )
+        return [rows.assignment(row) for row in found]
+
+    async def insert_submission(self, new: NewSubmission, now: datetime) -> tuple[Submission, bool]:
+        gold = None if new.gold_correct is None else int(new.gold_correct)
+
+        async def operation(connection: asyncpg.Connection) -> tuple[asyncpg.Record, bool]:
+            try:
+                inserted = await connection.fetchrow(
+                    _SUBMIT,
+                    new.assignment_id,
+                    new.writer_id,
+                    new.client_key,
+                    rows.dumps(new.answers),
+                    to_micros(now),
+                    gold,
+                )
+            except asyncpg.CheckViolationError:  # someone retook the expired slot meanwhile
+                raise LeaseLost("the lease ran out and another writer has taken the slot") from None
+            if inserted is not None:
+                return inserted, False
+            earlier = await connection.fetchrow(
+                "SELECT * FROM submissions WHERE client_key = $1 OR assignment_id = $2"
+                " ORDER BY (assignment_id = $2) DESC LIMIT 1",
+                new.client_key,
+                new.assignment_id,
+            )
+            if earlier is not None:
+                if (
+                    earlier["writer_id"] != new.writer_id
+                    or earlier["assignment_id"] != new.assignment_id
+                ):
+                    raise NotAllowed("that client key was already used for another answer")
+                return earlier, True
+            await _explain_unsubmittable(connection, new.assignment_id, new.writer_id)
+            raise AssertionError("unreachable")  # pragma: no cover
+
+        row, replayed = await self._write(operation)
+        return rows.submission(row), replayed
+
+    async def end_assignment(
+        self, assignment_id: int, writer_id: str, state: AssignmentState, now: datetime
+    ) -> Assignment:
+        async def operation(connection: asyncpg.Connection) -> asyncpg.Record:
+            found = await connection.fetchrow(
+                "UPDATE assignments SET state = $1, ended_at = $2"
+                " WHERE id = $3 AND writer_id = $4 AND state IN ('active', 'expired') RETURNING *",
+                state.value,
+                to_micros(now),
+                assignment_id,
+                writer_id,
+            )
+            if found is None:
+                await _explain_unsubmittable(connection, assignment_id, writer_id)
+            return found
+
+        return rows.assignment(await self._write(operation))
+
+    async def expire_leases(self, now: datetime) -> list[Assignment]:
+        found = await self._read(
+            "UPDATE assignments SET state = 'expired', ended_at = lease_expires_at"
+            " WHERE state = 'active' AND lease_expires_at <= $1 RETURNING *",
+            to_micros(now),
+        )
+        return [rows.assignment(row) for row in found]
+
+    async def save_draft(self, assignment_id: int, answers: dict[str, Any], now: datetime) -> None:
+        await self.pool.execute(
+            "INSERT INTO drafts VALUES ($1, $2, $3) ON CONFLICT (assignment_id) DO UPDATE"
+            " SET answers_json = excluded.answers_json, updated_at = excluded.updated_at",
+            assignment_id,
+            rows.dumps(answers),
+            to_micros(now),
+        )
+
+    async def get_draft(self, assignment_id: int) -> dict[str, Any]:
+        found = await self.pool.fetchval(
+            "SELECT answers_json FROM drafts WHERE assignment_id = $1", assignment_id
+        )
+        return json.loads(found) if found else {}
+
+    async def link_message(self, ref: str, kind: str, subject_id: int, now: datetime) -> None:
+        await self.pool.execute(
+            "INSERT INTO message_links VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            ref,
+            kind,
+            subject_id,
+            to_micros(now),
+        )
+
+    async def linked_subject(self, ref: str, kind: str) -> int | None:
+        return await self.pool.fetchval(
+            "SELECT subject_id FROM message_links WHERE ref = $1 AND kind = $2", ref, kind
+        )
+
+    # -- scheduled posts -------------------------------------------------------------------
+
+    async def record_post(self, job: str, period_key: str, recipient: str, now: datetime) -> str:
+        async def operation(connection: asyncpg.Connection) -> str:
+            await connection.execute(
+                "INSERT INTO posts (job, period_key, recipient, state, created_at)"
+                " VALUES ($1, $2, $3, 'pending', $4) ON CONFLICT DO NOTHING",
+                job,
+                period_key,
+                recipient,
+                to_micros(now),
+            )
+            return await connection.fetchval(
+                "SELECT state FROM posts WHERE job = $1 AND period_key = $2 AND recipient = $3",
+                job,
+                period_key,
+                recipient,
+            )
+
+        return await self._write(operation)
+
+    async def mark_post_sent(
+        self, job: str, period_key: str, recipient: str, now: datetime
+    ) -> None:
+        await self.pool.execute(
+            "UPDATE posts SET state = 'sent', sent_at = $1 WHERE job = $2 AND period_key = $3 AND recipient = $4",
+            to_micros(now),
+            job,
+            period_key,
+            recipient,
+        )
+
+    async def posts(self, job: str, state: str | None = None) -> list[tuple[str, str, str]]:
+        found = await self._read(
+            "SELECT period_key, recipient, state FROM posts WHERE job = $1 AND ($2::text IS NULL OR state = $2)"
+            " ORDER BY created_at, period_key, recipient",
+            job,
+            state,
+        )
+        return [(row[0], row[1], row[2]) for row in found]
+
+    async def activity_by_quarter_hour(
+        self, start: datetime, end: datetime
+    ) -> list[tuple[int, int, int]]:
+        span = (to_micros(start), to_micros(end))
+        quarter = 900_000_000
+        money, work = await asyncio.gather(
+            self._read(
+                f"SELECT created_at / {quarter} * {quarter}, sum(amount_cents)::bigint FROM ledger"
+                " WHERE created_at >= $1 AND created_at < $2 GROUP BY 1",
+                *span,
+            ),
+            self._read(
+                f"SELECT submitted_at / {quarter} * {quarter}, count(*) FROM submissions"
+                " WHERE submitted_at >= $1 AND submitted_at < $2 GROUP BY 1",
+                *span,
+            ),
+        )
+        buckets: dict[int, list[int]] = {}
+        for bucket, cents in money:
+            buckets.setdefault(bucket, [0, 0])[0] = cents
+        for bucket, count in work:
+            buckets.setdefault(bucket, [0, 0])[1] = count
+        return [(bucket, cents, count) for bucket, (cents, count) in sorted(buckets.items())]
+
+    async def project_spend(self) -> list[tuple[Project, int]]:
+        found = await self._read(
+            "SELECT p.*, coalesce((SELECT sum(l.amount_cents) FROM ledger AS l"
+            " JOIN batches AS b ON b.id = l.batch_id WHERE b.project_id = p.id), 0)::bigint AS spent"
+            " FROM projects AS p ORDER BY p.id"
+        )
+        return [(rows.project(row), row["spent"]) for row in found]
+
+    async def writer_projects(self, start: datetime, end: datetime) -> dict[str, set[int]]:
+        found = await self._read(
+            "SELECT DISTINCT s.writer_id, b.project_id FROM submissions AS s JOIN batches AS b"
+            " ON b.id = s.batch_id WHERE s.submitted_at >= $1 AND s.submitted_at < $2",
+            to_micros(start),
+            to_micros(end),
+        )
+        projects: dict[str, set[int]] = {}
+        for writer, project_id in found:
+            projects.setdefault(writer, set()).add(project_id)
+        return projects
+
+    async def pending_gold_submissions(self) -> list[Submission]:
+        found = await self._read(
+            "SELECT * FROM submissions WHERE status = 'pending' AND gold_correct IS NOT NULL ORDER BY id"
+        )
+        return [rows.submission(row) for row in found]
+
+    # -- submissions and reviews -----------------------------------------------------------
+
+    async def get_submission(self, submission_id: int) -> Submission:
+        return rows.submission(
+            await self._read_one(
+                "SELECT * FROM submissions WHERE id = $1",
+                submission_id,
+                what=f"no submission {submission_id}",
+            )
+        )
+
+    async def submission_for_assignment(self, assignment_id: int) -> Submission | None:
+        found = await self.pool.fetchrow(
+            "SELECT * FROM submissions WHERE assignment_id = $1", assignment_id
+        )
+        return rows.submission(found) if found else None
+
+    async def unsampled_submissions(self, batch_id: int | None) -> list[Submission]:
+        found = await self._read(
+            "SELECT s.* FROM submissions AS s JOIN tasks AS t ON t.id = s.task_id"
+            " WHERE s.status = 'pending' AND s.sampled_at IS NULL AND t.gold_json IS NULL"
+            " AND ($1::bigint IS NULL OR s.batch_id = $1) ORDER BY s.submitted_at, s.id",
+            batch_id,
+        )
+        return [rows.submission(row) for row in found]
+
+    async def mark_sampled(self, submission_ids: Sequence[int], now: datetime) -> None:
+        await self.pool.execute(
+            "UPDATE submissions SET sampled_at = $1 WHERE id = ANY($2::bigint[]) AND sampled_at IS NULL",
+            to_micros(now),
+            list(submission_ids),
+        )
+
+    async def next_sampled_for(self, reviewer_id: str) -> Submission | None:
+        found = await self.pool.fetchrow(
+            "SELECT * FROM submissions WHERE status = 'pending' AND sampled_at IS NOT NULL"
+            " AND writer_id != $1 ORDER BY sampled_at, id LIMIT 1",
+            reviewer_id,
+        )
+        return rows.submission(found) if found else None
+
+    async def insert_review(
+        self,
+        submission_id: int,
+        reviewer_id: str,
+        verdict: Verdict,
+        reason: str | None,
+        now: datetime,
+        *,
+        automatic: bool = False,
+    ) -> tuple[Review, bool]:
+        async def operation(connection: asyncpg.Connection) -> tuple[asyncpg.Record, bool]:
+            inserted = await connection.fetchrow(
+                "INSERT INTO reviews (submission_id, reviewer_id, verdict, reason, reviewed_at, automatic)"
+                " SELECT id, $1, $2, $3, $4, $5 FROM submissions WHERE id = $6 AND writer_id != $1"
+                " ON CONFLICT (submission_id) DO NOTHING RETURNING *",
+                reviewer_id,
+                verdict.value,
+                reason,
+                to_micros(now),
+                int(automatic),
+                submission_id,
+            )
+            if inserted is not None:
+                return inserted, True
+            earlier = await connection.fetchrow(
+                "SELECT * FROM reviews WHERE submission_id = $1", submission_id
+            )
+            if earlier is not None:
+                return earlier, False
+            if (
+                await connection.fetchval(
+                    "SELECT writer_id FROM submissions WHERE id = $1", submission_id
+                )
+                is None
+            ):
+                raise NotFound(f"no submission {submission_id}")
+            raise NotAllowed("a reviewer cannot judge their own work")
+
+        row, recorded = await self._write(operation)
+        return rows.review(row), recorded
+
+    async def get_review(self, submission_id: int) -> Review | None:
+        found = await self.pool.fetchrow(
+            "SELECT * FROM reviews WHERE submission_id = $1", submission_id
+        )
+        return rows.review(found) if found else None
+
+    async def auto_approve(self, submitted_before: datetime, now: datetime) -> int:
+        status = await self.pool.execute(
+            "INSERT INTO reviews (submission_id, reviewer_id, verdict, reason, reviewed_at, automatic)"
+            " SELECT id, 'auto', 'approved', NULL, $1, 1 FROM submissions"
+            " WHERE status = 'pending' AND submitted_at < $2 ORDER BY id ON CONFLICT DO NOTHING",
+            to_micros(now),
+            to_micros(submitted_before),
+        )
+        return int(status.rsplit(" ", 1)[1])
+
+    # -- ledger and tallies ----------------------------------------------------------------
+
+    async def add_ledger_entry(
+        self,
+        writer_id: str,
+        kind: LedgerKind,
+        amount_cents: int,
+        note: str,
+        batch_id: int | None,
+        now: datetime,
+    ) -> LedgerEntry:
+        row = await self.pool.fetchrow(
+            "INSERT INTO ledger (writer_id, kind, amount_cents, batch_id, note, created_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6) RETURNING *",
+            writer_id,
+            kind.value,
+            amount_cents,
+            batch_id,
+            note,
+            to_micros(now),
+        )
+        return rows.ledger_entry(row)
+
+    async def ledger_entries(self, writer_id: str | None = None) -> list[LedgerEntry]:
+        found = await self._read(
+            "SELECT * FROM ledger WHERE ($1::text IS NULL OR writer_id = $1) ORDER BY id", writer_id
+        )
+        return [rows.ledger_entry(row) for row in found]
+
+    async def tally(self, start: datetime, end: datetime, writer_id: str | None) -> Tally:
+        span = (to_micros(start), to_micros(end), writer_id)
+        pay = {row[0]: row[1] for row in await self._read("SELECT id, pay_cents FROM batches")}
+        work, money = await asyncio.gather(
+            self._read(
+                "SELECT writer_id, batch_id, count(*), count(*) FILTER (WHERE status = 'approved'),"
+                " count(*) FILTER (WHERE status = 'rejected'), count(*) FILTER (WHERE status = 'pending'),"
+                " sum(seconds_on_task)::bigint FROM submissions WHERE submitted_at >= $1 AND submitted_at < $2"
+                " AND ($3::text IS NULL OR writer_id = $3) GROUP BY writer_id, batch_id",
+                *span,
+            ),
+            self._read(
+                "SELECT writer_id, kind, sum(amount_cents)::bigint FROM ledger WHERE created_at >= $1"
+                " AND created_at < $2 AND ($3::text IS NULL OR writer_id = $3) GROUP BY writer_id, kind",
+                *span,
+            ),
+        )
+        lines: dict[str, dict[str, Any]] = {}
+        for writer, batch_id, submitted, approved, rejected, pending, seconds in work:
+            entry = lines.setdefault(writer, {"writer_id": writer})
+            for key, value in (
+                ("submitted", submitted),
+                ("approved", approved),
+                ("rejected", rejected),
+                ("pending", pending),
+                ("seconds_on_task", int(seconds)),
+                ("pending_cents", pending * pay.get(batch_id, 0)),
+            ):
+                entry[key] = entry.get(key, 0) + value
+        for writer, kind, cents in money:
+            lines.setdefault(writer, {"writer_id": writer})[f"{kind}_cents"] = int(cents)
+        return Tally(
+            period_start=start,
+            period_end=end,
+            lines=[TallyLine(**values) for _, values in sorted(lines.items())],
+        )
+
+    async def export_rows(self, batch_id: int) -> AsyncIterator[dict[str, Any]]:
+        async with self.pool.acquire() as connection, connection.transaction():
+            cursor = connection.cursor(
+                "SELECT s.id AS submission_id, t.external_id, s.writer_id, s.submitted_at,"
+                " s.seconds_on_task, s.status, s.answers_json, s.gold_correct, r.reviewer_id,"
+                " r.reviewed_at, r.reason, r.automatic, b.name AS batch, b.template,"
+                " b.template_version, p.name AS project"
+                " FROM submissions AS s JOIN tasks AS t ON t.id = s.task_id"
+                " JOIN batches AS b ON b.id = s.batch_id JOIN projects AS p ON p.id = b.project_id"
+                " LEFT JOIN reviews AS r ON r.submission_id = s.id WHERE s.batch_id = $1 ORDER BY s.id",
+                batch_id,
+                prefetch=500,
+            )
+            async for row in cursor:
+                record = dict(row)
+                record["answers"] = json.loads(record.pop("answers_json"))
+                yield record
+
+
+async def _explain_unsubmittable(
+    connection: asyncpg.Connection, assignment_id: int, writer_id: str
+) -> None:
+    """Raise the error that says why this assignment cannot be answered or ended."""
+    found = await connection.fetchrow(
+        "SELECT writer_id, state, lease_expires_at FROM assignments WHERE id = $1", assignment_id
+    )
+    explain_unsubmittable(found, assignment_id, writer_id)
