@@ -77,3 +77,19 @@ async def store(request, tmp_path) -> AsyncIterator[object]:
 @pytest.fixture
 def bank(store, clock: ManualClock) -> TaskBank:
     return TaskBank(store, clock=clock, rng=random.Random(7))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def make_store(request, tmp_path):
+    """A factory of unopened stores that all point at one database, to test reopening it."""
+    if request.param == "sqlite":
+        path = tmp_path / "reopened.db"
+        yield lambda: SqliteStore(path)
+        return
+    from taskbank.store.postgres import PostgresStore
+
+    schema = await postgres_schema()
+    try:
+        yield lambda: PostgresStore(POSTGRES_URL, schema=schema, min_size=1, max_size=4)
+    finally:
+        await drop_schema(schema)

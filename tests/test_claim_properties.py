@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import tempfile
 from pathlib import Path
 
@@ -16,6 +15,8 @@ from taskbank.models import Verdict
 from taskbank.service import TaskBank
 from taskbank.store.sqlite import SqliteStore
 from tests.batches import TONE_ANSWER, tone_batch
+from tests.conftest import POSTGRES_URL, drop_schema, postgres_schema
+from tests.inspect_db import query
 
 actions = st.lists(
     st.tuples(
@@ -26,8 +27,8 @@ actions = st.lists(
 )
 
 
-async def play(path: Path, overlap: int, steps: list[tuple[str, int]]) -> tuple[set[int], int]:
-    store = SqliteStore(path)
+async def play(store, overlap: int, steps: list[tuple[str, int]]) -> None:
+    """Run the steps, then check every invariant in the database itself."""
     await store.open()
     try:
         bank = TaskBank(store, clock=(clock := ManualClock()))
@@ -63,33 +64,47 @@ async def play(path: Path, overlap: int, steps: list[tuple[str, int]]) -> tuple[
                     approved += outcome.recorded
             except (NothingToClaim, LeaseLost, NotAllowed):
                 pass
-        return acknowledged, approved * batch.pay_cents
+
+        live = await query(
+            store,
+            "SELECT t.id, t.open_slots, count(a.id) FROM tasks AS t LEFT JOIN assignments AS a"
+            " ON a.task_id = t.id AND a.state IN ('active', 'submitted') GROUP BY t.id, t.open_slots",
+        )
+        for _task, open_slots, live_count in live:
+            assert live_count <= overlap  # never over overlap
+            assert open_slots == overlap - live_count  # the counter tells the truth
+        repeats = await query(
+            store, "SELECT 1 FROM assignments GROUP BY task_id, writer_id HAVING count(*) > 1"
+        )
+        assert repeats == []  # no writer twice on a task
+        stored = {row[0] for row in await query(store, "SELECT id FROM submissions")}
+        assert stored == acknowledged  # every acknowledged answer, and nothing else
+        (ledger,) = (await query(store, "SELECT coalesce(sum(amount_cents), 0) FROM ledger"))[0]
+        assert ledger == approved * batch.pay_cents  # ledger equals approvals
     finally:
         await store.close()
 
 
+async def fresh_postgres(overlap: int, steps: list[tuple[str, int]]) -> None:
+    from taskbank.store.postgres import PostgresStore
+
+    schema = await postgres_schema()
+    try:
+        await play(
+            PostgresStore(POSTGRES_URL, schema=schema, min_size=1, max_size=2), overlap, steps
+        )
+    finally:
+        await drop_schema(schema)
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(1, 3), actions)
-def test_claim_invariants_hold_for_any_sequence(overlap, steps):
+def test_claim_invariants_hold_for_any_sequence_on_sqlite(overlap, steps):
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "p.db"
-        acknowledged, paid = asyncio.run(play(path, overlap, steps))
-        db = sqlite3.connect(path)
-        try:
-            live = db.execute(
-                "SELECT t.id, t.open_slots, count(a.id) FROM tasks AS t LEFT JOIN assignments AS a"
-                " ON a.task_id = t.id AND a.state IN ('active', 'submitted') GROUP BY t.id"
-            ).fetchall()
-            for _task, open_slots, live_count in live:
-                assert live_count <= overlap  # never over overlap
-                assert open_slots == overlap - live_count  # the counter tells the truth
-            repeats = db.execute(
-                "SELECT 1 FROM assignments GROUP BY task_id, writer_id HAVING count(*) > 1"
-            ).fetchall()
-            assert repeats == []  # no writer twice on a task
-            stored = {row[0] for row in db.execute("SELECT id FROM submissions")}
-            assert stored == acknowledged  # every acknowledged answer, and nothing else
-            ledger = db.execute("SELECT coalesce(sum(amount_cents), 0) FROM ledger").fetchone()[0]
-            assert ledger == paid  # ledger equals approvals
-        finally:
-            db.close()
+        asyncio.run(play(SqliteStore(Path(folder) / "p.db"), overlap, steps))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(1, 3), actions)
+def test_claim_invariants_hold_for_any_sequence_on_postgresql(overlap, steps):
+    asyncio.run(fresh_postgres(overlap, steps))

@@ -8,13 +8,12 @@ import pytest
 
 from taskbank.errors import NothingToClaim
 from taskbank.service import TaskBank
-from taskbank.store.sqlite import SqliteStore
 from tests.batches import TONE_ANSWER, tone_batch
 
 
 @contextlib.asynccontextmanager
-async def opened(path):
-    store = SqliteStore(path)
+async def opened(make_store):
+    store = make_store()
     await store.open()
     try:
         yield store
@@ -22,16 +21,15 @@ async def opened(path):
         await store.close()
 
 
-async def test_restart_mid_batch_keeps_everything_and_honours_leases(tmp_path, clock):
-    path = tmp_path / "restart.db"
-    async with opened(path) as store:
+async def test_restart_mid_batch_keeps_everything_and_honours_leases(make_store, clock):
+    async with opened(make_store) as store:
         bank = TaskBank(store, clock=clock)
         batch = await bank.import_batch(tone_batch(2, lease_minutes=10), filename="b.jsonl")
         done = await bank.claim("w1")
         answer = await bank.submit(done.assignment.id, "w1", TONE_ANSWER, "k1")
         held = await bank.claim("w2")
 
-    async with opened(path) as store:
+    async with opened(make_store) as store:
         bank = TaskBank(store, clock=clock)
         assert (
             await store.get_submission(answer.submission.id)

@@ -12,7 +12,6 @@ from bot.roles import Roles
 from bot.scheduler import CHANNEL, Jobs, build_scheduler, pseudonym
 from taskbank.models import SubmissionStatus, Verdict
 from taskbank.service import TaskBank
-from taskbank.store.sqlite import SqliteStore
 from tests.batches import TONE_ANSWER, header, jsonl, tone_batch, tone_task
 from tests.fake_chat import FakeChat
 
@@ -156,10 +155,9 @@ async def test_a_crash_between_recording_and_sending_sends_the_rest_once(bank, w
     assert await jobs_for(bank, FakeChat()).run_tally() == []
 
 
-async def test_a_restart_neither_skips_nor_repeats_and_missed_weeks_come_late(tmp_path, clock):
-    path = tmp_path / "s.db"
+async def test_a_restart_neither_skips_nor_repeats_and_missed_weeks_come_late(make_store, clock):
     clock.set(MONDAY_9 - timedelta(days=6))
-    store = SqliteStore(path)
+    store = make_store()
     await store.open()
     try:
         bank = TaskBank(store, clock=clock)
@@ -170,7 +168,7 @@ async def test_a_restart_neither_skips_nor_repeats_and_missed_weeks_come_late(tm
     finally:
         await store.close()
 
-    store = SqliteStore(path)  # the process restarts the same day: nothing new
+    store = make_store()  # the process restarts the same day: nothing new
     await store.open()
     try:
         bank = TaskBank(store, clock=clock)
