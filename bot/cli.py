@@ -347,6 +347,56 @@ def db_migrate(config: ConfigOption = None) -> None:
     run(config, work)
 
 
+@db_app.command("copy")
+def db_copy(
+    source: Annotated[
+        str, typer.Option("--from", help="The database to copy: sqlite:///path or a path.")
+    ],
+    target: Annotated[
+        str, typer.Option("--to", help="An empty PostgreSQL database: postgresql://…")
+    ],
+) -> None:
+    """Copy a whole database (a SQLite pilot into PostgreSQL); counts and ledger sums are checked."""
+
+    async def work(_: Config) -> None:
+        from rich.progress import Progress
+
+        from taskbank.store.copy import copy_database
+
+        if not target.startswith(("postgresql://", "postgres://")):
+            raise ValidationFailed([typer_problem(Path("--to"), "expected a postgresql:// URL")])
+        if not source.startswith("sqlite:///") and "://" in source:
+            raise ValidationFailed(
+                [typer_problem(Path("--from"), "expected sqlite:///path or a path")]
+            )
+        if not Path(source.removeprefix("sqlite:///")).exists():
+            raise ValidationFailed([typer_problem(Path(source), "does not exist")])
+        origin, destination = open_store(source), open_store(target)
+        await origin.open()
+        try:
+            await destination.open()
+            try:
+                with Progress(console=err, transient=True) as bar:
+                    task = bar.add_task("copying", total=None)
+                    report = await copy_database(
+                        origin,
+                        destination,  # type: ignore[arg-type]
+                        lambda table, n: bar.update(
+                            task, advance=n, description=f"copying {table}"
+                        ),
+                    )
+            finally:
+                await destination.close()
+        finally:
+            await origin.close()
+        copied = ", ".join(f"{table} {count}" for table, count in report.rows.items() if count)
+        out.print(
+            f"copied {sum(report.rows.values())} rows ({copied}); ledger {report.ledger_cents} cents on both sides"
+        )
+
+    run(None, work)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     """Entry point for `python -m bot.cli`."""
     sys.exit(app())

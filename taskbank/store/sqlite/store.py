@@ -498,6 +498,30 @@ class SqliteStore:
         )
         return found[0][0] if found else None
 
+    # -- copying out -----------------------------------------------------------------------
+
+    async def table_columns(self, table: str) -> list[str]:
+        """A table's column names, in order."""
+        return [row[1] for row in await self._read(f"PRAGMA table_info({table})")]
+
+    async def table_chunks(
+        self, table: str, columns: list[str], size: int
+    ) -> AsyncIterator[list[tuple[Any, ...]]]:
+        """A table's rows in chunks of `size`."""
+        if self._reader is None:
+            raise RuntimeError("the store is not open")
+        async with self._reader.execute(f"SELECT {', '.join(columns)} FROM {table}") as cursor:
+            while chunk := await cursor.fetchmany(size):
+                yield [tuple(row) for row in chunk]
+
+    async def table_count(self, table: str) -> int:
+        """How many rows a table holds."""
+        return (await self._read(f"SELECT count(*) FROM {table}"))[0][0]
+
+    async def ledger_total(self) -> int:
+        """The sum of every ledger entry, in cents."""
+        return (await self._read("SELECT coalesce(sum(amount_cents), 0) FROM ledger"))[0][0]
+
     # -- scheduled posts -------------------------------------------------------------------
 
     async def record_post(self, job: str, period_key: str, recipient: str, now: datetime) -> str:
