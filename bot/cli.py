@@ -369,7 +369,7 @@ def db_copy(
             raise ValidationFailed(
                 [typer_problem(Path("--from"), "expected sqlite:///path or a path")]
             )
-        if not Path(source.removeprefix("sqlite:///")).exists():
+        if not await asyncio.to_thread(Path(source.removeprefix("sqlite:///")).exists):
             raise ValidationFailed([typer_problem(Path(source), "does not exist")])
         origin, destination = open_store(source), open_store(target)
         await origin.open()
