@@ -114,6 +114,7 @@ class ScheduleConfig(_Section):
     auto_approve_hours: int = Field(default=72, ge=1, le=24 * 60)
     auto_approve_every_minutes: int = Field(default=10, ge=1, le=24 * 60)
     lease_sweep_every_seconds: int = Field(default=60, ge=5, le=3600)
+    leader_retry_seconds: int = Field(default=30, ge=1, le=300)
 
     @field_validator("tally_cron")
     @classmethod

@@ -6,6 +6,7 @@ layer starts them by name without importing them: imports still point down only.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
@@ -32,6 +33,7 @@ class Runtime:
     options: dict[str, Any] = field(default_factory=dict)
     run_scheduler: bool = False
     scheduler: Any = None
+    _leader_task: asyncio.Task[None] | None = None
 
     def build_bot(self, port: ChatPort, review_channel: str, coordinator_channel: str) -> Taskbot:
         """A dispatcher whose handlers talk to this chat port.
@@ -51,16 +53,24 @@ class Runtime:
             )
         )
         if self.run_scheduler and self.config.schedule.enabled and self.scheduler is None:
+            from bot.leader import SchedulerLeader
             from bot.scheduler import Jobs, build_scheduler
 
             self.scheduler = build_scheduler(Jobs(bot.ctx, self.config.schedule))
-            self.scheduler.start()
+            leader = SchedulerLeader(
+                self.bank.store, self.scheduler.start, self.config.schedule.leader_retry_seconds
+            )
+            self._leader_task = asyncio.get_running_loop().create_task(leader.run())
         return bot
 
     def stop(self) -> None:
-        """Stop the scheduler, if one was started."""
+        """Stop trying to lead, and stop the scheduler if it was started."""
+        if self._leader_task is not None:
+            self._leader_task.cancel()
+            self._leader_task = None
         if self.scheduler is not None:
-            self.scheduler.shutdown(wait=False)
+            if self.scheduler.running:
+                self.scheduler.shutdown(wait=False)
             self.scheduler = None
 
 

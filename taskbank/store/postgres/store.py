@@ -82,6 +82,13 @@ RETURNING *
 """
 
 
+def _lock_key(name: str) -> int:
+    """A stable signed 64-bit advisory-lock key for a name."""
+    import hashlib
+
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+
+
 def bundled_migrations() -> list[tuple[int, str, str]]:
     """(version, name, sql) of the PostgreSQL migrations, in order."""
     found = []
@@ -102,6 +109,7 @@ class PostgresStore:
         self.schema = schema
         self._sizes = (min_size, max_size)
         self._pool: asyncpg.Pool | None = None
+        self._leader: asyncpg.Connection | None = None
 
     async def open(self) -> None:
         """Connect, and apply any migrations not yet applied (one process at a time)."""
@@ -128,8 +136,25 @@ class PostgresStore:
                         to_micros(datetime.now(UTC)),
                     )
 
+    async def hold_scheduler_lock(self) -> bool:
+        """Whether this process runs the scheduler: it holds a session advisory lock on a connection
+        of its own, so when the process dies the lock goes with it and another can take over."""
+        if self._leader is not None and not self._leader.is_closed():
+            return True
+        settings = {"search_path": self.schema} if self.schema else None
+        connection = await asyncpg.connect(self.url, server_settings=settings)
+        key = _lock_key(f"taskbot-scheduler:{self.schema or 'public'}")
+        if await connection.fetchval("SELECT pg_try_advisory_lock($1)", key):
+            self._leader = connection
+            return True
+        await connection.close()
+        return False
+
     async def close(self) -> None:
-        """Close the pool."""
+        """Close the pool (and give up the scheduler lock)."""
+        if self._leader is not None:
+            await self._leader.close()
+            self._leader = None
         if self._pool is not None:
             await self._pool.close()
             self._pool = None

@@ -90,6 +90,7 @@ class SqliteStore:
         # A second reader lets the two halves of a tally run at once on another core.
         self._second_reader: aiosqlite.Connection | None = None
         self._writer: GroupCommitWriter | None = None
+        self._leader_lock: Any = None
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -103,8 +104,19 @@ class SqliteStore:
         self._writer = GroupCommitWriter(self._writer_connection)
         self._writer.start()
 
+    async def hold_scheduler_lock(self) -> bool:
+        """Whether this process runs the scheduler: it holds an exclusive lock on a file beside the
+        database, which the operating system releases if the process dies."""
+        if self._leader_lock is None:
+            lock_path = Path(f"{self.path}.scheduler-lock")
+            self._leader_lock = await asyncio.to_thread(_try_file_lock, lock_path)
+        return self._leader_lock is not None
+
     async def close(self) -> None:
         """Finish queued writes and close the connections."""
+        if self._leader_lock is not None:
+            self._leader_lock.close()
+            self._leader_lock = None
         connections = [c for c in (self._reader, self._second_reader, self._writer_connection) if c]
         try:
             if self._writer is not None:
@@ -835,6 +847,19 @@ class SqliteStore:
                 record = dict(row)
                 record["answers"] = json.loads(record.pop("answers_json"))
                 yield record
+
+
+def _try_file_lock(path: Path) -> Any:
+    """An open file holding an exclusive lock, or None when another process holds it."""
+    import fcntl
+
+    handle = path.open("a")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        return None
+    return handle
 
 
 def _first(found: Iterable[sqlite3.Row]) -> sqlite3.Row:
