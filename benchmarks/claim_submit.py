@@ -1,6 +1,6 @@
 """Claim-then-submit throughput and latency through TaskBank, against a raw SQLite baseline.
 
-Run: python -m benchmarks.claim_submit [--quick] [--dir DIR]
+Run: python -m benchmarks.claim_submit [--quick] [--dir DIR] [--store postgresql://…]
 
 In one run it measures the baseline (one small insert-and-commit transaction per operation on
 raw aiosqlite, same file system and durability settings), then claim+submit at 1, 50 and 500
@@ -163,7 +163,7 @@ async def tally_benchmark(folder: Path, submissions: int) -> tuple[float, int, f
 
 def row(result: Result, base: Result) -> str:
     return (
-        f"{result.label:<34} {result.rate:>9.0f}/s {result.percentile(0.5):>8.2f} ms"
+        f"{result.label:<40} {result.rate:>9.0f}/s {result.percentile(0.5):>8.2f} ms"
         f" {result.percentile(0.99):>8.2f} ms   x{result.rate / base.rate:>5.2f}"
     )
 
@@ -174,14 +174,22 @@ async def main() -> None:
     parser.add_argument(
         "--dir", type=Path, help="where the database files go (default: a temp dir)"
     )
+    parser.add_argument(
+        "--store", help="a postgresql:// URL: benchmark PostgreSQL instead of SQLite"
+    )
     args = parser.parse_args()
+    if args.store:
+        from benchmarks.postgres import run
+
+        await run(args.store, 1000 if args.quick else 4000)
+        return
     big = 100_000 if args.quick else 1_000_000
     operations = 600 if args.quick else 3000
     with tempfile.TemporaryDirectory(dir=args.dir) as name:
         folder = Path(name)
         base = await baseline(folder, operations)
         print(f"files in {folder}; durability: WAL, synchronous=FULL; {operations} ops per run\n")
-        print(f"{'':<34} {'rate':>11} {'p50':>11} {'p99':>11}   vs baseline")
+        print(f"{'':<40} {'rate':>11} {'p50':>11} {'p99':>11}   vs baseline")
         print(row(base, base))
         results: dict[tuple[int, int], Result] = {}
         for tasks in (1_000, big):

@@ -216,7 +216,7 @@ class Jobs:
         """Return lapsed leases to the pool and tell each writer privately."""
         expired = await self.ctx.bank.expire_leases()
         for assignment in expired:
-            task = await self.ctx.bank.store.get_task(assignment.task_id)
+            task = await self.ctx.bank.task(assignment.task_id)
             card = render.notice_card(
                 "Your lease ran out",
                 f"Task {task.external_id} went back to the pool at "

@@ -32,14 +32,18 @@ from taskbank.models import (
     LedgerEntry,
     LedgerKind,
     Period,
+    Project,
     Review,
     Submission,
     SubmitResult,
     Tally,
+    Task,
     Verdict,
 )
 from taskbank.questions import gold_agreement, validate_response
 from taskbank.store import BatchCandidate, BatchProgress, NewSubmission, Store
+
+TASK_CACHE_SIZE = 5000
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,8 @@ class TaskBank:
         self.rng = rng or random.Random()
         self.defaults = defaults or Defaults()
         self._batches: dict[int, Batch] = {}
+        self._projects: dict[int, Project] = {}
+        self._tasks: dict[int, Task] = {}
 
     # -- batches ---------------------------------------------------------------------------
 
@@ -141,6 +147,23 @@ class TaskBank:
             cached = self._batches[batch_id] = await self.store.get_batch(batch_id)
         return cached
 
+    async def project(self, project_id: int) -> Project:
+        """A project by id (cached: projects are not edited once created)."""
+        cached = self._projects.get(project_id)
+        if cached is None:
+            cached = self._projects[project_id] = await self.store.get_project(project_id)
+        return cached
+
+    async def task(self, task_id: int) -> Task:
+        """A task by id (cached, the most recent few thousand: tasks never change once stored)."""
+        cached = self._tasks.get(task_id)
+        if cached is None:
+            cached = await self.store.get_task(task_id)
+            if len(self._tasks) >= TASK_CACHE_SIZE:
+                self._tasks.pop(next(iter(self._tasks)))
+            self._tasks[task_id] = cached
+        return cached
+
     async def list_batches(self) -> list[Batch]:
         """Every batch, newest first."""
         return await self.store.list_batches()
@@ -197,9 +220,9 @@ class TaskBank:
         batch = await self.batch(assignment.batch_id)
         return ClaimedTask(
             assignment=assignment,
-            task=await self.store.get_task(assignment.task_id),
+            task=await self.task(assignment.task_id),
             batch=batch,
-            project=await self.store.get_project(batch.project_id),
+            project=await self.project(batch.project_id),
         )
 
     async def active_assignments(self, writer_id: str) -> list[Assignment]:
@@ -255,7 +278,7 @@ class TaskBank:
             if earlier is not None:
                 return SubmitResult(earlier, replayed=True)
         batch = await self.batch(assignment.batch_id)
-        task = await self.store.get_task(assignment.task_id)
+        task = await self.task(assignment.task_id)
         answers = validate_response(batch.questions, task.payload, response)
         gold = None if task.gold is None else gold_agreement(batch.questions, answers, task.gold)
         submission, replayed = await self.store.insert_submission(

@@ -18,7 +18,7 @@ REVIEW_LINK = "review"
 async def review_card_for(ctx: BotContext, submission: Submission):  # type: ignore[no-untyped-def]
     """The review card of a submission."""
     batch = await ctx.bank.batch(submission.batch_id)
-    task = await ctx.bank.store.get_task(submission.task_id)
+    task = await ctx.bank.task(submission.task_id)
     return render.review_card(batch, task, submission, ctx.time_zone)
 
 

@@ -64,7 +64,7 @@ async def offer_task(
         claimed = await ctx.bank.claim(writer, batch_id=batch_id, template=template)
     except NothingToClaim as nothing:
         if nothing.needs_terms_for is not None:
-            project = await ctx.bank.store.get_project(nothing.needs_terms_for)
+            project = await ctx.bank.project(nothing.needs_terms_for)
             card = render.terms_card(project.id, project.name, project.terms or "")
         else:
             card = render.notice_card("Nothing to claim", nothing.reason.capitalize() + ".")

@@ -1,0 +1,152 @@
+"""The PostgreSQL half of the claim/submit benchmark (run through claim_submit.py --store URL).
+
+Baseline: one small INSERT per transaction on raw asyncpg, one at a time. Then claim+submit
+through TaskBank at 50 and 500 writers (in total), in 1 and in 4 processes that start together.
+Everything happens in a throw-away schema that is dropped at the end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+import time
+import uuid
+
+import asyncpg
+
+from benchmarks.claim_submit import Result, claim_submit, row, settings_for
+from taskbank.batchfile import ParsedBatch, TaskSpec
+from taskbank.service import TaskBank
+from taskbank.store.postgres import PostgresStore
+
+BANK = 100_000
+PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+async def baseline(url: str, schema: str, operations: int) -> Result:
+    connection = await asyncpg.connect(url, server_settings={"search_path": schema})
+    await connection.execute(
+        "CREATE TABLE baseline (id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, v TEXT)"
+    )
+    latencies = []
+    start = time.perf_counter()
+    for _ in range(operations):
+        began = time.perf_counter()
+        await connection.execute(
+            "INSERT INTO baseline (v) VALUES ('x')"
+        )  # autocommit: one transaction
+        latencies.append(time.perf_counter() - began)
+    seconds = time.perf_counter() - start
+    await connection.close()
+    return Result("baseline: insert+commit (asyncpg)", operations, seconds, latencies)
+
+
+async def worker(url: str, schema: str, name: str, writers: int, operations: int) -> None:
+    """One process's share: wait for 'go' on stdin, run, print a JSON result line."""
+    store = PostgresStore(url, schema=schema, min_size=min(writers, 20), max_size=min(writers, 20))
+    await store.open()
+    bank = TaskBank(store)
+    print("ready", flush=True)
+    await asyncio.to_thread(sys.stdin.readline)
+    result = await claim_submit(bank, writers, operations, name)
+    await store.close()
+    print(
+        json.dumps(
+            {"ops": result.operations, "seconds": result.seconds, "latencies": result.latencies}
+        ),
+        flush=True,
+    )
+
+
+async def in_processes(
+    url: str, schema: str, processes: int, writers: int, operations: int, tag: str
+) -> Result:
+    """Run `writers` (in total) across `processes` processes that start together."""
+    env = {**os.environ, "PYTHONPATH": PROJECT_ROOT}
+    children = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "benchmarks.postgres",
+            "--worker",
+            url,
+            schema,
+            f"{tag}-p{i}",
+            str(max(1, writers // processes)),
+            str(operations // processes),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            env=env,
+        )
+        for i in range(processes)
+    ]
+    for child in children:
+        assert child.stdout is not None
+        assert (await child.stdout.readline()).strip() == b"ready"
+    start = time.perf_counter()
+    for child in children:
+        assert child.stdin is not None
+        child.stdin.write(b"go\n")
+        await child.stdin.drain()
+    outputs = [json.loads((await child.stdout.readline()).decode()) for child in children]  # type: ignore[union-attr]
+    seconds = time.perf_counter() - start
+    for child in children:
+        await child.wait()
+    latencies = [latency for output in outputs for latency in output["latencies"]]
+    label = f"claim+submit, {writers} writers, {processes} proc"
+    return Result(label, sum(o["ops"] for o in outputs), seconds, latencies)
+
+
+async def run(url: str, operations: int) -> None:
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(url)
+    await admin.execute(f"CREATE SCHEMA {schema}")
+    try:
+        store = PostgresStore(url, schema=schema)
+        await store.open()
+        bank = TaskBank(store)
+        specs = [TaskSpec(f"t{i}", {"excerpt": f"A: Line {i}.\nB: Reply."}) for i in range(BANK)]
+        began = time.perf_counter()
+        await bank.create_batch(ParsedBatch(settings_for("pg-bank"), specs))
+        load = time.perf_counter() - began
+        await store.close()
+
+        base = await baseline(url, schema, operations)
+        print(f"PostgreSQL at {url.split('@')[-1]}, schema {schema}; {operations} ops per run\n")
+        print(f"{'':<40} {'rate':>11} {'p50':>11} {'p99':>11}   vs baseline")
+        print(row(base, base))
+        print(f"-- bank of {BANK:,} tasks (bulk-loaded in {load:.1f} s), overlap 3")
+        results = {}
+        for writers in (50, 500):
+            for processes in (1, 4):
+                result = await in_processes(
+                    url, schema, processes, writers, operations, f"w{writers}p{processes}"
+                )
+                results[(writers, processes)] = result
+                print(row(result, base))
+        share = results[(50, 1)].rate / base.rate
+        scale = results[(50, 4)].rate / results[(50, 1)].rate
+        scale_500 = results[(500, 4)].rate / results[(500, 1)].rate
+        print("\ntargets")
+        print(
+            f"  claim+submit at 50 writers, 1 process >= 30% of baseline: {share:.0%}  {'met' if share >= 0.3 else 'MISSED'}"
+        )
+        print(
+            f"  4 processes >= 1.5x one (50 writers): x{scale:.2f}  {'met' if scale >= 1.5 else 'MISSED'}"
+        )
+        print(
+            f"  4 processes >= 1.5x one (500 writers): x{scale_500:.2f}  {'met' if scale_500 >= 1.5 else 'MISSED'}"
+        )
+    finally:
+        await admin.execute(f"DROP SCHEMA {schema} CASCADE")
+        await admin.close()
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--worker"]:
+        url, schema, name, writers, operations = sys.argv[2:7]
+        asyncio.run(worker(url, schema, name, int(writers), int(operations)))
+    else:
+        raise SystemExit("run it as: python -m benchmarks.claim_submit --store postgresql://…")
