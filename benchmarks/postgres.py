@@ -78,6 +78,7 @@ async def in_processes(
             str(operations // processes),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
+            limit=1 << 24,
             env=env,
         )
         for i in range(processes)
