@@ -14,7 +14,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -65,7 +66,7 @@ class Jobs:
         return previous_period(period_containing(fire or now, kind, zone), kind, zone)
 
     def period_key(self, period: Period) -> str:
-        return f"{self.schedule.tally_period}:{period.start.astimezone(_zone(self.ctx.time_zone)).date().isoformat()}"
+        return f"{self.schedule.tally_period}:{period.start.astimezone(ZoneInfo(self.ctx.time_zone)).date().isoformat()}"
 
     async def run_tally(self) -> list[str]:
         """Post every due tally not yet sent, oldest first; returns the period keys posted."""
@@ -229,17 +230,9 @@ class Jobs:
         return len(expired)
 
 
-def _zone(name: str):  # type: ignore[no-untyped-def]
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(name)
-
-
 def _starts(keys: Iterable[str], jobs: Jobs) -> list[datetime]:
     """The start instants of already-sent periods (so catch-up never reaches before history)."""
-    from datetime import date, time
-
-    tz = _zone(jobs.ctx.time_zone)
+    tz = ZoneInfo(jobs.ctx.time_zone)
     return [datetime.combine(date.fromisoformat(k.split(":", 1)[1]), time(), tz) for k in keys]
 
 
@@ -248,7 +241,7 @@ def build_scheduler(jobs: Jobs) -> AsyncIOScheduler:
     schedule, zone = jobs.schedule, jobs.ctx.time_zone
     scheduler = AsyncIOScheduler(timezone=zone)
     common = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
-    start = datetime.now(_zone(zone))
+    start = datetime.now(ZoneInfo(zone))
     scheduler.add_job(
         jobs.run_tally,
         CronTrigger.from_crontab(schedule.tally_cron, timezone=zone),
