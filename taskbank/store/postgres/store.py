@@ -371,7 +371,10 @@ class PostgresStore:
                     return row
             return None
 
-        row = await self._write(operation)
+        # Each claim statement is atomic on its own (triggers included), so it runs in autocommit:
+        # an explicit transaction would only add a BEGIN and a COMMIT round trip.
+        async with self.pool.acquire() as connection:
+            row = await operation(connection)
         return None if row is None else rows.assignment(row)
 
     async def get_task(self, task_id: int) -> Task:
@@ -431,7 +434,8 @@ class PostgresStore:
             await _explain_unsubmittable(connection, new.assignment_id, new.writer_id)
             raise AssertionError("unreachable")  # pragma: no cover
 
-        row, replayed = await self._write(operation)
+        async with self.pool.acquire() as connection:  # one atomic statement, then reads: autocommit
+            row, replayed = await operation(connection)
         return rows.submission(row), replayed
 
     async def end_assignment(
