@@ -7,7 +7,8 @@ share these conversions.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from taskbank.clock import from_micros
@@ -18,9 +19,12 @@ from taskbank.models import (
     Project,
     Review,
     Submission,
+    Tally,
+    TallyLine,
     Task,
 )
 from taskbank.questions import QUESTION_LIST
+from taskbank.store.protocol import BatchCandidate
 
 Row = Mapping[str, Any]
 
@@ -138,3 +142,62 @@ def ledger_entry(row: Row) -> LedgerEntry:
         note=row["note"],
         created_at=from_micros(row["created_at"]),
     )
+
+
+def batch_candidate(row: Row) -> BatchCandidate:
+    """A claim-candidates row as a BatchCandidate."""
+    return BatchCandidate(
+        batch_id=row["id"],
+        project_id=row["project_id"],
+        project_name=row["project_name"],
+        template=row["template"],
+        pay_cents=row["pay_cents"],
+        deadline=None if row["deadline"] is None else from_micros(row["deadline"]),
+        needs_terms=bool(row["needs_terms"]),
+        budget_cap_cents=row["budget_cap_cents"],
+    )
+
+
+def tally(
+    start: datetime,
+    end: datetime,
+    work: Iterable[Sequence[Any]],
+    money: Iterable[Sequence[Any]],
+    pay_by_batch: Mapping[int, int],
+) -> Tally:
+    """Build a tally from its two aggregates.
+
+    `work` rows are (writer, batch, submitted, approved, rejected, pending, seconds) and `money`
+    rows are (writer, ledger kind, cents).
+    """
+    lines: dict[str, dict[str, Any]] = {}
+    for writer, batch_id, submitted, approved, rejected, pending, seconds in work:
+        entry = lines.setdefault(writer, {"writer_id": writer})
+        for key, value in (
+            ("submitted", submitted),
+            ("approved", approved),
+            ("rejected", rejected),
+            ("pending", pending),
+            ("seconds_on_task", int(seconds)),
+            ("pending_cents", pending * pay_by_batch.get(batch_id, 0)),
+        ):
+            entry[key] = entry.get(key, 0) + value
+    for writer, kind, cents in money:
+        lines.setdefault(writer, {"writer_id": writer})[f"{kind}_cents"] = int(cents)
+    return Tally(
+        period_start=start,
+        period_end=end,
+        lines=[TallyLine(**values) for _, values in sorted(lines.items())],
+    )
+
+
+def activity(
+    money: Iterable[Sequence[Any]], work: Iterable[Sequence[Any]]
+) -> list[tuple[int, int, int]]:
+    """Merge (bucket, cents) and (bucket, submissions) rows into (bucket, cents, submissions)."""
+    buckets: dict[int, list[int]] = {}
+    for bucket, cents in money:
+        buckets.setdefault(bucket, [0, 0])[0] = int(cents)
+    for bucket, count in work:
+        buckets.setdefault(bucket, [0, 0])[1] = count
+    return [(bucket, cents, count) for bucket, (cents, count) in sorted(buckets.items())]

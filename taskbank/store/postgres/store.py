@@ -29,7 +29,6 @@ from taskbank.models import (
     Review,
     Submission,
     Tally,
-    TallyLine,
     Task,
     Verdict,
 )
@@ -337,19 +336,7 @@ class PostgresStore:
             " WHERE b.state = 'open' ORDER BY b.priority DESC, b.created_at, b.id",
             writer_id,
         )
-        return [
-            BatchCandidate(
-                batch_id=row["id"],
-                project_id=row["project_id"],
-                project_name=row["project_name"],
-                template=row["template"],
-                pay_cents=row["pay_cents"],
-                deadline=None if row["deadline"] is None else from_micros(row["deadline"]),
-                needs_terms=bool(row["needs_terms"]),
-                budget_cap_cents=row["budget_cap_cents"],
-            )
-            for row in found
-        ]
+        return [rows.batch_candidate(row) for row in found]
 
     async def claim(
         self, writer_id: str, batch_ids: Sequence[int], caps: dict[int, int], now: datetime
@@ -434,7 +421,9 @@ class PostgresStore:
             await _explain_unsubmittable(connection, new.assignment_id, new.writer_id)
             raise AssertionError("unreachable")  # pragma: no cover
 
-        async with self.pool.acquire() as connection:  # one atomic statement, then reads: autocommit
+        async with (
+            self.pool.acquire() as connection
+        ):  # one atomic statement, then reads: autocommit
             row, replayed = await operation(connection)
         return rows.submission(row), replayed
 
@@ -632,12 +621,7 @@ class PostgresStore:
                 *span,
             ),
         )
-        buckets: dict[int, list[int]] = {}
-        for bucket, cents in money:
-            buckets.setdefault(bucket, [0, 0])[0] = cents
-        for bucket, count in work:
-            buckets.setdefault(bucket, [0, 0])[1] = count
-        return [(bucket, cents, count) for bucket, (cents, count) in sorted(buckets.items())]
+        return rows.activity(money, work)
 
     async def project_spend(self) -> list[tuple[Project, int]]:
         found = await self._read(
@@ -809,25 +793,7 @@ class PostgresStore:
                 *span,
             ),
         )
-        lines: dict[str, dict[str, Any]] = {}
-        for writer, batch_id, submitted, approved, rejected, pending, seconds in work:
-            entry = lines.setdefault(writer, {"writer_id": writer})
-            for key, value in (
-                ("submitted", submitted),
-                ("approved", approved),
-                ("rejected", rejected),
-                ("pending", pending),
-                ("seconds_on_task", int(seconds)),
-                ("pending_cents", pending * pay.get(batch_id, 0)),
-            ):
-                entry[key] = entry.get(key, 0) + value
-        for writer, kind, cents in money:
-            lines.setdefault(writer, {"writer_id": writer})[f"{kind}_cents"] = int(cents)
-        return Tally(
-            period_start=start,
-            period_end=end,
-            lines=[TallyLine(**values) for _, values in sorted(lines.items())],
-        )
+        return rows.tally(start, end, work, money, pay)
 
     async def export_rows(self, batch_id: int) -> AsyncIterator[dict[str, Any]]:
         async with self.pool.acquire() as connection, connection.transaction():

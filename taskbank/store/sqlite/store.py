@@ -26,7 +26,6 @@ from taskbank.models import (
     Review,
     Submission,
     Tally,
-    TallyLine,
     Task,
     Verdict,
 )
@@ -343,19 +342,7 @@ class SqliteStore:
             " WHERE b.state = 'open' ORDER BY b.priority DESC, b.created_at, b.id",
             (writer_id,),
         )
-        return [
-            BatchCandidate(
-                batch_id=row["id"],
-                project_id=row["project_id"],
-                project_name=row["project_name"],
-                template=row["template"],
-                pay_cents=row["pay_cents"],
-                deadline=None if row["deadline"] is None else from_micros(row["deadline"]),
-                needs_terms=bool(row["needs_terms"]),
-                budget_cap_cents=row["budget_cap_cents"],
-            )
-            for row in found
-        ]
+        return [rows.batch_candidate(row) for row in found]
 
     async def claim(
         self, writer_id: str, batch_ids: Sequence[int], caps: dict[int, int], now: datetime
@@ -595,12 +582,7 @@ class SqliteStore:
                 second=True,
             ),
         )
-        buckets: dict[int, list[int]] = {}
-        for bucket, cents in money:
-            buckets.setdefault(bucket, [0, 0])[0] = cents
-        for bucket, count in work:
-            buckets.setdefault(bucket, [0, 0])[1] = count
-        return [(bucket, cents, count) for bucket, (cents, count) in sorted(buckets.items())]
+        return rows.activity(money, work)
 
     async def project_spend(self) -> list[tuple[Project, int]]:
         """Every project with the cents its ledger has paid."""
@@ -785,11 +767,6 @@ class SqliteStore:
         span = {"start": to_micros(start), "end": to_micros(end), "writer": writer_id}
         writer_filter = "" if writer_id is None else " AND writer_id = :writer"
         pay = {row[0]: row[1] for row in await self._read("SELECT id, pay_cents FROM batches")}
-        lines: dict[str, dict[str, int]] = {}
-
-        def line(writer: str) -> dict[str, int]:
-            return lines.setdefault(writer, {"writer_id": writer})  # type: ignore[dict-item]
-
         work, money = await asyncio.gather(
             self._read(
                 "SELECT writer_id, batch_id, count(*), sum(status = 'approved'),"
@@ -808,24 +785,7 @@ class SqliteStore:
                 second=True,
             ),
         )
-        for writer, batch_id, submitted, approved, rejected, pending, seconds in work:
-            entry = line(writer)
-            for key, value in (
-                ("submitted", submitted),
-                ("approved", approved),
-                ("rejected", rejected),
-                ("pending", pending),
-                ("seconds_on_task", seconds),
-                ("pending_cents", pending * pay.get(batch_id, 0)),
-            ):
-                entry[key] = entry.get(key, 0) + value
-        for writer, kind, cents in money:
-            line(writer)[f"{kind}_cents"] = cents
-        return Tally(
-            period_start=start,
-            period_end=end,
-            lines=[TallyLine(**values) for _, values in sorted(lines.items())],  # type: ignore[arg-type]
-        )
+        return rows.tally(start, end, work, money, pay)
 
     async def export_rows(self, batch_id: int) -> AsyncIterator[dict[str, Any]]:
         """Every submission of a batch joined with its task, review and batch, in id order."""
