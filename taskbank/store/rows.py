@@ -11,7 +11,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from taskbank.clock import from_micros
+from taskbank.batchfile import BatchSettings, TaskSpec
+from taskbank.clock import from_micros, to_micros
+from taskbank.errors import Problem, ValidationFailed
 from taskbank.models import (
     Assignment,
     Batch,
@@ -201,3 +203,46 @@ def activity(
     for bucket, count in work:
         buckets.setdefault(bucket, [0, 0])[1] = count
     return [(bucket, cents, count) for bucket, (cents, count) in sorted(buckets.items())]
+
+
+BATCH_COLUMNS = (
+    "project_id", "name", "template", "template_version", "title", "instructions", "questions_json",
+    "pay_cents", "overlap", "lease_seconds", "review_rate", "priority", "deadline", "state", "created_at",
+)  # fmt: skip
+
+
+def batch_values(
+    project_id: int, settings: BatchSettings, overlap: int, lease_seconds: int, now: datetime
+) -> tuple[Any, ...]:
+    """A new batch's column values, in BATCH_COLUMNS order."""
+    template = settings.resolved_template()
+    return (
+        project_id,
+        settings.name,
+        template.name,
+        template.version,
+        settings.title or template.title,
+        settings.instructions or template.instructions,
+        QUESTION_LIST.dump_json(list(template.questions)).decode(),
+        settings.pay_cents,
+        overlap,
+        lease_seconds,
+        settings.review_rate,
+        settings.priority,
+        None if settings.deadline is None else to_micros(settings.deadline),
+        "open",
+        to_micros(now),
+    )
+
+
+def task_values(batch_id: int, task: TaskSpec, overlap: int) -> tuple[Any, ...]:
+    """A new task's (batch_id, external_id, payload_json, gold_json, open_slots)."""
+    gold = None if task.gold is None else dumps(task.gold)
+    return (batch_id, task.external_id, dumps(task.payload), gold, overlap)
+
+
+def duplicate_batch_name(name: str) -> ValidationFailed:
+    """The error for a batch name already used in its project."""
+    return ValidationFailed(
+        [Problem("batch.name", f"a batch named '{name}' already exists in this project")]
+    )

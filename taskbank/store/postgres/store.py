@@ -32,7 +32,6 @@ from taskbank.models import (
     Task,
     Verdict,
 )
-from taskbank.questions import QUESTION_LIST
 from taskbank.store import rows
 from taskbank.store.protocol import BatchCandidate, BatchProgress, NewSubmission
 from taskbank.store.refusals import explain_unsubmittable
@@ -229,53 +228,22 @@ class PostgresStore:
         lease_seconds: int,
         now: datetime,
     ) -> Batch:
-        template = settings.resolved_template()
-        questions = QUESTION_LIST.dump_json(list(template.questions)).decode()
+        values = rows.batch_values(project_id, settings, overlap, lease_seconds, now)
+        placeholders = ", ".join(f"${i}" for i in range(1, len(values) + 1))
 
         async def operation(connection: asyncpg.Connection) -> int:
             try:
                 batch_id = await connection.fetchval(
-                    "INSERT INTO batches (project_id, name, template, template_version, title, instructions,"
-                    " questions_json, pay_cents, overlap, lease_seconds, review_rate, priority, deadline,"
-                    " state, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,"
-                    " 'open', $14) RETURNING id",
-                    project_id,
-                    settings.name,
-                    template.name,
-                    template.version,
-                    settings.title or template.title,
-                    settings.instructions or template.instructions,
-                    questions,
-                    settings.pay_cents,
-                    overlap,
-                    lease_seconds,
-                    settings.review_rate,
-                    settings.priority,
-                    None if settings.deadline is None else to_micros(settings.deadline),
-                    to_micros(now),
+                    f"INSERT INTO batches ({', '.join(rows.BATCH_COLUMNS)}) VALUES ({placeholders})"
+                    " RETURNING id",
+                    *values,
                 )
             except asyncpg.UniqueViolationError:
-                raise ValidationFailed(
-                    [
-                        Problem(
-                            "batch.name",
-                            f"a batch named '{settings.name}' already exists in this project",
-                        )
-                    ]
-                ) from None
+                raise rows.duplicate_batch_name(settings.name) from None
             await connection.copy_records_to_table(
                 "tasks",
                 columns=["batch_id", "external_id", "payload_json", "gold_json", "open_slots"],
-                records=[
-                    (
-                        batch_id,
-                        task.external_id,
-                        rows.dumps(task.payload),
-                        None if task.gold is None else rows.dumps(task.gold),
-                        overlap,
-                    )
-                    for task in tasks
-                ],
+                records=[rows.task_values(batch_id, task, overlap) for task in tasks],
                 schema_name=self.schema,
             )
             return batch_id

@@ -14,7 +14,7 @@ import aiosqlite
 
 from taskbank.batchfile import BatchSettings, ProjectSettings, TaskSpec
 from taskbank.clock import from_micros, to_micros
-from taskbank.errors import NotAllowed, NotFound, Problem, ValidationFailed
+from taskbank.errors import NotAllowed, NotFound
 from taskbank.models import (
     Assignment,
     AssignmentState,
@@ -29,7 +29,6 @@ from taskbank.models import (
     Task,
     Verdict,
 )
-from taskbank.questions import QUESTION_LIST
 from taskbank.store import rows
 from taskbank.store.protocol import BatchCandidate, BatchProgress, NewSubmission
 from taskbank.store.refusals import explain_unsubmittable
@@ -218,58 +217,24 @@ class SqliteStore:
         now: datetime,
     ) -> Batch:
         """Store a batch and all its tasks in one transaction."""
-        template = settings.resolved_template()
-        questions = QUESTION_LIST.dump_json(list(template.questions)).decode()
+        values = rows.batch_values(project_id, settings, overlap, lease_seconds, now)
+        placeholders = ", ".join("?" for _ in values)
 
         async def operation(connection: aiosqlite.Connection) -> int:
             async with savepoint(connection):
                 try:
                     cursor = await connection.execute(
-                        "INSERT INTO batches (project_id, name, template, template_version, title,"
-                        " instructions, questions_json, pay_cents, overlap, lease_seconds, review_rate,"
-                        " priority, deadline, state, created_at)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)",
-                        (
-                            project_id,
-                            settings.name,
-                            template.name,
-                            template.version,
-                            settings.title or template.title,
-                            settings.instructions or template.instructions,
-                            questions,
-                            settings.pay_cents,
-                            overlap,
-                            lease_seconds,
-                            settings.review_rate,
-                            settings.priority,
-                            None if settings.deadline is None else to_micros(settings.deadline),
-                            to_micros(now),
-                        ),
+                        f"INSERT INTO batches ({', '.join(rows.BATCH_COLUMNS)}) VALUES ({placeholders})",
+                        values,
                     )
                 except sqlite3.IntegrityError:
-                    raise ValidationFailed(
-                        [
-                            Problem(
-                                "batch.name",
-                                f"a batch named '{settings.name}' already exists in this project",
-                            )
-                        ]
-                    ) from None
+                    raise rows.duplicate_batch_name(settings.name) from None
                 batch_id = cursor.lastrowid
                 assert batch_id is not None
                 await connection.executemany(
                     "INSERT INTO tasks (batch_id, external_id, payload_json, gold_json, open_slots)"
                     " VALUES (?, ?, ?, ?, ?)",
-                    (
-                        (
-                            batch_id,
-                            task.external_id,
-                            rows.dumps(task.payload),
-                            None if task.gold is None else rows.dumps(task.gold),
-                            overlap,
-                        )
-                        for task in tasks
-                    ),
+                    (rows.task_values(batch_id, task, overlap) for task in tasks),
                 )
                 return batch_id
 
