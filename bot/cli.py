@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bot.config import Config, load_config
-from taskbank.errors import TaskbankError, ValidationFailed
+from taskbank.errors import Problem, TaskbankError, ValidationFailed
 from taskbank.money import format_cents
 from taskbank.periods import period_containing
 from taskbank.service import TaskBank
@@ -107,9 +107,8 @@ def batch_import(
     run(config, work)
 
 
-def typer_problem(path: Path, message: str):  # type: ignore[no-untyped-def]
-    from taskbank.errors import Problem
-
+def typer_problem(path: Path, message: str) -> Problem:
+    """A problem with a file or argument given on the command line."""
     return Problem("file", message, str(path))
 
 

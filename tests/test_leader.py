@@ -49,9 +49,10 @@ def test_a_killed_leaders_sqlite_lock_is_released_by_the_system(tmp_path):
         text=True,
         env=env,
     )
-    try:
-        assert holder.stdout.readline().strip() == "True"
-        contender = subprocess.run(
+
+    def contend() -> subprocess.CompletedProcess[str]:
+        """Another process trying for the lock, then exiting."""
+        return subprocess.run(
             [sys.executable, "-c", script],
             input="\n",
             capture_output=True,
@@ -59,17 +60,14 @@ def test_a_killed_leaders_sqlite_lock_is_released_by_the_system(tmp_path):
             env=env,
             timeout=60,
         )
+
+    try:
+        assert holder.stdout.readline().strip() == "True"
+        contender = contend()
         assert contender.stdout.strip() == "False"
         holder.kill()
         holder.wait(timeout=10)
-        after = subprocess.run(
-            [sys.executable, "-c", script],
-            input="\n",
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=60,
-        )
+        after = contend()
         assert after.stdout.strip() == "True"
     finally:
         holder.kill()

@@ -26,7 +26,7 @@ from taskbank.models import (
     Task,
 )
 from taskbank.questions import QUESTION_LIST
-from taskbank.store.protocol import BatchCandidate
+from taskbank.store.protocol import BatchCandidate, BatchProgress
 
 Row = Mapping[str, Any]
 
@@ -245,4 +245,25 @@ def duplicate_batch_name(name: str) -> ValidationFailed:
     """The error for a batch name already used in its project."""
     return ValidationFailed(
         [Problem("batch.name", f"a batch named '{name}' already exists in this project")]
+    )
+
+
+def batch_progress(
+    batch: Batch,
+    task_count: int,
+    assignment_counts: Iterable[Sequence[Any]],
+    submission_counts: Iterable[Sequence[Any]],
+) -> BatchProgress:
+    """A batch's progress from (state, count) and (status, count, first, last) rows."""
+    submissions = list(submission_counts)
+    firsts = [row[2] for row in submissions]
+    lasts = [row[3] for row in submissions]
+    return BatchProgress(
+        batch=batch,
+        tasks=task_count,
+        slots=task_count * batch.overlap,
+        assignments={row[0]: row[1] for row in assignment_counts},
+        submissions={row[0]: row[1] for row in submissions},
+        first_submitted_at=from_micros(min(firsts)) if firsts else None,
+        last_submitted_at=from_micros(max(lasts)) if lasts else None,
     )

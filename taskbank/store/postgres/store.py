@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import asyncpg
 
 from taskbank.batchfile import BatchSettings, ProjectSettings, TaskSpec
-from taskbank.clock import from_micros, to_micros
+from taskbank.clock import to_micros
 from taskbank.errors import LeaseLost, NotAllowed, NotFound, Problem, ValidationFailed
 from taskbank.models import (
     Assignment,
@@ -281,17 +281,7 @@ class PostgresStore:
             " WHERE batch_id = $1 GROUP BY status",
             batch_id,
         )
-        firsts = [row[2] for row in submissions]
-        lasts = [row[3] for row in submissions]
-        return BatchProgress(
-            batch=batch,
-            tasks=tasks,
-            slots=tasks * batch.overlap,
-            assignments={row[0]: row[1] for row in assignments},
-            submissions={row[0]: row[1] for row in submissions},
-            first_submitted_at=from_micros(min(firsts)) if firsts else None,
-            last_submitted_at=from_micros(max(lasts)) if lasts else None,
-        )
+        return rows.batch_progress(batch, tasks, assignments, submissions)
 
     # -- claims ----------------------------------------------------------------------------
 

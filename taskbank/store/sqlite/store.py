@@ -13,7 +13,7 @@ from typing import Any
 import aiosqlite
 
 from taskbank.batchfile import BatchSettings, ProjectSettings, TaskSpec
-from taskbank.clock import from_micros, to_micros
+from taskbank.clock import to_micros
 from taskbank.errors import NotAllowed, NotFound
 from taskbank.models import (
     Assignment,
@@ -269,12 +269,9 @@ class SqliteStore:
     async def batch_progress(self, batch_id: int) -> BatchProgress:
         """Task, assignment and submission counts for one batch."""
         batch = await self.get_batch(batch_id)
-        tasks = (
-            await self._read(
-                "SELECT count(*), coalesce(sum(open_slots), 0) FROM tasks WHERE batch_id = ?",
-                (batch_id,),
-            )
-        )[0]
+        tasks = (await self._read("SELECT count(*) FROM tasks WHERE batch_id = ?", (batch_id,)))[0][
+            0
+        ]
         assignments = await self._read(
             "SELECT state, count(*) FROM assignments WHERE batch_id = ? GROUP BY state", (batch_id,)
         )
@@ -283,17 +280,7 @@ class SqliteStore:
             " WHERE batch_id = ? GROUP BY status",
             (batch_id,),
         )
-        firsts = [row[2] for row in submissions]
-        lasts = [row[3] for row in submissions]
-        return BatchProgress(
-            batch=batch,
-            tasks=tasks[0],
-            slots=tasks[0] * batch.overlap,
-            assignments={row[0]: row[1] for row in assignments},
-            submissions={row[0]: row[1] for row in submissions},
-            first_submitted_at=from_micros(min(firsts)) if firsts else None,
-            last_submitted_at=from_micros(max(lasts)) if lasts else None,
-        )
+        return rows.batch_progress(batch, tasks, assignments, submissions)
 
     # -- claims ----------------------------------------------------------------------------
 
