@@ -106,9 +106,19 @@ class _WithOptions(_Question):
         return []
 
 
+# What every chat can show: Discord's select menus hold 25 options (Slack's 100), and a card or
+# form holds only so many controls. Limits live here, so a batch that imports fits any chat.
+MAX_OPTIONS = 25
+MAX_QUESTIONS = 10
+
+
 def _check_option_list(options: Sequence[str]) -> None:
     if len(options) < 2:
         raise ValueError(f"expected at least 2 options, got {len(options)}")
+    if len(options) > MAX_OPTIONS:
+        raise ValueError(
+            f"expected at most {MAX_OPTIONS} options (the most a chat menu can offer), got {len(options)}"
+        )
     if any(not option.strip() for option in options):
         raise ValueError("options must not be blank")
     if len({option.casefold() for option in options}) != len(options):
@@ -308,6 +318,10 @@ def check_question_set(questions: Sequence[_Question]) -> None:
     """Raise ValueError when a question set is unusable (empty, duplicate ids, dangling references)."""
     if not questions:
         raise ValueError("a task needs at least one question")
+    if len(questions) > MAX_QUESTIONS:
+        raise ValueError(
+            f"a task has at most {MAX_QUESTIONS} questions (one chat card must hold them), got {len(questions)}"
+        )
     ids = [question.id for question in questions]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:

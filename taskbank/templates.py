@@ -40,11 +40,31 @@ class Template:
         return payload_problems(self.payload_fields, self.questions, payload)
 
 
+# A task is shown whole on one chat card: Slack's 50 blocks of 3,000 characters, Discord's
+# embeds plus an attached file. These bounds keep every imported task inside them.
+MAX_PAYLOAD_FIELDS = 20
+MAX_PAYLOAD_CHARS = 20_000
+
+
 def payload_problems(
     fields: Mapping[str, PayloadKind], questions: Sequence[_Question], payload: Mapping[str, Any]
 ) -> list[str]:
     """Missing or mistyped payload fields, then what each question needs from the payload."""
     problems: list[str] = []
+    text = sum(
+        len(value) if isinstance(value, str) else sum(len(str(item)) for item in value)
+        for value in payload.values()
+        if isinstance(value, str | list)
+    )
+    if len(payload) > MAX_PAYLOAD_FIELDS:
+        problems.append(
+            f"payload: {len(payload)} fields; at most {MAX_PAYLOAD_FIELDS} fit on one chat card"
+        )
+    if text > MAX_PAYLOAD_CHARS:
+        problems.append(
+            f"payload: {text:,} characters of text; at most {MAX_PAYLOAD_CHARS:,} fit on one chat card"
+            " (split the excerpt across several tasks)"
+        )
     for name, kind in fields.items():
         value = payload.get(name)
         if kind == "text" and (not isinstance(value, str) or not value.strip()):

@@ -194,3 +194,36 @@ async def test_the_sample_bank_covers_every_template_and_imports_cleanly(bank):
     imported = await import_sample_bank(bank)
     assert {b.template for b in imported} == set(BUILTIN_TEMPLATES)
     assert await import_sample_bank(bank) == []
+
+
+async def test_tasks_too_big_for_a_chat_card_are_refused_with_their_line(bank):
+    """Every imported task must fit any chat: bounded text, options and questions."""
+    long_excerpt = "word " * 4_001  # 20,005 characters
+    many_sides = [f"side {i}" for i in range(26)]
+    settings = header(
+        template="custom",
+        payload_fields={"excerpt": "text"},
+        questions=[{"id": "who", "kind": "label", "prompt": "Who wins", "options_from": "sides"}],
+    )
+    data = jsonl(
+        settings,
+        [
+            {"id": "ok", "payload": {"excerpt": "x" * 19_000, "sides": ["a", "b"]}},
+            {"id": "long", "payload": {"excerpt": long_excerpt, "sides": ["a", "b"]}},
+            {"id": "wide", "payload": {"excerpt": "x", "sides": many_sides}},
+        ],
+    )
+    with pytest.raises(ValidationFailed) as raised:
+        await bank.import_batch(data, filename="big.jsonl")
+    found = {(p.location, p.field): p.message for p in raised.value.problems}
+    assert set(found) == {("big.jsonl:3", "payload"), ("big.jsonl:4", "payload.sides")}
+    assert "at most 20,000 fit" in found[("big.jsonl:3", "payload")]
+    assert "at most 25 options" in found[("big.jsonl:4", "payload.sides")]
+    assert await bank.list_batches() == []
+
+
+async def test_a_custom_batch_with_more_questions_than_a_card_holds_is_refused(bank):
+    questions = [{"id": f"q{i}", "kind": "rating", "prompt": f"Rate {i}"} for i in range(11)]
+    settings = header(template="custom", payload_fields={"excerpt": "text"}, questions=questions)
+    with pytest.raises(ValidationFailed, match="at most 10 questions"):
+        await bank.import_batch(jsonl(settings, [tone_task(1)]), filename="q.jsonl")
