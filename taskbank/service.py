@@ -44,6 +44,7 @@ from taskbank.questions import gold_agreement, validate_response
 from taskbank.store import BatchCandidate, BatchProgress, NewSubmission, Store
 
 TASK_CACHE_SIZE = 5000
+DELIVERY_MEMORY = timedelta(days=1)  # platforms retry within minutes; a day is plenty
 
 
 @dataclass(frozen=True)
@@ -257,6 +258,15 @@ class TaskBank:
     async def link_message(self, ref: str, kind: str, subject_id: int) -> None:
         """Remember that a chat message shows this record (e.g. a review card)."""
         await self.store.link_message(ref, kind, subject_id, self.clock.now())
+
+    async def first_delivery(self, key: str) -> bool:
+        """Whether this is the first time a chat delivery (by its platform id) arrives.
+
+        Platforms retry deliveries; adapters ask this before handling one, so a retry, or the same
+        delivery reaching two processes, is handled once. Keys are kept for a day.
+        """
+        now = self.clock.now()
+        return await self.store.first_delivery(key, now, now - DELIVERY_MEMORY)
 
     async def linked_subject(self, ref: str, kind: str) -> int | None:
         """The record a chat message shows."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from datetime import timedelta
 
 import pytest
 
@@ -43,3 +44,13 @@ async def test_restart_mid_batch_keeps_everything_and_honours_leases(make_store,
 
         clock.advance(minutes=11)
         assert (await bank.claim("w3")).task.id == held.task.id
+
+
+async def test_a_delivery_is_handled_once_and_forgotten_after_a_day(bank, clock):
+    """Platform retries (a Slack event_id delivered twice) are recognised across restarts."""
+    assert await bank.first_delivery("slack:Ev1") is True
+    assert await bank.first_delivery("slack:Ev1") is False
+    assert await bank.first_delivery("slack:Ev2") is True
+    clock.advance(timedelta(days=1, seconds=1))
+    assert await bank.first_delivery("slack:Ev3") is True
+    assert await bank.first_delivery("slack:Ev1") is True

@@ -426,6 +426,25 @@ class PostgresStore:
         )
         return json.loads(found) if found else {}
 
+    async def first_delivery(self, key: str, now: datetime, keep_since: datetime) -> bool:
+        """Record an inbound delivery; True only the first time its key is seen."""
+
+        async def operation(connection: asyncpg.Connection) -> bool:
+            await connection.execute(
+                "DELETE FROM deliveries WHERE received_at < $1", to_micros(keep_since)
+            )
+            return (
+                await connection.fetchval(
+                    "INSERT INTO deliveries (key, received_at) VALUES ($1, $2)"
+                    " ON CONFLICT DO NOTHING RETURNING key",
+                    key,
+                    to_micros(now),
+                )
+                is not None
+            )
+
+        return await self._write(operation)
+
     async def link_message(self, ref: str, kind: str, subject_id: int, now: datetime) -> None:
         await self.pool.execute(
             "INSERT INTO message_links VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",

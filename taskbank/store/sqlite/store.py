@@ -442,6 +442,22 @@ class SqliteStore:
 
         await self._write(operation)
 
+    async def first_delivery(self, key: str, now: datetime, keep_since: datetime) -> bool:
+        """Record an inbound delivery; True only the first time its key is seen."""
+
+        async def operation(connection: aiosqlite.Connection) -> bool:
+            await connection.execute(
+                "DELETE FROM deliveries WHERE received_at < ?", (to_micros(keep_since),)
+            )
+            found = await connection.execute_fetchall(
+                "INSERT INTO deliveries (key, received_at) VALUES (?, ?)"
+                " ON CONFLICT DO NOTHING RETURNING key",
+                (key, to_micros(now)),
+            )
+            return bool(found)
+
+        return await self._write(operation)
+
     async def linked_subject(self, ref: str, kind: str) -> int | None:
         """The record a chat message shows, if it was linked."""
         found = await self._read(
