@@ -130,6 +130,40 @@ class ScheduleConfig(_Section):
         return value
 
 
+COMMAND_NAMES = ("task", "earnings", "review", "batch", "tally")
+
+
+class SlackConfig(_Section):
+    """The Slack app. Tokens and the signing secret come from the environment, never this file."""
+
+    mode: Literal["http", "socket"] = Field(
+        default="http",
+        description="'http': Slack posts to our /slack/events; 'socket': we dial Slack (Socket Mode).",
+    )
+    host: str = "127.0.0.1"
+    port: int = Field(default=3000, ge=0, le=65535)
+    path: str = Field(default="/slack/events", pattern=r"^/[A-Za-z0-9/_.-]*$")
+    api_url: str = Field(default="https://slack.com/api/", pattern=r"^https?://\S+/$")
+    review_channel: str = Field(default="", pattern=r"^([CGD][A-Z0-9]{2,})?$")
+    coordinator_channel: str = Field(default="", pattern=r"^([CGD][A-Z0-9]{2,})?$")
+    commands: dict[str, Annotated[str, Field(pattern=r"^/[a-z0-9_-]{1,31}$")]] = Field(
+        default_factory=lambda: {name: f"/{name}" for name in COMMAND_NAMES}
+    )
+    import_shortcut: str = Field(default="import_batch", pattern=r"^[a-z0-9_]{1,255}$")
+
+    @field_validator("commands")
+    @classmethod
+    def _known_commands(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(value) - set(COMMAND_NAMES))
+        if unknown:
+            raise ValueError(
+                f"unknown command {', '.join(unknown)}; expected some of {', '.join(COMMAND_NAMES)}"
+            )
+        if len(set(value.values())) != len(value):
+            raise ValueError("two commands share one slash name")
+        return {**{name: f"/{name}" for name in COMMAND_NAMES}, **value}
+
+
 class ChatConfig(_Section):
     """Which chats `taskbot run` serves."""
 
@@ -147,6 +181,7 @@ class Config(_Section):
     roles: RolesConfig = Field(default_factory=RolesConfig)
     review: ReviewConfig = Field(default_factory=ReviewConfig)
     console: ConsoleConfig = Field(default_factory=ConsoleConfig)
+    slack: SlackConfig = Field(default_factory=SlackConfig)
 
     def bank_defaults(self) -> Defaults:
         """The TaskBank defaults this configuration sets."""

@@ -163,6 +163,12 @@ async def answer_form(ctx: BotContext, event: FormSubmitEvent) -> FormErrors | N
     if claimed.assignment.writer_id != event.actor.key:
         raise NotAllowed("that form belongs to another writer")
     answers = render.form_values_to_answers(claimed, event.values)
+    done = await ctx.bank.store.submission_for_assignment(assignment_id)
+    if done is not None:
+        # The same form sent again (a retry, a double submit): show what was saved, store nothing.
+        card = render.outcome_card(claimed, done, ctx.currency, replayed=True)
+        await show(ctx, event.actor, event.place, card, event.message, event.context)
+        return None
     draft = await ctx.bank.save_draft(assignment_id, event.actor.key, answers)
     try:
         validate_response(claimed.batch.questions, claimed.task.payload, draft)

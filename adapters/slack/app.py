@@ -1,0 +1,235 @@
+"""The slack-bolt AsyncApp: every listener acks within Slack's 3 seconds, then hands a neutral
+event to the bot.
+
+Commands, buttons and the import shortcut are acknowledged at once and handled after. A modal is
+answered only after its handler has committed (so `response_action: errors` can keep it open),
+and the card updates it causes follow the answer. Reaction events are handled once per event_id,
+whichever process Slack delivers them to, however often it retries.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.app.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import blocks, inbound
+from adapters.slack.inbound import SlackContext
+from adapters.slack.port import NotOnSlack, SlackPort
+from bot.app import Taskbot
+from bot.config import Config
+from bot.events import Attachment, CommandEvent, Event
+from bot.ui import Card, FormErrors
+
+log = logging.getLogger(__name__)
+
+IMPORT_HELP = (
+    "Upload the JSONL or CSV file to Slack, then choose *Import batch* from the file message's "
+    "⋯ menu, or run `{slash} import <file link>`."
+)
+
+
+@dataclass(frozen=True)
+class SlackSecrets:
+    """The app's credentials, from the environment."""
+
+    bot_token: str
+    signing_secret: str
+    app_token: str | None = None
+
+
+class FileRefused(Exception):
+    """A file named for import could not be fetched from Slack."""
+
+
+class SlackApp:
+    """Taskbot on Slack: a bolt AsyncApp whose listeners translate and dispatch."""
+
+    def __init__(self, build_bot: Any, config: Config, secrets: SlackSecrets) -> None:
+        settings = config.slack
+        self.config = config
+        self.secrets = secrets
+        self.client = AsyncWebClient(token=secrets.bot_token, base_url=settings.api_url)
+        self.port = SlackPort(self.client)
+        self.bot: Taskbot = build_bot(
+            self.port, settings.review_channel, settings.coordinator_channel
+        )
+        self.bolt = AsyncApp(
+            client=self.client,
+            signing_secret=secrets.signing_secret,
+            process_before_response=False,
+            raise_error_for_unhandled_request=False,
+        )
+        self.commands = {slash: name for name, slash in settings.commands.items()}
+        self.max_import_bytes = config.defaults.max_import_mb * 1024 * 1024
+        for slash in self.commands:
+            self.bolt.command(slash)(self._on_command)
+        self.bolt.action(re.compile(".+"))(self._on_action)
+        self.bolt.view(re.compile(".+"))(self._on_view)
+        self.bolt.shortcut(settings.import_shortcut)(self._on_import_shortcut)
+        self.bolt.event("reaction_added")(self._on_reaction)
+
+    # -- HTTP ------------------------------------------------------------------------------
+
+    def web_app(self) -> web.Application:
+        """`POST {path}` for everything Slack sends, `GET /healthz` for load balancers."""
+        app = web.Application()
+        app.router.add_post(self.config.slack.path, self._dispatch)
+        app.router.add_get("/healthz", _healthz)
+        return app
+
+    async def _dispatch(self, request: web.Request) -> web.Response:
+        bolt_response = await self.bolt.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(bolt_response)
+
+    # -- listeners -------------------------------------------------------------------------
+
+    async def _on_command(self, ack: Any, body: dict[str, Any]) -> None:
+        await ack()
+        name = self.commands[body["command"]]
+        text = str(body.get("text", ""))
+        event = inbound.command_event(body, name)
+        if name == "batch" and event.args[:1] == ("import",):
+            ids = inbound.file_ids(text)
+            if not ids:
+                await self._tell(event, "Attach a file", IMPORT_HELP.format(slash=body["command"]))
+                return
+            attachments = await self._fetch_all(event, ids)
+            if attachments is None:
+                return
+            event = inbound.command_event(body, name, attachments)
+        await self._handle(event)
+
+    async def _on_import_shortcut(self, ack: Any, body: dict[str, Any]) -> None:
+        await ack()
+        files = (body.get("message") or {}).get("files") or []
+        user = body["user"]
+        event = inbound.command_event(
+            {
+                "user_id": user["id"],
+                "user_name": user.get("username") or user.get("name", ""),
+                "channel_id": (body.get("channel") or {}).get("id", ""),
+                "response_url": body.get("response_url"),
+                "trigger_id": body.get("trigger_id"),
+                "text": "import",
+            },
+            "batch",
+        )
+        if not files:
+            await self._tell(event, "No file here", "Use *Import batch* on a message with a file.")
+            return
+        attachments = await self._fetch_all(event, [f["id"] for f in files])
+        if attachments is not None:
+            await self._handle(
+                CommandEvent(
+                    event.actor, event.place, "batch", ("import",), attachments, event.context
+                )
+            )
+
+    async def _on_action(self, ack: Any, body: dict[str, Any]) -> None:
+        await ack()
+        await self._handle(inbound.action_event(body))
+
+    async def _on_view(self, ack: Any, body: dict[str, Any]) -> None:
+        event = inbound.form_event(body)
+        answer = await self._handle(event)
+        if isinstance(answer, FormErrors) and answer.errors:
+            await ack(response_action="errors", errors=blocks.form_errors(answer.errors))
+        else:
+            await ack()
+        for reply in event.context.deferred or []:
+            try:
+                await reply()
+            except (SlackApiError, aiohttp.ClientError) as error:
+                log.warning("a card update after a modal failed: %s", error)
+
+    async def _on_reaction(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        reaction = inbound.reaction_event(event)
+        if reaction is None:
+            return
+        event_id = (
+            body.get("event_id") or f"{event['item']['ts']}:{event['user']}:{event['reaction']}"
+        )
+        if not await self.bot.ctx.bank.first_delivery(f"slack:{event_id}"):
+            log.info("event %s delivered again; handled already", event_id)
+            return
+        await self._handle(reaction)
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    async def _handle(self, event: Event) -> FormErrors | None:
+        try:
+            return await self.bot.handle(event)
+        except (SlackApiError, NotOnSlack, aiohttp.ClientError) as error:
+            reason = error.response.get("error") if isinstance(error, SlackApiError) else str(error)
+            log.warning("Slack refused a reply to %s: %s", type(event).__name__, reason)
+            hint = (
+                " Invite the app to this channel (/invite @Taskbot) and try again."
+                if reason in ("not_in_channel", "channel_not_found")
+                else ""
+            )
+            await self._tell(event, "Slack refused that", f"Slack said: {reason}.{hint}")
+            return None
+
+    async def _tell(self, event: Event, title: str, text: str) -> None:
+        """A private note straight through the event's response_url, when it has one."""
+        context = getattr(event, "context", None)
+        if not isinstance(context, SlackContext) or not context.response_url:
+            return
+        card = Card(title=title, blocks=(text,), tone="warning")
+        await self.port.respond(
+            context.response_url,
+            {**blocks.message(card), "response_type": "ephemeral", "replace_original": False},
+        )
+
+    async def _fetch_all(
+        self, event: CommandEvent, ids: list[str]
+    ) -> tuple[Attachment, ...] | None:
+        try:
+            return tuple([await self.fetch_file(file_id) for file_id in ids])
+        except FileRefused as refused:
+            await self._tell(event, "Nothing was imported", str(refused))
+            return None
+
+    async def fetch_file(self, file_id: str) -> Attachment:
+        """A shared file's bytes: files.info for its private URL, then a GET with the bot token."""
+        try:
+            info = (await self.client.files_info(file=file_id))["file"]
+        except SlackApiError as error:
+            raise FileRefused(
+                f"Slack would not show file {file_id} ({error.response.get('error')}); "
+                "share it in a channel the app is in, and try again."
+            ) from None
+        name = str(info.get("name") or file_id)
+        size = int(info.get("size") or 0)
+        if size > self.max_import_bytes:
+            raise FileRefused(
+                f"{name} is {size:,} bytes; at most {self.max_import_bytes:,} are accepted."
+            )
+        url = info.get("url_private_download") or info.get("url_private")
+        if not url:
+            raise FileRefused(f"Slack gave no download address for {name}.")
+        headers = {"Authorization": f"Bearer {self.secrets.bot_token}"}
+        async with aiohttp.ClientSession() as session, session.get(url, headers=headers) as got:
+            # Without a valid token Slack answers a login page, not the file.
+            if got.status != 200 or got.content_type == "text/html":
+                raise FileRefused(
+                    f"Slack would not hand over {name} (HTTP {got.status}); check the app's "
+                    "files:read scope."
+                )
+            data = await got.content.read(self.max_import_bytes + 1)
+        if len(data) > self.max_import_bytes:
+            raise FileRefused(f"{name} is over {self.max_import_bytes:,} bytes.")
+        return Attachment(name, data)
+
+
+async def _healthz(_: web.Request) -> web.Response:
+    return web.json_response({"ok": True})

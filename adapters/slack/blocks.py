@@ -1,0 +1,276 @@
+"""Neutral cards and forms as Block Kit: message blocks and modal views, inside Slack's limits.
+
+Every limit below is Slack's documented one; any card the bot layer can draw fits them (long text
+is split across section blocks, long labels are shortened, long option lists are paged over
+several menus), so no task can make Slack answer `invalid_blocks`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from bot.ui import Button, Card, Choice, Control, ControlRow, Form, FormInput, Select
+
+MESSAGE_BLOCKS = 50
+MODAL_BLOCKS = 100
+SECTION_TEXT = 3000
+FIELD_TEXT = 2000
+FIELDS_PER_SECTION = 10
+HEADER_TEXT = 150
+BUTTON_TEXT = 75
+OPTION_TEXT = 75
+OPTION_VALUE = 150
+OPTIONS_PER_MENU = 100
+ELEMENTS_PER_ACTIONS = 25
+PLACEHOLDER_TEXT = 150
+MODAL_TITLE = 24
+INPUT_LABEL = 2000
+INPUT_HINT = 2000
+TEXT_INPUT = 3000
+METADATA = 3000
+FALLBACK_TEXT = 3000
+
+_TONE_EMOJI = {"info": "", "success": "✅ ", "warning": "⚠️ ", "error": "⛔ "}
+_BUTTON_STYLE = {"primary": "primary", "danger": "danger"}
+
+
+def escape(text: str) -> str:
+    """User text made safe for mrkdwn: Slack reads only these three as markup control."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def shorten(text: str, limit: int) -> str:
+    """At most `limit` characters, an ellipsis marking a cut."""
+    text = text.strip() or "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def plain(text: str, limit: int) -> dict[str, Any]:
+    """A plain_text object, shortened to its limit."""
+    return {"type": "plain_text", "text": shorten(text, limit), "emoji": True}
+
+
+def mrkdwn_pieces(text: str, limit: int = SECTION_TEXT) -> Iterator[str]:
+    """Escaped mrkdwn in pieces of at most `limit` characters, cut at line or word ends."""
+    rest = text
+    while rest:
+        if len(escape(rest)) <= limit:
+            yield escape(rest)
+            return
+        # Escaping can only lengthen text, so a cut that fits before escaping is a start.
+        cut = limit
+        while len(escape(rest[:cut])) > limit:
+            cut -= max(1, (len(escape(rest[:cut])) - limit) // 4)
+        window = rest[:cut]
+        at = max(window.rfind("\n"), window.rfind(" "))
+        if at > cut // 2:
+            cut = at + 1
+        yield escape(rest[:cut])
+        rest = rest[cut:]
+
+
+def text_sections(texts: tuple[str, ...] | list[str]) -> list[dict[str, Any]]:
+    """Text blocks as few section blocks as Slack allows: short ones share, long ones split."""
+    sections: list[str] = []
+    for text in texts:
+        if not text.strip():
+            continue
+        for piece in mrkdwn_pieces(text):
+            if sections and len(sections[-1]) + 2 + len(piece) <= SECTION_TEXT:
+                sections[-1] += "\n\n" + piece
+            else:
+                sections.append(piece)
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": s}} for s in sections]
+
+
+def option(choice: Choice) -> dict[str, Any]:
+    """A menu option; its value is the neutral choice value (an index, short by design)."""
+    return {"text": plain(choice.label, OPTION_TEXT), "value": choice.value[:OPTION_VALUE]}
+
+
+def _menus(select: Select) -> list[dict[str, Any]]:
+    """A select as one menu, or several pages of 100 options each (their action ids numbered)."""
+    pages = [
+        select.choices[i : i + OPTIONS_PER_MENU]
+        for i in range(0, len(select.choices), OPTIONS_PER_MENU)
+    ] or [()]
+    menus = []
+    for number, page in enumerate(pages):
+        placeholder = select.placeholder
+        if len(pages) > 1:
+            placeholder += (
+                f" ({number * OPTIONS_PER_MENU + 1}–{number * OPTIONS_PER_MENU + len(page)})"
+            )
+        menu: dict[str, Any] = {
+            "type": "multi_static_select" if select.multi else "static_select",
+            "action_id": select.action_id if len(pages) == 1 else f"{select.action_id}#{number}",
+            "placeholder": plain(placeholder, PLACEHOLDER_TEXT),
+            "options": [option(c) for c in page],
+        }
+        chosen = [option(c) for c in page if c.value in select.chosen]
+        if select.multi:
+            menu["max_selected_items"] = max(1, min(select.max_values, len(page)))
+            if chosen:
+                menu["initial_options"] = chosen
+        elif chosen:
+            menu["initial_option"] = chosen[0]
+        menus.append(menu)
+    return menus
+
+
+def button(control: Button) -> dict[str, Any]:
+    """A button; the one already chosen is marked and drawn primary."""
+    label = f"✓ {control.label}" if control.chosen else control.label
+    element: dict[str, Any] = {
+        "type": "button",
+        "action_id": control.action_id,
+        "text": plain(label, BUTTON_TEXT),
+        "value": control.action_id[:2000],
+    }
+    style = "primary" if control.chosen else _BUTTON_STYLE.get(control.style)
+    if style:
+        element["style"] = style
+    return element
+
+
+def _elements(controls: tuple[Control, ...]) -> list[dict[str, Any]]:
+    elements: list[dict[str, Any]] = []
+    for control in controls:
+        elements.extend([button(control)] if isinstance(control, Button) else _menus(control))
+    return elements
+
+
+def control_blocks(row: ControlRow) -> list[dict[str, Any]]:
+    """A caption section, then the controls in actions blocks of at most 25 elements."""
+    blocks = text_sections([row.caption]) if row.caption else []
+    elements = _elements(row.controls)
+    for i in range(0, len(elements), ELEMENTS_PER_ACTIONS):
+        blocks.append({"type": "actions", "elements": elements[i : i + ELEMENTS_PER_ACTIONS]})
+    return blocks
+
+
+def card_blocks(card: Card) -> list[dict[str, Any]]:
+    """A card as message blocks: header, text, facts, controls, footer (at most 50 blocks)."""
+    head = [{"type": "header", "text": plain(_TONE_EMOJI[card.tone] + card.title, HEADER_TEXT)}]
+    text = text_sections(card.blocks)
+    facts = [
+        {
+            "type": "section",
+            "fields": [
+                {
+                    "type": "mrkdwn",
+                    "text": next(mrkdwn_pieces(f"{f.label}: {f.value}", FIELD_TEXT), "—"),
+                }
+                for f in card.fields[i : i + FIELDS_PER_SECTION]
+            ],
+        }
+        for i in range(0, len(card.fields), FIELDS_PER_SECTION)
+    ]
+    controls = [block for row in card.rows for block in control_blocks(row)]
+    footer = (
+        [{"type": "context", "elements": [{"type": "mrkdwn", "text": escape(card.footer)[:3000]}]}]
+        if card.footer
+        else []
+    )
+    room = MESSAGE_BLOCKS - len(head) - len(facts) - len(controls) - len(footer)
+    if len(text) > room:
+        # Unreachable for imported tasks (the core bounds their text); a guard for other cards.
+        text = [
+            *text[: max(room - 1, 0)],
+            {
+                "type": "context",
+                "elements": [{"type": "mrkdwn", "text": "_…cut: too long for one Slack message._"}],
+            },
+        ]
+    return [*head, *text, *facts, *controls, *footer][:MESSAGE_BLOCKS]
+
+
+def fallback_text(card: Card) -> str:
+    """The notification text Slack shows where blocks can't be drawn."""
+    return shorten(card.title, FALLBACK_TEXT)
+
+
+def message(card: Card) -> dict[str, Any]:
+    """Arguments for chat.postMessage / chat.update / a response_url."""
+    return {"text": fallback_text(card), "blocks": card_blocks(card)}
+
+
+def _input_element(item: FormInput) -> dict[str, Any]:
+    action_id = item.input_id
+    if item.kind in ("select", "multiselect"):
+        chosen = (item.value,) if isinstance(item.value, str) else tuple(item.value or ())
+        select = Select(
+            action_id,
+            "Choose",
+            item.choices[:OPTIONS_PER_MENU],
+            multi=item.kind == "multiselect",
+            chosen=chosen,
+            max_values=len(item.choices),
+        )
+        return _menus(select)[0]
+    element: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": action_id,
+        "multiline": item.kind == "long",
+        "max_length": min(item.max_length or TEXT_INPUT, TEXT_INPUT),
+    }
+    if item.min_length:
+        element["min_length"] = min(item.min_length, TEXT_INPUT)
+    if isinstance(item.value, str) and item.value:
+        element["initial_value"] = item.value[: element["max_length"]]
+    return element
+
+
+def input_blocks(item: FormInput) -> list[dict[str, Any]]:
+    """One form input: a long hint as text above it, an error beside it, then the input block."""
+    blocks: list[dict[str, Any]] = []
+    hint = item.hint
+    if item.kind in ("short", "long") and (item.max_length or 0) > TEXT_INPUT:
+        note = f"Slack takes at most {TEXT_INPUT:,} characters here."
+        hint = f"{hint} · {note}" if hint else note
+    if hint and len(hint) > INPUT_HINT:
+        blocks += text_sections([hint])
+        hint = None
+    if item.error:
+        blocks.append(
+            {
+                "type": "context",
+                "elements": [{"type": "mrkdwn", "text": next(mrkdwn_pieces("⚠ " + item.error))}],
+            }
+        )
+    block: dict[str, Any] = {
+        "type": "input",
+        "block_id": item.input_id,
+        "label": plain(item.label, INPUT_LABEL),
+        "element": _input_element(item),
+        "optional": not item.required,
+    }
+    if hint:
+        block["hint"] = plain(hint, INPUT_HINT)
+    return [*blocks, block]
+
+
+def modal(form: Form, metadata: dict[str, Any]) -> dict[str, Any]:
+    """A form as a modal view; `metadata` (where the card is) rides in private_metadata."""
+    blocks = text_sections([form.intro]) if form.intro else []
+    for item in form.inputs:
+        blocks += input_blocks(item)
+    packed = json.dumps(metadata, separators=(",", ":"))
+    if len(packed) > METADATA:
+        packed = json.dumps({k: v for k, v in metadata.items() if k != "r"}, separators=(",", ":"))
+    return {
+        "type": "modal",
+        "callback_id": form.form_id,
+        "title": plain(form.title, MODAL_TITLE),
+        "submit": plain(form.submit_label, MODAL_TITLE),
+        "close": plain("Cancel", MODAL_TITLE),
+        "private_metadata": packed,
+        "blocks": blocks[:MODAL_BLOCKS],
+    }
+
+
+def form_errors(errors: dict[str, str]) -> dict[str, str]:
+    """Per-input errors for `response_action: errors` (keyed by block id, which is the input id)."""
+    return {input_id: shorten(message, 300) for input_id, message in errors.items()}

@@ -1,0 +1,189 @@
+"""Slack payloads as neutral events: slash commands, block actions, view submissions, reactions.
+
+Shapes follow Slack's documented payloads; `SlackContext` carries what a reply needs later
+(response_url, trigger_id, where the card is), so nothing is kept in memory between requests.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.events import (
+    ActionEvent,
+    Actor,
+    Attachment,
+    CommandEvent,
+    FormSubmitEvent,
+    MessageRef,
+    Place,
+    ReactionEvent,
+)
+
+PLATFORM = "slack"
+# Slack names emoji; the bot layer speaks Unicode.
+EMOJI_NAMES = {"✅": "white_check_mark", "❌": "x"}
+EMOJI_BY_NAME = {name: emoji for emoji, name in EMOJI_NAMES.items()}
+FILE_ID = re.compile(r"\b(F[A-Z0-9]{6,})\b")
+
+
+@dataclass
+class SlackContext:
+    """How to answer the person behind an event, and where their card is.
+
+    `deferred` collects replies while a view submission is answered: Slack must get the modal's
+    answer (close it, or show errors) first, and the card updates follow.
+    """
+
+    user_id: str
+    channel_id: str = ""
+    response_url: str | None = None
+    trigger_id: str | None = None
+    message_ts: str | None = None
+    ephemeral: bool = False
+    deferred: list[Callable[[], Awaitable[Any]]] | None = field(default=None, repr=False)
+
+    def metadata(self) -> dict[str, Any]:
+        """What a modal carries in private_metadata to find this card again."""
+        packed: dict[str, Any] = {"c": self.channel_id}
+        if self.message_ts:
+            packed["m"] = self.message_ts
+        if self.response_url:
+            packed["r"] = self.response_url
+        if self.ephemeral:
+            packed["e"] = 1
+        return packed
+
+
+def actor(user_id: str, name: str = "") -> Actor:
+    """A Slack user as an actor ('slack:U…' in the task bank)."""
+    return Actor(PLATFORM, user_id, name)
+
+
+def user_key_to_id(key: str) -> str | None:
+    """The Slack user id inside a task-bank user key, or None for another platform's user."""
+    platform, _, user_id = key.partition(":")
+    return user_id if platform == PLATFORM and user_id else None
+
+
+def command_event(
+    body: dict[str, Any], name: str, attachments: tuple[Attachment, ...] = ()
+) -> CommandEvent:
+    """A slash command (form-encoded: user_id, channel_id, text, response_url, trigger_id)."""
+    context = SlackContext(
+        user_id=body["user_id"],
+        channel_id=body.get("channel_id", ""),
+        response_url=body.get("response_url"),
+        trigger_id=body.get("trigger_id"),
+        ephemeral=True,
+    )
+    return CommandEvent(
+        actor=actor(body["user_id"], body.get("user_name", "")),
+        place=_place(body.get("channel_id", "")),
+        name=name,
+        args=tuple(str(body.get("text", "")).split()),
+        attachments=attachments,
+        context=context,
+    )
+
+
+def action_event(body: dict[str, Any]) -> ActionEvent:
+    """A `block_actions` payload: a button or menu on a card."""
+    action = body["actions"][0]
+    user = body["user"]
+    container = body.get("container") or {}
+    channel_id = container.get("channel_id") or (body.get("channel") or {}).get("id", "")
+    message_ts = container.get("message_ts") or (body.get("message") or {}).get("ts")
+    context = SlackContext(
+        user_id=user["id"],
+        channel_id=channel_id,
+        response_url=body.get("response_url"),
+        trigger_id=body.get("trigger_id"),
+        message_ts=message_ts,
+        ephemeral=bool(container.get("is_ephemeral")),
+    )
+    return ActionEvent(
+        actor=actor(user["id"], user.get("username") or user.get("name", "")),
+        place=_place(channel_id),
+        # Paged menus number their action ids ('…#1'); the neutral id is the same for each page.
+        action_id=action["action_id"].split("#", 1)[0],
+        values=_picked(action),
+        message=MessageRef(channel_id, message_ts) if channel_id and message_ts else None,
+        context=context,
+    )
+
+
+def form_event(body: dict[str, Any]) -> FormSubmitEvent:
+    """A `view_submission` payload: the modal's values by block id, and where its card is."""
+    view = body["view"]
+    user = body["user"]
+    try:
+        meta = json.loads(view.get("private_metadata") or "{}")
+    except json.JSONDecodeError:
+        meta = {}
+    meta = meta if isinstance(meta, dict) else {}
+    values: dict[str, str | tuple[str, ...]] = {}
+    for block_id, inputs in (view.get("state") or {}).get("values", {}).items():
+        for state in inputs.values():
+            picked = _picked(state)
+            if state.get("type") in ("static_select", "multi_static_select"):
+                values[block_id] = (
+                    picked
+                    if state["type"] == "multi_static_select"
+                    else (picked[0] if picked else "")
+                )
+            else:
+                values[block_id] = state.get("value") or ""
+    channel_id = str(meta.get("c", ""))
+    message_ts = meta.get("m")
+    context = SlackContext(
+        user_id=user["id"],
+        channel_id=channel_id,
+        response_url=meta.get("r"),
+        message_ts=message_ts,
+        ephemeral=bool(meta.get("e")),
+        deferred=[],
+    )
+    return FormSubmitEvent(
+        actor=actor(user["id"], user.get("username") or user.get("name", "")),
+        place=_place(channel_id),
+        form_id=view["callback_id"],
+        values=values,
+        message=MessageRef(channel_id, message_ts) if channel_id and message_ts else None,
+        context=context,
+    )
+
+
+def reaction_event(event: dict[str, Any]) -> ReactionEvent | None:
+    """A `reaction_added` event on a message, or None for reactions the bot does not read."""
+    item = event.get("item") or {}
+    emoji = EMOJI_BY_NAME.get(str(event.get("reaction", "")).split("::", 1)[0])
+    if item.get("type") != "message" or emoji is None:
+        return None
+    return ReactionEvent(
+        actor=actor(event["user"]),
+        message=MessageRef(item["channel"], item["ts"]),
+        emoji=emoji,
+        added=event.get("type") == "reaction_added",
+        context=SlackContext(user_id=event["user"], channel_id=item["channel"]),
+    )
+
+
+def file_ids(text: str) -> list[str]:
+    """Slack file ids in a command's text (a file's link or its bare id)."""
+    return FILE_ID.findall(text)
+
+
+def _picked(state: dict[str, Any]) -> tuple[str, ...]:
+    if state.get("selected_options") is not None:
+        return tuple(o["value"] for o in state["selected_options"])
+    if state.get("selected_option"):
+        return (state["selected_option"]["value"],)
+    return ()
+
+
+def _place(channel_id: str) -> Place:
+    return Place(channel_id, direct=channel_id.startswith("D"))

@@ -1,0 +1,171 @@
+"""The chat port on Slack's Web API: cards as Block Kit messages, forms as modals.
+
+Private cards go where Slack keeps them private: an ephemeral message through the event's
+response_url (or chat.postEphemeral), else a direct message. Cards are updated in place with
+chat.update, or through the response_url for ephemeral ones.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from adapters.slack import blocks
+from adapters.slack.inbound import EMOJI_NAMES, SlackContext, user_key_to_id
+from bot.events import Actor, MessageRef, Place
+from bot.ui import Card, FileUpload, Form
+
+log = logging.getLogger(__name__)
+
+
+class NotOnSlack(Exception):
+    """A message for a user of another chat reached the Slack port."""
+
+
+class SlackPort:
+    """Implements the chat port with an AsyncWebClient (whose base_url may point anywhere)."""
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        self.client = client
+
+    # -- the port --------------------------------------------------------------------------
+
+    async def post_card(
+        self,
+        place: Place,
+        card: Card,
+        *,
+        visibility: str = "public",
+        to: Actor | None = None,
+        context: Any = None,
+    ) -> MessageRef:
+        slack = context if isinstance(context, SlackContext) else None
+        if slack is not None and slack.deferred is not None:
+            slack.deferred.append(
+                lambda: self._post_now(place, card, visibility, to, _settled(slack))
+            )
+            return MessageRef(place.channel_id, f"pending-{uuid.uuid4().hex}")
+        return await self._post_now(place, card, visibility, to, slack)
+
+    async def update_card(self, message: MessageRef, card: Card, *, context: Any = None) -> None:
+        slack = context if isinstance(context, SlackContext) else None
+        if slack is not None and slack.deferred is not None:
+            slack.deferred.append(lambda: self._update_now(message, card, _settled(slack)))
+            return
+        await self._update_now(message, card, slack)
+
+    async def send_direct(self, user: Actor | str, card: Card) -> MessageRef:
+        user_id = user.user_id if isinstance(user, Actor) else user_key_to_id(user)
+        if user_id is None or (isinstance(user, Actor) and user.platform != "slack"):
+            raise NotOnSlack(f"{user} is not a Slack user; the Slack app cannot message them")
+        # A user id as the channel posts into the app's direct messages with that user.
+        answer = await self.client.chat_postMessage(channel=user_id, **blocks.message(card))
+        return MessageRef(answer["channel"], answer["ts"])
+
+    async def open_form(self, form: Form, *, context: Any) -> None:
+        slack: SlackContext = context
+        if not slack.trigger_id:
+            raise ValueError("a Slack modal needs the trigger_id of the click that asks for it")
+        await self.client.views_open(
+            trigger_id=slack.trigger_id, view=blocks.modal(form, slack.metadata())
+        )
+
+    async def add_reaction(self, message: MessageRef, emoji: str) -> None:
+        try:
+            await self.client.reactions_add(
+                channel=message.channel_id,
+                timestamp=message.message_id,
+                name=EMOJI_NAMES.get(emoji, emoji.strip(":")),
+            )
+        except SlackApiError as error:
+            if error.response.get("error") != "already_reacted":
+                raise
+
+    async def upload_file(
+        self, place: Place, upload: FileUpload, *, to: Actor | None = None
+    ) -> None:
+        channel = place.channel_id
+        if to is not None:
+            # Exports are for the coordinator who asked: into their direct messages.
+            opened = await self.client.conversations_open(users=to.user_id)
+            channel = opened["channel"]["id"]
+        await self.client.files_upload_v2(
+            channel=channel,
+            content=upload.content,
+            filename=upload.filename,
+            title=upload.filename,
+            initial_comment=upload.comment or None,
+        )
+
+    # -- how ------------------------------------------------------------------------------
+
+    async def _post_now(
+        self,
+        place: Place,
+        card: Card,
+        visibility: str,
+        to: Actor | None,
+        slack: SlackContext | None,
+    ) -> MessageRef:
+        body = blocks.message(card)
+        if visibility == "private" and to is not None:
+            if slack is not None and slack.response_url:
+                if await self.respond(slack.response_url, {**body, "response_type": "ephemeral"}):
+                    return MessageRef(place.channel_id, f"ephemeral-{uuid.uuid4().hex}")
+            if place.channel_id and not place.direct:
+                try:
+                    answer = await self.client.chat_postEphemeral(
+                        channel=place.channel_id, user=to.user_id, **body
+                    )
+                    return MessageRef(place.channel_id, f"ephemeral-{answer['message_ts']}")
+                except SlackApiError as error:
+                    log.info("ephemeral post refused (%s); sending a DM", error.response["error"])
+            return await self.send_direct(to, card)
+        extra = {"thread_ts": place.thread_id} if place.thread_id else {}
+        answer = await self.client.chat_postMessage(channel=place.channel_id, **body, **extra)
+        return MessageRef(answer["channel"], answer["ts"])
+
+    async def _update_now(
+        self, message: MessageRef, card: Card, slack: SlackContext | None
+    ) -> None:
+        body = blocks.message(card)
+        ephemeral = message.message_id.startswith("ephemeral-") or (
+            slack is not None and slack.ephemeral
+        )
+        if ephemeral:
+            # Ephemeral messages have no ts for chat.update: only their response_url reaches them.
+            if slack is not None and slack.response_url:
+                if await self.respond(slack.response_url, {**body, "replace_original": True}):
+                    return
+            if slack is not None and slack.channel_id:
+                # The response_url is spent or expired (30 minutes): show the card afresh.
+                await self.client.chat_postEphemeral(
+                    channel=slack.channel_id, user=slack.user_id, **body
+                )
+            return
+        await self.client.chat_update(channel=message.channel_id, ts=message.message_id, **body)
+
+    async def respond(self, url: str, body: dict[str, Any]) -> bool:
+        """Post to an interaction's response_url; False when Slack refuses (spent or expired)."""
+        answer = await AsyncWebhookClient(url, session=self.client.session).send_dict(body)
+        if answer.status_code == 200:
+            return True
+        log.info("response_url refused (%s %s)", answer.status_code, answer.body[:200])
+        return False
+
+
+def _settled(context: SlackContext) -> SlackContext:
+    """The same context, for running a deferred reply (which must not defer again)."""
+    return SlackContext(
+        user_id=context.user_id,
+        channel_id=context.channel_id,
+        response_url=context.response_url,
+        trigger_id=context.trigger_id,
+        message_ts=context.message_ts,
+        ephemeral=context.ephemeral,
+    )

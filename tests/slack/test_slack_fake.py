@@ -1,0 +1,62 @@
+"""The fake Slack's Block Kit checks refuse what Slack refuses, or the adapter's tests prove nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.slack_fake import block_problems, view_problems
+
+
+def section(text: str) -> dict:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def button(label: str, action_id: str = "a") -> dict:
+    return {"type": "button", "action_id": action_id, "text": {"type": "plain_text", "text": label}}
+
+
+def menu(count: int) -> dict:
+    return {
+        "type": "static_select",
+        "action_id": "m",
+        "placeholder": {"type": "plain_text", "text": "Pick"},
+        "options": [
+            {"text": {"type": "plain_text", "text": str(i)}, "value": str(i)} for i in range(count)
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    "blocks",
+    [
+        [section("x" * 3001)],
+        [section("")],
+        [section("ok")] * 51,
+        [{"type": "header", "text": {"type": "plain_text", "text": "h" * 151}}],
+        [{"type": "actions", "elements": [button("b" * 76)]}],
+        [{"type": "actions", "elements": [button("one"), button("two")]}],  # same action_id
+        [{"type": "actions", "elements": [menu(101)]}],
+        [{"type": "section", "fields": [{"type": "mrkdwn", "text": "f"}] * 11}],
+        [{"type": "input", "label": {"type": "plain_text", "text": "l"}, "element": {}}],
+    ],
+    ids=[
+        "long-section",
+        "empty-section",
+        "51-blocks",
+        "long-header",
+        "long-button",
+        "duplicate-action-ids",
+        "101-options",
+        "11-fields",
+        "input-in-a-message",
+    ],
+)
+def test_blocks_beyond_slacks_limits_are_refused(blocks):
+    assert block_problems(blocks, "message")
+
+
+def test_valid_blocks_pass_and_a_modal_title_over_24_characters_fails():
+    blocks = [section("x" * 3000), {"type": "actions", "elements": [button("ok"), menu(100)]}]
+    assert block_problems(blocks, "message") == []
+    view = {"type": "modal", "title": {"type": "plain_text", "text": "t" * 25}, "blocks": blocks}
+    assert view_problems(view) == ["view.title: must be less than 25 characters"]

@@ -1,0 +1,522 @@
+"""A fake Slack on 127.0.0.1: the Web API methods Taskbot calls, response_urls, file downloads and
+uploads, and Socket Mode's WebSocket — answering like Slack, `invalid_blocks` included.
+
+The Block Kit checks here are written from Slack's reference pages (block and element limits),
+independently of the adapter's own layout code, so a card that breaks a limit fails a test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+BOT_TOKEN = "xoxb-test-token"
+APP_TOKEN = "xapp-test-token"
+BOT_USER = "U0TASKBOT"
+
+# Slack's documented limits.
+LIMITS = {
+    "message_blocks": 50,
+    "modal_blocks": 100,
+    "section_text": 3000,
+    "section_fields": 10,
+    "field_text": 2000,
+    "header_text": 150,
+    "context_elements": 10,
+    "actions_elements": 25,
+    "button_text": 75,
+    "button_value": 2000,
+    "action_id": 255,
+    "block_id": 255,
+    "placeholder": 150,
+    "options": 100,
+    "option_text": 75,
+    "option_value": 150,
+    "input_label": 2000,
+    "input_hint": 2000,
+    "text_input_length": 3000,
+    "view_title": 24,
+    "view_button": 24,
+    "private_metadata": 3000,
+    "callback_id": 255,
+}
+
+
+def _text_problems(where: str, obj: Any, limit: int, kinds: tuple[str, ...]) -> list[str]:
+    if not isinstance(obj, dict) or obj.get("type") not in kinds:
+        return [f"{where}: expected a text object of type {' or '.join(kinds)}"]
+    text = obj.get("text")
+    if not isinstance(text, str) or not text:
+        return [f"{where}: text must be a non-empty string"]
+    if len(text) > limit:
+        return [f"{where}: must be less than {limit + 1} characters"]
+    return []
+
+
+def _option_problems(where: str, options: Any) -> list[str]:
+    if not isinstance(options, list) or not 1 <= len(options) <= LIMITS["options"]:
+        return [f"{where}.options: expected 1 to {LIMITS['options']} options"]
+    problems = []
+    for i, opt in enumerate(options):
+        problems += _text_problems(
+            f"{where}.options[{i}].text", opt.get("text"), LIMITS["option_text"], ("plain_text",)
+        )
+        value = opt.get("value")
+        if not isinstance(value, str) or not 1 <= len(value) <= LIMITS["option_value"]:
+            problems.append(f"{where}.options[{i}].value: 1 to 150 characters")
+    return problems
+
+
+def _element_problems(where: str, element: dict[str, Any], surface: str) -> list[str]:
+    kind = element.get("type")
+    problems = []
+    action_id = element.get("action_id", "")
+    if len(action_id) > LIMITS["action_id"]:
+        problems.append(f"{where}.action_id: must be less than 256 characters")
+    if kind == "button":
+        problems += _text_problems(
+            f"{where}.text", element.get("text"), LIMITS["button_text"], ("plain_text",)
+        )
+        if len(element.get("value", "")) > LIMITS["button_value"]:
+            problems.append(f"{where}.value: must be less than 2001 characters")
+        if element.get("style") not in (None, "primary", "danger"):
+            problems.append(f"{where}.style: must be primary or danger")
+    elif kind in ("static_select", "multi_static_select"):
+        problems += _text_problems(
+            f"{where}.placeholder",
+            element.get("placeholder"),
+            LIMITS["placeholder"],
+            ("plain_text",),
+        )
+        options = element.get("options")
+        problems += _option_problems(where, options)
+        values = [o.get("value") for o in options or []]
+        initial = element.get("initial_options") or (
+            [element["initial_option"]] if "initial_option" in element else []
+        )
+        if any(o not in (options or []) for o in initial):
+            problems.append(f"{where}: initial options must be among the options")
+        if len(set(values)) != len(values):
+            problems.append(f"{where}: option values must be unique")
+    elif kind == "plain_text_input":
+        if surface != "modal":
+            problems.append(f"{where}: plain_text_input belongs in a modal")
+        for key in ("max_length", "min_length"):
+            if key in element and not 0 <= element[key] <= LIMITS["text_input_length"]:
+                problems.append(f"{where}.{key}: must be at most 3000")
+        initial = element.get("initial_value")
+        if initial is not None and len(initial) > element.get("max_length", 3000):
+            problems.append(f"{where}.initial_value: longer than max_length")
+    else:
+        problems.append(f"{where}: unsupported element type {kind!r}")
+    return problems
+
+
+def block_problems(blocks: Any, surface: str) -> list[str]:
+    """Every way `blocks` breaks Block Kit's documented limits (empty when valid)."""
+    limit = LIMITS["message_blocks" if surface == "message" else "modal_blocks"]
+    if not isinstance(blocks, list) or len(blocks) > limit:
+        return [f"blocks: must be a list of at most {limit} blocks"]
+    problems: list[str] = []
+    block_ids: set[str] = set()
+    for n, block in enumerate(blocks):
+        where = f"blocks[{n}]"
+        kind = block.get("type")
+        block_id = block.get("block_id")
+        if block_id is not None:
+            if len(block_id) > LIMITS["block_id"] or block_id in block_ids:
+                problems.append(f"{where}.block_id: must be unique and under 256 characters")
+            block_ids.add(block_id)
+        if kind == "header":
+            problems += _text_problems(
+                f"{where}.text", block.get("text"), LIMITS["header_text"], ("plain_text",)
+            )
+        elif kind == "section":
+            if "text" not in block and "fields" not in block:
+                problems.append(f"{where}: a section needs text or fields")
+            if "text" in block:
+                problems += _text_problems(
+                    f"{where}.text", block["text"], LIMITS["section_text"], ("mrkdwn", "plain_text")
+                )
+            fields = block.get("fields", [])
+            if len(fields) > LIMITS["section_fields"]:
+                problems.append(f"{where}.fields: at most 10 items")
+            for i, item in enumerate(fields):
+                problems += _text_problems(
+                    f"{where}.fields[{i}]", item, LIMITS["field_text"], ("mrkdwn", "plain_text")
+                )
+        elif kind == "context":
+            elements = block.get("elements", [])
+            if not 1 <= len(elements) <= LIMITS["context_elements"]:
+                problems.append(f"{where}.elements: 1 to 10 elements")
+            for i, item in enumerate(elements):
+                problems += _text_problems(
+                    f"{where}.elements[{i}]", item, 3000, ("mrkdwn", "plain_text")
+                )
+        elif kind == "actions":
+            elements = block.get("elements", [])
+            if not 1 <= len(elements) <= LIMITS["actions_elements"]:
+                problems.append(f"{where}.elements: 1 to 25 elements")
+            ids = [e.get("action_id") for e in elements]
+            if len(set(ids)) != len(ids):
+                problems.append(f"{where}: action_ids must be unique within a block")
+            for i, element in enumerate(elements):
+                problems += _element_problems(f"{where}.elements[{i}]", element, surface)
+        elif kind == "input":
+            if surface != "modal":
+                problems.append(f"{where}: input blocks belong in modals")
+            problems += _text_problems(
+                f"{where}.label", block.get("label"), LIMITS["input_label"], ("plain_text",)
+            )
+            if "hint" in block:
+                problems += _text_problems(
+                    f"{where}.hint", block["hint"], LIMITS["input_hint"], ("plain_text",)
+                )
+            problems += _element_problems(f"{where}.element", block.get("element", {}), surface)
+        elif kind != "divider":
+            problems.append(f"{where}: unsupported block type {kind!r}")
+    return problems
+
+
+def view_problems(view: Any) -> list[str]:
+    """Every way a modal view breaks Slack's limits."""
+    if not isinstance(view, dict) or view.get("type") != "modal":
+        return ["view: expected a modal"]
+    problems = block_problems(view.get("blocks"), "modal")
+    if not view.get("blocks"):
+        problems.append("view.blocks: a modal needs 1 to 100 blocks")
+    problems += _text_problems(
+        "view.title", view.get("title"), LIMITS["view_title"], ("plain_text",)
+    )
+    for key in ("submit", "close"):
+        if key in view:
+            problems += _text_problems(
+                f"view.{key}", view[key], LIMITS["view_button"], ("plain_text",)
+            )
+    if len(view.get("private_metadata", "")) > LIMITS["private_metadata"]:
+        problems.append("view.private_metadata: must be at most 3000 characters")
+    if len(view.get("callback_id", "")) > LIMITS["callback_id"]:
+        problems.append("view.callback_id: must be at most 255 characters")
+    return problems
+
+
+@dataclass
+class Message:
+    """A message as the fake workspace holds it."""
+
+    channel: str
+    ts: str
+    text: str
+    blocks: list[dict[str, Any]]
+    user: str | None = None  # for ephemeral messages: the one person who sees it
+    ephemeral: bool = False
+    thread_ts: str | None = None
+    version: int = 1
+
+
+@dataclass
+class ResponseUrl:
+    """A response_url Slack issued with an interaction: who, where, which message, uses left."""
+
+    user: str
+    channel: str
+    message_ts: str | None
+    uses: int = 0
+    expired: bool = False
+
+
+@dataclass
+class SharedFile:
+    id: str
+    name: str
+    content: bytes
+    mimetype: str = "text/plain"
+
+
+@dataclass
+class FakeSlack:
+    """The fake Slack's state; `calls` records every Web API call in order."""
+
+    calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    messages: dict[tuple[str, str], Message] = field(default_factory=dict)
+    response_urls: dict[str, ResponseUrl] = field(default_factory=dict)
+    views: list[dict[str, Any]] = field(default_factory=list)
+    reactions: list[tuple[str, str, str]] = field(default_factory=list)
+    files: dict[str, SharedFile] = field(default_factory=dict)
+    uploads: list[dict[str, Any]] = field(default_factory=list)
+    socket_inbox: asyncio.Queue = field(default_factory=asyncio.Queue)  # what the app sent back
+    socket_outbox: asyncio.Queue = field(default_factory=asyncio.Queue)  # envelopes to deliver
+    url: str = ""
+    _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _runner: web.AppRunner | None = None
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/api/"
+
+    async def start(self) -> FakeSlack:
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_post("/api/{method}", self._api)
+        app.router.add_post("/respond/{key}", self._respond)
+        app.router.add_get("/files-pri/{file_id}/{name}", self._download)
+        app.router.add_post("/upload/{file_id}", self._upload)
+        app.router.add_get("/socket", self._socket)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.url = f"http://127.0.0.1:{port}"
+        return self
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # -- what tests ask ---------------------------------------------------------------------
+
+    def next_ts(self) -> str:
+        return f"1700000000.{next(self._ts):06d}"
+
+    def issue_response_url(self, user: str, channel: str, message_ts: str | None = None) -> str:
+        key = f"r{len(self.response_urls) + 1}"
+        self.response_urls[key] = ResponseUrl(user, channel, message_ts)
+        return f"{self.url}/respond/{key}"
+
+    def called(self, method: str) -> list[dict[str, Any]]:
+        return [args for name, args in self.calls if name == method]
+
+    def share_file(self, name: str, content: bytes) -> SharedFile:
+        shared = SharedFile(f"F{len(self.files) + 1:08d}", name, content)
+        self.files[shared.id] = shared
+        return shared
+
+    def file_message(self, shared: SharedFile, user: str, channel: str) -> Message:
+        message = Message(channel, self.next_ts(), "", [], user=user)
+        self.messages[(channel, message.ts)] = message
+        return message
+
+    def file_object(self, shared: SharedFile) -> dict[str, Any]:
+        return {
+            "id": shared.id,
+            "name": shared.name,
+            "title": shared.name,
+            "mimetype": shared.mimetype,
+            "filetype": shared.name.rsplit(".", 1)[-1],
+            "size": len(shared.content),
+            "url_private": f"{self.url}/files-pri/{shared.id}/{shared.name}",
+            "url_private_download": f"{self.url}/files-pri/{shared.id}/{shared.name}",
+        }
+
+    # -- the Web API -------------------------------------------------------------------------
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        if request.content_type == "application/json":
+            args = await request.json()
+        else:
+            args = dict(await request.post())
+        for key in ("blocks", "view", "files", "attachments"):
+            if isinstance(args.get(key), str):
+                args[key] = json.loads(args[key])
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        self.calls.append((method, args))
+        expected = APP_TOKEN if method == "apps.connections.open" else BOT_TOKEN
+        if token != expected:
+            return _error("invalid_auth")
+        handler = getattr(self, "m_" + method.replace(".", "_"), None)
+        if handler is None:
+            return _error("unknown_method")
+        return await handler(args)
+
+    async def m_auth_test(self, args: dict[str, Any]) -> web.Response:
+        return _ok(
+            url="https://writers.slack.com/",
+            team="Writers",
+            user="taskbot",
+            team_id="T0TASKBOT",
+            user_id=BOT_USER,
+            bot_id="B0TASKBOT",
+            is_enterprise_install=False,
+        )
+
+    async def m_chat_postMessage(self, args: dict[str, Any]) -> web.Response:
+        problems = block_problems(args.get("blocks", []), "message")
+        if problems:
+            return _error("invalid_blocks", problems)
+        channel = str(args["channel"])
+        if channel.startswith("U"):
+            channel = "D" + channel[1:]  # the app's direct messages with that user
+        elif not channel.startswith(("C", "D", "G")):
+            return _error("channel_not_found")
+        message = Message(
+            channel,
+            self.next_ts(),
+            args.get("text", ""),
+            args.get("blocks", []),
+            thread_ts=args.get("thread_ts"),
+        )
+        self.messages[(channel, message.ts)] = message
+        return _ok(channel=channel, ts=message.ts, message={"ts": message.ts, "text": message.text})
+
+    async def m_chat_postEphemeral(self, args: dict[str, Any]) -> web.Response:
+        problems = block_problems(args.get("blocks", []), "message")
+        if problems:
+            return _error("invalid_blocks", problems)
+        message = Message(
+            str(args["channel"]),
+            self.next_ts(),
+            args.get("text", ""),
+            args.get("blocks", []),
+            user=str(args["user"]),
+            ephemeral=True,
+        )
+        self.messages[(message.channel, message.ts)] = message
+        return _ok(message_ts=message.ts)
+
+    async def m_chat_update(self, args: dict[str, Any]) -> web.Response:
+        problems = block_problems(args.get("blocks", []), "message")
+        if problems:
+            return _error("invalid_blocks", problems)
+        message = self.messages.get((str(args["channel"]), str(args["ts"])))
+        if message is None or message.ephemeral:
+            return _error("message_not_found")
+        message.text, message.blocks = args.get("text", ""), args.get("blocks", [])
+        message.version += 1
+        return _ok(channel=message.channel, ts=message.ts, text=message.text)
+
+    async def m_views_open(self, args: dict[str, Any]) -> web.Response:
+        if not args.get("trigger_id"):
+            return _error("invalid_trigger_id")
+        problems = view_problems(args.get("view"))
+        if problems:
+            return _error("invalid_arguments", problems)
+        view = {**args["view"], "id": f"V{len(self.views) + 1:06d}", "app_id": "A0TASKBOT"}
+        self.views.append(view)
+        return _ok(view=view)
+
+    async def m_reactions_add(self, args: dict[str, Any]) -> web.Response:
+        key = (str(args["channel"]), str(args["timestamp"]), str(args["name"]))
+        if (key[0], key[1]) not in self.messages:
+            return _error("message_not_found")
+        if key in self.reactions:
+            return _error("already_reacted")
+        self.reactions.append(key)
+        return _ok()
+
+    async def m_conversations_open(self, args: dict[str, Any]) -> web.Response:
+        users = str(args["users"])
+        return _ok(channel={"id": "D" + users[1:]})
+
+    async def m_files_info(self, args: dict[str, Any]) -> web.Response:
+        shared = self.files.get(str(args["file"]))
+        if shared is None:
+            return _error("file_not_found")
+        return _ok(file=self.file_object(shared))
+
+    async def m_files_getUploadURLExternal(self, args: dict[str, Any]) -> web.Response:
+        file_id = f"FUP{len(self.uploads) + 1:06d}"
+        self.uploads.append(
+            {"id": file_id, "filename": args["filename"], "length": int(args["length"])}
+        )
+        return _ok(upload_url=f"{self.url}/upload/{file_id}", file_id=file_id)
+
+    async def m_files_completeUploadExternal(self, args: dict[str, Any]) -> web.Response:
+        done = []
+        for item in args["files"]:
+            upload = next(u for u in self.uploads if u["id"] == item["id"])
+            if "content" not in upload:
+                return _error("file_not_uploaded")
+            upload.update(
+                channel=args.get("channel_id"),
+                comment=args.get("initial_comment"),
+                title=item.get("title"),
+                completed=True,
+            )
+            done.append({"id": upload["id"], "name": upload["filename"]})
+        return _ok(files=done)
+
+    async def m_apps_connections_open(self, args: dict[str, Any]) -> web.Response:
+        return _ok(url=self.url.replace("http://", "ws://") + "/socket")
+
+    # -- beyond the Web API -------------------------------------------------------------------
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        issued = self.response_urls.get(request.match_info["key"])
+        if issued is None or issued.expired:
+            return web.Response(status=404, text="expired_url")
+        if issued.uses >= 5:
+            return web.Response(status=404, text="used_url")
+        issued.uses += 1
+        body = await request.json()
+        self.calls.append(("response_url", body))
+        problems = block_problems(body.get("blocks", []), "message")
+        if problems:
+            return web.Response(status=400, text="invalid_blocks: " + "; ".join(problems))
+        if body.get("replace_original") and issued.message_ts:
+            message = self.messages[(issued.channel, issued.message_ts)]
+            message.text, message.blocks = body.get("text", ""), body.get("blocks", [])
+            message.version += 1
+            return web.Response(text="ok")
+        in_channel = body.get("response_type") == "in_channel"
+        message = Message(
+            issued.channel,
+            self.next_ts(),
+            body.get("text", ""),
+            body.get("blocks", []),
+            user=None if in_channel else issued.user,
+            ephemeral=not in_channel,
+        )
+        self.messages[(message.channel, message.ts)] = message
+        return web.Response(text="ok")
+
+    async def _download(self, request: web.Request) -> web.Response:
+        shared = self.files.get(request.match_info["file_id"])
+        if request.headers.get("Authorization") != f"Bearer {BOT_TOKEN}":
+            # Slack answers a sign-in page, not the file.
+            return web.Response(text="<html>Sign in to Slack</html>", content_type="text/html")
+        if shared is None:
+            return web.Response(status=404)
+        return web.Response(body=shared.content, content_type="application/octet-stream")
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        upload = next(u for u in self.uploads if u["id"] == request.match_info["file_id"])
+        upload["content"] = await request.read()
+        return web.Response(text=f"OK - {len(upload['content'])}")
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        await socket.send_json(
+            {"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A0TASKBOT"}}
+        )
+
+        async def deliver() -> None:
+            while True:
+                await socket.send_json(await self.socket_outbox.get())
+
+        sender = asyncio.get_running_loop().create_task(deliver())
+        try:
+            async for frame in socket:
+                if frame.type == WSMsgType.TEXT:
+                    await self.socket_inbox.put(json.loads(frame.data))
+        finally:
+            sender.cancel()
+        return socket
+
+
+def _ok(**fields: Any) -> web.Response:
+    return web.json_response({"ok": True, **fields})
+
+
+def _error(error: str, problems: list[str] | None = None) -> web.Response:
+    body: dict[str, Any] = {"ok": False, "error": error}
+    if problems:
+        body["errors"] = problems
+        body["response_metadata"] = {"messages": [f"[ERROR] {p}" for p in problems]}
+    return web.json_response(body)
