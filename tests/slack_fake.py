@@ -262,6 +262,7 @@ class FakeSlack:
     async def start(self) -> FakeSlack:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)  # slack_sdk reads files.info with GET
         app.router.add_post("/respond/{key}", self._respond)
         app.router.add_get("/files-pri/{file_id}/{name}", self._download)
         app.router.add_post("/upload/{file_id}", self._upload)
@@ -317,10 +318,13 @@ class FakeSlack:
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        if request.content_type == "application/json":
-            args = await request.json()
+        args: dict[str, Any] = dict(request.query)  # slack_sdk sends some methods' args here
+        if request.method == "GET":
+            pass
+        elif request.content_type == "application/json":
+            args.update(await request.json())
         else:
-            args = dict(await request.post())
+            args.update(await request.post())
         for key in ("blocks", "view", "files", "attachments"):
             if isinstance(args.get(key), str):
                 args[key] = json.loads(args[key])

@@ -71,11 +71,15 @@ async def serve(app: web.Application) -> tuple[web.AppRunner, int]:
 
 
 @pytest.fixture
-async def workspace(fake_slack, slack_bank) -> AsyncIterator[Workspace]:
+def slack_app(fake_slack, slack_bank) -> SlackApp:
     config = slack_config(fake_slack)
     runtime = Runtime(config, slack_bank, config.roles.roles())
-    app = SlackApp(runtime.build_bot, config, SlackSecrets(BOT_TOKEN, SIGNING_SECRET))
-    runner, port = await serve(app.web_app())
+    return SlackApp(runtime.build_bot, config, SlackSecrets(BOT_TOKEN, SIGNING_SECRET))
+
+
+@pytest.fixture
+async def workspace(fake_slack, slack_bank, slack_app) -> AsyncIterator[Workspace]:
+    runner, port = await serve(slack_app.web_app())
     ws = Workspace(fake_slack, f"http://127.0.0.1:{port}/slack/events")
     ws.bank = slack_bank  # type: ignore[attr-defined]
     try:

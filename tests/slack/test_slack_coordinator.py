@@ -1,0 +1,104 @@
+"""Coordinators on Slack: import a shared file, manage batches, export as a file upload, tally."""
+
+from __future__ import annotations
+
+import json
+
+from tests.batches import TONE_ANSWER, header, jsonl, tone_batch, tone_task
+from tests.inspect_db import query
+from tests.slack.conftest import COORDINATOR, WRITER
+from tests.slack_driver import text_of
+
+
+async def reply_to(workspace, text: str, seen: int | None = None):
+    seen = len(workspace.visible_to(COORDINATOR)) if seen is None else seen
+    await workspace.command(COORDINATOR, "/batch", text, channel="C0COORDS")
+    return await workspace.new_card(COORDINATOR, seen)
+
+
+async def test_batch_import_fetches_the_linked_file_with_the_bot_token(workspace):
+    shared = workspace.fake.share_file("tone.jsonl", tone_batch(3))
+    link = f"https://writers.slack.com/files/{COORDINATOR}/{shared.id}/tone.jsonl"
+    card = await reply_to(workspace, f"import <{link}>")
+    assert card.blocks[0]["text"]["text"] == "✅ Imported batch 1: tone-1"
+    assert workspace.fake.called("files.info") == [{"file": shared.id}]
+    assert await query(workspace.bank.store, "SELECT count(*) FROM tasks") == [(3,)]
+
+
+async def test_the_import_shortcut_on_a_file_message_imports_it(workspace):
+    shared = workspace.fake.share_file("tone.jsonl", tone_batch(2))
+    message = workspace.fake.file_message(shared, COORDINATOR, "C0COORDS")
+    file_object = workspace.fake.file_object(shared)
+    status, _ = await workspace.shortcut(COORDINATOR, message, "import_batch", [file_object])
+    assert status == 200
+    card = await workspace.new_card(COORDINATOR, 0)
+    assert "Imported batch 1" in card.blocks[0]["text"]["text"]
+
+
+async def test_a_bad_file_imports_nothing_and_lists_each_line(workspace):
+    data = jsonl(header(), [tone_task(1), "{oops", {"id": "t-3", "payload": {}}])
+    shared = workspace.fake.share_file("bad.jsonl", data)
+    card = await reply_to(workspace, f"import {shared.id}")
+    shown = text_of(card)
+    assert "bad.jsonl: nothing was imported" in shown
+    assert "bad.jsonl:3" in shown and "bad.jsonl:4" in shown and "payload.excerpt" in shown
+    assert await query(workspace.bank.store, "SELECT count(*) FROM batches") == [(0,)]
+
+
+async def test_import_without_a_file_or_of_a_missing_file_says_what_to_do(workspace):
+    card = await reply_to(workspace, "import")
+    assert "Import batch" in text_of(card) and "/batch import &lt;file link&gt;" in text_of(card)
+    card = await reply_to(workspace, "import F0NOSUCHFILE")
+    assert "file_not_found" in text_of(card)
+    assert await query(workspace.bank.store, "SELECT count(*) FROM batches") == [(0,)]
+
+
+async def test_an_oversized_file_is_refused_before_download(workspace, fake_slack):
+    shared = fake_slack.share_file("huge.jsonl", b"x" * (50 * 1024 * 1024 + 1))
+    card = await reply_to(workspace, f"import {shared.id}")
+    assert "at most 52,428,800 are accepted" in text_of(card)
+
+
+async def test_a_writer_cannot_import(workspace):
+    shared = workspace.fake.share_file("tone.jsonl", tone_batch(1))
+    await workspace.command(WRITER, "/batch", f"import {shared.id}")
+    card = await workspace.new_card(WRITER, 0)
+    assert "Not allowed" in card.blocks[0]["text"]["text"]
+    assert await query(workspace.bank.store, "SELECT count(*) FROM batches") == [(0,)]
+
+
+async def test_list_status_pause_resume_close(workspace):
+    await workspace.bank.import_batch(tone_batch(2), filename="tone.jsonl")
+    assert "1: tone-1" in text_of(await reply_to(workspace, "list"))
+    assert "0 of 2 answers" in text_of(await reply_to(workspace, "status 1"))
+    for verb, state in (("pause", "paused"), ("resume", "open"), ("close", "closed")):
+        card = await reply_to(workspace, f"{verb} 1")
+        assert card.blocks[0]["text"]["text"].endswith(f"is {state}")
+    assert "expected /batch import" in text_of(await reply_to(workspace, "frobnicate"))
+
+
+async def test_export_comes_back_as_a_file_in_the_coordinators_direct_messages(workspace):
+    bank = workspace.bank
+    await bank.import_batch(tone_batch(1), filename="tone.jsonl")
+    claimed = await bank.claim(f"slack:{WRITER}")
+    await bank.submit(claimed.assignment.id, f"slack:{WRITER}", TONE_ANSWER, "k")
+    await workspace.command(COORDINATOR, "/batch", "export 1 jsonl", channel="C0COORDS")
+    await workspace.wait_for(
+        lambda: any(u.get("completed") for u in workspace.fake.uploads), "the upload"
+    )
+    (upload,) = workspace.fake.uploads
+    assert upload["filename"] == "tone-1.jsonl"
+    assert upload["channel"] == "D" + COORDINATOR[1:]
+    assert upload["comment"] == "1 answers from batch 1"
+    rows = [json.loads(line) for line in upload["content"].decode().splitlines()]
+    assert rows[0]["answers"] == TONE_ANSWER
+
+
+async def test_tally_posts_in_the_channel_and_names_a_missing_invite(workspace, fake_slack):
+    await workspace.command(COORDINATOR, "/tally", "week", channel="C0COORDS")
+    await workspace.wait_for(lambda: workspace.channel("C0COORDS"), "the tally")
+    (card,) = workspace.channel("C0COORDS")
+    assert card.blocks[0]["text"]["text"].startswith("Tally, ")
+    await workspace.command(COORDINATOR, "/tally", "week", channel="#not-a-channel-id")
+    card = await workspace.new_card(COORDINATOR, 0)
+    assert "channel_not_found" in text_of(card) and "/invite" in text_of(card)
