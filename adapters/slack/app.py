@@ -9,6 +9,7 @@ whichever process Slack delivers them to, however often it retries.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from dataclasses import dataclass
@@ -30,6 +31,10 @@ from bot.events import Attachment, CommandEvent, Event
 from bot.ui import Card, FormErrors
 
 log = logging.getLogger(__name__)
+
+# Work after an ack runs at most this many at a time, so a burst of commands queues instead of
+# crowding the event loop that must ack the next request within Slack's 3 seconds.
+WORK_IN_FLIGHT = 64
 
 IMPORT_HELP = (
     "Upload the JSONL or CSV file to Slack, then choose *Import batch* from the file message's "
@@ -70,6 +75,7 @@ class SlackApp:
         )
         self.commands = {slash: name for name, slash in settings.commands.items()}
         self.max_import_bytes = config.defaults.max_import_mb * 1024 * 1024
+        self.work_slots = asyncio.Semaphore(WORK_IN_FLIGHT)
         for slash in self.commands:
             self.bolt.command(slash)(self._on_command)
         self.bolt.action(re.compile(".+"))(self._on_action)
@@ -79,11 +85,29 @@ class SlackApp:
 
     # -- HTTP ------------------------------------------------------------------------------
 
+    async def open(self) -> None:
+        """One HTTP session for every Web API call and response_url (not one per call)."""
+        if self.client.session is None or self.client.session.closed:
+            self.client.session = aiohttp.ClientSession()
+
+    async def close(self) -> None:
+        if self.client.session is not None:
+            await self.client.session.close()
+
     def web_app(self) -> web.Application:
         """`POST {path}` for everything Slack sends, `GET /healthz` for load balancers."""
         app = web.Application()
         app.router.add_post(self.config.slack.path, self._dispatch)
         app.router.add_get("/healthz", _healthz)
+
+        async def opened(_: web.Application) -> None:
+            await self.open()
+
+        async def closed(_: web.Application) -> None:
+            await self.close()
+
+        app.on_startup.append(opened)
+        app.on_cleanup.append(closed)
         return app
 
     async def _dispatch(self, request: web.Request) -> web.Response:
@@ -94,6 +118,10 @@ class SlackApp:
 
     async def _on_command(self, ack: Any, body: dict[str, Any]) -> None:
         await ack()
+        async with self.work_slots:
+            await self._command(body)
+
+    async def _command(self, body: dict[str, Any]) -> None:
         name = self.commands[body["command"]]
         text = str(body.get("text", ""))
         event = inbound.command_event(body, name)
@@ -136,7 +164,8 @@ class SlackApp:
 
     async def _on_action(self, ack: Any, body: dict[str, Any]) -> None:
         await ack()
-        await self._handle(inbound.action_event(body))
+        async with self.work_slots:
+            await self._handle(inbound.action_event(body))
 
     async def _on_view(self, ack: Any, body: dict[str, Any]) -> None:
         event = inbound.form_event(body)

@@ -57,12 +57,14 @@ async def run_slack(runtime: Runtime) -> None:
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
         handler = AsyncSocketModeHandler(slack.bolt, secrets.app_token)
+        await slack.open()
         await handler.connect_async()
         log.info("connected to Slack in Socket Mode")
         try:
             await asyncio.Event().wait()
         finally:
             await handler.close_async()
+            await slack.close()
         return
     runner = web.AppRunner(slack.web_app(), access_log=None)
     await runner.setup()
