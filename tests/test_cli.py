@@ -179,3 +179,23 @@ def test_run_serves_the_console_when_no_chat_is_configured(runner, config):
 def test_no_arguments_prints_help(runner):
     result = runner.invoke(app, [])
     assert "demo" in result.output and "batch" in result.output
+
+
+def test_config_example_documents_every_key_and_holds_the_defaults():
+    import re
+    import tomllib
+    from pathlib import Path
+
+    from bot.config import Config
+
+    path = Path(__file__).parents[1] / "config.example.toml"
+    text = path.read_text()
+    loaded = Config.model_validate(tomllib.loads(text))
+    assert loaded.model_dump(exclude={"database"}) == Config().model_dump(exclude={"database"})
+    for section, info in Config.model_fields.items():
+        assert f"[{section}]" in text, section
+        for key in info.annotation.model_fields:  # type: ignore[union-attr]
+            if key == "commands":
+                assert f"[{section}.commands]" in text
+                continue
+            assert re.search(rf"^#?\s*{key}\s*=", text, re.MULTILINE), f"{section}.{key}"
