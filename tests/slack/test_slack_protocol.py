@@ -70,6 +70,16 @@ async def test_url_verification_and_health(workspace):
         assert got.status == 200
 
 
+async def the_writers_task_card(fake_slack) -> None:
+    """Wait for the one card the app posts after a /task, and check it is the writer's task."""
+    for _ in range(1500):  # a bound against hanging, not a speed assertion
+        if fake_slack.messages:
+            break
+        await asyncio.sleep(0.01)
+    (card,) = fake_slack.messages.values()
+    assert card.user == WRITER and "Line 1" in json.dumps(card.blocks)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -129,12 +139,7 @@ coordinator_channel = "C0COORDS"
             }
             async with session.post(f"{base}/slack/events", data=body, headers=headers) as got:
                 assert got.status == 200
-        for _ in range(1000):
-            if fake_slack.messages:
-                break
-            await asyncio.sleep(0.01)
-        (card,) = fake_slack.messages.values()
-        assert card.user == WRITER and "Line 1" in json.dumps(card.blocks)
+        await the_writers_task_card(fake_slack)
     finally:
         server.terminate()
         await asyncio.wait_for(server.wait(), 10)
@@ -184,12 +189,7 @@ async def test_socket_mode_receives_a_command_and_acks_its_envelope(fake_slack, 
         )
         ack = await asyncio.wait_for(fake_slack.socket_inbox.get(), 15)
         assert ack["envelope_id"] == "57d6a792-4d35-4997-a227-8ef0f1a3c4a8"
-        for _ in range(1500):
-            if fake_slack.messages:
-                break
-            await asyncio.sleep(0.01)
-        (card,) = fake_slack.messages.values()
-        assert card.user == WRITER and "Line 1" in json.dumps(card.blocks)
+        await the_writers_task_card(fake_slack)
         assert fake_slack.called("apps.connections.open")
     finally:
         running.cancel()

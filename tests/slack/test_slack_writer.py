@@ -246,3 +246,20 @@ async def test_earnings_answer_privately(workspace):
     await workspace.command(WRITER, "/earnings", "month")
     card = await workspace.new_card(WRITER, 0)
     assert card.ephemeral and "Your earnings" in card.blocks[0]["text"]["text"]
+
+
+async def test_a_card_whose_response_url_expired_is_shown_afresh_after_a_modal(
+    workspace, slack_bank
+):
+    """response_urls last 30 minutes; a modal submitted later still ends with the saved card."""
+    endings = next(s for s in sample_files() if "endings" in s.name)
+    await slack_bank.import_batch(endings.read_bytes(), filename=endings.name)
+    card = await claim(workspace)
+    view = await open_modal(workspace, card)
+    for issued in workspace.fake.response_urls.values():
+        issued.expired = True
+    assert await workspace.submit(WRITER, view, modal_answers(view)) == {}
+    fresh = await workspace.new_card(WRITER, 1)
+    assert fresh.blocks[0]["text"]["text"].startswith("✅ Saved — pending review")
+    assert workspace.fake.called("chat.postEphemeral")
+    assert await query(slack_bank.store, "SELECT count(*) FROM submissions") == [(1,)]
