@@ -140,27 +140,22 @@ class SlackApp:
         await ack()
         files = (body.get("message") or {}).get("files") or []
         user = body["user"]
-        event = inbound.command_event(
-            {
-                "user_id": user["id"],
-                "user_name": user.get("username") or user.get("name", ""),
-                "channel_id": (body.get("channel") or {}).get("id", ""),
-                "response_url": body.get("response_url"),
-                "trigger_id": body.get("trigger_id"),
-                "text": "import",
-            },
-            "batch",
-        )
+        # The shortcut is /batch import with the message's files attached.
+        as_command = {
+            "user_id": user["id"],
+            "user_name": user.get("username") or user.get("name", ""),
+            "channel_id": (body.get("channel") or {}).get("id", ""),
+            "response_url": body.get("response_url"),
+            "trigger_id": body.get("trigger_id"),
+            "text": "import",
+        }
+        event = inbound.command_event(as_command, "batch")
         if not files:
             await self._tell(event, "No file here", "Use *Import batch* on a message with a file.")
             return
         attachments = await self._fetch_all(event, [f["id"] for f in files])
         if attachments is not None:
-            await self._handle(
-                CommandEvent(
-                    event.actor, event.place, "batch", ("import",), attachments, event.context
-                )
-            )
+            await self._handle(inbound.command_event(as_command, "batch", attachments))
 
     async def _on_action(self, ack: Any, body: dict[str, Any]) -> None:
         await ack()
