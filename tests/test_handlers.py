@@ -303,3 +303,23 @@ async def test_earnings_and_tally(taskbot, chat, bank):
     await taskbot.handle(command(COORDINATOR, "tally", "month"))
     assert chat.last().card.title.startswith("Tally, November 2026")
     assert chat.last().visibility == "public"
+
+
+async def test_an_answer_form_sent_twice_saves_once_and_shows_the_saved_card_again(
+    taskbot, chat, bank
+):
+    data = jsonl(
+        header(template="rank_endings", name="e"),
+        [{"id": "e1", "payload": {"excerpt": "x", "endings": ["Up", "Down"]}}],
+    )
+    await bank.import_batch(data, filename="e.jsonl")
+    _, message = await claim_card(taskbot, chat)
+    values = {"ranking.1": "0", "ranking.2": "1", "reason": "the rise is the whole point"}
+    for _ in range(2):
+        assert (
+            await taskbot.handle(FormSubmitEvent(WRITER, HERE, "answer:1", values, message)) is None
+        )
+    update = chat.last("update")
+    assert update.message == message
+    assert update.card.title.endswith("(already saved earlier)")
+    assert (await bank.store.submission_for_assignment(1)).answers["ranking"] == ["Up", "Down"]
