@@ -17,7 +17,6 @@ import asyncio
 import json
 import os
 import random
-import socket
 import sys
 import tempfile
 import time
@@ -28,6 +27,7 @@ import aiohttp
 
 from tests import slack_payloads as payloads
 from tests.batches import tone_batch
+from tests.slack_driver import free_port, wait_until_serving
 from tests.slack_fake import BOT_TOKEN, FakeSlack
 
 SECRET = "benchmark-signing-secret"
@@ -109,12 +109,6 @@ async def _serve(app, port: int) -> None:  # type: ignore[no-untyped-def]
 # -- the load (this process) -----------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 async def start_app(kind: str, api_url: str, folder: str) -> tuple[asyncio.subprocess.Process, str]:
     port = free_port()
     child = await asyncio.create_subprocess_exec(
@@ -122,14 +116,8 @@ async def start_app(kind: str, api_url: str, folder: str) -> tuple[asyncio.subpr
         "--port", str(port), "--api-url", api_url, "--folder", folder,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
-    async with aiohttp.ClientSession() as session:
-        for _ in range(600):
-            try:
-                async with session.get(f"{base}/healthz") as answer:
-                    if answer.status == 200:
-                        return child, f"{base}/slack/events"
-            except aiohttp.ClientConnectionError:
-                await asyncio.sleep(0.05)
+    if await wait_until_serving(base):
+        return child, f"{base}/slack/events"
     child.kill()
     raise RuntimeError(f"the {kind} app did not start")
 

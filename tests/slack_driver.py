@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 from typing import Any
 
 import aiohttp
@@ -18,6 +19,27 @@ from tests.slack_fake import BOT_USER, FakeSlack, Message
 
 SIGNING_SECRET = "test-signing-secret"
 WAIT_SECONDS = 15  # a bound against hanging, not a speed assertion
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def wait_until_serving(base: str, attempts: int = 600) -> bool:
+    """Poll `{base}/healthz` every 50 ms until it answers 200; False if it never does."""
+    async with aiohttp.ClientSession() as session:
+        for _ in range(attempts):
+            try:
+                async with session.get(f"{base}/healthz") as answer:
+                    if answer.status == 200:
+                        return True
+            except aiohttp.ClientConnectionError:
+                pass
+            await asyncio.sleep(0.05)
+    return False
 
 
 class Workspace:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import replace
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -161,11 +162,4 @@ class SlackPort:
 
 def _settled(context: SlackContext) -> SlackContext:
     """The same context, for running a deferred reply (which must not defer again)."""
-    return SlackContext(
-        user_id=context.user_id,
-        channel_id=context.channel_id,
-        response_url=context.response_url,
-        trigger_id=context.trigger_id,
-        message_ts=context.message_ts,
-        ephemeral=context.ephemeral,
-    )
+    return replace(context, deferred=None)

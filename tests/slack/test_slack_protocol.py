@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
 import sys
 import time
 from pathlib import Path
@@ -19,7 +18,7 @@ from tests import slack_payloads as payloads
 from tests.batches import tone_batch
 from tests.inspect_db import query
 from tests.slack.conftest import WRITER, slack_config
-from tests.slack_driver import SIGNING_SECRET
+from tests.slack_driver import SIGNING_SECRET, free_port, wait_until_serving
 from tests.slack_fake import APP_TOKEN, BOT_TOKEN
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
@@ -80,12 +79,6 @@ async def the_writers_task_card(fake_slack) -> None:
     assert card.user == WRITER and "Line 1" in json.dumps(card.blocks)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 async def test_taskbot_run_serves_slack_over_http(fake_slack, tmp_path):
     """`taskbot run --config FILE` with Slack enabled: a signed /task gets a card."""
     port = free_port()
@@ -119,18 +112,9 @@ coordinator_channel = "C0COORDS"
     )
     try:
         base = f"http://127.0.0.1:{port}"
+        if not await wait_until_serving(base, attempts=300):
+            raise AssertionError((tmp_path / "server.log").read_text())
         async with aiohttp.ClientSession() as session:
-            for _ in range(300):
-                try:
-                    async with session.get(f"{base}/healthz") as got:
-                        if got.status == 200:
-                            break
-                except aiohttp.ClientConnectionError:
-                    await asyncio.sleep(0.05)
-            else:
-                raise AssertionError(
-                    server.stderr.read1().decode() if server.stderr else "no server"
-                )
             url = fake_slack.issue_response_url(WRITER, "C0WRITERS")
             body = payloads.slash_command("/task", "", WRITER, "C0WRITERS", url)
             headers = {
