@@ -28,7 +28,9 @@ app = typer.Typer(
 batch_app = typer.Typer(help="Import, list and inspect batches.", no_args_is_help=True)
 db_app = typer.Typer(help="The database.", no_args_is_help=True)
 app.add_typer(batch_app, name="batch")
+discord_app = typer.Typer(help="The Discord app.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(discord_app, name="discord")
 out = Console()
 err = Console(stderr=True)
 
@@ -331,6 +333,28 @@ def config_check(
         out.print(
             f"configuration is valid; database: {cfg.database.url}; chats: {', '.join(cfg.chat.adapters)}"
         )
+
+    run(config, work)
+
+
+@discord_app.command("sync")
+def discord_sync(
+    guild: Annotated[
+        str | None, typer.Option(help="The server id (default: [discord] guild_id).")
+    ] = None,
+    everywhere: Annotated[
+        bool, typer.Option("--global", help="Register for every server (Discord may take an hour).")
+    ] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Register the slash commands with Discord: in one server at once, or globally."""
+    from bot.runtime import load_tool
+
+    async def work(cfg: Config) -> None:
+        sync = load_tool("discord-sync")
+        names = await sync(cfg, guild_id=guild, everywhere=everywhere)
+        where = "every server" if everywhere else f"server {guild or cfg.discord.guild_id}"
+        out.print(f"registered /{', /'.join(names)} in {where}")
 
     run(config, work)
 

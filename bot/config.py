@@ -164,6 +164,26 @@ class SlackConfig(_Section):
         return {**{name: f"/{name}" for name in COMMAND_NAMES}, **value}
 
 
+_SNOWFLAKE = r"^([0-9]{15,21})?$"
+
+
+class DiscordConfig(_Section):
+    """The Discord app. The bot token comes from the environment (DISCORD_TOKEN), never this file."""
+
+    guild_id: str = Field(
+        default="",
+        pattern=_SNOWFLAKE,
+        description="The server whose commands `taskbot discord sync` registers (empty: global).",
+    )
+    review_channel: str = Field(default="", pattern=_SNOWFLAKE)
+    coordinator_channel: str = Field(default="", pattern=_SNOWFLAKE)
+    api_url: str = Field(default="https://discord.com/api/v10", pattern=r"^https?://\S+[^/]$")
+    gateway_url: str = Field(default="wss://gateway.discord.gg/", pattern=r"^wss?://\S+$")
+    direct_messages_per_second: float = Field(
+        default=5.0, gt=0, le=50, description="Pace of bulk direct messages (tallies)."
+    )
+
+
 class ChatConfig(_Section):
     """Which chats `taskbot run` serves."""
 
@@ -182,6 +202,7 @@ class Config(_Section):
     review: ReviewConfig = Field(default_factory=ReviewConfig)
     console: ConsoleConfig = Field(default_factory=ConsoleConfig)
     slack: SlackConfig = Field(default_factory=SlackConfig)
+    discord: DiscordConfig = Field(default_factory=DiscordConfig)
 
     def bank_defaults(self) -> Defaults:
         """The TaskBank defaults this configuration sets."""

@@ -1,7 +1,7 @@
 """Rendering: any task of any question kind as a neutral card or form, and the other cards.
 
 Ids: `ans:<assignment>:<question>[:<option index>]`, `form:<assignment>`, `submit:<assignment>`,
-`skip:<assignment>`, `release:<assignment>`, `next`, `terms:<project>`, `approve:<submission>`,
+`skip:<assignment>`, `release:<assignment>`, `show:<assignment>` (draw the card again), `next`, `terms:<project>`, `approve:<submission>`,
 `reject:<submission>`. Forms: `answer:<assignment>`, `reject:<submission>`. Short enough for
 Discord's 100-character custom ids.
 """
@@ -107,6 +107,7 @@ def task_card(
         rows=tuple(rows),
         footer=f"Project: {claimed.project.name}",
         tone="warning" if errors else "info",
+        refresh=f"show:{aid}",
     )
 
 
@@ -214,13 +215,25 @@ def answer_form(
                 error=error,
             )
         )
+    aid = claimed.assignment.id
     return Form(
-        f"answer:{claimed.assignment.id}", _short(claimed.batch.title, 45), tuple(inputs), "Save"
+        f"answer:{aid}",
+        _short(claimed.batch.title, 45),
+        tuple(inputs),
+        "Save",
+        reopen=f"form:{aid}",
     )
 
 
-def form_values_to_answers(claimed: ClaimedTask, values: Mapping[str, Any]) -> dict[str, Any]:
-    """Turn a submitted answer form back into answers by question id."""
+def form_values_to_answers(
+    claimed: ClaimedTask, values: Mapping[str, Any], draft: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """Turn a submitted answer form back into answers by question id.
+
+    Only the questions the form carried are answered: a chat that shows a long form a page at a
+    time sends one page's inputs, and the others' saved answers stay as they are. A ranking whose
+    places span pages keeps the `draft`'s places that this page did not carry.
+    """
     answers: dict[str, Any] = {}
     payload = claimed.task.payload
     for question in claimed.batch.questions:
@@ -228,15 +241,21 @@ def form_values_to_answers(claimed: ClaimedTask, values: Mapping[str, Any]) -> d
             continue
         if isinstance(question, RankingQuestion):
             options = question.resolve_options(payload)
-            picked = []
-            for place in range(1, len(options) + 1):
-                raw = values.get(f"{question.id}.{place}")
+            keys = [f"{question.id}.{place}" for place in range(1, len(options) + 1)]
+            if not any(key in values for key in keys):
+                continue
+            saved = list((draft or {}).get(question.id) or [])
+            slots: list[str | None] = [*saved[: len(keys)], *[None] * (len(keys) - len(saved))]
+            for place, key in enumerate(keys):
+                if key not in values:
+                    continue
+                raw = values[key]
                 raw = raw[0] if isinstance(raw, tuple | list) and raw else raw
-                if isinstance(raw, str) and raw.isdigit() and int(raw) < len(options):
-                    picked.append(options[int(raw)])
-            answers[question.id] = picked
-        else:
-            raw = values.get(question.id)
+                ok = isinstance(raw, str) and raw.isdigit() and int(raw) < len(options)
+                slots[place] = options[int(raw)] if ok else None
+            answers[question.id] = [option for option in slots if option is not None]
+        elif question.id in values:
+            raw = values[question.id]
             answers[question.id] = raw if isinstance(raw, str) else ""
     return answers
 
@@ -323,13 +342,22 @@ def review_card(batch: Batch, task: Task, submission: Submission, zone: str) -> 
     )
 
 
-def reject_form(submission_id: int) -> Form:
+def reject_form(submission_id: int, error: str | None = None) -> Form:
     """Ask a reviewer why they reject."""
     return Form(
         f"reject:{submission_id}",
         "Reason for rejecting",
-        (FormInput("reason", "What should the writer do differently?", "long", max_length=1000),),
+        (
+            FormInput(
+                "reason",
+                "What should the writer do differently?",
+                "long",
+                max_length=1000,
+                error=error,
+            ),
+        ),
         "Reject",
+        reopen=f"reject:{submission_id}",
     )
 
 

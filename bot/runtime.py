@@ -21,6 +21,7 @@ from bot.roles import Roles
 from taskbank.service import TaskBank
 
 ADAPTER_GROUP = "taskbot.adapters"
+TOOL_GROUP = "taskbot.tools"
 
 
 @dataclass
@@ -90,3 +91,11 @@ def load_adapter(name: str) -> AdapterRunner:
     raise LookupError(
         f"no adapter '{name}' is installed; installed: {', '.join(available_adapters()) or 'none'}"
     )
+
+
+def load_tool(name: str) -> Callable[..., Any]:
+    """An adapter's tool (e.g. `discord-sync`), or a clear error when its adapter is missing."""
+    for point in entry_points(group=TOOL_GROUP):
+        if point.name == name:
+            return point.load()
+    raise LookupError(f"no tool '{name}' is installed; reinstall Taskbot (pip install -e .)")

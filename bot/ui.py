@@ -70,6 +70,9 @@ class Card:
     rows: tuple[ControlRow, ...] = ()
     footer: str | None = None
     tone: Literal["info", "success", "warning", "error"] = "info"
+    # An action that draws this card afresh: chats that show a card's controls a page at a time
+    # (Discord: five rows) use it for their page buttons.
+    refresh: str | None = None
 
     def controls(self) -> list[Control]:
         """Every control, in reading order."""
@@ -101,13 +104,20 @@ class Form:
     inputs: tuple[FormInput, ...]
     submit_label: str = "Submit"
     intro: str | None = None
+    # The action that opens this form again (for chats whose forms close on an error).
+    reopen: str | None = None
 
 
 @dataclass(frozen=True)
 class FormErrors:
-    """The answer to a form submit that failed: a message per input id; the form stays open."""
+    """The answer to a form submit that failed: a message per input id; the form stays open.
+
+    `form` is the same form with the errors beside its inputs, for chats that cannot keep a form
+    open and show the problems another way.
+    """
 
     errors: dict[str, str] = field(default_factory=dict)
+    form: Form | None = None
 
 
 @dataclass(frozen=True)

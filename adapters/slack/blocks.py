@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from bot.text import pieces, shorten
 from bot.ui import Button, Card, Choice, Control, ControlRow, Form, FormInput, Select
 
 MESSAGE_BLOCKS = 50
@@ -41,12 +42,6 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def shorten(text: str, limit: int) -> str:
-    """At most `limit` characters, an ellipsis marking a cut."""
-    text = text.strip() or "…"
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def plain(text: str, limit: int) -> dict[str, Any]:
     """A plain_text object, shortened to its limit."""
     return {"type": "plain_text", "text": shorten(text, limit), "emoji": True}
@@ -54,21 +49,7 @@ def plain(text: str, limit: int) -> dict[str, Any]:
 
 def mrkdwn_pieces(text: str, limit: int = SECTION_TEXT) -> Iterator[str]:
     """Escaped mrkdwn in pieces of at most `limit` characters, cut at line or word ends."""
-    rest = text
-    while rest:
-        if len(escape(rest)) <= limit:
-            yield escape(rest)
-            return
-        # Escaping can only lengthen text, so a cut that fits before escaping is a start.
-        cut = limit
-        while len(escape(rest[:cut])) > limit:
-            cut -= max(1, (len(escape(rest[:cut])) - limit) // 4)
-        window = rest[:cut]
-        at = max(window.rfind("\n"), window.rfind(" "))
-        if at > cut // 2:
-            cut = at + 1
-        yield escape(rest[:cut])
-        rest = rest[cut:]
+    return pieces(text, limit, escape)
 
 
 def text_sections(texts: tuple[str, ...] | list[str]) -> list[dict[str, Any]]:

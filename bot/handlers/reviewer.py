@@ -87,7 +87,8 @@ async def reject_form(ctx: BotContext, event: FormSubmitEvent) -> FormErrors | N
             reason if isinstance(reason, str) else None,
         )
     except ValidationFailed as failure:
-        return FormErrors({"reason": failure.problems[0].message})
+        message = failure.problems[0].message
+        return FormErrors({"reason": message}, render.reject_form(submission_id, message))
     if event.message is not None:
         await ctx.port.update_card(event.message, card, context=event.context)
     else:

@@ -81,7 +81,8 @@ async def _task_card(
 
 
 async def action(ctx: BotContext, event: ActionEvent) -> None:
-    """Card controls: answer a choice question, open the form, submit, skip, release, next, terms."""
+    """Card controls: answer a choice question, open the form, submit, skip, release, redraw,
+    next, terms."""
     verb, _, rest = event.action_id.partition(":")
     actor, writer = event.actor, event.actor.key
     if verb == "next":
@@ -98,6 +99,14 @@ async def action(ctx: BotContext, event: ActionEvent) -> None:
             raise NotAllowed("that card belongs to another writer")
         if verb == "ans":
             await _choose(ctx, claimed, event)
+        elif verb == "show":
+            done = await ctx.bank.store.submission_for_assignment(assignment_id)
+            card = (
+                render.outcome_card(claimed, done, ctx.currency, replayed=True)
+                if done is not None
+                else await _task_card(ctx, claimed)
+            )
+            await show(ctx, actor, event.place, card, event.message, event.context)
         elif verb == "form":
             draft = await ctx.bank.draft(assignment_id)
             await ctx.port.open_form(render.answer_form(claimed, draft), context=event.context)
@@ -162,13 +171,15 @@ async def answer_form(ctx: BotContext, event: FormSubmitEvent) -> FormErrors | N
     claimed = await ctx.bank.claimed(assignment_id)
     if claimed.assignment.writer_id != event.actor.key:
         raise NotAllowed("that form belongs to another writer")
-    answers = render.form_values_to_answers(claimed, event.values)
     done = await ctx.bank.store.submission_for_assignment(assignment_id)
     if done is not None:
         # The same form sent again (a retry, a double submit): show what was saved, store nothing.
         card = render.outcome_card(claimed, done, ctx.currency, replayed=True)
         await show(ctx, event.actor, event.place, card, event.message, event.context)
         return None
+    answers = render.form_values_to_answers(
+        claimed, event.values, await ctx.bank.draft(assignment_id)
+    )
     draft = await ctx.bank.save_draft(assignment_id, event.actor.key, answers)
     try:
         validate_response(claimed.batch.questions, claimed.task.payload, draft)
@@ -176,7 +187,7 @@ async def answer_form(ctx: BotContext, event: FormSubmitEvent) -> FormErrors | N
         problems = {p.field: p.message for p in failure.problems}
         errors = render.form_errors_for(claimed, problems)
         if errors:
-            return FormErrors(errors)
+            return FormErrors(errors, render.answer_form(claimed, draft, errors))
         await show(
             ctx,
             event.actor,

@@ -1,0 +1,1 @@
+"""Taskbot on Discord: discord.py client, slash commands, components, modals and reactions."""

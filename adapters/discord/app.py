@@ -1,0 +1,282 @@
+"""The discord.py client: slash commands on an app_commands.CommandTree, components and modals
+read from their custom ids, reactions from the gateway, each handed to the bot as a neutral event.
+
+Discord's 3 seconds: commands are deferred at once (ephemeral, "thinking") and answered by editing
+that response. Clicks and modal submits are answered by what the handler does first (an update of
+the clicked card, a modal, a private message); if the handler has not answered within
+`defer_after` seconds, the interaction is deferred for it and its answer edits the card later.
+A modal can only be a first answer, so a click that opens one is never deferred early.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Literal
+
+import discord
+import yarl
+from discord import app_commands
+from discord.gateway import DiscordWebSocket
+
+from adapters.discord import draw, inbound
+from adapters.discord.inbound import DiscordContext
+from adapters.discord.port import DiscordPort, NotOnDiscord
+from bot.app import Taskbot
+from bot.config import Config
+from bot.events import Attachment, Event
+from bot.ui import Button, Card, ControlRow, FormErrors
+
+log = logging.getLogger(__name__)
+
+# Discord drops an interaction not answered within 3 seconds; defer well before.
+DEFER_AFTER = 1.5
+# Work runs at most this many at a time, so a burst queues instead of starving the gateway.
+WORK_IN_FLIGHT = 64
+Period = Literal["day", "week", "month"]
+
+
+def point_at(api_url: str, gateway_url: str) -> None:
+    """Aim discord.py at a Discord: its REST base and gateway are process-wide settings."""
+    discord.http.Route.BASE = api_url.rstrip("/")
+    DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+
+
+def intents() -> discord.Intents:
+    """The least the bot needs: servers, their reactions, direct messages. No message content."""
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    wanted.guild_reactions = True
+    wanted.dm_messages = True
+    return wanted
+
+
+class TaskbotClient(discord.Client):
+    """A discord.py client whose events go to the app."""
+
+    def __init__(self, app: DiscordApp) -> None:
+        super().__init__(intents=intents(), allowed_mentions=discord.AllowedMentions.none())
+        self.app = app
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        await self.app.on_interaction(interaction)
+
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        await self.app.on_reaction(payload)
+
+
+class DiscordApp:
+    """Taskbot on Discord: the client, its command tree, and the bot they feed."""
+
+    def __init__(self, build_bot: Any, config: Config) -> None:
+        settings = config.discord
+        point_at(settings.api_url, settings.gateway_url)
+        self.config = config
+        self.client = TaskbotClient(self)
+        self.tree = command_tree(self)
+        self.port = DiscordPort(self.client, settings.direct_messages_per_second)
+        self.bot: Taskbot = build_bot(
+            self.port, settings.review_channel, settings.coordinator_channel
+        )
+        self.defer_after = DEFER_AFTER
+        self.max_import_bytes = config.defaults.max_import_mb * 1024 * 1024
+        self.work_slots = asyncio.Semaphore(WORK_IN_FLIGHT)
+
+    # -- slash commands --------------------------------------------------------------------
+
+    async def command(
+        self,
+        interaction: discord.Interaction,
+        name: str,
+        args: tuple[str, ...] = (),
+        file: discord.Attachment | None = None,
+    ) -> None:
+        """Defer at once (private), then run the command; its first reply fills the response."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        attachments: tuple[Attachment, ...] = ()
+        if file is not None:
+            fetched = await self._fetch(interaction, file)
+            if fetched is None:
+                return
+            attachments = (fetched,)
+        async with self.work_slots:
+            await self._handle(inbound.command_event(interaction, name, args, attachments))
+
+    async def _fetch(
+        self, interaction: discord.Interaction, file: discord.Attachment
+    ) -> Attachment | None:
+        """The attached file's bytes, or None after telling the person why not."""
+        if file.size > self.max_import_bytes:
+            await self._tell(
+                DiscordContext(interaction),
+                "Nothing was imported",
+                f"{file.filename} is {file.size:,} bytes; at most {self.max_import_bytes:,} "
+                "are accepted.",
+            )
+            return None
+        try:
+            return Attachment(file.filename, await file.read())
+        except discord.HTTPException as error:
+            await self._tell(
+                DiscordContext(interaction),
+                "Nothing was imported",
+                f"Discord would not hand over {file.filename} ({error.status}); upload it again.",
+            )
+            return None
+
+    # -- components and modals --------------------------------------------------------------
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        if interaction.type == discord.InteractionType.component:
+            event: Event = inbound.component_event(interaction)
+        elif interaction.type == discord.InteractionType.modal_submit:
+            event = inbound.modal_event(interaction)
+        else:
+            return  # application commands are the tree's
+        context: DiscordContext = event.context
+        handled = asyncio.Event()
+        answer_in_time = asyncio.create_task(self._answer_in_time(context, handled))
+        try:
+            async with self.work_slots:
+                answer = await self._handle(event)
+            if isinstance(answer, FormErrors) and answer.errors:
+                await self._show_form_errors(context, answer)
+        finally:
+            handled.set()
+            await answer_in_time
+
+    async def _answer_in_time(self, context: DiscordContext, handled: asyncio.Event) -> None:
+        """Defer if the handler is slow, and acknowledge if it answered nothing at all."""
+        try:
+            await asyncio.wait_for(handled.wait(), self.defer_after)
+        except TimeoutError:
+            pass
+        interaction = context.interaction
+        assert interaction is not None
+        async with context.lock:
+            if not interaction.response.is_done():
+                try:
+                    await interaction.response.defer()
+                except discord.HTTPException as error:
+                    log.warning("could not defer interaction %s: %s", interaction.id, error)
+
+    async def _show_form_errors(self, context: DiscordContext, answer: FormErrors) -> None:
+        """Discord closes a modal on submit: say what to fix, with a button to open it again."""
+        form = answer.form
+        labels = {item.input_id: item.label for item in form.inputs} if form else {}
+        lines = [f"{labels.get(key, key)}: {message}" for key, message in answer.errors.items()]
+        rows: tuple[ControlRow, ...] = ()
+        if form is not None and form.reopen:
+            page = next(
+                (
+                    number
+                    for number, inputs in enumerate(draw.form_pages(form))
+                    if any(item.input_id in answer.errors for item in inputs)
+                ),
+                0,
+            )
+            pages = len(draw.form_pages(form))
+            label = "Fix it…" if pages == 1 else f"Go to page {page + 1} of {pages}…"
+            rows = (
+                ControlRow((Button(draw.with_page(form.reopen, "f", page), label, "primary"),)),
+            )
+        card = Card(
+            title="Not done yet",
+            blocks=("\n".join(lines), "What you wrote is kept."),
+            rows=rows,
+            tone="warning",
+        )
+        await self.port.reply_drawn(context, draw.message(card))
+
+    # -- reactions -------------------------------------------------------------------------
+
+    async def on_reaction(self, payload: discord.RawReactionActionEvent) -> None:
+        me = self.client.user
+        if me is not None and payload.user_id == me.id:
+            return
+        event = inbound.reaction_event(payload)
+        if event is None:
+            return
+        # A gateway that resumes may replay an event; each reaction counts once.
+        key = f"discord:{payload.message_id}:{payload.user_id}:{payload.emoji.name}"
+        if not await self.bot.ctx.bank.first_delivery(key):
+            log.info("reaction %s seen before; handled already", key)
+            return
+        await self._handle(event)
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    async def _handle(self, event: Event) -> FormErrors | None:
+        try:
+            return await self.bot.handle(event)
+        except (discord.HTTPException, NotOnDiscord) as error:
+            log.warning("Discord refused a reply to %s: %s", type(event).__name__, error)
+            context = getattr(event, "context", None)
+            if isinstance(context, DiscordContext) and context.interaction is not None:
+                await self._tell(context, "Discord refused that", f"Discord said: {error}")
+            return None
+
+    async def _tell(self, context: DiscordContext, title: str, text: str) -> None:
+        card = Card(title=title, blocks=(text,), tone="warning")
+        try:
+            await self.port.reply_drawn(context, draw.message(card))
+        except discord.HTTPException as error:
+            log.warning("could not tell the user either: %s", error)
+
+
+def command_tree(app: DiscordApp) -> app_commands.CommandTree:
+    """The five commands; `/batch` has a subcommand per action, `import` takes the file."""
+    tree = app_commands.CommandTree(app.client)
+
+    @tree.command(name="task", description="Your current task, or the next one")
+    @app_commands.describe(which="A batch id or a template name, to pick from it")
+    async def task(interaction: discord.Interaction, which: str | None = None) -> None:
+        await app.command(interaction, "task", (which,) if which else ())
+
+    @tree.command(name="earnings", description="What you earned, privately")
+    async def earnings(interaction: discord.Interaction, period: Period = "week") -> None:
+        await app.command(interaction, "earnings", (period,))
+
+    @tree.command(name="review", description="Reviewers: the next submission to judge")
+    async def review(interaction: discord.Interaction) -> None:
+        await app.command(interaction, "review")
+
+    @tree.command(name="tally", description="Coordinators: post the pay tally")
+    async def tally(interaction: discord.Interaction, period: Period = "week") -> None:
+        await app.command(interaction, "tally", (period,))
+
+    batch = app_commands.Group(name="batch", description="Coordinators: import and manage batches")
+
+    @batch.command(name="import", description="Import a JSONL or CSV batch file")
+    @app_commands.describe(file="The batch file (JSONL or CSV)")
+    async def batch_import(interaction: discord.Interaction, file: discord.Attachment) -> None:
+        await app.command(interaction, "batch", ("import",), file)
+
+    @batch.command(name="list", description="Every batch with its state")
+    async def batch_list(interaction: discord.Interaction) -> None:
+        await app.command(interaction, "batch", ("list",))
+
+    @batch.command(name="export", description="Export a batch's submissions to your DMs")
+    async def batch_export(
+        interaction: discord.Interaction,
+        batch: app_commands.Range[int, 1],
+        format: Literal["jsonl", "csv"] = "jsonl",
+    ) -> None:
+        await app.command(interaction, "batch", ("export", str(batch), format))
+
+    for verb, description in (
+        ("status", "A batch's progress and spend"),
+        ("pause", "Stop handing out a batch's tasks"),
+        ("resume", "Hand out a paused batch's tasks again"),
+        ("close", "Close a batch for good"),
+    ):
+        batch.command(name=verb, description=description)(_by_id(app, verb))
+    tree.add_command(batch)
+    return tree
+
+
+def _by_id(app: DiscordApp, verb: str) -> Any:
+    async def run(interaction: discord.Interaction, batch: app_commands.Range[int, 1]) -> None:
+        await app.command(interaction, "batch", (verb, str(batch)))
+
+    return run

@@ -1,0 +1,374 @@
+"""Neutral cards and forms as Discord messages and modals, inside Discord's documented limits.
+
+A card becomes embeds (text, facts, one field per question with its current answer) and action
+rows of buttons and select menus; a form becomes one or more modals of at most five inputs.
+
+Pages: Discord shows five action rows and a modal holds five inputs, so a card with more
+question rows than fit shows them a page at a time (a button cycles the pages) and a long form is
+split over several modals. The page rides in the custom id after a '#': `#c<n>` for a card page,
+`#f<n>` for a form page, so a click after a restart still knows where it was. The neutral id is
+what comes before the '#'.
+
+Text longer than one message's embeds can hold (6,000 characters in all) is shown in part and
+attached whole as a text file.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import discord
+from discord import ui
+
+from bot.text import pieces, shorten
+from bot.ui import Button, Card, Choice, ControlRow, Form, FormInput, Select
+
+MESSAGE_CONTENT = 2000
+EMBEDS_PER_MESSAGE = 10
+EMBED_TITLE = 256
+EMBED_DESCRIPTION = 4096
+EMBED_FIELDS = 25
+FIELD_NAME = 256
+FIELD_VALUE = 1024
+EMBED_FOOTER = 2048
+EMBED_TOTAL = 6000
+ACTION_ROWS = 5
+BUTTONS_PER_ROW = 5
+BUTTON_LABEL = 80
+SELECT_OPTIONS = 25
+OPTION_LABEL = 100
+OPTION_VALUE = 100
+PLACEHOLDER = 150
+CUSTOM_ID = 100
+MODAL_TITLE = 45
+MODAL_INPUTS = 5
+LABEL_TEXT = 45
+LABEL_DESCRIPTION = 100
+TEXT_INPUT = 4000
+INPUT_PLACEHOLDER = 100
+CUT_STEP = 500  # text past what one message holds is cut at a line or word end this close
+
+_TONE_COLOUR = {"info": 0x5865F2, "success": 0x57F287, "warning": 0xFEE75C, "error": 0xED4245}
+_TONE_EMOJI = {"info": "", "success": "✅ ", "warning": "⚠️ ", "error": "⛔ "}
+_BUTTON_STYLE = {
+    "primary": discord.ButtonStyle.primary,
+    "danger": discord.ButtonStyle.danger,
+    "default": discord.ButtonStyle.secondary,
+}
+_PAGE = re.compile(r"#([cf])(\d{1,2})$")
+
+
+def split_id(custom_id: str) -> tuple[str, int | None, int | None]:
+    """A custom id as (neutral id, card page, form page)."""
+    found = _PAGE.search(custom_id)
+    if found is None:
+        return custom_id, None, None
+    neutral, page = custom_id[: found.start()], int(found.group(2))
+    return (neutral, page, None) if found.group(1) == "c" else (neutral, None, page)
+
+
+def with_page(action_id: str, kind: str, page: int) -> str:
+    """A neutral id with a page suffix (none for the first card page)."""
+    return action_id if kind == "c" and page == 0 else f"{action_id}#{kind}{page}"
+
+
+def escape(text: str) -> str:
+    """User text shown as written: Discord markdown characters escaped."""
+    return discord.utils.escape_markdown(text)
+
+
+@dataclass
+class Drawn:
+    """A card drawn for Discord: embeds, components (a stopped view) and attached files."""
+
+    embeds: list[discord.Embed]
+    view: ui.View | None
+    files: list[tuple[str, bytes]] = field(default_factory=list)
+
+    def send_kwargs(self) -> dict[str, Any]:
+        """For channel.send, response.send_message and followup.send."""
+        kwargs: dict[str, Any] = {"embeds": self.embeds, "files": self.discord_files()}
+        if self.view is not None:
+            kwargs["view"] = self.view
+        return kwargs
+
+    def edit_kwargs(self) -> dict[str, Any]:
+        """For message edits: every part replaced, attachments included (none removes them)."""
+        return {
+            "embeds": self.embeds,
+            "attachments": self.discord_files(),
+            "view": self.view if self.view is not None else ui.View(),
+        }
+
+    def discord_files(self) -> list[discord.File]:
+        return [discord.File(io.BytesIO(data), filename=name) for name, data in self.files]
+
+
+# -- cards -------------------------------------------------------------------------------------
+
+
+def _row_count(row: ControlRow) -> int:
+    buttons = sum(isinstance(c, Button) for c in row.controls)
+    selects = sum(isinstance(c, Select) for c in row.controls)
+    return -(-buttons // BUTTONS_PER_ROW) + selects
+
+
+def card_pages(card: Card) -> list[list[int]]:
+    """Which control rows each card page shows (indexes into card.rows); the last row of a
+    paged card (its actions) is on every page, with a page button added to it."""
+    rows = list(card.rows)
+    if sum(_row_count(r) for r in rows) <= ACTION_ROWS or card.refresh is None or not rows:
+        return [list(range(len(rows)))]
+    last = len(rows) - 1
+    room = ACTION_ROWS - _row_count(rows[last])
+    pages: list[list[int]] = [[]]
+    used = 0
+    for index in range(last):
+        need = _row_count(rows[index])
+        if used + need > room and pages[-1]:
+            pages.append([])
+            used = 0
+        pages[-1].append(index)
+        used += need
+    return [[*page, last] for page in pages]
+
+
+def _button(control: Button, page_suffix: str) -> ui.Button[Any]:
+    label = f"✓ {control.label}" if control.chosen else control.label
+    style = discord.ButtonStyle.success if control.chosen else _BUTTON_STYLE[control.style]
+    return ui.Button(
+        label=shorten(label, BUTTON_LABEL),
+        style=style,
+        custom_id=(control.action_id + page_suffix)[:CUSTOM_ID],
+    )
+
+
+def _options(choices: tuple[Choice, ...], chosen: tuple[str, ...]) -> list[discord.SelectOption]:
+    return [
+        discord.SelectOption(
+            label=shorten(c.label, OPTION_LABEL),
+            value=c.value[:OPTION_VALUE],
+            default=c.value in chosen,
+        )
+        for c in choices[:SELECT_OPTIONS]
+    ]
+
+
+def _select(control: Select, page_suffix: str) -> ui.Select[Any]:
+    options = _options(control.choices, control.chosen)
+    most = max(1, min(control.max_values, len(options)))
+    return ui.Select(
+        custom_id=(control.action_id + page_suffix)[:CUSTOM_ID],
+        placeholder=shorten(control.placeholder, PLACEHOLDER),
+        options=options,
+        min_values=min(control.min_values, most) if control.multi else 0,
+        max_values=most if control.multi else 1,
+    )
+
+
+def components(card: Card, page: int = 0) -> ui.View | None:
+    """The card's controls on one page as a stopped view: it only describes components, the
+    client keeps no state for it (clicks are read from their custom ids)."""
+    if not card.rows:
+        return None
+    pages = card_pages(card)
+    page = page if 0 <= page < len(pages) else 0
+    suffix = f"#c{page}" if len(pages) > 1 and page > 0 else ""
+    view = ui.View(timeout=None)
+    row_number = 0
+    for index in pages[page]:
+        row = card.rows[index]
+        buttons = [_button(c, suffix) for c in row.controls if isinstance(c, Button)]
+        if len(pages) > 1 and index == len(card.rows) - 1 and card.refresh is not None:
+            following = (page + 1) % len(pages)
+            shown = [card.rows[i] for i in pages[following][:-1]]
+            first = card.rows.index(shown[0]) + 1
+            buttons.append(
+                ui.Button(
+                    label=f"Questions {first}–{first + len(shown) - 1} ▸",
+                    style=discord.ButtonStyle.secondary,
+                    custom_id=with_page(card.refresh, "c", following),
+                )
+            )
+        for start in range(0, len(buttons), BUTTONS_PER_ROW):
+            if row_number < ACTION_ROWS:
+                for item in buttons[start : start + BUTTONS_PER_ROW]:
+                    item.row = row_number
+                    view.add_item(item)
+                row_number += 1
+        for control in row.controls:
+            if isinstance(control, Select) and row_number < ACTION_ROWS:
+                item = _select(control, suffix)
+                item.row = row_number
+                view.add_item(item)
+                row_number += 1
+    view.stop()
+    return view
+
+
+def _facts(card: Card) -> list[tuple[str, str, bool]]:
+    """(name, value, inline) embed fields: the card's facts, then each question's caption."""
+    facts = [(f.label, f.value, True) for f in card.fields]
+    number = 0
+    for row in card.rows:
+        if row.caption:
+            number += 1
+            facts.append((f"Question {number}", row.caption, False))
+    return [
+        (shorten(escape(name), FIELD_NAME), _cut_escaped(value, FIELD_VALUE), inline)
+        for name, value, inline in facts[:EMBED_FIELDS]
+    ]
+
+
+def _cut_escaped(text: str, limit: int) -> str:
+    first = next(pieces(text, limit - 1, escape), "—")
+    return first if len(escape(text)) <= limit else first + "…"
+
+
+def message(card: Card, page: int = 0) -> Drawn:
+    """A card as a message: the first embed has the title, the text, the facts and the footer;
+    text that does not fit goes on in more embeds, and past 6,000 characters into a file."""
+    title = shorten(_TONE_EMOJI[card.tone] + card.title, EMBED_TITLE)
+    facts = _facts(card)
+    footer = shorten(card.footer, EMBED_FOOTER) if card.footer else None
+    fixed = len(title) + sum(len(n) + len(v) for n, v, _ in facts) + len(footer or "")
+    text = "\n\n".join(b for b in card.blocks if b.strip())
+    room = EMBED_TOTAL - fixed
+    shown = _join(pieces(text, EMBED_DESCRIPTION, escape)) if text else []
+    files: list[tuple[str, bytes]] = []
+    if len(shown) > EMBEDS_PER_MESSAGE or sum(len(p) for p in shown) > room:
+        filename = _filename(card.title)
+        note = f"\n\n… the whole text is in the attached file {filename}."
+        kept, used = [], 0
+        for piece in pieces(text, CUT_STEP, escape):
+            if used + len(piece) > room - len(note):
+                break
+            kept.append(piece)
+            used += len(piece)
+        shown = _join([*kept, note])
+        files.append((filename, text.encode()))
+    colour = _TONE_COLOUR[card.tone]
+    first = discord.Embed(title=title, description=shown[0] if shown else None, colour=colour)
+    for name, value, inline in facts:
+        first.add_field(name=name, value=value, inline=inline)
+    embeds = [first] + [discord.Embed(description=p, colour=colour) for p in shown[1:]]
+    if footer:
+        embeds[-1].set_footer(text=footer)
+    return Drawn(embeds, components(card, page), files)
+
+
+def _join(parts: Iterable[str]) -> list[str]:
+    """Consecutive pieces of one text as few descriptions of at most 4,096 characters."""
+    joined: list[str] = []
+    for part in parts:
+        if joined and len(joined[-1]) + len(part) <= EMBED_DESCRIPTION:
+            joined[-1] += part
+        else:
+            joined.append(part)
+    return joined
+
+
+def _filename(title: str) -> str:
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-").lower()[:60] or "card"
+    return f"{stem}.txt"
+
+
+# -- forms -------------------------------------------------------------------------------------
+
+
+def form_pages(form: Form) -> list[tuple[FormInput, ...]]:
+    """The form's inputs in modals of at most five."""
+    inputs = form.inputs
+    return [inputs[i : i + MODAL_INPUTS] for i in range(0, len(inputs), MODAL_INPUTS)] or [()]
+
+
+def first_page_to_fill(form: Form) -> int:
+    """The first page with an error or a required input still empty; else the first."""
+    for number, page in enumerate(form_pages(form)):
+        for item in page:
+            if item.error or (item.required and not item.value):
+                return number
+    return 0
+
+
+def _input(item: FormInput) -> ui.Item[Any]:
+    if item.kind in ("select", "multiselect"):
+        chosen = (item.value,) if isinstance(item.value, str) else tuple(item.value or ())
+        options = _options(item.choices, chosen)
+        return ui.Select(
+            custom_id=item.input_id[:CUSTOM_ID],
+            placeholder="Choose",
+            options=options,
+            min_values=1 if item.required else 0,
+            max_values=len(options) if item.kind == "multiselect" else 1,
+            required=item.required,
+        )
+    most = min(item.max_length or TEXT_INPUT, TEXT_INPUT)
+    value = item.value if isinstance(item.value, str) and item.value else None
+    return ui.TextInput(
+        custom_id=item.input_id[:CUSTOM_ID],
+        style=discord.TextStyle.paragraph if item.kind == "long" else discord.TextStyle.short,
+        default=value[:most] if value else None,
+        required=item.required,
+        min_length=min(item.min_length, most) if item.min_length else None,
+        max_length=most,
+    )
+
+
+def _description(item: FormInput) -> str | None:
+    notes = []
+    if item.error:
+        notes.append(f"⚠ {item.error}")
+    if len(item.label) > LABEL_TEXT:
+        notes.append(item.label)
+    if item.hint:
+        notes.append(item.hint)
+    if item.kind in ("short", "long") and (item.max_length or 0) > TEXT_INPUT:
+        notes.append(f"Discord takes at most {TEXT_INPUT:,} characters here.")
+    return shorten(" · ".join(notes), LABEL_DESCRIPTION) if notes else None
+
+
+def modal(form: Form, page: int = 0) -> ui.Modal:
+    """One page of a form as a modal (stopped: its submit is read from the interaction)."""
+    pages = form_pages(form)
+    page = page if 0 <= page < len(pages) else 0
+    title = form.title
+    custom_id = form.form_id
+    if len(pages) > 1:
+        part = f" ({page + 1}/{len(pages)})"
+        title = shorten(title, MODAL_TITLE - len(part)) + part
+        custom_id = with_page(form.form_id, "f", page)
+    box = ui.Modal(title=shorten(title, MODAL_TITLE), custom_id=custom_id[:CUSTOM_ID])
+    for item in pages[page]:
+        box.add_item(
+            ui.Label(
+                text=shorten(item.label, LABEL_TEXT),
+                description=_description(item),
+                component=_input(item),
+            )
+        )
+    box.stop()
+    return box
+
+
+def submitted_values(components: list[dict[str, Any]]) -> dict[str, str | tuple[str, ...]]:
+    """A modal submit's values by input id: text inputs as text, selects as their values."""
+    values: dict[str, str | tuple[str, ...]] = {}
+
+    def read(component: dict[str, Any]) -> None:
+        kind = component.get("type")
+        if kind in (1, 18):  # an action row or a label: read what it holds
+            for inner in component.get("components") or [component.get("component") or {}]:
+                read(inner)
+        elif kind == 4:
+            values[component["custom_id"]] = str(component.get("value") or "")
+        elif kind == 3:
+            values[component["custom_id"]] = tuple(component.get("values") or ())
+
+    for component in components:
+        read(component)
+    return values

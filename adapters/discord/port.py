@@ -1,0 +1,199 @@
+"""The chat port on discord.py: cards as embeds with components, forms as modals.
+
+Inside an interaction, replies go through it: the first one as the interaction's response (an
+ephemeral message, an update of the clicked card, or a modal), later ones as follow-ups or edits
+of the original response. Outside one (the scheduler, reactions), cards go to channels and direct
+messages through the REST API. Direct messages are paced, so a tally to many writers stays
+under Discord's rate limits; discord.py waits out any 429 that comes anyway.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import time
+from typing import Any
+
+import discord
+
+from adapters.discord import draw
+from adapters.discord.inbound import DiscordContext, user_key_to_id
+from bot.events import Actor, MessageRef, Place
+from bot.ui import Button, Card, ControlRow, FileUpload, Form
+
+log = logging.getLogger(__name__)
+
+
+class NotOnDiscord(Exception):
+    """A message for a user of another chat reached the Discord port."""
+
+
+class Pacer:
+    """At most `per_second` starts a second, in order of arrival."""
+
+    def __init__(self, per_second: float) -> None:
+        self.interval = 1.0 / per_second
+        self._next = 0.0
+        self._lock = asyncio.Lock()
+
+    async def wait(self) -> None:
+        async with self._lock:
+            now = time.monotonic()
+            if self._next > now:
+                await asyncio.sleep(self._next - now)
+            self._next = max(now, self._next) + self.interval
+
+
+class DiscordPort:
+    """Implements the chat port with a discord.py client."""
+
+    def __init__(self, client: discord.Client, direct_per_second: float = 5.0) -> None:
+        self.client = client
+        self.pacer = Pacer(direct_per_second)
+
+    # -- the port --------------------------------------------------------------------------
+
+    async def post_card(
+        self,
+        place: Place,
+        card: Card,
+        *,
+        visibility: str = "public",
+        to: Actor | None = None,
+        context: Any = None,
+    ) -> MessageRef:
+        ctx = _interaction_context(context)
+        if visibility == "private" and ctx is not None:
+            return await self._reply(ctx, draw.message(card), place)
+        if visibility == "private" and to is not None:
+            return await self.send_direct(to, card)
+        channel = self.client.get_partial_messageable(int(place.channel_id))
+        sent = await channel.send(**draw.message(card).send_kwargs())
+        return MessageRef(place.channel_id, str(sent.id))
+
+    async def update_card(self, message: MessageRef, card: Card, *, context: Any = None) -> None:
+        ctx = _interaction_context(context)
+        if ctx is None:
+            await self._edit_by_rest(message, draw.message(card))
+            return
+        interaction = ctx.interaction
+        assert interaction is not None
+        drawn = draw.message(card, ctx.card_page)
+        async with ctx.lock:
+            clicked = interaction.message is not None and str(interaction.message.id) == (
+                message.message_id
+            )
+            response = interaction.response
+            if clicked and not response.is_done():
+                await response.edit_message(**drawn.edit_kwargs())
+                return
+            if clicked and response.type in (
+                discord.InteractionResponseType.deferred_message_update,
+                discord.InteractionResponseType.message_update,
+            ):
+                await interaction.edit_original_response(**drawn.edit_kwargs())
+                return
+            if message.message_id.isdigit() and int(message.message_id) in ctx.created:
+                await interaction.followup.edit_message(
+                    int(message.message_id), **drawn.edit_kwargs()
+                )
+                return
+        if clicked or interaction.message is None:
+            # The card can't be reached from here (e.g. an ephemeral one): show it afresh.
+            await self._reply(ctx, drawn, Place(message.channel_id))
+            return
+        await self._edit_by_rest(message, drawn)
+
+    async def send_direct(self, user: Actor | str, card: Card) -> MessageRef:
+        user_id = int(user.user_id) if isinstance(user, Actor) else user_key_to_id(user)
+        if user_id is None or (isinstance(user, Actor) and user.platform != "discord"):
+            raise NotOnDiscord(f"{user} is not a Discord user; the Discord bot cannot message them")
+        await self.pacer.wait()
+        channel = await self.client.create_dm(discord.Object(user_id))
+        sent = await channel.send(**draw.message(card).send_kwargs())
+        return MessageRef(str(channel.id), str(sent.id))
+
+    async def open_form(self, form: Form, *, context: Any) -> None:
+        ctx = _interaction_context(context)
+        if ctx is None:
+            raise ValueError("a Discord modal needs the interaction that asks for it")
+        interaction = ctx.interaction
+        assert interaction is not None
+        page = ctx.form_page if ctx.form_page is not None else draw.first_page_to_fill(form)
+        async with ctx.lock:
+            if not interaction.response.is_done():
+                await interaction.response.send_modal(draw.modal(form, page))
+                return
+        # Too late for a modal (Discord only takes one as the first answer): offer a button.
+        again = form.reopen or ""
+        card = Card(
+            title="Press again to open the form",
+            blocks=("Discord took too long to be asked; the form opens on the next press.",),
+            rows=(ControlRow((Button(draw.with_page(again, "f", page), "Open the form"),)),)
+            if again
+            else (),
+            tone="warning",
+        )
+        await self._reply(ctx, draw.message(card), Place(str(interaction.channel_id)))
+
+    async def add_reaction(self, message: MessageRef, emoji: str) -> None:
+        channel = self.client.get_partial_messageable(int(message.channel_id))
+        await channel.get_partial_message(int(message.message_id)).add_reaction(emoji)
+
+    async def upload_file(
+        self, place: Place, upload: FileUpload, *, to: Actor | None = None
+    ) -> None:
+        if to is not None and to.platform == "discord":
+            await self.pacer.wait()
+            channel: Any = await self.client.create_dm(discord.Object(int(to.user_id)))
+        else:
+            channel = self.client.get_partial_messageable(int(place.channel_id))
+        await channel.send(
+            content=draw.shorten(upload.comment, draw.MESSAGE_CONTENT) if upload.comment else None,
+            file=discord.File(io.BytesIO(upload.content), filename=upload.filename),
+        )
+
+    # -- how ------------------------------------------------------------------------------
+
+    async def reply_drawn(self, context: DiscordContext, drawn: draw.Drawn) -> MessageRef:
+        """A private reply already drawn (the app's own notes use it)."""
+        interaction = context.interaction
+        assert interaction is not None
+        return await self._reply(context, drawn, Place(str(interaction.channel_id or "")))
+
+    async def _reply(self, ctx: DiscordContext, drawn: draw.Drawn, place: Place) -> MessageRef:
+        """A private message answering the interaction: its response, or the deferred answer's
+        content, or a follow-up."""
+        interaction = ctx.interaction
+        assert interaction is not None
+        async with ctx.lock:
+            response = interaction.response
+            if not response.is_done():
+                answer = await response.send_message(ephemeral=True, **drawn.send_kwargs())
+                message_id = answer.message_id
+            elif (
+                response.type == discord.InteractionResponseType.deferred_channel_message
+                and not ctx.original_filled
+            ):
+                edited = await interaction.edit_original_response(**drawn.edit_kwargs())
+                ctx.original_filled = True
+                message_id = edited.id
+            else:
+                sent = await interaction.followup.send(
+                    ephemeral=True, wait=True, **drawn.send_kwargs()
+                )
+                message_id = sent.id
+        if message_id is not None:
+            ctx.created.add(message_id)
+        return MessageRef(place.channel_id or str(interaction.channel_id or ""), str(message_id))
+
+    async def _edit_by_rest(self, message: MessageRef, drawn: draw.Drawn) -> None:
+        channel = self.client.get_partial_messageable(int(message.channel_id))
+        await channel.get_partial_message(int(message.message_id)).edit(**drawn.edit_kwargs())
+
+
+def _interaction_context(context: Any) -> DiscordContext | None:
+    if isinstance(context, DiscordContext) and context.interaction is not None:
+        return context
+    return None

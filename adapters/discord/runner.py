@@ -1,0 +1,96 @@
+"""Start Taskbot on Discord, and register its slash commands (`taskbot discord sync`)."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+
+import discord
+
+from adapters.discord.app import DiscordApp
+from bot.config import Config
+from bot.runtime import Runtime
+from taskbank.errors import Problem, ValidationFailed
+
+log = logging.getLogger(__name__)
+
+
+def token_from(environ: Mapping[str, str]) -> str:
+    """The bot token from DISCORD_TOKEN, or a clear error."""
+    token = environ.get("DISCORD_TOKEN", "").strip()
+    if not token:
+        raise ValidationFailed(
+            [
+                Problem(
+                    "DISCORD_TOKEN",
+                    "is not set; the Developer Portal shows it under your application's Bot tab",
+                    "environment",
+                )
+            ],
+            summary="Discord needs its bot token in the environment",
+        )
+    return token
+
+
+def check_channels(config: Config) -> None:
+    """Review cards and tallies need somewhere to go."""
+    missing = [
+        Problem(f"discord.{key}", "is not set; expected a channel id like 1097...", "configuration")
+        for key in ("review_channel", "coordinator_channel")
+        if not getattr(config.discord, key)
+    ]
+    if missing:
+        raise ValidationFailed(missing, summary="Discord needs its channels")
+
+
+def _refused(error: discord.LoginFailure) -> ValidationFailed:
+    return ValidationFailed(
+        [Problem("DISCORD_TOKEN", f"was refused by Discord ({error})", "environment")],
+        summary="Discord did not accept the bot token",
+    )
+
+
+async def run_discord(runtime: Runtime) -> None:
+    """The Discord adapter's entry point (registered as `discord`); runs until cancelled."""
+    check_channels(runtime.config)
+    token = token_from(runtime.options.get("environ", os.environ))
+    app = DiscordApp(runtime.build_bot, runtime.config)
+    print(f"Taskbot connects to Discord at {runtime.config.discord.gateway_url}", flush=True)
+    try:
+        async with app.client:
+            await app.client.start(token)
+    except discord.LoginFailure as error:
+        raise _refused(error) from None
+
+
+async def sync_commands(
+    config: Config, *, guild_id: str | None = None, everywhere: bool = False, environ=None
+) -> list[str]:
+    """Register the slash commands in one server (at once) or globally; their names back."""
+    token = token_from(environ if environ is not None else os.environ)
+    guild_id = guild_id or config.discord.guild_id
+    if not everywhere and not guild_id:
+        raise ValidationFailed(
+            [
+                Problem(
+                    "discord.guild_id",
+                    "is not set; pass --guild ID, or --global for every server",
+                    "configuration",
+                )
+            ],
+            summary="Where should the commands go?",
+        )
+    app = DiscordApp(lambda *_: None, config)
+    try:
+        async with app.client:
+            await app.client.login(token)
+            if everywhere:
+                synced = await app.tree.sync()
+            else:
+                guild = discord.Object(int(guild_id))
+                app.tree.copy_global_to(guild=guild)
+                synced = await app.tree.sync(guild=guild)
+    except discord.LoginFailure as error:
+        raise _refused(error) from None
+    return [command.name for command in synced]
