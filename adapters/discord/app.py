@@ -167,14 +167,7 @@ class DiscordApp:
         lines = [f"{labels.get(key, key)}: {message}" for key, message in answer.errors.items()]
         rows: tuple[ControlRow, ...] = ()
         if form is not None and form.reopen:
-            page = next(
-                (
-                    number
-                    for number, inputs in enumerate(draw.form_pages(form))
-                    if any(item.input_id in answer.errors for item in inputs)
-                ),
-                0,
-            )
+            page = draw.page_to_show(form)
             pages = len(draw.form_pages(form))
             label = "Fix it…" if pages == 1 else f"Go to page {page + 1} of {pages}…"
             rows = (

@@ -286,12 +286,16 @@ def form_pages(form: Form) -> list[tuple[FormInput, ...]]:
     return [inputs[i : i + MODAL_INPUTS] for i in range(0, len(inputs), MODAL_INPUTS)] or [()]
 
 
-def first_page_to_fill(form: Form) -> int:
-    """The first page with an error or a required input still empty; else the first."""
-    for number, page in enumerate(form_pages(form)):
-        for item in page:
-            if item.error or (item.required and not item.value):
-                return number
+def page_to_show(form: Form) -> int:
+    """The first page with a required input still empty, else the first with an error, else
+    the first: a writer fills the form in order, then mends it."""
+    pages = form_pages(form)
+    for number, page in enumerate(pages):
+        if any(item.required and not item.value for item in page):
+            return number
+    for number, page in enumerate(pages):
+        if any(item.error for item in page):
+            return number
     return 0
 
 

@@ -120,7 +120,7 @@ class DiscordPort:
             raise ValueError("a Discord modal needs the interaction that asks for it")
         interaction = ctx.interaction
         assert interaction is not None
-        page = ctx.form_page if ctx.form_page is not None else draw.first_page_to_fill(form)
+        page = ctx.form_page if ctx.form_page is not None else draw.page_to_show(form)
         async with ctx.lock:
             if not interaction.response.is_done():
                 await interaction.response.send_modal(draw.modal(form, page))

@@ -17,7 +17,7 @@ from bot.runtime import Runtime
 from taskbank.service import TaskBank
 from taskbank.store.sqlite import SqliteStore
 from tests.discord_driver import WAIT_SECONDS, Person, Server
-from tests.discord_fake import TOKEN, FakeDiscord
+from tests.discord_fake import GUILD_ID, TOKEN, FakeDiscord
 
 
 @dataclass
@@ -54,10 +54,11 @@ def discord_config(fake: FakeDiscord, review: str, coordinator: str, **roles: An
 
 
 async def connect(app: DiscordApp, fake: FakeDiscord) -> asyncio.Task[None]:
-    """Start the client against the fake and wait until discord.py says it is ready."""
+    """Start the client against the fake and wait until it has the server (discord.py's own
+    'ready' waits two more seconds for further servers; events are handled before that)."""
     running = asyncio.create_task(app.client.start(TOKEN))
     for _ in range(WAIT_SECONDS * 100):
-        if app.client.is_ready():
+        if fake.ready.is_set() and app.client.get_guild(int(GUILD_ID)) is not None:
             return running
         if running.done():
             running.result()
