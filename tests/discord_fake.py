@@ -220,6 +220,7 @@ class FakeDiscord:
         self.refused: list[tuple[str, list[str]]] = []
         self.reactions: list[tuple[str, str, str]] = []
         self.dm_channels: dict[str, str] = {}
+        self.members: dict[str, dict[str, Any]] = {}
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.throttle: list[dict[str, Any]] = []
         self.identified: list[dict[str, Any]] = []
@@ -278,6 +279,10 @@ class FakeDiscord:
         }
         return channel_id
 
+    def add_member(self, member: dict[str, Any]) -> None:
+        """Someone in the server (REST answers GET /guilds/{id}/members/{user} with them)."""
+        self.members[member["user"]["id"]] = member
+
     def add_role(self, name: str) -> str:
         role_id = self.snowflake()
         self.roles.append(_role(role_id, name))
@@ -302,6 +307,19 @@ class FakeDiscord:
             "content_type": "text/plain; charset=utf-8",
             "ephemeral": True,
         }
+
+    def in_channel(self, channel_id: str) -> list[dict[str, Any]]:
+        """The messages everyone in a channel sees, oldest first."""
+        return [
+            m
+            for m in self.messages.values()
+            if m["channel_id"] == channel_id and not m["flags"] & EPHEMERAL
+        ]
+
+    def direct_to(self, user_id: str) -> list[dict[str, Any]]:
+        """The bot's direct messages to a user, oldest first."""
+        channel_id = self.dm_channels.get(user_id)
+        return self.in_channel(channel_id) if channel_id else []
 
     def called(self, method: str, pattern: str) -> list[Any]:
         """Bodies of the REST calls whose path matches `pattern`."""
@@ -432,6 +450,7 @@ class FakeDiscord:
             (r"PATCH /channels/(\d+)/messages/(\d+)", self._edit_message),
             (r"PUT /channels/(\d+)/messages/(\d+)/reactions/([^/]+)/@me", self._react),
             (r"POST /users/@me/channels", self._open_dm),
+            (r"GET /guilds/(\d+)/members/(\d+)", self._member),
         ]
 
     async def _me(self, *_: Any) -> web.Response:
@@ -632,6 +651,14 @@ class FakeDiscord:
                 "flags": 0,
             }
         )
+
+    async def _member(
+        self, request: web.Request, body: Any, _: Any, guild: str, user: str
+    ) -> web.Response:
+        member = self.members.get(user)
+        if guild != GUILD_ID or member is None:
+            return _error(404, 10007, "Unknown Member")
+        return _json(member)
 
     async def _file(self, request: web.Request) -> web.Response:
         content = self.files.get(request.match_info["id"])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from typing import Any, Literal
 
 import discord
@@ -24,7 +25,7 @@ from adapters.discord.inbound import DiscordContext
 from adapters.discord.port import DiscordPort, NotOnDiscord
 from bot.app import Taskbot
 from bot.config import Config
-from bot.events import Attachment, Event
+from bot.events import Actor, Attachment, Event
 from bot.ui import Button, Card, ControlRow, FormErrors
 
 log = logging.getLogger(__name__)
@@ -137,6 +138,8 @@ class DiscordApp:
         handled = asyncio.Event()
         answer_in_time = asyncio.create_task(self._answer_in_time(context, handled))
         try:
+            if interaction.guild_id is None:
+                event = replace(event, actor=await self._with_server_roles(event.actor))
             async with self.work_slots:
                 answer = await self._handle(event)
             if isinstance(answer, FormErrors) and answer.errors:
@@ -144,6 +147,25 @@ class DiscordApp:
         finally:
             handled.set()
             await answer_in_time
+
+    async def _with_server_roles(self, actor: Actor) -> Actor:
+        """In a direct message Discord sends no roles: read them from the bot's server."""
+        guild = self._home_guild()
+        if guild is None:
+            return actor
+        try:
+            member = await guild.fetch_member(int(actor.user_id))
+        except discord.HTTPException:
+            return actor  # not a member: no server roles
+        return inbound.actor_of(member)
+
+    def _home_guild(self) -> discord.Guild | None:
+        """The configured server, else the one holding the review channel."""
+        settings = self.config.discord
+        if settings.guild_id:
+            return self.client.get_guild(int(settings.guild_id))
+        channel = self.client.get_channel(int(settings.review_channel or 0))
+        return getattr(channel, "guild", None)
 
     async def _answer_in_time(self, context: DiscordContext, handled: asyncio.Event) -> None:
         """Defer if the handler is slow, and acknowledge if it answered nothing at all."""

@@ -101,6 +101,8 @@ async def room(fake_discord, discord_bank) -> AsyncIterator[Room]:
     other = Person("1300000000000000002", "sam")
     reviewer = Person("1300000000000000003", "rev", (reviewer_role,))
     coordinator = Person("1300000000000000004", "coco")
+    for person in (writer, other, reviewer, coordinator):
+        fake.add_member(person.member())
     config = discord_config(
         fake,
         reviews,
