@@ -225,6 +225,7 @@ class FakeDiscord:
         self.throttle: list[dict[str, Any]] = []
         self.identified: list[dict[str, Any]] = []
         self.heartbeats = 0
+        self.heartbeat_ms = 41250  # Discord's usual; a test may shorten it
         self.ready = asyncio.Event()
         self._socket: web.WebSocketResponse | None = None
         self._sequence = 0
@@ -342,7 +343,9 @@ class FakeDiscord:
         await socket.prepare(request)
         self._socket = socket
         self.ready.clear()
-        await socket.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 41250}}))
+        await socket.send_str(
+            json.dumps({"op": 10, "d": {"heartbeat_interval": self.heartbeat_ms}})
+        )
         async for frame in socket:
             if frame.type != WSMsgType.TEXT:
                 continue

@@ -35,6 +35,7 @@ DEFER_AFTER = 1.5
 # Work runs at most this many at a time, so a burst queues instead of starving the gateway.
 WORK_IN_FLIGHT = 64
 Period = Literal["day", "week", "month"]
+DONE_TEXT = "Posted where it belongs: the channel, or your direct messages."
 
 
 def point_at(api_url: str, gateway_url: str) -> None:
@@ -100,8 +101,13 @@ class DiscordApp:
             if fetched is None:
                 return
             attachments = (fetched,)
+        event = inbound.command_event(interaction, name, args, attachments)
         async with self.work_slots:
-            await self._handle(inbound.command_event(interaction, name, args, attachments))
+            await self._handle(event)
+        context: DiscordContext = event.context
+        if not context.original_filled:
+            # The command posted elsewhere (a channel, a DM): end the "thinking" state.
+            await self._tell(context, Card(title="Done", blocks=(DONE_TEXT,), tone="success"))
 
     async def _fetch(
         self, interaction: discord.Interaction, file: discord.Attachment
@@ -110,9 +116,11 @@ class DiscordApp:
         if file.size > self.max_import_bytes:
             await self._tell(
                 DiscordContext(interaction),
-                "Nothing was imported",
-                f"{file.filename} is {file.size:,} bytes; at most {self.max_import_bytes:,} "
-                "are accepted.",
+                warning(
+                    "Nothing was imported",
+                    f"{file.filename} is {file.size:,} bytes; at most "
+                    f"{self.max_import_bytes:,} are accepted.",
+                ),
             )
             return None
         try:
@@ -120,8 +128,11 @@ class DiscordApp:
         except discord.HTTPException as error:
             await self._tell(
                 DiscordContext(interaction),
-                "Nothing was imported",
-                f"Discord would not hand over {file.filename} ({error.status}); upload it again.",
+                warning(
+                    "Nothing was imported",
+                    f"Discord would not hand over {file.filename} ({error.status}); "
+                    "upload it again.",
+                ),
             )
             return None
 
@@ -228,15 +239,19 @@ class DiscordApp:
             log.warning("Discord refused a reply to %s: %s", type(event).__name__, error)
             context = getattr(event, "context", None)
             if isinstance(context, DiscordContext) and context.interaction is not None:
-                await self._tell(context, "Discord refused that", f"Discord said: {error}")
+                await self._tell(context, warning("Discord refused that", f"Discord said: {error}"))
             return None
 
-    async def _tell(self, context: DiscordContext, title: str, text: str) -> None:
-        card = Card(title=title, blocks=(text,), tone="warning")
+    async def _tell(self, context: DiscordContext, card: Card) -> None:
+        """A private note answering the interaction; failing quietly (logged) if Discord won't."""
         try:
             await self.port.reply_drawn(context, draw.message(card))
         except discord.HTTPException as error:
             log.warning("could not tell the user either: %s", error)
+
+
+def warning(title: str, text: str) -> Card:
+    return Card(title=title, blocks=(text,), tone="warning")
 
 
 def command_tree(app: DiscordApp) -> app_commands.CommandTree:
