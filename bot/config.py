@@ -11,7 +11,14 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from bot.roles import Roles
 from taskbank.batchfile import pydantic_problems
@@ -182,6 +189,19 @@ class DiscordConfig(_Section):
     direct_messages_per_second: float = Field(
         default=5.0, gt=0, le=50, description="Pace of bulk direct messages (tallies)."
     )
+    shard_id: int | None = Field(default=None, ge=0, description="This process's shard.")
+    shard_count: int | None = Field(default=None, ge=1, description="How many shards in all.")
+
+    @model_validator(mode="after")
+    def _shards(self) -> DiscordConfig:
+        if (self.shard_id is None) != (self.shard_count is None):
+            raise ValueError("set shard_id and shard_count together, or neither")
+        if self.shard_id is not None and self.shard_count is not None:
+            if self.shard_id >= self.shard_count:
+                raise ValueError(
+                    f"shard_id {self.shard_id} must be below shard_count {self.shard_count}"
+                )
+        return self
 
 
 class ChatConfig(_Section):

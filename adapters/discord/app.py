@@ -57,7 +57,13 @@ class TaskbotClient(discord.Client):
     """A discord.py client whose events go to the app."""
 
     def __init__(self, app: DiscordApp) -> None:
-        super().__init__(intents=intents(), allowed_mentions=discord.AllowedMentions.none())
+        settings = app.config.discord
+        super().__init__(
+            intents=intents(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            shard_id=settings.shard_id,
+            shard_count=settings.shard_count,
+        )
         self.app = app
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:

@@ -280,3 +280,22 @@ async def test_taskbot_run_serves_a_local_discord(fake_discord, tmp_path):
         server.terminate()
         await asyncio.wait_for(server.wait(), 10)
         log.close()
+
+
+async def test_a_sharded_process_identifies_as_its_shard(fake_discord, discord_bank):
+    from bot.config import Config
+
+    reviews, coordinators = fake_discord.add_channel("r"), fake_discord.add_channel("c")
+    base = discord_config(fake_discord, reviews, coordinators).model_dump()
+    base["discord"].update(shard_id=1, shard_count=2)
+    config = Config.model_validate(base)
+    app = DiscordApp(Runtime(config, discord_bank, config.roles.roles()).build_bot, config)
+    running = await connect(app, fake_discord)
+    try:
+        assert fake_discord.identified[0]["shard"] == [1, 2]
+    finally:
+        await disconnect(app, running)
+    with pytest.raises(ValueError, match="together"):
+        Config.model_validate({"discord": {"shard_id": 1}})
+    with pytest.raises(ValueError, match="below shard_count"):
+        Config.model_validate({"discord": {"shard_id": 2, "shard_count": 2}})

@@ -368,8 +368,20 @@ async def test_the_largest_task_an_import_accepts_fits_discord(room):
     pager = next(c for c in room.server.controls(card) if (c.get("label") or "").endswith("▸"))
     card = room.server.answer(await room.server.click(room.writer, card, pager["custom_id"]))
     assert not room.fake.refused, room.fake.refused
-    essay_page = await room.server.click(room.writer, card, "Write your answer…")
-    assert essay_page.modal is not None
+    opened = await room.server.click(room.writer, card, "Write your answer…")
+    for _ in range(6):  # fill the ranking's pages in turn until the essay's page opens
+        inputs = {c["component"]["custom_id"]: c for c in opened.modal["components"]}
+        if "essay" in inputs:
+            break
+        note = room.server.answer(
+            await room.server.submit(room.writer, opened, modal_answers(opened.modal))
+        )
+        (onward,) = [c["label"] for c in room.server.controls(note)]
+        assert onward.startswith("Go to page")
+        opened = await room.server.click(room.writer, note, onward)
+    essay = inputs["essay"]
+    assert essay["component"]["max_length"] == 4000
+    assert "Discord takes at most 4,000 characters" in essay["description"]
 
 
 async def test_a_slow_answer_is_deferred_in_time_and_then_shown(room):
