@@ -42,3 +42,29 @@ def tone_batch(count: int, **overrides: Any) -> bytes:
 
 
 TONE_ANSWER = {"tone": "tense", "genre": ["noir"], "pacing": 3}
+
+
+def largest_batch() -> bytes:
+    """The largest task an import accepts: 20,000 characters over 20 payload fields (markup
+    characters included), 10 questions, 25-option menus with long labels, a 25-place ranking,
+    and a text question allowing 20,000 characters."""
+    options = [f"Option {i} — " + "a long label that a chat must shorten " * 3 for i in range(25)]
+    questions = [
+        {
+            "id": f"pick{i}",
+            "kind": "label",
+            "prompt": f"Pick {i} " + "why " * 70,
+            "options": options,
+        }
+        for i in range(7)
+    ] + [
+        {"id": "many", "kind": "labels", "prompt": "Pick many", "options": options},
+        {"id": "order", "kind": "ranking", "prompt": "Rank them " * 10, "options_from": "items"},
+        {"id": "essay", "kind": "text", "prompt": "Write", "max_chars": 20000},
+    ]
+    fields = {f"part{i}": "text" for i in range(19)}
+    payload: dict[str, Any] = {name: ("lorem & *ipsum* <dolor> " * 46)[:1000] for name in fields}
+    payload["items"] = [f"Ending {i}: " + "x" * 20 for i in range(25)]
+    fields["items"] = "text list"
+    settings = header(template="custom", payload_fields=fields, questions=questions)
+    return jsonl(settings, [{"id": "big", "payload": payload}])

@@ -52,6 +52,17 @@ def clock() -> ManualClock:
     return ManualClock()
 
 
+@pytest.fixture
+async def chat_bank(tmp_path, clock) -> AsyncIterator[TaskBank]:
+    """A task bank on a real SQLite file, for the chat adapters' tests."""
+    store = SqliteStore(tmp_path / "chat.db")
+    await store.open()
+    try:
+        yield TaskBank(store, clock=clock, rng=random.Random(7))
+    finally:
+        await store.close()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def store(request, tmp_path) -> AsyncIterator[object]:
     if request.param == "sqlite":

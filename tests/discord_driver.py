@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tests.discord_fake import APP_ID, GUILD_ID, FakeDiscord, Interaction, user_object
-
-WAIT_SECONDS = 15  # a bound against hanging, not a speed assertion
+from tests.waiting import WAIT_SECONDS, until
 
 
 @dataclass(frozen=True)
@@ -238,9 +237,4 @@ class Server:
 
     async def wait_for(self, check: Any, what: str) -> Any:
         """Poll until `check()` is truthy (some answers follow the interaction's response)."""
-        for _ in range(WAIT_SECONDS * 100):
-            found = check()
-            if found:
-                return found
-            await asyncio.sleep(0.01)
-        raise AssertionError(f"timed out waiting for {what}")
+        return await until(check, what)

@@ -16,9 +16,9 @@ import aiohttp
 
 from tests import slack_payloads as payloads
 from tests.slack_fake import BOT_USER, FakeSlack, Message
+from tests.waiting import until
 
 SIGNING_SECRET = "test-signing-secret"
-WAIT_SECONDS = 15  # a bound against hanging, not a speed assertion
 
 
 def free_port() -> int:
@@ -74,12 +74,7 @@ class Workspace:
 
     async def wait_for(self, check: Any, what: str) -> Any:
         """Poll until `check()` is truthy (the app answers Slack first and works after)."""
-        for _ in range(WAIT_SECONDS * 100):
-            found = check()
-            if found:
-                return found
-            await asyncio.sleep(0.01)
-        raise AssertionError(f"timed out waiting for {what}")
+        return await until(check, what)
 
     # -- what a user sees -----------------------------------------------------------------
 

@@ -4,7 +4,6 @@ connected to it, on a real SQLite task bank."""
 from __future__ import annotations
 
 import asyncio
-import random
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -15,9 +14,9 @@ from adapters.discord.app import DiscordApp
 from bot.config import Config
 from bot.runtime import Runtime
 from taskbank.service import TaskBank
-from taskbank.store.sqlite import SqliteStore
-from tests.discord_driver import WAIT_SECONDS, Person, Server
+from tests.discord_driver import Person, Server
 from tests.discord_fake import GUILD_ID, TOKEN, FakeDiscord
+from tests.waiting import WAIT_SECONDS
 
 
 @dataclass
@@ -81,13 +80,8 @@ async def fake_discord() -> AsyncIterator[FakeDiscord]:
 
 
 @pytest.fixture
-async def discord_bank(tmp_path, clock) -> AsyncIterator[TaskBank]:
-    store = SqliteStore(tmp_path / "discord.db")
-    await store.open()
-    try:
-        yield TaskBank(store, clock=clock, rng=random.Random(7))
-    finally:
-        await store.close()
+def discord_bank(chat_bank) -> TaskBank:
+    return chat_bank
 
 
 @pytest.fixture

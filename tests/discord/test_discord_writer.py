@@ -9,7 +9,7 @@ import json
 import pytest
 
 from taskbank.sample_bank import sample_files
-from tests.batches import TONE_ANSWER, header, jsonl, tone_batch
+from tests.batches import TONE_ANSWER, header, jsonl, largest_batch, tone_batch
 from tests.discord.conftest import Room
 from tests.discord_driver import Person
 from tests.inspect_db import query
@@ -342,25 +342,7 @@ async def test_earnings_privately(room):
 
 async def test_the_largest_task_an_import_accepts_fits_discord(room):
     """20,000 characters over 20 fields, 10 questions, 25-option menus, a 25-place ranking."""
-    options = [f"Option {i} — " + "a long label that Discord must shorten " * 3 for i in range(25)]
-    questions = [
-        {
-            "id": f"pick{i}",
-            "kind": "label",
-            "prompt": f"Pick {i} " + "why " * 70,
-            "options": options,
-        }
-        for i in range(7)
-    ] + [
-        {"id": "many", "kind": "labels", "prompt": "Pick many", "options": options},
-        {"id": "order", "kind": "ranking", "prompt": "Rank them " * 10, "options_from": "items"},
-        {"id": "essay", "kind": "text", "prompt": "Write", "max_chars": 20000},
-    ]
-    fields = {f"part{i}": "text" for i in range(19)}
-    payload = {name: ("lorem & *ipsum* <dolor> " * 46)[:1000] for name in fields}
-    payload["items"] = [f"Ending {i}: " + "x" * 20 for i in range(25)]
-    fields["items"] = "text list"
-    await room.bank.import_batch(custom_batch(questions, payload, fields), filename="big.jsonl")
+    await room.bank.import_batch(largest_batch(), filename="big.jsonl")
     card = await claim(room)
     opened = await room.server.click(room.writer, card, "Write your answer…")
     assert len(opened.modal["components"]) == 5

@@ -3,7 +3,6 @@ on 127.0.0.1, on a real SQLite task bank."""
 
 from __future__ import annotations
 
-import random
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -14,7 +13,6 @@ from adapters.slack.app import SlackApp, SlackSecrets
 from bot.config import Config
 from bot.runtime import Runtime
 from taskbank.service import TaskBank
-from taskbank.store.sqlite import SqliteStore
 from tests.slack_driver import SIGNING_SECRET, Workspace
 from tests.slack_fake import BOT_TOKEN, FakeSlack
 
@@ -53,13 +51,8 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
 
 
 @pytest.fixture
-async def slack_bank(tmp_path, clock) -> AsyncIterator[TaskBank]:
-    store = SqliteStore(tmp_path / "slack.db")
-    await store.open()
-    try:
-        yield TaskBank(store, clock=clock, rng=random.Random(7))
-    finally:
-        await store.close()
+def slack_bank(chat_bank) -> TaskBank:
+    return chat_bank
 
 
 async def serve(app: web.Application) -> tuple[web.AppRunner, int]:

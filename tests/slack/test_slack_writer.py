@@ -7,7 +7,7 @@ import json
 import pytest
 
 from taskbank.sample_bank import sample_files
-from tests.batches import TONE_ANSWER, header, jsonl, tone_batch
+from tests.batches import TONE_ANSWER, header, jsonl, largest_batch, tone_batch
 from tests.inspect_db import query
 from tests.slack.conftest import OTHER_WRITER, WRITER
 from tests.slack_driver import Workspace, buttons, find_element, text_of
@@ -140,27 +140,7 @@ async def test_a_4000_character_excerpt_is_split_across_blocks_and_kept_whole(wo
 
 async def test_the_largest_task_an_import_accepts_fits_slack(workspace):
     """20,000 characters over 20 fields, 10 questions, 25-option menus, a 25-place ranking."""
-    options = [f"Option {i} — " + "a long label that Slack must shorten " * 3 for i in range(25)]
-    questions = [
-        {
-            "id": f"pick{i}",
-            "kind": "label",
-            "prompt": f"Pick {i} " + "why " * 70,
-            "options": options,
-        }
-        for i in range(7)
-    ] + [
-        {"id": "many", "kind": "labels", "prompt": "Pick many", "options": options},
-        {"id": "order", "kind": "ranking", "prompt": "Rank them", "options_from": "items"},
-        {"id": "essay", "kind": "text", "prompt": "Write", "max_chars": 20000},
-    ]
-    fields = {f"part{i}": "text" for i in range(19)}
-    payload = {name: ("lorem & ipsum <dolor> " * 46)[:1000] for name in fields}
-    payload["items"] = [f"Ending {i}: " + "x" * 20 for i in range(25)]
-    settings = header(template="custom", payload_fields=fields, questions=questions)
-    await workspace.bank.import_batch(
-        jsonl(settings, [{"id": "big", "payload": payload}]), filename="big.jsonl"
-    )
+    await workspace.bank.import_batch(largest_batch(), filename="big.jsonl")
     card = await claim(workspace)
     assert len(card.blocks) <= 50
     view = await open_modal(workspace, card)
