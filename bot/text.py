@@ -12,19 +12,28 @@ def shorten(text: str, limit: int) -> str:
 
 
 def pieces(text: str, limit: int, escape: Callable[[str], str] = str) -> Iterator[str]:
-    """`text` escaped, in pieces of at most `limit` characters, cut at line or word ends."""
+    """`text` escaped, in pieces of at most `limit` characters, cut at line or word ends.
+
+    Escaping only lengthens text, so a piece is at most `limit` characters of the original: each
+    cut is found by bisecting that window, escaping no more than `limit` characters at a time.
+    """
     rest = text
     while rest:
-        if len(escape(rest)) <= limit:
-            yield escape(rest)
-            return
-        # Escaping can only lengthen text, so a cut that fits before escaping is a start.
-        cut = limit
-        while len(escape(rest[:cut])) > limit:
-            cut -= max(1, (len(escape(rest[:cut])) - limit) // 4)
-        window = rest[:cut]
-        at = max(window.rfind("\n"), window.rfind(" "))
-        if at > cut // 2:
-            cut = at + 1
+        window = rest[:limit]
+        if len(escape(window)) <= limit:
+            cut = len(window)
+        else:
+            low, high = 1, len(window) - 1
+            while low < high:
+                middle = (low + high + 1) // 2
+                if len(escape(rest[:middle])) <= limit:
+                    low = middle
+                else:
+                    high = middle - 1
+            cut = low
+        if cut < len(rest):
+            at = max(rest.rfind("\n", 0, cut), rest.rfind(" ", 0, cut))
+            if at > cut // 2:
+                cut = at + 1
         yield escape(rest[:cut])
         rest = rest[cut:]

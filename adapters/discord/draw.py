@@ -50,6 +50,10 @@ LABEL_TEXT = 45
 LABEL_DESCRIPTION = 100
 TEXT_INPUT = 4000
 INPUT_PLACEHOLDER = 100
+FIELDS_SHOWN = 3000  # of the 6,000: the facts and questions' answers; the material gets the rest
+FIELD_NAME_SHOWN = 64
+FIELD_VALUE_LEAST = 40
+FOOTER_SHOWN = 300
 CUT_STEP = 500  # text past what one message holds is cut at a line or word end this close
 
 _TONE_COLOUR = {"info": 0x5865F2, "success": 0x57F287, "warning": 0xFEE75C, "error": 0xED4245}
@@ -76,9 +80,20 @@ def with_page(action_id: str, kind: str, page: int) -> str:
     return action_id if kind == "c" and page == 0 else f"{action_id}#{kind}{page}"
 
 
+# Discord markdown: emphasis, code, spoilers, masked links and mentions anywhere; quotes,
+# headings, subtext and lists at the start of a line. A backslash before any of them shows it as
+# written (and the backslash itself is not shown).
+_ANYWHERE = str.maketrans({mark: "\\" + mark for mark in "\\*_~`|[]<>"})
+_LINE_MARK = re.compile(r"^([ \t]*)([#-])", re.MULTILINE)
+_LINE_NUMBER = re.compile(r"^([ \t]*\d+)\.(?=\s)", re.MULTILINE)
+
+
 def escape(text: str) -> str:
-    """User text shown as written: Discord markdown characters escaped."""
-    return discord.utils.escape_markdown(text)
+    """User text shown as written: every Discord markdown character escaped (a translation, then
+    two line-start passes: escaping runs over every card's text, so it must be cheap)."""
+    text = text.translate(_ANYWHERE)
+    text = _LINE_MARK.sub(r"\1\\\2", text)
+    return _LINE_NUMBER.sub(r"\1\\.", text)
 
 
 @dataclass
@@ -211,16 +226,26 @@ def components(card: Card, page: int = 0) -> ui.View | None:
 
 
 def _facts(card: Card) -> list[tuple[str, str, bool]]:
-    """(name, value, inline) embed fields: the card's facts, then each question's caption."""
+    """(name, value, inline) embed fields: the card's facts, then each question's caption.
+
+    Together they take at most FIELDS_SHOWN characters, so the material keeps most of the
+    message's 6,000: when long answers or prompts would pass that, every value is cut evenly.
+    """
     facts = [(f.label, f.value, True) for f in card.fields]
     number = 0
     for row in card.rows:
         if row.caption:
             number += 1
             facts.append((f"Question {number}", row.caption, False))
+    facts = facts[:EMBED_FIELDS]
+    names = [shorten(escape(name), FIELD_NAME_SHOWN) for name, _, _ in facts]
+    limit = FIELD_VALUE
+    if facts:
+        room = FIELDS_SHOWN - sum(len(n) for n in names)
+        limit = max(FIELD_VALUE_LEAST, min(FIELD_VALUE, room // len(facts)))
     return [
-        (shorten(escape(name), FIELD_NAME), _cut_escaped(value, FIELD_VALUE), inline)
-        for name, value, inline in facts[:EMBED_FIELDS]
+        (name, _cut_escaped(value, limit), inline)
+        for name, (_, value, inline) in zip(names, facts, strict=True)
     ]
 
 
@@ -234,7 +259,7 @@ def message(card: Card, page: int = 0) -> Drawn:
     text that does not fit goes on in more embeds, and past 6,000 characters into a file."""
     title = shorten(_TONE_EMOJI[card.tone] + card.title, EMBED_TITLE)
     facts = _facts(card)
-    footer = shorten(card.footer, EMBED_FOOTER) if card.footer else None
+    footer = shorten(card.footer, FOOTER_SHOWN) if card.footer else None
     fixed = len(title) + sum(len(n) + len(v) for n, v, _ in facts) + len(footer or "")
     text = "\n\n".join(b for b in card.blocks if b.strip())
     room = EMBED_TOTAL - fixed

@@ -146,14 +146,16 @@ async def test_every_template_round_trips_from_task_to_saved(room, sample):
 
 
 async def test_user_text_is_shown_as_written(room):
-    excerpt = "A: **bold** _it_ `code` ~~gone~~\n> quote\n# Heading\n[link](http://x) @everyone"
+    excerpt = "A: **bold** _it_ `code` ~~gone~~ ||spoiler||\n> quote\n# Heading\n- item\n1. first"
+    excerpt += "\n[link](http://x) <@80351110224678912> @everyone"
     await room.bank.import_batch(
         jsonl(header(), [{"id": "x1", "payload": {"excerpt": excerpt}}]), filename="t.jsonl"
     )
     card = await claim(room)
     shown = card["embeds"][0]["description"]
-    assert r"\*\*bold\*\* \_it\_ \`code\` \~\~gone\~\~" in shown
-    assert "\n\\> quote\n\\# Heading\n\\[link](http://x)" in shown
+    assert r"\*\*bold\*\* \_it\_ \`code\` \~\~gone\~\~ \|\|spoiler\|\|" in shown
+    assert "\n\\> quote\n\\# Heading\n\\- item\n1\\. first\n" in shown
+    assert "\\[link\\](http://x) \\<@80351110224678912\\>" in shown
     # Nothing the bot posts can ping anyone.
     (edit,) = room.fake.called("PATCH", r"/messages/@original$")
     assert edit["allowed_mentions"] == {"parse": []}
