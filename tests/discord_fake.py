@@ -289,6 +289,14 @@ class FakeDiscord:
         self.roles.append(_role(role_id, name))
         return role_id
 
+    def bot_message(self, channel_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """A message the bot posted earlier (say, by an older version), put straight in."""
+        return self._create(channel_id, body, [])
+
+    def open_dm(self, user_id: str) -> str:
+        """The direct-message channel between the bot and a user (made on first use)."""
+        return self.dm_channels.setdefault(user_id, self.snowflake())
+
     def rate_limit(self, method: str, path: str, times: int = 1, retry_after: float = 0.05) -> None:
         """Answer the next `times` calls matching with 429 and `retry_after`, as Discord does."""
         self.throttle.append(
@@ -644,7 +652,7 @@ class FakeDiscord:
 
     async def _open_dm(self, request: web.Request, body: Any, *_: Any) -> web.Response:
         user_id = str(body["recipient_id"])
-        channel_id = self.dm_channels.setdefault(user_id, self.snowflake())
+        channel_id = self.open_dm(user_id)
         return _json(
             {
                 "id": channel_id,

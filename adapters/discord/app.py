@@ -36,6 +36,7 @@ DEFER_AFTER = 1.5
 WORK_IN_FLIGHT = 64
 Period = Literal["day", "week", "month"]
 DONE_TEXT = "Posted where it belongs: the channel, or your direct messages."
+SORRY_TEXT = "Taskbot hit an error it did not expect; it is logged. Nothing you sent was lost."
 
 
 def point_at(api_url: str, gateway_url: str) -> None:
@@ -108,6 +109,8 @@ class DiscordApp:
                 return
             attachments = (fetched,)
         event = inbound.command_event(interaction, name, args, attachments)
+        if interaction.guild_id is None:
+            event = replace(event, actor=await self._with_server_roles(event.actor))
         async with self.work_slots:
             await self._handle(event)
         context: DiscordContext = event.context
@@ -239,14 +242,19 @@ class DiscordApp:
     # -- helpers ---------------------------------------------------------------------------
 
     async def _handle(self, event: Event) -> FormErrors | None:
+        context = getattr(event, "context", None)
+        answerable = isinstance(context, DiscordContext) and context.interaction is not None
         try:
             return await self.bot.handle(event)
         except (discord.HTTPException, NotOnDiscord) as error:
             log.warning("Discord refused a reply to %s: %s", type(event).__name__, error)
-            context = getattr(event, "context", None)
-            if isinstance(context, DiscordContext) and context.interaction is not None:
+            if answerable:
                 await self._tell(context, warning("Discord refused that", f"Discord said: {error}"))
-            return None
+        except Exception:
+            log.exception("handling %s failed", type(event).__name__)
+            if answerable:
+                await self._tell(context, warning("Something went wrong", SORRY_TEXT))
+        return None
 
     async def _tell(self, context: DiscordContext, card: Card) -> None:
         """A private note answering the interaction; failing quietly (logged) if Discord won't."""

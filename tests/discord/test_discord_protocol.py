@@ -299,3 +299,22 @@ async def test_a_sharded_process_identifies_as_its_shard(fake_discord, discord_b
         Config.model_validate({"discord": {"shard_id": 1}})
     with pytest.raises(ValueError, match="below shard_count"):
         Config.model_validate({"discord": {"shard_id": 2, "shard_count": 2}})
+
+
+async def test_an_unexpected_failure_is_told_to_the_person_and_logged(room, caplog):
+    old = room.fake.bot_message(
+        room.general,
+        {
+            "components": [
+                {
+                    "type": 1,
+                    "components": [
+                        {"type": 2, "style": 2, "label": "Old", "custom_id": "submit:not-a-number"}
+                    ],
+                }
+            ]
+        },
+    )
+    done = await room.server.click(room.writer, old, "Old")
+    assert "Something went wrong" in room.server.text(room.server.answer(done))
+    assert "handling ActionEvent failed" in caplog.text

@@ -116,3 +116,16 @@ async def test_an_unauthorized_member_cannot_review(room):
     pressed = await room.server.click(room.other_writer, card, "Approve")
     assert "Not allowed" in room.server.text(room.server.answer(pressed))
     assert await status_of(room, submission) == "pending"
+
+
+async def test_a_reviewer_by_server_role_may_review_from_a_direct_message(room):
+    """Discord sends no roles in a DM: the bot reads the member's roles from the server."""
+    submission = await submitted(room)
+    dm = room.fake.open_dm(room.reviewer.id)
+    shown = room.server.answer(await room.server.command(room.reviewer, "review", channel=dm))
+    assert [c["label"] for c in room.server.controls(shown)] == ["Approve", "Reject…"]
+    assert room.fake.called("GET", rf"/guilds/\d+/members/{room.reviewer.id}$")
+    dm = room.fake.open_dm(room.other_writer.id)
+    refused = await room.server.command(room.other_writer, "review", channel=dm)
+    assert "Not allowed" in room.server.text(room.server.answer(refused))
+    assert await status_of(room, submission) == "pending"
