@@ -35,6 +35,8 @@ DEFER_AFTER = 1.5
 # Work runs at most this many at a time, so a burst queues instead of starving the gateway.
 WORK_IN_FLIGHT = 64
 Period = Literal["day", "week", "month"]
+PERIOD_HELP = "The period it covers (default: this week)"
+BATCH_HELP = "The batch id (see /batch list)"
 DONE_TEXT = "Posted where it belongs: the channel, or your direct messages."
 SORRY_TEXT = "Taskbot hit an error it did not expect; it is logged. Nothing you sent was lost."
 
@@ -278,6 +280,7 @@ def command_tree(app: DiscordApp) -> app_commands.CommandTree:
         await app.command(interaction, "task", (which,) if which else ())
 
     @tree.command(name="earnings", description="What you earned, privately")
+    @app_commands.describe(period=PERIOD_HELP)
     async def earnings(interaction: discord.Interaction, period: Period = "week") -> None:
         await app.command(interaction, "earnings", (period,))
 
@@ -286,6 +289,7 @@ def command_tree(app: DiscordApp) -> app_commands.CommandTree:
         await app.command(interaction, "review")
 
     @tree.command(name="tally", description="Coordinators: post the pay tally")
+    @app_commands.describe(period=PERIOD_HELP)
     async def tally(interaction: discord.Interaction, period: Period = "week") -> None:
         await app.command(interaction, "tally", (period,))
 
@@ -301,6 +305,7 @@ def command_tree(app: DiscordApp) -> app_commands.CommandTree:
         await app.command(interaction, "batch", ("list",))
 
     @batch.command(name="export", description="Export a batch's submissions to your DMs")
+    @app_commands.describe(batch=BATCH_HELP, format="jsonl (default) or csv")
     async def batch_export(
         interaction: discord.Interaction,
         batch: app_commands.Range[int, 1],
@@ -314,7 +319,9 @@ def command_tree(app: DiscordApp) -> app_commands.CommandTree:
         ("resume", "Hand out a paused batch's tasks again"),
         ("close", "Close a batch for good"),
     ):
-        batch.command(name=verb, description=description)(_by_id(app, verb))
+        batch.command(name=verb, description=description)(
+            app_commands.describe(batch=BATCH_HELP)(_by_id(app, verb))
+        )
     tree.add_command(batch)
     return tree
 
