@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal, Protocol
 
 from bot.events import Actor, MessageRef, Place
@@ -46,3 +47,50 @@ class ChatPort(Protocol):
     ) -> None:
         """Post a file in a place."""
         ...
+
+
+class RoutedPort:
+    """The scheduler's port in a process serving several chats.
+
+    Direct messages (tallies, lease notices) go to the user's own chat, found by the platform in
+    their key ('discord:…'); channel posts go to the first chat, whose channels the
+    configuration names for reviews and tallies.
+    """
+
+    def __init__(self, primary: ChatPort, by_platform: Mapping[str, ChatPort]) -> None:
+        self.primary = primary
+        self.by_platform = by_platform
+
+    def port_for(self, user: Actor | str) -> ChatPort:
+        platform = user.platform if isinstance(user, Actor) else user.partition(":")[0]
+        return self.by_platform.get(platform, self.primary)
+
+    async def post_card(
+        self,
+        place: Place,
+        card: Card,
+        *,
+        visibility: Visibility = "public",
+        to: Actor | None = None,
+        context: Any = None,
+    ) -> MessageRef:
+        port = self.port_for(to) if to is not None else self.primary
+        return await port.post_card(place, card, visibility=visibility, to=to, context=context)
+
+    async def update_card(self, message: MessageRef, card: Card, *, context: Any = None) -> None:
+        await self.primary.update_card(message, card, context=context)
+
+    async def send_direct(self, user: Actor | str, card: Card) -> MessageRef:
+        return await self.port_for(user).send_direct(user, card)
+
+    async def open_form(self, form: Form, *, context: Any) -> None:
+        await self.primary.open_form(form, context=context)
+
+    async def add_reaction(self, message: MessageRef, emoji: str) -> None:
+        await self.primary.add_reaction(message, emoji)
+
+    async def upload_file(
+        self, place: Place, upload: FileUpload, *, to: Actor | None = None
+    ) -> None:
+        port = self.port_for(to) if to is not None else self.primary
+        await port.upload_file(place, upload, to=to)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.metadata import entry_points
 from typing import Any
 
@@ -16,7 +16,7 @@ from bot.app import Taskbot
 from bot.config import Config
 from bot.events import Place
 from bot.handlers.context import BotContext
-from bot.port import ChatPort
+from bot.port import ChatPort, RoutedPort
 from bot.roles import Roles
 from taskbank.service import TaskBank
 
@@ -34,13 +34,23 @@ class Runtime:
     options: dict[str, Any] = field(default_factory=dict)
     run_scheduler: bool = False
     scheduler: Any = None
+    ports: dict[str, ChatPort] = field(default_factory=dict)
     _leader_task: asyncio.Task[None] | None = None
 
-    def build_bot(self, port: ChatPort, review_channel: str, coordinator_channel: str) -> Taskbot:
+    def build_bot(
+        self,
+        port: ChatPort,
+        review_channel: str,
+        coordinator_channel: str,
+        platform: str | None = None,
+    ) -> Taskbot:
         """A dispatcher whose handlers talk to this chat port.
 
-        The first chat to connect also carries the scheduler's posts, when the scheduler runs.
+        The first chat to connect also carries the scheduler's channel posts, when the scheduler
+        runs; its direct messages go to each user's own chat (`platform` names this one's).
         """
+        if platform is not None:
+            self.ports.setdefault(platform, port)
         bot = Taskbot(
             BotContext(
                 bank=self.bank,
@@ -57,7 +67,8 @@ class Runtime:
             from bot.leader import SchedulerLeader
             from bot.scheduler import Jobs, build_scheduler
 
-            self.scheduler = build_scheduler(Jobs(bot.ctx, self.config.schedule))
+            routed = replace(bot.ctx, port=RoutedPort(port, self.ports))
+            self.scheduler = build_scheduler(Jobs(routed, self.config.schedule))
             leader = SchedulerLeader(
                 self.bank.store, self.scheduler.start, self.config.schedule.leader_retry_seconds
             )

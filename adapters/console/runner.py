@@ -39,7 +39,7 @@ async def run_console(runtime: Runtime) -> None:
     read_line: ReadLine = options.get("read_line") or _reader(console, interactive)
     config = runtime.config.console
     chat = ConsoleChat(console, Path(options.get("export_dir", Path.cwd() / "exports")))
-    bot = runtime.build_bot(chat, config.review_channel, config.coordinator_channel)
+    bot = runtime.build_bot(chat, config.review_channel, config.coordinator_channel, "console")
     session = ConsoleSession(
         bot, chat, runtime.roles, read_line, options.get("user") or config.user
     )

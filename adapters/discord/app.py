@@ -87,7 +87,7 @@ class DiscordApp:
         self.tree = command_tree(self)
         self.port = DiscordPort(self.client, settings.direct_messages_per_second)
         self.bot: Taskbot = build_bot(
-            self.port, settings.review_channel, settings.coordinator_channel
+            self.port, settings.review_channel, settings.coordinator_channel, "discord"
         )
         self.defer_after = DEFER_AFTER
         self.max_import_bytes = config.defaults.max_import_mb * 1024 * 1024

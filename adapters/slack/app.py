@@ -65,7 +65,7 @@ class SlackApp:
         self.client = AsyncWebClient(token=secrets.bot_token, base_url=settings.api_url)
         self.port = SlackPort(self.client)
         self.bot: Taskbot = build_bot(
-            self.port, settings.review_channel, settings.coordinator_channel
+            self.port, settings.review_channel, settings.coordinator_channel, "slack"
         )
         self.bolt = AsyncApp(
             client=self.client,
