@@ -82,6 +82,9 @@ class TaskBank:
         self._batches: dict[int, Batch] = {}
         self._projects: dict[int, Project] = {}
         self._tasks: dict[int, Task] = {}
+        # Who holds each recently claimed assignment, and which task: fixed for its life, so a
+        # submit in this process needs no lookup (its state is checked by the insert itself).
+        self._assignments: dict[int, tuple[str, int, int]] = {}
 
     # -- batches ---------------------------------------------------------------------------
 
@@ -159,11 +162,16 @@ class TaskBank:
         """A task by id (cached, the most recent few thousand: tasks never change once stored)."""
         cached = self._tasks.get(task_id)
         if cached is None:
-            cached = await self.store.get_task(task_id)
-            if len(self._tasks) >= TASK_CACHE_SIZE:
-                self._tasks.pop(next(iter(self._tasks)))
-            self._tasks[task_id] = cached
+            cached = self._remember(self._tasks, task_id, await self.store.get_task(task_id))
         return cached
+
+    @staticmethod
+    def _remember(cache: dict[int, Any], key: int, value: Any) -> Any:
+        """Keep a value in a bounded cache (the oldest entry goes first)."""
+        if key not in cache and len(cache) >= TASK_CACHE_SIZE:
+            cache.pop(next(iter(cache)))
+        cache[key] = value
+        return value
 
     async def list_batches(self) -> list[Batch]:
         """Every batch, newest first."""
@@ -198,10 +206,17 @@ class TaskBank:
                 c.batch_id: c.budget_cap_cents for c in usable if c.budget_cap_cents is not None
             }
             ids = [c.batch_id for c in usable]
-            assignment = await self.store.claim(writer_id, ids, caps, now)
-            if assignment is None and await self.store.expire_leases(now):
-                assignment = await self.store.claim(writer_id, ids, caps, now)
-            if assignment is not None:
+            found = await self.store.claim(writer_id, ids, caps, now)
+            if found is None and await self.store.expire_leases(now):
+                found = await self.store.claim(writer_id, ids, caps, now)
+            if found is not None:
+                assignment, task = found
+                self._remember(self._tasks, task.id, task)
+                self._remember(
+                    self._assignments,
+                    assignment.id,
+                    (assignment.writer_id, assignment.task_id, assignment.batch_id),
+                )
                 return await self._claimed_task(assignment)
             if any(c.budget_cap_cents is not None for c in usable):
                 reason = (
@@ -280,16 +295,27 @@ class TaskBank:
             raise ValidationFailed(
                 [Problem("client_key", "expected a key that identifies this submit")]
             )
-        assignment = await self.store.get_assignment(assignment_id)
-        if assignment.writer_id != writer_id:
+        known = self._assignments.get(assignment_id)
+        if known is None:
+            assignment = await self.store.get_assignment(assignment_id)
+            known = (assignment.writer_id, assignment.task_id, assignment.batch_id)
+            if assignment.writer_id == writer_id and assignment.state == AssignmentState.SUBMITTED:
+                earlier = await self.store.submission_for_assignment(assignment_id)
+                if earlier is not None:
+                    return SubmitResult(earlier, replayed=True)
+        holder, task_id, batch_id = known
+        if holder != writer_id:
             raise NotAllowed("that task is held by another writer")
-        if assignment.state == AssignmentState.SUBMITTED:
+        batch = await self.batch(batch_id)
+        task = await self.task(task_id)
+        try:
+            answers = validate_response(batch.questions, task.payload, response)
+        except ValidationFailed:
+            # Sent again after it was saved: the first answer stands, whatever this one says.
             earlier = await self.store.submission_for_assignment(assignment_id)
             if earlier is not None:
                 return SubmitResult(earlier, replayed=True)
-        batch = await self.batch(assignment.batch_id)
-        task = await self.task(assignment.task_id)
-        answers = validate_response(batch.questions, task.payload, response)
+            raise
         gold = None if task.gold is None else gold_agreement(batch.questions, answers, task.gold)
         submission, replayed = await self.store.insert_submission(
             NewSubmission(assignment_id, writer_id, client_key, answers, gold), self.clock.now()

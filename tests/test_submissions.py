@@ -42,6 +42,33 @@ async def test_a_repeated_submit_with_the_same_key_stores_nothing_new(bank):
     assert again.submission.id == double_click.submission.id == first.submission.id
 
 
+async def test_a_submit_after_saving_replays_whatever_it_carries_in_this_process_or_another(
+    bank,
+):
+    """This process knows the claim (no lookup); another bank on the same store does not."""
+    from taskbank.service import TaskBank
+
+    await bank.import_batch(tone_batch(1), filename="b.jsonl")
+    claimed = await bank.claim("w1")
+    first = await bank.submit(claimed.assignment.id, "w1", TONE_ANSWER, "k1")
+    other_process = TaskBank(bank.store, clock=bank.clock)
+    for submitting in (bank, other_process):
+        again = await submitting.submit(claimed.assignment.id, "w1", {"tone": "nonsense"}, "k9")
+        assert again.replayed and again.submission.id == first.submission.id
+        with pytest.raises(NotAllowed, match="another writer"):
+            await submitting.submit(claimed.assignment.id, "w2", TONE_ANSWER, "k8")
+
+
+async def test_a_submit_in_another_process_than_the_claim_is_stored(bank):
+    from taskbank.service import TaskBank
+
+    await bank.import_batch(tone_batch(1), filename="b.jsonl")
+    claimed = await bank.claim("w1")
+    other_process = TaskBank(bank.store, clock=bank.clock)
+    result = await other_process.submit(claimed.assignment.id, "w1", TONE_ANSWER, "k1")
+    assert not result.replayed and result.submission.task_id == claimed.task.id
+
+
 async def test_concurrent_double_submits_store_one(bank):
     import asyncio
 

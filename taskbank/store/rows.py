@@ -86,6 +86,18 @@ def task(row: Row) -> Task:
     )
 
 
+def claimed(row: Row) -> tuple[Assignment, Task]:
+    """A claim's row: the assignment's columns and its task's as task_id, task_external_id,
+    task_payload_json and task_gold_json."""
+    return assignment(row), Task(
+        id=row["task_id"],
+        batch_id=row["batch_id"],
+        external_id=row["task_external_id"],
+        payload=json.loads(row["task_payload_json"]),
+        gold=json.loads(row["task_gold_json"]) if row["task_gold_json"] else None,
+    )
+
+
 def assignment(row: Row) -> Assignment:
     """An assignments row as an Assignment."""
     return Assignment(

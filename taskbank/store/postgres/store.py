@@ -49,12 +49,16 @@ WITH picked AS (
     ORDER BY t.id
     LIMIT 1
     FOR UPDATE OF t SKIP LOCKED
+), claimed AS (
+    INSERT INTO assignments (task_id, batch_id, writer_id, state, claimed_at, lease_expires_at)
+    SELECT picked.id, picked.batch_id, $2, 'active', $3, $3 + b.lease_seconds::bigint * 1000000
+    FROM picked JOIN batches AS b ON b.id = picked.batch_id
+    ON CONFLICT (task_id, writer_id) DO NOTHING
+    RETURNING *
 )
-INSERT INTO assignments (task_id, batch_id, writer_id, state, claimed_at, lease_expires_at)
-SELECT picked.id, picked.batch_id, $2, 'active', $3, $3 + b.lease_seconds::bigint * 1000000
-FROM picked JOIN batches AS b ON b.id = picked.batch_id
-ON CONFLICT (task_id, writer_id) DO NOTHING
-RETURNING *
+SELECT claimed.*, t.external_id AS task_external_id, t.payload_json AS task_payload_json,
+       t.gold_json AS task_gold_json
+FROM claimed JOIN tasks AS t ON t.id = claimed.task_id
 """
 
 _WITHIN_BUDGET = """
@@ -78,6 +82,14 @@ WHERE a.id = $1 AND a.writer_id = $2
 ON CONFLICT DO NOTHING
 RETURNING *
 """
+
+
+async def _keep_session(connection: asyncpg.Connection) -> None:
+    """How a connection is reset when it goes back to the pool: not at all beyond asyncpg's own
+    (an open transaction is still rolled back). The default sends RESET ALL, UNLISTEN and friends
+    — a round trip after every statement — for session state this store never creates: its
+    settings are fixed at connect, its locks are transaction-scoped, and the scheduler's session
+    lock lives on a connection of its own."""
 
 
 def _lock_key(name: str) -> int:
@@ -113,7 +125,11 @@ class PostgresStore:
         """Connect, and apply any migrations not yet applied (one process at a time)."""
         settings = {"search_path": self.schema} if self.schema else None
         self._pool = await asyncpg.create_pool(
-            self.url, min_size=self._sizes[0], max_size=self._sizes[1], server_settings=settings
+            self.url,
+            min_size=self._sizes[0],
+            max_size=self._sizes[1],
+            server_settings=settings,
+            reset=_keep_session,
         )
         async with self._pool.acquire() as connection, connection.transaction():
             await connection.execute("SELECT pg_advisory_xact_lock($1)", _MIGRATION_LOCK)
@@ -298,7 +314,7 @@ class PostgresStore:
 
     async def claim(
         self, writer_id: str, batch_ids: Sequence[int], caps: dict[int, int], now: datetime
-    ) -> Assignment | None:
+    ) -> tuple[Assignment, Task] | None:
         moment = to_micros(now)
 
         async def operation(connection: asyncpg.Connection) -> asyncpg.Record | None:
@@ -317,10 +333,11 @@ class PostgresStore:
             return None
 
         # Each claim statement is atomic on its own (triggers included), so it runs in autocommit:
-        # an explicit transaction would only add a BEGIN and a COMMIT round trip.
+        # an explicit transaction would only add a BEGIN and a COMMIT round trip. It returns the
+        # task with the assignment, saving the round trip a card would need to fetch it.
         async with self.pool.acquire() as connection:
             row = await operation(connection)
-        return None if row is None else rows.assignment(row)
+        return None if row is None else rows.claimed(row)
 
     async def get_task(self, task_id: int) -> Task:
         return rows.task(

@@ -298,11 +298,14 @@ class SqliteStore:
 
     async def claim(
         self, writer_id: str, batch_ids: Sequence[int], caps: dict[int, int], now: datetime
-    ) -> Assignment | None:
-        """Take one slot of the first task open to this writer, trying batches in order."""
+    ) -> tuple[Assignment, Task] | None:
+        """Take one slot of the first task open to this writer, trying batches in order; the
+        assignment with its task."""
         moment = to_micros(now)
 
-        async def operation(connection: aiosqlite.Connection) -> sqlite3.Row | None:
+        async def operation(
+            connection: aiosqlite.Connection,
+        ) -> tuple[sqlite3.Row, sqlite3.Row] | None:
             for batch_id in batch_ids:
                 cap = caps.get(batch_id)
                 sql = _CLAIM.format(budget=_WITHIN_BUDGET if cap is not None else "")
@@ -311,11 +314,14 @@ class SqliteStore:
                     del params["cap"]
                 found = list(await connection.execute_fetchall(sql, params))
                 if found:
-                    return found[0]
+                    task = await connection.execute_fetchall(
+                        "SELECT * FROM tasks WHERE id = ?", (found[0]["task_id"],)
+                    )
+                    return found[0], next(iter(task))
             return None
 
-        row = await self._write(operation)
-        return None if row is None else rows.assignment(row)
+        found = await self._write(operation)
+        return None if found is None else (rows.assignment(found[0]), rows.task(found[1]))
 
     async def get_task(self, task_id: int) -> Task:
         """A task by id."""
