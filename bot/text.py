@@ -14,23 +14,19 @@ def shorten(text: str, limit: int) -> str:
 def pieces(text: str, limit: int, escape: Callable[[str], str] = str) -> Iterator[str]:
     """`text` escaped, in pieces of at most `limit` characters, cut at line or word ends.
 
-    Escaping only lengthens text, so a piece is at most `limit` characters of the original: each
-    cut is found by bisecting that window, escaping no more than `limit` characters at a time.
+    Escaping only lengthens text, so a piece is at most `limit` characters of the original. When
+    a window escapes too long it is shrunk: to where it would fit if its characters all escaped
+    alike, or by the overflow (each character dropped shortens the escaped text by at least one,
+    so that always fits), whichever keeps more. A piece costs a few escapes of at most `limit`
+    characters, not a bisection's dozen.
     """
     rest = text
     while rest:
-        window = rest[:limit]
-        if len(escape(window)) <= limit:
-            cut = len(window)
-        else:
-            low, high = 1, len(window) - 1
-            while low < high:
-                middle = (low + high + 1) // 2
-                if len(escape(rest[:middle])) <= limit:
-                    low = middle
-                else:
-                    high = middle - 1
-            cut = low
+        cut = min(len(rest), limit)
+        shown = len(escape(rest[:cut]))
+        while shown > limit and cut > 1:
+            cut = max(1, cut - (shown - limit), cut * limit // shown)
+            shown = len(escape(rest[:cut]))
         if cut < len(rest):
             at = max(rest.rfind("\n", 0, cut), rest.rfind(" ", 0, cut))
             if at > cut // 2:
