@@ -1,9 +1,9 @@
 """Rendering: any task of any question kind as a neutral card or form, and the other cards.
 
 Ids: `ans:<assignment>:<question>[:<option index>]`, `form:<assignment>`, `submit:<assignment>`,
-`skip:<assignment>`, `release:<assignment>`, `show:<assignment>` (draw the card again), `next`, `terms:<project>`, `approve:<submission>`,
-`reject:<submission>`. Forms: `answer:<assignment>`, `reject:<submission>`. Short enough for
-Discord's 100-character custom ids.
+`skip:<assignment>`, `release:<assignment>`, `show:<assignment>` (draw the card again), `next`,
+`terms:<project>`, `approve:<submission>`, `reject:<submission>`. Forms: `answer:<assignment>`,
+`reject:<submission>`. Short enough for Discord's 100-character custom ids.
 """
 
 from __future__ import annotations
