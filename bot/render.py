@@ -2,7 +2,8 @@
 
 Ids: `ans:<assignment>:<question>[:<option index>]`, `form:<assignment>`, `submit:<assignment>`,
 `skip:<assignment>`, `release:<assignment>`, `show:<assignment>` (draw the card again), `next`,
-`terms:<project>`, `approve:<submission>`, `reject:<submission>`. Forms: `answer:<assignment>`,
+`terms:<project>[:<batch id or template>]`,
+`approve:<submission>`, `reject:<submission>`. Forms: `answer:<assignment>`,
 `reject:<submission>`. Short enough for Discord's 100-character custom ids.
 """
 
@@ -307,12 +308,14 @@ def notice_card(title: str, text: str = "", tone: str = "info", next_button: boo
     return Card(title=title, blocks=(text,) if text else (), rows=rows, tone=tone)  # type: ignore[arg-type]
 
 
-def terms_card(project_id: int, name: str, terms: str) -> Card:
-    """A project's terms with the button that accepts them."""
+def terms_card(project_id: int, name: str, terms: str, wanted: str | None = None) -> Card:
+    """A project's terms with the button that accepts them; `wanted` (the batch id or template
+    `/task` asked for) rides in the button, so the task that follows is from it."""
+    action = f"terms:{project_id}:{wanted}" if wanted else f"terms:{project_id}"
     return Card(
         title=f"Terms of {name}",
         blocks=(terms, "Accept once to start on this project's tasks."),
-        rows=(ControlRow((Button(f"terms:{project_id}", "I accept", "primary"),)),),
+        rows=(ControlRow((Button(action, "I accept", "primary"),)),),
     )
 
 

@@ -179,6 +179,17 @@ async def test_terms_come_first_and_accepting_them_shows_the_task(taskbot, chat,
     assert chat.last("update").card.title.startswith("Tone")
 
 
+async def test_accepting_terms_keeps_the_batch_task_asked_for(taskbot, chat, bank):
+    terms = {"name": "Contract", "terms": "Be kind."}
+    await bank.import_batch(tone_batch(2, project=terms), filename="a.jsonl")
+    await bank.import_batch(tone_batch(2, project=terms, name="second"), filename="b.jsonl")
+    await taskbot.handle(command(WRITER, "task", "2"))
+    card, message = chat.last("post").card, chat.last("post").message
+    await taskbot.handle(press(WRITER, control(card, label="I accept").action_id, message))
+    assert chat.last("update").card.title.startswith("Tone")
+    assert (await bank.claimed(1)).batch.id == 2  # the batch /task asked for, not the first
+
+
 async def test_skip_and_release_end_the_card(taskbot, chat, bank):
     await bank.import_batch(tone_batch(2), filename="b.jsonl")
     _, message = await claim_card(taskbot, chat)
