@@ -257,7 +257,7 @@ def _cut_escaped(text: str, limit: int) -> str:
 def message(card: Card, page: int = 0) -> Drawn:
     """A card as a message: the first embed has the title, the text, the facts and the footer;
     text that does not fit goes on in more embeds, and past 6,000 characters into a file."""
-    title = shorten(_TONE_EMOJI[card.tone] + card.title, EMBED_TITLE)
+    title = shorten(_TONE_EMOJI[card.tone] + escape(card.title), EMBED_TITLE)
     facts = _facts(card)
     footer = shorten(card.footer, FOOTER_SHOWN) if card.footer else None
     fixed = len(title) + sum(len(n) + len(v) for n, v, _ in facts) + len(footer or "")

@@ -149,9 +149,11 @@ async def test_user_text_is_shown_as_written(room):
     excerpt = "A: **bold** _it_ `code` ~~gone~~ ||spoiler||\n> quote\n# Heading\n- item\n1. first"
     excerpt += "\n[link](http://x) <@80351110224678912> @everyone"
     await room.bank.import_batch(
-        jsonl(header(), [{"id": "x1", "payload": {"excerpt": excerpt}}]), filename="t.jsonl"
+        jsonl(header(title="The *best* lines"), [{"id": "x1", "payload": {"excerpt": excerpt}}]),
+        filename="t.jsonl",
     )
     card = await claim(room)
+    assert card["embeds"][0]["title"].endswith(r"The \*best\* lines")
     shown = card["embeds"][0]["description"]
     assert r"\*\*bold\*\* \_it\_ \`code\` \~\~gone\~\~ \|\|spoiler\|\|" in shown
     assert "\n\\> quote\n\\# Heading\n\\- item\n1\\. first\n" in shown
