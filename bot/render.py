@@ -2,9 +2,9 @@
 
 Ids: `ans:<assignment>:<question>[:<option index>]`, `form:<assignment>`, `submit:<assignment>`,
 `skip:<assignment>`, `release:<assignment>`, `show:<assignment>` (draw the card again), `next`,
-`terms:<project>[:<batch id or template>]`,
-`approve:<submission>`, `reject:<submission>`. Forms: `answer:<assignment>`,
-`reject:<submission>`. Short enough for Discord's 100-character custom ids.
+`terms:<project>[:<batch id or template>]`, `approve:<submission>`, `reject:<submission>`.
+Forms: `answer:<assignment>`, `reject:<submission>`. Short enough for Discord's 100-character
+custom ids.
 """
 
 from __future__ import annotations

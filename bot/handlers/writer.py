@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from bot import render
@@ -34,7 +33,8 @@ async def show(
 async def task_command(ctx: BotContext, event: CommandEvent) -> None:
     """`/task [batch id | template]`: the writer's current task, or the next one."""
     ctx.roles.require(event.actor, Role.WRITER, "/task")
-    await offer_task(ctx, event.actor, event.place, None, event.context, wanted=event.args[:1])
+    wanted = event.args[0] if event.args else None
+    await offer_task(ctx, event.actor, event.place, None, event.context, wanted=wanted)
 
 
 async def offer_task(
@@ -44,17 +44,16 @@ async def offer_task(
     message: MessageRef | None,
     context: Any,
     *,
-    wanted: Sequence[str] = (),
+    wanted: str | None = None,
 ) -> None:
     """Show the task the writer already holds, else claim the next; explain when there is none.
 
-    `wanted` holds at most a batch id or a template name to claim from.
+    `wanted` is a batch id or a template name to claim from.
     """
     writer = actor.key
-    which = wanted[0] if wanted else None
     batch_id, template = None, None
-    if which:
-        batch_id, template = (int(which), None) if which.isdigit() else (None, which)
+    if wanted:
+        batch_id, template = (int(wanted), None) if wanted.isdigit() else (None, wanted)
     held = await ctx.bank.active_assignments(writer)
     if held and batch_id is None and template is None:
         claimed = await ctx.bank.claimed(held[0].id)
@@ -66,7 +65,7 @@ async def offer_task(
     except NothingToClaim as nothing:
         if nothing.needs_terms_for is not None:
             project = await ctx.bank.project(nothing.needs_terms_for)
-            card = render.terms_card(project.id, project.name, project.terms or "", which)
+            card = render.terms_card(project.id, project.name, project.terms or "", wanted)
         else:
             card = render.notice_card("Nothing to claim", nothing.reason.capitalize() + ".")
         await show(ctx, actor, place, card, message, context)
@@ -90,11 +89,9 @@ async def action(ctx: BotContext, event: ActionEvent) -> None:
         await offer_task(ctx, actor, event.place, event.message, event.context)
         return
     if verb == "terms":
-        project_id, _, which = rest.partition(":")
+        project_id, _, wanted = rest.partition(":")
         await ctx.bank.accept_terms(int(project_id), writer)
-        await offer_task(
-            ctx, actor, event.place, event.message, event.context, wanted=(which,) if which else ()
-        )
+        await offer_task(ctx, actor, event.place, event.message, event.context, wanted=wanted)
         return
     assignment_id = int(rest.split(":", 1)[0])
     try:
