@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from bot.events import Actor, MessageRef, Place
 from bot.ui import Card, FileUpload, Form
 
 Visibility = Literal["public", "private"]
+
+
+@dataclass(frozen=True)
+class Once:
+    """Names one scheduled post, so a chat that may already hold it does not show it twice.
+
+    `retry` says an earlier attempt was recorded but never confirmed: the process may have died
+    after the chat accepted the post. Adapters use the platform's own means (Discord's message
+    nonce, a marker in a Slack message's metadata looked up in the channel's recent history).
+    """
+
+    key: str
+    retry: bool = False
 
 
 class ChatPort(Protocol):
@@ -22,6 +36,7 @@ class ChatPort(Protocol):
         visibility: Visibility = "public",
         to: Actor | None = None,
         context: Any = None,
+        once: Once | None = None,
     ) -> MessageRef:
         """Post a card in a place; `private` shows it to `to` only (ephemeral where possible)."""
         ...
@@ -30,7 +45,9 @@ class ChatPort(Protocol):
         """Replace a posted card in place."""
         ...
 
-    async def send_direct(self, user: Actor | str, card: Card) -> MessageRef:
+    async def send_direct(
+        self, user: Actor | str, card: Card, *, once: Once | None = None
+    ) -> MessageRef:
         """Send a card by direct message (to an Actor or a task-bank user key)."""
         ...
 
@@ -43,7 +60,7 @@ class ChatPort(Protocol):
         ...
 
     async def upload_file(
-        self, place: Place, upload: FileUpload, *, to: Actor | None = None
+        self, place: Place, upload: FileUpload, *, to: Actor | None = None, once: Once | None = None
     ) -> None:
         """Post a file in a place."""
         ...
@@ -73,15 +90,20 @@ class RoutedPort:
         visibility: Visibility = "public",
         to: Actor | None = None,
         context: Any = None,
+        once: Once | None = None,
     ) -> MessageRef:
         port = self.port_for(to) if to is not None else self.primary
-        return await port.post_card(place, card, visibility=visibility, to=to, context=context)
+        return await port.post_card(
+            place, card, visibility=visibility, to=to, context=context, once=once
+        )
 
     async def update_card(self, message: MessageRef, card: Card, *, context: Any = None) -> None:
         await self.primary.update_card(message, card, context=context)
 
-    async def send_direct(self, user: Actor | str, card: Card) -> MessageRef:
-        return await self.port_for(user).send_direct(user, card)
+    async def send_direct(
+        self, user: Actor | str, card: Card, *, once: Once | None = None
+    ) -> MessageRef:
+        return await self.port_for(user).send_direct(user, card, once=once)
 
     async def open_form(self, form: Form, *, context: Any) -> None:
         await self.primary.open_form(form, context=context)
@@ -90,7 +112,7 @@ class RoutedPort:
         await self.primary.add_reaction(message, emoji)
 
     async def upload_file(
-        self, place: Place, upload: FileUpload, *, to: Actor | None = None
+        self, place: Place, upload: FileUpload, *, to: Actor | None = None, once: Once | None = None
     ) -> None:
         port = self.port_for(to) if to is not None else self.primary
-        await port.upload_file(place, upload, to=to)
+        await port.upload_file(place, upload, to=to, once=once)

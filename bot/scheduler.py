@@ -5,8 +5,10 @@ Each job is a plain coroutine on `Jobs`, driven by the bank's clock, so tests ru
 
 Exactly once: every post is recorded (pending) before it is sent and marked sent afterwards. A run
 after a crash or a restart sends what is pending and skips what is sent; a tally period missed
-while the process was down is posted late, with its true period. The one window left is a crash
-after a chat accepted a post and before it was marked: that post would be sent again.
+while the process was down is posted late, with its true period. A crash after a chat accepted a
+post and before it was marked leaves it pending: it is sent again with the same `Once` key marked
+as a retry, and the adapter asks its platform whether the post is already there (Discord's message
+nonce, a metadata marker in Slack's recent channel history) before showing it a second time.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from bot.chart import daily_totals, tally_chart
 from bot.config import ScheduleConfig
 from bot.handlers.context import BotContext
 from bot.handlers.reviewer import post_for_review
+from bot.port import Once
 from bot.ui import Card, FileUpload
 from taskbank.models import Period, Tally, TallyLine
 from taskbank.money import format_cents
@@ -96,7 +99,9 @@ class Jobs:
         bank, key = self.ctx.bank, self.period_key(period)
         tally = await bank.tally(period)
         sent_any = False
-        if await self._deliver("tally", key, CHANNEL, lambda: self._post_summary(period, tally)):
+        if await self._deliver(
+            "tally", key, CHANNEL, lambda once: self._post_summary(period, tally, once)
+        ):
             sent_any = True
         targets = await self._targets(period)
         for line in tally.lines:
@@ -104,20 +109,21 @@ class Jobs:
                 "tally",
                 key,
                 line.writer_id,
-                lambda line=line: self._post_private(period, line, targets),
+                lambda once, line=line: self._post_private(period, line, targets, once),
             ):
                 sent_any = True
         return sent_any
 
     async def _deliver(self, job: str, key: str, recipient: str, send) -> bool:  # type: ignore[no-untyped-def]
         store = self.ctx.bank.store
-        if await store.record_post(job, key, recipient, self.now) == "sent":
+        state = await store.record_post(job, key, recipient, self.now)
+        if state == "sent":
             return False
-        await send()
+        await send(once_key(job, key, recipient, retry=state == "pending"))
         await store.mark_post_sent(job, key, recipient, self.now)
         return True
 
-    async def _post_summary(self, period: Period, tally: Tally) -> None:
+    async def _post_summary(self, period: Period, tally: Tally, once: Once) -> None:
         names = (
             {line.writer_id: pseudonym(line.writer_id) for line in tally.lines}
             if self.schedule.tally_pseudonyms
@@ -136,7 +142,7 @@ class Jobs:
             card = Card(
                 card.title, (*card.blocks, "Budgets spent:\n" + "\n".join(budgets)), card.fields
             )
-        await self.ctx.port.post_card(self.ctx.coordinator_place, card)
+        await self.ctx.port.post_card(self.ctx.coordinator_place, card, once=once)
         if self.schedule.tally_chart and tally.lines:
             buckets = await self.ctx.bank.store.activity_by_quarter_hour(period.start, period.end)
             png = tally_chart(
@@ -151,6 +157,7 @@ class Jobs:
                     png,
                     f"Per day, {period.label}",
                 ),
+                once=Once(f"{once.key}:chart", once.retry),
             )
 
     async def _targets(self, period: Period) -> dict[str, list[tuple[str, int]]]:
@@ -166,7 +173,11 @@ class Jobs:
         }
 
     async def _post_private(
-        self, period: Period, line: TallyLine, targets: dict[str, list[tuple[str, int]]]
+        self,
+        period: Period,
+        line: TallyLine,
+        targets: dict[str, list[tuple[str, int]]],
+        once: Once,
     ) -> None:
         card = render.tally_card(
             Tally(period_start=period.start, period_end=period.end, lines=[line]),
@@ -187,7 +198,7 @@ class Jobs:
                 )
         if notes:
             card = Card(card.title, (*card.blocks, "\n".join(notes)))
-        await self.ctx.port.send_direct(line.writer_id, card)
+        await self.ctx.port.send_direct(line.writer_id, card, once=once)
 
     # -- QA sample, auto-approval, leases ------------------------------------------------------
 
@@ -198,13 +209,16 @@ class Jobs:
         chosen = await bank.choose_for_review(
             self.schedule.qa_max_per_run, at_least_one_per_writer=True
         )
+        recorded_now = set()
         for submission in chosen:
-            await bank.store.record_post("qa", str(submission.id), CHANNEL, self.now)
+            if await bank.store.record_post("qa", str(submission.id), CHANNEL, self.now) == "new":
+                recorded_now.add(str(submission.id))
         await bank.mark_sampled(chosen)
         posted = 0
         for key, recipient, _ in await bank.store.posts("qa", state="pending"):
             submission = await bank.store.get_submission(int(key))
-            await post_for_review(self.ctx, submission)
+            once = once_key("qa", key, recipient, retry=key not in recorded_now)
+            await post_for_review(self.ctx, submission, once=once)
             await bank.store.mark_post_sent("qa", key, recipient, self.now)
             posted += 1
         return posted
@@ -228,6 +242,12 @@ class Jobs:
             )
             await self.ctx.port.send_direct(assignment.writer_id, card)
         return len(expired)
+
+
+def once_key(job: str, key: str, recipient: str, *, retry: bool) -> Once:
+    """The once-key of one recorded post: short and stable (Discord's nonce holds 25 characters)."""
+    digest = hashlib.sha256(f"{job}|{key}|{recipient}".encode()).hexdigest()[:20]
+    return Once(f"tb{digest}", retry)
 
 
 def _starts(keys: Iterable[str], jobs: Jobs) -> list[datetime]:

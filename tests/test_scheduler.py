@@ -137,10 +137,10 @@ async def test_a_crash_between_recording_and_sending_sends_the_rest_once(bank, w
     clock.set(MONDAY_9)
 
     class Crashing(FakeChat):
-        async def send_direct(self, user, card):
+        async def send_direct(self, user, card, *, once=None):
             if user == "ben":
                 raise ConnectionError("the chat went away")
-            return await super().send_direct(user, card)
+            return await super().send_direct(user, card, once=once)
 
     crashing = Crashing()
     with pytest.raises(ConnectionError):
@@ -153,6 +153,59 @@ async def test_a_crash_between_recording_and_sending_sends_the_rest_once(bank, w
     assert [s.kind for s in after_restart.sent] == ["direct", "direct"]
     assert [s.to for s in after_restart.sent] == ["ben", "cy"]
     assert await jobs_for(bank, FakeChat()).run_tally() == []
+
+
+async def test_a_post_the_chat_accepted_before_a_crash_is_not_shown_again(bank, week_of_work):
+    # Given a tally whose direct message to ben reached the chat, but the process died before
+    # the post was marked sent
+    clock = week_of_work
+    await bank.import_batch(tone_batch(3), filename="b.jsonl")
+    for writer in ("ana", "ben", "cy"):
+        await work(bank, clock, writer, 1)
+    clock.set(MONDAY_9)
+
+    class DiesAfterSending(FakeChat):
+        dying = True
+
+        async def send_direct(self, user, card, *, once=None):
+            ref = await super().send_direct(user, card, once=once)
+            if user == "ben" and self.dying:
+                raise ConnectionError("the process died after the chat accepted the post")
+            return ref
+
+    chat = DiesAfterSending()
+    with pytest.raises(ConnectionError):
+        await jobs_for(bank, chat).run_tally()
+    chat.dying = False
+
+    # When the scheduler runs again against the same chat
+    clock.advance(minutes=5)
+    await jobs_for(bank, chat).run_tally()
+
+    # Then ben's post went out again as a retry of the same key, and the chat showed it once
+    direct = [s for s in chat.sent if s.kind == "direct"]
+    assert [s.to for s in direct] == ["ana", "ben", "cy"]
+    assert direct[1].once is not None and not direct[1].once.retry
+    assert len(chat.shown_once) == 4  # the summary and three writers, each once
+
+
+async def test_a_retried_post_carries_the_same_key_marked_as_retry(bank, week_of_work):
+    clock = week_of_work
+    await bank.import_batch(tone_batch(3), filename="b.jsonl")
+    await work(bank, clock, "ana", 1)
+    clock.set(MONDAY_9)
+
+    class Refusing(FakeChat):
+        async def send_direct(self, user, card, *, once=None):
+            raise ConnectionError("the chat went away")
+
+    with pytest.raises(ConnectionError):
+        await jobs_for(bank, Refusing()).run_tally()
+    retry_chat = FakeChat()
+    await jobs_for(bank, retry_chat).run_tally()
+    posted = {s.kind: s.once for s in retry_chat.sent}
+    assert posted["direct"] is not None and posted["direct"].retry
+    assert "post" not in posted  # the summary was marked sent before the failure
 
 
 async def test_a_restart_neither_skips_nor_repeats_and_missed_weeks_come_late(make_store, clock):

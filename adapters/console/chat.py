@@ -12,6 +12,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from bot.events import Actor, MessageRef, Place
+from bot.port import Once
 from bot.ui import Button, Card, Control, FileUpload, Form, Select
 
 _BORDER = {"info": "cyan", "success": "green", "warning": "yellow", "error": "red"}
@@ -50,6 +51,7 @@ class ConsoleChat:
         visibility: str = "public",
         to: Actor | None = None,
         context: Any = None,
+        once: Once | None = None,
     ) -> MessageRef:
         ref = MessageRef(place.channel_id, str(next(self._ids)))
         owner = to.key if (to is not None and visibility == "private") else None
@@ -64,7 +66,9 @@ class ConsoleChat:
         self._remember(message, card, owner or self.viewer, owner)
         self._draw(message, card, "updated")
 
-    async def send_direct(self, user: Actor | str, card: Card) -> MessageRef:
+    async def send_direct(
+        self, user: Actor | str, card: Card, *, once: Once | None = None
+    ) -> MessageRef:
         key = user.key if isinstance(user, Actor) else user
         ref = MessageRef(f"dm:{key}", str(next(self._ids)))
         self._remember(ref, card, key, key)
@@ -79,7 +83,7 @@ class ConsoleChat:
         self.console.print(Text(f"  (bot reacted {emoji} to #{message.message_id})", style="dim"))
 
     async def upload_file(
-        self, place: Place, upload: FileUpload, *, to: Actor | None = None
+        self, place: Place, upload: FileUpload, *, to: Actor | None = None, once: Once | None = None
     ) -> None:
         self.export_dir.mkdir(parents=True, exist_ok=True)
         path = self.export_dir / upload.filename

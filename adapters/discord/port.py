@@ -20,6 +20,7 @@ import discord
 from adapters.discord import draw
 from adapters.discord.inbound import DiscordContext, user_key_to_id
 from bot.events import Actor, MessageRef, Place
+from bot.port import Once
 from bot.ui import Button, Card, ControlRow, FileUpload, Form
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,7 @@ class DiscordPort:
         visibility: str = "public",
         to: Actor | None = None,
         context: Any = None,
+        once: Once | None = None,
     ) -> MessageRef:
         ctx = _interaction_context(context)
         if visibility == "private" and ctx is not None:
@@ -105,7 +107,9 @@ class DiscordPort:
             return
         await self._edit_by_rest(message, drawn)
 
-    async def send_direct(self, user: Actor | str, card: Card) -> MessageRef:
+    async def send_direct(
+        self, user: Actor | str, card: Card, *, once: Once | None = None
+    ) -> MessageRef:
         user_id = int(user.user_id) if isinstance(user, Actor) else user_key_to_id(user)
         if user_id is None or (isinstance(user, Actor) and user.platform != "discord"):
             raise NotOnDiscord(f"{user} is not a Discord user; the Discord bot cannot message them")
@@ -142,7 +146,7 @@ class DiscordPort:
         await channel.get_partial_message(int(message.message_id)).add_reaction(emoji)
 
     async def upload_file(
-        self, place: Place, upload: FileUpload, *, to: Actor | None = None
+        self, place: Place, upload: FileUpload, *, to: Actor | None = None, once: Once | None = None
     ) -> None:
         if to is not None and to.platform == "discord":
             await self.pacer.wait()

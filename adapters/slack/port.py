@@ -19,6 +19,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from adapters.slack import blocks
 from adapters.slack.inbound import EMOJI_NAMES, SlackContext, user_key_to_id
 from bot.events import Actor, MessageRef, Place
+from bot.port import Once
 from bot.ui import Card, FileUpload, Form
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ class SlackPort:
         visibility: str = "public",
         to: Actor | None = None,
         context: Any = None,
+        once: Once | None = None,
     ) -> MessageRef:
         slack = context if isinstance(context, SlackContext) else None
         if slack is not None and slack.deferred is not None:
@@ -60,7 +62,9 @@ class SlackPort:
             return
         await self._update_now(message, card, slack)
 
-    async def send_direct(self, user: Actor | str, card: Card) -> MessageRef:
+    async def send_direct(
+        self, user: Actor | str, card: Card, *, once: Once | None = None
+    ) -> MessageRef:
         user_id = user.user_id if isinstance(user, Actor) else user_key_to_id(user)
         if user_id is None or (isinstance(user, Actor) and user.platform != "slack"):
             raise NotOnSlack(f"{user} is not a Slack user; the Slack app cannot message them")
@@ -88,7 +92,7 @@ class SlackPort:
                 raise
 
     async def upload_file(
-        self, place: Place, upload: FileUpload, *, to: Actor | None = None
+        self, place: Place, upload: FileUpload, *, to: Actor | None = None, once: Once | None = None
     ) -> None:
         channel = place.channel_id
         if to is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot import render
 from bot.events import ActionEvent, CommandEvent, FormSubmitEvent, ReactionEvent
 from bot.handlers.context import BotContext
+from bot.port import Once
 from bot.roles import Role
 from bot.ui import FormErrors
 from taskbank.errors import NotAllowed, ValidationFailed
@@ -22,9 +23,13 @@ async def review_card_for(ctx: BotContext, submission: Submission):  # type: ign
     return render.review_card(batch, task, submission, ctx.time_zone)
 
 
-async def post_for_review(ctx: BotContext, submission: Submission) -> None:
+async def post_for_review(
+    ctx: BotContext, submission: Submission, *, once: Once | None = None
+) -> None:
     """Post a sampled submission to the review channel with ✅ and ❌ ready, and remember it."""
-    message = await ctx.port.post_card(ctx.review_place, await review_card_for(ctx, submission))
+    message = await ctx.port.post_card(
+        ctx.review_place, await review_card_for(ctx, submission), once=once
+    )
     await ctx.bank.link_message(message.key, REVIEW_LINK, submission.id)
     for emoji in (APPROVE_EMOJI, REJECT_EMOJI):
         await ctx.port.add_reaction(message, emoji)

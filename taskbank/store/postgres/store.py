@@ -561,7 +561,7 @@ class PostgresStore:
 
     async def record_post(self, job: str, period_key: str, recipient: str, now: datetime) -> str:
         async def operation(connection: asyncpg.Connection) -> str:
-            await connection.execute(
+            status = await connection.execute(
                 "INSERT INTO posts (job, period_key, recipient, state, created_at)"
                 " VALUES ($1, $2, $3, 'pending', $4) ON CONFLICT DO NOTHING",
                 job,
@@ -569,6 +569,8 @@ class PostgresStore:
                 recipient,
                 to_micros(now),
             )
+            if status == "INSERT 0 1":
+                return "new"
             return await connection.fetchval(
                 "SELECT state FROM posts WHERE job = $1 AND period_key = $2 AND recipient = $3",
                 job,

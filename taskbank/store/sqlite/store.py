@@ -498,14 +498,17 @@ class SqliteStore:
     # -- scheduled posts -------------------------------------------------------------------
 
     async def record_post(self, job: str, period_key: str, recipient: str, now: datetime) -> str:
-        """Record a post as pending unless it exists; returns its state ('pending' or 'sent')."""
+        """Record a post as pending unless it exists; returns 'new' when recorded now, else its
+        state ('pending': an earlier attempt may have reached the chat, or 'sent')."""
 
         async def operation(connection: aiosqlite.Connection) -> str:
-            await connection.execute(
+            inserted = await connection.execute(
                 "INSERT INTO posts (job, period_key, recipient, state, created_at)"
                 " VALUES (?, ?, ?, 'pending', ?) ON CONFLICT DO NOTHING",
                 (job, period_key, recipient, to_micros(now)),
             )
+            if inserted.rowcount == 1:
+                return "new"
             found = await connection.execute_fetchall(
                 "SELECT state FROM posts WHERE job = ? AND period_key = ? AND recipient = ?",
                 (job, period_key, recipient),
