@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from taskbank.errors import Problem, ValidationFailed
 
 
 @dataclass(frozen=True)
@@ -44,10 +47,41 @@ class MessageRef:
 
 @dataclass(frozen=True)
 class Attachment:
-    """A file that came with a command; adapters fetch its bytes before the handler runs."""
+    """A file that came with a command.
+
+    A chat that must download files gives `fetch` instead of `content`: the handler calls it only
+    after the role check and the size check (`size`, when the platform says it beforehand), so
+    nobody can make the bot download for a command they may not run. `fetch` takes the most bytes
+    to read and raises ValidationFailed, naming the file, when the chat will not hand it over.
+    """
 
     filename: str
-    content: bytes
+    content: bytes | None = None
+    size: int | None = None
+    fetch: Callable[[int], Awaitable[bytes]] | None = field(default=None, compare=False)
+
+    async def read(self, max_bytes: int) -> bytes:
+        """The file's bytes, refused (naming the file) when larger than `max_bytes`."""
+        if self.size is not None and self.size > max_bytes:
+            raise self._too_big(self.size, max_bytes)
+        if self.content is not None:
+            data = self.content
+        elif self.fetch is not None:
+            data = await self.fetch(max_bytes)
+        else:
+            raise ValidationFailed([Problem("file", "came without its contents", self.filename)])
+        if len(data) > max_bytes:
+            raise self._too_big(len(data), max_bytes)
+        return data
+
+    def _too_big(self, size: int, max_bytes: int) -> ValidationFailed:
+        return ValidationFailed(
+            [
+                Problem(
+                    "file", f"is {size:,} bytes; at most {max_bytes:,} are accepted", self.filename
+                )
+            ]
+        )
 
 
 @dataclass(frozen=True)

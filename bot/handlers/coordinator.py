@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import io
+import json
 from datetime import datetime
+from pathlib import PurePath
+from typing import Any
 
 from bot import render
-from bot.events import CommandEvent
+from bot.arguments import whole_number
+from bot.events import Attachment, CommandEvent
 from bot.handlers.context import BotContext
 from bot.roles import Role
 from bot.ui import Card, Field, FileUpload
@@ -15,8 +19,9 @@ from taskbank.models import BatchState
 from taskbank.money import format_cents
 from taskbank.periods import period_containing
 
-BATCH_USAGE = "/batch import (with a file) | list | status <id> | pause <id> | resume <id> | close <id> | export <id> [jsonl|csv]"
+BATCH_USAGE = "/batch import (with a JSONL file, or a CSV and its settings .json) | list | status <id> | pause <id> | resume <id> | close <id> | export <id> [jsonl|csv]"
 SHOWN_PROBLEMS = 20
+SETTINGS_MAX_BYTES = 1024 * 1024
 _STATES = {"pause": BatchState.PAUSED, "resume": BatchState.OPEN, "close": BatchState.CLOSED}
 
 
@@ -45,24 +50,7 @@ async def batch_command(ctx: BotContext, event: CommandEvent) -> None:
         await ctx.reply(event, card)
 
     if verb == "import":
-        if not event.attachments:
-            raise usage("attach a JSONL or CSV file to /batch import")
-        for attachment in event.attachments:
-            try:
-                batch = await ctx.bank.import_batch(
-                    attachment.content, filename=attachment.filename
-                )
-            except ValidationFailed as failure:
-                await post(problems_card(failure, f"{attachment.filename}: nothing was imported"))
-                continue
-            progress = await ctx.bank.batch_progress(batch.id)
-            await post(
-                render.notice_card(
-                    f"Imported batch {batch.id}: {batch.name}",
-                    f"{progress.tasks} tasks, {format_cents(batch.pay_cents, ctx.currency)} each, overlap {batch.overlap}.",
-                    "success",
-                )
-            )
+        await import_files(ctx, event, post)
         return
     if verb == "list":
         batches = await ctx.bank.list_batches()
@@ -98,9 +86,91 @@ async def batch_command(ctx: BotContext, event: CommandEvent) -> None:
 
 
 def _batch_id(rest: tuple[str, ...]) -> int:
-    if not rest or not rest[0].isdigit():
+    if not rest:
         raise usage("give the batch id")
-    return int(rest[0])
+    return whole_number(rest[0], "batch id")
+
+
+async def import_files(ctx: BotContext, event: CommandEvent, post) -> None:  # type: ignore[no-untyped-def]
+    """`/batch import`: each attached batch file whole or not at all; a CSV takes its settings
+    from a `.json` file attached beside it (its own `<name>.settings.json`, or the only one)."""
+    if not event.attachments:
+        raise usage("attach a JSONL or CSV file to /batch import")
+    files = [a for a in event.attachments if not _is_settings(a.filename)]
+    settings_files = [a for a in event.attachments if _is_settings(a.filename)]
+    if not files:
+        raise usage("attach a JSONL or CSV file (a .json settings file goes beside a CSV)")
+    limit = ctx.bank.defaults.max_import_bytes
+    for attachment in files:
+        try:
+            settings = None
+            if PurePath(attachment.filename).suffix.lower() == ".csv":
+                settings = await _csv_settings(attachment, settings_files, limit)
+            data = await attachment.read(limit)
+            batch = await ctx.bank.import_batch(
+                data, filename=attachment.filename, settings=settings
+            )
+        except ValidationFailed as failure:
+            await post(problems_card(failure, f"{attachment.filename}: nothing was imported"))
+            continue
+        progress = await ctx.bank.batch_progress(batch.id)
+        await post(
+            render.notice_card(
+                f"Imported batch {batch.id}: {batch.name}",
+                f"{progress.tasks} tasks, {format_cents(batch.pay_cents, ctx.currency)} each, overlap {batch.overlap}.",
+                "success",
+            )
+        )
+
+
+def _is_settings(filename: str) -> bool:
+    return PurePath(filename).suffix.lower() == ".json"
+
+
+async def _csv_settings(
+    csv_file: Attachment, settings_files: list[Attachment], limit: int
+) -> dict[str, Any]:
+    stem = PurePath(csv_file.filename).stem
+    named = [
+        a
+        for a in settings_files
+        if PurePath(a.filename).name in (f"{stem}.settings.json", f"{stem}.json")
+    ]
+    chosen = named or (settings_files if len(settings_files) == 1 else [])
+    if not chosen:
+        raise ValidationFailed(
+            [
+                Problem(
+                    "settings",
+                    "a CSV file needs its batch settings (project, name, template, pay_cents): attach "
+                    f"them as a JSON file beside it, named {stem}.settings.json"
+                    + (
+                        " (several .json files came, and none by that name)"
+                        if settings_files
+                        else ""
+                    ),
+                    csv_file.filename,
+                )
+            ]
+        )
+    source = chosen[0]
+    return _settings_json(await source.read(SETTINGS_MAX_BYTES), source.filename)
+
+
+def _settings_json(data: bytes, filename: str) -> dict[str, Any]:
+    try:
+        value = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        problem = "is not UTF-8 text; save it as UTF-8"
+    except (ValueError, RecursionError) as error:
+        problem = f"is not valid JSON ({str(error)[:80]})"
+    else:
+        if isinstance(value, dict) and set(value) == {"batch"}:
+            value = value["batch"]
+        if isinstance(value, dict):
+            return value
+        problem = 'expected an object of batch settings, like {"project": …, "name": …}'
+    raise ValidationFailed([Problem("settings", problem, filename)])
 
 
 async def status_card(ctx: BotContext, batch_id: int) -> Card:

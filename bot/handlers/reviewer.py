@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot import render
+from bot.arguments import control_number
 from bot.events import ActionEvent, CommandEvent, FormSubmitEvent, ReactionEvent
 from bot.handlers.context import BotContext
 from bot.port import Once
@@ -68,8 +69,8 @@ async def _verdict(
 async def action(ctx: BotContext, event: ActionEvent) -> None:
     """Approve at once; reject opens a form for the reason."""
     ctx.roles.require(event.actor, Role.REVIEWER, "Reviewing")
-    verb, _, rest = event.action_id.partition(":")
-    submission_id = int(rest)
+    verb = event.action_id.partition(":")[0]
+    submission_id = control_number(event.action_id, 1)
     if verb == "reject":
         await ctx.port.open_form(render.reject_form(submission_id), context=event.context)
         return
@@ -81,7 +82,7 @@ async def action(ctx: BotContext, event: ActionEvent) -> None:
 async def reject_form(ctx: BotContext, event: FormSubmitEvent) -> FormErrors | None:
     """The reason for a rejection; a blank one goes back to the reviewer."""
     ctx.roles.require(event.actor, Role.REVIEWER, "Reviewing")
-    submission_id = int(event.form_id.split(":", 1)[1])
+    submission_id = control_number(event.form_id, 1)
     reason = event.values.get("reason")
     try:
         card = await _verdict(

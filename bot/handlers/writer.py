@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot import render
+from bot.arguments import control_number, control_parts, is_whole_number, whole_number
 from bot.events import ActionEvent, Actor, CommandEvent, FormSubmitEvent, MessageRef, Place
 from bot.handlers.context import BotContext
 from bot.roles import Role
@@ -53,7 +54,7 @@ async def offer_task(
     writer = actor.key
     batch_id, template = None, None
     if wanted:
-        batch_id, template = (int(wanted), None) if wanted.isdigit() else (None, wanted)
+        batch_id, template = (int(wanted), None) if is_whole_number(wanted) else (None, wanted)
     held = await ctx.bank.active_assignments(writer)
     if held and batch_id is None and template is None:
         claimed = await ctx.bank.claimed(held[0].id)
@@ -89,11 +90,11 @@ async def action(ctx: BotContext, event: ActionEvent) -> None:
         await offer_task(ctx, actor, event.place, event.message, event.context)
         return
     if verb == "terms":
-        project_id, _, wanted = rest.partition(":")
-        await ctx.bank.accept_terms(int(project_id), writer)
+        wanted = rest.partition(":")[2]
+        await ctx.bank.accept_terms(control_number(event.action_id, 1), writer)
         await offer_task(ctx, actor, event.place, event.message, event.context, wanted=wanted)
         return
-    assignment_id = int(rest.split(":", 1)[0])
+    assignment_id = control_number(event.action_id, 1)
     try:
         claimed = await ctx.bank.claimed(assignment_id)
         if claimed.assignment.writer_id != writer:
@@ -125,17 +126,17 @@ async def action(ctx: BotContext, event: ActionEvent) -> None:
 
 
 async def _choose(ctx: BotContext, claimed: ClaimedTask, event: ActionEvent) -> None:
-    parts = event.action_id.split(":")
+    parts = control_parts(event.action_id, 3)
     question = next((q for q in claimed.batch.questions if q.id == parts[2]), None)
     if question is None:
         raise NotAllowed(f"this task has no question '{parts[2]}'")
     picked = parts[3:] or list(event.values)
     if isinstance(question, RatingQuestion):
-        value: Any = int(picked[0]) if picked else None
+        value: Any = whole_number(picked[0], "point on the scale", question.id) if picked else None
     else:
         assert isinstance(question, LabelQuestion | LabelsQuestion)
         options = question.resolve_options(claimed.task.payload)
-        labels = [options[int(i)] for i in picked if i.isdigit() and int(i) < len(options)]
+        labels = [options[int(i)] for i in picked if is_whole_number(i) and int(i) < len(options)]
         value = labels if isinstance(question, LabelsQuestion) else (labels[0] if labels else None)
     await ctx.bank.save_draft(
         claimed.assignment.id, claimed.assignment.writer_id, {question.id: value}
@@ -168,7 +169,7 @@ async def _submit(
 
 async def answer_form(ctx: BotContext, event: FormSubmitEvent) -> FormErrors | None:
     """The answer form: keep what was written; errors go back beside the fields; complete means submit."""
-    assignment_id = int(event.form_id.split(":", 1)[1])
+    assignment_id = control_number(event.form_id, 1)
     claimed = await ctx.bank.claimed(assignment_id)
     if claimed.assignment.writer_id != event.actor.key:
         raise NotAllowed("that form belongs to another writer")
