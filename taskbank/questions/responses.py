@@ -144,6 +144,8 @@ def merge_draft(
     by_id = {question.id: question for question in questions}
     merged: dict[str, Any] = {}
     for key, value in draft.items():
+        if is_blank(value):
+            continue
         try:
             merged[key] = by_id[key].draft_value(value, payload)
         except (KeyError, InvalidAnswer):
@@ -153,7 +155,7 @@ def merge_draft(
         question = by_id.get(key) if isinstance(key, str) else None
         if question is None:
             problems.append(_unknown_key(key, set(by_id)))
-        elif is_blank(value) or value == "":
+        elif is_blank(value):
             merged.pop(key, None)
         else:
             try:
