@@ -166,9 +166,11 @@ class LabelsQuestion(_WithOptions):
         options = self.resolve_options(payload)
         if isinstance(value, str):
             value = [value]
-        expected = f"expected labels from {quote_list(options)}"
         if not isinstance(value, (list, tuple)):
-            raise InvalidAnswer(f"expected a list of labels, got {quote(value)}; {expected}")
+            raise InvalidAnswer(
+                f"expected a list of labels, got {quote(value)}; expected labels from "
+                f"{quote_list(options)}"
+            )
         if len(value) > len(options):
             raise InvalidAnswer(
                 f"{len(value):,} labels given; this task has {len(options)} options"
@@ -176,7 +178,9 @@ class LabelsQuestion(_WithOptions):
         value = string_items(value, "a label")
         unknown = [v for v in value if v not in options]
         if unknown:
-            raise InvalidAnswer(f"not options: {quote_list(unknown)}; {expected}")
+            raise InvalidAnswer(
+                f"not options: {quote_list(unknown)}; expected labels from {quote_list(options)}"
+            )
         if len(set(value)) != len(value):
             raise InvalidAnswer("each label may be chosen only once")
         if len(value) < self.min_count:
