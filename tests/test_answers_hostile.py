@@ -223,6 +223,23 @@ async def test_a_hundred_thousand_labels_are_refused_without_quoting_them(bank):
     assert problems["genre"] == "100,000 labels given; this task has 8 options"
 
 
+async def test_a_hundred_thousand_unknown_keys_are_counted_not_listed(bank):
+    # given a tone task
+    assignment_id = await claim_from(bank, tone_batch(1))
+    # when an answer and a draft carry 100,000 keys that are no question
+    junk = {f"q{i}": "x" for i in range(100_000)}
+    with pytest.raises(ValidationFailed) as submitted:
+        await bank.submit(assignment_id, "w1", {**TONE_ANSWER, **junk}, "k1")
+    with pytest.raises(ValidationFailed) as drafted:
+        await bank.save_draft(assignment_id, "w1", junk)
+    # then ten are named and the rest counted, and nothing is stored
+    for raised in (submitted, drafted):
+        assert len(raised.value.problems) == 11
+        assert raised.value.problems[-1].message == "and 99,990 more keys that are not questions"
+    assert await bank.store.submission_for_assignment(assignment_id) is None
+    assert await bank.draft(assignment_id) == {}
+
+
 async def test_non_text_keys_nested_objects_and_nulls_in_lists_are_refused_cleanly(bank):
     # given a tone task
     assignment_id = await claim_from(bank, tone_batch(1))

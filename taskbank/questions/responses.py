@@ -82,9 +82,7 @@ def validate_response(
     if not isinstance(response, Mapping):
         raise ValidationFailed([Problem("response", "expected an answer for each question")])
     known = {question.id for question in questions}
-    problems = [
-        _unknown_key(key, known) for key in response if not isinstance(key, str) or key not in known
-    ]
+    problems = _unknown_keys(response, known)
     answers: dict[str, Any] = {}
     for question in questions:
         value = response.get(question.id)
@@ -108,6 +106,19 @@ def validate_response(
     if problems:
         raise ValidationFailed(problems, summary="the answer needs fixing")
     return answers
+
+
+MAX_UNKNOWN_KEYS_NAMED = 10
+
+
+def _unknown_keys(answers: Mapping[Any, Any], known: set[str]) -> list[Problem]:
+    """A problem for each of the first few keys that are not question ids, then how many more."""
+    unknown = [key for key in answers if not isinstance(key, str) or key not in known]
+    problems = [_unknown_key(key, known) for key in unknown[:MAX_UNKNOWN_KEYS_NAMED]]
+    if len(unknown) > MAX_UNKNOWN_KEYS_NAMED:
+        more = len(unknown) - MAX_UNKNOWN_KEYS_NAMED
+        problems.append(Problem("response", f"and {more:,} more keys that are not questions"))
+    return problems
 
 
 def _unknown_key(key: Any, known: set[str]) -> Problem:
@@ -150,12 +161,12 @@ def merge_draft(
             merged[key] = by_id[key].draft_value(value, payload)
         except (KeyError, InvalidAnswer):
             continue
-    problems = []
+    problems = _unknown_keys(answers, set(by_id))
     for key, value in answers.items():
         question = by_id.get(key) if isinstance(key, str) else None
         if question is None:
-            problems.append(_unknown_key(key, set(by_id)))
-        elif is_blank(value):
+            continue
+        if is_blank(value):
             merged.pop(key, None)
         else:
             try:
