@@ -57,21 +57,31 @@ async def test_a_word_minimum_longer_than_the_default_character_limit_is_refused
     assert "min_words 2500 needs at least 4999 characters" in problems[0]
 
 
-async def test_label_counts_beyond_the_fixed_options_are_refused(bank):
-    # given a labels question of three options asking for at least four, and one allowing five
-    too_many = labels(options=["a", "b", "c"], min_count=4)
-    too_wide = labels(id="mood", options=["a", "b", "c"], max_count=5)
+async def test_label_minimums_beyond_the_fixed_options_are_refused_all_at_once(bank):
+    # given two labels questions asking for more labels than they offer
+    four_of_three = labels(options=["a", "b", "c"], min_count=4)
+    three_of_two = labels(id="mood", options=["a", "b"], min_count=3)
     # when both are imported in one file
-    problems = await refused_import(bank, custom([too_many, too_wide]))
+    problems = await refused_import(bank, custom([four_of_three, three_of_two]))
     # then both questions are reported at once, each at its place in the file
     assert any(
         "batch.questions.0.labels" in p and "min_count 4 is more than the 3 options" in p
         for p in problems
     )
     assert any(
-        "batch.questions.1.labels" in p and "max_count 5 is more than the 3 options" in p
+        "batch.questions.1.labels" in p and "min_count 3 is more than the 2 options" in p
         for p in problems
     )
+
+
+async def test_a_label_maximum_beyond_the_fixed_options_is_clamped_to_them(bank):
+    # given a labels question of three options allowing up to five
+    question = labels(options=["a", "b", "c"], max_count=5)
+    # when it is imported
+    batch = await bank.import_batch(custom([question]), filename="b.jsonl")
+    # then it imports, allowing all three (satisfiable, so not refused)
+    assert batch.questions[0].max_count == 3
+    assert (await bank.batch(batch.id)).questions[0].max_count == 3
 
 
 async def test_a_label_minimum_above_a_tasks_own_options_is_refused_at_that_tasks_line(bank):
@@ -98,9 +108,9 @@ async def test_a_label_minimum_above_a_tasks_own_options_is_refused_at_that_task
         ({"scale_min": 1, "scale_max": 1}, "between 2 and 11 points; 1 to 1 has 1"),
         ({"scale_min": 1, "scale_max": 20}, "between 2 and 11 points; 1 to 20 has 20"),
         ({"scale_min": 5, "scale_max": 1}, "between 2 and 11 points; 5 to 1 has 0"),
-        ({"scale_min": -5000, "scale_max": -4995}, "greater than or equal to -1000"),
+        ({"scale_min": -5000, "scale_max": -4995}, "scale ends must lie between -1,000 and 1,000"),
         ({"scale_max": True}, "expected a whole number, not true or false"),
-        ({"scale_max": 10**30}, "less than or equal to 1000"),
+        ({"scale_max": 10**30}, "scale ends must lie between -1,000 and 1,000"),
     ],
     ids=["one-point", "twenty-points", "reversed", "far-below", "boolean", "huge"],
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo
 
 from taskbank.answer_text import InvalidAnswer, clean_text, quote, refusal
 
@@ -40,6 +40,12 @@ def string_items(value: Any, what: str) -> list[str]:
         if problem is not None:
             raise InvalidAnswer(f"item {place} {problem}")
     return list(value)
+
+
+def stored(info: ValidationInfo) -> bool:
+    """Whether definitions are being read back from the database (context {"stored": True}):
+    they were checked when imported, and a stored batch must load under stricter rules."""
+    return isinstance(info.context, Mapping) and info.context.get("stored") is True
 
 
 def no_bool(value: Any) -> Any:

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from taskbank.answer_text import InvalidAnswer, clean_text, measure, quote, refusal
 from taskbank.questions.base import (
@@ -14,6 +14,7 @@ from taskbank.questions.base import (
     QuestionBase,
     no_bool,
     quote_list,
+    stored,
     string_items,
 )
 
@@ -25,10 +26,10 @@ class _WithOptions(QuestionBase):
     )
 
     @model_validator(mode="after")
-    def _one_source_of_options(self) -> _WithOptions:
+    def _one_source_of_options(self, info: ValidationInfo) -> _WithOptions:
         if (self.options is None) == (self.options_from is None):
             raise ValueError("give exactly one of 'options' or 'options_from'")
-        if self.options is not None:
+        if self.options is not None and not stored(info):
             _check_option_list(self.options)
         return self
 
@@ -127,28 +128,30 @@ class LabelsQuestion(_WithOptions):
     """
 
     kind: Literal["labels"] = "labels"
-    min_count: int = Field(default=1, ge=0, le=MAX_OPTIONS)
+    min_count: int = Field(default=1, ge=0)
     max_count: int | None = Field(default=None, ge=1)
 
     _counts_are_numbers = field_validator("min_count", "max_count", mode="before")(no_bool)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _clamp_max_count(cls, data: Any) -> Any:
+        """A maximum above the fixed options allows them all: it is stored as their number."""
+        if isinstance(data, dict) and isinstance(data.get("options"), list):
+            most = data.get("max_count")
+            if isinstance(most, int) and not isinstance(most, bool) and most > len(data["options"]):
+                data = {**data, "max_count": max(len(data["options"]), 1)}
+        return data
+
     @model_validator(mode="after")
-    def _bounds(self) -> LabelsQuestion:
-        problems = []
+    def _bounds(self, info: ValidationInfo) -> LabelsQuestion:
         if self.max_count is not None and self.max_count < self.min_count:
-            problems.append("max_count must be at least min_count")
-        if self.options is not None:
-            count = len(self.options)
-            if self.min_count > count:
-                problems.append(
-                    f"min_count {self.min_count} is more than the {count} options, so no answer could satisfy it"
-                )
-            if self.max_count is not None and self.max_count > count:
-                problems.append(
-                    f"max_count {self.max_count} is more than the {count} options (leave it out to allow all)"
-                )
-        if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError("max_count must be at least min_count")
+        if self.options is not None and self.min_count > len(self.options) and not stored(info):
+            raise ValueError(
+                f"min_count {self.min_count} is more than the {len(self.options)} options, "
+                "so no answer could satisfy it"
+            )
         return self
 
     def payload_problems(self, payload: Mapping[str, Any]) -> list[str]:

@@ -6,12 +6,13 @@ import re
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from taskbank.answer_text import InvalidAnswer, clean_text, quote
-from taskbank.questions.base import QuestionBase, no_bool
+from taskbank.questions.base import QuestionBase, no_bool, stored
 
 # ASCII digits only: "²" and "٣" are digits to str.isdigit but not numbers anyone typed here.
+SCALE_LIMIT = 1000
 _RATING_TEXT = re.compile(r"[ \t]*(-?[0-9]{1,9})[ \t]*")
 
 
@@ -19,20 +20,26 @@ class RatingQuestion(QuestionBase):
     """An integer on a scale whose ends are labelled."""
 
     kind: Literal["rating"] = "rating"
-    scale_min: int = Field(default=1, ge=-1000, le=1000)
-    scale_max: int = Field(default=5, ge=-1000, le=1000)
+    scale_min: int = 1
+    scale_max: int = 5
     min_label: str = Field(default="low", max_length=40)
     max_label: str = Field(default="high", max_length=40)
 
     _bounds_are_numbers = field_validator("scale_min", "scale_max", mode="before")(no_bool)
 
     @model_validator(mode="after")
-    def _scale(self) -> RatingQuestion:
+    def _scale(self, info: ValidationInfo) -> RatingQuestion:
+        problems = []
         if not 1 <= self.scale_max - self.scale_min <= 10:
-            raise ValueError(
-                f"a scale must have between 2 and 11 points; {self.scale_min} to {self.scale_max} has "
-                f"{max(0, self.scale_max - self.scale_min + 1)}"
+            points = max(0, self.scale_max - self.scale_min + 1)
+            problems.append(
+                f"a scale must have between 2 and 11 points; {self.scale_min} to "
+                f"{self.scale_max} has {points:,}"
             )
+        if not stored(info) and not -SCALE_LIMIT <= self.scale_min <= self.scale_max <= SCALE_LIMIT:
+            problems.append(f"scale ends must lie between -{SCALE_LIMIT:,} and {SCALE_LIMIT:,}")
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
     def normalize(self, value: Any, payload: Mapping[str, Any]) -> int:

@@ -5,18 +5,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from taskbank.answer_text import InvalidAnswer, clean_text, measure, quote, trim
-from taskbank.questions.base import MAX_TEXT_CHARS, QuestionBase, no_bool
+from taskbank.questions.base import MAX_TEXT_CHARS, QuestionBase, no_bool, stored
 from taskbank.similarity import normalize_for_comparison, normalized_distance
 
 
 class _TextBounds(QuestionBase):
-    min_chars: int | None = Field(default=None, ge=1, le=MAX_TEXT_CHARS)
+    min_chars: int | None = Field(default=None, ge=1)
     max_chars: int | None = Field(default=4000, ge=1, le=MAX_TEXT_CHARS)
-    min_words: int | None = Field(default=None, ge=1, le=MAX_TEXT_CHARS)
-    max_words: int | None = Field(default=None, ge=1, le=MAX_TEXT_CHARS)
+    min_words: int | None = Field(default=None, ge=1)
+    max_words: int | None = Field(default=None, ge=1)
 
     _bounds_are_numbers = field_validator(
         "min_chars", "max_chars", "min_words", "max_words", mode="before"
@@ -28,8 +28,10 @@ class _TextBounds(QuestionBase):
         return self.max_chars or MAX_TEXT_CHARS
 
     @model_validator(mode="after")
-    def _satisfiable(self) -> _TextBounds:
+    def _satisfiable(self, info: ValidationInfo) -> _TextBounds:
         limit, problems = self.char_limit, []
+        if stored(info):
+            return self
         if self.min_chars is not None and self.min_chars > limit:
             problems.append(f"min_chars {self.min_chars} is more than max_chars {limit}")
         if self.min_words is not None and self.max_words is not None:
