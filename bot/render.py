@@ -252,7 +252,9 @@ def form_values_to_answers(
                     continue
                 raw = values[key]
                 raw = raw[0] if isinstance(raw, tuple | list) and raw else raw
-                ok = isinstance(raw, str) and raw.isdigit() and int(raw) < len(options)
+                # ASCII digits only, and few: "²".isdigit() is true, and int() of it raises
+                ok = isinstance(raw, str) and 0 < len(raw) <= 3 and raw.isascii() and raw.isdigit()
+                ok = ok and int(raw) < len(options)
                 slots[place] = options[int(raw)] if ok else None
             answers[question.id] = [option for option in slots if option is not None]
         elif question.id in values:

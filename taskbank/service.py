@@ -40,7 +40,7 @@ from taskbank.models import (
     Task,
     Verdict,
 )
-from taskbank.questions import gold_agreement, validate_response
+from taskbank.questions import gold_agreement, merge_draft, validate_response
 from taskbank.store import BatchCandidate, BatchProgress, NewSubmission, Store
 
 TASK_CACHE_SIZE = 5000
@@ -250,19 +250,19 @@ class TaskBank:
     ) -> dict[str, Any]:
         """Merge answers into the half-done answer kept for this assignment; returns the draft.
 
-        A blank value removes that question's answer. Nothing is validated until submit.
+        A blank value removes that question's answer. A draft may be incomplete or not yet
+        valid, but ValidationFailed refuses (storing nothing) unknown question ids, values of a
+        shape no question takes, control characters, and anything over the size caps.
         """
         assignment = await self.store.get_assignment(assignment_id)
         if assignment.writer_id != writer_id:
             raise NotAllowed("that task is held by another writer")
         if assignment.state != AssignmentState.ACTIVE:
             raise NotAllowed(f"that task was {assignment.state}; claim a new one")
-        draft = await self.store.get_draft(assignment_id)
-        for key, value in answers.items():
-            if value in (None, "", []):
-                draft.pop(key, None)
-            else:
-                draft[key] = value
+        batch = await self.batch(assignment.batch_id)
+        task = await self.task(assignment.task_id)
+        stored = await self.store.get_draft(assignment_id)
+        draft = merge_draft(batch.questions, task.payload, stored, answers)
         await self.store.save_draft(assignment_id, draft, self.clock.now())
         return draft
 

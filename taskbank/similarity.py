@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+
+from taskbank.answer_text import BLANK_GLYPHS
 
 _PUNCTUATION_AND_SPACE = re.compile(r"[\W_]+", re.UNICODE)
 
@@ -43,9 +46,27 @@ def levenshtein(a: str, b: str) -> int:
 
 
 def normalize_for_comparison(text: str) -> str:
-    """Case, accents' composition, punctuation and spacing removed: what is left is the wording."""
+    """Case, accents' composition, punctuation, spacing and invisible characters removed: the wording."""
     folded = unicodedata.normalize("NFKC", text).casefold()
-    return " ".join(_PUNCTUATION_AND_SPACE.sub(" ", folded).split())
+    if folded.isascii():
+        return " ".join(_PUNCTUATION_AND_SPACE.sub(" ", folded).split())
+    return " ".join("".join(map(_wording, folded)).split())
+
+
+@lru_cache(maxsize=8192)
+def _wording(char: str) -> str:
+    """A character as wording: letters, digits and their marks stay; format characters (zero
+    width, invisible) vanish, so they can neither hide a copy nor fake a change; the rest, blank
+    glyphs included, is space."""
+    category = unicodedata.category(char)
+    if category == "Cf":
+        return ""
+    if char.isalnum() or category[0] == "M":
+        return " " if char in _BLANK else char
+    return " "
+
+
+_BLANK = frozenset(BLANK_GLYPHS + unicodedata.normalize("NFKC", BLANK_GLYPHS))
 
 
 def normalized_distance(original: str, rewrite: str) -> float:

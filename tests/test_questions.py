@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from taskbank.answer_text import measure
 from taskbank.errors import ValidationFailed
 from taskbank.questions import (
     InvalidAnswer,
@@ -163,8 +164,11 @@ def test_every_template_has_unique_question_ids_and_instructions():
 
 # -- properties -----------------------------------------------------------------------------
 
+# Options are visible text without control or format characters (those are refused at import).
 options_strategy = st.lists(
-    st.text(min_size=1, max_size=8).filter(str.strip),
+    st.text(st.characters(exclude_categories=("Cc", "Cf", "Cs")), min_size=1, max_size=8).filter(
+        lambda option: measure(option)[0]
+    ),
     min_size=2,
     max_size=8,
     unique_by=str.casefold,
