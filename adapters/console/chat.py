@@ -13,6 +13,7 @@ from rich.text import Text
 
 from bot.events import Actor, MessageRef, Place
 from bot.ui import Button, Card, Control, FileUpload, Form, Select
+from taskbank.export import safe_file_name
 
 _BORDER = {"info": "cyan", "success": "green", "warning": "yellow", "error": "red"}
 
@@ -82,11 +83,12 @@ class ConsoleChat:
         self, place: Place, upload: FileUpload, *, to: Actor | None = None
     ) -> None:
         self.export_dir.mkdir(parents=True, exist_ok=True)
-        path = self.export_dir / upload.filename
+        # The name comes from a batch's name: made safe, it stays in the exports folder.
+        path = self.export_dir / safe_file_name(upload.filename)
         path.write_bytes(upload.content)
         self.console.print(
             Text(
-                f"📎 {upload.filename} ({len(upload.content):,} bytes) saved to {path}. {upload.comment}"
+                f"📎 {path.name} ({len(upload.content):,} bytes) saved to {path}. {upload.comment}"
             )
         )
 
@@ -129,7 +131,7 @@ class ConsoleChat:
             Panel(
                 Group(*parts),
                 title=Text(f"#{ref.message_id} {card.title}"),
-                subtitle=where,
+                subtitle=Text(where),
                 border_style=_BORDER.get(card.tone, "cyan"),
                 title_align="left",
             )

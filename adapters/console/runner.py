@@ -7,11 +7,11 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
-from rich.text import Text
 
 from adapters.console.chat import ConsoleChat
 from adapters.console.session import ConsoleSession, ReadLine
 from bot.runtime import Runtime
+from bot.terminal import literal
 
 
 def _reader(console: Console, interactive: bool) -> ReadLine:
@@ -19,13 +19,13 @@ def _reader(console: Console, interactive: bool) -> ReadLine:
         if interactive:
             try:
                 # Text, not a str: rich would read "[kept text]" in a prompt as markup and drop it.
-                return await asyncio.to_thread(console.input, Text(prompt))
+                return await asyncio.to_thread(console.input, literal(prompt))
             except EOFError:
                 return None
         line = await asyncio.to_thread(sys.stdin.readline)
         if not line:
             return None
-        console.print(f"{prompt}{line.rstrip()}", markup=False, highlight=False, style="bold")
+        console.print(literal(prompt + line.rstrip(), style="bold"))
         return line
 
     return read_line
