@@ -81,19 +81,21 @@ async def write_export(
     write_rows = _csv_rows(out, question_ids) if file_format == "csv" else _jsonl_rows(out)
     count = 0
     chunk: list[dict[str, Any]] = []
+
+    async def write_chunk() -> None:
+        nonlocal count, chunk
+        await asyncio.to_thread(write_rows, chunk)
+        written, count, chunk = count, count + len(chunk), []
+        if progress is not None:
+            for done in range(written + 1, count + 1):  # one call per row, as before chunks
+                progress(done)
+
     async for row in records:
         chunk.append(row)
         if len(chunk) == EXPORT_CHUNK_ROWS:
-            await asyncio.to_thread(write_rows, chunk)
-            count += len(chunk)
-            chunk = []
-            if progress is not None:
-                progress(count)
+            await write_chunk()
     if chunk:
-        await asyncio.to_thread(write_rows, chunk)
-        count += len(chunk)
-        if progress is not None:
-            progress(count)
+        await write_chunk()
     return count
 
 
