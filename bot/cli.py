@@ -310,7 +310,8 @@ def run_command(config: ConfigOption = None) -> None:
 async def start_adapters(
     cfg: Config, bank: TaskBank, names: list[str], *, run_scheduler: bool = False, **options: Any
 ) -> None:
-    """Run the named adapters side by side (and the scheduler, if asked) until they all stop."""
+    """Run the named adapters side by side (and the scheduler, if asked) until they all stop;
+    SIGTERM and SIGINT stop them cleanly (see Runtime.serve)."""
     from bot.runtime import Runtime, load_adapter
 
     try:
@@ -318,10 +319,7 @@ async def start_adapters(
     except LookupError as missing:
         raise ValidationFailed([typer_problem(Path("chat.adapters"), str(missing))]) from None
     runtime = Runtime(cfg, bank, cfg.roles.roles(), options, run_scheduler=run_scheduler)
-    try:
-        await asyncio.gather(*(runner(runtime) for runner in runners))
-    finally:
-        runtime.stop()
+    await runtime.serve(runners)
 
 
 @app.command("config")
