@@ -229,6 +229,13 @@ def replacing_file(path: Path) -> Iterator[TextIO]:
         raise
 
 
+def save_file(path: Path, content: bytes) -> None:
+    """Write `content` to `path` whole or not at all, as `replacing_file` does (it touches the
+    disk: call it from a thread in async code)."""
+    with replacing_file(path) as handle:
+        handle.buffer.write(content)
+
+
 def _cannot_write(path: Path, message: str) -> ValidationFailed:
     return ValidationFailed(
         [Problem("file", message, str(path))], summary=f"cannot write the export to {path}"

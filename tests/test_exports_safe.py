@@ -220,3 +220,15 @@ def test_an_export_that_fails_midway_leaves_the_existing_file_as_it_was(config, 
     )
     assert result.exit_code == 0, result.output
     assert len(list(csv.reader(target.open()))) == 601
+
+
+async def test_console_export_that_cannot_be_saved_says_so_and_the_session_goes_on(
+    chat_bank, tmp_path
+):
+    await chat_bank.import_batch(tone_batch(1), filename="b.jsonl")
+    (tmp_path / "exports").write_text("a file where the exports folder should be")
+    transcript = await run_script(
+        chat_bank, tmp_path, ["/as cora", "/batch export 1 csv", "/batch list"]
+    )
+    assert "Could not save" in transcript and "tone-1.csv" in transcript
+    assert "Batches" in transcript.split("Could not save", 1)[1]

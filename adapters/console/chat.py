@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,8 @@ from rich.text import Text
 
 from bot.events import Actor, MessageRef, Place
 from bot.ui import Button, Card, Control, FileUpload, Form, Select
-from taskbank.export import safe_file_name
+from taskbank.errors import ValidationFailed
+from taskbank.export import safe_file_name, save_file
 
 _BORDER = {"info": "cyan", "success": "green", "warning": "yellow", "error": "red"}
 
@@ -82,10 +84,14 @@ class ConsoleChat:
     async def upload_file(
         self, place: Place, upload: FileUpload, *, to: Actor | None = None
     ) -> None:
-        self.export_dir.mkdir(parents=True, exist_ok=True)
         # The name comes from a batch's name: made safe, it stays in the exports folder.
         path = self.export_dir / safe_file_name(upload.filename)
-        path.write_bytes(upload.content)
+        try:
+            await asyncio.to_thread(_save, path, upload.content)
+        except (OSError, ValidationFailed) as error:
+            reason = error.problems[0].message if isinstance(error, ValidationFailed) else error
+            self.console.print(Text(f"Could not save {path}: {reason}", style="red"))
+            return
         self.console.print(
             Text(
                 f"📎 {path.name} ({len(upload.content):,} bytes) saved to {path}. {upload.comment}"
@@ -136,6 +142,11 @@ class ConsoleChat:
                 title_align="left",
             )
         )
+
+
+def _save(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_file(path, content)
 
 
 def _control_text(control: Control) -> str:
