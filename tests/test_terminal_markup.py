@@ -109,7 +109,8 @@ def test_a_file_name_with_markup_is_printed_literally_when_missing(runner, confi
 def test_import_status_and_export_progress_on_a_terminal_print_the_name_literally(tmp_path):
     """A real `taskbot` process that believes it writes to a terminal: the spinner and the
     progress bar are drawn, with the batch's name in them."""
-    (tmp_path / "tone.jsonl").write_bytes(tone_batch(2, name=NAME))
+    batch_file = tmp_path / "[bold] tone.jsonl"
+    batch_file.write_bytes(tone_batch(2, name=NAME))
     (tmp_path / "taskbot.toml").write_text(f'[database]\nurl = "{tmp_path / "t.db"}"\n')
     env = {**os.environ, "FORCE_COLOR": "1", "COLUMNS": "200"}
     config = ["--config", str(tmp_path / "taskbot.toml")]
@@ -124,10 +125,12 @@ def test_import_status_and_export_progress_on_a_terminal_print_the_name_literall
             timeout=120,
         )
 
-    imported = taskbot("batch", "import", str(tmp_path / "tone.jsonl"))
+    imported = taskbot("batch", "import", str(batch_file))
     assert imported.returncode == 0, imported.stderr
+    assert "importing [bold] tone.jsonl…" in imported.stderr
     exported = taskbot("batch", "export", "1", "--format", "csv")
     assert exported.returncode == 0, exported.stderr
+    assert f"exporting {NAME}" in exported.stderr
     assert "tone [-x] pass.csv" in exported.stdout
 
 
