@@ -116,11 +116,13 @@ class DiscordApp:
         """Count the current task as work in flight until the block ends."""
         task = asyncio.current_task()
         assert task is not None
+        counted = task not in self.in_flight  # an enclosing block of the same task counts it
         self.in_flight.add(task)
         try:
             yield
         finally:
-            self.in_flight.discard(task)
+            if counted:
+                self.in_flight.discard(task)
 
     async def _refuse_while_stopping(self, interaction: discord.Interaction) -> bool:
         """While stopping, tell the person to try again (nothing is started); True if so."""

@@ -141,11 +141,13 @@ class SlackApp:
         """Count the current task as work in flight until the block ends."""
         task = asyncio.current_task()
         assert task is not None
+        counted = task not in self.in_flight  # an enclosing block of the same task counts it
         self.in_flight.add(task)
         try:
             yield
         finally:
-            self.in_flight.discard(task)
+            if counted:
+                self.in_flight.discard(task)
 
     # -- listeners -------------------------------------------------------------------------
 
