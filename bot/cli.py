@@ -7,14 +7,15 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from bot.config import Config, load_config
+from bot.terminal import literal, literal_console, literal_progress
 from taskbank.errors import Problem, TaskbankError, ValidationFailed
+from taskbank.export import export_file_name, replacing_file
 from taskbank.money import format_cents
 from taskbank.periods import period_containing
 from taskbank.service import TaskBank
@@ -31,8 +32,10 @@ app.add_typer(batch_app, name="batch")
 discord_app = typer.Typer(help="The Discord app.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(discord_app, name="discord")
-out = Console()
-err = Console(stderr=True)
+# Every value printed may come from a file or a person: these consoles print it as written, and
+# do not break long lines (a path in an error stays whole for whoever copies or greps it).
+out = literal_console(soft_wrap=True)
+err = literal_console(stderr=True, soft_wrap=True)
 
 ConfigOption = Annotated[
     Path | None,
@@ -55,12 +58,14 @@ def run(config_path: Path | None, work: Callable[[Config], Awaitable[T]]) -> T:
     """Load the configuration, run async work, and turn core errors into exit codes."""
     try:
         return asyncio.run(work(load_config(config_path)))
-    except ValidationFailed as failure:
-        err.print(f"[red]error:[/red] {failure}", highlight=False, markup=True)
-        raise typer.Exit(2) from None
     except TaskbankError as error:
-        err.print(f"[red]error:[/red] {error}", highlight=False)
-        raise typer.Exit(2) from None
+        fail(str(error), 2)
+
+
+def fail(message: str, code: int) -> NoReturn:
+    """Print one error (literally: it quotes the input) and exit with `code`."""
+    err.print(literal(("error:", "red"), " ", message))
+    raise typer.Exit(code) from None
 
 
 @batch_app.command("import")
@@ -76,8 +81,7 @@ def batch_import(
 ) -> None:
     """Import batch files whole: a file with any bad line imports nothing."""
     if not files and not samples:
-        err.print("error: give batch files to import, or --samples")
-        raise typer.Exit(2)
+        fail("give batch files to import, or --samples", 2)
 
     async def work(cfg: Config) -> None:
         import json
@@ -99,7 +103,7 @@ def batch_import(
                         raise ValidationFailed(
                             [typer_problem(settings, f"unreadable settings: {error}")]
                         ) from None
-                with err.status(f"importing {file.name}…"):
+                with err.status(literal(f"importing {file.name}…")):
                     batch = await bank.import_batch(file, settings=extra)
                 progress = await bank.batch_progress(batch.id)
                 out.print(
@@ -146,8 +150,7 @@ def tally(
 ) -> None:
     """Print the pay tally for the current period."""
     if period not in ("day", "week", "month"):
-        err.print(f"error: --period must be day, week or month, not '{period}'")
-        raise typer.Exit(2)
+        fail(f"--period must be day, week or month, not '{period}'", 2)
 
     async def work(cfg: Config) -> None:
         async with opened_bank(cfg) as bank:
@@ -220,27 +223,29 @@ def batch_export(
 ) -> None:
     """Export every answer of a batch with provenance, showing progress."""
     if file_format not in ("jsonl", "csv"):
-        err.print(f"error: --format must be jsonl or csv, not '{file_format}'")
-        raise typer.Exit(2)
+        fail(f"--format must be jsonl or csv, not '{file_format}'", 2)
 
     async def work(cfg: Config) -> None:
-        from rich.progress import Progress
-
         async with opened_bank(cfg) as bank:
             batch = await bank.batch(batch_id)
             total = sum((await bank.batch_progress(batch_id)).submissions.values())
-            path = output or Path(f"{batch.name}.{file_format}")
-            with (
-                path.open("w", encoding="utf-8", newline="") as handle,
-                Progress(console=err, transient=True) as bar,
-            ):
-                task = bar.add_task(f"exporting {batch.name}", total=total)
-                count = await bank.export(
-                    batch_id,
-                    handle,
-                    file_format,
-                    progress=lambda done: bar.update(task, completed=done),  # type: ignore[arg-type]
-                )
+            # The batch's name is a file's or a person's: made safe, it stays in this folder.
+            path = output or Path(export_file_name(batch.name, file_format))  # type: ignore[arg-type]
+            existed = path.exists()
+            try:
+                with replacing_file(path) as handle, literal_progress(err) as bar:
+                    task = bar.add_task(f"exporting {batch.name}", total=total)
+                    count = await bank.export(
+                        batch_id,
+                        handle,
+                        file_format,  # type: ignore[arg-type]
+                        progress=lambda done: bar.update(task, completed=done),
+                    )
+            except ValidationFailed as refused:  # the place cannot take the file
+                fail(f"cannot write the export to {path}: {refused.problems[0].message}", 2)
+            except OSError as error:
+                kept = "the file already there is unchanged" if existed else "nothing was written"
+                fail(f"could not write {path}: {error.strerror or error}; {kept}", 1)
             out.print(f"exported {count} answers from batch {batch_id} to {path}")
 
     run(config, work)
@@ -305,7 +310,8 @@ def run_command(config: ConfigOption = None) -> None:
 async def start_adapters(
     cfg: Config, bank: TaskBank, names: list[str], *, run_scheduler: bool = False, **options: Any
 ) -> None:
-    """Run the named adapters side by side (and the scheduler, if asked) until they all stop."""
+    """Run the named adapters side by side (and the scheduler, if asked) until they all stop;
+    SIGTERM and SIGINT stop them cleanly (see Runtime.serve)."""
     from bot.runtime import Runtime, load_adapter
 
     try:
@@ -313,10 +319,7 @@ async def start_adapters(
     except LookupError as missing:
         raise ValidationFailed([typer_problem(Path("chat.adapters"), str(missing))]) from None
     runtime = Runtime(cfg, bank, cfg.roles.roles(), options, run_scheduler=run_scheduler)
-    try:
-        await asyncio.gather(*(runner(runtime) for runner in runners))
-    finally:
-        runtime.stop()
+    await runtime.serve(runners)
 
 
 @app.command("config")
@@ -326,8 +329,7 @@ def config_check(
 ) -> None:
     """`taskbot config check`: validate the configuration file and say what it sets."""
     if action != "check":
-        err.print(f"error: unknown action '{action}'; expected 'check'")
-        raise typer.Exit(2)
+        fail(f"unknown action '{action}'; expected 'check'", 2)
 
     async def work(cfg: Config) -> None:
         out.print(
@@ -382,8 +384,6 @@ def db_copy(
     """Copy a whole database (a SQLite pilot into PostgreSQL); counts and ledger sums are checked."""
 
     async def work(_: Config) -> None:
-        from rich.progress import Progress
-
         from taskbank.store.copy import copy_database
 
         if not target.startswith(("postgresql://", "postgres://")):
@@ -399,7 +399,7 @@ def db_copy(
         try:
             await destination.open()
             try:
-                with Progress(console=err, transient=True) as bar:
+                with literal_progress(err) as bar:
                     task = bar.add_task("copying", total=None)
                     report = await copy_database(
                         origin,

@@ -208,6 +208,8 @@ class ChatConfig(_Section):
     """Which chats `taskbot run` serves."""
 
     adapters: list[str] = Field(default_factory=lambda: ["console"], min_length=1)
+    # On SIGTERM or SIGINT, how long acknowledged work may take to finish before the process ends.
+    shutdown_grace_seconds: float = Field(20, ge=0, le=3600)
 
 
 class Config(_Section):

@@ -7,7 +7,9 @@ layer starts them by name without importing them: imports still point down only.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import logging
+import signal
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field, replace
 from importlib.metadata import entry_points
 from typing import Any
@@ -20,7 +22,9 @@ from bot.port import ChatPort, RoutedPort
 from bot.roles import Roles
 from taskbank.service import TaskBank
 
+log = logging.getLogger(__name__)
 ADAPTER_GROUP = "taskbot.adapters"
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 TOOL_GROUP = "taskbot.tools"
 
 
@@ -36,6 +40,10 @@ class Runtime:
     scheduler: Any = None
     ports: dict[str, ChatPort] = field(default_factory=dict)
     _leader_task: asyncio.Task[None] | None = None
+    # Set by the first SIGTERM/SIGINT (or request_stop); the second ends the grace period at once.
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    _hurry: asyncio.Event = field(default_factory=asyncio.Event)
+    _grace_ends: float | None = None
 
     def build_bot(
         self,
@@ -74,6 +82,66 @@ class Runtime:
             )
             self._leader_task = asyncio.get_running_loop().create_task(leader.run())
         return bot
+
+    # -- stopping: every adapter stops taking work, finishes what it acknowledged, closes ------
+
+    async def serve(self, runners: list[AdapterRunner]) -> None:
+        """Run the adapters side by side until they all return; SIGTERM and SIGINT ask them to
+        stop (each finishes its acknowledged work within the grace period, then closes)."""
+        loop = asyncio.get_running_loop()
+        handled = []
+        for number in STOP_SIGNALS:
+            try:
+                loop.add_signal_handler(number, self.request_stop, number)
+                handled.append(number)
+            except (ValueError, RuntimeError):  # not the main thread: signals are not ours
+                log.info("not handling %s outside the main thread", signal.Signals(number).name)
+        try:
+            await asyncio.gather(*(runner(self) for runner in runners))
+        finally:
+            for number in handled:
+                loop.remove_signal_handler(number)
+            self.stop()
+
+    def request_stop(self, number: int | None = None) -> None:
+        """Stop taking new work (the scheduler too); a second request ends the grace at once."""
+        if self.stopping.is_set():
+            log.warning("asked again to stop: not waiting for work in flight any longer")
+            self._hurry.set()
+            return
+        name = signal.Signals(number).name if number is not None else "a request"
+        grace = self.config.chat.shutdown_grace_seconds
+        log.warning("stopping on %s; work in flight has %s s to finish", name, grace)
+        self._grace_ends = asyncio.get_running_loop().time() + grace
+        self.stop()
+        self.stopping.set()
+
+    async def until_stop_requested(self) -> None:
+        """Return once the process is asked to stop."""
+        await self.stopping.wait()
+
+    async def finish(self, work: Collection[asyncio.Future[Any]], what: str = "work") -> int:
+        """Wait for acknowledged work to end, within what is left of the grace period (a second
+        signal ends it); returns how many pieces did not finish (their leases expire as usual)."""
+        loop = asyncio.get_running_loop()
+        pending = {piece for piece in work if not piece.done()}
+        hurry = asyncio.ensure_future(self._hurry.wait())
+        try:
+            while pending and not self._hurry.is_set():
+                left = (self._grace_ends or loop.time()) - loop.time()
+                if left <= 0:
+                    break
+                _, pending = await asyncio.wait(
+                    pending | {hurry}, timeout=left, return_when=asyncio.FIRST_COMPLETED
+                )
+                pending.discard(hurry)
+        finally:
+            hurry.cancel()
+        if pending:
+            log.warning(
+                "%d piece(s) of %s did not finish within the grace period", len(pending), what
+            )
+        return len(pending)
 
     def stop(self) -> None:
         """Stop trying to lead, and stop the scheduler if it was started."""

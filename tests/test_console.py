@@ -182,3 +182,25 @@ async def test_interactive_prompts_show_kept_text_literally(monkeypatch):
     read_line = _reader(console, interactive=True)
     assert await read_line("Your rewrite [i am so tired]: ") == "typed"
     assert "Your rewrite [i am so tired]: " in output.getvalue()
+
+
+async def test_a_hostile_import_never_ends_the_console_session(bank, tmp_path):
+    """Files that break parsers (JSON nested 10,000 deep, bytes that are not UTF-8) are answered
+    (refused, or "sorry, something went wrong") and the session goes on."""
+    deep = tmp_path / "deep.jsonl"
+    deep.write_bytes(b'{"batch": ' + b"[" * 10_000 + b"]" * 10_000 + b"}\n")
+    latin = tmp_path / "latin.jsonl"
+    latin.write_bytes(tone_batch(1) + b'{"id": "caf\xe9", "payload": {"excerpt": "\xff"}}\n')
+    script = [
+        "/as cora",
+        f"/batch import {deep}",
+        f"/batch import {latin}",
+        "/batch list",
+        "/help",
+        "/quit",
+    ]
+    transcript = await run_script(bank, tmp_path, script)
+    after_imports = transcript.split("latin.jsonl", 1)[1]
+    assert "No batches yet" in after_imports
+    assert "/as NAME" in after_imports  # /help answered
+    assert await bank.list_batches() == []

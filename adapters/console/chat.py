@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,8 @@ from rich.text import Text
 from bot.events import Actor, MessageRef, Place
 from bot.port import Once
 from bot.ui import Button, Card, Control, FileUpload, Form, Select
+from taskbank.errors import ValidationFailed
+from taskbank.export import safe_file_name, save_file
 
 _BORDER = {"info": "cyan", "success": "green", "warning": "yellow", "error": "red"}
 
@@ -85,12 +88,17 @@ class ConsoleChat:
     async def upload_file(
         self, place: Place, upload: FileUpload, *, to: Actor | None = None, once: Once | None = None
     ) -> None:
-        self.export_dir.mkdir(parents=True, exist_ok=True)
-        path = self.export_dir / upload.filename
-        path.write_bytes(upload.content)
+        # The name comes from a batch's name: made safe, it stays in the exports folder.
+        path = self.export_dir / safe_file_name(upload.filename)
+        try:
+            await asyncio.to_thread(_save, path, upload.content)
+        except (OSError, ValidationFailed) as error:
+            reason = error.problems[0].message if isinstance(error, ValidationFailed) else error
+            self.console.print(Text(f"Could not save {path}: {reason}", style="red"))
+            return
         self.console.print(
             Text(
-                f"📎 {upload.filename} ({len(upload.content):,} bytes) saved to {path}. {upload.comment}"
+                f"📎 {path.name} ({len(upload.content):,} bytes) saved to {path}. {upload.comment}"
             )
         )
 
@@ -133,11 +141,16 @@ class ConsoleChat:
             Panel(
                 Group(*parts),
                 title=Text(f"#{ref.message_id} {card.title}"),
-                subtitle=where,
+                subtitle=Text(where),
                 border_style=_BORDER.get(card.tone, "cyan"),
                 title_align="left",
             )
         )
+
+
+def _save(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_file(path, content)
 
 
 def _control_text(control: Control) -> str:

@@ -15,6 +15,7 @@ script, "\\n" in a line stands for a line break).
 from __future__ import annotations
 
 import asyncio
+import logging
 import shlex
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -37,7 +38,9 @@ from bot.events import (
 from bot.roles import Role, Roles
 from bot.ui import Button, Form, FormErrors, FormInput, Select
 
+log = logging.getLogger(__name__)
 PLATFORM = "console"
+SORRY_TEXT = "Sorry, something went wrong; it is logged. You can carry on."
 ReadLine = Callable[[str], Awaitable[str | None]]
 _EMOJI = {
     "yes": "✅",
@@ -91,7 +94,16 @@ class ConsoleSession:
                 continue
             if line in ("/quit", "/exit"):
                 return
+            await self.handle_line_or_apologise(line)
+
+    async def handle_line_or_apologise(self, line: str) -> None:
+        """One line; an error nobody expected is logged and the person told, and the session
+        carries on. The console's one catch-all: expected errors are answered by the bot."""
+        try:
             await self.handle_line(line)
+        except Exception:
+            log.exception("the console could not handle %r", line[:200])
+            self.say(SORRY_TEXT, "red")
 
     async def handle_line(self, line: str) -> None:
         """One typed line."""

@@ -11,7 +11,9 @@ A modal can only be a first answer, so a click that opens one is never deferred 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import Awaitable, Callable, Collection, Iterator
 from dataclasses import replace
 from typing import Any, Literal
 
@@ -39,6 +41,7 @@ PERIOD_HELP = "The period it covers (default: this week)"
 BATCH_HELP = "The batch id (see /batch list)"
 DONE_TEXT = "Posted where it belongs: the channel, or your direct messages."
 SORRY_TEXT = "Taskbot hit an error it did not expect; it is logged. Nothing you sent was lost."
+RESTARTING_TEXT = "Taskbot is restarting; nothing was done. Try again in a minute."
 
 
 def point_at(api_url: str, gateway_url: str) -> None:
@@ -92,6 +95,44 @@ class DiscordApp:
         self.defer_after = DEFER_AFTER
         self.max_import_bytes = config.defaults.max_import_mb * 1024 * 1024
         self.work_slots = asyncio.Semaphore(WORK_IN_FLIGHT)
+        # Interactions and reactions being handled, for a stop that loses nothing.
+        self.in_flight: set[asyncio.Task[Any]] = set()
+        self.draining = False
+
+    # -- stopping --------------------------------------------------------------------------
+
+    async def drain(
+        self, finish: Callable[[Collection[asyncio.Task[Any]], str], Awaitable[int]]
+    ) -> None:
+        """Answer new interactions "restarting", and wait, through `finish` (the runtime's
+        bounded wait), until everything already being handled has ended."""
+        self.draining = True
+        while self.in_flight:
+            if await finish(set(self.in_flight), "Discord work"):
+                return  # the grace period is over
+
+    @contextlib.contextmanager
+    def _working(self) -> Iterator[None]:
+        """Count the current task as work in flight until the block ends."""
+        task = asyncio.current_task()
+        assert task is not None
+        counted = task not in self.in_flight  # an enclosing block of the same task counts it
+        self.in_flight.add(task)
+        try:
+            yield
+        finally:
+            if counted:
+                self.in_flight.discard(task)
+
+    async def _refuse_while_stopping(self, interaction: discord.Interaction) -> bool:
+        """While stopping, tell the person to try again (nothing is started); True if so."""
+        if not self.draining:
+            return False
+        try:
+            await interaction.response.send_message(RESTARTING_TEXT, ephemeral=True)
+        except discord.HTTPException as error:
+            log.warning("could not say Taskbot is restarting: %s", error)
+        return True
 
     # -- slash commands --------------------------------------------------------------------
 
@@ -103,6 +144,18 @@ class DiscordApp:
         file: discord.Attachment | None = None,
     ) -> None:
         """Defer at once (private), then run the command; its first reply fills the response."""
+        if await self._refuse_while_stopping(interaction):
+            return
+        with self._working():
+            await self._command(interaction, name, args, file)
+
+    async def _command(
+        self,
+        interaction: discord.Interaction,
+        name: str,
+        args: tuple[str, ...],
+        file: discord.Attachment | None,
+    ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         attachments: tuple[Attachment, ...] = ()
         if file is not None:
@@ -150,6 +203,15 @@ class DiscordApp:
     # -- components and modals --------------------------------------------------------------
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
+        answered = (discord.InteractionType.component, discord.InteractionType.modal_submit)
+        if interaction.type not in answered:
+            return  # application commands are the tree's
+        if await self._refuse_while_stopping(interaction):
+            return
+        with self._working():
+            await self._interaction(interaction)
+
+    async def _interaction(self, interaction: discord.Interaction) -> None:
         if interaction.type == discord.InteractionType.component:
             event: Event = inbound.component_event(interaction)
         elif interaction.type == discord.InteractionType.modal_submit:
@@ -228,6 +290,10 @@ class DiscordApp:
     # -- reactions -------------------------------------------------------------------------
 
     async def on_reaction(self, payload: discord.RawReactionActionEvent) -> None:
+        with self._working():
+            await self._reaction(payload)
+
+    async def _reaction(self, payload: discord.RawReactionActionEvent) -> None:
         me = self.client.user
         if me is not None and payload.user_id == me.id:
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from collections.abc import Mapping
@@ -52,16 +53,28 @@ def _refused(error: discord.LoginFailure) -> ValidationFailed:
 
 
 async def run_discord(runtime: Runtime) -> None:
-    """The Discord adapter's entry point (registered as `discord`); runs until cancelled."""
+    """The Discord adapter's entry point (registered as `discord`); runs until the process is
+    asked to stop, then finishes what it is handling and closes the connection."""
     check_channels(runtime.config)
     token = token_from(runtime.options.get("environ", os.environ))
     app = DiscordApp(runtime.build_bot, runtime.config)
     print(f"Taskbot connects to Discord at {runtime.config.discord.gateway_url}", flush=True)
     try:
         async with app.client:
-            await app.client.start(token)
+            connected = asyncio.ensure_future(app.client.start(token))
+            stop = asyncio.ensure_future(runtime.until_stop_requested())
+            try:
+                await asyncio.wait({connected, stop}, return_when=asyncio.FIRST_COMPLETED)
+                if not connected.done():
+                    await app.drain(runtime.finish)
+                    await app.client.close()
+                await connected
+            finally:
+                stop.cancel()
+                connected.cancel()
     except discord.LoginFailure as error:
         raise _refused(error) from None
+    log.info("stopped serving Discord")
 
 
 async def sync_commands(

@@ -10,8 +10,10 @@ whichever process Slack delivers them to, however often it retries.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
+from collections.abc import Awaitable, Callable, Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,6 +78,9 @@ class SlackApp:
         self.commands = {slash: name for name, slash in settings.commands.items()}
         self.max_import_bytes = config.defaults.max_import_mb * 1024 * 1024
         self.work_slots = asyncio.Semaphore(WORK_IN_FLIGHT)
+        # Requests being answered and work already acknowledged, for a stop that loses nothing.
+        self.in_flight: set[asyncio.Task[Any]] = set()
+        self.draining = False
         for slash in self.commands:
             self.bolt.command(slash)(self._on_command)
         self.bolt.action(re.compile(".+"))(self._on_action)
@@ -111,15 +116,46 @@ class SlackApp:
         return app
 
     async def _dispatch(self, request: web.Request) -> web.Response:
-        bolt_response = await self.bolt.async_dispatch(await to_bolt_request(request))
-        return await to_aiohttp_response(bolt_response)
+        if self.draining:  # stopping: Slack shows the person an error instead of losing the work
+            return web.Response(
+                status=503, text="Taskbot is restarting", headers={"Retry-After": "5"}
+            )
+        with self._working():
+            bolt_response = await self.bolt.async_dispatch(await to_bolt_request(request))
+            return await to_aiohttp_response(bolt_response)
+
+    # -- stopping --------------------------------------------------------------------------
+
+    async def drain(
+        self, finish: Callable[[Collection[asyncio.Task[Any]], str], Awaitable[int]]
+    ) -> None:
+        """Take no new requests (they get 503) and wait, through `finish` (the runtime's bounded
+        wait), until every request and every acknowledged piece of work has ended."""
+        self.draining = True
+        while self.in_flight:
+            if await finish(set(self.in_flight), "Slack work"):
+                return  # the grace period is over
+
+    @contextlib.contextmanager
+    def _working(self) -> Iterator[None]:
+        """Count the current task as work in flight until the block ends."""
+        task = asyncio.current_task()
+        assert task is not None
+        counted = task not in self.in_flight  # an enclosing block of the same task counts it
+        self.in_flight.add(task)
+        try:
+            yield
+        finally:
+            if counted:
+                self.in_flight.discard(task)
 
     # -- listeners -------------------------------------------------------------------------
 
     async def _on_command(self, ack: Any, body: dict[str, Any]) -> None:
-        await ack()
-        async with self.work_slots:
-            await self._command(body)
+        with self._working():
+            await ack()
+            async with self.work_slots:
+                await self._command(body)
 
     async def _command(self, body: dict[str, Any]) -> None:
         name = self.commands[body["command"]]
@@ -137,7 +173,11 @@ class SlackApp:
         await self._handle(event)
 
     async def _on_import_shortcut(self, ack: Any, body: dict[str, Any]) -> None:
-        await ack()
+        with self._working():
+            await ack()
+            await self._import_shortcut(body)
+
+    async def _import_shortcut(self, body: dict[str, Any]) -> None:
         files = (body.get("message") or {}).get("files") or []
         user = body["user"]
         # The shortcut is /batch import with the message's files attached.
@@ -158,11 +198,16 @@ class SlackApp:
             await self._handle(inbound.command_event(as_command, "batch", attachments))
 
     async def _on_action(self, ack: Any, body: dict[str, Any]) -> None:
-        await ack()
-        async with self.work_slots:
-            await self._handle(inbound.action_event(body))
+        with self._working():
+            await ack()
+            async with self.work_slots:
+                await self._handle(inbound.action_event(body))
 
     async def _on_view(self, ack: Any, body: dict[str, Any]) -> None:
+        with self._working():
+            await self._view(ack, body)
+
+    async def _view(self, ack: Any, body: dict[str, Any]) -> None:
         event = inbound.form_event(body)
         answer = await self._handle(event)
         if isinstance(answer, FormErrors) and answer.errors:
@@ -176,6 +221,10 @@ class SlackApp:
                 log.warning("a card update after a modal failed: %s", error)
 
     async def _on_reaction(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        with self._working():
+            await self._reaction(body, event)
+
+    async def _reaction(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         reaction = inbound.reaction_event(event)
         if reaction is None:
             return

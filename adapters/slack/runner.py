@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 from collections.abc import Mapping
@@ -48,7 +47,8 @@ def check_channels(runtime: Runtime) -> None:
 
 
 async def run_slack(runtime: Runtime) -> None:
-    """The Slack adapter's entry point (registered as `slack`); runs until cancelled."""
+    """The Slack adapter's entry point (registered as `slack`); runs until the process is asked to
+    stop, then takes no new work, finishes what it acknowledged and closes."""
     settings = runtime.config.slack
     check_channels(runtime)
     secrets = secrets_from(runtime.options.get("environ", os.environ), settings.mode)
@@ -61,9 +61,12 @@ async def run_slack(runtime: Runtime) -> None:
         await handler.connect_async()
         log.info("connected to Slack in Socket Mode")
         try:
-            await asyncio.Event().wait()
+            try:
+                await runtime.until_stop_requested()
+            finally:
+                await handler.close_async()  # no new envelopes
+            await slack.drain(runtime.finish)
         finally:
-            await handler.close_async()
             await slack.close()
         return
     runner = web.AppRunner(slack.web_app(), access_log=None)
@@ -75,6 +78,8 @@ async def run_slack(runtime: Runtime) -> None:
         f"Taskbot serves Slack on http://{settings.host}:{settings.port}{settings.path}", flush=True
     )
     try:
-        await asyncio.Event().wait()
+        await runtime.until_stop_requested()
+        await slack.drain(runtime.finish)
     finally:
-        await runner.cleanup()
+        await runner.cleanup()  # stops listening, closes connections and the Web API session
+    log.info("stopped serving Slack")
