@@ -176,3 +176,12 @@ async def test_settings_that_do_not_validate_are_refused_with_the_field(taskbot,
     await taskbot.handle(command(COORDINATOR, "batch", "import", attachments=files))
     assert "pay_cents" in said(chat)
     assert await bank.list_batches() == []
+
+
+async def test_a_chat_export_of_a_batch_named_like_a_path_gets_a_plain_file_name(
+    taskbot, chat, bank
+):
+    batch = await bank.import_batch(tone_batch(1, name="../../etc/passwd"), filename="b.jsonl")
+    await taskbot.handle(command(COORDINATOR, "batch", "export", str(batch.id), "csv"))
+    name = chat.last("upload").upload.filename
+    assert "/" not in name and ".." not in name and name.endswith(".csv")

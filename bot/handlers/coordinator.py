@@ -15,6 +15,7 @@ from bot.handlers.context import BotContext
 from bot.roles import Role
 from bot.ui import Card, Field, FileUpload
 from taskbank.errors import Problem, ValidationFailed
+from taskbank.export import export_file_name
 from taskbank.models import BatchState
 from taskbank.money import format_cents
 from taskbank.periods import period_containing
@@ -78,7 +79,7 @@ async def batch_command(ctx: BotContext, event: CommandEvent) -> None:
         count = await ctx.bank.export(batch_id, out, file_format)  # type: ignore[arg-type]
         batch = await ctx.bank.batch(batch_id)
         upload = FileUpload(
-            f"{batch.name}.{file_format}",
+            export_file_name(batch.name, file_format),  # type: ignore[arg-type]
             out.getvalue().encode(),
             f"{count} answers from batch {batch.id}",
         )
