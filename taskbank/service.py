@@ -53,6 +53,8 @@ class Defaults:
 
     overlap: int = 1
     lease_minutes: int = 30
+    # Live leases a writer may hold at once; a claim past it returns one they already hold.
+    max_active_per_writer: int = 1
     max_import_bytes: int = DEFAULT_MAX_BYTES
 
 
@@ -197,7 +199,11 @@ class TaskBank:
     async def claim(
         self, writer_id: str, *, batch_id: int | None = None, template: str | None = None
     ) -> ClaimedTask:
-        """Hand this writer the next task open to them, or raise NothingToClaim saying why."""
+        """Hand this writer the next task open to them, or raise NothingToClaim saying why.
+
+        A writer holding `max_active_per_writer` live leases gets the oldest of them back (a
+        double click or a second process claiming at the same moment gets the first's lease).
+        """
         now = self.clock.now()
         candidates = await self.store.claim_candidates(writer_id)
         usable, reason, terms_project = _usable_candidates(candidates, now, batch_id, template)
@@ -206,9 +212,12 @@ class TaskBank:
                 c.batch_id: c.budget_cap_cents for c in usable if c.budget_cap_cents is not None
             }
             ids = [c.batch_id for c in usable]
-            found = await self.store.claim(writer_id, ids, caps, now)
-            if found is None and await self.store.expire_leases(now):
-                found = await self.store.claim(writer_id, ids, caps, now)
+            limit = self.defaults.max_active_per_writer
+            found = await self.store.claim(writer_id, ids, caps, now, limit)
+            # Nothing free, or the lease handed back has lapsed: sweep, then try once more.
+            lapsed = found is not None and found[0].lease_expires_at <= now
+            if (found is None or lapsed) and await self.store.expire_leases(now):
+                found = await self.store.claim(writer_id, ids, caps, now, limit)
             if found is not None:
                 assignment, task = found
                 self._remember(self._tasks, task.id, task)

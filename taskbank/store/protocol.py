@@ -94,7 +94,12 @@ class Store(Protocol):
 
     async def claim_candidates(self, writer_id: str) -> list[BatchCandidate]: ...
     async def claim(
-        self, writer_id: str, batch_ids: Sequence[int], caps: dict[int, int], now: datetime
+        self,
+        writer_id: str,
+        batch_ids: Sequence[int],
+        caps: dict[int, int],
+        now: datetime,
+        max_active: int = 1,
     ) -> tuple[Assignment, Task] | None: ...
     async def get_task(self, task_id: int) -> Task: ...
     async def get_assignment(self, assignment_id: int) -> Assignment: ...

@@ -40,37 +40,6 @@ T = TypeVar("T")
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 _MIGRATION_LOCK = 7_301_001  # advisory lock key: one process migrates at a time
 
-_CLAIM = """
-WITH picked AS (
-    SELECT t.id, t.batch_id FROM tasks AS t JOIN batches AS b ON b.id = t.batch_id
-    WHERE t.batch_id = $1 AND b.state = 'open' AND t.open_slots > 0
-      AND NOT EXISTS (SELECT 1 FROM assignments AS mine WHERE mine.task_id = t.id AND mine.writer_id = $2)
-      {budget}
-    ORDER BY t.id
-    LIMIT 1
-    FOR UPDATE OF t SKIP LOCKED
-), claimed AS (
-    INSERT INTO assignments (task_id, batch_id, writer_id, state, claimed_at, lease_expires_at)
-    SELECT picked.id, picked.batch_id, $2, 'active', $3, $3 + b.lease_seconds::bigint * 1000000
-    FROM picked JOIN batches AS b ON b.id = picked.batch_id
-    ON CONFLICT (task_id, writer_id) DO NOTHING
-    RETURNING *
-)
-SELECT claimed.*, t.external_id AS task_external_id, t.payload_json AS task_payload_json,
-       t.gold_json AS task_gold_json
-FROM claimed JOIN tasks AS t ON t.id = claimed.task_id
-"""
-
-_WITHIN_BUDGET = """
-      AND (SELECT coalesce(sum(l.amount_cents), 0) FROM ledger AS l
-           JOIN batches AS lb ON lb.id = l.batch_id WHERE lb.project_id = b.project_id)
-        + (SELECT coalesce(sum(ab.pay_cents), 0) FROM assignments AS a
-           JOIN batches AS ab ON ab.id = a.batch_id
-           LEFT JOIN submissions AS s ON s.assignment_id = a.id
-           WHERE ab.project_id = b.project_id AND (a.state = 'active' OR s.status = 'pending'))
-        + b.pay_cents <= $4
-"""
-
 _SUBMIT = """
 INSERT INTO submissions (assignment_id, task_id, batch_id, writer_id, client_key, answers_json,
                          submitted_at, seconds_on_task, gold_correct)
@@ -313,30 +282,25 @@ class PostgresStore:
         return [rows.batch_candidate(row) for row in found]
 
     async def claim(
-        self, writer_id: str, batch_ids: Sequence[int], caps: dict[int, int], now: datetime
+        self,
+        writer_id: str,
+        batch_ids: Sequence[int],
+        caps: dict[int, int],
+        now: datetime,
+        max_active: int = 1,
     ) -> tuple[Assignment, Task] | None:
-        moment = to_micros(now)
-
-        async def operation(connection: asyncpg.Connection) -> asyncpg.Record | None:
-            for batch_id in batch_ids:
-                cap = caps.get(batch_id)
-                if cap is None:
-                    row = await connection.fetchrow(
-                        _CLAIM.format(budget=""), batch_id, writer_id, moment
-                    )
-                else:
-                    row = await connection.fetchrow(
-                        _CLAIM.format(budget=_WITHIN_BUDGET), batch_id, writer_id, moment, cap
-                    )
-                if row is not None:
-                    return row
-            return None
-
-        # Each claim statement is atomic on its own (triggers included), so it runs in autocommit:
-        # an explicit transaction would only add a BEGIN and a COMMIT round trip. It returns the
-        # task with the assignment, saving the round trip a card would need to fetch it.
-        async with self.pool.acquire() as connection:
-            row = await operation(connection)
+        # One statement, one round trip, in autocommit: claim_task (migration 0003) takes the
+        # writer's lease lock, counts their live leases on a fresh snapshot, and tries the
+        # batches in order, each claim locking its task row FOR UPDATE SKIP LOCKED. It returns
+        # the task with the assignment, saving the round trip a card would need to fetch it.
+        row = await self.pool.fetchrow(
+            "SELECT * FROM claim_task($1, $2::bigint[], $3::bigint[], $4, $5)",
+            writer_id,
+            list(batch_ids),
+            [caps.get(batch_id) for batch_id in batch_ids],
+            to_micros(now),
+            max_active,
+        )
         return None if row is None else rows.claimed(row)
 
     async def get_task(self, task_id: int) -> Task:

@@ -40,11 +40,16 @@ from taskbank.store.sqlite.connection import (
     savepoint,
 )
 
+# One writer connection runs every write one after another, so the lease count in the claim's own
+# statement is exact: no other claim can commit between the count and the insert.
 _CLAIM = """
 INSERT INTO assignments (task_id, batch_id, writer_id, state, claimed_at, lease_expires_at)
 SELECT t.id, t.batch_id, :writer, 'active', :now, :now + b.lease_seconds * 1000000
 FROM batches AS b JOIN tasks AS t ON t.batch_id = b.id
 WHERE b.id = :batch AND b.state = 'open' AND t.open_slots > 0
+  AND (b.deadline IS NULL OR b.deadline > :now)
+  AND (SELECT count(*) FROM assignments AS held
+       WHERE held.writer_id = :writer AND held.state = 'active') < :max_active
   AND NOT EXISTS (
       SELECT 1 FROM assignments AS mine WHERE mine.task_id = t.id AND mine.writer_id = :writer)
   {budget}
@@ -297,19 +302,32 @@ class SqliteStore:
         return [rows.batch_candidate(row) for row in found]
 
     async def claim(
-        self, writer_id: str, batch_ids: Sequence[int], caps: dict[int, int], now: datetime
+        self,
+        writer_id: str,
+        batch_ids: Sequence[int],
+        caps: dict[int, int],
+        now: datetime,
+        max_active: int = 1,
     ) -> tuple[Assignment, Task] | None:
         """Take one slot of the first task open to this writer, trying batches in order; the
-        assignment with its task."""
+        assignment with its task. A writer already holding `max_active` live leases gets the
+        oldest of them back instead."""
         moment = to_micros(now)
 
         async def operation(
             connection: aiosqlite.Connection,
         ) -> tuple[sqlite3.Row, sqlite3.Row] | None:
+            checked = False
             for batch_id in batch_ids:
                 cap = caps.get(batch_id)
                 sql = _CLAIM.format(budget=_WITHIN_BUDGET if cap is not None else "")
-                params = {"writer": writer_id, "now": moment, "batch": batch_id, "cap": cap}
+                params = {
+                    "writer": writer_id,
+                    "now": moment,
+                    "batch": batch_id,
+                    "max_active": max_active,
+                    "cap": cap,
+                }
                 if cap is None:
                     del params["cap"]
                 found = list(await connection.execute_fetchall(sql, params))
@@ -318,6 +336,13 @@ class SqliteStore:
                         "SELECT * FROM tasks WHERE id = ?", (found[0]["task_id"],)
                     )
                     return found[0], next(iter(task))
+                if not checked:
+                    # Nothing taken: either no task here, or the writer is at the limit (then
+                    # every batch would refuse). Only this slow path pays for the second look.
+                    checked = True
+                    held = await _held_at_limit(connection, writer_id, max_active)
+                    if held is not None:
+                        return held
             return None
 
         found = await self._write(operation)
@@ -794,6 +819,24 @@ def _try_file_lock(path: Path) -> Any:
         handle.close()
         return None
     return handle
+
+
+async def _held_at_limit(
+    connection: aiosqlite.Connection, writer_id: str, max_active: int
+) -> tuple[sqlite3.Row, sqlite3.Row] | None:
+    """The writer's oldest live lease and its task, when they hold `max_active` or more."""
+    held = list(
+        await connection.execute_fetchall(
+            "SELECT * FROM assignments WHERE writer_id = ? AND state = 'active' ORDER BY id",
+            (writer_id,),
+        )
+    )
+    if len(held) < max_active:
+        return None
+    task = await connection.execute_fetchall(
+        "SELECT * FROM tasks WHERE id = ?", (held[0]["task_id"],)
+    )
+    return held[0], _first(task)
 
 
 def _first(found: Iterable[sqlite3.Row]) -> sqlite3.Row:

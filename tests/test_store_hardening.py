@@ -1,0 +1,148 @@
+"""Rules the databases enforce themselves, against raw SQL too: the ledger and the verdicts
+cannot be rewritten, an import is stored whole or not at all, values a database cannot hold are
+refused as taskbank errors, and a lease taken before a batch stopped may be finished."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import asyncpg
+import pytest
+
+from taskbank.models import LedgerKind, Verdict
+from taskbank.store.sqlite import SqliteStore
+from tests.batches import TONE_ANSWER, tone_batch
+from tests.inspect_db import query
+
+LEDGER_ROWS = "SELECT id, writer_id, kind, amount_cents, submission_id FROM ledger ORDER BY id"
+LEDGER_COLUMNS = "(id, writer_id, kind, amount_cents, submission_id, batch_id, note, created_at)"
+
+
+async def paid_and_rejected(bank):
+    """A batch with one approved (40¢ earned) and one rejected submission, and a bonus."""
+    await bank.import_batch(tone_batch(2), filename="b.jsonl")
+    submissions = []
+    for writer in ("w1", "w2"):
+        claimed = await bank.claim(writer)
+        result = await bank.submit(claimed.assignment.id, writer, TONE_ANSWER, f"k-{writer}")
+        submissions.append(result.submission)
+    await bank.record_review(submissions[0].id, "rev", Verdict.APPROVED)
+    await bank.record_review(submissions[1].id, "rev", Verdict.REJECTED, "off tone")
+    await bank.add_ledger_entry("w2", LedgerKind.BONUS, 100, "first week")
+    return submissions
+
+
+SQLITE_LEDGER_REWRITES = [
+    f"INSERT OR REPLACE INTO ledger {LEDGER_COLUMNS} VALUES (1, 'w1', 'earned', 999999, 1, 1, '', 0)",
+    f"REPLACE INTO ledger {LEDGER_COLUMNS} VALUES (1, 'w1', 'earned', 999999, 1, 1, '', 0)",
+    "REPLACE INTO ledger (writer_id, kind, amount_cents, submission_id, batch_id, created_at)"
+    " VALUES ('w1', 'earned', 999999, 1, 1, 0)",
+    f"INSERT INTO ledger {LEDGER_COLUMNS} VALUES (1, 'w1', 'earned', 5, 1, 1, '', 0)"
+    " ON CONFLICT (id) DO UPDATE SET amount_cents = 999999",
+    "INSERT INTO ledger (writer_id, kind, amount_cents, submission_id, batch_id, created_at)"
+    " VALUES ('w1', 'earned', 5, 1, 1, 0)"
+    " ON CONFLICT (submission_id) WHERE kind = 'earned' DO UPDATE SET amount_cents = 999999",
+    f"INSERT OR IGNORE INTO ledger {LEDGER_COLUMNS} VALUES (2, 'w9', 'bonus', 999999, NULL, 1, '', 0)",
+    "UPDATE OR REPLACE ledger SET amount_cents = 999999",
+    "DELETE FROM ledger",
+    f"INSERT INTO ledger {LEDGER_COLUMNS} VALUES (-1, 'w9', 'bonus', 999999, NULL, 1, '', 0)",
+    f"INSERT INTO ledger {LEDGER_COLUMNS} VALUES (0, 'w9', 'bonus', 999999, NULL, 1, '', 0)",
+]
+
+
+@pytest.mark.parametrize("statement", SQLITE_LEDGER_REWRITES)
+async def test_sqlite_refuses_every_statement_that_would_rewrite_the_ledger(tmp_path, statement):
+    from taskbank.service import TaskBank
+
+    store = SqliteStore(tmp_path / "ledger.db")
+    await store.open()
+    try:
+        await paid_and_rejected(TaskBank(store))
+        before = await query(store, LEDGER_ROWS)
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            await query(store, statement)
+        assert await query(store, LEDGER_ROWS) == before
+        assert [row[3] for row in before] == [40, 100]
+    finally:
+        await store.close()
+
+
+async def test_sqlite_keeps_the_first_verdict_and_the_first_answer(tmp_path):
+    from taskbank.service import TaskBank
+
+    store = SqliteStore(tmp_path / "verdicts.db")
+    await store.open()
+    try:
+        _paid, rejected = await paid_and_rejected(TaskBank(store))
+        ledger = await query(store, LEDGER_ROWS)
+        reviews = await query(store, "SELECT * FROM reviews ORDER BY id")
+        submissions = await query(store, "SELECT * FROM submissions ORDER BY id")
+        # A rejection replaced by an approval would pay: the second verdict is ignored.
+        await query(
+            store,
+            "REPLACE INTO reviews (id, submission_id, reviewer_id, verdict, reason, reviewed_at,"
+            f" automatic) VALUES (2, {rejected.id}, 'x', 'approved', NULL, 0, 0)",
+        )
+        await query(
+            store,
+            "INSERT OR REPLACE INTO submissions (assignment_id, task_id, batch_id, writer_id,"
+            " client_key, answers_json, submitted_at, seconds_on_task)"
+            f" VALUES ({rejected.assignment_id}, 2, 1, 'w2', 'k-w2', '{{}}', 0, 0)",
+        )
+        for statement in (
+            "UPDATE reviews SET verdict = 'approved', reason = NULL",
+            "DELETE FROM reviews",
+            "DELETE FROM submissions",
+        ):
+            with pytest.raises(sqlite3.IntegrityError):
+                await query(store, statement)
+        assert await query(store, "SELECT * FROM reviews ORDER BY id") == reviews
+        assert await query(store, "SELECT * FROM submissions ORDER BY id") == submissions
+        assert await query(store, LEDGER_ROWS) == ledger
+    finally:
+        await store.close()
+
+
+POSTGRES_LEDGER_REWRITES = [
+    "TRUNCATE ledger",
+    "TRUNCATE ledger CASCADE",
+    "TRUNCATE submissions CASCADE",
+    "TRUNCATE reviews, ledger",
+    "TRUNCATE batches CASCADE",
+    f"INSERT INTO ledger {LEDGER_COLUMNS} VALUES (1, 'w1', 'earned', 5, 1, 1, '', 0)"
+    " ON CONFLICT (id) DO UPDATE SET amount_cents = 999999",
+    "INSERT INTO ledger (writer_id, kind, amount_cents, submission_id, batch_id, created_at)"
+    " VALUES ('w1', 'earned', 5, 1, 1, 0)"
+    " ON CONFLICT (submission_id) WHERE kind = 'earned' DO UPDATE SET amount_cents = 999999",
+    "UPDATE ledger SET amount_cents = 999999",
+    "DELETE FROM ledger",
+    "MERGE INTO ledger USING (SELECT 1 AS id) AS s ON ledger.id = s.id"
+    " WHEN MATCHED THEN UPDATE SET amount_cents = 999999",
+    "MERGE INTO ledger USING (SELECT 1 AS id) AS s ON ledger.id = s.id WHEN MATCHED THEN DELETE",
+    "UPDATE reviews SET verdict = 'approved', reason = NULL",
+    "DELETE FROM reviews",
+    "DELETE FROM submissions",
+]
+
+
+@pytest.mark.parametrize("statement", POSTGRES_LEDGER_REWRITES)
+async def test_postgresql_refuses_every_statement_that_would_rewrite_the_ledger(statement):
+    from taskbank.service import TaskBank
+    from taskbank.store.postgres import PostgresStore
+    from tests.conftest import POSTGRES_URL, drop_schema, postgres_schema
+
+    schema = await postgres_schema()
+    store = PostgresStore(POSTGRES_URL, schema=schema, min_size=1, max_size=2)
+    try:
+        await store.open()
+        await paid_and_rejected(TaskBank(store))
+        before = await query(store, LEDGER_ROWS)
+        reviews = await query(store, "SELECT * FROM reviews ORDER BY id")
+        with pytest.raises(asyncpg.IntegrityConstraintViolationError):
+            await store.pool.execute(statement)
+        assert await query(store, LEDGER_ROWS) == before
+        assert await query(store, "SELECT * FROM reviews ORDER BY id") == reviews
+        assert [row[3] for row in before] == [40, 100]
+    finally:
+        await store.close()
+        await drop_schema(schema)
