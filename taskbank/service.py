@@ -126,12 +126,11 @@ class TaskBank:
         return await self.create_batch(parsed)
 
     async def create_batch(self, parsed: ParsedBatch) -> Batch:
-        """Store checked settings and tasks as a new, open batch."""
+        """Store checked settings and tasks as a new, open batch (with its project the first
+        time), in one transaction: refused, it leaves nothing behind."""
         settings = parsed.settings
         now = self.clock.now()
-        project = await self.store.ensure_project(settings.project, now)
         return await self.store.create_batch(
-            project.id,
             settings,
             parsed.tasks,
             overlap=settings.overlap or self.defaults.overlap,

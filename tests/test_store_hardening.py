@@ -9,9 +9,11 @@ import sqlite3
 import asyncpg
 import pytest
 
+from taskbank.batchfile import BatchSettings, ParsedBatch, TaskSpec
+from taskbank.errors import ValidationFailed
 from taskbank.models import LedgerKind, Verdict
 from taskbank.store.sqlite import SqliteStore
-from tests.batches import TONE_ANSWER, tone_batch
+from tests.batches import TONE_ANSWER, header, tone_batch
 from tests.inspect_db import query
 
 LEDGER_ROWS = "SELECT id, writer_id, kind, amount_cents, submission_id FROM ledger ORDER BY id"
@@ -146,3 +148,82 @@ async def test_postgresql_refuses_every_statement_that_would_rewrite_the_ledger(
     finally:
         await store.close()
         await drop_schema(schema)
+
+
+# -- an import is stored whole or not at all ---------------------------------------------------
+
+
+def parsed(tasks: list[TaskSpec], **overrides) -> ParsedBatch:
+    """A batch as the parser would hand it over, for a new project with terms and a budget."""
+    fields = header(**overrides)
+    if "project" not in overrides:
+        fields["project"] = {
+            "name": "Fresh project",
+            "terms": "First terms",
+            "budget_cap_cents": 1000,
+        }
+    settings = BatchSettings.model_validate(fields)
+    return ParsedBatch(settings, tasks)
+
+
+def tone(external_id: str, excerpt: str = "A: Hi.\nB: Bye.") -> TaskSpec:
+    return TaskSpec(external_id, {"excerpt": excerpt})
+
+
+async def row_counts(store) -> tuple[int, int, int]:
+    found = []
+    for table in ("projects", "batches", "tasks"):
+        found.append((await query(store, f"SELECT count(*) FROM {table}"))[0][0])
+    return tuple(found)
+
+
+async def test_a_task_the_database_refuses_leaves_no_project_batch_or_task(bank, store):
+    tasks = [tone(f"t{i}") for i in range(500)] + [tone("t7")]  # t7 twice: UNIQUE refuses it
+    with pytest.raises(ValidationFailed, match="'t7'"):
+        await bank.create_batch(parsed(tasks))
+    assert await row_counts(store) == (0, 0, 0)
+    # The project's terms and budget did not stick: the next import sets them.
+    fixed = parsed([tone("t1")], project={"name": "Fresh project", "terms": "Second terms"})
+    batch = await bank.create_batch(fixed)
+    project = await bank.project(batch.project_id)
+    assert (project.terms, project.budget_cap_cents) == ("Second terms", None)
+
+
+async def test_a_duplicate_batch_name_adds_no_row(bank, store):
+    await bank.create_batch(parsed([tone("t1")]))
+    before = await row_counts(store)
+    with pytest.raises(ValidationFailed, match="already exists"):
+        await bank.create_batch(parsed([tone("t2"), tone("t3")]))
+    assert await row_counts(store) == before
+
+
+@pytest.mark.parametrize(
+    ("tasks", "overrides", "field"),
+    [
+        ([tone("bad\x00id")], {}, "id"),
+        ([tone("t1", "A: caf\udce9")], {}, "payload"),
+        ([tone("t1")], {"name": "tone\x00pass"}, "batch.name"),
+        ([tone("t1")], {"project": {"name": "Noir", "terms": "Be\x00kind"}}, "project.terms"),
+        ([tone("lone \ud800 surrogate")], {}, "id"),
+    ],
+)
+async def test_text_no_database_can_hold_is_refused_naming_the_field(
+    bank, store, tasks, overrides, field
+):
+    with pytest.raises(ValidationFailed) as refused:
+        await bank.create_batch(parsed(tasks, **overrides))
+    assert [p.field for p in refused.value.problems] == [field]
+    assert await row_counts(store) == (0, 0, 0)
+
+
+async def test_postgresql_refuses_a_nul_in_other_text_as_a_taskbank_error(bank, store):
+    await bank.import_batch(tone_batch(1), filename="b.jsonl")
+    claimed = await bank.claim("w1")
+    result = await bank.submit(claimed.assignment.id, "w1", TONE_ANSWER, "k1")
+    if isinstance(store, SqliteStore):
+        pytest.skip("SQLite can hold a NUL in text")
+    with pytest.raises(ValidationFailed, match="NUL"):
+        await bank.add_ledger_entry("w1", LedgerKind.BONUS, 5, "thanks\x00")
+    with pytest.raises(ValidationFailed, match="NUL"):
+        await bank.record_review(result.submission.id, "rev", Verdict.REJECTED, "no\x00pe")
+    assert await query(store, "SELECT count(*) FROM reviews") == [(0,)]

@@ -6,16 +6,17 @@ waiting on each other and no task goes over its overlap.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from importlib import resources
 from typing import Any, TypeVar
 
 import asyncpg
 
-from taskbank.batchfile import BatchSettings, ProjectSettings, TaskSpec
+from taskbank.batchfile import BatchSettings, TaskSpec
 from taskbank.clock import to_micros
 from taskbank.errors import LeaseLost, NotAllowed, NotFound, Problem, ValidationFailed
 from taskbank.models import (
@@ -59,6 +60,24 @@ async def _keep_session(connection: asyncpg.Connection) -> None:
     — a round trip after every statement — for session state this store never creates: its
     settings are fixed at connect, its locks are transaction-scoped, and the scheduler's session
     lock lives on a connection of its own."""
+
+
+@contextlib.contextmanager
+def _refusing_unstorable_values() -> Iterator[None]:
+    """Turn the driver's refusal of a value (a NUL in text, a lone surrogate, a number out of
+    range) into the core's own error; the transaction it happened in was rolled back."""
+    try:
+        yield
+    except asyncpg.CharacterNotInRepertoireError:
+        raise ValidationFailed(
+            [Problem("value", "contains a NUL character (U+0000), which cannot be stored")]
+        ) from None
+    except asyncpg.DataError as error:
+        raise rows.refused_value(str(error)) from None
+
+
+def _placeholders(count: int) -> str:
+    return ", ".join(f"${i}" for i in range(1, count + 1))
 
 
 def _lock_key(name: str) -> int:
@@ -156,8 +175,9 @@ class PostgresStore:
         return self._pool
 
     async def _write(self, operation: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
-        async with self.pool.acquire() as connection, connection.transaction():
-            return await operation(connection)
+        with _refusing_unstorable_values():
+            async with self.pool.acquire() as connection, connection.transaction():
+                return await operation(connection)
 
     async def _read(self, sql: str, *args: Any) -> list[asyncpg.Record]:
         return list(await self.pool.fetch(sql, *args))
@@ -169,24 +189,6 @@ class PostgresStore:
         return found
 
     # -- projects and batches --------------------------------------------------------------
-
-    async def ensure_project(self, settings: ProjectSettings, now: datetime) -> Project:
-        async def operation(connection: asyncpg.Connection) -> asyncpg.Record:
-            await connection.execute(
-                "INSERT INTO projects (name, guidelines, terms, budget_cap_cents, target_hourly_cents,"
-                " created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING",
-                settings.name,
-                settings.guidelines,
-                settings.terms,
-                settings.budget_cap_cents,
-                settings.target_hourly_cents,
-                to_micros(now),
-            )
-            return await connection.fetchrow(
-                "SELECT * FROM projects WHERE name = $1", settings.name
-            )
-
-        return rows.project(await self._write(operation))
 
     async def get_project(self, project_id: int) -> Project:
         return rows.project(
@@ -205,7 +207,6 @@ class PostgresStore:
 
     async def create_batch(
         self,
-        project_id: int,
         settings: BatchSettings,
         tasks: Sequence[TaskSpec],
         *,
@@ -213,24 +214,38 @@ class PostgresStore:
         lease_seconds: int,
         now: datetime,
     ) -> Batch:
-        values = rows.batch_values(project_id, settings, overlap, lease_seconds, now)
-        placeholders = ", ".join(f"${i}" for i in range(1, len(values) + 1))
+        """Store a batch, its tasks and (the first time) its project, all in one transaction:
+        a refusal anywhere leaves no row at all."""
+        prepared = await asyncio.to_thread(
+            rows.prepare_batch, settings.project, settings, tasks, overlap, lease_seconds, now
+        )
+        project_sql = (
+            f"INSERT INTO projects ({', '.join(rows.PROJECT_COLUMNS)})"
+            f" VALUES ({_placeholders(len(rows.PROJECT_COLUMNS))}) ON CONFLICT (name) DO NOTHING"
+        )
+        batch_sql = (
+            f"INSERT INTO batches ({', '.join(rows.BATCH_COLUMNS)})"
+            f" VALUES ({_placeholders(len(rows.BATCH_COLUMNS))}) RETURNING id"
+        )
 
         async def operation(connection: asyncpg.Connection) -> int:
+            await connection.execute(project_sql, *prepared.project)
+            project_id = await connection.fetchval(
+                "SELECT id FROM projects WHERE name = $1", settings.project.name
+            )
             try:
-                batch_id = await connection.fetchval(
-                    f"INSERT INTO batches ({', '.join(rows.BATCH_COLUMNS)}) VALUES ({placeholders})"
-                    " RETURNING id",
-                    *values,
-                )
+                batch_id = await connection.fetchval(batch_sql, project_id, *prepared.batch)
             except asyncpg.UniqueViolationError:
                 raise rows.duplicate_batch_name(settings.name) from None
-            await connection.copy_records_to_table(
-                "tasks",
-                columns=["batch_id", "external_id", "payload_json", "gold_json", "open_slots"],
-                records=[rows.task_values(batch_id, task, overlap) for task in tasks],
-                schema_name=self.schema,
-            )
+            try:
+                await connection.copy_records_to_table(
+                    "tasks",
+                    columns=list(rows.TASK_COLUMNS),
+                    records=prepared.task_rows(batch_id, overlap),
+                    schema_name=self.schema,
+                )
+            except asyncpg.UniqueViolationError:
+                raise rows.duplicate_task_ids(prepared.tasks) from None
             return batch_id
 
         return await self.get_batch(await self._write(operation))
@@ -360,10 +375,10 @@ class PostgresStore:
             await _explain_unsubmittable(connection, new.assignment_id, new.writer_id)
             raise AssertionError("unreachable")  # pragma: no cover
 
-        async with (
-            self.pool.acquire() as connection
-        ):  # one atomic statement, then reads: autocommit
-            row, replayed = await operation(connection)
+        # One atomic statement, then reads: autocommit.
+        with _refusing_unstorable_values():
+            async with self.pool.acquire() as connection:
+                row, replayed = await operation(connection)
         return rows.submission(row), replayed
 
     async def end_assignment(
@@ -393,13 +408,14 @@ class PostgresStore:
         return [rows.assignment(row) for row in found]
 
     async def save_draft(self, assignment_id: int, answers: dict[str, Any], now: datetime) -> None:
-        await self.pool.execute(
-            "INSERT INTO drafts VALUES ($1, $2, $3) ON CONFLICT (assignment_id) DO UPDATE"
-            " SET answers_json = excluded.answers_json, updated_at = excluded.updated_at",
-            assignment_id,
-            rows.dumps(answers),
-            to_micros(now),
-        )
+        with _refusing_unstorable_values():
+            await self.pool.execute(
+                "INSERT INTO drafts VALUES ($1, $2, $3) ON CONFLICT (assignment_id) DO UPDATE"
+                " SET answers_json = excluded.answers_json, updated_at = excluded.updated_at",
+                assignment_id,
+                rows.dumps(answers),
+                to_micros(now),
+            )
 
     async def get_draft(self, assignment_id: int) -> dict[str, Any]:
         found = await self.pool.fetchval(
@@ -716,16 +732,17 @@ class PostgresStore:
         batch_id: int | None,
         now: datetime,
     ) -> LedgerEntry:
-        row = await self.pool.fetchrow(
-            "INSERT INTO ledger (writer_id, kind, amount_cents, batch_id, note, created_at)"
-            " VALUES ($1, $2, $3, $4, $5, $6) RETURNING *",
-            writer_id,
-            kind.value,
-            amount_cents,
-            batch_id,
-            note,
-            to_micros(now),
-        )
+        with _refusing_unstorable_values():
+            row = await self.pool.fetchrow(
+                "INSERT INTO ledger (writer_id, kind, amount_cents, batch_id, note, created_at)"
+                " VALUES ($1, $2, $3, $4, $5, $6) RETURNING *",
+                writer_id,
+                kind.value,
+                amount_cents,
+                batch_id,
+                note,
+                to_micros(now),
+            )
         return rows.ledger_entry(row)
 
     async def ledger_entries(self, writer_id: str | None = None) -> list[LedgerEntry]:

@@ -12,7 +12,7 @@ from typing import Any
 
 import aiosqlite
 
-from taskbank.batchfile import BatchSettings, ProjectSettings, TaskSpec
+from taskbank.batchfile import BatchSettings, TaskSpec
 from taskbank.clock import to_micros
 from taskbank.errors import NotAllowed, NotFound
 from taskbank.models import (
@@ -152,7 +152,10 @@ class SqliteStore:
     async def _write(self, operation):  # type: ignore[no-untyped-def]
         if self._writer is None:
             raise RuntimeError("the store is not open")
-        return await self._writer.run(operation)
+        try:
+            return await self._writer.run(operation)
+        except UnicodeEncodeError as error:  # a lone surrogate in a text parameter
+            raise rows.refused_value(f"text that is not valid Unicode ({error.reason})") from None
 
     async def _read(self, sql: str, params: Any = (), *, second: bool = False) -> list[sqlite3.Row]:
         reader = self._second_reader if second else self._reader
@@ -167,30 +170,6 @@ class SqliteStore:
         return found[0]
 
     # -- projects and batches --------------------------------------------------------------
-
-    async def ensure_project(self, settings: ProjectSettings, now: datetime) -> Project:
-        """The project of this name, created from the settings the first time."""
-
-        async def operation(connection: aiosqlite.Connection) -> sqlite3.Row:
-            await connection.execute(
-                "INSERT INTO projects (name, guidelines, terms, budget_cap_cents,"
-                " target_hourly_cents, created_at) VALUES (?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (name) DO NOTHING",
-                (
-                    settings.name,
-                    settings.guidelines,
-                    settings.terms,
-                    settings.budget_cap_cents,
-                    settings.target_hourly_cents,
-                    to_micros(now),
-                ),
-            )
-            found = await connection.execute_fetchall(
-                "SELECT * FROM projects WHERE name = ?", (settings.name,)
-            )
-            return _first(found)
-
-        return rows.project(await self._write(operation))
 
     async def get_project(self, project_id: int) -> Project:
         """A project by id."""
@@ -213,7 +192,6 @@ class SqliteStore:
 
     async def create_batch(
         self,
-        project_id: int,
         settings: BatchSettings,
         tasks: Sequence[TaskSpec],
         *,
@@ -221,26 +199,46 @@ class SqliteStore:
         lease_seconds: int,
         now: datetime,
     ) -> Batch:
-        """Store a batch and all its tasks in one transaction."""
-        values = rows.batch_values(project_id, settings, overlap, lease_seconds, now)
-        placeholders = ", ".join("?" for _ in values)
+        """Store a batch, its tasks and (the first time) its project, all in one transaction:
+        a refusal anywhere leaves no row at all."""
+        prepared = await asyncio.to_thread(
+            rows.prepare_batch, settings.project, settings, tasks, overlap, lease_seconds, now
+        )
+        project_sql = (
+            f"INSERT INTO projects ({', '.join(rows.PROJECT_COLUMNS)})"
+            f" VALUES ({', '.join('?' for _ in rows.PROJECT_COLUMNS)}) ON CONFLICT (name) DO NOTHING"
+        )
+        batch_sql = (
+            f"INSERT INTO batches ({', '.join(rows.BATCH_COLUMNS)})"
+            f" VALUES ({', '.join('?' for _ in rows.BATCH_COLUMNS)})"
+        )
+        task_sql = (
+            f"INSERT INTO tasks ({', '.join(rows.TASK_COLUMNS)})"
+            f" VALUES ({', '.join('?' for _ in rows.TASK_COLUMNS)})"
+        )
 
         async def operation(connection: aiosqlite.Connection) -> int:
             async with savepoint(connection):
-                try:
-                    cursor = await connection.execute(
-                        f"INSERT INTO batches ({', '.join(rows.BATCH_COLUMNS)}) VALUES ({placeholders})",
-                        values,
+                await connection.execute(project_sql, prepared.project)
+                project_id = _first(
+                    await connection.execute_fetchall(
+                        "SELECT id FROM projects WHERE name = ?", (settings.project.name,)
                     )
-                except sqlite3.IntegrityError:
-                    raise rows.duplicate_batch_name(settings.name) from None
+                )[0]
+                try:
+                    cursor = await connection.execute(batch_sql, (project_id, *prepared.batch))
+                except sqlite3.IntegrityError as error:
+                    if "UNIQUE" in str(error):
+                        raise rows.duplicate_batch_name(settings.name) from None
+                    raise rows.refused_value(str(error)) from None
                 batch_id = cursor.lastrowid
                 assert batch_id is not None
-                await connection.executemany(
-                    "INSERT INTO tasks (batch_id, external_id, payload_json, gold_json, open_slots)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    (rows.task_values(batch_id, task, overlap) for task in tasks),
-                )
+                try:
+                    await connection.executemany(task_sql, prepared.task_rows(batch_id, overlap))
+                except sqlite3.IntegrityError as error:
+                    if "UNIQUE" in str(error):
+                        raise rows.duplicate_task_ids(prepared.tasks) from None
+                    raise rows.refused_value(str(error)) from None
                 return batch_id
 
         return await self.get_batch(await self._write(operation))
