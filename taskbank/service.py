@@ -237,8 +237,11 @@ class TaskBank:
         raise NothingToClaim(reason, needs_terms_for=terms_project)
 
     async def claimed(self, assignment_id: int) -> ClaimedTask:
-        """An assignment with its task, batch and project, e.g. to redraw a card."""
-        return await self._claimed_task(await self.store.get_assignment(assignment_id))
+        """An assignment with its task, batch and project, e.g. to redraw a card (the batch read
+        afresh: another process may have paused or closed it)."""
+        assignment = await self.store.get_assignment(assignment_id)
+        self._batches.pop(assignment.batch_id, None)
+        return await self._claimed_task(assignment)
 
     async def _claimed_task(self, assignment: Assignment) -> ClaimedTask:
         batch = await self.batch(assignment.batch_id)

@@ -5,13 +5,17 @@ refused as taskbank errors, and a lease taken before a batch stopped may be fini
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import pytest
 
+from bot import render
 from taskbank.batchfile import BatchSettings, ParsedBatch, TaskSpec
-from taskbank.errors import ValidationFailed
-from taskbank.models import LedgerKind, Verdict
+from taskbank.clock import ManualClock
+from taskbank.errors import LeaseLost, NothingToClaim, ValidationFailed
+from taskbank.models import BatchState, LedgerKind, Verdict
+from taskbank.service import TaskBank
 from taskbank.store.sqlite import SqliteStore
 from tests.batches import TONE_ANSWER, header, tone_batch
 from tests.inspect_db import query
@@ -54,8 +58,6 @@ SQLITE_LEDGER_REWRITES = [
 
 @pytest.mark.parametrize("statement", SQLITE_LEDGER_REWRITES)
 async def test_sqlite_refuses_every_statement_that_would_rewrite_the_ledger(tmp_path, statement):
-    from taskbank.service import TaskBank
-
     store = SqliteStore(tmp_path / "ledger.db")
     await store.open()
     try:
@@ -70,8 +72,6 @@ async def test_sqlite_refuses_every_statement_that_would_rewrite_the_ledger(tmp_
 
 
 async def test_sqlite_keeps_the_first_verdict_and_the_first_answer(tmp_path):
-    from taskbank.service import TaskBank
-
     store = SqliteStore(tmp_path / "verdicts.db")
     await store.open()
     try:
@@ -227,3 +227,72 @@ async def test_postgresql_refuses_a_nul_in_other_text_as_a_taskbank_error(bank, 
     with pytest.raises(ValidationFailed, match="NUL"):
         await bank.record_review(result.submission.id, "rev", Verdict.REJECTED, "no\x00pe")
     assert await query(store, "SELECT count(*) FROM reviews") == [(0,)]
+
+
+# -- work on a batch stopped after the claim ---------------------------------------------------
+
+
+@pytest.mark.parametrize("stop", [BatchState.PAUSED, BatchState.CLOSED])
+async def test_a_lease_taken_before_a_pause_or_close_may_be_finished_and_is_paid(
+    bank, store, clock, stop
+):
+    batch = await bank.import_batch(tone_batch(5), filename="b.jsonl")
+    claimed = await bank.claim("w1")
+    await bank.set_batch_state(batch.id, stop)
+    await bank.save_draft(claimed.assignment.id, "w1", {"tone": "tense"})  # drafts still kept
+    clock.advance(minutes=10)
+    result = await bank.submit(claimed.assignment.id, "w1", TONE_ANSWER, "k1")
+    assert not result.replayed
+    await bank.record_review(result.submission.id, "rev", Verdict.APPROVED)
+    assert [e.amount_cents for e in await bank.store.ledger_entries("w1")] == [40]
+    with pytest.raises(NothingToClaim, match="no batch is open"):
+        await bank.claim("w2")
+    other = await bank.import_batch(tone_batch(1, name="other"), filename="o.jsonl")
+    with pytest.raises(NothingToClaim, match=f"batch {batch.id} is not open"):
+        await bank.claim("w2", batch_id=batch.id)
+    assert (await bank.claim("w2")).batch.id == other.id
+
+
+@pytest.mark.parametrize("stop", [BatchState.PAUSED, BatchState.CLOSED])
+async def test_after_the_lease_runs_out_a_stopped_batch_takes_no_answer(bank, clock, stop):
+    batch = await bank.import_batch(tone_batch(5, lease_minutes=30), filename="b.jsonl")
+    claimed = await bank.claim("w1")
+    await bank.set_batch_state(batch.id, stop)
+    clock.advance(minutes=31)
+    with pytest.raises(LeaseLost, match=f"coordinator {stop.value} its batch"):
+        await bank.submit(claimed.assignment.id, "w1", TONE_ANSWER, "k1")
+    await bank.expire_leases()
+    with pytest.raises(LeaseLost, match=f"coordinator {stop.value} its batch"):
+        await bank.submit(claimed.assignment.id, "w1", TONE_ANSWER, "k1")
+
+
+async def test_a_lease_taken_before_the_deadline_may_be_finished_until_it_ends(store):
+    clock = ManualClock(datetime(2030, 3, 1, 9, 0, tzinfo=UTC))
+    bank = TaskBank(store, clock=clock)
+    deadline = (clock.now() + timedelta(minutes=10)).isoformat()
+    await bank.import_batch(tone_batch(5, deadline=deadline, lease_minutes=30), filename="b.jsonl")
+    early = await bank.claim("w1")
+    late = await bank.claim("w2")
+    clock.advance(minutes=20)  # past the deadline, inside both leases
+    with pytest.raises(NothingToClaim, match="past their deadline"):
+        await bank.claim("w3")
+    result = await bank.submit(early.assignment.id, "w1", TONE_ANSWER, "k1")
+    assert not result.replayed
+    clock.advance(minutes=15)  # both leases have run out now
+    with pytest.raises(LeaseLost, match="deadline passed"):
+        await bank.submit(late.assignment.id, "w2", TONE_ANSWER, "k2")
+
+
+async def test_the_writers_card_says_a_stopped_batch_may_still_be_finished(bank, clock):
+    batch = await bank.import_batch(tone_batch(2), filename="b.jsonl")
+    claimed = await bank.claim("w1")
+    card = render.task_card(claimed, {}, "UTC", "USD", now=clock.now())
+    assert not any("coordinator" in block for block in card.blocks)
+    await bank.set_batch_state(batch.id, BatchState.PAUSED)
+    card = render.task_card(await bank.claimed(claimed.assignment.id), {}, "UTC", "USD")
+    until = render.local_time(claimed.assignment.lease_expires_at, "UTC")
+    assert card.blocks[0] == (
+        "This batch was paused by the coordinator: no new tasks, but you may finish this one"
+        f" until {until}."
+    )
+    assert card.tone == "warning"

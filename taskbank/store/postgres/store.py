@@ -41,14 +41,18 @@ T = TypeVar("T")
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 _MIGRATION_LOCK = 7_301_001  # advisory lock key: one process migrates at a time
 
+# An answer is taken while the lease runs, whatever happened to the batch meanwhile (a lease taken
+# before a pause, a close or the deadline may be finished); a late one only while the batch is
+# open and nobody has taken the slot.
 _SUBMIT = """
 INSERT INTO submissions (assignment_id, task_id, batch_id, writer_id, client_key, answers_json,
                          submitted_at, seconds_on_task, gold_correct)
 SELECT a.id, a.task_id, a.batch_id, a.writer_id, $3, $4, $5,
        greatest(0, ($5 - a.claimed_at) / 1000000), $6
-FROM assignments AS a JOIN tasks AS t ON t.id = a.task_id
+FROM assignments AS a JOIN tasks AS t ON t.id = a.task_id JOIN batches AS b ON b.id = a.batch_id
 WHERE a.id = $1 AND a.writer_id = $2
   AND (a.state = 'active' OR (a.state = 'expired' AND t.open_slots > 0))
+  AND (a.lease_expires_at > $5 OR (b.state = 'open' AND (b.deadline IS NULL OR b.deadline > $5)))
 ON CONFLICT DO NOTHING
 RETURNING *
 """
@@ -372,7 +376,9 @@ class PostgresStore:
                 ):
                     raise NotAllowed("that client key was already used for another answer")
                 return earlier, True
-            await _explain_unsubmittable(connection, new.assignment_id, new.writer_id)
+            await _explain_unsubmittable(
+                connection, new.assignment_id, new.writer_id, to_micros(now)
+            )
             raise AssertionError("unreachable")  # pragma: no cover
 
         # One atomic statement, then reads: autocommit.
@@ -790,10 +796,12 @@ class PostgresStore:
 
 
 async def _explain_unsubmittable(
-    connection: asyncpg.Connection, assignment_id: int, writer_id: str
+    connection: asyncpg.Connection, assignment_id: int, writer_id: str, now: int | None = None
 ) -> None:
     """Raise the error that says why this assignment cannot be answered or ended."""
     found = await connection.fetchrow(
-        "SELECT writer_id, state, lease_expires_at FROM assignments WHERE id = $1", assignment_id
+        "SELECT a.writer_id, a.state, a.lease_expires_at, b.state, b.deadline"
+        " FROM assignments AS a JOIN batches AS b ON b.id = a.batch_id WHERE a.id = $1",
+        assignment_id,
     )
-    explain_unsubmittable(found, assignment_id, writer_id)
+    explain_unsubmittable(found, assignment_id, writer_id, now)

@@ -69,14 +69,18 @@ _WITHIN_BUDGET = """
     + b.pay_cents <= :cap
 """
 
+# An answer is taken while the lease runs, whatever happened to the batch meanwhile (a lease taken
+# before a pause, a close or the deadline may be finished); a late one only while the batch is
+# open and nobody has taken the slot.
 _SUBMIT = """
 INSERT INTO submissions (assignment_id, task_id, batch_id, writer_id, client_key, answers_json,
                          submitted_at, seconds_on_task, gold_correct)
 SELECT a.id, a.task_id, a.batch_id, a.writer_id, :key, :answers, :now,
        max(0, (:now - a.claimed_at) / 1000000), :gold
-FROM assignments AS a JOIN tasks AS t ON t.id = a.task_id
+FROM assignments AS a JOIN tasks AS t ON t.id = a.task_id JOIN batches AS b ON b.id = a.batch_id
 WHERE a.id = :assignment AND a.writer_id = :writer
   AND (a.state = 'active' OR (a.state = 'expired' AND t.open_slots > 0))
+  AND (a.lease_expires_at > :now OR (b.state = 'open' AND (b.deadline IS NULL OR b.deadline > :now)))
 ON CONFLICT DO NOTHING
 RETURNING *
 """
@@ -400,7 +404,9 @@ class SqliteStore:
                 ):
                     raise NotAllowed("that client key was already used for another answer")
                 return earlier[0], True
-            await _explain_unsubmittable(connection, new.assignment_id, new.writer_id)
+            await _explain_unsubmittable(
+                connection, new.assignment_id, new.writer_id, to_micros(now)
+            )
             raise AssertionError("unreachable")  # pragma: no cover
 
         row, replayed = await self._write(operation)
@@ -843,13 +849,14 @@ def _first(found: Iterable[sqlite3.Row]) -> sqlite3.Row:
 
 
 async def _explain_unsubmittable(
-    connection: aiosqlite.Connection, assignment_id: int, writer_id: str
+    connection: aiosqlite.Connection, assignment_id: int, writer_id: str, now: int | None = None
 ) -> None:
     """Raise the error that says why this assignment cannot be answered or ended."""
     found = list(
         await connection.execute_fetchall(
-            "SELECT writer_id, state, lease_expires_at FROM assignments WHERE id = ?",
+            "SELECT a.writer_id, a.state, a.lease_expires_at, b.state, b.deadline"
+            " FROM assignments AS a JOIN batches AS b ON b.id = a.batch_id WHERE a.id = ?",
             (assignment_id,),
         )
     )
-    explain_unsubmittable(found[0] if found else None, assignment_id, writer_id)
+    explain_unsubmittable(found[0] if found else None, assignment_id, writer_id, now)
