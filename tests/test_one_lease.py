@@ -8,10 +8,15 @@ import asyncio
 import os
 import random
 import sys
+import tempfile
 from collections import defaultdict
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from taskbank.service import Defaults, TaskBank
 from taskbank.store.postgres import PostgresStore
+from taskbank.store.sqlite import SqliteStore
 from tests.batches import TONE_ANSWER, tone_batch
 from tests.conftest import POSTGRES_URL, drop_schema, postgres_schema
 from tests.inspect_db import query
@@ -167,3 +172,38 @@ async def test_a_limit_of_two_holds_across_processes():
     finally:
         await store.close()
         await drop_schema(schema)
+
+
+bursts = st.lists(st.lists(st.integers(0, 3), min_size=1, max_size=8), min_size=1, max_size=4)
+
+
+async def play_bursts(folder: str, limit: int, steps: list[list[int]]) -> None:
+    """Bursts of concurrent claims by writers w0..w3, each burst followed by one submit: after
+    every burst each writer holds exactly min(limit, held before + claims made) live leases, and
+    every claim returned one of them."""
+    store = SqliteStore(f"{folder}/bursts.db")
+    await store.open()
+    try:
+        bank = TaskBank(store, defaults=Defaults(max_active_per_writer=limit))
+        await bank.import_batch(tone_batch(80, overlap=2), filename="b.jsonl")
+        expected: dict[str, int] = defaultdict(int)
+        for burst in steps:
+            writers = [f"w{who}" for who in burst]
+            claims = await asyncio.gather(*(bank.claim(writer) for writer in writers))
+            for writer in set(writers):
+                expected[writer] = min(limit, expected[writer] + writers.count(writer))
+            assert await active_per_writer(store) == {w: n for w, n in expected.items() if n}
+            live = {a.id for w in expected for a in await bank.active_assignments(w)}
+            assert {c.assignment.id for c in claims} <= live
+            first = claims[0].assignment
+            await bank.submit(first.id, first.writer_id, TONE_ANSWER, f"k{first.id}")
+            expected[first.writer_id] -= 1
+    finally:
+        await store.close()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(1, 3), bursts)
+def test_any_bursts_of_concurrent_claims_never_pass_the_limit(limit, steps):
+    with tempfile.TemporaryDirectory() as folder:
+        asyncio.run(play_bursts(folder, limit, steps))
