@@ -213,9 +213,13 @@ class TaskBank:
             ids = [c.batch_id for c in usable]
             limit = self.defaults.max_active_per_writer
             found = await self.store.claim(writer_id, ids, caps, now, limit)
-            # Nothing free, or the lease handed back has lapsed: sweep, then try once more.
-            lapsed = found is not None and found[0].lease_expires_at <= now
-            if (found is None or lapsed) and await self.store.expire_leases(now):
+            if found is None:
+                # Nothing free: lapsed leases may have freed slots; sweep, then try once more.
+                if await self.store.expire_leases(now):
+                    found = await self.store.claim(writer_id, ids, caps, now, limit)
+            elif found[0].lease_expires_at <= now:
+                # The lease handed back (the writer is at the limit) has lapsed: end it first.
+                await self.store.expire_leases(now)
                 found = await self.store.claim(writer_id, ids, caps, now, limit)
             if found is not None:
                 assignment, task = found
