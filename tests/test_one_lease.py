@@ -207,3 +207,26 @@ async def play_bursts(folder: str, limit: int, steps: list[list[int]]) -> None:
 def test_any_bursts_of_concurrent_claims_never_pass_the_limit(limit, steps):
     with tempfile.TemporaryDirectory() as folder:
         asyncio.run(play_bursts(folder, limit, steps))
+
+
+async def test_a_double_task_command_in_chat_shows_one_task_twice(bank, store):
+    from bot.app import Taskbot
+    from bot.events import Actor, CommandEvent, Place
+    from bot.handlers.context import BotContext
+    from bot.roles import Roles
+    from tests.fake_chat import FakeChat
+
+    batch = await bank.import_batch(tone_batch(10), filename="b.jsonl")
+    chat = FakeChat()
+    taskbot = Taskbot(BotContext(bank, chat, Roles(writers=("*",))))
+    wendy, here = Actor("test", "wendy"), Place("general")
+    await asyncio.gather(
+        taskbot.handle(CommandEvent(wendy, here, "task", ())),
+        taskbot.handle(CommandEvent(wendy, here, "task", ())),
+        taskbot.handle(CommandEvent(wendy, here, "task", (str(batch.id),))),
+    )
+    await taskbot.handle(CommandEvent(wendy, here, "task", (str(batch.id),)))
+    cards = [s.card for s in chat.sent if s.kind == "post"]
+    assert len(cards) == 4
+    assert len({c.refresh for c in cards}) == 1  # every card draws the same assignment
+    assert await active_per_writer(store) == {"test:wendy": 1}
