@@ -53,6 +53,7 @@ class TaskDefaults(_Section):
 
     overlap: int = Field(default=1, ge=1, le=50)
     lease_minutes: int = Field(default=30, ge=1, le=7 * 24 * 60)
+    max_active_per_writer: int = Field(default=1, ge=1, le=100)
     max_import_mb: int = Field(default=50, ge=1, le=1024)
 
 
@@ -231,6 +232,7 @@ class Config(_Section):
         return Defaults(
             overlap=self.defaults.overlap,
             lease_minutes=self.defaults.lease_minutes,
+            max_active_per_writer=self.defaults.max_active_per_writer,
             max_import_bytes=self.defaults.max_import_mb * 1024 * 1024,
         )
 

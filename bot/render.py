@@ -71,8 +71,12 @@ def task_card(
     zone: str,
     currency: str,
     errors: Mapping[str, str] | None = None,
+    now: datetime | None = None,
 ) -> Card:
-    """A claimed task: instructions, material, pay, deadline, a control row per choice question."""
+    """A claimed task: instructions, material, pay, deadline, a control row per choice question.
+
+    On a batch stopped since the claim (paused, closed, or past its deadline at `now`) it says
+    the lease may still be finished."""
     batch, task, assignment = claimed.batch, claimed.task, claimed.assignment
     aid = assignment.id
     rows = []
@@ -95,6 +99,9 @@ def task_card(
         f"{q.prompt}: {errors[q.id]}" for q in form_questions if errors and q.id in errors
     ]
     blocks = [batch.instructions, *payload_blocks(batch, task)]
+    stopped = stopped_batch_note(claimed, zone, now)
+    if stopped:
+        blocks.insert(0, stopped)
     if form_errors:
         blocks.append("To fix:\n" + "\n".join(form_errors))
     return Card(
@@ -107,9 +114,24 @@ def task_card(
         ),
         rows=tuple(rows),
         footer=f"Project: {claimed.project.name}",
-        tone="warning" if errors else "info",
+        tone="warning" if errors or stopped else "info",
         refresh=f"show:{aid}",
     )
+
+
+def stopped_batch_note(claimed: ClaimedTask, zone: str, now: datetime | None) -> str | None:
+    """What a writer holding a lease on a batch that no longer hands out tasks may still do."""
+    batch = claimed.batch
+    if batch.state == "paused":
+        why = "This batch was paused by the coordinator"
+    elif batch.state == "closed":
+        why = "This batch was closed by the coordinator"
+    elif batch.deadline is not None and now is not None and batch.deadline <= now:
+        why = "This batch's deadline has passed"
+    else:
+        return None
+    until = local_time(claimed.assignment.lease_expires_at, zone)
+    return f"{why}: no new tasks, but you may finish this one until {until}."
 
 
 def _question_row(

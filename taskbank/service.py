@@ -53,6 +53,8 @@ class Defaults:
 
     overlap: int = 1
     lease_minutes: int = 30
+    # Live leases a writer may hold at once; a claim past it returns one they already hold.
+    max_active_per_writer: int = 1
     max_import_bytes: int = DEFAULT_MAX_BYTES
 
 
@@ -124,12 +126,11 @@ class TaskBank:
         return await self.create_batch(parsed)
 
     async def create_batch(self, parsed: ParsedBatch) -> Batch:
-        """Store checked settings and tasks as a new, open batch."""
+        """Store checked settings and tasks as a new, open batch (with its project the first
+        time), in one transaction: refused, it leaves nothing behind."""
         settings = parsed.settings
         now = self.clock.now()
-        project = await self.store.ensure_project(settings.project, now)
         return await self.store.create_batch(
-            project.id,
             settings,
             parsed.tasks,
             overlap=settings.overlap or self.defaults.overlap,
@@ -197,7 +198,11 @@ class TaskBank:
     async def claim(
         self, writer_id: str, *, batch_id: int | None = None, template: str | None = None
     ) -> ClaimedTask:
-        """Hand this writer the next task open to them, or raise NothingToClaim saying why."""
+        """Hand this writer the next task open to them, or raise NothingToClaim saying why.
+
+        A writer holding `max_active_per_writer` live leases gets the oldest of them back (a
+        double click or a second process claiming at the same moment gets the first's lease).
+        """
         now = self.clock.now()
         candidates = await self.store.claim_candidates(writer_id)
         usable, reason, terms_project = _usable_candidates(candidates, now, batch_id, template)
@@ -206,9 +211,16 @@ class TaskBank:
                 c.batch_id: c.budget_cap_cents for c in usable if c.budget_cap_cents is not None
             }
             ids = [c.batch_id for c in usable]
-            found = await self.store.claim(writer_id, ids, caps, now)
-            if found is None and await self.store.expire_leases(now):
-                found = await self.store.claim(writer_id, ids, caps, now)
+            limit = self.defaults.max_active_per_writer
+            found = await self.store.claim(writer_id, ids, caps, now, limit)
+            if found is None:
+                # Nothing free: lapsed leases may have freed slots; sweep, then try once more.
+                if await self.store.expire_leases(now):
+                    found = await self.store.claim(writer_id, ids, caps, now, limit)
+            elif found[0].lease_expires_at <= now:
+                # The lease handed back (the writer is at the limit) has lapsed: end it first.
+                await self.store.expire_leases(now)
+                found = await self.store.claim(writer_id, ids, caps, now, limit)
             if found is not None:
                 assignment, task = found
                 self._remember(self._tasks, task.id, task)
@@ -229,8 +241,11 @@ class TaskBank:
         raise NothingToClaim(reason, needs_terms_for=terms_project)
 
     async def claimed(self, assignment_id: int) -> ClaimedTask:
-        """An assignment with its task, batch and project, e.g. to redraw a card."""
-        return await self._claimed_task(await self.store.get_assignment(assignment_id))
+        """An assignment with its task, batch and project, e.g. to redraw a card (the batch read
+        afresh: another process may have paused or closed it)."""
+        assignment = await self.store.get_assignment(assignment_id)
+        self._batches.pop(assignment.batch_id, None)
+        return await self._claimed_task(assignment)
 
     async def _claimed_task(self, assignment: Assignment) -> ClaimedTask:
         batch = await self.batch(assignment.batch_id)

@@ -84,8 +84,8 @@ async def test_concurrent_double_submits_store_one(bank):
 async def test_a_client_key_cannot_be_reused_for_another_task(bank):
     await bank.import_batch(tone_batch(2), filename="b.jsonl")
     first = await bank.claim("w1")
-    second = await bank.claim("w1")
     await bank.submit(first.assignment.id, "w1", TONE_ANSWER, "same")
+    second = await bank.claim("w1")
     with pytest.raises(NotAllowed, match="client key"):
         await bank.submit(second.assignment.id, "w1", TONE_ANSWER, "same")
 
@@ -96,10 +96,10 @@ async def test_gold_tasks_record_agreement(bank):
     )
     await bank.import_batch(data, filename="g.jsonl")
     right = await bank.claim("w1")
-    wrong = await bank.claim("w1")
     assert (
         await bank.submit(right.assignment.id, "w1", TONE_ANSWER, "a")
     ).submission.gold_correct is True
+    wrong = await bank.claim("w1")
     assert (
         await bank.submit(wrong.assignment.id, "w1", TONE_ANSWER, "b")
     ).submission.gold_correct is False

@@ -78,7 +78,9 @@ async def _task_card(
     ctx: BotContext, claimed: ClaimedTask, errors: dict[str, str] | None = None
 ) -> Card:
     draft = await ctx.bank.draft(claimed.assignment.id)
-    return render.task_card(claimed, draft, ctx.time_zone, ctx.currency, errors)
+    return render.task_card(
+        claimed, draft, ctx.time_zone, ctx.currency, errors, now=ctx.bank.clock.now()
+    )
 
 
 async def action(ctx: BotContext, event: ActionEvent) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from taskbank.batchfile import BatchSettings, ProjectSettings, TaskSpec
+from taskbank.batchfile import BatchSettings, TaskSpec
 from taskbank.models import (
     Assignment,
     AssignmentState,
@@ -73,13 +73,11 @@ class Store(Protocol):
     async def close(self) -> None: ...
     async def hold_scheduler_lock(self) -> bool: ...
 
-    async def ensure_project(self, settings: ProjectSettings, now: datetime) -> Project: ...
     async def get_project(self, project_id: int) -> Project: ...
     async def accept_terms(self, project_id: int, writer_id: str, now: datetime) -> None: ...
 
     async def create_batch(
         self,
-        project_id: int,
         settings: BatchSettings,
         tasks: Sequence[TaskSpec],
         *,
@@ -94,7 +92,12 @@ class Store(Protocol):
 
     async def claim_candidates(self, writer_id: str) -> list[BatchCandidate]: ...
     async def claim(
-        self, writer_id: str, batch_ids: Sequence[int], caps: dict[int, int], now: datetime
+        self,
+        writer_id: str,
+        batch_ids: Sequence[int],
+        caps: dict[int, int],
+        now: datetime,
+        max_active: int = 1,
     ) -> tuple[Assignment, Task] | None: ...
     async def get_task(self, task_id: int) -> Task: ...
     async def get_assignment(self, assignment_id: int) -> Assignment: ...

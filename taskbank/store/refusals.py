@@ -7,18 +7,33 @@ from typing import Any, NoReturn
 
 from taskbank.clock import from_micros
 from taskbank.errors import LeaseLost, NotAllowed, NotFound
-from taskbank.models import AssignmentState
+from taskbank.models import AssignmentState, BatchState
 
 
 def explain_unsubmittable(
-    found: Sequence[Any] | None, assignment_id: int, writer_id: str
+    found: Sequence[Any] | None, assignment_id: int, writer_id: str, now: int | None = None
 ) -> NoReturn:
-    """Raise the error for an assignment row (writer_id, state, lease_expires_at) that refused a write."""
+    """Raise the error for an assignment row (writer_id, state, lease_expires_at, batch state,
+    batch deadline) that refused a write; `now` in epoch microseconds."""
     if found is None:
         raise NotFound(f"no assignment {assignment_id}")
-    owner, state, expires = found
+    owner, state, expires, batch_state, deadline = found
     if owner != writer_id:
         raise NotAllowed("that task is held by another writer")
+    live = state in (AssignmentState.ACTIVE, AssignmentState.EXPIRED)
+    if live and now is not None and expires <= now:
+        stopped = (
+            f"the coordinator {'paused' if batch_state == BatchState.PAUSED else 'closed'} its batch"
+            if batch_state != BatchState.OPEN
+            else "its batch's deadline passed"
+            if deadline is not None and deadline <= now
+            else None
+        )
+        if stopped is not None:
+            raise LeaseLost(
+                f"the lease ran out at {from_micros(expires):%H:%M} UTC and {stopped}, so the"
+                " answer can no longer be taken"
+            )
     if state == AssignmentState.EXPIRED:
         raise LeaseLost(
             f"the lease ran out at {from_micros(expires):%H:%M} UTC and another writer has taken the slot"

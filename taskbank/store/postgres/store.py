@@ -6,16 +6,17 @@ waiting on each other and no task goes over its overlap.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from importlib import resources
 from typing import Any, TypeVar
 
 import asyncpg
 
-from taskbank.batchfile import BatchSettings, ProjectSettings, TaskSpec
+from taskbank.batchfile import BatchSettings, TaskSpec
 from taskbank.clock import to_micros
 from taskbank.errors import LeaseLost, NotAllowed, NotFound, Problem, ValidationFailed
 from taskbank.models import (
@@ -40,45 +41,18 @@ T = TypeVar("T")
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 _MIGRATION_LOCK = 7_301_001  # advisory lock key: one process migrates at a time
 
-_CLAIM = """
-WITH picked AS (
-    SELECT t.id, t.batch_id FROM tasks AS t JOIN batches AS b ON b.id = t.batch_id
-    WHERE t.batch_id = $1 AND b.state = 'open' AND t.open_slots > 0
-      AND NOT EXISTS (SELECT 1 FROM assignments AS mine WHERE mine.task_id = t.id AND mine.writer_id = $2)
-      {budget}
-    ORDER BY t.id
-    LIMIT 1
-    FOR UPDATE OF t SKIP LOCKED
-), claimed AS (
-    INSERT INTO assignments (task_id, batch_id, writer_id, state, claimed_at, lease_expires_at)
-    SELECT picked.id, picked.batch_id, $2, 'active', $3, $3 + b.lease_seconds::bigint * 1000000
-    FROM picked JOIN batches AS b ON b.id = picked.batch_id
-    ON CONFLICT (task_id, writer_id) DO NOTHING
-    RETURNING *
-)
-SELECT claimed.*, t.external_id AS task_external_id, t.payload_json AS task_payload_json,
-       t.gold_json AS task_gold_json
-FROM claimed JOIN tasks AS t ON t.id = claimed.task_id
-"""
-
-_WITHIN_BUDGET = """
-      AND (SELECT coalesce(sum(l.amount_cents), 0) FROM ledger AS l
-           JOIN batches AS lb ON lb.id = l.batch_id WHERE lb.project_id = b.project_id)
-        + (SELECT coalesce(sum(ab.pay_cents), 0) FROM assignments AS a
-           JOIN batches AS ab ON ab.id = a.batch_id
-           LEFT JOIN submissions AS s ON s.assignment_id = a.id
-           WHERE ab.project_id = b.project_id AND (a.state = 'active' OR s.status = 'pending'))
-        + b.pay_cents <= $4
-"""
-
+# An answer is taken while the lease runs, whatever happened to the batch meanwhile (a lease taken
+# before a pause, a close or the deadline may be finished); a late one only while the batch is
+# open and nobody has taken the slot.
 _SUBMIT = """
 INSERT INTO submissions (assignment_id, task_id, batch_id, writer_id, client_key, answers_json,
                          submitted_at, seconds_on_task, gold_correct)
 SELECT a.id, a.task_id, a.batch_id, a.writer_id, $3, $4, $5,
        greatest(0, ($5 - a.claimed_at) / 1000000), $6
-FROM assignments AS a JOIN tasks AS t ON t.id = a.task_id
+FROM assignments AS a JOIN tasks AS t ON t.id = a.task_id JOIN batches AS b ON b.id = a.batch_id
 WHERE a.id = $1 AND a.writer_id = $2
   AND (a.state = 'active' OR (a.state = 'expired' AND t.open_slots > 0))
+  AND (a.lease_expires_at > $5 OR (b.state = 'open' AND (b.deadline IS NULL OR b.deadline > $5)))
 ON CONFLICT DO NOTHING
 RETURNING *
 """
@@ -90,6 +64,24 @@ async def _keep_session(connection: asyncpg.Connection) -> None:
     — a round trip after every statement — for session state this store never creates: its
     settings are fixed at connect, its locks are transaction-scoped, and the scheduler's session
     lock lives on a connection of its own."""
+
+
+@contextlib.contextmanager
+def _refusing_unstorable_values() -> Iterator[None]:
+    """Turn the driver's refusal of a value (a NUL in text, a lone surrogate, a number out of
+    range) into the core's own error; the transaction it happened in was rolled back."""
+    try:
+        yield
+    except asyncpg.CharacterNotInRepertoireError:
+        raise ValidationFailed(
+            [Problem("value", "contains a NUL character (U+0000), which cannot be stored")]
+        ) from None
+    except asyncpg.DataError as error:
+        raise rows.refused_value(str(error)) from None
+
+
+def _placeholders(count: int) -> str:
+    return ", ".join(f"${i}" for i in range(1, count + 1))
 
 
 def _lock_key(name: str) -> int:
@@ -187,8 +179,9 @@ class PostgresStore:
         return self._pool
 
     async def _write(self, operation: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
-        async with self.pool.acquire() as connection, connection.transaction():
-            return await operation(connection)
+        with _refusing_unstorable_values():
+            async with self.pool.acquire() as connection, connection.transaction():
+                return await operation(connection)
 
     async def _read(self, sql: str, *args: Any) -> list[asyncpg.Record]:
         return list(await self.pool.fetch(sql, *args))
@@ -200,24 +193,6 @@ class PostgresStore:
         return found
 
     # -- projects and batches --------------------------------------------------------------
-
-    async def ensure_project(self, settings: ProjectSettings, now: datetime) -> Project:
-        async def operation(connection: asyncpg.Connection) -> asyncpg.Record:
-            await connection.execute(
-                "INSERT INTO projects (name, guidelines, terms, budget_cap_cents, target_hourly_cents,"
-                " created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING",
-                settings.name,
-                settings.guidelines,
-                settings.terms,
-                settings.budget_cap_cents,
-                settings.target_hourly_cents,
-                to_micros(now),
-            )
-            return await connection.fetchrow(
-                "SELECT * FROM projects WHERE name = $1", settings.name
-            )
-
-        return rows.project(await self._write(operation))
 
     async def get_project(self, project_id: int) -> Project:
         return rows.project(
@@ -236,7 +211,6 @@ class PostgresStore:
 
     async def create_batch(
         self,
-        project_id: int,
         settings: BatchSettings,
         tasks: Sequence[TaskSpec],
         *,
@@ -244,24 +218,38 @@ class PostgresStore:
         lease_seconds: int,
         now: datetime,
     ) -> Batch:
-        values = rows.batch_values(project_id, settings, overlap, lease_seconds, now)
-        placeholders = ", ".join(f"${i}" for i in range(1, len(values) + 1))
+        """Store a batch, its tasks and (the first time) its project, all in one transaction:
+        a refusal anywhere leaves no row at all."""
+        prepared = await asyncio.to_thread(
+            rows.prepare_batch, settings.project, settings, tasks, overlap, lease_seconds, now
+        )
+        project_sql = (
+            f"INSERT INTO projects ({', '.join(rows.PROJECT_COLUMNS)})"
+            f" VALUES ({_placeholders(len(rows.PROJECT_COLUMNS))}) ON CONFLICT (name) DO NOTHING"
+        )
+        batch_sql = (
+            f"INSERT INTO batches ({', '.join(rows.BATCH_COLUMNS)})"
+            f" VALUES ({_placeholders(len(rows.BATCH_COLUMNS))}) RETURNING id"
+        )
 
         async def operation(connection: asyncpg.Connection) -> int:
+            await connection.execute(project_sql, *prepared.project)
+            project_id = await connection.fetchval(
+                "SELECT id FROM projects WHERE name = $1", settings.project.name
+            )
             try:
-                batch_id = await connection.fetchval(
-                    f"INSERT INTO batches ({', '.join(rows.BATCH_COLUMNS)}) VALUES ({placeholders})"
-                    " RETURNING id",
-                    *values,
-                )
+                batch_id = await connection.fetchval(batch_sql, project_id, *prepared.batch)
             except asyncpg.UniqueViolationError:
                 raise rows.duplicate_batch_name(settings.name) from None
-            await connection.copy_records_to_table(
-                "tasks",
-                columns=["batch_id", "external_id", "payload_json", "gold_json", "open_slots"],
-                records=[rows.task_values(batch_id, task, overlap) for task in tasks],
-                schema_name=self.schema,
-            )
+            try:
+                await connection.copy_records_to_table(
+                    "tasks",
+                    columns=list(rows.TASK_COLUMNS),
+                    records=prepared.task_rows(batch_id, overlap),
+                    schema_name=self.schema,
+                )
+            except asyncpg.UniqueViolationError:
+                raise rows.duplicate_task_ids(prepared.tasks) from None
             return batch_id
 
         return await self.get_batch(await self._write(operation))
@@ -313,30 +301,25 @@ class PostgresStore:
         return [rows.batch_candidate(row) for row in found]
 
     async def claim(
-        self, writer_id: str, batch_ids: Sequence[int], caps: dict[int, int], now: datetime
+        self,
+        writer_id: str,
+        batch_ids: Sequence[int],
+        caps: dict[int, int],
+        now: datetime,
+        max_active: int = 1,
     ) -> tuple[Assignment, Task] | None:
-        moment = to_micros(now)
-
-        async def operation(connection: asyncpg.Connection) -> asyncpg.Record | None:
-            for batch_id in batch_ids:
-                cap = caps.get(batch_id)
-                if cap is None:
-                    row = await connection.fetchrow(
-                        _CLAIM.format(budget=""), batch_id, writer_id, moment
-                    )
-                else:
-                    row = await connection.fetchrow(
-                        _CLAIM.format(budget=_WITHIN_BUDGET), batch_id, writer_id, moment, cap
-                    )
-                if row is not None:
-                    return row
-            return None
-
-        # Each claim statement is atomic on its own (triggers included), so it runs in autocommit:
-        # an explicit transaction would only add a BEGIN and a COMMIT round trip. It returns the
-        # task with the assignment, saving the round trip a card would need to fetch it.
-        async with self.pool.acquire() as connection:
-            row = await operation(connection)
+        # One statement, one round trip, in autocommit: claim_task (migration 0003) takes the
+        # writer's lease lock, counts their live leases on a fresh snapshot, and tries the
+        # batches in order, each claim locking its task row FOR UPDATE SKIP LOCKED. It returns
+        # the task with the assignment, saving the round trip a card would need to fetch it.
+        row = await self.pool.fetchrow(
+            "SELECT * FROM claim_task($1, $2::bigint[], $3::bigint[], $4, $5)",
+            writer_id,
+            list(batch_ids),
+            [caps.get(batch_id) for batch_id in batch_ids],
+            to_micros(now),
+            max_active,
+        )
         return None if row is None else rows.claimed(row)
 
     async def get_task(self, task_id: int) -> Task:
@@ -393,13 +376,15 @@ class PostgresStore:
                 ):
                     raise NotAllowed("that client key was already used for another answer")
                 return earlier, True
-            await _explain_unsubmittable(connection, new.assignment_id, new.writer_id)
+            await _explain_unsubmittable(
+                connection, new.assignment_id, new.writer_id, to_micros(now)
+            )
             raise AssertionError("unreachable")  # pragma: no cover
 
-        async with (
-            self.pool.acquire() as connection
-        ):  # one atomic statement, then reads: autocommit
-            row, replayed = await operation(connection)
+        # One atomic statement, then reads: autocommit.
+        with _refusing_unstorable_values():
+            async with self.pool.acquire() as connection:
+                row, replayed = await operation(connection)
         return rows.submission(row), replayed
 
     async def end_assignment(
@@ -429,13 +414,14 @@ class PostgresStore:
         return [rows.assignment(row) for row in found]
 
     async def save_draft(self, assignment_id: int, answers: dict[str, Any], now: datetime) -> None:
-        await self.pool.execute(
-            "INSERT INTO drafts VALUES ($1, $2, $3) ON CONFLICT (assignment_id) DO UPDATE"
-            " SET answers_json = excluded.answers_json, updated_at = excluded.updated_at",
-            assignment_id,
-            rows.dumps(answers),
-            to_micros(now),
-        )
+        with _refusing_unstorable_values():
+            await self.pool.execute(
+                "INSERT INTO drafts VALUES ($1, $2, $3) ON CONFLICT (assignment_id) DO UPDATE"
+                " SET answers_json = excluded.answers_json, updated_at = excluded.updated_at",
+                assignment_id,
+                rows.dumps(answers),
+                to_micros(now),
+            )
 
     async def get_draft(self, assignment_id: int) -> dict[str, Any]:
         found = await self.pool.fetchval(
@@ -754,16 +740,17 @@ class PostgresStore:
         batch_id: int | None,
         now: datetime,
     ) -> LedgerEntry:
-        row = await self.pool.fetchrow(
-            "INSERT INTO ledger (writer_id, kind, amount_cents, batch_id, note, created_at)"
-            " VALUES ($1, $2, $3, $4, $5, $6) RETURNING *",
-            writer_id,
-            kind.value,
-            amount_cents,
-            batch_id,
-            note,
-            to_micros(now),
-        )
+        with _refusing_unstorable_values():
+            row = await self.pool.fetchrow(
+                "INSERT INTO ledger (writer_id, kind, amount_cents, batch_id, note, created_at)"
+                " VALUES ($1, $2, $3, $4, $5, $6) RETURNING *",
+                writer_id,
+                kind.value,
+                amount_cents,
+                batch_id,
+                note,
+                to_micros(now),
+            )
         return rows.ledger_entry(row)
 
     async def ledger_entries(self, writer_id: str | None = None) -> list[LedgerEntry]:
@@ -811,10 +798,12 @@ class PostgresStore:
 
 
 async def _explain_unsubmittable(
-    connection: asyncpg.Connection, assignment_id: int, writer_id: str
+    connection: asyncpg.Connection, assignment_id: int, writer_id: str, now: int | None = None
 ) -> None:
     """Raise the error that says why this assignment cannot be answered or ended."""
     found = await connection.fetchrow(
-        "SELECT writer_id, state, lease_expires_at FROM assignments WHERE id = $1", assignment_id
+        "SELECT a.writer_id, a.state, a.lease_expires_at, b.state, b.deadline"
+        " FROM assignments AS a JOIN batches AS b ON b.id = a.batch_id WHERE a.id = $1",
+        assignment_id,
     )
-    explain_unsubmittable(found, assignment_id, writer_id)
+    explain_unsubmittable(found, assignment_id, writer_id, now)

@@ -12,7 +12,7 @@ from typing import Any
 
 import aiosqlite
 
-from taskbank.batchfile import BatchSettings, ProjectSettings, TaskSpec
+from taskbank.batchfile import BatchSettings, TaskSpec
 from taskbank.clock import to_micros
 from taskbank.errors import NotAllowed, NotFound
 from taskbank.models import (
@@ -40,11 +40,16 @@ from taskbank.store.sqlite.connection import (
     savepoint,
 )
 
+# One writer connection runs every write one after another, so the lease count in the claim's own
+# statement is exact: no other claim can commit between the count and the insert.
 _CLAIM = """
 INSERT INTO assignments (task_id, batch_id, writer_id, state, claimed_at, lease_expires_at)
 SELECT t.id, t.batch_id, :writer, 'active', :now, :now + b.lease_seconds * 1000000
 FROM batches AS b JOIN tasks AS t ON t.batch_id = b.id
 WHERE b.id = :batch AND b.state = 'open' AND t.open_slots > 0
+  AND (b.deadline IS NULL OR b.deadline > :now)
+  AND (SELECT count(*) FROM assignments AS held
+       WHERE held.writer_id = :writer AND held.state = 'active') < :max_active
   AND NOT EXISTS (
       SELECT 1 FROM assignments AS mine WHERE mine.task_id = t.id AND mine.writer_id = :writer)
   {budget}
@@ -64,14 +69,18 @@ _WITHIN_BUDGET = """
     + b.pay_cents <= :cap
 """
 
+# An answer is taken while the lease runs, whatever happened to the batch meanwhile (a lease taken
+# before a pause, a close or the deadline may be finished); a late one only while the batch is
+# open and nobody has taken the slot.
 _SUBMIT = """
 INSERT INTO submissions (assignment_id, task_id, batch_id, writer_id, client_key, answers_json,
                          submitted_at, seconds_on_task, gold_correct)
 SELECT a.id, a.task_id, a.batch_id, a.writer_id, :key, :answers, :now,
        max(0, (:now - a.claimed_at) / 1000000), :gold
-FROM assignments AS a JOIN tasks AS t ON t.id = a.task_id
+FROM assignments AS a JOIN tasks AS t ON t.id = a.task_id JOIN batches AS b ON b.id = a.batch_id
 WHERE a.id = :assignment AND a.writer_id = :writer
   AND (a.state = 'active' OR (a.state = 'expired' AND t.open_slots > 0))
+  AND (a.lease_expires_at > :now OR (b.state = 'open' AND (b.deadline IS NULL OR b.deadline > :now)))
 ON CONFLICT DO NOTHING
 RETURNING *
 """
@@ -147,7 +156,10 @@ class SqliteStore:
     async def _write(self, operation):  # type: ignore[no-untyped-def]
         if self._writer is None:
             raise RuntimeError("the store is not open")
-        return await self._writer.run(operation)
+        try:
+            return await self._writer.run(operation)
+        except UnicodeEncodeError as error:  # a lone surrogate in a text parameter
+            raise rows.refused_value(f"text that is not valid Unicode ({error.reason})") from None
 
     async def _read(self, sql: str, params: Any = (), *, second: bool = False) -> list[sqlite3.Row]:
         reader = self._second_reader if second else self._reader
@@ -162,30 +174,6 @@ class SqliteStore:
         return found[0]
 
     # -- projects and batches --------------------------------------------------------------
-
-    async def ensure_project(self, settings: ProjectSettings, now: datetime) -> Project:
-        """The project of this name, created from the settings the first time."""
-
-        async def operation(connection: aiosqlite.Connection) -> sqlite3.Row:
-            await connection.execute(
-                "INSERT INTO projects (name, guidelines, terms, budget_cap_cents,"
-                " target_hourly_cents, created_at) VALUES (?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (name) DO NOTHING",
-                (
-                    settings.name,
-                    settings.guidelines,
-                    settings.terms,
-                    settings.budget_cap_cents,
-                    settings.target_hourly_cents,
-                    to_micros(now),
-                ),
-            )
-            found = await connection.execute_fetchall(
-                "SELECT * FROM projects WHERE name = ?", (settings.name,)
-            )
-            return _first(found)
-
-        return rows.project(await self._write(operation))
 
     async def get_project(self, project_id: int) -> Project:
         """A project by id."""
@@ -208,7 +196,6 @@ class SqliteStore:
 
     async def create_batch(
         self,
-        project_id: int,
         settings: BatchSettings,
         tasks: Sequence[TaskSpec],
         *,
@@ -216,26 +203,46 @@ class SqliteStore:
         lease_seconds: int,
         now: datetime,
     ) -> Batch:
-        """Store a batch and all its tasks in one transaction."""
-        values = rows.batch_values(project_id, settings, overlap, lease_seconds, now)
-        placeholders = ", ".join("?" for _ in values)
+        """Store a batch, its tasks and (the first time) its project, all in one transaction:
+        a refusal anywhere leaves no row at all."""
+        prepared = await asyncio.to_thread(
+            rows.prepare_batch, settings.project, settings, tasks, overlap, lease_seconds, now
+        )
+        project_sql = (
+            f"INSERT INTO projects ({', '.join(rows.PROJECT_COLUMNS)})"
+            f" VALUES ({', '.join('?' for _ in rows.PROJECT_COLUMNS)}) ON CONFLICT (name) DO NOTHING"
+        )
+        batch_sql = (
+            f"INSERT INTO batches ({', '.join(rows.BATCH_COLUMNS)})"
+            f" VALUES ({', '.join('?' for _ in rows.BATCH_COLUMNS)})"
+        )
+        task_sql = (
+            f"INSERT INTO tasks ({', '.join(rows.TASK_COLUMNS)})"
+            f" VALUES ({', '.join('?' for _ in rows.TASK_COLUMNS)})"
+        )
 
         async def operation(connection: aiosqlite.Connection) -> int:
             async with savepoint(connection):
-                try:
-                    cursor = await connection.execute(
-                        f"INSERT INTO batches ({', '.join(rows.BATCH_COLUMNS)}) VALUES ({placeholders})",
-                        values,
+                await connection.execute(project_sql, prepared.project)
+                project_id = _first(
+                    await connection.execute_fetchall(
+                        "SELECT id FROM projects WHERE name = ?", (settings.project.name,)
                     )
-                except sqlite3.IntegrityError:
-                    raise rows.duplicate_batch_name(settings.name) from None
+                )[0]
+                try:
+                    cursor = await connection.execute(batch_sql, (project_id, *prepared.batch))
+                except sqlite3.IntegrityError as error:
+                    if "UNIQUE" in str(error):
+                        raise rows.duplicate_batch_name(settings.name) from None
+                    raise rows.refused_value(str(error)) from None
                 batch_id = cursor.lastrowid
                 assert batch_id is not None
-                await connection.executemany(
-                    "INSERT INTO tasks (batch_id, external_id, payload_json, gold_json, open_slots)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    (rows.task_values(batch_id, task, overlap) for task in tasks),
-                )
+                try:
+                    await connection.executemany(task_sql, prepared.task_rows(batch_id, overlap))
+                except sqlite3.IntegrityError as error:
+                    if "UNIQUE" in str(error):
+                        raise rows.duplicate_task_ids(prepared.tasks) from None
+                    raise rows.refused_value(str(error)) from None
                 return batch_id
 
         return await self.get_batch(await self._write(operation))
@@ -297,19 +304,32 @@ class SqliteStore:
         return [rows.batch_candidate(row) for row in found]
 
     async def claim(
-        self, writer_id: str, batch_ids: Sequence[int], caps: dict[int, int], now: datetime
+        self,
+        writer_id: str,
+        batch_ids: Sequence[int],
+        caps: dict[int, int],
+        now: datetime,
+        max_active: int = 1,
     ) -> tuple[Assignment, Task] | None:
         """Take one slot of the first task open to this writer, trying batches in order; the
-        assignment with its task."""
+        assignment with its task. A writer already holding `max_active` live leases gets the
+        oldest of them back instead."""
         moment = to_micros(now)
 
         async def operation(
             connection: aiosqlite.Connection,
         ) -> tuple[sqlite3.Row, sqlite3.Row] | None:
+            checked = False
             for batch_id in batch_ids:
                 cap = caps.get(batch_id)
                 sql = _CLAIM.format(budget=_WITHIN_BUDGET if cap is not None else "")
-                params = {"writer": writer_id, "now": moment, "batch": batch_id, "cap": cap}
+                params = {
+                    "writer": writer_id,
+                    "now": moment,
+                    "batch": batch_id,
+                    "max_active": max_active,
+                    "cap": cap,
+                }
                 if cap is None:
                     del params["cap"]
                 found = list(await connection.execute_fetchall(sql, params))
@@ -318,6 +338,13 @@ class SqliteStore:
                         "SELECT * FROM tasks WHERE id = ?", (found[0]["task_id"],)
                     )
                     return found[0], next(iter(task))
+                if not checked:
+                    # Nothing taken: either no task here, or the writer is at the limit (then
+                    # every batch would refuse). Only this slow path pays for the second look.
+                    checked = True
+                    held = await _held_at_limit(connection, writer_id, max_active)
+                    if held is not None:
+                        return held
             return None
 
         found = await self._write(operation)
@@ -377,7 +404,9 @@ class SqliteStore:
                 ):
                     raise NotAllowed("that client key was already used for another answer")
                 return earlier[0], True
-            await _explain_unsubmittable(connection, new.assignment_id, new.writer_id)
+            await _explain_unsubmittable(
+                connection, new.assignment_id, new.writer_id, to_micros(now)
+            )
             raise AssertionError("unreachable")  # pragma: no cover
 
         row, replayed = await self._write(operation)
@@ -799,19 +828,38 @@ def _try_file_lock(path: Path) -> Any:
     return handle
 
 
+async def _held_at_limit(
+    connection: aiosqlite.Connection, writer_id: str, max_active: int
+) -> tuple[sqlite3.Row, sqlite3.Row] | None:
+    """The writer's oldest live lease and its task, when they hold `max_active` or more."""
+    held = list(
+        await connection.execute_fetchall(
+            "SELECT * FROM assignments WHERE writer_id = ? AND state = 'active' ORDER BY id",
+            (writer_id,),
+        )
+    )
+    if len(held) < max_active:
+        return None
+    task = await connection.execute_fetchall(
+        "SELECT * FROM tasks WHERE id = ?", (held[0]["task_id"],)
+    )
+    return held[0], _first(task)
+
+
 def _first(found: Iterable[sqlite3.Row]) -> sqlite3.Row:
     """The first row of a statement that always returns one."""
     return next(iter(found))
 
 
 async def _explain_unsubmittable(
-    connection: aiosqlite.Connection, assignment_id: int, writer_id: str
+    connection: aiosqlite.Connection, assignment_id: int, writer_id: str, now: int | None = None
 ) -> None:
     """Raise the error that says why this assignment cannot be answered or ended."""
     found = list(
         await connection.execute_fetchall(
-            "SELECT writer_id, state, lease_expires_at FROM assignments WHERE id = ?",
+            "SELECT a.writer_id, a.state, a.lease_expires_at, b.state, b.deadline"
+            " FROM assignments AS a JOIN batches AS b ON b.id = a.batch_id WHERE a.id = ?",
             (assignment_id,),
         )
     )
-    explain_unsubmittable(found[0] if found else None, assignment_id, writer_id)
+    explain_unsubmittable(found[0] if found else None, assignment_id, writer_id, now)
