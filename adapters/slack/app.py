@@ -12,17 +12,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import blocks, inbound
+from adapters.slack import blocks, inbound, signing
 from adapters.slack.inbound import SlackContext
 from adapters.slack.port import NotOnSlack, SlackPort
 from bot.app import Taskbot
@@ -78,6 +80,8 @@ class SlackApp:
         self.work_slots = asyncio.Semaphore(WORK_IN_FLIGHT)
         for slash in self.commands:
             self.bolt.command(slash)(self._on_command)
+        # Listeners match in order: a command renamed in Slack but not here gets a clear answer.
+        self.bolt.command(re.compile(".*"))(self._on_unknown_command)
         self.bolt.action(re.compile(".+"))(self._on_action)
         self.bolt.view(re.compile(".+"))(self._on_view)
         self.bolt.shortcut(settings.import_shortcut)(self._on_import_shortcut)
@@ -111,8 +115,22 @@ class SlackApp:
         return app
 
     async def _dispatch(self, request: web.Request) -> web.Response:
-        bolt_response = await self.bolt.async_dispatch(await to_bolt_request(request))
-        return await to_aiohttp_response(bolt_response)
+        """Refuse what Slack did not sign (401) or could not have sent (400); bolt gets the rest."""
+        body = await request.read()
+        text = signing.signed_text(request.headers, body, self.secrets.signing_secret, time.time())
+        if text is None:
+            return web.json_response({"error": "invalid request"}, status=401)
+        try:
+            problem = inbound.shape_problem(signing.request_body(text, request.content_type))
+        except signing.NotFromSlack as refused:
+            problem = str(refused)
+        if problem is not None:
+            log.warning("a signed request Slack could not have sent: %s", problem)
+            return web.json_response({"error": problem}, status=400)
+        bolt_request = AsyncBoltRequest(
+            body=text, query=request.query_string, headers=request.headers
+        )
+        return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))
 
     # -- listeners -------------------------------------------------------------------------
 
@@ -120,6 +138,15 @@ class SlackApp:
         await ack()
         async with self.work_slots:
             await self._command(body)
+
+    async def _on_unknown_command(self, ack: Any, body: dict[str, Any]) -> None:
+        known = ", ".join(self.commands)
+        await ack(
+            text=blocks.escape(
+                f"This app does not answer {body['command'][:40]}; it answers {known}."
+            ),
+            response_type="ephemeral",
+        )
 
     async def _command(self, body: dict[str, Any]) -> None:
         name = self.commands[body["command"]]
