@@ -249,6 +249,7 @@ class FakeSlack:
     reactions: list[tuple[str, str, str]] = field(default_factory=list)
     files: dict[str, SharedFile] = field(default_factory=dict)
     uploads: list[dict[str, Any]] = field(default_factory=list)
+    downloads: list[str] = field(default_factory=list)  # file ids whose bytes were fetched
     socket_inbox: asyncio.Queue = field(default_factory=asyncio.Queue)  # what the app sent back
     socket_outbox: asyncio.Queue = field(default_factory=asyncio.Queue)  # envelopes to deliver
     url: str = ""
@@ -301,6 +302,10 @@ class FakeSlack:
         message = Message(channel, self.next_ts(), "", [], user=user)
         self.messages[(channel, message.ts)] = message
         return message
+
+    def link(self, shared: SharedFile, user: str = "U0COORD") -> str:
+        """The file's permalink, as a person pastes it into a command (Slack wraps it in <>)."""
+        return f"<https://writers.slack.com/files/{user}/{shared.id}/{shared.name}>"
 
     def file_object(self, shared: SharedFile) -> dict[str, Any]:
         return {
@@ -486,6 +491,7 @@ class FakeSlack:
             return web.Response(text="<html>Sign in to Slack</html>", content_type="text/html")
         if shared is None:
             return web.Response(status=404)
+        self.downloads.append(shared.id)
         return web.Response(body=shared.content, content_type="application/octet-stream")
 
     async def _upload(self, request: web.Request) -> web.Response:
