@@ -103,8 +103,10 @@ class SlackPort:
             channel=channel,
             content=upload.content,
             filename=upload.filename,
-            title=upload.filename,
-            initial_comment=upload.comment or None,
+            title=blocks.fitted(upload.filename, blocks.FALLBACK_TEXT),
+            initial_comment=blocks.fitted(upload.comment, blocks.FALLBACK_TEXT)
+            if upload.comment
+            else None,
         )
 
     # -- how ------------------------------------------------------------------------------
