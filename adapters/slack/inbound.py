@@ -7,7 +7,6 @@ Shapes follow Slack's documented payloads; `SlackContext` carries what a reply n
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,7 +26,6 @@ PLATFORM = "slack"
 # Slack names emoji; the bot layer speaks Unicode.
 EMOJI_NAMES = {"✅": "white_check_mark", "❌": "x"}
 EMOJI_BY_NAME = {name: emoji for emoji, name in EMOJI_NAMES.items()}
-FILE_ID = re.compile(r"\b(F[A-Z0-9]{6,})\b")
 
 
 @dataclass
@@ -135,11 +133,8 @@ def _option_values(state: Mapping[str, Any]) -> str | None:
 
 
 def _view_state(view: Mapping[str, Any]) -> str | None:
-    values = (
-        (view.get("state") or {}).get("values", {})
-        if isinstance(view.get("state") or {}, dict)
-        else None
-    )
+    held = view.get("state") or {}
+    values = held.get("values", {}) if isinstance(held, dict) else None
     if not isinstance(values, dict) or not all(
         isinstance(inputs, dict) and all(isinstance(state, dict) for state in inputs.values())
         for inputs in values.values()
@@ -264,11 +259,6 @@ def reaction_event(event: dict[str, Any]) -> ReactionEvent | None:
         added=event.get("type") == "reaction_added",
         context=SlackContext(user_id=event["user"], channel_id=item["channel"]),
     )
-
-
-def file_ids(text: str) -> list[str]:
-    """Slack file ids in a command's text (a file's link or its bare id)."""
-    return FILE_ID.findall(text)
 
 
 def _picked(state: dict[str, Any]) -> tuple[str, ...]:
