@@ -217,6 +217,9 @@ class Message:
     ephemeral: bool = False
     thread_ts: str | None = None
     version: int = 1
+    metadata: dict[str, Any] | None = None  # message metadata: event_type and event_payload
+    files: list[dict[str, Any]] = field(default_factory=list)
+    bot: bool = True  # posted by the app (chat.postMessage, a response_url, an upload)
 
 
 @dataclass
@@ -249,6 +252,7 @@ class FakeSlack:
     reactions: list[tuple[str, str, str]] = field(default_factory=list)
     files: dict[str, SharedFile] = field(default_factory=dict)
     uploads: list[dict[str, Any]] = field(default_factory=list)
+    downloads: list[str] = field(default_factory=list)  # file ids whose bytes were fetched
     socket_inbox: asyncio.Queue = field(default_factory=asyncio.Queue)  # what the app sent back
     socket_outbox: asyncio.Queue = field(default_factory=asyncio.Queue)  # envelopes to deliver
     url: str = ""
@@ -298,9 +302,14 @@ class FakeSlack:
         return shared
 
     def file_message(self, shared: SharedFile, user: str, channel: str) -> Message:
-        message = Message(channel, self.next_ts(), "", [], user=user)
+        message = Message(channel, self.next_ts(), "", [], user=user, bot=False)
+        message.files = [self.file_object(shared)]
         self.messages[(channel, message.ts)] = message
         return message
+
+    def link(self, shared: SharedFile, user: str = "U0COORD") -> str:
+        """The file's permalink, as a person pastes it into a command (Slack wraps it in <>)."""
+        return f"<https://writers.slack.com/files/{user}/{shared.id}/{shared.name}>"
 
     def file_object(self, shared: SharedFile) -> dict[str, Any]:
         return {
@@ -325,7 +334,7 @@ class FakeSlack:
             args.update(await request.json())
         else:
             args.update(await request.post())
-        for key in ("blocks", "view", "files", "attachments"):
+        for key in ("blocks", "view", "files", "attachments", "metadata"):
             if isinstance(args.get(key), str):
                 args[key] = json.loads(args[key])
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")
@@ -358,15 +367,59 @@ class FakeSlack:
             channel = "D" + channel[1:]  # the app's direct messages with that user
         elif not channel.startswith(("C", "D", "G")):
             return _error("channel_not_found")
+        metadata = args.get("metadata")
+        if metadata is not None and not (
+            isinstance(metadata, dict)
+            and isinstance(metadata.get("event_type"), str)
+            and isinstance(metadata.get("event_payload"), dict)
+        ):
+            return _error("invalid_metadata_format")
         message = Message(
             channel,
             self.next_ts(),
             args.get("text", ""),
             args.get("blocks", []),
             thread_ts=args.get("thread_ts"),
+            metadata=metadata,
         )
         self.messages[(channel, message.ts)] = message
         return _ok(channel=channel, ts=message.ts, message={"ts": message.ts, "text": message.text})
+
+    async def m_conversations_history(self, args: dict[str, Any]) -> web.Response:
+        """Newest first, at most `limit` (default 100, at most 999), metadata only when asked."""
+        channel = str(args.get("channel", ""))
+        if not channel.startswith(("C", "D", "G")):
+            return _error("channel_not_found")
+        limit = min(int(args.get("limit") or 100), 999)
+        with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+        shown = sorted(
+            (m for m in self.messages.values() if m.channel == channel and not m.ephemeral),
+            key=lambda m: m.ts,
+            reverse=True,
+        )
+        page = []
+        for message in shown[:limit]:
+            item: dict[str, Any] = {
+                "type": "message",
+                "ts": message.ts,
+                "text": message.text,
+                "blocks": message.blocks,
+            }
+            if message.bot:
+                item.update(user=BOT_USER, bot_id="B0TASKBOT", app_id="A0TASKBOT")
+            elif message.user:
+                item["user"] = message.user
+            if message.files:
+                item.update(files=message.files, upload=True)
+            if with_metadata and message.metadata is not None:
+                item["metadata"] = message.metadata
+            page.append(item)
+        return _ok(
+            messages=page,
+            has_more=len(shown) > limit,
+            pin_count=0,
+            response_metadata={"next_cursor": ""},
+        )
 
     async def m_chat_postEphemeral(self, args: dict[str, Any]) -> web.Response:
         problems = block_problems(args.get("blocks", []), "message")
@@ -443,6 +496,16 @@ class FakeSlack:
                 completed=True,
             )
             done.append({"id": upload["id"], "name": upload["filename"]})
+        channel = args.get("channel_id")
+        if channel:
+            # Sharing a file posts a message carrying it (and the comment as its text).
+            message = Message(str(channel), self.next_ts(), args.get("initial_comment") or "", [])
+            message.files = [
+                {"id": u["id"], "name": u["filename"], "title": u.get("title")}
+                for u in self.uploads
+                if u["id"] in {d["id"] for d in done}
+            ]
+            self.messages[(message.channel, message.ts)] = message
         return _ok(files=done)
 
     async def m_apps_connections_open(self, args: dict[str, Any]) -> web.Response:
@@ -486,6 +549,7 @@ class FakeSlack:
             return web.Response(text="<html>Sign in to Slack</html>", content_type="text/html")
         if shared is None:
             return web.Response(status=404)
+        self.downloads.append(shared.id)
         return web.Response(body=shared.content, content_type="application/octet-stream")
 
     async def _upload(self, request: web.Request) -> web.Response:

@@ -13,23 +13,26 @@ import asyncio
 import contextlib
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable, Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import blocks, inbound
+from adapters.slack import blocks, files, inbound, signing
+from adapters.slack.files import SlackFiles
 from adapters.slack.inbound import SlackContext
 from adapters.slack.port import NotOnSlack, SlackPort
 from bot.app import Taskbot
 from bot.config import Config
-from bot.events import Attachment, CommandEvent, Event
+from bot.events import Event
 from bot.ui import Card, FormErrors
 
 log = logging.getLogger(__name__)
@@ -40,7 +43,12 @@ WORK_IN_FLIGHT = 64
 
 IMPORT_HELP = (
     "Upload the JSONL or CSV file to Slack, then choose *Import batch* from the file message's "
-    "⋯ menu, or run `{slash} import <file link>`."
+    "⋯ menu, or run `{slash} import <file link>` (a CSV with the link of its settings .json "
+    "beside it)."
+)
+BARE_ID_HELP = (
+    "{} is a file id; paste the file's link instead (the file's ⋯ menu → *Copy link*), so the "
+    "bot knows what kind of file it is before fetching it."
 )
 
 
@@ -51,10 +59,6 @@ class SlackSecrets:
     bot_token: str
     signing_secret: str
     app_token: str | None = None
-
-
-class FileRefused(Exception):
-    """A file named for import could not be fetched from Slack."""
 
 
 class SlackApp:
@@ -76,13 +80,15 @@ class SlackApp:
             raise_error_for_unhandled_request=False,
         )
         self.commands = {slash: name for name, slash in settings.commands.items()}
-        self.max_import_bytes = config.defaults.max_import_mb * 1024 * 1024
+        self.files = SlackFiles(self.client, secrets.bot_token)
         self.work_slots = asyncio.Semaphore(WORK_IN_FLIGHT)
         # Requests being answered and work already acknowledged, for a stop that loses nothing.
         self.in_flight: set[asyncio.Task[Any]] = set()
         self.draining = False
         for slash in self.commands:
             self.bolt.command(slash)(self._on_command)
+        # Listeners match in order: a command renamed in Slack but not here gets a clear answer.
+        self.bolt.command(re.compile(".*"))(self._on_unknown_command)
         self.bolt.action(re.compile(".+"))(self._on_action)
         self.bolt.view(re.compile(".+"))(self._on_view)
         self.bolt.shortcut(settings.import_shortcut)(self._on_import_shortcut)
@@ -116,13 +122,29 @@ class SlackApp:
         return app
 
     async def _dispatch(self, request: web.Request) -> web.Response:
-        if self.draining:  # stopping: Slack shows the person an error instead of losing the work
-            return web.Response(
-                status=503, text="Taskbot is restarting", headers={"Retry-After": "5"}
-            )
+        """Refuse what Slack did not sign (401) or could not have sent (400); bolt gets the rest."""
         with self._working():
-            bolt_response = await self.bolt.async_dispatch(await to_bolt_request(request))
-            return await to_aiohttp_response(bolt_response)
+            body = await request.read()
+            text = signing.signed_text(
+                request.headers, body, self.secrets.signing_secret, time.time()
+            )
+            if text is None:
+                return web.json_response({"error": "invalid request"}, status=401)
+            if self.draining:  # stopping: Slack shows the person an error, nothing is lost
+                return web.Response(
+                    status=503, text="Taskbot is restarting", headers={"Retry-After": "5"}
+                )
+            try:
+                problem = inbound.shape_problem(signing.request_body(text, request.content_type))
+            except signing.NotFromSlack as refused:
+                problem = str(refused)
+            if problem is not None:
+                log.warning("a signed request Slack could not have sent: %s", problem)
+                return web.json_response({"error": problem}, status=400)
+            bolt_request = AsyncBoltRequest(
+                body=text, query=request.query_string, headers=request.headers
+            )
+            return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))
 
     # -- stopping --------------------------------------------------------------------------
 
@@ -157,18 +179,28 @@ class SlackApp:
             async with self.work_slots:
                 await self._command(body)
 
+    async def _on_unknown_command(self, ack: Any, body: dict[str, Any]) -> None:
+        known = ", ".join(self.commands)
+        await ack(
+            text=blocks.escape(
+                f"This app does not answer {body['command'][:40]}; it answers {known}."
+            ),
+            response_type="ephemeral",
+        )
+
     async def _command(self, body: dict[str, Any]) -> None:
         name = self.commands[body["command"]]
-        text = str(body.get("text", ""))
         event = inbound.command_event(body, name)
         if name == "batch" and event.args[:1] == ("import",):
-            ids = inbound.file_ids(text)
-            if not ids:
+            links, bare_ids = files.linked_files(str(body.get("text", "")))
+            if bare_ids:
+                await self._tell(event, "Paste the file's link", BARE_ID_HELP.format(bare_ids[0]))
+                return
+            if not links:
                 await self._tell(event, "Attach a file", IMPORT_HELP.format(slash=body["command"]))
                 return
-            attachments = await self._fetch_all(event, ids)
-            if attachments is None:
-                return
+            # Lazy: the bot checks the role and the size before anything is fetched.
+            attachments = tuple(self.files.attachment(file_id, name) for file_id, name in links)
             event = inbound.command_event(body, name, attachments)
         await self._handle(event)
 
@@ -178,7 +210,7 @@ class SlackApp:
             await self._import_shortcut(body)
 
     async def _import_shortcut(self, body: dict[str, Any]) -> None:
-        files = (body.get("message") or {}).get("files") or []
+        shared = files.shared_files((body.get("message") or {}).get("files") or [])
         user = body["user"]
         # The shortcut is /batch import with the message's files attached.
         as_command = {
@@ -190,12 +222,13 @@ class SlackApp:
             "text": "import",
         }
         event = inbound.command_event(as_command, "batch")
-        if not files:
+        if not shared:
             await self._tell(event, "No file here", "Use *Import batch* on a message with a file.")
             return
-        attachments = await self._fetch_all(event, [f["id"] for f in files])
-        if attachments is not None:
-            await self._handle(inbound.command_event(as_command, "batch", attachments))
+        # The payload carries each file's name and size: the bot refuses a writer, or a file
+        # over the limit, before anything is fetched.
+        attachments = tuple(self.files.attachment(*item) for item in shared)
+        await self._handle(inbound.command_event(as_command, "batch", attachments))
 
     async def _on_action(self, ack: Any, body: dict[str, Any]) -> None:
         with self._working():
@@ -262,46 +295,6 @@ class SlackApp:
             context.response_url,
             {**blocks.message(card), "response_type": "ephemeral", "replace_original": False},
         )
-
-    async def _fetch_all(
-        self, event: CommandEvent, ids: list[str]
-    ) -> tuple[Attachment, ...] | None:
-        try:
-            return tuple([await self.fetch_file(file_id) for file_id in ids])
-        except FileRefused as refused:
-            await self._tell(event, "Nothing was imported", str(refused))
-            return None
-
-    async def fetch_file(self, file_id: str) -> Attachment:
-        """A shared file's bytes: files.info for its private URL, then a GET with the bot token."""
-        try:
-            info = (await self.client.files_info(file=file_id))["file"]
-        except SlackApiError as error:
-            raise FileRefused(
-                f"Slack would not show file {file_id} ({error.response.get('error')}); "
-                "share it in a channel the app is in, and try again."
-            ) from None
-        name = str(info.get("name") or file_id)
-        size = int(info.get("size") or 0)
-        if size > self.max_import_bytes:
-            raise FileRefused(
-                f"{name} is {size:,} bytes; at most {self.max_import_bytes:,} are accepted."
-            )
-        url = info.get("url_private_download") or info.get("url_private")
-        if not url:
-            raise FileRefused(f"Slack gave no download address for {name}.")
-        headers = {"Authorization": f"Bearer {self.secrets.bot_token}"}
-        async with aiohttp.ClientSession() as session, session.get(url, headers=headers) as got:
-            # Without a valid token Slack answers a login page, not the file.
-            if got.status != 200 or got.content_type == "text/html":
-                raise FileRefused(
-                    f"Slack would not hand over {name} (HTTP {got.status}); check the app's "
-                    "files:read scope."
-                )
-            data = await got.content.read(self.max_import_bytes + 1)
-        if len(data) > self.max_import_bytes:
-            raise FileRefused(f"{name} is over {self.max_import_bytes:,} bytes.")
-        return Attachment(name, data)
 
 
 async def _healthz(_: web.Request) -> web.Response:

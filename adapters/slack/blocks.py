@@ -38,13 +38,24 @@ _BUTTON_STYLE = {"primary": "primary", "danger": "danger"}
 
 
 def escape(text: str) -> str:
-    """User text made safe for mrkdwn: Slack reads only these three as markup control."""
+    """User text made inert: Slack reads `&`, `<` and `>` as control characters (mentions such as
+    `<!here>` and `<@U…>`, links, dates) in every text it parses, so each becomes its entity."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def fitted(text: str, limit: int) -> str:
+    """Text escaped and shortened so that what Slack receives is at most `limit` characters."""
+    cut = limit
+    shown = escape(shorten(text, cut))
+    while len(shown) > limit and cut > 1:
+        cut = max(1, cut - (len(shown) - limit))  # each character dropped saves at least one
+        shown = escape(shorten(text, cut))
+    return shown
+
+
 def plain(text: str, limit: int) -> dict[str, Any]:
-    """A plain_text object, shortened to its limit."""
-    return {"type": "plain_text", "text": shorten(text, limit), "emoji": True}
+    """A plain_text object, escaped and shortened to its limit (Slack decodes the entities)."""
+    return {"type": "plain_text", "text": fitted(text, limit), "emoji": True}
 
 
 def mrkdwn_pieces(text: str, limit: int = SECTION_TEXT) -> Iterator[str]:
@@ -151,7 +162,7 @@ def card_blocks(card: Card) -> list[dict[str, Any]]:
     ]
     controls = [block for row in card.rows for block in control_blocks(row)]
     footer = (
-        [{"type": "context", "elements": [{"type": "mrkdwn", "text": escape(card.footer)[:3000]}]}]
+        [{"type": "context", "elements": [{"type": "mrkdwn", "text": fitted(card.footer, 3000)}]}]
         if card.footer
         else []
     )
@@ -169,8 +180,9 @@ def card_blocks(card: Card) -> list[dict[str, Any]]:
 
 
 def fallback_text(card: Card) -> str:
-    """The notification text Slack shows where blocks can't be drawn."""
-    return shorten(card.title, FALLBACK_TEXT)
+    """The notification text Slack shows where blocks can't be drawn (parsed like mrkdwn: a raw
+    `<!here>` here would notify the whole channel)."""
+    return fitted(card.title, FALLBACK_TEXT)
 
 
 def message(card: Card) -> dict[str, Any]:
@@ -254,4 +266,4 @@ def modal(form: Form, metadata: dict[str, Any]) -> dict[str, Any]:
 
 def form_errors(errors: dict[str, str]) -> dict[str, str]:
     """Per-input errors for `response_action: errors` (keyed by block id, which is the input id)."""
-    return {input_id: shorten(message, 300) for input_id, message in errors.items()}
+    return {input_id: fitted(message, 300) for input_id, message in errors.items()}

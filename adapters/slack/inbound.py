@@ -7,8 +7,7 @@ Shapes follow Slack's documented payloads; `SlackContext` carries what a reply n
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +26,6 @@ PLATFORM = "slack"
 # Slack names emoji; the bot layer speaks Unicode.
 EMOJI_NAMES = {"✅": "white_check_mark", "❌": "x"}
 EMOJI_BY_NAME = {name: emoji for emoji, name in EMOJI_NAMES.items()}
-FILE_ID = re.compile(r"\b(F[A-Z0-9]{6,})\b")
 
 
 @dataclass
@@ -56,6 +54,97 @@ class SlackContext:
         if self.ephemeral:
             packed["e"] = 1
         return packed
+
+
+# -- the shapes the app reads, checked before bolt routes a request ---------------------------
+
+
+def shape_problem(body: Mapping[str, Any]) -> str | None:
+    """Why a request body (form fields, or a payload or event as JSON) lacks what the app reads.
+
+    Bolt and the translations below index these fields directly; a body Slack could not have sent
+    is refused here as a whole instead of failing halfway through a listener.
+    """
+    kind = body.get("type")
+    if "command" in body:
+        return _needs(body, "command", "user_id") or _texts(body, "channel_id", "text")
+    if kind == "block_actions":
+        actions = body.get("actions")
+        if not isinstance(actions, list) or not actions or not isinstance(actions[0], dict):
+            return "block_actions without actions"
+        return (
+            _user(body)
+            or _needs(actions[0], "action_id", "type")
+            or _objects(body, "container", "channel", "message")
+            or _option_values(actions[0])
+        )
+    if kind == "view_submission":
+        view = body.get("view")
+        if not isinstance(view, dict):
+            return "view_submission without a view"
+        return _user(body) or _needs(view, "callback_id") or _view_state(view)
+    if kind == "message_action":
+        message = body.get("message")
+        files = message.get("files", []) if isinstance(message, dict) else None
+        if not isinstance(files, list) or not all(isinstance(f, dict) for f in files):
+            return "message_action without a message"
+        return _user(body) or _needs(body, "callback_id") or _objects(body, "channel")
+    if kind == "event_callback":
+        event = body.get("event")
+        if not isinstance(event, dict) or not isinstance(event.get("type"), str):
+            return "event_callback without an event"
+        if event["type"] == "reaction_added":
+            item = event.get("item")
+            if not isinstance(item, dict):
+                return "reaction_added without an item"
+            return _needs(event, "user", "reaction") or _needs(item, "type", "channel", "ts")
+    return None
+
+
+def _needs(obj: Mapping[str, Any], *keys: str) -> str | None:
+    missing = [key for key in keys if not isinstance(obj.get(key), str) or not obj[key]]
+    return f"expected text in {', '.join(missing)}" if missing else None
+
+
+def _texts(obj: Mapping[str, Any], *keys: str) -> str | None:
+    wrong = [key for key in keys if key in obj and not isinstance(obj[key], str)]
+    return f"expected text in {', '.join(wrong)}" if wrong else None
+
+
+def _objects(obj: Mapping[str, Any], *keys: str) -> str | None:
+    wrong = [key for key in keys if obj.get(key) is not None and not isinstance(obj[key], dict)]
+    return f"expected an object in {', '.join(wrong)}" if wrong else None
+
+
+def _user(body: Mapping[str, Any]) -> str | None:
+    user = body.get("user")
+    return _needs(user, "id") if isinstance(user, dict) else "expected a user"
+
+
+def _option_values(state: Mapping[str, Any]) -> str | None:
+    picked = state.get("selected_options")
+    if picked is None:
+        picked = [state["selected_option"]] if state.get("selected_option") is not None else []
+    if not isinstance(picked, list) or not all(
+        isinstance(o, dict) and isinstance(o.get("value"), str) for o in picked
+    ):
+        return "expected options with text values"
+    return _texts(state, "value", "type")
+
+
+def _view_state(view: Mapping[str, Any]) -> str | None:
+    held = view.get("state") or {}
+    values = held.get("values", {}) if isinstance(held, dict) else None
+    if not isinstance(values, dict) or not all(
+        isinstance(inputs, dict) and all(isinstance(state, dict) for state in inputs.values())
+        for inputs in values.values()
+    ):
+        return "view state is not values by block and action id"
+    for inputs in values.values():
+        for state in inputs.values():
+            if problem := _option_values(state):
+                return problem
+    return _texts(view, "private_metadata")
 
 
 def actor(user_id: str, name: str = "") -> Actor:
@@ -170,11 +259,6 @@ def reaction_event(event: dict[str, Any]) -> ReactionEvent | None:
         added=event.get("type") == "reaction_added",
         context=SlackContext(user_id=event["user"], channel_id=item["channel"]),
     )
-
-
-def file_ids(text: str) -> list[str]:
-    """Slack file ids in a command's text (a file's link or its bare id)."""
-    return FILE_ID.findall(text)
 
 
 def _picked(state: dict[str, Any]) -> tuple[str, ...]:

@@ -3,6 +3,11 @@
 Private cards go where Slack keeps them private: an ephemeral message through the event's
 response_url (or chat.postEphemeral), else a direct message. Cards are updated in place with
 chat.update, or through the response_url for ephemeral ones.
+
+A scheduled post (one with a `Once`) carries its key in the message's metadata; when an earlier
+attempt may have reached Slack (`once.retry`), the channel's recent history is searched for that
+key first, and a post found there is not sent again. A file carries no metadata: a retried upload
+is found by its file name, which names its period.
 """
 
 from __future__ import annotations
@@ -23,6 +28,10 @@ from bot.port import Once
 from bot.ui import Card, FileUpload, Form
 
 log = logging.getLogger(__name__)
+
+ONCE_EVENT = "taskbot_post"
+# How far back a retry looks: a post whose send was cut short is among the channel's newest.
+HISTORY_WINDOW = 200
 
 
 class NotOnSlack(Exception):
@@ -53,6 +62,8 @@ class SlackPort:
                 lambda: self._post_now(place, card, visibility, to, _settled(slack))
             )
             return MessageRef(place.channel_id, f"pending-{uuid.uuid4().hex}")
+        if once is not None and visibility == "public":
+            return await self._post_once(place.channel_id, card, once, place.thread_id)
         return await self._post_now(place, card, visibility, to, slack)
 
     async def update_card(self, message: MessageRef, card: Card, *, context: Any = None) -> None:
@@ -68,6 +79,10 @@ class SlackPort:
         user_id = user.user_id if isinstance(user, Actor) else user_key_to_id(user)
         if user_id is None or (isinstance(user, Actor) and user.platform != "slack"):
             raise NotOnSlack(f"{user} is not a Slack user; the Slack app cannot message them")
+        if once is not None:
+            # The history of the app's direct messages is read by the channel's own id.
+            opened = await self.client.conversations_open(users=user_id)
+            return await self._post_once(opened["channel"]["id"], card, once)
         # A user id as the channel posts into the app's direct messages with that user.
         answer = await self.client.chat_postMessage(channel=user_id, **blocks.message(card))
         return MessageRef(answer["channel"], answer["ts"])
@@ -99,15 +114,59 @@ class SlackPort:
             # Exports are for the coordinator who asked: into their direct messages.
             opened = await self.client.conversations_open(users=to.user_id)
             channel = opened["channel"]["id"]
+        if once is not None and once.retry:
+            if await self._find(channel, lambda m: _shares_file(m, upload.filename)) is not None:
+                log.info("%s was uploaded before the restart; not again", upload.filename)
+                return
         await self.client.files_upload_v2(
             channel=channel,
             content=upload.content,
             filename=upload.filename,
-            title=upload.filename,
-            initial_comment=upload.comment or None,
+            title=blocks.fitted(upload.filename, blocks.FALLBACK_TEXT),
+            initial_comment=blocks.fitted(upload.comment, blocks.FALLBACK_TEXT)
+            if upload.comment
+            else None,
         )
 
     # -- how ------------------------------------------------------------------------------
+
+    async def _post_once(
+        self, channel: str, card: Card, once: Once, thread_ts: str | None = None
+    ) -> MessageRef:
+        """Post with the once-key in the message metadata, unless a retry finds it already."""
+        if once.retry:
+            found = await self._find(channel, lambda m: _carries(m, once.key))
+            if found is not None:
+                log.info("post %s reached Slack before the restart; not sent again", once.key)
+                return MessageRef(channel, found)
+        extra = {"thread_ts": thread_ts} if thread_ts else {}
+        answer = await self.client.chat_postMessage(
+            channel=channel,
+            **blocks.message(card),
+            metadata={"event_type": ONCE_EVENT, "event_payload": {"key": once.key}},
+            **extra,
+        )
+        return MessageRef(answer["channel"], answer["ts"])
+
+    async def _find(self, channel: str, matches: Any) -> str | None:
+        """The ts of the newest of the channel's recent messages that `matches`, if any.
+
+        A history Slack will not show (a scope not granted) finds nothing: the post is sent,
+        as it was before this lookup existed, rather than held back for good.
+        """
+        try:
+            history = await self.client.conversations_history(
+                channel=channel, limit=HISTORY_WINDOW, include_all_metadata=True
+            )
+        except SlackApiError as error:
+            log.warning(
+                "could not read %s's history (%s); posting again", channel, error.response["error"]
+            )
+            return None
+        for message in history.get("messages") or []:
+            if isinstance(message, dict) and matches(message):
+                return str(message.get("ts"))
+        return None
 
     async def _post_now(
         self,
@@ -162,6 +221,16 @@ class SlackPort:
             return True
         log.info("response_url refused (%s %s)", answer.status_code, answer.body[:200])
         return False
+
+
+def _carries(message: dict[str, Any], key: str) -> bool:
+    metadata = message.get("metadata") or {}
+    payload = metadata.get("event_payload") or {}
+    return metadata.get("event_type") == ONCE_EVENT and payload.get("key") == key
+
+
+def _shares_file(message: dict[str, Any], filename: str) -> bool:
+    return any(f.get("name") == filename for f in message.get("files") or [] if isinstance(f, dict))
 
 
 def _settled(context: SlackContext) -> SlackContext:

@@ -65,7 +65,7 @@ def batch(row: Row) -> Batch:
         template_version=row["template_version"],
         title=row["title"],
         instructions=row["instructions"],
-        questions=QUESTION_LIST.validate_json(row["questions_json"]),
+        questions=QUESTION_LIST.validate_json(row["questions_json"], context={"stored": True}),
         pay_cents=row["pay_cents"],
         overlap=row["overlap"],
         lease_seconds=row["lease_seconds"],

@@ -38,7 +38,7 @@ async def test_the_import_shortcut_on_a_file_message_imports_it(workspace):
 async def test_a_bad_file_imports_nothing_and_lists_each_line(workspace):
     data = jsonl(header(), [tone_task(1), "{oops", {"id": "t-3", "payload": {}}])
     shared = workspace.fake.share_file("bad.jsonl", data)
-    card = await reply_to(workspace, f"import {shared.id}")
+    card = await reply_to(workspace, f"import {workspace.fake.link(shared)}")
     shown = text_of(card)
     assert "bad.jsonl: nothing was imported" in shown
     assert "bad.jsonl:3" in shown and "bad.jsonl:4" in shown and "payload.excerpt" in shown
@@ -48,22 +48,90 @@ async def test_a_bad_file_imports_nothing_and_lists_each_line(workspace):
 async def test_import_without_a_file_or_of_a_missing_file_says_what_to_do(workspace):
     card = await reply_to(workspace, "import")
     assert "Import batch" in text_of(card) and "/batch import &lt;file link&gt;" in text_of(card)
+    card = await reply_to(
+        workspace, "import <https://writers.slack.com/files/U0C/F0NOSUCHFILE/x.jsonl>"
+    )
+    assert "x.jsonl: file: Slack would not show it (file_not_found)" in text_of(card)
     card = await reply_to(workspace, "import F0NOSUCHFILE")
-    assert "file_not_found" in text_of(card)
+    assert "paste the file's link" in text_of(card)
+    assert workspace.fake.downloads == []
     assert await query(workspace.bank.store, "SELECT count(*) FROM batches") == [(0,)]
 
 
-async def test_an_oversized_file_is_refused_before_download(workspace, fake_slack):
+async def test_an_oversized_file_is_refused_from_its_size_before_download(workspace, fake_slack):
     shared = fake_slack.share_file("huge.jsonl", b"x" * (50 * 1024 * 1024 + 1))
-    card = await reply_to(workspace, f"import {shared.id}")
-    assert "at most 52,428,800 are accepted" in text_of(card)
+    card = await reply_to(workspace, f"import {fake_slack.link(shared)}")
+    assert "huge.jsonl: file: is 52,428,801 bytes; at most 52,428,800 are accepted" in text_of(card)
+    assert fake_slack.downloads == []
 
 
-async def test_a_writer_cannot_import(workspace):
-    shared = workspace.fake.share_file("tone.jsonl", tone_batch(1))
-    await workspace.command(WRITER, "/batch", f"import {shared.id}")
+async def test_an_oversized_file_under_the_shortcut_is_refused_before_any_call(workspace):
+    fake = workspace.fake
+    shared = fake.share_file("huge.jsonl", b"x" * (50 * 1024 * 1024 + 1))
+    message = fake.file_message(shared, COORDINATOR, "C0COORDS")
+    await workspace.shortcut(COORDINATOR, message, "import_batch", [fake.file_object(shared)])
+    card = await workspace.new_card(COORDINATOR, 0)
+    assert "huge.jsonl: file: is 52,428,801 bytes" in text_of(card)
+    assert fake.called("files.info") == [] and fake.downloads == []
+
+
+async def test_a_writers_import_is_refused_before_slack_is_asked_for_the_file(workspace):
+    fake = workspace.fake
+    shared = fake.share_file("tone.jsonl", tone_batch(1))
+    await workspace.command(WRITER, "/batch", f"import {fake.link(shared)}")
     card = await workspace.new_card(WRITER, 0)
     assert "Not allowed" in card.blocks[0]["text"]["text"]
+    assert fake.called("files.info") == [] and fake.downloads == []
+    assert await query(workspace.bank.store, "SELECT count(*) FROM batches") == [(0,)]
+
+
+async def test_a_writers_import_shortcut_is_refused_before_slack_is_asked_for_the_file(workspace):
+    fake = workspace.fake
+    shared = fake.share_file("tone.jsonl", tone_batch(1))
+    message = fake.file_message(shared, WRITER, "C0WRITERS")
+    status, _ = await workspace.shortcut(
+        WRITER, message, "import_batch", [fake.file_object(shared)]
+    )
+    assert status == 200
+    card = await workspace.new_card(WRITER, 0)
+    assert "Not allowed" in card.blocks[0]["text"]["text"]
+    assert fake.called("files.info") == [] and fake.downloads == []
+    assert await query(workspace.bank.store, "SELECT count(*) FROM batches") == [(0,)]
+
+
+CSV = b"id,excerpt\nc-1,A: One.\nc-2,A: Two &lt;3.\n"
+
+
+async def test_a_csv_and_its_settings_import_through_the_command(workspace):
+    fake = workspace.fake
+    tasks = fake.share_file("tasks.csv", CSV)
+    settings = fake.share_file("tasks.settings.json", json.dumps(header(name="csv-1")).encode())
+    card = await reply_to(workspace, f"import {fake.link(tasks)} {fake.link(settings)}")
+    assert card.blocks[0]["text"]["text"] == "✅ Imported batch 1: csv-1"
+    assert sorted(fake.downloads) == sorted([tasks.id, settings.id])
+    assert await query(workspace.bank.store, "SELECT count(*) FROM tasks") == [(2,)]
+
+
+async def test_a_csv_and_its_settings_import_through_the_shortcut(workspace):
+    fake = workspace.fake
+    tasks = fake.share_file("tasks.csv", CSV)
+    settings = fake.share_file("batch.json", json.dumps({"batch": header(name="csv-2")}).encode())
+    message = fake.file_message(tasks, COORDINATOR, "C0COORDS")
+    files = [fake.file_object(tasks), fake.file_object(settings)]
+    await workspace.shortcut(COORDINATOR, message, "import_batch", files)
+    card = await workspace.new_card(COORDINATOR, 0)
+    assert card.blocks[0]["text"]["text"] == "✅ Imported batch 1: csv-2"
+    assert [b.name for b in await workspace.bank.list_batches()] == ["csv-2"]
+
+
+async def test_a_csv_alone_is_refused_saying_how_to_attach_its_settings(workspace):
+    fake = workspace.fake
+    tasks = fake.share_file("tasks.csv", CSV)
+    card = await reply_to(workspace, f"import {fake.link(tasks)}")
+    shown = text_of(card)
+    assert "tasks.csv: nothing was imported" in shown
+    assert "attach them as a JSON file beside it, named tasks.settings.json" in shown
+    assert fake.downloads == []  # nothing is fetched for a CSV that cannot import
     assert await query(workspace.bank.store, "SELECT count(*) FROM batches") == [(0,)]
 
 

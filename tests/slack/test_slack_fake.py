@@ -60,3 +60,23 @@ def test_valid_blocks_pass_and_a_modal_title_over_24_characters_fails():
     assert block_problems(blocks, "message") == []
     view = {"type": "modal", "title": {"type": "plain_text", "text": "t" * 25}, "blocks": blocks}
     assert view_problems(view) == ["view.title: must be less than 25 characters"]
+
+
+async def test_history_is_newest_first_limited_and_shows_metadata_only_when_asked(fake_slack):
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    from tests.slack_fake import BOT_TOKEN
+
+    client = AsyncWebClient(token=BOT_TOKEN, base_url=fake_slack.api_url)
+    marker = {"event_type": "taskbot_post", "event_payload": {"key": "k1"}}
+    for n in range(3):
+        await client.chat_postMessage(
+            channel="C0ONE", text=f"m{n}", metadata=marker if n == 0 else None
+        )
+    await client.chat_postMessage(channel="C0TWO", text="elsewhere")
+    plain = await client.conversations_history(channel="C0ONE", limit=2)
+    assert [m["text"] for m in plain["messages"]] == ["m2", "m1"] and plain["has_more"]
+    full = await client.conversations_history(channel="C0ONE", include_all_metadata=True)
+    assert [m.get("metadata") for m in full["messages"]] == [None, None, marker]
+    without = await client.conversations_history(channel="C0ONE")
+    assert all("metadata" not in m for m in without["messages"])

@@ -1,0 +1,106 @@
+"""Files shared in Slack as lazy attachments: nothing is asked of Slack until the bot reads one.
+
+A command names files by link (`https://team.slack.com/files/U…/F…/name.csv`, which carries the
+name) and a message shortcut carries each file's name and size, so the bot can check the role and
+the size before a byte moves. Only a read calls `files.info` (for the private URL) and downloads,
+with the bot token, at most the limit plus one byte.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import partial
+from typing import Any
+from urllib.parse import unquote
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.events import Attachment
+from taskbank.errors import Problem, ValidationFailed
+
+# A file's permalink: /files/<user or team id>/<file id>/<name, as Slack spells it in URLs>.
+_LINK = re.compile(r"https?://[^\s<>|]+/files/[A-Z0-9]+/(F[A-Z0-9]{6,})/([^\s<>|/?#]+)")
+_BARE_ID = re.compile(r"(?<![/\w])(F[A-Z0-9]{6,})(?![/\w])")
+
+
+def linked_files(text: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """The (file id, name) of each file link in a command's text, and the bare ids given instead."""
+    links = [(file_id, unquote(name)) for file_id, name in _LINK.findall(text)]
+    rest = _LINK.sub(" ", text)
+    return links, _BARE_ID.findall(rest)
+
+
+def shared_files(files: list[dict[str, Any]]) -> list[tuple[str, str, int | None]]:
+    """(id, name, size) of the files a message shortcut's payload carries."""
+    found = []
+    for item in files:
+        file_id = item.get("id")
+        if not isinstance(file_id, str) or not file_id:
+            continue
+        name = item.get("name") or item.get("title") or file_id
+        size = item.get("size")
+        found.append((file_id, str(name), size if isinstance(size, int) else None))
+    return found
+
+
+class SlackFiles:
+    """Makes attachments that fetch a shared file through the Web API when read."""
+
+    def __init__(self, client: AsyncWebClient, bot_token: str) -> None:
+        self.client = client
+        self.bot_token = bot_token
+
+    def attachment(self, file_id: str, name: str, size: int | None = None) -> Attachment:
+        return Attachment(name, size=size, fetch=partial(self.fetch, file_id, name))
+
+    async def fetch(self, file_id: str, name: str, max_bytes: int) -> bytes:
+        """A shared file's bytes: files.info for its size and private URL, then a GET."""
+        try:
+            info = (await self.client.files_info(file=file_id))["file"]
+        except SlackApiError as error:
+            raise refused(
+                name,
+                f"Slack would not show it ({error.response.get('error')}); share it in a channel "
+                "the app is in, and try again",
+            ) from None
+        name = str(info.get("name") or name)
+        size = info.get("size")
+        if isinstance(size, int) and size > max_bytes:
+            raise refused(name, f"is {size:,} bytes; at most {max_bytes:,} are accepted")
+        url = info.get("url_private_download") or info.get("url_private")
+        if not isinstance(url, str) or not url:
+            raise refused(name, "Slack gave no download address for it")
+        headers = {"Authorization": f"Bearer {self.bot_token}"}
+        session = self.client.session
+        own = session is None or session.closed
+        if own:
+            session = aiohttp.ClientSession()
+        try:
+            async with session.get(url, headers=headers) as got:  # type: ignore[union-attr]
+                # Without a valid token Slack answers a sign-in page, not the file.
+                if got.status != 200 or got.content_type == "text/html":
+                    raise refused(
+                        name,
+                        f"Slack would not hand it over (HTTP {got.status}); check the app's "
+                        "files:read scope",
+                    )
+                return await _at_most(got.content, max_bytes + 1)
+        finally:
+            if own:
+                await session.close()  # type: ignore[union-attr]
+
+
+async def _at_most(stream: aiohttp.StreamReader, limit: int) -> bytes:
+    """Up to `limit` bytes of a body (one read returns only what has arrived)."""
+    chunks, total = [], 0
+    while total < limit and (chunk := await stream.read(limit - total)):
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
+
+
+def refused(filename: str, message: str) -> ValidationFailed:
+    """A file Slack would not hand over, as the located problem the bot reports."""
+    return ValidationFailed([Problem("file", message, filename)])
