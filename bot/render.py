@@ -68,7 +68,8 @@ def task_card(
     currency: str,
     errors: Mapping[str, str] | None = None,
 ) -> Card:
-    """A claimed task: instructions, material, pay, deadline, a control row per choice question."""
+    """A claimed task: instructions, material, pay, deadline, a control row per card question
+    (its widget draws it), and the form, submit, skip and release buttons."""
     batch, task, assignment = claimed.batch, claimed.task, claimed.assignment
     aid = assignment.id
     rows = []
@@ -82,8 +83,7 @@ def task_card(
     if form_questions:
         written = all(q.id in draft for q in form_questions if q.required)
         label = "Edit your answer…" if written else "Write your answer…"
-        style = "primary" if not written else "default"
-        actions.append(Button(OpenForm(aid).encode(), label, style))  # type: ignore[arg-type]
+        actions.append(Button(OpenForm(aid).encode(), label, "default" if written else "primary"))
     actions += [
         Button(Submit(aid).encode(), "Submit", "primary"),
         Button(Skip(aid).encode(), "Skip"),

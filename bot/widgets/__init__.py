@@ -4,8 +4,8 @@ One module per question kind, and this registry keyed by `question.kind`; render
 (`bot/render.py`) and the writer's handler ask the registry, never `isinstance`.
 
 To add a question kind:
-  1. taskbank: the kind itself (its pydantic model with `kind`, validation and gold check) in
-     `taskbank/questions.py`, beside the others;
+  1. taskbank: the kind itself (its pydantic model with its `kind` literal, its validation and
+     gold check) in `taskbank.questions`, beside the others;
   2. bot: its widget, one module here (subclass `CardWidget` to answer it with card controls or
      `FormWidget` to answer it in the form), and one line in `WIDGETS` below.
 `tests/test_widgets.py` then checks that the new widget draws and reads back its own answers.
