@@ -320,7 +320,8 @@ def _task_from_json(value: Any) -> TaskSpec:
     unknown = sorted(set(value) - {"id", "payload", "gold"})
     if unknown:
         raise _BadTask(
-            printable(unknown[0]), "unknown field; a task has 'id', 'payload' and optional 'gold'"
+            printable(unknown[0]) or '""',
+            "unknown field; a task has 'id', 'payload' and optional 'gold'",
         )
     task_id, payload, gold = value.get("id"), value.get("payload"), value.get("gold")
     if isinstance(task_id, int) and not isinstance(task_id, bool):
