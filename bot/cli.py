@@ -84,8 +84,7 @@ def batch_import(
         fail("give batch files to import, or --samples", 2)
 
     async def work(cfg: Config) -> None:
-        import json
-
+        from taskbank.batchfile import BatchSettings, load_settings_file
         from taskbank.sample_bank import import_sample_bank
 
         async with opened_bank(cfg) as bank:
@@ -95,14 +94,15 @@ def batch_import(
             for file in files or []:
                 if not file.exists():
                     raise ValidationFailed([typer_problem(file, "does not exist")])
-                extra: Any = None
+                extra: BatchSettings | None = None
                 if settings is not None:
                     try:
-                        extra = json.loads(settings.read_text(encoding="utf-8"))
-                    except (OSError, json.JSONDecodeError) as error:
+                        raw = settings.read_bytes()
+                    except OSError as error:
                         raise ValidationFailed(
                             [typer_problem(settings, f"unreadable settings: {error}")]
                         ) from None
+                    extra = load_settings_file(raw, settings.name)
                 with err.status(literal(f"importing {file.name}…")):
                     batch = await bank.import_batch(file, settings=extra)
                 progress = await bank.batch_progress(batch.id)
