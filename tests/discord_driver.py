@@ -109,10 +109,12 @@ class Server:
         *,
         sub: str | None = None,
         file: tuple[str, bytes] | None = None,
+        files: dict[str, tuple[str, bytes]] | None = None,
         channel: str | None = None,
         wait: bool = True,
     ) -> Interaction:
-        """A slash command, as Discord sends it: options typed, a subcommand nesting them."""
+        """A slash command, as Discord sends it: options typed, a subcommand nesting them, and
+        files (`file`, or `files` by option name) as attachment options resolved in the data."""
         typed = [
             {"name": key, "type": 4 if isinstance(value, int) else 3, "value": value}
             for key, value in (options or {}).items()
@@ -123,10 +125,12 @@ class Server:
             "type": 1,
             "guild_id": GUILD_ID,
         }
-        if file is not None:
-            attachment = self.fake.attach(*file)
-            typed.append({"name": "file", "type": 11, "value": attachment["id"]})
-            data["resolved"] = {"attachments": {attachment["id"]: attachment}}
+        attached = {**({"file": file} if file is not None else {}), **(files or {})}
+        for option, (filename, content) in attached.items():
+            attachment = self.fake.attach(filename, content)
+            typed.append({"name": option, "type": 11, "value": attachment["id"]})
+            resolved = data.setdefault("resolved", {"attachments": {}})
+            resolved["attachments"][attachment["id"]] = attachment
         data["options"] = [{"name": sub, "type": 1, "options": typed}] if sub else typed
         return await self._send(who, 2, data, channel=channel, wait=wait)
 

@@ -15,6 +15,7 @@ import logging
 from dataclasses import replace
 from typing import Any, Literal
 
+import aiohttp
 import discord
 import yarl
 from discord import app_commands
@@ -27,6 +28,7 @@ from bot.app import Taskbot
 from bot.config import Config
 from bot.events import Actor, Attachment, Event
 from bot.ui import Button, Card, ControlRow, FormErrors
+from taskbank.errors import Problem, ValidationFailed
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,7 @@ WORK_IN_FLIGHT = 64
 Period = Literal["day", "week", "month"]
 PERIOD_HELP = "The period it covers (default: this week)"
 BATCH_HELP = "The batch id (see /batch list)"
+SETTINGS_HELP = "For a CSV: its batch settings as a .json file (project, name, template, pay_cents)"
 DONE_TEXT = "Posted where it belongs: the channel, or your direct messages."
 SORRY_TEXT = "Taskbot hit an error it did not expect; it is logged. Nothing you sent was lost."
 
@@ -63,7 +66,7 @@ class TaskbotClient(discord.Client):
         settings = app.config.discord
         super().__init__(
             intents=intents(),
-            allowed_mentions=discord.AllowedMentions.none(),
+            allowed_mentions=draw.NO_MENTIONS,
             shard_id=settings.shard_id,
             shard_count=settings.shard_count,
         )
@@ -90,7 +93,6 @@ class DiscordApp:
             self.port, settings.review_channel, settings.coordinator_channel, "discord"
         )
         self.defer_after = DEFER_AFTER
-        self.max_import_bytes = config.defaults.max_import_mb * 1024 * 1024
         self.work_slots = asyncio.Semaphore(WORK_IN_FLIGHT)
 
     # -- slash commands --------------------------------------------------------------------
@@ -100,16 +102,15 @@ class DiscordApp:
         interaction: discord.Interaction,
         name: str,
         args: tuple[str, ...] = (),
-        file: discord.Attachment | None = None,
+        files: tuple[discord.Attachment | None, ...] = (),
     ) -> None:
-        """Defer at once (private), then run the command; its first reply fills the response."""
+        """Defer at once (private), then run the command; its first reply fills the response.
+
+        Attached files go to the bot unread: it checks the role and the size Discord gives
+        before it asks for the bytes, so nobody can make the bot download for a command they
+        may not run."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        attachments: tuple[Attachment, ...] = ()
-        if file is not None:
-            fetched = await self._fetch(interaction, file)
-            if fetched is None:
-                return
-            attachments = (fetched,)
+        attachments = tuple(lazy_attachment(file) for file in files if file is not None)
         event = inbound.command_event(interaction, name, args, attachments)
         if interaction.guild_id is None:
             event = replace(event, actor=await self._with_server_roles(event.actor))
@@ -119,33 +120,6 @@ class DiscordApp:
         if not context.original_filled:
             # The command posted elsewhere (a channel, a DM): end the "thinking" state.
             await self._tell(context, Card(title="Done", blocks=(DONE_TEXT,), tone="success"))
-
-    async def _fetch(
-        self, interaction: discord.Interaction, file: discord.Attachment
-    ) -> Attachment | None:
-        """The attached file's bytes, or None after telling the person why not."""
-        if file.size > self.max_import_bytes:
-            await self._tell(
-                DiscordContext(interaction),
-                warning(
-                    "Nothing was imported",
-                    f"{file.filename} is {file.size:,} bytes; at most "
-                    f"{self.max_import_bytes:,} are accepted.",
-                ),
-            )
-            return None
-        try:
-            return Attachment(file.filename, await file.read())
-        except discord.HTTPException as error:
-            await self._tell(
-                DiscordContext(interaction),
-                warning(
-                    "Nothing was imported",
-                    f"Discord would not hand over {file.filename} ({error.status}); "
-                    "upload it again.",
-                ),
-            )
-            return None
 
     # -- components and modals --------------------------------------------------------------
 
@@ -266,6 +240,27 @@ class DiscordApp:
             log.warning("could not tell the user either: %s", error)
 
 
+def lazy_attachment(file: discord.Attachment) -> Attachment:
+    """A command's file as the bot's Attachment: its name and size now, its bytes on request."""
+
+    async def fetch(max_bytes: int) -> bytes:
+        try:
+            return await file.read()
+        except (discord.HTTPException, aiohttp.ClientError) as error:
+            reason = f"status {error.status}" if isinstance(error, discord.HTTPException) else error
+            raise ValidationFailed(
+                [
+                    Problem(
+                        "file",
+                        f"Discord would not hand it over ({reason}); upload it again",
+                        file.filename,
+                    )
+                ]
+            ) from None
+
+    return Attachment(file.filename, size=file.size, fetch=fetch)
+
+
 def warning(title: str, text: str) -> Card:
     return Card(title=title, blocks=(text,), tone="warning")
 
@@ -296,9 +291,13 @@ def command_tree(app: DiscordApp) -> app_commands.CommandTree:
     batch = app_commands.Group(name="batch", description="Coordinators: import and manage batches")
 
     @batch.command(name="import", description="Import a JSONL or CSV batch file")
-    @app_commands.describe(file="The batch file (JSONL or CSV)")
-    async def batch_import(interaction: discord.Interaction, file: discord.Attachment) -> None:
-        await app.command(interaction, "batch", ("import",), file)
+    @app_commands.describe(file="The batch file (JSONL or CSV)", settings=SETTINGS_HELP)
+    async def batch_import(
+        interaction: discord.Interaction,
+        file: discord.Attachment,
+        settings: discord.Attachment | None = None,
+    ) -> None:
+        await app.command(interaction, "batch", ("import",), (file, settings))
 
     @batch.command(name="list", description="Every batch with its state")
     async def batch_list(interaction: discord.Interaction) -> None:

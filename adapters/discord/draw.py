@@ -65,6 +65,11 @@ _BUTTON_STYLE = {
 }
 _PAGE = re.compile(r"#([cf])(\d{1,2})$")
 
+# Nothing Taskbot posts may ping anyone: no @everyone/@here, no roles, no users, no replied-to
+# author. Sent on every create and edit, because discord.py adds the client's default to an
+# edit only when the edit changes the content.
+NO_MENTIONS = discord.AllowedMentions(everyone=False, users=False, roles=False, replied_user=False)
+
 
 def split_id(custom_id: str) -> tuple[str, int | None, int | None]:
     """A custom id as (neutral id, card page, form page)."""
@@ -106,7 +111,11 @@ class Drawn:
 
     def send_kwargs(self) -> dict[str, Any]:
         """For channel.send, response.send_message and followup.send."""
-        kwargs: dict[str, Any] = {"embeds": self.embeds, "files": self.discord_files()}
+        kwargs: dict[str, Any] = {
+            "embeds": self.embeds,
+            "files": self.discord_files(),
+            "allowed_mentions": NO_MENTIONS,
+        }
         if self.view is not None:
             kwargs["view"] = self.view
         return kwargs
@@ -117,6 +126,7 @@ class Drawn:
             "embeds": self.embeds,
             "attachments": self.discord_files(),
             "view": self.view if self.view is not None else ui.View(),
+            "allowed_mentions": NO_MENTIONS,
         }
 
     def discord_files(self) -> list[discord.File]:
