@@ -288,6 +288,7 @@ class FakeDiscord:
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.throttle: list[dict[str, Any]] = []
         self.held: list[dict[str, Any]] = []
+        self.overrides: list[dict[str, Any]] = []
         self.downloads: list[str] = []
         self.nonces: dict[str, tuple[float, str]] = {}
         self.answer_within = ANSWER_WITHIN
@@ -369,6 +370,13 @@ class FakeDiscord:
         """Answer the next `times` calls matching with 429 and `retry_after`, as Discord does."""
         self.throttle.append(
             {"method": method, "path": re.compile(path), "left": times, "retry_after": retry_after}
+        )
+
+    def answer_next(self, method: str, path: str, body: Any, status: int = 200) -> None:
+        """Answer the next call matching with `body` instead of doing it (an answer the bot
+        does not expect, say)."""
+        self.overrides.append(
+            {"method": method, "path": re.compile(path), "body": body, "status": status}
         )
 
     def hold(self, method: str, path: str) -> asyncio.Event:
@@ -526,6 +534,10 @@ class FakeDiscord:
                         "Via": "1.1 google",
                     },
                 )
+        for rule in self.overrides:
+            if rule["method"] == method and rule["path"].search(path):
+                self.overrides.remove(rule)
+                return _json(rule["body"], status=rule["status"])
         for pattern, handler in self._routes():
             found = re.fullmatch(pattern, f"{method} {path}")
             if found:

@@ -42,6 +42,10 @@ BATCH_HELP = "The batch id (see /batch list)"
 SETTINGS_HELP = "For a CSV: its batch settings as a .json file (project, name, template, pay_cents)"
 DONE_TEXT = "Posted where it belongs: the channel, or your direct messages."
 SORRY_TEXT = "Taskbot hit an error it did not expect; it is logged. Nothing you sent was lost."
+STALE_TEXT = (
+    "Nothing was changed. If the commands Discord shows are out of date, a coordinator can run "
+    "`taskbot discord sync`."
+)
 
 
 def point_at(api_url: str, gateway_url: str) -> None:
@@ -110,8 +114,13 @@ class DiscordApp:
         before it asks for the bytes, so nobody can make the bot download for a command they
         may not run."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        attachments = tuple(lazy_attachment(file) for file in files if file is not None)
-        event = inbound.command_event(interaction, name, args, attachments)
+        # An option of the wrong type reaches here as it came: the bot gets text (and parses it
+        # into a refusal), and a file option that resolved to no attachment is no file.
+        texts = tuple(str(arg) for arg in args)
+        attachments = tuple(
+            lazy_attachment(file) for file in files if isinstance(file, discord.Attachment)
+        )
+        event = inbound.command_event(interaction, name, texts, attachments)
         if interaction.guild_id is None:
             event = replace(event, actor=await self._with_server_roles(event.actor))
         async with self.work_slots:
@@ -121,15 +130,45 @@ class DiscordApp:
             # The command posted elsewhere (a channel, a DM): end the "thinking" state.
             await self._tell(context, Card(title="Done", blocks=(DONE_TEXT,), tone="success"))
 
+    async def command_refused(self, interaction: discord.Interaction, error: Exception) -> None:
+        """A slash command discord.py could not run, told to the person instead of a silent
+        "This interaction failed": one this version does not have or that came in a shape it
+        does not know (stale commands, a hand-made payload), or an unexpected failure."""
+        if isinstance(error, app_commands.CommandNotFound):
+            name = " ".join((*error.parents, error.name))
+            log.warning("Discord sent /%s, which this Taskbot does not have", name)
+            card = warning("Taskbot has no such command", f"/{name[:64]}: {STALE_TEXT}")
+        elif isinstance(error, app_commands.CommandSignatureMismatch):
+            name = error.command.qualified_name
+            log.warning("/%s came with options this Taskbot does not expect", name)
+            card = warning(
+                "That command did not come through",
+                f"/{name} came without the options this Taskbot expects. {STALE_TEXT}",
+            )
+        elif isinstance(error, MalformedCommand):
+            log.warning("a slash command came in a shape discord.py cannot read: %s", error)
+            card = warning("That command did not come through", f"{error}. {STALE_TEXT}")
+        elif isinstance(error, app_commands.TransformerError):
+            card = warning("That option was not understood", f"{error}. Nothing was changed.")
+        else:
+            log.error("a slash command failed", exc_info=error)
+            card = warning("Something went wrong", SORRY_TEXT)
+        await self._tell(DiscordContext(interaction), card)
+
     # -- components and modals --------------------------------------------------------------
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        if interaction.type == discord.InteractionType.component:
-            event: Event = inbound.component_event(interaction)
-        elif interaction.type == discord.InteractionType.modal_submit:
-            event = inbound.modal_event(interaction)
-        else:
-            return  # application commands are the tree's
+        try:
+            if interaction.type == discord.InteractionType.component:
+                event: Event = inbound.component_event(interaction)
+            elif interaction.type == discord.InteractionType.modal_submit:
+                event = inbound.modal_event(interaction)
+            else:
+                return  # application commands are the tree's
+        except ValidationFailed as refusal:
+            lines = [problem.message for problem in refusal.problems]
+            await self._tell(DiscordContext(interaction), warning("That didn't work", *lines))
+            return
         context: DiscordContext = event.context
         handled = asyncio.Event()
         answer_in_time = asyncio.create_task(self._answer_in_time(context, handled))
@@ -261,13 +300,41 @@ def lazy_attachment(file: discord.Attachment) -> Attachment:
     return Attachment(file.filename, size=file.size, fetch=fetch)
 
 
-def warning(title: str, text: str) -> Card:
-    return Card(title=title, blocks=(text,), tone="warning")
+def warning(title: str, *lines: str) -> Card:
+    return Card(title=title, blocks=("\n".join(lines),), tone="warning")
+
+
+class MalformedCommand(app_commands.AppCommandError):
+    """A slash command whose data discord.py cannot read (options not a list, no name…)."""
+
+
+class TaskbotTree(app_commands.CommandTree):
+    """The command tree, refusing in words what it cannot run."""
+
+    def __init__(self, app: DiscordApp) -> None:
+        super().__init__(app.client)
+        self.app = app
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        problem = inbound.command_shape_problem(interaction.data)
+        if problem is None:
+            return True
+        await self.app.command_refused(
+            interaction, MalformedCommand(f"The command's data: {problem}")
+        )
+        return False
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError, /
+    ) -> None:
+        original = getattr(error, "original", None)
+        await self.app.command_refused(interaction, original or error)
 
 
 def command_tree(app: DiscordApp) -> app_commands.CommandTree:
-    """The five commands; `/batch` has a subcommand per action, `import` takes the file."""
-    tree = app_commands.CommandTree(app.client)
+    """The five commands; `/batch` has a subcommand per action, `import` takes the file (and a
+    CSV's settings)."""
+    tree = TaskbotTree(app)
 
     @tree.command(name="task", description="Your current task, or the next one")
     @app_commands.describe(which="A batch id or a template name, to pick from it")
