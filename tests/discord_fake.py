@@ -264,6 +264,7 @@ class Interaction:
     edits: int = 0
     sent_at: float = field(default_factory=time.monotonic)
     late: bool = False  # its first answer came after Discord's deadline
+    first_answer_after: float | None = None  # seconds from sending it to its first answer
 
     @property
     def modal(self) -> dict[str, Any] | None:
@@ -625,6 +626,7 @@ class FakeDiscord:
         if record.callback is not None:
             return _error(400, 40060, "Interaction has already been acknowledged.")
         waited = time.monotonic() - record.sent_at
+        record.first_answer_after = waited
         if waited > self.answer_within:
             record.late = True
             self.refused.append(
