@@ -101,6 +101,11 @@ class Server:
             await asyncio.wait_for(record.answered.wait(), WAIT_SECONDS)
         return record
 
+    async def raw(self, who: Person, kind: int, data: dict[str, Any], **kw: Any) -> Interaction:
+        """An interaction of `kind` whose data is exactly `data` (a shape Discord would not
+        send, say), from `who` in the command channel unless `channel` or `message` is given."""
+        return await self._send(who, kind, data, **kw)
+
     async def command(
         self,
         who: Person,

@@ -99,8 +99,12 @@ def command_shape_problem(data: Any) -> str | None:
     it (a payload a real Discord would not send, but nothing from outside is trusted)."""
     if not isinstance(data, dict) or not isinstance(data.get("name"), str):
         return "it came without a command name"
-    if "resolved" in data and not isinstance(data["resolved"], dict):
-        return "its resolved values are not an object"
+    resolved = data.get("resolved", {})
+    if not isinstance(resolved, dict) or not all(
+        isinstance(kind, dict) and all(isinstance(item, dict) for item in kind.values())
+        for kind in resolved.values()
+    ):
+        return "its resolved values are not objects"
     return _options_problem(data.get("options", []), depth=0)
 
 
@@ -139,7 +143,8 @@ def command_event(
 
 
 def component_event(interaction: discord.Interaction) -> ActionEvent:
-    """A button or select on a message (`values` are a select's picks)."""
+    """A button or select on a message (`values` are a select's picks); picks that the menu on
+    the message does not offer are refused (ValidationFailed)."""
     data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
     neutral, card_page, form_page = split_id(str(data.get("custom_id", "")))
     if card_page is None:

@@ -28,7 +28,7 @@ def sub(name: str, *options: dict[str, Any]) -> dict[str, Any]:
 
 
 async def send(room: Room, who: Person, kind: int, data: dict[str, Any], **kw: Any) -> Interaction:
-    return await room.server._send(who, kind, data, **kw)
+    return await room.server.raw(who, kind, data, **kw)
 
 
 def note(room: Room, answered: Interaction) -> dict[str, Any]:
@@ -90,6 +90,14 @@ async def test_a_malformed_slash_command_is_refused_in_words_and_changes_nothing
     )
     assert said in room.server.text(note(room, answered))
     assert await stored(room) == before
+
+
+async def test_resolved_values_that_are_not_objects_are_refused(room):
+    data = command(room, "batch", [sub("import", {"name": "file", "type": 11, "value": "1"})])
+    data["resolved"] = {"attachments": ["big.jsonl"]}
+    answered = await send(room, room.coordinator, 2, data, channel=room.coordinators)
+    assert "its resolved values are not objects" in room.server.text(note(room, answered))
+    assert room.fake.downloads == []
 
 
 async def test_a_number_where_text_belongs_is_read_as_text(room):
