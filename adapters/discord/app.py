@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 # Discord drops an interaction not answered within 3 seconds; defer well before.
 DEFER_AFTER = 1.5
+UNKNOWN_INTERACTION = 10062  # Discord's code for an interaction past its deadline
 # Work runs at most this many at a time, so a burst queues instead of starving the gateway.
 WORK_IN_FLIGHT = 64
 Period = Literal["day", "week", "month"]
@@ -150,6 +151,10 @@ class DiscordApp:
             card = warning("That command did not come through", f"{error}. {STALE_TEXT}")
         elif isinstance(error, app_commands.TransformerError):
             card = warning("That option was not understood", f"{error}. Nothing was changed.")
+        elif isinstance(error, discord.NotFound) and error.code == UNKNOWN_INTERACTION:
+            # Too late for Discord's 3 seconds: there is no one left to tell.
+            log.warning("interaction %s expired before it was acknowledged", interaction.id)
+            return
         else:
             log.error("a slash command failed", exc_info=error)
             card = warning("Something went wrong", SORRY_TEXT)
