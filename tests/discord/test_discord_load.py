@@ -26,7 +26,7 @@ COORDINATOR = Person("1300000000000000004", "coco")
 
 def big_batch(size: int) -> bytes:
     """A well-formed JSONL batch of many short tasks, just under `size` bytes (short tasks cost
-    the most work per byte: 16 MB is about 400,000 of them)."""
+    the most work per byte: 16 MB is about 300,000 of them)."""
     lines = [json.dumps({"batch": header(name="big")})]
     total, n = len(lines[0]) + 1, 0
     while True:
