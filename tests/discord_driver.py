@@ -101,6 +101,11 @@ class Server:
             await asyncio.wait_for(record.answered.wait(), WAIT_SECONDS)
         return record
 
+    async def raw(self, who: Person, kind: int, data: dict[str, Any], **kw: Any) -> Interaction:
+        """An interaction of `kind` whose data is exactly `data` (a shape Discord would not
+        send, say), from `who` in the command channel unless `channel` or `message` is given."""
+        return await self._send(who, kind, data, **kw)
+
     async def command(
         self,
         who: Person,
@@ -109,10 +114,12 @@ class Server:
         *,
         sub: str | None = None,
         file: tuple[str, bytes] | None = None,
+        files: dict[str, tuple[str, bytes]] | None = None,
         channel: str | None = None,
         wait: bool = True,
     ) -> Interaction:
-        """A slash command, as Discord sends it: options typed, a subcommand nesting them."""
+        """A slash command, as Discord sends it: options typed, a subcommand nesting them, and
+        files (`file`, or `files` by option name) as attachment options resolved in the data."""
         typed = [
             {"name": key, "type": 4 if isinstance(value, int) else 3, "value": value}
             for key, value in (options or {}).items()
@@ -123,10 +130,12 @@ class Server:
             "type": 1,
             "guild_id": GUILD_ID,
         }
-        if file is not None:
-            attachment = self.fake.attach(*file)
-            typed.append({"name": "file", "type": 11, "value": attachment["id"]})
-            data["resolved"] = {"attachments": {attachment["id"]: attachment}}
+        attached = {**({"file": file} if file is not None else {}), **(files or {})}
+        for option, (filename, content) in attached.items():
+            attachment = self.fake.attach(filename, content)
+            typed.append({"name": option, "type": 11, "value": attachment["id"]})
+            resolved = data.setdefault("resolved", {"attachments": {}})
+            resolved["attachments"][attachment["id"]] = attachment
         data["options"] = [{"name": sub, "type": 1, "options": typed}] if sub else typed
         return await self._send(who, 2, data, channel=channel, wait=wait)
 

@@ -5,6 +5,15 @@ attachment downloads — answering like Discord, 400s and 429s included.
 
 The limit checks are written from Discord's reference pages (message, embed, component and modal
 limits), independently of the adapter's drawing code, so a card that breaks one fails a test.
+
+Like Discord, it drops an interaction whose first answer comes more than 3 seconds after it was
+sent (404, Unknown interaction), and a message created with `nonce` and `enforce_nonce` whose
+nonce it saw from the same author within the last few minutes is not created again: the earlier
+message comes back instead.
+
+Stricter than Discord, on purpose: every request that creates or edits a message must carry
+`allowed_mentions` that pings no one (`parse: []`, no users, no roles, no replied user), or it
+gets a 400 — Taskbot's rule, so every test checks it.
 """
 
 from __future__ import annotations
@@ -13,6 +22,7 @@ import asyncio
 import itertools
 import json
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -52,7 +62,12 @@ LIMITS = {
     "label_description": 100,
     "text_input_length": 4000,
     "text_input_placeholder": 100,
+    "nonce": 25,
 }
+ANSWER_WITHIN = 3.0  # seconds Discord waits for an interaction's first answer
+NONCE_MEMORY = 180.0  # "a few minutes": how long Discord keeps enforced nonces
+_USER_MENTION = re.compile(r"<@!?(\d+)>")
+_ROLE_MENTION = re.compile(r"<@&(\d+)>")
 
 
 def _long(where: str, text: Any, limit: str) -> list[str]:
@@ -186,6 +201,53 @@ def message_problems(payload: dict[str, Any]) -> list[str]:
     ]
 
 
+def sent_problems(payload: dict[str, Any]) -> list[str]:
+    """What the fake refuses in a message the bot creates or edits: Discord's limits and ours."""
+    return message_problems(payload) + mention_problems(payload)
+
+
+def mention_problems(payload: dict[str, Any]) -> list[str]:
+    """Taskbot's rule (not Discord's): a message says it may ping no one, every time."""
+    allowed = payload.get("allowed_mentions")
+    if not isinstance(allowed, dict):
+        return ["allowed_mentions: missing; Taskbot's messages must say they ping no one"]
+    problems = []
+    if allowed.get("parse") != []:
+        problems.append(f"allowed_mentions.parse: {allowed.get('parse')!r}, expected []")
+    for key in ("users", "roles"):
+        if allowed.get(key):
+            problems.append(f"allowed_mentions.{key}: {allowed[key]!r}, expected none")
+    if allowed.get("replied_user"):
+        problems.append("allowed_mentions.replied_user: expected false")
+    return problems
+
+
+def mentions(payload: dict[str, Any], *, interaction: bool) -> dict[str, Any]:
+    """Who a message's content pings, as Discord decides it from `allowed_mentions` (embeds never
+    ping; without the field every mention in the content counts, in interactions user ones only)."""
+    content = payload.get("content") or ""
+    allowed = payload.get("allowed_mentions")
+    if isinstance(allowed, dict):
+        parse = set(allowed.get("parse") or ())
+        users = set(map(str, allowed.get("users") or ()))
+        roles = set(map(str, allowed.get("roles") or ()))
+    else:
+        parse, users, roles = (
+            ({"users"} if interaction else {"users", "roles", "everyone"}),
+            set(),
+            set(),
+        )
+    found_users = _USER_MENTION.findall(content)
+    found_roles = _ROLE_MENTION.findall(content)
+    return {
+        "mention_everyone": "everyone" in parse and ("@everyone" in content or "@here" in content),
+        "mentions": [
+            user_object(u, f"user{u[-4:]}") for u in found_users if "users" in parse or u in users
+        ],
+        "mention_roles": [r for r in found_roles if "roles" in parse or r in roles],
+    }
+
+
 @dataclass
 class Interaction:
     """One interaction sent to the bot and everything the bot answered to it."""
@@ -200,6 +262,9 @@ class Interaction:
     answered: asyncio.Event = field(default_factory=asyncio.Event)
     followups: list[str] = field(default_factory=list)
     edits: int = 0
+    sent_at: float = field(default_factory=time.monotonic)
+    late: bool = False  # its first answer came after Discord's deadline
+    first_answer_after: float | None = None  # seconds from sending it to its first answer
 
     @property
     def modal(self) -> dict[str, Any] | None:
@@ -223,6 +288,11 @@ class FakeDiscord:
         self.members: dict[str, dict[str, Any]] = {}
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.throttle: list[dict[str, Any]] = []
+        self.held: list[dict[str, Any]] = []
+        self.overrides: list[dict[str, Any]] = []
+        self.downloads: list[str] = []
+        self.nonces: dict[str, tuple[float, str]] = {}
+        self.answer_within = ANSWER_WITHIN
         self.identified: list[dict[str, Any]] = []
         self.heartbeats = 0
         self.heartbeat_ms = 41250  # Discord's usual; a test may shorten it
@@ -302,6 +372,30 @@ class FakeDiscord:
         self.throttle.append(
             {"method": method, "path": re.compile(path), "left": times, "retry_after": retry_after}
         )
+
+    def answer_next(self, method: str, path: str, body: Any, status: int = 200) -> None:
+        """Answer the next call matching with `body` instead of doing it (an answer the bot
+        does not expect, say)."""
+        self.overrides.append(
+            {"method": method, "path": re.compile(path), "body": body, "status": status}
+        )
+
+    def hold(self, method: str, path: str) -> asyncio.Event:
+        """Do the next call matching, then keep its answer back until the returned event is set
+        (a bot that dies meanwhile never learns that Discord did it)."""
+        release = asyncio.Event()
+        self.held.append(
+            {"method": method, "path": re.compile(path), "release": release, "reached": False}
+        )
+        return release
+
+    def reached_held(self) -> bool:
+        """Whether a held call has been done (and its answer is being kept back)."""
+        return any(rule["reached"] for rule in self.held)
+
+    def forget_nonces(self) -> None:
+        """The few minutes Discord keeps enforced nonces have passed."""
+        self.nonces.clear()
 
     def attach(self, name: str, content: bytes) -> dict[str, Any]:
         """An uploaded file as a command's resolved attachment."""
@@ -441,11 +535,24 @@ class FakeDiscord:
                         "Via": "1.1 google",
                     },
                 )
+        for rule in self.overrides:
+            if rule["method"] == method and rule["path"].search(path):
+                self.overrides.remove(rule)
+                return _json(rule["body"], status=rule["status"])
         for pattern, handler in self._routes():
             found = re.fullmatch(pattern, f"{method} {path}")
             if found:
-                return await handler(request, body, uploads, *found.groups())
+                answer = await handler(request, body, uploads, *found.groups())
+                await self._held_back(method, path)
+                return answer
         return _error(404, 0, f"404: Not Found ({method} {path})")
+
+    async def _held_back(self, method: str, path: str) -> None:
+        for rule in self.held:
+            if not rule["reached"] and rule["method"] == method and rule["path"].search(path):
+                rule["reached"] = True
+                await rule["release"].wait()
+                return
 
     def _routes(self) -> list[tuple[str, Any]]:
         return [
@@ -518,8 +625,21 @@ class FakeDiscord:
             return _error(404, 10062, "Unknown interaction")
         if record.callback is not None:
             return _error(400, 40060, "Interaction has already been acknowledged.")
+        waited = time.monotonic() - record.sent_at
+        record.first_answer_after = waited
+        if waited > self.answer_within:
+            record.late = True
+            self.refused.append(
+                (f"callback {body.get('type')}", [f"came {waited:.1f} s after the interaction"])
+            )
+            return _error(404, 10062, "Unknown interaction")
         kind, data = body["type"], body.get("data") or {}
-        problems = modal_problems(data) if kind == 9 else message_problems(data)
+        if kind == 9:
+            problems = modal_problems(data)
+        elif kind in (4, 7):
+            problems = sent_problems(data)
+        else:
+            problems = []
         if kind == 7 and record.payload.get("message") is None:
             problems.append("type: UPDATE_MESSAGE needs a message interaction")
         if kind == 9 and record.type == 5:
@@ -572,7 +692,7 @@ class FakeDiscord:
         record = self._record_for(app, token)
         if record is None or record.original_id is None:
             return _error(404, 10008, "Unknown Message")
-        problems = message_problems(body)
+        problems = sent_problems(body)
         if problems:
             self.refused.append(("edit original", problems))
             return _form_error(problems)
@@ -588,7 +708,7 @@ class FakeDiscord:
         record = self._record_for(app, token)
         if record is None or record.callback is None:
             return _error(404, 10015, "Unknown Webhook")
-        problems = message_problems(body)
+        problems = sent_problems(body)
         if problems:
             self.refused.append(("followup", problems))
             return _form_error(problems)
@@ -603,7 +723,7 @@ class FakeDiscord:
         record = self._record_for(app, token)
         if record is None or message_id not in (*record.followups, record.original_id):
             return _error(404, 10008, "Unknown Message")
-        problems = message_problems(body)
+        problems = sent_problems(body)
         if problems:
             self.refused.append(("edit followup", problems))
             return _form_error(problems)
@@ -616,11 +736,23 @@ class FakeDiscord:
     ) -> web.Response:
         if channel_id not in self.channels and channel_id not in self.dm_channels.values():
             return _error(404, 10003, "Unknown Channel")
-        problems = message_problems(body)
+        nonce = body.get("nonce")
+        problems = sent_problems(body)
+        if isinstance(nonce, str):
+            problems += _long("nonce", nonce, "nonce")
         if problems:
             self.refused.append(("post message", problems))
             return _form_error(problems)
-        return _json(self._create(channel_id, body, uploads))
+        if nonce is not None and body.get("enforce_nonce"):
+            seen = self.nonces.get(str(nonce))
+            if seen is not None and time.monotonic() - seen[0] < NONCE_MEMORY:
+                return _json(self.messages[seen[1]])
+        message = self._create(channel_id, body, uploads)
+        if nonce is not None:
+            message["nonce"] = nonce
+            if body.get("enforce_nonce"):
+                self.nonces[str(nonce)] = (time.monotonic(), message["id"])
+        return _json(message)
 
     async def _edit_message(
         self, request: web.Request, body: Any, uploads: Any, channel_id: str, message_id: str
@@ -628,7 +760,7 @@ class FakeDiscord:
         message = self.messages.get(message_id)
         if message is None or message["channel_id"] != channel_id or message["flags"] & EPHEMERAL:
             return _error(404, 10008, "Unknown Message")
-        problems = message_problems(body)
+        problems = sent_problems(body)
         if problems:
             self.refused.append(("edit message", problems))
             return _form_error(problems)
@@ -672,6 +804,7 @@ class FakeDiscord:
         return _json(member)
 
     async def _file(self, request: web.Request) -> web.Response:
+        self.downloads.append(request.path)
         content = self.files.get(request.match_info["id"])
         if content is None:
             return web.Response(status=404)
@@ -695,9 +828,7 @@ class FakeDiscord:
             "timestamp": _now(),
             "edited_timestamp": None,
             "tts": False,
-            "mention_everyone": False,
-            "mentions": [],
-            "mention_roles": [],
+            **mentions(body, interaction=record is not None),
             "attachments": self._attachments(body, uploads, []),
             "embeds": body.get("embeds") or [],
             "components": body.get("components") or [],
@@ -717,6 +848,8 @@ class FakeDiscord:
         self, message_id: str, body: dict[str, Any], uploads: list[tuple[str, bytes]]
     ) -> dict[str, Any]:
         message = self.messages[message_id]
+        if "content" in body:
+            message.update(mentions(body, interaction="webhook_id" in message))
         for key in ("content", "embeds", "components"):
             if key in body:
                 message[key] = (

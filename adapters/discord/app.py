@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable, Collection, Iterator
 from dataclasses import replace
 from typing import Any, Literal
 
+import aiohttp
 import discord
 import yarl
 from discord import app_commands
@@ -29,19 +30,26 @@ from bot.app import Taskbot
 from bot.config import Config
 from bot.events import Actor, Attachment, Event
 from bot.ui import Button, Card, ControlRow, FormErrors
+from taskbank.errors import Problem, ValidationFailed
 
 log = logging.getLogger(__name__)
 
 # Discord drops an interaction not answered within 3 seconds; defer well before.
 DEFER_AFTER = 1.5
+UNKNOWN_INTERACTION = 10062  # Discord's code for an interaction past its deadline
 # Work runs at most this many at a time, so a burst queues instead of starving the gateway.
 WORK_IN_FLIGHT = 64
 Period = Literal["day", "week", "month"]
 PERIOD_HELP = "The period it covers (default: this week)"
 BATCH_HELP = "The batch id (see /batch list)"
+SETTINGS_HELP = "For a CSV: its batch settings as a .json file (project, name, template, pay_cents)"
 DONE_TEXT = "Posted where it belongs: the channel, or your direct messages."
 SORRY_TEXT = "Taskbot hit an error it did not expect; it is logged. Nothing you sent was lost."
 RESTARTING_TEXT = "Taskbot is restarting; nothing was done. Try again in a minute."
+STALE_TEXT = (
+    "Nothing was changed. If the commands Discord shows are out of date, a coordinator can run "
+    "`taskbot discord sync`."
+)
 
 
 def point_at(api_url: str, gateway_url: str) -> None:
@@ -66,7 +74,7 @@ class TaskbotClient(discord.Client):
         settings = app.config.discord
         super().__init__(
             intents=intents(),
-            allowed_mentions=discord.AllowedMentions.none(),
+            allowed_mentions=draw.NO_MENTIONS,
             shard_id=settings.shard_id,
             shard_count=settings.shard_count,
         )
@@ -93,7 +101,6 @@ class DiscordApp:
             self.port, settings.review_channel, settings.coordinator_channel, "discord"
         )
         self.defer_after = DEFER_AFTER
-        self.max_import_bytes = config.defaults.max_import_mb * 1024 * 1024
         self.work_slots = asyncio.Semaphore(WORK_IN_FLIGHT)
         # Interactions and reactions being handled, for a stop that loses nothing.
         self.in_flight: set[asyncio.Task[Any]] = set()
@@ -141,29 +148,33 @@ class DiscordApp:
         interaction: discord.Interaction,
         name: str,
         args: tuple[str, ...] = (),
-        file: discord.Attachment | None = None,
+        files: tuple[discord.Attachment | None, ...] = (),
     ) -> None:
-        """Defer at once (private), then run the command; its first reply fills the response."""
+        """Defer at once (private), then run the command; its first reply fills the response.
+
+        Attached files go to the bot unread: it checks the role and the size Discord gives
+        before it asks for the bytes, so nobody can make the bot download for a command they
+        may not run."""
         if await self._refuse_while_stopping(interaction):
             return
         with self._working():
-            await self._command(interaction, name, args, file)
+            await self._command(interaction, name, args, files)
 
     async def _command(
         self,
         interaction: discord.Interaction,
         name: str,
         args: tuple[str, ...],
-        file: discord.Attachment | None,
+        files: tuple[discord.Attachment | None, ...],
     ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        attachments: tuple[Attachment, ...] = ()
-        if file is not None:
-            fetched = await self._fetch(interaction, file)
-            if fetched is None:
-                return
-            attachments = (fetched,)
-        event = inbound.command_event(interaction, name, args, attachments)
+        # An option of the wrong type reaches here as it came: the bot gets text (and parses it
+        # into a refusal), and a file option that resolved to no attachment is no file.
+        texts = tuple(str(arg) for arg in args)
+        attachments = tuple(
+            lazy_attachment(file) for file in files if isinstance(file, discord.Attachment)
+        )
+        event = inbound.command_event(interaction, name, texts, attachments)
         if interaction.guild_id is None:
             event = replace(event, actor=await self._with_server_roles(event.actor))
         async with self.work_slots:
@@ -173,32 +184,34 @@ class DiscordApp:
             # The command posted elsewhere (a channel, a DM): end the "thinking" state.
             await self._tell(context, Card(title="Done", blocks=(DONE_TEXT,), tone="success"))
 
-    async def _fetch(
-        self, interaction: discord.Interaction, file: discord.Attachment
-    ) -> Attachment | None:
-        """The attached file's bytes, or None after telling the person why not."""
-        if file.size > self.max_import_bytes:
-            await self._tell(
-                DiscordContext(interaction),
-                warning(
-                    "Nothing was imported",
-                    f"{file.filename} is {file.size:,} bytes; at most "
-                    f"{self.max_import_bytes:,} are accepted.",
-                ),
+    async def command_refused(self, interaction: discord.Interaction, error: Exception) -> None:
+        """A slash command discord.py could not run, told to the person instead of a silent
+        "This interaction failed": one this version does not have or that came in a shape it
+        does not know (stale commands, a hand-made payload), or an unexpected failure."""
+        if isinstance(error, app_commands.CommandNotFound):
+            name = " ".join((*error.parents, error.name))
+            log.warning("Discord sent /%s, which this Taskbot does not have", name)
+            card = warning("Taskbot has no such command", f"/{name[:64]}: {STALE_TEXT}")
+        elif isinstance(error, app_commands.CommandSignatureMismatch):
+            name = error.command.qualified_name
+            log.warning("/%s came with options this Taskbot does not expect", name)
+            card = warning(
+                "That command did not come through",
+                f"/{name} came without the options this Taskbot expects. {STALE_TEXT}",
             )
-            return None
-        try:
-            return Attachment(file.filename, await file.read())
-        except discord.HTTPException as error:
-            await self._tell(
-                DiscordContext(interaction),
-                warning(
-                    "Nothing was imported",
-                    f"Discord would not hand over {file.filename} ({error.status}); "
-                    "upload it again.",
-                ),
-            )
-            return None
+        elif isinstance(error, MalformedCommand):
+            log.warning("a slash command came in a shape discord.py cannot read: %s", error)
+            card = warning("That command did not come through", f"{error}. {STALE_TEXT}")
+        elif isinstance(error, app_commands.TransformerError):
+            card = warning("That option was not understood", f"{error}. Nothing was changed.")
+        elif isinstance(error, discord.NotFound) and error.code == UNKNOWN_INTERACTION:
+            # Too late for Discord's 3 seconds: there is no one left to tell.
+            log.warning("interaction %s expired before it was acknowledged", interaction.id)
+            return
+        else:
+            log.error("a slash command failed", exc_info=error)
+            card = warning("Something went wrong", SORRY_TEXT)
+        await self._tell(DiscordContext(interaction), card)
 
     # -- components and modals --------------------------------------------------------------
 
@@ -212,12 +225,15 @@ class DiscordApp:
             await self._interaction(interaction)
 
     async def _interaction(self, interaction: discord.Interaction) -> None:
-        if interaction.type == discord.InteractionType.component:
-            event: Event = inbound.component_event(interaction)
-        elif interaction.type == discord.InteractionType.modal_submit:
-            event = inbound.modal_event(interaction)
-        else:
-            return  # application commands are the tree's
+        try:
+            if interaction.type == discord.InteractionType.component:
+                event: Event = inbound.component_event(interaction)
+            else:
+                event = inbound.modal_event(interaction)
+        except ValidationFailed as refusal:
+            lines = [problem.message for problem in refusal.problems]
+            await self._tell(DiscordContext(interaction), warning("That didn't work", *lines))
+            return
         context: DiscordContext = event.context
         handled = asyncio.Event()
         answer_in_time = asyncio.create_task(self._answer_in_time(context, handled))
@@ -332,13 +348,62 @@ class DiscordApp:
             log.warning("could not tell the user either: %s", error)
 
 
-def warning(title: str, text: str) -> Card:
-    return Card(title=title, blocks=(text,), tone="warning")
+def lazy_attachment(file: discord.Attachment) -> Attachment:
+    """A command's file as the bot's Attachment: its name and size now, its bytes on request."""
+
+    async def fetch(max_bytes: int) -> bytes:
+        try:
+            return await file.read()
+        except (discord.HTTPException, aiohttp.ClientError) as error:
+            reason = f"status {error.status}" if isinstance(error, discord.HTTPException) else error
+            raise ValidationFailed(
+                [
+                    Problem(
+                        "file",
+                        f"Discord would not hand it over ({reason}); upload it again",
+                        file.filename,
+                    )
+                ]
+            ) from None
+
+    return Attachment(file.filename, size=file.size, fetch=fetch)
+
+
+def warning(title: str, *lines: str) -> Card:
+    return Card(title=title, blocks=("\n".join(lines),), tone="warning")
+
+
+class MalformedCommand(app_commands.AppCommandError):
+    """A slash command whose data discord.py cannot read (options not a list, no name…)."""
+
+
+class TaskbotTree(app_commands.CommandTree):
+    """The command tree, refusing in words what it cannot run."""
+
+    def __init__(self, app: DiscordApp) -> None:
+        super().__init__(app.client)
+        self.app = app
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        problem = inbound.command_shape_problem(interaction.data)
+        if problem is None:
+            return True
+        await self.app.command_refused(
+            interaction, MalformedCommand(f"The command's data: {problem}")
+        )
+        return False
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError, /
+    ) -> None:
+        original = getattr(error, "original", None)
+        await self.app.command_refused(interaction, original or error)
 
 
 def command_tree(app: DiscordApp) -> app_commands.CommandTree:
-    """The five commands; `/batch` has a subcommand per action, `import` takes the file."""
-    tree = app_commands.CommandTree(app.client)
+    """The five commands; `/batch` has a subcommand per action, `import` takes the file (and a
+    CSV's settings)."""
+    tree = TaskbotTree(app)
 
     @tree.command(name="task", description="Your current task, or the next one")
     @app_commands.describe(which="A batch id or a template name, to pick from it")
@@ -362,9 +427,13 @@ def command_tree(app: DiscordApp) -> app_commands.CommandTree:
     batch = app_commands.Group(name="batch", description="Coordinators: import and manage batches")
 
     @batch.command(name="import", description="Import a JSONL or CSV batch file")
-    @app_commands.describe(file="The batch file (JSONL or CSV)")
-    async def batch_import(interaction: discord.Interaction, file: discord.Attachment) -> None:
-        await app.command(interaction, "batch", ("import",), file)
+    @app_commands.describe(file="The batch file (JSONL or CSV)", settings=SETTINGS_HELP)
+    async def batch_import(
+        interaction: discord.Interaction,
+        file: discord.Attachment,
+        settings: discord.Attachment | None = None,
+    ) -> None:
+        await app.command(interaction, "batch", ("import",), (file, settings))
 
     @batch.command(name="list", description="Every batch with its state")
     async def batch_list(interaction: discord.Interaction) -> None:

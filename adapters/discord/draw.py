@@ -65,6 +65,11 @@ _BUTTON_STYLE = {
 }
 _PAGE = re.compile(r"#([cf])(\d{1,2})$")
 
+# Nothing Taskbot posts may ping anyone: no @everyone/@here, no roles, no users, no replied-to
+# author. Sent on every create and edit, because discord.py adds the client's default to an
+# edit only when the edit changes the content.
+NO_MENTIONS = discord.AllowedMentions(everyone=False, users=False, roles=False, replied_user=False)
+
 
 def split_id(custom_id: str) -> tuple[str, int | None, int | None]:
     """A custom id as (neutral id, card page, form page)."""
@@ -106,7 +111,11 @@ class Drawn:
 
     def send_kwargs(self) -> dict[str, Any]:
         """For channel.send, response.send_message and followup.send."""
-        kwargs: dict[str, Any] = {"embeds": self.embeds, "files": self.discord_files()}
+        kwargs: dict[str, Any] = {
+            "embeds": self.embeds,
+            "files": self.discord_files(),
+            "allowed_mentions": NO_MENTIONS,
+        }
         if self.view is not None:
             kwargs["view"] = self.view
         return kwargs
@@ -117,6 +126,7 @@ class Drawn:
             "embeds": self.embeds,
             "attachments": self.discord_files(),
             "view": self.view if self.view is not None else ui.View(),
+            "allowed_mentions": NO_MENTIONS,
         }
 
     def discord_files(self) -> list[discord.File]:
@@ -384,20 +394,27 @@ def modal(form: Form, page: int = 0) -> ui.Modal:
     return box
 
 
-def submitted_values(components: list[dict[str, Any]]) -> dict[str, str | tuple[str, ...]]:
-    """A modal submit's values by input id: text inputs as text, selects as their values."""
+def submitted_values(components: list[Any]) -> dict[str, str | tuple[str, ...]]:
+    """A modal submit's values by input id: text inputs as text, selects as their values.
+    Anything not shaped like an input Discord sends back (no custom id, values not a list) is
+    left out, so the form's own checks say what is missing."""
     values: dict[str, str | tuple[str, ...]] = {}
 
-    def read(component: dict[str, Any]) -> None:
-        kind = component.get("type")
+    def read(component: Any, depth: int) -> None:
+        if not isinstance(component, dict) or depth > 2:
+            return
+        kind, custom_id = component.get("type"), component.get("custom_id")
         if kind in (1, 18):  # an action row or a label: read what it holds
-            for inner in component.get("components") or [component.get("component") or {}]:
-                read(inner)
-        elif kind == 4:
-            values[component["custom_id"]] = str(component.get("value") or "")
-        elif kind == 3:
-            values[component["custom_id"]] = tuple(component.get("values") or ())
+            inner = component.get("components")
+            for held in inner if isinstance(inner, list) else [component.get("component")]:
+                read(held, depth + 1)
+        elif not isinstance(custom_id, str):
+            return
+        elif kind == 4 and isinstance(component.get("value") or "", str):
+            values[custom_id] = component.get("value") or ""
+        elif kind == 3 and isinstance(component.get("values") or [], list):
+            values[custom_id] = tuple(str(v) for v in component.get("values") or ())
 
     for component in components:
-        read(component)
+        read(component, 0)
     return values

@@ -24,6 +24,7 @@ from bot.events import (
     Place,
     ReactionEvent,
 )
+from taskbank.errors import Problem, ValidationFailed
 
 PLATFORM = "discord"
 
@@ -69,6 +70,16 @@ def _message_ref(interaction: discord.Interaction) -> MessageRef | None:
     return MessageRef(str(message.channel.id if message.channel else ""), str(message.id))
 
 
+def options_offered(message: discord.Message | None, custom_id: str) -> set[str] | None:
+    """The option values of the select menu with this custom id on a message, or None when the
+    message has no such menu (then there is nothing to check against)."""
+    for row in getattr(message, "components", None) or ():
+        for item in getattr(row, "children", ()):
+            if isinstance(item, discord.SelectMenu) and item.custom_id == custom_id:
+                return {option.value for option in item.options}
+    return None
+
+
 def card_page_shown(message: discord.Message | None) -> int:
     """The card page a message shows, read from its components' custom ids."""
     for row in getattr(message, "components", None) or ():
@@ -77,6 +88,42 @@ def card_page_shown(message: discord.Message | None) -> int:
             if page is not None and not (getattr(item, "label", "") or "").endswith("▸"):
                 return page
     return 0
+
+
+_SCALAR = (str, int, float, bool)
+_GROUPING = (1, 2)  # a subcommand, a subcommand group
+
+
+def command_shape_problem(data: Any) -> str | None:
+    """What is wrong with the shape of a slash command's data, or None when discord.py can read
+    it (a payload a real Discord would not send, but nothing from outside is trusted)."""
+    if not isinstance(data, dict) or not isinstance(data.get("name"), str):
+        return "it came without a command name"
+    resolved = data.get("resolved", {})
+    if not isinstance(resolved, dict) or not all(
+        isinstance(kind, dict) and all(isinstance(item, dict) for item in kind.values())
+        for kind in resolved.values()
+    ):
+        return "its resolved values are not objects"
+    return _options_problem(data.get("options", []), depth=0)
+
+
+def _options_problem(options: Any, depth: int) -> str | None:
+    if not isinstance(options, list):
+        return "its options are not a list"
+    for option in options:
+        if not isinstance(option, dict) or not isinstance(option.get("name"), str):
+            return "an option came without a name"
+        kind = option.get("type")
+        if kind in _GROUPING:
+            if depth >= 2:
+                return "its subcommands are nested deeper than Discord allows"
+            problem = _options_problem(option.get("options", []), depth + 1)
+            if problem is not None:
+                return problem
+        elif not isinstance(kind, int) or not isinstance(option.get("value"), _SCALAR):
+            return f"the option '{option['name'][:32]}' came without a plain value"
+    return None
 
 
 def command_event(
@@ -96,16 +143,24 @@ def command_event(
 
 
 def component_event(interaction: discord.Interaction) -> ActionEvent:
-    """A button or select on a message (`values` are a select's picks)."""
+    """A button or select on a message (`values` are a select's picks); picks that the menu on
+    the message does not offer are refused (ValidationFailed)."""
     data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
     neutral, card_page, form_page = split_id(str(data.get("custom_id", "")))
     if card_page is None:
         card_page = card_page_shown(interaction.message)
+    raw = data.get("values", [])
+    values = tuple(str(v) for v in raw) if isinstance(raw, list) else ()
+    offered = options_offered(interaction.message, str(data.get("custom_id", "")))
+    if not isinstance(raw, list) or (offered is not None and not set(values) <= offered):
+        raise ValidationFailed(
+            [Problem("control", "that choice is not one the menu offers; pick again from it")]
+        )
     return ActionEvent(
         actor=actor_of(interaction.user),
         place=place_of(interaction),
         action_id=neutral,
-        values=tuple(str(v) for v in data.get("values") or ()),
+        values=values,
         message=_message_ref(interaction),
         context=DiscordContext(interaction, card_page=card_page, form_page=form_page),
     )
@@ -115,11 +170,12 @@ def modal_event(interaction: discord.Interaction) -> FormSubmitEvent:
     """A modal sent back; its card is the message whose button opened it, if any."""
     data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
     neutral, _, form_page = split_id(str(data.get("custom_id", "")))
+    components = data.get("components")
     return FormSubmitEvent(
         actor=actor_of(interaction.user),
         place=place_of(interaction),
         form_id=neutral,
-        values=submitted_values(list(data.get("components") or [])),
+        values=submitted_values(components if isinstance(components, list) else []),
         message=_message_ref(interaction),
         context=DiscordContext(
             interaction, card_page=card_page_shown(interaction.message), form_page=form_page

@@ -5,11 +5,19 @@ ephemeral message, an update of the clicked card, or a modal), later ones as fol
 of the original response. Outside one (the scheduler, reactions), cards go to channels and direct
 messages through the REST API. Direct messages are paced, so a tally to many writers stays
 under Discord's rate limits; discord.py waits out any 429 that comes anyway.
+
+A scheduled post (`once` given) is created with its once-key as the message `nonce`, with
+`enforce_nonce` (discord.py sends it with every nonce): a second create with that nonce within a
+few minutes returns the first message instead of showing another, which closes the window of a
+crash after Discord took the post but before it was marked sent. (discord.py picks a random
+nonce otherwise, which only helps its own retries: after a crash the retry's nonce differs.)
+Discord keeps nonces only a few minutes; a retry later than that can show a post twice.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import io
 import logging
 import time
@@ -24,6 +32,8 @@ from bot.port import Once
 from bot.ui import Button, Card, ControlRow, FileUpload, Form
 
 log = logging.getLogger(__name__)
+
+NONCE_LENGTH = 25  # Discord's limit on a message nonce
 
 
 class NotOnDiscord(Exception):
@@ -69,9 +79,9 @@ class DiscordPort:
         if visibility == "private" and ctx is not None:
             return await self._reply(ctx, draw.message(card), place)
         if visibility == "private" and to is not None:
-            return await self.send_direct(to, card)
+            return await self.send_direct(to, card, once=once)
         channel = self.client.get_partial_messageable(int(place.channel_id))
-        sent = await channel.send(**draw.message(card).send_kwargs())
+        sent = await channel.send(**draw.message(card).send_kwargs(), **_nonce(once))
         return MessageRef(place.channel_id, str(sent.id))
 
     async def update_card(self, message: MessageRef, card: Card, *, context: Any = None) -> None:
@@ -115,7 +125,7 @@ class DiscordPort:
             raise NotOnDiscord(f"{user} is not a Discord user; the Discord bot cannot message them")
         await self.pacer.wait()
         channel = await self.client.create_dm(discord.Object(user_id))
-        sent = await channel.send(**draw.message(card).send_kwargs())
+        sent = await channel.send(**draw.message(card).send_kwargs(), **_nonce(once))
         return MessageRef(str(channel.id), str(sent.id))
 
     async def open_form(self, form: Form, *, context: Any) -> None:
@@ -156,6 +166,8 @@ class DiscordPort:
         await channel.send(
             content=draw.shorten(upload.comment, draw.MESSAGE_CONTENT) if upload.comment else None,
             file=discord.File(io.BytesIO(upload.content), filename=upload.filename),
+            allowed_mentions=draw.NO_MENTIONS,
+            **_nonce(once),
         )
 
     # -- how ------------------------------------------------------------------------------
@@ -195,6 +207,19 @@ class DiscordPort:
     async def _edit_by_rest(self, message: MessageRef, drawn: draw.Drawn) -> None:
         channel = self.client.get_partial_messageable(int(message.channel_id))
         await channel.get_partial_message(int(message.message_id)).edit(**drawn.edit_kwargs())
+
+
+def nonce_of(once: Once) -> str:
+    """A once-key as a message nonce: itself when it fits Discord's 25 characters, else a
+    digest of it of that length (still one nonce per key)."""
+    if len(once.key) <= NONCE_LENGTH:
+        return once.key
+    return "tb" + hashlib.sha256(once.key.encode()).hexdigest()[: NONCE_LENGTH - 2]
+
+
+def _nonce(once: Once | None) -> dict[str, Any]:
+    # discord.py (2.5 and later) sends `enforce_nonce: true` with every nonce.
+    return {"nonce": nonce_of(once)} if once is not None else {}
 
 
 def _interaction_context(context: Any) -> DiscordContext | None:

@@ -1,13 +1,16 @@
-"""Coordinators on Discord: /batch import with an attached file, the batch subcommands, exports
-to direct messages, /tally; and who may not."""
+"""Coordinators on Discord: /batch import with an attached file (a CSV with its settings beside
+it), the batch subcommands, exports to direct messages, /tally; and who may not — refused before
+anything is downloaded."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from tests.batches import TONE_ANSWER, header, jsonl, tone_batch, tone_task
 from tests.discord.conftest import Room
 from tests.inspect_db import query
+from tests.waiting import WAIT_SECONDS
 
 
 async def batch(room: Room, sub: str, options: dict | None = None, **kw) -> dict:
@@ -17,11 +20,55 @@ async def batch(room: Room, sub: str, options: dict | None = None, **kw) -> dict
     return room.server.answer(answered)
 
 
+CSV = b"id,excerpt\nc-1,A: One.\nc-2,A: Two.\n"
+
+
 async def test_batch_import_reads_the_attached_file(room):
     card = await batch(room, "import", file=("tone.jsonl", tone_batch(3)))
     assert card["embeds"][0]["title"] == "✅ Imported batch 1: tone-1"
     assert card["flags"] & 64
     assert await query(room.bank.store, "SELECT count(*) FROM tasks") == [(3,)]
+    assert len(room.fake.downloads) == 1  # a coordinator's file is fetched, once
+
+
+async def test_a_csv_imports_with_its_settings_attached_beside_it(room):
+    settings = json.dumps(header(name="csv-1")).encode()
+    card = await batch(
+        room,
+        "import",
+        files={"file": ("tasks.csv", CSV), "settings": ("tasks.settings.json", settings)},
+    )
+    assert card["embeds"][0]["title"] == "✅ Imported batch 1: csv-1"
+    assert await query(room.bank.store, "SELECT external_id FROM tasks ORDER BY id") == [
+        ("c-1",),
+        ("c-2",),
+    ]
+    claimed = await room.bank.claim(f"discord:{room.writer.id}")
+    assert claimed.task.payload == {"excerpt": "A: One."}
+
+
+async def test_a_csv_alone_is_refused_saying_how_to_attach_its_settings(room):
+    shown = room.server.text(await batch(room, "import", file=("tasks.csv", CSV)))
+    assert "tasks.csv: nothing was imported" in shown
+    assert "attach them as a JSON file beside it, named tasks.settings.json" in shown
+    assert await query(room.bank.store, "SELECT count(*) FROM batches") == [(0,)]
+
+
+async def test_a_file_discord_will_not_hand_over_is_refused_in_words(room):
+    answered = await room.server.command(
+        room.coordinator,
+        "batch",
+        sub="import",
+        file=("tone.jsonl", tone_batch(1)),
+        channel=room.coordinators,
+        wait=False,
+    )
+    room.fake.files.clear()  # gone from the CDN before the bot asks for it
+    await asyncio.wait_for(answered.answered.wait(), WAIT_SECONDS)
+    shown = room.server.text(room.server.answer(answered))
+    assert "tone.jsonl: nothing was imported" in shown
+    assert "Discord would not hand it over (status 404); upload it again" in shown
+    assert await query(room.bank.store, "SELECT count(*) FROM batches") == [(0,)]
 
 
 async def test_a_bad_file_imports_nothing_and_lists_each_line(room):
@@ -36,14 +83,19 @@ async def test_an_oversized_file_is_refused_before_download(room):
     big = b"x" * (50 * 1024 * 1024 + 1)
     shown = room.server.text(await batch(room, "import", file=("huge.jsonl", big)))
     assert "at most 52,428,800 are accepted" in shown
-    assert not room.fake.called("GET", r"/files/")  # never downloaded
+    assert room.fake.downloads == []  # never downloaded
 
 
-async def test_a_writer_cannot_import(room):
+async def test_a_writers_import_is_refused_before_the_file_is_downloaded(room):
+    settings = json.dumps(header()).encode()
     answered = await room.server.command(
-        room.writer, "batch", sub="import", file=("tone.jsonl", tone_batch(1))
+        room.writer,
+        "batch",
+        sub="import",
+        files={"file": ("tasks.csv", CSV * 1000), "settings": ("tasks.settings.json", settings)},
     )
     assert "Not allowed" in room.server.text(room.server.answer(answered))
+    assert room.fake.downloads == []  # neither file was fetched for someone who may not import
     assert await query(room.bank.store, "SELECT count(*) FROM batches") == [(0,)]
 
 

@@ -248,7 +248,9 @@ async def test_discord_sync_registers_the_commands_in_a_server_or_globally(fake_
     assert set(commands) == {"task", "earnings", "review", "tally", "batch"}
     subcommands = {o["name"]: o for o in commands["batch"]["options"]}
     assert set(subcommands) == {"import", "list", "status", "pause", "resume", "close", "export"}
-    assert subcommands["import"]["options"][0]["type"] == 11  # an attachment
+    imported = {o["name"]: o for o in subcommands["import"]["options"]}
+    assert imported["file"]["type"] == 11 and imported["file"]["required"]  # an attachment
+    assert imported["settings"]["type"] == 11 and not imported["settings"].get("required")
     code, out = await _taskbot("discord", "sync", "--global", "--config", config, env=env)
     assert code == 0 and len(fake_discord.commands["global"]) == 5
     code, out = await _taskbot("discord", "sync", "--config", config, env=dict(os.environ))
