@@ -207,11 +207,11 @@ class GatedDiscord(FakeDiscord):
         super().__init__()
         self.gate = asyncio.Event()
         self.gate.set()
-        self.held = 0
+        self.gated = 0
 
     async def _edit_original(self, *args: Any) -> web.Response:
         if not self.gate.is_set():
-            self.held += 1
+            self.gated += 1
             await self.gate.wait()
         return await super()._edit_original(*args)
 
@@ -236,7 +236,7 @@ async def test_discord_stops_taking_work_and_finishes_what_it_deferred(chat_bank
         # when commands are deferred and their answers held mid-flight, and a stop is asked
         fake.gate.clear()
         held = [await server.command(p, "task", wait=False) for p in people[1:9]]
-        await until(lambda: fake.held == len(held), "deferred work held by the fake")
+        await until(lambda: fake.gated == len(held), "deferred work held by the fake")
         runtime.request_stop()
         # then a new command is told to come back, and nothing is started for it
         late = people[9:]

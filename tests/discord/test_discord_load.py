@@ -12,8 +12,6 @@ import json
 import os
 import sys
 
-import pytest
-
 from tests.batches import header
 from tests.discord_driver import Person, Server
 from tests.discord_fake import TOKEN, FakeDiscord
