@@ -154,7 +154,7 @@ def tally(
 
     async def work(cfg: Config) -> None:
         async with opened_bank(cfg) as bank:
-            span = period_containing(bank.clock.now(), period, cfg.locale.time_zone)  # type: ignore[arg-type]
+            span = period_containing(bank.now(), period, cfg.locale.time_zone)  # type: ignore[arg-type]
             result = await bank.tally(span, writer)
             money = lambda cents: format_cents(cents, cfg.locale.currency)  # noqa: E731
             table = Table(

@@ -78,7 +78,9 @@ class Runtime:
             routed = replace(bot.ctx, port=RoutedPort(port, self.ports))
             self.scheduler = build_scheduler(Jobs(routed, self.config.schedule))
             leader = SchedulerLeader(
-                self.bank.store, self.scheduler.start, self.config.schedule.leader_retry_seconds
+                self.bank.hold_scheduler_lock,
+                self.scheduler.start,
+                self.config.schedule.leader_retry_seconds,
             )
             self._leader_task = asyncio.get_running_loop().create_task(leader.run())
         return bot

@@ -207,7 +207,7 @@ async def tally_command(ctx: BotContext, event: CommandEvent) -> None:
     kind = event.args[0] if event.args else "week"
     if kind not in ("day", "week", "month"):
         raise ValidationFailed([Problem("period", "expected day, week or month")])
-    now: datetime = ctx.bank.clock.now()
+    now: datetime = ctx.bank.now()
     period = period_containing(now, kind, ctx.time_zone)  # type: ignore[arg-type]
     tally = await ctx.bank.tally(period)
     await ctx.port.post_card(
