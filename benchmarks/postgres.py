@@ -16,7 +16,7 @@ import uuid
 
 import asyncpg
 
-from benchmarks.claim_submit import Result, claim_submit, row, settings_for
+from benchmarks.measure import Result, claim_submit, row, settings_for
 from taskbank.batchfile import ParsedBatch, TaskSpec
 from taskbank.service import TaskBank
 from taskbank.store.postgres import PostgresStore
