@@ -20,12 +20,16 @@ from datetime import timedelta
 from pathlib import Path
 
 from benchmarks.measure import Result, claim_submit, row, settings_for
+from bot.bootstrap import build_bank
+from bot.config import Config
 from taskbank.batchfile import ParsedBatch, TaskSpec
 from taskbank.clock import ManualClock, to_micros
 from taskbank.models import Period
 from taskbank.service import TaskBank
 from taskbank.store.sqlite import SqliteStore
 from taskbank.store.sqlite.connection import connect
+
+CONFIG = Config.model_validate({})  # the defaults; the benchmark brings its own store
 
 
 async def baseline(folder: Path, operations: int) -> Result:
@@ -49,7 +53,7 @@ async def bank_with(folder: Path, tasks: int) -> tuple[TaskBank, SqliteStore, fl
     """A fresh bank of `tasks` tasks; returns the bulk-load time too."""
     store = SqliteStore(folder / f"bank-{tasks}-{time.monotonic_ns()}.db")
     await store.open()
-    bank = TaskBank(store, clock=ManualClock())
+    bank = build_bank(CONFIG, store=store, clock=ManualClock())
     specs = [TaskSpec(f"t{i}", {"excerpt": f"A: Line {i}.\nB: Reply."}) for i in range(tasks)]
     start = time.perf_counter()
     await bank.create_batch(ParsedBatch(settings_for(f"bank-{tasks}"), specs))
@@ -93,7 +97,7 @@ async def tally_benchmark(folder: Path, submissions: int) -> tuple[float, int, f
     load_seconds = time.perf_counter() - began
     store = SqliteStore(store.path)
     await store.open()
-    bank = TaskBank(store, clock=clock)
+    bank = build_bank(CONFIG, store=store, clock=clock)
     period = Period(clock.now(), clock.now() + timedelta(days=8))
     timings = []
     for _ in range(3):
