@@ -6,6 +6,22 @@ Core errors become friendly private messages here, so each handler can let them 
 from __future__ import annotations
 
 from bot import render
+from bot.actions import (
+    AcceptTerms,
+    Answer,
+    AnswerForm,
+    Approve,
+    NextTask,
+    OpenForm,
+    Reject,
+    RejectForm,
+    Release,
+    Show,
+    Skip,
+    Submit,
+    parse_action,
+    parse_form,
+)
 from bot.events import ActionEvent, CommandEvent, Event, FormSubmitEvent, ReactionEvent
 from bot.handlers import coordinator, reviewer, writer
 from bot.handlers.context import BotContext
@@ -19,7 +35,6 @@ COMMANDS = {
     "batch": coordinator.batch_command,
     "tally": coordinator.tally_command,
 }
-REVIEW_ACTIONS = ("approve", "reject")
 COMMAND_HELP = "/task [batch|template] · /earnings [day|week|month] · /review · /batch … · /tally [day|week|month]"
 
 
@@ -35,22 +50,34 @@ class Taskbot:
             if isinstance(event, CommandEvent):
                 handler = COMMANDS.get(event.name)
                 if handler is None:
-                    raise ValidationFailed([])
+                    await self._tell(event, "That didn't work", _unknown_command_text(event))
+                    return None
                 await handler(self.ctx, event)
             elif isinstance(event, ActionEvent):
-                verb = event.action_id.split(":", 1)[0]
-                await (reviewer.action if verb in REVIEW_ACTIONS else writer.action)(
-                    self.ctx, event
-                )
+                match action := parse_action(event.action_id):
+                    case Approve() | Reject():
+                        await reviewer.action(self.ctx, event, action)
+                    case (
+                        Answer()
+                        | OpenForm()
+                        | Submit()
+                        | Skip()
+                        | Release()
+                        | Show()
+                        | NextTask()
+                        | AcceptTerms()
+                    ):
+                        await writer.action(self.ctx, event, action)
             elif isinstance(event, FormSubmitEvent):
-                kind = event.form_id.split(":", 1)[0]
-                return await (reviewer.reject_form if kind == "reject" else writer.answer_form)(
-                    self.ctx, event
-                )
+                match form := parse_form(event.form_id):
+                    case RejectForm():
+                        return await reviewer.reject_form(self.ctx, event, form)
+                    case AnswerForm():
+                        return await writer.answer_form(self.ctx, event, form)
             elif isinstance(event, ReactionEvent):
                 await reviewer.reaction(self.ctx, event)
         except ValidationFailed as failure:
-            await self._tell(event, "That didn't work", _problems_text(failure, event))
+            await self._tell(event, "That didn't work", _problems_text(failure))
         except (NotAllowed, NotFound) as refusal:
             await self._tell(
                 event,
@@ -69,7 +96,9 @@ class Taskbot:
             await self.ctx.reply(event, card)
 
 
-def _problems_text(failure: ValidationFailed, event: Event) -> str:
-    if not failure.problems and isinstance(event, CommandEvent):
-        return f"Unknown command /{event.name}. Commands: {COMMAND_HELP}"
+def _unknown_command_text(event: CommandEvent) -> str:
+    return f"Unknown command /{event.name}. Commands: {COMMAND_HELP}"
+
+
+def _problems_text(failure: ValidationFailed) -> str:
     return "\n".join(p.message if p.field == "usage" else str(p) for p in failure.problems[:20])

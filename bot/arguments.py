@@ -1,8 +1,7 @@
-"""Command arguments and the ids carried in controls, parsed into typed values or refused clearly.
+"""Command arguments, parsed into typed values or refused clearly (control ids: bot/actions.py).
 
-Everything here comes from a person or a platform payload, so nothing is trusted: a word where a
-number belongs, a number too large to store, or a control id of the wrong shape is a refusal that
-names what was expected, never a ValueError or an IndexError.
+Everything here comes from a person, so nothing is trusted: a word where a number belongs or a
+number too large to store is a refusal that names what was expected, never a ValueError.
 """
 
 from __future__ import annotations
@@ -34,23 +33,3 @@ def whole_number(text: str, what: str, field: str = "usage") -> int:
             [Problem(field, f"{quoted(text)} is not a {what}; expected a number such as 12")]
         )
     return int(text)
-
-
-def control_parts(control_id: str, count: int) -> list[str]:
-    """The ':'-separated parts of a control or form id, at least `count` of them, or a refusal."""
-    parts = control_id.split(":")
-    if len(parts) < count:
-        raise ValidationFailed(
-            [Problem("control", f"{quoted(control_id)} is not a control this bot made")]
-        )
-    return parts
-
-
-def control_number(control_id: str, index: int) -> int:
-    """The id at one position of a control or form id, or a refusal."""
-    part = control_parts(control_id, index + 1)[index]
-    if not is_whole_number(part):
-        raise ValidationFailed(
-            [Problem("control", f"{quoted(control_id)} is not a control this bot made")]
-        )
-    return int(part)

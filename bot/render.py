@@ -1,10 +1,7 @@
 """Rendering: any task of any question kind as a neutral card or form, and the other cards.
 
-Ids: `ans:<assignment>:<question>[:<option index>]`, `form:<assignment>`, `submit:<assignment>`,
-`skip:<assignment>`, `release:<assignment>`, `show:<assignment>` (draw the card again), `next`,
-`terms:<project>[:<batch id or template>]`, `approve:<submission>`, `reject:<submission>`.
-Forms: `answer:<assignment>`, `reject:<submission>`. Short enough for Discord's 100-character
-custom ids.
+Each question is drawn by its kind's widget (bot/widgets); every control and form carries a typed
+id from bot/actions.py, encoded into the short string the chat posts.
 """
 
 from __future__ import annotations
@@ -14,22 +11,25 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.ui import Button, Card, Choice, ControlRow, Field, Form, FormInput, Select
+from bot.actions import (
+    AcceptTerms,
+    AnswerForm,
+    Approve,
+    NextTask,
+    OpenForm,
+    Reject,
+    RejectForm,
+    Release,
+    Show,
+    Skip,
+    Submit,
+)
+from bot.ui import Button, Card, ControlRow, Field, Form, FormInput
+from bot.widgets import NOT_SENT, widget_for
+from bot.widgets.base import shorten
 from taskbank.models import Batch, ClaimedTask, Submission, Tally, Task
 from taskbank.money import format_cents
-from taskbank.questions import (
-    LabelQuestion,
-    LabelsQuestion,
-    RankingQuestion,
-    RatingQuestion,
-    RewriteQuestion,
-    TextQuestion,
-    _Question,
-)
-
-BUTTON_LIMIT = 5
-CARD_QUESTION_KINDS = ("label", "labels", "rating")
-ORDINALS = ("1st", "2nd", "3rd", "4th", "5th", "6th", "7th", "8th", "9th", "10th")
+from taskbank.questions import _Question
 
 
 def local_time(moment: datetime, zone: str) -> str:
@@ -39,7 +39,7 @@ def local_time(moment: datetime, zone: str) -> str:
 
 def on_card(question: _Question) -> bool:
     """Whether a question is answered with card controls (else in the form)."""
-    return question.kind in CARD_QUESTION_KINDS
+    return widget_for(question).on_card
 
 
 def payload_blocks(batch: Batch, task: Task) -> list[str]:
@@ -58,11 +58,7 @@ def payload_blocks(batch: Batch, task: Task) -> list[str]:
 
 def answer_text(question: _Question, value: Any) -> str:
     """An answer as one line of text."""
-    if value in (None, "", []):
-        return "—"
-    if isinstance(value, list):
-        return " > ".join(value) if question.kind == "ranking" else ", ".join(value)
-    return str(value)
+    return widget_for(question).answer_text(question, value)
 
 
 def task_card(
@@ -73,7 +69,8 @@ def task_card(
     errors: Mapping[str, str] | None = None,
     now: datetime | None = None,
 ) -> Card:
-    """A claimed task: instructions, material, pay, deadline, a control row per choice question.
+    """A claimed task: instructions, material, pay, deadline, a control row per card question
+    (its widget draws it), and the form, submit, skip and release buttons.
 
     On a batch stopped since the claim (paused, closed, or past its deadline at `now`) it says
     the lease may still be finished."""
@@ -81,18 +78,20 @@ def task_card(
     aid = assignment.id
     rows = []
     for question in batch.questions:
-        if on_card(question):
-            rows.append(_question_row(aid, question, task.payload, draft.get(question.id), errors))
+        widget = widget_for(question)
+        if widget.on_card:
+            error = (errors or {}).get(question.id)
+            rows.append(widget.card_row(aid, question, task.payload, draft.get(question.id), error))
     form_questions = [q for q in batch.questions if not on_card(q)]
     actions: list[Button] = []
     if form_questions:
         written = all(q.id in draft for q in form_questions if q.required)
         label = "Edit your answer…" if written else "Write your answer…"
-        actions.append(Button(f"form:{aid}", label, "primary" if not written else "default"))
+        actions.append(Button(OpenForm(aid).encode(), label, "default" if written else "primary"))
     actions += [
-        Button(f"submit:{aid}", "Submit", "primary"),
-        Button(f"skip:{aid}", "Skip"),
-        Button(f"release:{aid}", "Release"),
+        Button(Submit(aid).encode(), "Submit", "primary"),
+        Button(Skip(aid).encode(), "Skip"),
+        Button(Release(aid).encode(), "Release"),
     ]
     rows.append(ControlRow(tuple(actions)))
     form_errors = [
@@ -115,7 +114,7 @@ def task_card(
         rows=tuple(rows),
         footer=f"Project: {claimed.project.name}",
         tone="warning" if errors or stopped else "info",
-        refresh=f"show:{aid}",
+        refresh=Show(aid).encode(),
     )
 
 
@@ -134,117 +133,26 @@ def stopped_batch_note(claimed: ClaimedTask, zone: str, now: datetime | None) ->
     return f"{why}: no new tasks, but you may finish this one until {until}."
 
 
-def _question_row(
-    aid: int,
-    question: _Question,
-    payload: Mapping[str, Any],
-    chosen: Any,
-    errors: Mapping[str, str] | None,
-) -> ControlRow:
-    caption = f"{question.prompt}: {answer_text(question, chosen)}"
-    if errors and question.id in errors:
-        caption += f"  ⚠ {errors[question.id]}"
-    prefix = f"ans:{aid}:{question.id}"
-    if isinstance(question, RatingQuestion):
-        points = range(question.scale_min, question.scale_max + 1)
-        caption = f"{caption}  ({question.scale_min} = {question.min_label}, {question.scale_max} = {question.max_label})"
-        if len(points) <= BUTTON_LIMIT:
-            return ControlRow(
-                tuple(Button(f"{prefix}:{p}", str(p), chosen=chosen == p) for p in points), caption
-            )
-        choices = tuple(Choice(str(p), str(p)) for p in points)
-        picked = () if chosen is None else (str(chosen),)
-        return ControlRow(
-            (Select(prefix, "Pick a rating", choices, chosen=picked, max_values=1),), caption
-        )
-    assert isinstance(question, LabelQuestion | LabelsQuestion)
-    options = question.resolve_options(payload)
-    if isinstance(question, LabelQuestion) and len(options) <= BUTTON_LIMIT:
-        return ControlRow(
-            tuple(
-                Button(f"{prefix}:{i}", option, chosen=chosen == option)
-                for i, option in enumerate(options)
-            ),
-            caption,
-        )
-    choices = tuple(Choice(option, str(i)) for i, option in enumerate(options))
-    if isinstance(question, LabelsQuestion):
-        picked = tuple(str(options.index(v)) for v in (chosen or []) if v in options)
-        return ControlRow(
-            (
-                Select(
-                    prefix,
-                    "Pick labels",
-                    choices,
-                    multi=True,
-                    chosen=picked,
-                    min_values=question.min_count,
-                    max_values=question.max_count or len(options),
-                ),
-            ),
-            caption,
-        )
-    picked = (str(options.index(chosen)),) if chosen in options else ()
-    return ControlRow((Select(prefix, "Pick one", choices, chosen=picked, max_values=1),), caption)
-
-
 def answer_form(
     claimed: ClaimedTask, draft: Mapping[str, Any], errors: Mapping[str, str] | None = None
 ) -> Form:
-    """The form for a task's text, rewrite and ranking questions, pre-filled from the draft."""
+    """The form for a task's form questions (text, rewrite, ranking), pre-filled from the draft;
+    `errors` are by form input id (see `form_errors_for`)."""
     inputs: list[FormInput] = []
     payload = claimed.task.payload
     for question in claimed.batch.questions:
-        if on_card(question):
+        widget = widget_for(question)
+        if widget.on_card:
             continue
-        error = (errors or {}).get(question.id)
-        if isinstance(question, RankingQuestion):
-            options = question.resolve_options(payload)
-            current = draft.get(question.id) or []
-            choices = tuple(Choice(_short(o), str(i)) for i, o in enumerate(options))
-            for place in range(len(options)):
-                value = (
-                    str(options.index(current[place]))
-                    if place < len(current) and current[place] in options
-                    else None
-                )
-                inputs.append(
-                    FormInput(
-                        f"{question.id}.{place + 1}",
-                        f"{question.prompt}: {ORDINALS[place] if place < 10 else place + 1}",
-                        "select",
-                        value,
-                        choices,
-                        error=error if place == 0 else None,
-                    )
-                )
-            continue
-        assert isinstance(question, TextQuestion | RewriteQuestion)
-        hint = _length_hint(question)
-        if isinstance(question, RewriteQuestion):
-            hint = f"Original: {payload.get(question.original_from, '')}" + (
-                f" · {hint}" if hint else ""
-            )
-        inputs.append(
-            FormInput(
-                question.id,
-                question.prompt,
-                "long",
-                draft.get(question.id),
-                required=question.required and question.required_if_answered is None,
-                hint=hint,
-                min_length=question.min_chars,
-                max_length=question.max_chars,
-                error=error,
-            )
-        )
+        error = (errors or {}).get(widget.error_input(question) or question.id)
+        inputs += widget.form_inputs(question, payload, draft.get(question.id), error)
     aid = claimed.assignment.id
     return Form(
-        f"answer:{aid}",
-        _short(claimed.batch.title, 45),
+        AnswerForm(aid).encode(),
+        shorten(claimed.batch.title, 45),
         tuple(inputs),
         "Save",
-        reopen=f"form:{aid}",
+        reopen=OpenForm(aid).encode(),
     )
 
 
@@ -260,37 +168,22 @@ def form_values_to_answers(
     answers: dict[str, Any] = {}
     payload = claimed.task.payload
     for question in claimed.batch.questions:
-        if on_card(question):
+        widget = widget_for(question)
+        if widget.on_card:
             continue
-        if isinstance(question, RankingQuestion):
-            options = question.resolve_options(payload)
-            keys = [f"{question.id}.{place}" for place in range(1, len(options) + 1)]
-            if not any(key in values for key in keys):
-                continue
-            saved = list((draft or {}).get(question.id) or [])
-            slots: list[str | None] = [*saved[: len(keys)], *[None] * (len(keys) - len(saved))]
-            for place, key in enumerate(keys):
-                if key not in values:
-                    continue
-                raw = values[key]
-                raw = raw[0] if isinstance(raw, tuple | list) and raw else raw
-                # ASCII digits only, and few: "²".isdigit() is true, and int() of it raises
-                ok = isinstance(raw, str) and 0 < len(raw) <= 3 and raw.isascii() and raw.isdigit()
-                ok = ok and int(raw) < len(options)
-                slots[place] = options[int(raw)] if ok else None
-            answers[question.id] = [option for option in slots if option is not None]
-        elif question.id in values:
-            raw = values[question.id]
-            answers[question.id] = raw if isinstance(raw, str) else ""
+        saved = (draft or {}).get(question.id)
+        value = widget.read_form(question, payload, values, saved)
+        if value is not NOT_SENT:
+            answers[question.id] = value
     return answers
 
 
 def form_errors_for(claimed: ClaimedTask, problems: Mapping[str, str]) -> dict[str, str]:
-    """Problems by question id as errors by form input id (rankings on their first place)."""
+    """Problems by question id as errors by form input id (a ranking's on its first place)."""
     errors = {}
     for question in claimed.batch.questions:
-        if question.id in problems and not on_card(question):
-            key = f"{question.id}.1" if isinstance(question, RankingQuestion) else question.id
+        key = widget_for(question).error_input(question)
+        if question.id in problems and key is not None:
             errors[key] = problems[question.id]
     return errors
 
@@ -312,7 +205,7 @@ def outcome_card(
             Field("Task", claimed.task.external_id),
             Field("Time on task", _duration(submission.seconds_on_task)),
         ),
-        rows=(ControlRow((Button("next", "Next task", "primary"),)),),
+        rows=(ControlRow((Button(NextTask().encode(), "Next task", "primary"),)),),
         tone="success",
     )
 
@@ -322,20 +215,22 @@ def ended_card(claimed: ClaimedTask, verb: str) -> Card:
     return Card(
         title=f"{verb.capitalize()}: {claimed.task.external_id}",
         blocks=("It goes back to the pool for other writers; you won't be offered it again.",),
-        rows=(ControlRow((Button("next", "Next task", "primary"),)),),
+        rows=(ControlRow((Button(NextTask().encode(), "Next task", "primary"),)),),
     )
 
 
 def notice_card(title: str, text: str = "", tone: str = "info", next_button: bool = False) -> Card:
     """A plain message."""
-    rows = (ControlRow((Button("next", "Next task", "primary"),)),) if next_button else ()
+    rows = (
+        (ControlRow((Button(NextTask().encode(), "Next task", "primary"),)),) if next_button else ()
+    )
     return Card(title=title, blocks=(text,) if text else (), rows=rows, tone=tone)  # type: ignore[arg-type]
 
 
 def terms_card(project_id: int, name: str, terms: str, wanted: str | None = None) -> Card:
     """A project's terms with the button that accepts them; `wanted` (the batch id or template
     `/task` asked for) rides in the button, so the task that follows is from it."""
-    action = f"terms:{project_id}:{wanted}" if wanted else f"terms:{project_id}"
+    action = AcceptTerms(project_id, wanted or None).encode()
     return Card(
         title=f"Terms of {name}",
         blocks=(terms, "Accept once to start on this project's tasks."),
@@ -360,8 +255,8 @@ def review_card(batch: Batch, task: Task, submission: Submission, zone: str) -> 
         rows=(
             ControlRow(
                 (
-                    Button(f"approve:{submission.id}", "Approve", "primary"),
-                    Button(f"reject:{submission.id}", "Reject…", "danger"),
+                    Button(Approve(submission.id).encode(), "Approve", "primary"),
+                    Button(Reject(submission.id).encode(), "Reject…", "danger"),
                 )
             ),
         ),
@@ -372,7 +267,7 @@ def review_card(batch: Batch, task: Task, submission: Submission, zone: str) -> 
 def reject_form(submission_id: int, error: str | None = None) -> Form:
     """Ask a reviewer why they reject."""
     return Form(
-        f"reject:{submission_id}",
+        RejectForm(submission_id).encode(),
         "Reason for rejecting",
         (
             FormInput(
@@ -384,7 +279,7 @@ def reject_form(submission_id: int, error: str | None = None) -> Form:
             ),
         ),
         "Reject",
-        reopen=f"reject:{submission_id}",
+        reopen=Reject(submission_id).encode(),
     )
 
 
@@ -410,19 +305,6 @@ def tally_card(
 def _duration(seconds: int) -> str:
     hours, rest = divmod(seconds, 3600)
     return f"{hours}h{rest // 60:02d}m" if hours else f"{rest // 60}m{rest % 60:02d}s"
-
-
-def _length_hint(question: TextQuestion | RewriteQuestion) -> str | None:
-    parts = []
-    if question.min_words or question.max_words:
-        parts.append(f"{question.min_words or 0}–{question.max_words or '∞'} words")
-    if question.min_chars:
-        parts.append(f"at least {question.min_chars} characters")
-    return ", ".join(parts) or None
-
-
-def _short(text: str, limit: int = 75) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def writer_summary(batches: Sequence[Batch]) -> str:

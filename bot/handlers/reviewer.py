@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot import render
-from bot.arguments import control_number
+from bot.actions import Approve, Reject, RejectForm, ReviewAction
 from bot.events import ActionEvent, CommandEvent, FormSubmitEvent, ReactionEvent
 from bot.handlers.context import BotContext
 from bot.port import Once
@@ -66,23 +66,24 @@ async def _verdict(
     )
 
 
-async def action(ctx: BotContext, event: ActionEvent) -> None:
+async def action(ctx: BotContext, event: ActionEvent, action: ReviewAction) -> None:
     """Approve at once; reject opens a form for the reason."""
     ctx.roles.require(event.actor, Role.REVIEWER, "Reviewing")
-    verb = event.action_id.partition(":")[0]
-    submission_id = control_number(event.action_id, 1)
-    if verb == "reject":
-        await ctx.port.open_form(render.reject_form(submission_id), context=event.context)
-        return
-    card = await _verdict(ctx, submission_id, event.actor.key, Verdict.APPROVED, None)
-    if event.message is not None:
-        await ctx.port.update_card(event.message, card, context=event.context)
+    match action:
+        case Reject(submission_id=submission_id):
+            await ctx.port.open_form(render.reject_form(submission_id), context=event.context)
+        case Approve(submission_id=submission_id):
+            card = await _verdict(ctx, submission_id, event.actor.key, Verdict.APPROVED, None)
+            if event.message is not None:
+                await ctx.port.update_card(event.message, card, context=event.context)
 
 
-async def reject_form(ctx: BotContext, event: FormSubmitEvent) -> FormErrors | None:
+async def reject_form(
+    ctx: BotContext, event: FormSubmitEvent, form: RejectForm
+) -> FormErrors | None:
     """The reason for a rejection; a blank one goes back to the reviewer."""
     ctx.roles.require(event.actor, Role.REVIEWER, "Reviewing")
-    submission_id = control_number(event.form_id, 1)
+    submission_id = form.submission_id
     reason = event.values.get("reason")
     try:
         card = await _verdict(
@@ -132,7 +133,7 @@ async def reaction(ctx: BotContext, event: ReactionEvent) -> None:
                 blocks=("A rejection needs a reason the writer can learn from.",),
                 rows=(
                     render.ControlRow(
-                        (render.Button(f"reject:{submission_id}", "Give a reason…", "danger"),)
+                        (render.Button(Reject(submission_id).encode(), "Give a reason…", "danger"),)
                     ),
                 ),
             ),

@@ -5,15 +5,28 @@ from __future__ import annotations
 from typing import Any
 
 from bot import render
-from bot.arguments import control_number, control_parts, is_whole_number, whole_number
+from bot.actions import (
+    AcceptTerms,
+    Answer,
+    AnswerForm,
+    NextTask,
+    OpenForm,
+    Release,
+    Show,
+    Skip,
+    Submit,
+    WriterAction,
+)
+from bot.arguments import is_whole_number
 from bot.events import ActionEvent, Actor, CommandEvent, FormSubmitEvent, MessageRef, Place
 from bot.handlers.context import BotContext
 from bot.roles import Role
 from bot.ui import Card, FormErrors
+from bot.widgets import widget_for
 from taskbank.errors import LeaseLost, NotAllowed, NothingToClaim, ValidationFailed
 from taskbank.models import ClaimedTask
 from taskbank.periods import period_containing
-from taskbank.questions import LabelQuestion, LabelsQuestion, RatingQuestion, validate_response
+from taskbank.questions import _Question
 
 
 async def show(
@@ -83,43 +96,44 @@ async def _task_card(
     )
 
 
-async def action(ctx: BotContext, event: ActionEvent) -> None:
+async def action(ctx: BotContext, event: ActionEvent, action: WriterAction) -> None:
     """Card controls: answer a choice question, open the form, submit, skip, release, redraw,
     next, terms."""
-    verb, _, rest = event.action_id.partition(":")
     actor, writer = event.actor, event.actor.key
-    if verb == "next":
-        await offer_task(ctx, actor, event.place, event.message, event.context)
-        return
-    if verb == "terms":
-        wanted = rest.partition(":")[2]
-        await ctx.bank.accept_terms(control_number(event.action_id, 1), writer)
-        await offer_task(ctx, actor, event.place, event.message, event.context, wanted=wanted)
-        return
-    assignment_id = control_number(event.action_id, 1)
+    match action:
+        case NextTask():
+            await offer_task(ctx, actor, event.place, event.message, event.context)
+            return
+        case AcceptTerms(project_id=project_id, wanted=wanted):
+            await ctx.bank.accept_terms(project_id, writer)
+            await offer_task(ctx, actor, event.place, event.message, event.context, wanted=wanted)
+            return
+    assignment_id = action.assignment_id
     try:
         claimed = await ctx.bank.claimed(assignment_id)
         if claimed.assignment.writer_id != writer:
             raise NotAllowed("that card belongs to another writer")
-        if verb == "ans":
-            await _choose(ctx, claimed, event)
-        elif verb == "show":
-            done = await ctx.bank.store.submission_for_assignment(assignment_id)
-            card = (
-                render.outcome_card(claimed, done, ctx.currency, replayed=True)
-                if done is not None
-                else await _task_card(ctx, claimed)
-            )
-            await show(ctx, actor, event.place, card, event.message, event.context)
-        elif verb == "form":
-            draft = await ctx.bank.draft(assignment_id)
-            await ctx.port.open_form(render.answer_form(claimed, draft), context=event.context)
-        elif verb == "submit":
-            await _submit(ctx, claimed, actor, event.place, event.message, event.context)
-        elif verb in ("skip", "release"):
-            await (ctx.bank.skip if verb == "skip" else ctx.bank.release)(assignment_id, writer)
-            card = render.ended_card(claimed, "skipped" if verb == "skip" else "released")
-            await show(ctx, actor, event.place, card, event.message, event.context)
+        match action:
+            case Answer():
+                await _choose(ctx, claimed, event, action)
+            case Show():
+                done = await ctx.bank.store.submission_for_assignment(assignment_id)
+                card = (
+                    render.outcome_card(claimed, done, ctx.currency, replayed=True)
+                    if done is not None
+                    else await _task_card(ctx, claimed)
+                )
+                await show(ctx, actor, event.place, card, event.message, event.context)
+            case OpenForm():
+                draft = await ctx.bank.draft(assignment_id)
+                await ctx.port.open_form(render.answer_form(claimed, draft), context=event.context)
+            case Submit():
+                await _submit(ctx, claimed, actor, event.place, event.message, event.context)
+            case Skip() | Release():
+                skipped = isinstance(action, Skip)
+                await (ctx.bank.skip if skipped else ctx.bank.release)(assignment_id, writer)
+                card = render.ended_card(claimed, "skipped" if skipped else "released")
+                await show(ctx, actor, event.place, card, event.message, event.context)
     except (LeaseLost, NotAllowed) as error:
         card = render.notice_card(
             "Can't do that", str(error).capitalize() + ".", "warning", next_button=True
@@ -127,25 +141,26 @@ async def action(ctx: BotContext, event: ActionEvent) -> None:
         await show(ctx, actor, event.place, card, event.message, event.context)
 
 
-async def _choose(ctx: BotContext, claimed: ClaimedTask, event: ActionEvent) -> None:
-    parts = control_parts(event.action_id, 3)
-    question = next((q for q in claimed.batch.questions if q.id == parts[2]), None)
-    if question is None:
-        raise NotAllowed(f"this task has no question '{parts[2]}'")
-    picked = parts[3:] or list(event.values)
-    if isinstance(question, RatingQuestion):
-        value: Any = whole_number(picked[0], "point on the scale", question.id) if picked else None
-    else:
-        assert isinstance(question, LabelQuestion | LabelsQuestion)
-        options = question.resolve_options(claimed.task.payload)
-        labels = [options[int(i)] for i in picked if is_whole_number(i) and int(i) < len(options)]
-        value = labels if isinstance(question, LabelsQuestion) else (labels[0] if labels else None)
+async def _choose(
+    ctx: BotContext, claimed: ClaimedTask, event: ActionEvent, action: Answer
+) -> None:
+    question = _question(claimed, action.question_id)
+    value = widget_for(question).read_control(
+        question, claimed.task.payload, action.pick, event.values
+    )
     await ctx.bank.save_draft(
         claimed.assignment.id, claimed.assignment.writer_id, {question.id: value}
     )
     await show(
         ctx, event.actor, event.place, await _task_card(ctx, claimed), event.message, event.context
     )
+
+
+def _question(claimed: ClaimedTask, question_id: str) -> _Question:
+    question = next((q for q in claimed.batch.questions if q.id == question_id), None)
+    if question is None:
+        raise NotAllowed(f"this task has no question '{question_id}'")
+    return question
 
 
 async def _submit(
@@ -156,22 +171,32 @@ async def _submit(
     message: MessageRef | None,
     context: Any,
 ) -> None:
+    """Submit the draft from the card: the outcome, or the card again with its problems."""
     draft = await ctx.bank.draft(claimed.assignment.id)
     try:
-        result = await ctx.bank.submit(
-            claimed.assignment.id, actor.key, draft, f"card:{claimed.assignment.id}"
-        )
+        card = await _submitted(ctx, claimed, actor, draft)
     except ValidationFailed as failure:
         errors = {p.field: p.message for p in failure.problems}
-        await show(ctx, actor, place, await _task_card(ctx, claimed, errors), message, context)
-        return
-    card = render.outcome_card(claimed, result.submission, ctx.currency, result.replayed)
+        card = await _task_card(ctx, claimed, errors)
     await show(ctx, actor, place, card, message, context)
 
 
-async def answer_form(ctx: BotContext, event: FormSubmitEvent) -> FormErrors | None:
-    """The answer form: keep what was written; errors go back beside the fields; complete means submit."""
-    assignment_id = control_number(event.form_id, 1)
+async def _submitted(
+    ctx: BotContext, claimed: ClaimedTask, actor: Actor, draft: dict[str, Any]
+) -> Card:
+    """Submit (the service validates, once) and return the outcome card."""
+    aid = claimed.assignment.id
+    result = await ctx.bank.submit(aid, actor.key, draft, f"card:{aid}")
+    return render.outcome_card(claimed, result.submission, ctx.currency, result.replayed)
+
+
+async def answer_form(
+    ctx: BotContext, event: FormSubmitEvent, form: AnswerForm
+) -> FormErrors | None:
+    """The answer form: keep what was written; complete means submit. The service's validation
+    is the one check: its problems go back beside the form's fields, or onto the card when only
+    card questions need fixing."""
+    assignment_id = form.assignment_id
     claimed = await ctx.bank.claimed(assignment_id)
     if claimed.assignment.writer_id != event.actor.key:
         raise NotAllowed("that form belongs to another writer")
@@ -186,22 +211,14 @@ async def answer_form(ctx: BotContext, event: FormSubmitEvent) -> FormErrors | N
     )
     draft = await ctx.bank.save_draft(assignment_id, event.actor.key, answers)
     try:
-        validate_response(claimed.batch.questions, claimed.task.payload, draft)
+        card = await _submitted(ctx, claimed, event.actor, draft)
     except ValidationFailed as failure:
         problems = {p.field: p.message for p in failure.problems}
         errors = render.form_errors_for(claimed, problems)
         if errors:
             return FormErrors(errors, render.answer_form(claimed, draft, errors))
-        await show(
-            ctx,
-            event.actor,
-            event.place,
-            await _task_card(ctx, claimed, problems),
-            event.message,
-            event.context,
-        )
-        return None
-    await _submit(ctx, claimed, event.actor, event.place, event.message, event.context)
+        card = await _task_card(ctx, claimed, problems)
+    await show(ctx, event.actor, event.place, card, event.message, event.context)
     return None
 
 

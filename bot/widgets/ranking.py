@@ -1,0 +1,83 @@
+"""Ranking: a form select per place (1st, 2nd, …), each offering every option."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from bot.ui import Choice, FormInput
+from bot.widgets.base import NOT_SENT, FormWidget, help_text, option_pick, shorten
+from taskbank.questions import RankingQuestion
+
+ORDINALS = ("1st", "2nd", "3rd", "4th", "5th", "6th", "7th", "8th", "9th", "10th")
+OPTION_SHOWN = 75
+
+
+def place_input(question: RankingQuestion, place: int) -> str:
+    """The form input id of one place (counted from 1)."""
+    return f"{question.id}.{place}"
+
+
+class RankingWidget(FormWidget):
+    """A ranking question in the form; its problems go beside the first place."""
+
+    kind = "ranking"
+
+    def form_inputs(
+        self,
+        question: RankingQuestion,
+        payload: Mapping[str, Any],
+        chosen: Any,
+        error: str | None,
+    ) -> list[FormInput]:
+        options = question.resolve_options(payload)
+        current = chosen if isinstance(chosen, list) else []
+        choices = tuple(Choice(shorten(o, OPTION_SHOWN), str(i)) for i, o in enumerate(options))
+        inputs = []
+        for place in range(len(options)):
+            value = (
+                str(options.index(current[place]))
+                if place < len(current) and current[place] in options
+                else None
+            )
+            inputs.append(
+                FormInput(
+                    place_input(question, place + 1),
+                    f"{question.prompt}: {ORDINALS[place] if place < 10 else place + 1}",
+                    "select",
+                    value,
+                    choices,
+                    hint=help_text(question) if place == 0 else None,
+                    error=error if place == 0 else None,
+                )
+            )
+        return inputs
+
+    def read_form(
+        self,
+        question: RankingQuestion,
+        payload: Mapping[str, Any],
+        values: Mapping[str, Any],
+        saved: Any,
+    ) -> Any:
+        options = question.resolve_options(payload)
+        keys = [place_input(question, place) for place in range(1, len(options) + 1)]
+        if not any(key in values for key in keys):
+            return NOT_SENT
+        kept = list(saved) if isinstance(saved, list) else []
+        slots: list[str | None] = [*kept[: len(keys)], *[None] * (len(keys) - len(kept))]
+        for place, key in enumerate(keys):
+            if key not in values:
+                continue
+            raw = values[key]
+            raw = raw[0] if isinstance(raw, tuple | list) and raw else raw
+            slots[place] = option_pick(raw, options)
+        return [option for option in slots if option is not None]
+
+    def error_input(self, question: RankingQuestion) -> str:
+        return place_input(question, 1)
+
+    def answer_text(self, question: RankingQuestion, value: Any) -> str:
+        if isinstance(value, list) and value:
+            return " > ".join(str(v) for v in value)
+        return super().answer_text(question, value)

@@ -1,0 +1,61 @@
+"""Free text: one long form input with its length bounds as a hint."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from bot.ui import FormInput
+from bot.widgets.base import NOT_SENT, FormWidget, help_text
+from taskbank.questions import RewriteQuestion, TextQuestion
+
+
+def length_hint(question: TextQuestion | RewriteQuestion) -> str | None:
+    """The bounds a writer should know before typing, in words and characters."""
+    parts = []
+    if question.min_words or question.max_words:
+        parts.append(f"{question.min_words or 0}–{question.max_words or '∞'} words")
+    if question.min_chars:
+        parts.append(f"at least {question.min_chars} characters")
+    return ", ".join(parts) or None
+
+
+class TextWidget(FormWidget):
+    """A text question in the form."""
+
+    kind = "text"
+
+    def lead(self, question: Any, payload: Mapping[str, Any]) -> str | None:
+        """What the hint starts with (a rewrite's original)."""
+        return None
+
+    def form_inputs(
+        self, question: TextQuestion, payload: Mapping[str, Any], chosen: Any, error: str | None
+    ) -> list[FormInput]:
+        notes = [self.lead(question, payload), help_text(question), length_hint(question)]
+        hint = " · ".join(note for note in notes if note) or None
+        return [
+            FormInput(
+                question.id,
+                question.prompt,
+                "long",
+                chosen if isinstance(chosen, str) else None,
+                required=question.required and question.required_if_answered is None,
+                hint=hint,
+                min_length=question.min_chars,
+                max_length=question.max_chars,
+                error=error,
+            )
+        ]
+
+    def read_form(
+        self,
+        question: TextQuestion,
+        payload: Mapping[str, Any],
+        values: Mapping[str, Any],
+        saved: Any,
+    ) -> Any:
+        if question.id not in values:
+            return NOT_SENT
+        raw = values[question.id]
+        return raw if isinstance(raw, str) else ""
