@@ -43,12 +43,13 @@ async def opened_bank(
     rng: random.Random | None = None,
 ) -> AsyncIterator[TaskBank]:
     """`build_bank`, with its store opened (migrated) for the block and closed afterwards."""
-    bank = build_bank(config, store=store, clock=clock, rng=rng)
-    await bank.store.open()  # the composition root owns the store's life: it may open it
+    if store is None:
+        store = open_store(config.database.url, synchronous=config.database.synchronous)
+    await store.open()
     try:
-        yield bank
+        yield build_bank(config, store=store, clock=clock, rng=rng)
     finally:
-        await bank.store.close()
+        await store.close()
 
 
 def build_runtime(
