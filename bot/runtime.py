@@ -41,7 +41,8 @@ class Runtime:
     scheduler: Any = None
     ports: dict[str, ChatPort] = field(default_factory=dict)
     contexts: list[BotContext] = field(default_factory=list)
-    _built: asyncio.Event = field(default_factory=asyncio.Event)
+    _up: set[str] = field(default_factory=set)
+    _changed: asyncio.Event = field(default_factory=asyncio.Event)
     _leader_task: asyncio.Task[None] | None = None
     # Set by the first SIGTERM/SIGINT (or request_stop); the second ends the grace period at once.
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
@@ -59,7 +60,7 @@ class Runtime:
 
         The first chat to ask also carries the scheduler's channel posts; its direct messages go
         to each user's own chat (`platform` names this one's). Asking starts nothing: the
-        scheduler is its own step (`start_scheduler`, run by `serve` once every chat is built).
+        scheduler is its own step (`start_scheduler`, run by `serve` once every chat is `up`).
         """
         if platform is not None:
             self.ports.setdefault(platform, port)
@@ -76,8 +77,13 @@ class Runtime:
             )
         )
         self.contexts.append(bot.ctx)
-        self._built.set()
         return bot
+
+    def up(self, platform: str) -> None:
+        """An adapter says it is connected and serving (its token accepted): the scheduler waits
+        for every adapter's word, so a refused chat never has jobs posting into it."""
+        self._up.add(platform)
+        self._changed.set()
 
     def jobs(self) -> Jobs:
         """The scheduled jobs, posting through the first chat built (direct messages routed to
@@ -104,7 +110,7 @@ class Runtime:
     async def serve(self, runners: list[AdapterRunner], *, scheduler: bool = False) -> None:
         """Run the adapters side by side until they all return; SIGTERM and SIGINT ask them to
         stop (each finishes its acknowledged work within the grace period, then closes). With
-        `scheduler`, the scheduler starts once every adapter has built its bot."""
+        `scheduler`, the scheduler starts once every adapter has reported itself up."""
         loop = asyncio.get_running_loop()
         handled = []
         for number in STOP_SIGNALS:
@@ -116,22 +122,22 @@ class Runtime:
         try:
             served = asyncio.gather(*(runner(self) for runner in runners))
             if scheduler:
-                await self._when_built(len(runners), served)
+                await self._when_up(len(runners), served)
             await served
         finally:
             for number in handled:
                 loop.remove_signal_handler(number)
             self.stop()
 
-    async def _when_built(self, count: int, served: asyncio.Future[Any]) -> None:
-        """Start the scheduler once `count` chats have built their bots (not if they end first)."""
-        while len(self.contexts) < count and not served.done():
-            self._built.clear()
-            built = asyncio.ensure_future(self._built.wait())
+    async def _when_up(self, count: int, served: asyncio.Future[Any]) -> None:
+        """Start the scheduler once `count` chats are up (not if they end first)."""
+        while len(self._up) < count and not served.done():
+            self._changed.clear()
+            changed = asyncio.ensure_future(self._changed.wait())
             try:
-                await asyncio.wait({built, served}, return_when=asyncio.FIRST_COMPLETED)
+                await asyncio.wait({changed, served}, return_when=asyncio.FIRST_COMPLETED)
             finally:
-                built.cancel()
+                changed.cancel()
         if not served.done() and not self.stopping.is_set():
             self.start_scheduler()
 

@@ -42,7 +42,7 @@ async def test_the_bank_is_built_from_the_configuration_with_the_parts_given(tmp
         assert [b.id for b in await again.list_batches()] == [batch.id]
 
 
-async def test_the_scheduler_starts_once_every_chat_has_built_its_bot(bank):
+async def test_the_scheduler_starts_once_every_chat_is_up(bank):
     config = Config.model_validate({"schedule": {"tally_chart": False}})
     runtime = build_runtime(config, bank)
     seen = []
@@ -50,21 +50,25 @@ async def test_the_scheduler_starts_once_every_chat_has_built_its_bot(bank):
 
     async def first_chat(rt) -> None:
         rt.build_bot(FakeChat(), "C-R", "C-C", "slack")
+        rt.up("slack")
         await asyncio.sleep(0)
-        seen.append(rt.scheduler)  # one chat of two built: nothing scheduled yet
+        seen.append(rt.scheduler)  # one chat of two up: nothing scheduled yet
         second_may_build.set()
         await rt.until_stop_requested()
 
     async def second_chat(rt) -> None:
         await second_may_build.wait()
         rt.build_bot(FakeChat(), "1-R", "1-C", "discord")
+        await asyncio.sleep(0)
+        seen.append(rt.scheduler)  # built but not yet connected: still nothing
+        rt.up("discord")
         scheduler = await until(lambda: rt.scheduler, "the scheduler")
         seen.append({job.id for job in scheduler.get_jobs()})
         rt.request_stop()
 
     await runtime.serve([first_chat, second_chat], scheduler=True)
-    assert seen[0] is None
-    assert seen[1] == {"tally", "qa-sample", "auto-approve", "lease-sweep"}
+    assert seen[0] is None and seen[1] is None
+    assert seen[2] == {"tally", "qa-sample", "auto-approve", "lease-sweep"}
     assert runtime.scheduler is None  # stopped with the chats
 
 
