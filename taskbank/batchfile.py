@@ -1,101 +1,60 @@
 """Batch files: JSONL (a header line, then a task a line) and CSV (settings passed separately).
 
 Parsing is all-or-nothing: every bad line is reported with its number, the field and what was
-expected, and nothing is imported until the whole file is clean.
+expected, and nothing is imported until the whole file is clean. Any bytes end in a ParsedBatch or
+ValidationFailed: JSON is read through `taskbank.safejson`, and text that cannot be stored (lone
+surrogates, control characters) or numbers that are not standard JSON are refused by field.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import PurePath
 from typing import Any, Literal
 
-from pydantic import (
-    AwareDatetime,
-    BaseModel,
-    ConfigDict,
-    Field,
-    StrictInt,
-    ValidationError,
-    field_validator,
-    model_validator,
+from taskbank.batchsettings import (
+    BatchSettings,
+    ProjectSettings,
+    pydantic_problems,
+    settings_from,
 )
-
+from taskbank.csvquotes import csv_problem, swallowed_row
 from taskbank.errors import Problem, ValidationFailed
-from taskbank.questions import Question, check_question_set, validate_response
-from taskbank.templates import BUILTIN_TEMPLATES, PayloadKind, Template, payload_problems
+from taskbank.questions import validate_response
+from taskbank.safejson import (
+    UnreadableJson,
+    load_json,
+    measure,
+    printable,
+    text_problem,
+    value_problems,
+)
+from taskbank.templates import PayloadKind, Template, payload_problems
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "BatchFormat",
+    "BatchSettings",
+    "ParsedBatch",
+    "ProjectSettings",
+    "TaskSpec",
+    "check_tasks",
+    "detect_format",
+    "load_settings_file",
+    "parse_batch_file",
+    "pydantic_problems",
+]
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 BatchFormat = Literal["jsonl", "csv"]
-
-
-class ProjectSettings(BaseModel):
-    """The project (client contract) a batch belongs to; created on first import."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    name: str = Field(min_length=1, max_length=120)
-    guidelines: str = Field(default="", max_length=20_000)
-    terms: str | None = Field(default=None, max_length=20_000)
-    budget_cap_cents: StrictInt | None = Field(default=None, ge=0)
-    target_hourly_cents: StrictInt | None = Field(default=None, ge=0)
-
-
-class BatchSettings(BaseModel):
-    """A batch's settings: the JSONL header's `batch` object, or passed beside a CSV file."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    project: ProjectSettings
-    name: str = Field(min_length=1, max_length=80)
-    template: str = "custom"
-    title: str | None = Field(default=None, max_length=150)
-    instructions: str | None = Field(default=None, max_length=3000)
-    questions: list[Question] | None = None
-    payload_fields: dict[str, Literal["text", "text list"]] = Field(default_factory=dict)
-    pay_cents: StrictInt = Field(ge=0, le=100_000, description="Pay per task in integer cents.")
-    overlap: StrictInt | None = Field(default=None, ge=1, le=50)
-    lease_minutes: StrictInt | None = Field(default=None, ge=1, le=7 * 24 * 60)
-    review_rate: float = Field(default=0.1, ge=0, le=1)
-    priority: StrictInt = 0
-    deadline: AwareDatetime | None = None
-
-    @field_validator("project", mode="before")
-    @classmethod
-    def _project_by_name(cls, value: Any) -> Any:
-        return {"name": value} if isinstance(value, str) else value
-
-    @model_validator(mode="after")
-    def _template_or_questions(self) -> BatchSettings:
-        if self.template == "custom":
-            if not self.questions:
-                raise ValueError("a custom batch needs 'questions'")
-            check_question_set(self.questions)
-        elif self.template not in BUILTIN_TEMPLATES:
-            raise ValueError(
-                f"unknown template '{self.template}'; expected one of "
-                f"{', '.join(sorted(BUILTIN_TEMPLATES))} or 'custom'"
-            )
-        elif self.questions is not None:
-            raise ValueError("'questions' go with template 'custom' only")
-        return self
-
-    def resolved_template(self) -> Template:
-        """The built-in template, or one made from this batch's own questions."""
-        if self.template != "custom":
-            return BUILTIN_TEMPLATES[self.template]
-        return Template(
-            name="custom",
-            version=1,
-            title=self.title or self.name,
-            instructions=self.instructions or "",
-            payload_fields=self.payload_fields,
-            questions=list(self.questions or []),
-        )
+# A gold answer is a label, a list or a short text per question.
+MAX_GOLD_DEPTH = 4
+MAX_GOLD_ITEMS = 1_000
 
 
 @dataclass(frozen=True)
@@ -140,8 +99,12 @@ def parse_batch_file(
     settings: BatchSettings | Mapping[str, Any] | None = None,
     file_format: BatchFormat | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    now: datetime | None = None,
 ) -> ParsedBatch:
-    """Parse and check a whole batch file, or raise ValidationFailed listing every problem."""
+    """Parse and check a whole batch file, or raise ValidationFailed listing every problem.
+
+    Given `now`, a deadline that has already passed is refused too (nobody could claim a task).
+    """
     name = PurePath(filename).name or "batch"
     if len(data) > max_bytes:
         raise ValidationFailed(
@@ -158,7 +121,7 @@ def parse_batch_file(
             raise ValidationFailed(
                 [Problem("settings", "a JSONL file carries its settings in its header line", name)]
             )
-        return _parse_jsonl(text, name)
+        return _parse_jsonl(text, name, now)
     if settings is None:
         raise ValidationFailed(
             [
@@ -169,7 +132,26 @@ def parse_batch_file(
                 )
             ]
         )
-    return _parse_csv(text, name, _settings(settings, name))
+    return _parse_csv(text, name, settings_from(settings, name), now)
+
+
+def load_settings_file(data: bytes, name: str) -> BatchSettings:
+    """Batch settings from a JSON file (for a CSV batch): an object of settings, or the same
+    `{"batch": {…}}` a JSONL header holds. Raises ValidationFailed naming the file and line."""
+    name = PurePath(name).name or "settings.json"
+    if not data.strip():
+        raise ValidationFailed([Problem("settings", "is empty; expected a JSON object", name)])
+    text = _decode(data, name)
+    try:
+        raw = load_json(text)
+    except UnreadableJson as error:
+        where = f"{name}:{error.line}" if error.line else name
+        raise ValidationFailed(
+            [Problem("settings", f"not valid JSON ({error.detail})", where)]
+        ) from None
+    if isinstance(raw, dict) and set(raw) == {"batch"}:
+        raw = raw["batch"]
+    return settings_from(raw, name, prefix="")
 
 
 def check_tasks(
@@ -183,14 +165,15 @@ def check_tasks(
     first_seen: dict[str, str] = {}
     for location, task in tasks:
         found = _task_problems(template, fields, task)
-        if task.external_id in first_seen:
+        usable_id = not any(p.field == "id" for p in found)  # a bad id is never quoted back
+        if usable_id and task.external_id in first_seen:
             found.append(
                 Problem(
                     "id",
                     f"duplicate id '{task.external_id}', first at {first_seen[task.external_id]}",
                 )
             )
-        else:
+        elif usable_id:
             first_seen[task.external_id] = location
         if found:
             problems.extend(Problem(p.field, p.message, location) for p in found)
@@ -204,25 +187,46 @@ def check_tasks(
 def _task_problems(
     template: Template, fields: Mapping[str, PayloadKind], task: TaskSpec
 ) -> list[Problem]:
-    if not task.external_id or len(task.external_id) > 200:
+    if not isinstance(task.external_id, str) or not 1 <= len(task.external_id) <= 200:
         return [Problem("id", "expected a task id of 1 to 200 characters")]
+    id_problem = text_problem(task.external_id, one_line=True)
+    if id_problem:
+        return [Problem("id", id_problem)]
+    unstorable = value_problems(task.payload, "payload") + value_problems(task.gold, "gold")
+    if unstorable:
+        return [Problem(field, message) for field, message in unstorable]
     found = [
         Problem(message.split(":", 1)[0], message.split(":", 1)[1].strip())
         for message in payload_problems(fields, template.questions, task.payload)
     ]
     if task.gold is not None and not found:
-        try:
-            validate_response(
-                [
-                    q.model_copy(update={"required": False, "required_if_answered": None})
-                    for q in template.questions
-                ],
-                task.payload,
-                task.gold,
-            )
-        except ValidationFailed as failure:
-            found.extend(Problem(f"gold.{p.field}", p.message) for p in failure.problems)
+        found.extend(_gold_problems(template, task))
     return found
+
+
+def _gold_problems(template: Template, task: TaskSpec) -> list[Problem]:
+    shape = measure(task.gold)
+    if shape.depth > MAX_GOLD_DEPTH or shape.items > MAX_GOLD_ITEMS:
+        return [
+            Problem(
+                "gold",
+                f"expected an answer per question (at most {MAX_GOLD_ITEMS:,} values, "
+                f"{MAX_GOLD_DEPTH} levels deep)",
+            )
+        ]
+    questions = [
+        q.model_copy(update={"required": False, "required_if_answered": None})
+        for q in template.questions
+    ]
+    try:
+        validate_response(questions, task.payload, task.gold or {})
+    except ValidationFailed as failure:
+        return [Problem(f"gold.{p.field}", p.message) for p in failure.problems]
+    except ValueError as error:
+        # A question kind's normaliser tripping on an odd value is still a bad gold answer,
+        # and an import must end in located problems, not a traceback.
+        return [Problem("gold", f"not a valid answer ({printable(str(error))})")]
+    return []
 
 
 def _decode(data: bytes, name: str) -> str:
@@ -242,40 +246,44 @@ def _decode(data: bytes, name: str) -> str:
         ) from None
 
 
-def _settings(raw: BatchSettings | Mapping[str, Any], location: str) -> BatchSettings:
-    if isinstance(raw, BatchSettings):
-        return raw
-    try:
-        return BatchSettings.model_validate(raw)
-    except ValidationError as error:
-        raise ValidationFailed(pydantic_problems(error, location, prefix="batch")) from None
+def _deadline_problem(
+    settings: BatchSettings, now: datetime | None, location: str
+) -> list[Problem]:
+    if now is None or settings.deadline is None or settings.deadline > now:
+        return []
+    return [
+        Problem(
+            "batch.deadline",
+            f"{settings.deadline.isoformat()} has already passed (it is now "
+            f"{now.astimezone(UTC).isoformat(timespec='seconds')}); nobody could claim a task. "
+            "Give a later deadline or none",
+            location,
+        )
+    ]
 
 
-def pydantic_problems(error: ValidationError, location: str, prefix: str = "") -> list[Problem]:
-    """pydantic's errors as located problems, with a dotted field path."""
-    problems = []
-    for item in error.errors(include_url=False):
-        path = ".".join(str(part) for part in item["loc"] if part not in ("function-after",))
-        field = ".".join(part for part in (prefix, path) if part) or prefix or "value"
-        message = item["msg"].removeprefix("Value error, ")
-        if item["type"] == "int_type":
-            message += " (money and counts are whole numbers: cents, not dollars)"
-        problems.append(Problem(field, message, location))
-    return problems
+def _json_lines(text: str) -> list[str]:
+    """A JSON Lines text split on \\n (and \\r\\n) only: U+2028, U+2029, U+0085, form feeds
+    and the like are legal inside JSON strings, so str.splitlines() would cut tasks apart."""
+    return [line.removesuffix("\r") for line in text.split("\n")]
 
 
-def _parse_jsonl(text: str, name: str) -> ParsedBatch:
-    lines = text.splitlines()
-    header_number = next((i for i, line in enumerate(lines, 1) if line.strip()), 1)
+def _blank(line: str) -> bool:
+    return not line.strip(" \t\r")  # JSON's own whitespace, nothing more
+
+
+def _parse_jsonl(text: str, name: str, now: datetime | None) -> ParsedBatch:
+    lines = _json_lines(text)
+    header_number = next((i for i, line in enumerate(lines, 1) if not _blank(line)), 1)
     header_location = f"{name}:{header_number}"
     try:
-        header = json.loads(lines[header_number - 1])
-    except json.JSONDecodeError as error:
+        header = load_json(lines[header_number - 1])
+    except UnreadableJson as error:
         raise ValidationFailed(
             [
                 Problem(
                     "header",
-                    f'not valid JSON ({error.msg}); expected {{"batch": {{…}}}}',
+                    f'not valid JSON ({error.detail}); expected {{"batch": {{…}}}}',
                     header_location,
                 )
             ]
@@ -284,25 +292,21 @@ def _parse_jsonl(text: str, name: str) -> ParsedBatch:
         raise ValidationFailed(
             [Problem("header", 'the first line must be {"batch": {…settings…}}', header_location)]
         )
-    settings = _settings(header["batch"], header_location)
+    settings = settings_from(header["batch"], header_location)
     located: list[tuple[str, TaskSpec]] = []
-    problems: list[Problem] = []
+    problems = _deadline_problem(settings, now, header_location)
     for number in range(header_number + 1, len(lines) + 1):
         line = lines[number - 1]
-        if not line.strip():
+        if _blank(line):
             continue
         location = f"{name}:{number}"
         try:
-            located.append((location, _task_from_json(json.loads(line))))
-        except json.JSONDecodeError as error:
-            problems.append(
-                Problem("json", f"not valid JSON ({error.msg} at column {error.colno})", location)
-            )
+            located.append((location, _task_from_json(load_json(line))))
+        except UnreadableJson as error:
+            problems.append(Problem("json", f"not valid JSON ({error.detail})", location))
         except _BadTask as bad:
             problems.append(Problem(bad.field, bad.message, location))
-    clean, task_problems = check_tasks(settings, located)
-    problems.extend(task_problems)
-    return _finish(settings, clean, problems, name)
+    return _finish(settings, located, problems, name)
 
 
 class _BadTask(Exception):
@@ -315,10 +319,13 @@ def _task_from_json(value: Any) -> TaskSpec:
         raise _BadTask("task", 'expected an object like {"id": …, "payload": {…}}')
     unknown = sorted(set(value) - {"id", "payload", "gold"})
     if unknown:
-        raise _BadTask(unknown[0], "unknown field; a task has 'id', 'payload' and optional 'gold'")
+        raise _BadTask(
+            printable(unknown[0]) or '""',
+            "unknown field; a task has 'id', 'payload' and optional 'gold'",
+        )
     task_id, payload, gold = value.get("id"), value.get("payload"), value.get("gold")
     if isinstance(task_id, int) and not isinstance(task_id, bool):
-        task_id = str(task_id)
+        task_id = str(task_id) if abs(task_id) < 10**200 else ""
     if not isinstance(task_id, str) or not task_id.strip():
         raise _BadTask("id", "expected a non-empty task id")
     if not isinstance(payload, dict):
@@ -328,40 +335,49 @@ def _task_from_json(value: Any) -> TaskSpec:
     return TaskSpec(task_id.strip(), payload, gold)
 
 
-def _parse_csv(text: str, name: str, settings: BatchSettings) -> ParsedBatch:
+def _parse_csv(text: str, name: str, settings: BatchSettings, now: datetime | None) -> ParsedBatch:
     template = settings.resolved_template()
     list_fields = {
         field
         for field, kind in {**template.payload_fields, **settings.payload_fields}.items()
         if kind == "text list"
     } | {q.options_from for q in template.questions if getattr(q, "options_from", None)}
-    reader = csv.reader(io.StringIO(text, newline=""))
+    record: list[str] = []  # the raw lines of the row being read, to explain quote trouble
+    reader = csv.reader(_recorded_lines(text, record), strict=True)
     try:
         columns = [column.strip() for column in next(reader)]
-    except (StopIteration, csv.Error) as error:
-        raise ValidationFailed(
-            [Problem("header", f"unreadable CSV header ({error})", f"{name}:1")]
-        ) from None
+    except StopIteration:
+        raise ValidationFailed([Problem("header", "expected a CSV header", f"{name}:1")]) from None
+    except csv.Error as error:
+        raise ValidationFailed([csv_problem(error, record, 1, name, "header")]) from None
     if "id" not in columns:
         raise ValidationFailed([Problem("header", "expected an 'id' column", f"{name}:1")])
-    repeated = sorted({c for c in columns if columns.count(c) > 1})
+    repeated = sorted(column for column, count in Counter(columns).items() if count > 1)
     if repeated:
         raise ValidationFailed(
-            [Problem("header", f"repeated columns: {', '.join(repeated)}", f"{name}:1")]
+            [
+                Problem(
+                    "header",
+                    f"repeated columns: {', '.join(printable(c) for c in repeated[:10])}",
+                    f"{name}:1",
+                )
+            ]
         )
+    id_index = columns.index("id")
     located: list[tuple[str, TaskSpec]] = []
-    problems: list[Problem] = []
-    start = 2
+    problems = _deadline_problem(settings, now, name)
+    start = reader.line_num + 1
     while True:
+        record.clear()
         try:
             row = next(reader)
         except StopIteration:
             break
         except csv.Error as error:
-            problems.append(Problem("csv", str(error), f"{name}:{reader.line_num}"))
+            problems.append(csv_problem(error, record, start, name, "csv"))
             break
         location = f"{name}:{start}"
-        start = reader.line_num + 1
+        first, start = start, reader.line_num + 1
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(columns):
@@ -369,6 +385,11 @@ def _parse_csv(text: str, name: str, settings: BatchSettings) -> ParsedBatch:
                 Problem("row", f"has {len(row)} cells; the header has {len(columns)}", location)
             )
             continue
+        if len(record) > 1:
+            swallowed = swallowed_row(record, first, len(columns), id_index, row[id_index])
+            if swallowed is not None:
+                problems.append(Problem("csv", swallowed[1], f"{name}:{swallowed[0]}"))
+                continue
         payload: dict[str, Any] = {}
         gold: dict[str, Any] = {}
         for column, cell in zip(columns, row, strict=True):
@@ -378,12 +399,15 @@ def _parse_csv(text: str, name: str, settings: BatchSettings) -> ParsedBatch:
                 gold[column[5:]] = _cell_value(cell, as_list=None)
             else:
                 payload[column] = _cell_value(cell, as_list=column in list_fields)
-        located.append(
-            (location, TaskSpec(row[columns.index("id")].strip(), payload, gold or None))
-        )
-    clean, task_problems = check_tasks(settings, located)
-    problems.extend(task_problems)
-    return _finish(settings, clean, problems, name)
+        located.append((location, TaskSpec(row[id_index].strip(), payload, gold or None)))
+    return _finish(settings, located, problems, name)
+
+
+def _recorded_lines(text: str, record: list[str]) -> Iterator[str]:
+    """The text's lines as the csv module reads them, each also kept in `record`."""
+    for line in io.StringIO(text, newline=""):
+        record.append(line)
+        yield line
 
 
 def _cell_value(cell: str, as_list: bool | None) -> Any:
@@ -393,10 +417,10 @@ def _cell_value(cell: str, as_list: bool | None) -> Any:
         return cell
     if stripped.startswith("["):
         try:
-            value = json.loads(stripped)
+            value = load_json(stripped)
             if isinstance(value, list):
                 return value
-        except json.JSONDecodeError:
+        except UnreadableJson:
             pass
     if as_list or "|" in stripped:
         return [part.strip() for part in stripped.split("|") if part.strip()]
@@ -404,11 +428,20 @@ def _cell_value(cell: str, as_list: bool | None) -> Any:
 
 
 def _finish(
-    settings: BatchSettings, tasks: list[TaskSpec], problems: Sequence[Problem], name: str
+    settings: BatchSettings,
+    located: list[tuple[str, TaskSpec]],
+    problems: list[Problem],
+    name: str,
 ) -> ParsedBatch:
+    """Check the tasks read, then return the batch or raise every problem found."""
+    if located:
+        clean, task_problems = check_tasks(settings, located)
+        problems = problems + task_problems
+    elif not problems:
+        clean, problems = [], [Problem("tasks", "the file has no tasks", name)]
     if problems:
         lines = {p.location for p in problems}
         raise ValidationFailed(
-            list(problems), summary=f"{name}: {len(lines)} bad line(s); nothing was imported"
+            problems, summary=f"{name}: {len(lines)} bad line(s); nothing was imported"
         )
-    return ParsedBatch(settings, tasks)
+    return ParsedBatch(settings, clean)

@@ -112,7 +112,11 @@ class TaskBank:
         settings: BatchSettings | Mapping[str, Any] | None = None,
         file_format: BatchFormat | None = None,
     ) -> Batch:
-        """Import a JSONL or CSV batch file whole, or raise ValidationFailed and import nothing."""
+        """Import a JSONL or CSV batch file whole, or raise ValidationFailed and import nothing.
+
+        The file is parsed and checked in a worker thread, so a big import never stalls the
+        event loop (and every chat answered on it); a deadline already past is refused.
+        """
         if isinstance(source, bytes):
             data, name = source, filename or "batch.jsonl"
         else:
@@ -130,12 +134,14 @@ class TaskBank:
                     ]
                 )
             data = await asyncio.to_thread(path.read_bytes)
-        parsed = parse_batch_file(
+        parsed = await asyncio.to_thread(
+            parse_batch_file,
             data,
             name,
             settings=settings,
             file_format=file_format,
             max_bytes=self.defaults.max_import_bytes,
+            now=self.clock.now(),
         )
         return await self.create_batch(parsed)
 

@@ -19,6 +19,7 @@ from taskbank.questions import (
     TextQuestion,
     _Question,
 )
+from taskbank.safejson import measure
 
 PayloadKind = Literal["text", "text list"]
 
@@ -40,9 +41,12 @@ class Template:
 
 
 # A task is shown whole on one chat card: Slack's 50 blocks of 3,000 characters, Discord's
-# embeds plus an attached file. These bounds keep every imported task inside them.
+# embeds plus an attached file. These bounds keep every imported task inside them; text is
+# counted at any depth, so nesting it in objects or lists does not escape the limit.
 MAX_PAYLOAD_FIELDS = 20
 MAX_PAYLOAD_CHARS = 20_000
+MAX_PAYLOAD_DEPTH = 8
+MAX_PAYLOAD_ITEMS = 1_000
 
 
 def payload_problems(
@@ -50,11 +54,10 @@ def payload_problems(
 ) -> list[str]:
     """Missing or mistyped payload fields, then what each question needs from the payload."""
     problems: list[str] = []
-    text = sum(
-        len(value) if isinstance(value, str) else sum(len(str(item)) for item in value)
-        for value in payload.values()
-        if isinstance(value, str | list)
-    )
+    shapes = [measure(value) for value in payload.values()]
+    text = sum(shape.chars for shape in shapes)
+    depth = 1 + max((shape.depth for shape in shapes), default=0)
+    items = len(payload) + sum(shape.items for shape in shapes)
     if len(payload) > MAX_PAYLOAD_FIELDS:
         problems.append(
             f"payload: {len(payload)} fields; at most {MAX_PAYLOAD_FIELDS} fit on one chat card"
@@ -63,6 +66,14 @@ def payload_problems(
         problems.append(
             f"payload: {text:,} characters of text; at most {MAX_PAYLOAD_CHARS:,} fit on one chat card"
             " (split the excerpt across several tasks)"
+        )
+    if depth > MAX_PAYLOAD_DEPTH:
+        problems.append(
+            f"payload: nested {depth} levels deep; at most {MAX_PAYLOAD_DEPTH} are accepted"
+        )
+    if items > MAX_PAYLOAD_ITEMS:
+        problems.append(
+            f"payload: {items:,} values in all; at most {MAX_PAYLOAD_ITEMS:,} fit on one chat card"
         )
     for name, kind in fields.items():
         value = payload.get(name)

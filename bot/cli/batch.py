@@ -5,9 +5,8 @@ Other modules add commands to this group with `@batch_app.command(...)` (see bot
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -17,6 +16,7 @@ from bot.cli.command import ConfigOption, err, fail, out, run, typer_problem
 from bot.config import Config
 from bot.handlers.coordinator import status_card
 from bot.terminal import literal, literal_progress
+from taskbank.batchfile import BatchSettings, load_settings_file
 from taskbank.errors import ValidationFailed
 from taskbank.export import export_file_name, replacing_file
 from taskbank.money import format_cents
@@ -48,14 +48,15 @@ def batch_import(
             for file in files or []:
                 if not file.exists():
                     raise ValidationFailed([typer_problem(file, "does not exist")])
-                extra: Any = None
+                extra: BatchSettings | None = None
                 if settings is not None:
                     try:
-                        extra = json.loads(settings.read_text(encoding="utf-8"))
-                    except (OSError, json.JSONDecodeError) as error:
+                        raw = settings.read_bytes()
+                    except OSError as error:
                         raise ValidationFailed(
                             [typer_problem(settings, f"unreadable settings: {error}")]
                         ) from None
+                    extra = load_settings_file(raw, settings.name)
                 with err.status(literal(f"importing {file.name}…")):
                     batch = await bank.import_batch(file, settings=extra)
                 progress = await bank.batch_progress(batch.id)

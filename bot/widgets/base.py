@@ -46,7 +46,9 @@ def help_text(question: _Question) -> str | None:
 
 def option_pick(raw: str, options: list[str]) -> str | None:
     """The option an index sent by a chat names, or None when it names none."""
-    ok = isinstance(raw, str) and raw.isascii() and raw.isdigit() and int(raw) < len(options)
+    # Few ASCII digits: "²".isdigit() is true, and int() of 10,000 digits raises.
+    ok = isinstance(raw, str) and 0 < len(raw) <= 3 and raw.isascii() and raw.isdigit()
+    ok = ok and int(raw) < len(options)
     return options[int(raw)] if ok else None
 
 

@@ -1,0 +1,168 @@
+"""Batch settings: the JSONL header's `batch` object, or the settings given beside a CSV file,
+checked field by field before anything is stored."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    StrictInt,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from taskbank.errors import Problem, ValidationFailed
+from taskbank.questions import Question, check_question_set
+from taskbank.safejson import measure, value_problems
+from taskbank.templates import BUILTIN_TEMPLATES, Template
+
+# Settings are a few small objects.
+MAX_SETTINGS_DEPTH = 8
+MAX_SETTINGS_ITEMS = 2_000
+# Settings values that are names or labels, shown on one line: no line breaks or tabs.
+ONE_LINE_SETTINGS = frozenset(
+    {
+        "name",
+        "template",
+        "title",
+        "id",
+        "kind",
+        "options",
+        "options_from",
+        "original_from",
+        "required_if_answered",
+        "required_if_values",
+        "min_label",
+        "max_label",
+        "deadline",
+    }
+)
+
+
+class ProjectSettings(BaseModel):
+    """The project (client contract) a batch belongs to; created on first import."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, max_length=120)
+    guidelines: str = Field(default="", max_length=20_000)
+    terms: str | None = Field(default=None, max_length=20_000)
+    budget_cap_cents: StrictInt | None = Field(default=None, ge=0)
+    target_hourly_cents: StrictInt | None = Field(default=None, ge=0)
+
+
+class BatchSettings(BaseModel):
+    """A batch's settings: the JSONL header's `batch` object, or passed beside a CSV file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    project: ProjectSettings
+    name: str = Field(min_length=1, max_length=80)
+    template: str = "custom"
+    title: str | None = Field(default=None, max_length=150)
+    instructions: str | None = Field(default=None, max_length=3000)
+    questions: list[Question] | None = None
+    payload_fields: dict[str, Literal["text", "text list"]] = Field(default_factory=dict)
+    pay_cents: StrictInt = Field(ge=0, le=100_000, description="Pay per task in integer cents.")
+    overlap: StrictInt | None = Field(default=None, ge=1, le=50)
+    lease_minutes: StrictInt | None = Field(default=None, ge=1, le=7 * 24 * 60)
+    review_rate: StrictFloat = Field(default=0.1, ge=0, le=1)
+    priority: StrictInt = 0
+    deadline: AwareDatetime | None = None
+
+    @field_validator("project", mode="before")
+    @classmethod
+    def _project_by_name(cls, value: Any) -> Any:
+        return {"name": value} if isinstance(value, str) else value
+
+    @field_validator("deadline")
+    @classmethod
+    def _deadline_in_range(cls, value: datetime | None) -> datetime | None:
+        if value is None:
+            return None
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            raise ValueError("the deadline is out of range once converted to UTC") from None
+
+    @model_validator(mode="after")
+    def _template_or_questions(self) -> BatchSettings:
+        if self.template == "custom":
+            if not self.questions:
+                raise ValueError("a custom batch needs 'questions'")
+            check_question_set(self.questions)
+        elif self.template not in BUILTIN_TEMPLATES:
+            raise ValueError(
+                f"unknown template '{self.template}'; expected one of "
+                f"{', '.join(sorted(BUILTIN_TEMPLATES))} or 'custom'"
+            )
+        elif self.questions is not None:
+            raise ValueError("'questions' go with template 'custom' only")
+        return self
+
+    def resolved_template(self) -> Template:
+        """The built-in template, or one made from this batch's own questions."""
+        if self.template != "custom":
+            return BUILTIN_TEMPLATES[self.template]
+        return Template(
+            name="custom",
+            version=1,
+            title=self.title or self.name,
+            instructions=self.instructions or "",
+            payload_fields=self.payload_fields,
+            questions=list(self.questions or []),
+        )
+
+
+def settings_from(
+    raw: BatchSettings | Mapping[str, Any] | Any, location: str, prefix: str = "batch"
+) -> BatchSettings:
+    """Checked settings from raw JSON values (or as given), or ValidationFailed at `location`."""
+    if isinstance(raw, BatchSettings):
+        return raw
+    if not isinstance(raw, Mapping):
+        raise ValidationFailed(
+            [Problem(prefix or "settings", "expected an object of batch settings", location)]
+        )
+    shape = measure(dict(raw))
+    if shape.depth > MAX_SETTINGS_DEPTH or shape.items > MAX_SETTINGS_ITEMS:
+        raise ValidationFailed(
+            [
+                Problem(
+                    prefix or "settings",
+                    f"too big for batch settings: at most {MAX_SETTINGS_ITEMS:,} values, "
+                    f"nested at most {MAX_SETTINGS_DEPTH} levels deep",
+                    location,
+                )
+            ]
+        )
+    unstorable = value_problems(dict(raw), prefix, one_line_keys=ONE_LINE_SETTINGS)
+    if unstorable:
+        raise ValidationFailed(
+            [Problem(field or "settings", message, location) for field, message in unstorable]
+        )
+    try:
+        return BatchSettings.model_validate(raw)
+    except ValidationError as error:
+        raise ValidationFailed(pydantic_problems(error, location, prefix=prefix)) from None
+
+
+def pydantic_problems(error: ValidationError, location: str, prefix: str = "") -> list[Problem]:
+    """pydantic's errors as located problems, with a dotted field path."""
+    problems = []
+    for item in error.errors(include_url=False):
+        path = ".".join(str(part) for part in item["loc"] if part not in ("function-after",))
+        field = ".".join(part for part in (prefix, path) if part) or prefix or "value"
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "int_type":
+            message += " (money and counts are whole numbers: cents, not dollars)"
+        problems.append(Problem(field, message, location))
+    return problems
