@@ -16,35 +16,20 @@ import asyncio
 import sqlite3
 import tempfile
 import time
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from taskbank.batchfile import BatchSettings, ParsedBatch, TaskSpec
+from benchmarks.measure import Result, claim_submit, row, settings_for
+from bot.bootstrap import build_bank
+from bot.config import Config
+from taskbank.batchfile import ParsedBatch, TaskSpec
 from taskbank.clock import ManualClock, to_micros
-from taskbank.errors import NothingToClaim
 from taskbank.models import Period
 from taskbank.service import TaskBank
 from taskbank.store.sqlite import SqliteStore
 from taskbank.store.sqlite.connection import connect
 
-ANSWER = {"tone": "tense", "genre": ["noir"], "pacing": 3}
-
-
-@dataclass
-class Result:
-    label: str
-    operations: int
-    seconds: float
-    latencies: list[float]
-
-    @property
-    def rate(self) -> float:
-        return self.operations / self.seconds
-
-    def percentile(self, share: float) -> float:
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+CONFIG = Config.model_validate({})  # the defaults; the benchmark brings its own store
 
 
 async def baseline(folder: Path, operations: int) -> Result:
@@ -64,53 +49,15 @@ async def baseline(folder: Path, operations: int) -> Result:
     return Result("baseline: insert+commit", operations, seconds, latencies)
 
 
-def settings_for(name: str) -> BatchSettings:
-    return BatchSettings.model_validate(
-        {
-            "project": "Benchmark",
-            "name": name,
-            "template": "dialogue_tone",
-            "pay_cents": 40,
-            "overlap": 3,
-        }
-    )
-
-
 async def bank_with(folder: Path, tasks: int) -> tuple[TaskBank, SqliteStore, float]:
     """A fresh bank of `tasks` tasks; returns the bulk-load time too."""
     store = SqliteStore(folder / f"bank-{tasks}-{time.monotonic_ns()}.db")
     await store.open()
-    bank = TaskBank(store, clock=ManualClock())
+    bank = build_bank(CONFIG, store=store, clock=ManualClock())
     specs = [TaskSpec(f"t{i}", {"excerpt": f"A: Line {i}.\nB: Reply."}) for i in range(tasks)]
     start = time.perf_counter()
     await bank.create_batch(ParsedBatch(settings_for(f"bank-{tasks}"), specs))
     return bank, store, time.perf_counter() - start
-
-
-async def claim_submit(bank: TaskBank, writers: int, operations: int, tag: str) -> Result:
-    """`writers` coroutines claim and submit until `operations` pairs are done."""
-    latencies: list[float] = []
-    remaining = operations
-
-    async def writer(number: int) -> None:
-        nonlocal remaining
-        name = f"{tag}-w{number}"
-        while remaining > 0:
-            remaining -= 1
-            began = time.perf_counter()
-            try:
-                claimed = await bank.claim(name)
-            except NothingToClaim:
-                return
-            await bank.submit(
-                claimed.assignment.id, name, ANSWER, f"{name}-{claimed.assignment.id}"
-            )
-            latencies.append(time.perf_counter() - began)
-
-    start = time.perf_counter()
-    await asyncio.gather(*(writer(i) for i in range(writers)))
-    seconds = time.perf_counter() - start
-    return Result(f"claim+submit, {writers} writers", len(latencies), seconds, latencies)
 
 
 def fill_submissions(path: Path, count: int, start_micros: int) -> None:
@@ -150,7 +97,7 @@ async def tally_benchmark(folder: Path, submissions: int) -> tuple[float, int, f
     load_seconds = time.perf_counter() - began
     store = SqliteStore(store.path)
     await store.open()
-    bank = TaskBank(store, clock=clock)
+    bank = build_bank(CONFIG, store=store, clock=clock)
     period = Period(clock.now(), clock.now() + timedelta(days=8))
     timings = []
     for _ in range(3):
@@ -159,13 +106,6 @@ async def tally_benchmark(folder: Path, submissions: int) -> tuple[float, int, f
         timings.append(time.perf_counter() - began)
     await store.close()
     return min(timings), tally.totals.submitted, load_seconds
-
-
-def row(result: Result, base: Result) -> str:
-    return (
-        f"{result.label:<40} {result.rate:>9.0f}/s {result.percentile(0.5):>8.2f} ms"
-        f" {result.percentile(0.99):>8.2f} ms   x{result.rate / base.rate:>5.2f}"
-    )
 
 
 async def main() -> None:

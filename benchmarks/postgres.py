@@ -16,11 +16,13 @@ import uuid
 
 import asyncpg
 
-from benchmarks.claim_submit import Result, claim_submit, row, settings_for
+from benchmarks.measure import Result, claim_submit, row, settings_for
+from bot.bootstrap import build_bank
+from bot.config import Config
 from taskbank.batchfile import ParsedBatch, TaskSpec
-from taskbank.service import TaskBank
 from taskbank.store.postgres import PostgresStore
 
+CONFIG = Config.model_validate({})  # the defaults; the benchmark brings its own store
 BANK = 100_000
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -47,7 +49,7 @@ async def worker(url: str, schema: str, name: str, writers: int, operations: int
     """One process's share: wait for 'go' on stdin, run, print a JSON result line."""
     store = PostgresStore(url, schema=schema, min_size=min(writers, 20), max_size=min(writers, 20))
     await store.open()
-    bank = TaskBank(store)
+    bank = build_bank(CONFIG, store=store)
     print("ready", flush=True)
     await asyncio.to_thread(sys.stdin.readline)
     result = await claim_submit(bank, writers, operations, name)
@@ -107,7 +109,7 @@ async def run(url: str, operations: int) -> None:
     try:
         store = PostgresStore(url, schema=schema)
         await store.open()
-        bank = TaskBank(store)
+        bank = build_bank(CONFIG, store=store)
         specs = [TaskSpec(f"t{i}", {"excerpt": f"A: Line {i}.\nB: Reply."}) for i in range(BANK)]
         began = time.perf_counter()
         await bank.create_batch(ParsedBatch(settings_for("pg-bank"), specs))

@@ -74,14 +74,12 @@ async def serve_bare(port: int, api_url: str) -> None:
 
 async def serve_taskbot(port: int, api_url: str, folder: str) -> None:
     from adapters.slack.app import SlackApp, SlackSecrets
+    from bot.bootstrap import build_bank, build_runtime
     from bot.config import Config
-    from bot.runtime import Runtime
-    from taskbank.service import TaskBank
     from taskbank.store.sqlite import SqliteStore
 
     store = SqliteStore(Path(folder) / "taskbot.db")
     await store.open()
-    bank = TaskBank(store, rng=random.Random(1))
     config = Config.model_validate(
         {
             "database": {"url": str(Path(folder) / "taskbot.db")},
@@ -92,7 +90,8 @@ async def serve_taskbot(port: int, api_url: str, folder: str) -> None:
             },
         }
     )
-    runtime = Runtime(config, bank, config.roles.roles())
+    bank = build_bank(config, store=store, rng=random.Random(1))
+    runtime = build_runtime(config, bank)
     slack = SlackApp(runtime.build_bot, config, SlackSecrets(BOT_TOKEN, SECRET))
     await _serve(slack.web_app(), port)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -16,8 +17,8 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    create_model,
     field_validator,
-    model_validator,
 )
 
 from bot.roles import Roles
@@ -26,6 +27,7 @@ from taskbank.errors import Problem, ValidationFailed
 from taskbank.service import Defaults
 
 DEFAULT_CONFIG_FILE = Path("taskbot.toml")
+SETTINGS_GROUP = "taskbot.settings"
 
 
 def default_data_dir() -> Path:
@@ -138,73 +140,6 @@ class ScheduleConfig(_Section):
         return value
 
 
-COMMAND_NAMES = ("task", "earnings", "review", "batch", "tally")
-
-
-class SlackConfig(_Section):
-    """The Slack app. Tokens and the signing secret come from the environment, never this file."""
-
-    mode: Literal["http", "socket"] = Field(
-        default="http",
-        description="'http': Slack posts to our /slack/events; 'socket': we dial Slack (Socket Mode).",
-    )
-    host: str = "127.0.0.1"
-    port: int = Field(default=3000, ge=0, le=65535)
-    path: str = Field(default="/slack/events", pattern=r"^/[A-Za-z0-9/_.-]*$")
-    api_url: str = Field(default="https://slack.com/api/", pattern=r"^https?://\S+/$")
-    review_channel: str = Field(default="", pattern=r"^([CGD][A-Z0-9]{2,})?$")
-    coordinator_channel: str = Field(default="", pattern=r"^([CGD][A-Z0-9]{2,})?$")
-    commands: dict[str, Annotated[str, Field(pattern=r"^/[a-z0-9_-]{1,31}$")]] = Field(
-        default_factory=lambda: {name: f"/{name}" for name in COMMAND_NAMES}
-    )
-    import_shortcut: str = Field(default="import_batch", pattern=r"^[a-z0-9_]{1,255}$")
-
-    @field_validator("commands")
-    @classmethod
-    def _known_commands(cls, value: dict[str, str]) -> dict[str, str]:
-        unknown = sorted(set(value) - set(COMMAND_NAMES))
-        if unknown:
-            raise ValueError(
-                f"unknown command {', '.join(unknown)}; expected some of {', '.join(COMMAND_NAMES)}"
-            )
-        if len(set(value.values())) != len(value):
-            raise ValueError("two commands share one slash name")
-        return {**{name: f"/{name}" for name in COMMAND_NAMES}, **value}
-
-
-_SNOWFLAKE = r"^([0-9]{15,21})?$"
-
-
-class DiscordConfig(_Section):
-    """The Discord app. The bot token comes from the environment (DISCORD_TOKEN), never this file."""
-
-    guild_id: str = Field(
-        default="",
-        pattern=_SNOWFLAKE,
-        description="The server whose commands `taskbot discord sync` registers (empty: global).",
-    )
-    review_channel: str = Field(default="", pattern=_SNOWFLAKE)
-    coordinator_channel: str = Field(default="", pattern=_SNOWFLAKE)
-    api_url: str = Field(default="https://discord.com/api/v10", pattern=r"^https?://\S+[^/]$")
-    gateway_url: str = Field(default="wss://gateway.discord.gg/", pattern=r"^wss?://\S+$")
-    direct_messages_per_second: float = Field(
-        default=5.0, gt=0, le=50, description="Pace of bulk direct messages (tallies)."
-    )
-    shard_id: int | None = Field(default=None, ge=0, description="This process's shard.")
-    shard_count: int | None = Field(default=None, ge=1, description="How many shards in all.")
-
-    @model_validator(mode="after")
-    def _shards(self) -> DiscordConfig:
-        if (self.shard_id is None) != (self.shard_count is None):
-            raise ValueError("set shard_id and shard_count together, or neither")
-        if self.shard_id is not None and self.shard_count is not None:
-            if self.shard_id >= self.shard_count:
-                raise ValueError(
-                    f"shard_id {self.shard_id} must be below shard_count {self.shard_count}"
-                )
-        return self
-
-
 class ChatConfig(_Section):
     """Which chats `taskbot run` serves."""
 
@@ -213,8 +148,8 @@ class ChatConfig(_Section):
     shutdown_grace_seconds: float = Field(20, ge=0, le=3600)
 
 
-class Config(_Section):
-    """The whole configuration."""
+class CoreConfig(_Section):
+    """The configuration's own sections; `Config` adds each installed adapter's section."""
 
     chat: ChatConfig = Field(default_factory=ChatConfig)
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
@@ -224,8 +159,6 @@ class Config(_Section):
     roles: RolesConfig = Field(default_factory=RolesConfig)
     review: ReviewConfig = Field(default_factory=ReviewConfig)
     console: ConsoleConfig = Field(default_factory=ConsoleConfig)
-    slack: SlackConfig = Field(default_factory=SlackConfig)
-    discord: DiscordConfig = Field(default_factory=DiscordConfig)
 
     def bank_defaults(self) -> Defaults:
         """The TaskBank defaults this configuration sets."""
@@ -235,6 +168,24 @@ class Config(_Section):
             max_active_per_writer=self.defaults.max_active_per_writer,
             max_import_bytes=self.defaults.max_import_mb * 1024 * 1024,
         )
+
+
+def platform_settings() -> dict[str, type[BaseModel]]:
+    """Each installed adapter's settings model, by the name of its table (`[slack]`, …)."""
+    return {point.name: point.load() for point in entry_points(group=SETTINGS_GROUP)}
+
+
+# The whole configuration: the core sections, and one table per installed adapter, validated by
+# that adapter's own model (so a new platform brings its settings without editing bot/).
+Config = create_model(
+    "Config",
+    __base__=CoreConfig,
+    __doc__="The whole configuration.",
+    **{
+        name: (model, Field(default_factory=model))
+        for name, model in sorted(platform_settings().items())
+    },
+)
 
 
 def load_config(path: Path | None = None) -> Config:

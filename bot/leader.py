@@ -1,4 +1,4 @@
-"""Only one process runs the scheduled jobs: the one holding the store's scheduler lock.
+"""Only one process runs the scheduled jobs: the one holding the bank's scheduler lock.
 
 Every process checks every `retry_seconds`; when the leader dies its lock is released (by
 PostgreSQL or the operating system) and the next check elsewhere takes over. The exactly-once
@@ -8,24 +8,22 @@ post records keep a takeover from repeating what the old leader already sent.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-
-from taskbank.store import Store
 
 
 @dataclass
 class SchedulerLeader:
     """Starts the scheduler when this process becomes the leader."""
 
-    store: Store
+    hold_lock: Callable[[], Awaitable[bool]]  # e.g. TaskBank.hold_scheduler_lock
     start: Callable[[], None]
     retry_seconds: float = 30
     leading: bool = False
 
     async def tick(self) -> bool:
         """Try once; start the scheduler on becoming leader. Returns whether this process leads."""
-        if not self.leading and await self.store.hold_scheduler_lock():
+        if not self.leading and await self.hold_lock():
             self.leading = True
             self.start()
         return self.leading

@@ -18,8 +18,10 @@ from bot.app import Taskbot
 from bot.config import Config
 from bot.events import Place
 from bot.handlers.context import BotContext
+from bot.leader import SchedulerLeader
 from bot.port import ChatPort, RoutedPort
 from bot.roles import Roles
+from bot.scheduler import Jobs, build_scheduler
 from taskbank.service import TaskBank
 
 log = logging.getLogger(__name__)
@@ -36,9 +38,11 @@ class Runtime:
     bank: TaskBank
     roles: Roles
     options: dict[str, Any] = field(default_factory=dict)
-    run_scheduler: bool = False
     scheduler: Any = None
     ports: dict[str, ChatPort] = field(default_factory=dict)
+    contexts: list[BotContext] = field(default_factory=list)
+    _up: set[str] = field(default_factory=set)
+    _changed: asyncio.Event = field(default_factory=asyncio.Event)
     _leader_task: asyncio.Task[None] | None = None
     # Set by the first SIGTERM/SIGINT (or request_stop); the second ends the grace period at once.
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
@@ -54,8 +58,9 @@ class Runtime:
     ) -> Taskbot:
         """A dispatcher whose handlers talk to this chat port.
 
-        The first chat to connect also carries the scheduler's channel posts, when the scheduler
-        runs; its direct messages go to each user's own chat (`platform` names this one's).
+        The first chat to ask also carries the scheduler's channel posts; its direct messages go
+        to each user's own chat (`platform` names this one's). Asking starts nothing: the
+        scheduler is its own step (`start_scheduler`, run by `serve` once every chat is `up`).
         """
         if platform is not None:
             self.ports.setdefault(platform, port)
@@ -71,23 +76,41 @@ class Runtime:
                 review_sample_size=self.config.review.sample_size,
             )
         )
-        if self.run_scheduler and self.config.schedule.enabled and self.scheduler is None:
-            from bot.leader import SchedulerLeader
-            from bot.scheduler import Jobs, build_scheduler
-
-            routed = replace(bot.ctx, port=RoutedPort(port, self.ports))
-            self.scheduler = build_scheduler(Jobs(routed, self.config.schedule))
-            leader = SchedulerLeader(
-                self.bank.store, self.scheduler.start, self.config.schedule.leader_retry_seconds
-            )
-            self._leader_task = asyncio.get_running_loop().create_task(leader.run())
+        self.contexts.append(bot.ctx)
         return bot
+
+    def up(self, platform: str) -> None:
+        """An adapter says it is connected and serving (its token accepted): the scheduler waits
+        for every adapter's word, so a refused chat never has jobs posting into it."""
+        self._up.add(platform)
+        self._changed.set()
+
+    def jobs(self) -> Jobs:
+        """The scheduled jobs, posting through the first chat built (direct messages routed to
+        each user's own chat)."""
+        if not self.contexts:
+            raise RuntimeError("no chat has been built: the jobs have nowhere to post")
+        first = self.contexts[0]
+        return Jobs(replace(first, port=RoutedPort(first.port, self.ports)), self.config.schedule)
+
+    def start_scheduler(self) -> None:
+        """Build the scheduler and try, until this process leads, to start it (see leader.py)."""
+        if self.scheduler is not None or not self.config.schedule.enabled:
+            return
+        self.scheduler = build_scheduler(self.jobs())
+        leader = SchedulerLeader(
+            self.bank.hold_scheduler_lock,
+            self.scheduler.start,
+            self.config.schedule.leader_retry_seconds,
+        )
+        self._leader_task = asyncio.get_running_loop().create_task(leader.run())
 
     # -- stopping: every adapter stops taking work, finishes what it acknowledged, closes ------
 
-    async def serve(self, runners: list[AdapterRunner]) -> None:
+    async def serve(self, runners: list[AdapterRunner], *, scheduler: bool = False) -> None:
         """Run the adapters side by side until they all return; SIGTERM and SIGINT ask them to
-        stop (each finishes its acknowledged work within the grace period, then closes)."""
+        stop (each finishes its acknowledged work within the grace period, then closes). With
+        `scheduler`, the scheduler starts once every adapter has reported itself up."""
         loop = asyncio.get_running_loop()
         handled = []
         for number in STOP_SIGNALS:
@@ -97,11 +120,26 @@ class Runtime:
             except (ValueError, RuntimeError):  # not the main thread: signals are not ours
                 log.info("not handling %s outside the main thread", signal.Signals(number).name)
         try:
-            await asyncio.gather(*(runner(self) for runner in runners))
+            served = asyncio.gather(*(runner(self) for runner in runners))
+            if scheduler:
+                await self._when_up(len(runners), served)
+            await served
         finally:
             for number in handled:
                 loop.remove_signal_handler(number)
             self.stop()
+
+    async def _when_up(self, count: int, served: asyncio.Future[Any]) -> None:
+        """Start the scheduler once `count` chats are up (not if they end first)."""
+        while len(self._up) < count and not served.done():
+            self._changed.clear()
+            changed = asyncio.ensure_future(self._changed.wait())
+            try:
+                await asyncio.wait({changed, served}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                changed.cancel()
+        if not served.done() and not self.stopping.is_set():
+            self.start_scheduler()
 
     def request_stop(self, number: int | None = None) -> None:
         """Stop taking new work (the scheduler too); a second request ends the grace at once."""

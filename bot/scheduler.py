@@ -14,7 +14,7 @@ nonce, a metadata marker in Slack's recent channel history) before showing it a 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -51,7 +51,7 @@ class Jobs:
 
     @property
     def now(self) -> datetime:
-        return self.ctx.bank.clock.now()
+        return self.ctx.bank.now()
 
     # -- pay tally ---------------------------------------------------------------------------
 
@@ -78,7 +78,7 @@ class Jobs:
         periods = [due]
         history = {
             key: state
-            for key, recipient, state in await self.ctx.bank.store.posts("tally")
+            for key, recipient, state in await self.ctx.bank.outbox_history("tally")
             if recipient == CHANNEL
         }
         if history and history.get(self.period_key(due)) != "sent":
@@ -114,14 +114,13 @@ class Jobs:
                 sent_any = True
         return sent_any
 
-    async def _deliver(self, job: str, key: str, recipient: str, send) -> bool:  # type: ignore[no-untyped-def]
-        store = self.ctx.bank.store
-        state = await store.record_post(job, key, recipient, self.now)
-        if state == "sent":
-            return False
-        await send(once_key(job, key, recipient, retry=state == "pending"))
-        await store.mark_post_sent(job, key, recipient, self.now)
-        return True
+    async def _deliver(
+        self, job: str, key: str, recipient: str, send: Callable[[Once], Awaitable[None]]
+    ) -> bool:
+        """Send one recorded post unless it was sent (see TaskBank.send_once)."""
+        return await self.ctx.bank.send_once(
+            job, key, recipient, lambda retry: send(once_key(job, key, recipient, retry=retry))
+        )
 
     async def _post_summary(self, period: Period, tally: Tally, once: Once) -> None:
         names = (
@@ -131,7 +130,7 @@ class Jobs:
         )
         card = render.tally_card(tally, f"Pay tally, {period.label}", self.ctx.currency, names)
         budgets = []
-        for project, spent in await self.ctx.bank.store.project_spend():
+        for project, spent in await self.ctx.bank.project_spend():
             if project.budget_cap_cents:
                 share = spent / project.budget_cap_cents
                 budgets.append(
@@ -144,7 +143,7 @@ class Jobs:
             )
         await self.ctx.port.post_card(self.ctx.coordinator_place, card, once=once)
         if self.schedule.tally_chart and tally.lines:
-            buckets = await self.ctx.bank.store.activity_by_quarter_hour(period.start, period.end)
+            buckets = await self.ctx.bank.activity_by_quarter_hour(period)
             png = tally_chart(
                 daily_totals(buckets, period, self.ctx.time_zone),
                 f"Pay tally, {period.label}",
@@ -161,8 +160,8 @@ class Jobs:
             )
 
     async def _targets(self, period: Period) -> dict[str, list[tuple[str, int]]]:
-        projects = {p.id: p for p, _ in await self.ctx.bank.store.project_spend()}
-        worked = await self.ctx.bank.store.writer_projects(period.start, period.end)
+        projects = {p.id: p for p, _ in await self.ctx.bank.project_spend()}
+        worked = await self.ctx.bank.writer_projects(period)
         return {
             writer: [
                 (projects[pid].name, projects[pid].target_hourly_cents)
@@ -211,15 +210,15 @@ class Jobs:
         )
         recorded_now = set()
         for submission in chosen:
-            if await bank.store.record_post("qa", str(submission.id), CHANNEL, self.now) == "new":
+            if await bank.outbox_record("qa", str(submission.id), CHANNEL) == "new":
                 recorded_now.add(str(submission.id))
         await bank.mark_sampled(chosen)
         posted = 0
-        for key, recipient, _ in await bank.store.posts("qa", state="pending"):
-            submission = await bank.store.get_submission(int(key))
+        for key, recipient in await bank.outbox_pending("qa"):
+            submission = await bank.submission(int(key))
             once = once_key("qa", key, recipient, retry=key not in recorded_now)
             await post_for_review(self.ctx, submission, once=once)
-            await bank.store.mark_post_sent("qa", key, recipient, self.now)
+            await bank.outbox_sent("qa", key, recipient)
             posted += 1
         return posted
 

@@ -14,10 +14,3 @@ def format_cents(cents: int, currency: str = "USD") -> str:
     symbol = _SYMBOLS.get(currency.upper())
     amount = f"{whole:,}.{part:02d}"
     return f"{sign}{symbol}{amount}" if symbol else f"{sign}{amount} {currency.upper()}"
-
-
-def hourly_cents(earned_cents: int, seconds: int) -> int | None:
-    """Effective hourly rate in cents, rounded down; None when no time was recorded."""
-    if seconds <= 0:
-        return None
-    return earned_cents * 3600 // seconds

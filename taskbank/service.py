@@ -5,19 +5,17 @@ from __future__ import annotations
 import asyncio
 import random
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Literal, TextIO
 
 from taskbank.batchfile import (
     DEFAULT_MAX_BYTES,
     BatchFormat,
     BatchSettings,
     ParsedBatch,
-    TaskSpec,
-    check_tasks,
     parse_batch_file,
 )
 from taskbank.clock import Clock, SystemClock
@@ -43,6 +41,7 @@ from taskbank.models import (
 from taskbank.questions import gold_agreement, merge_draft, validate_response
 from taskbank.store import BatchCandidate, BatchProgress, NewSubmission, Store
 
+PostState = Literal["new", "pending", "sent"]
 TASK_CACHE_SIZE = 5000
 DELIVERY_MEMORY = timedelta(days=1)  # platforms retry within minutes; a day is plenty
 
@@ -77,8 +76,8 @@ class TaskBank:
         rng: random.Random | None = None,
         defaults: Defaults | None = None,
     ) -> None:
-        self.store = store
-        self.clock = clock or SystemClock()
+        self._store = store
+        self._clock = clock or SystemClock()
         self.rng = rng or random.Random()
         self.defaults = defaults or Defaults()
         self._batches: dict[int, Batch] = {}
@@ -87,6 +86,21 @@ class TaskBank:
         # Who holds each recently claimed assignment, and which task: fixed for its life, so a
         # submit in this process needs no lookup (its state is checked by the insert itself).
         self._assignments: dict[int, tuple[str, int, int]] = {}
+
+    @property
+    def store(self) -> Store:
+        """The storage behind the bank: for taskbank/ and tests only. Callers outside the core use
+        the bank's own methods (nothing in bot/ or adapters/ reaches past them)."""
+        return self._store
+
+    @property
+    def clock(self) -> Clock:
+        """The bank's clock: for taskbank/ and tests only (callers ask `now()`)."""
+        return self._clock
+
+    def now(self) -> datetime:
+        """The current instant on the bank's clock (timezone-aware UTC)."""
+        return self._clock.now()
 
     # -- batches ---------------------------------------------------------------------------
 
@@ -143,13 +157,6 @@ class TaskBank:
             lease_seconds=60 * (settings.lease_minutes or self.defaults.lease_minutes),
             now=now,
         )
-
-    async def create_batch_from(self, settings: BatchSettings, tasks: Iterable[TaskSpec]) -> Batch:
-        """Check tasks given in code (not from a file) and store them as a batch."""
-        clean, problems = check_tasks(settings, ((f"task {i}", t) for i, t in enumerate(tasks, 1)))
-        if problems:
-            raise ValidationFailed(problems, summary="the tasks need fixing; nothing was imported")
-        return await self.create_batch(ParsedBatch(settings, clean))
 
     async def batch(self, batch_id: int) -> Batch:
         """A batch by id (its questions and pay never change, so it is cached)."""
@@ -304,6 +311,11 @@ class TaskBank:
         now = self.clock.now()
         return await self.store.first_delivery(key, now, now - DELIVERY_MEMORY)
 
+    async def hold_scheduler_lock(self) -> bool:
+        """Try to become the one process that runs the scheduled jobs; True while this one holds
+        it (a PostgreSQL advisory lock, or an OS lock beside the SQLite file)."""
+        return await self.store.hold_scheduler_lock()
+
     async def linked_subject(self, ref: str, kind: str) -> int | None:
         """The record a chat message shows."""
         return await self.store.linked_subject(ref, kind)
@@ -342,6 +354,14 @@ class TaskBank:
             NewSubmission(assignment_id, writer_id, client_key, answers, gold), self.clock.now()
         )
         return SubmitResult(submission, replayed)
+
+    async def submission(self, submission_id: int) -> Submission:
+        """A submission by id."""
+        return await self.store.get_submission(submission_id)
+
+    async def submission_for(self, assignment_id: int) -> Submission | None:
+        """The answer stored for an assignment, if it has one."""
+        return await self.store.submission_for_assignment(assignment_id)
 
     async def release(self, assignment_id: int, writer_id: str) -> None:
         """Give a task back: its slot goes to another writer (never back to this one)."""
@@ -483,6 +503,52 @@ class TaskBank:
     async def tally(self, period: Period, writer_id: str | None = None) -> Tally:
         """Per-writer figures for a period, derived from the ledger and the submissions."""
         return await self.store.tally(period.start, period.end, writer_id)
+
+    async def project_spend(self) -> list[tuple[Project, int]]:
+        """Every project with the cents its ledger has paid so far (for budget lines)."""
+        return await self.store.project_spend()
+
+    async def writer_projects(self, period: Period) -> dict[str, set[int]]:
+        """Per writer, the projects they submitted work to in a period."""
+        return await self.store.writer_projects(period.start, period.end)
+
+    async def activity_by_quarter_hour(self, period: Period) -> list[tuple[int, int, int]]:
+        """Money and tasks per quarter hour of a period, for the tally chart."""
+        return await self.store.activity_by_quarter_hour(period.start, period.end)
+
+    # -- the outbox: scheduled posts sent once -----------------------------------------------
+
+    async def outbox_record(self, job: str, key: str, recipient: str) -> PostState:
+        """Record a post as pending unless it is known: 'new', else its state ('pending', 'sent').
+
+        A post is recorded before it is sent and marked sent after, so a restart neither skips
+        nor repeats it; a 'pending' one may have reached the chat before a crash.
+        """
+        return await self.store.record_post(job, key, recipient, self.now())  # type: ignore[return-value]
+
+    async def outbox_sent(self, job: str, key: str, recipient: str) -> None:
+        """Mark a recorded post as sent."""
+        await self.store.mark_post_sent(job, key, recipient, self.now())
+
+    async def outbox_pending(self, job: str) -> list[tuple[str, str]]:
+        """A job's posts recorded but not yet marked sent: (key, recipient), oldest first."""
+        return [(key, to) for key, to, _ in await self.store.posts(job, state="pending")]
+
+    async def outbox_history(self, job: str) -> list[tuple[str, str, PostState]]:
+        """Every post recorded for a job: (key, recipient, state)."""
+        return await self.store.posts(job)  # type: ignore[return-value]
+
+    async def send_once(
+        self, job: str, key: str, recipient: str, send: Callable[[bool], Awaitable[None]]
+    ) -> bool:
+        """Send one post unless it was sent: record it, `send(retry)` (retry when a record was
+        already pending), mark it sent. Returns whether anything was sent."""
+        state = await self.outbox_record(job, key, recipient)
+        if state == "sent":
+            return False
+        await send(state == "pending")
+        await self.outbox_sent(job, key, recipient)
+        return True
 
     async def export(
         self,

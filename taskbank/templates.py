@@ -7,7 +7,7 @@ stored with every batch and exported with every answer, so a changed template ne
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from taskbank.questions import (
@@ -34,7 +34,6 @@ class Template:
     instructions: str
     payload_fields: Mapping[str, PayloadKind]
     questions: Sequence[_Question]
-    optional_payload_fields: Mapping[str, PayloadKind] = field(default_factory=dict)
 
     def payload_problems(self, payload: Mapping[str, Any]) -> list[str]:
         """Every way a task's payload falls short of this template."""
@@ -252,8 +251,7 @@ BUILTIN_TEMPLATES: dict[str, Template] = {
             version=1,
             title="Rewrite weak machine dialogue",
             instructions="Rewrite the line so a person would say it, keeping its meaning and the character's voice.",
-            payload_fields={"line": "text"},
-            optional_payload_fields={"context": "text"},
+            payload_fields={"line": "text"},  # an optional `context` field is shown beside it
             questions=[
                 RewriteQuestion(
                     id="rewrite", prompt="Your rewrite", original_from="line", max_chars=1000
@@ -344,13 +342,3 @@ BUILTIN_TEMPLATES: dict[str, Template] = {
         ),
     ]
 }
-
-
-def get_template(name: str) -> Template:
-    """A built-in template by name; KeyError names the known ones."""
-    try:
-        return BUILTIN_TEMPLATES[name]
-    except KeyError:
-        raise KeyError(
-            f"unknown template '{name}'; expected one of {', '.join(sorted(BUILTIN_TEMPLATES))} or 'custom'"
-        ) from None

@@ -108,7 +108,7 @@ def answered_batch(runner, config, tmp_path):
     """A batch with one approved answer, made through the console demo's own store."""
     import asyncio
 
-    from bot.cli import opened_bank
+    from bot.bootstrap import opened_bank
     from bot.config import load_config
     from taskbank.models import Verdict
     from tests.batches import TONE_ANSWER

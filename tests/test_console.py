@@ -10,9 +10,9 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from adapters.console.runner import run_console
+from bot.bootstrap import build_runtime
 from bot.cli import app
 from bot.config import Config
-from bot.runtime import Runtime
 from taskbank.models import SubmissionStatus
 from taskbank.periods import period_containing
 from taskbank.sample_bank import import_sample_bank
@@ -44,7 +44,7 @@ async def run_script(bank, tmp_path, lines: list[str], user: str = "wendy") -> s
         "export_dir": tmp_path / "exports",
         "interactive": False,
     }
-    await run_console(Runtime(config, bank, config.roles.roles(), options))
+    await run_console(build_runtime(config, bank, options=options))
     return output.getvalue()
 
 

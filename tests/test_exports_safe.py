@@ -20,7 +20,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from bot.cli import app, opened_bank
+from bot.bootstrap import opened_bank
+from bot.cli import app
 from bot.config import load_config
 from taskbank.export import FORMULA_STARTS, export_file_name, safe_file_name
 from taskbank.models import Verdict

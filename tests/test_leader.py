@@ -8,6 +8,7 @@ import sys
 import textwrap
 
 from bot.leader import SchedulerLeader
+from taskbank.service import TaskBank
 
 
 async def test_one_store_leads_and_another_takes_over_when_it_closes(make_store):
@@ -16,8 +17,12 @@ async def test_one_store_leads_and_another_takes_over_when_it_closes(make_store)
     await second.open()
     started: list[str] = []
     try:
-        leader = SchedulerLeader(first, lambda: started.append("first"))
-        follower = SchedulerLeader(second, lambda: started.append("second"))
+        leader = SchedulerLeader(
+            TaskBank(first).hold_scheduler_lock, lambda: started.append("first")
+        )
+        follower = SchedulerLeader(
+            TaskBank(second).hold_scheduler_lock, lambda: started.append("second")
+        )
         assert await leader.tick() is True
         assert await follower.tick() is False
         assert await leader.tick() is True  # holding it is idempotent: started once

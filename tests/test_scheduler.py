@@ -356,8 +356,8 @@ def test_a_bad_tally_cron_is_refused_with_an_example():
 async def test_with_several_chats_each_writer_is_messaged_in_their_own(bank, clock):
     """Slack and Discord in one process: the scheduler posts the summary to the first chat's
     channel and each writer's tally to the chat they work in."""
+    from bot.bootstrap import build_runtime
     from bot.config import Config
-    from bot.runtime import Runtime
 
     await bank.import_batch(tone_batch(2), filename="tone.jsonl")
     for writer in ("slack:U1", "discord:42"):
@@ -365,13 +365,11 @@ async def test_with_several_chats_each_writer_is_messaged_in_their_own(bank, clo
         await bank.submit(claimed.assignment.id, writer, TONE_ANSWER, f"k-{writer}")
     clock.advance(days=8)
     config = Config.model_validate({"schedule": {"tally_chart": False}})
-    runtime = Runtime(config, bank, config.roles.roles(), run_scheduler=True)
+    runtime = build_runtime(config, bank)
     slack, discord = FakeChat(), FakeChat()
     runtime.build_bot(slack, "C-REVIEWS", "C-COORDS", "slack")
     runtime.build_bot(discord, "1-REVIEWS", "1-COORDS", "discord")
-    jobs = runtime.scheduler.get_job("tally").func.__self__
-    runtime.stop()  # before its leader task first runs: this test runs the job itself
-    await jobs.run_tally()
+    await runtime.jobs().run_tally()  # the jobs the scheduler would run, run here directly
     assert [s.place.channel_id for s in slack.sent if s.kind == "post"] == ["C-COORDS"]
     assert [s.to for s in slack.sent if s.kind == "direct"] == ["slack:U1"]
     assert [s.to for s in discord.sent if s.kind == "direct"] == ["discord:42"]

@@ -16,7 +16,7 @@ import pytest
 from aiohttp import web
 
 from adapters.discord.runner import run_discord
-from bot.runtime import Runtime
+from bot.bootstrap import build_runtime
 from tests import slack_payloads as payloads
 from tests.batches import tone_batch
 from tests.discord.conftest import discord_config
@@ -228,7 +228,7 @@ async def test_discord_stops_taking_work_and_finishes_what_it_deferred(chat_bank
         await chat_bank.import_batch(tone_batch(40), filename="tone.jsonl")
         config = discord_config(fake, reviews, coordinators)
         environ = {"DISCORD_TOKEN": DISCORD_TOKEN}
-        runtime = Runtime(config, chat_bank, config.roles.roles(), {"environ": environ})
+        runtime = build_runtime(config, chat_bank, options={"environ": environ})
         running = asyncio.create_task(run_discord(runtime))
         server = DiscordServer(fake, general)
         first = await server.command(people[0], "task")  # connected and answering

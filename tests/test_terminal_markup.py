@@ -12,7 +12,8 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from bot.cli import app, opened_bank
+from bot.bootstrap import opened_bank
+from bot.cli import app
 from bot.config import load_config
 from tests.batches import TONE_ANSWER, header, jsonl, tone_batch, tone_task
 

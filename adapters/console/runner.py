@@ -115,6 +115,7 @@ async def run_console(runtime: Runtime) -> None:
     config = runtime.config.console
     chat = ConsoleChat(console, Path(options.get("export_dir", Path.cwd() / "exports")))
     bot = runtime.build_bot(chat, config.review_channel, config.coordinator_channel, "console")
+    runtime.up("console")
     session = ConsoleSession(
         bot,
         chat,

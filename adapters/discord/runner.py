@@ -52,6 +52,12 @@ def _refused(error: discord.LoginFailure) -> ValidationFailed:
     )
 
 
+async def _up_when_ready(client: discord.Client, runtime: Runtime) -> None:
+    """Tell the runtime Discord is up once the gateway says ready (the token was accepted)."""
+    await client.wait_until_ready()
+    runtime.up("discord")
+
+
 async def run_discord(runtime: Runtime) -> None:
     """The Discord adapter's entry point (registered as `discord`); runs until the process is
     asked to stop, then finishes what it is handling and closes the connection."""
@@ -63,6 +69,7 @@ async def run_discord(runtime: Runtime) -> None:
         async with app.client:
             connected = asyncio.ensure_future(app.client.start(token))
             stop = asyncio.ensure_future(runtime.until_stop_requested())
+            ready = asyncio.ensure_future(_up_when_ready(app.client, runtime))
             try:
                 await asyncio.wait({connected, stop}, return_when=asyncio.FIRST_COMPLETED)
                 if not connected.done():
@@ -71,6 +78,7 @@ async def run_discord(runtime: Runtime) -> None:
                 await connected
             finally:
                 stop.cancel()
+                ready.cancel()
                 connected.cancel()
     except discord.LoginFailure as error:
         raise _refused(error) from None

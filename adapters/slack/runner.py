@@ -60,6 +60,7 @@ async def run_slack(runtime: Runtime) -> None:
         await slack.open()
         await handler.connect_async()
         log.info("connected to Slack in Socket Mode")
+        runtime.up("slack")
         try:
             try:
                 await runtime.until_stop_requested()
@@ -73,6 +74,7 @@ async def run_slack(runtime: Runtime) -> None:
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port)
     await site.start()
+    runtime.up("slack")
     log.info("serving Slack on http://%s:%s%s", settings.host, settings.port, settings.path)
     print(
         f"Taskbot serves Slack on http://{settings.host}:{settings.port}{settings.path}", flush=True

@@ -19,6 +19,7 @@ from taskbank.export import export_file_name
 from taskbank.models import BatchState
 from taskbank.money import format_cents
 from taskbank.periods import period_containing
+from taskbank.service import TaskBank
 
 BATCH_USAGE = "/batch import (with a JSONL file, or a CSV and its settings .json) | list | status <id> | pause <id> | resume <id> | close <id> | export <id> [jsonl|csv]"
 SHOWN_PROBLEMS = 20
@@ -63,7 +64,7 @@ async def batch_command(ctx: BotContext, event: CommandEvent) -> None:
         raise usage(f"unknown /batch action '{verb}'")
     batch_id = _batch_id(rest)
     if verb == "status":
-        await post(await status_card(ctx, batch_id))
+        await post(await status_card(ctx.bank, batch_id, ctx.currency))
     elif verb in _STATES:
         batch = await ctx.bank.set_batch_state(batch_id, _STATES[verb])
         await post(
@@ -174,9 +175,9 @@ def _settings_json(data: bytes, filename: str) -> dict[str, Any]:
     raise ValidationFailed([Problem("settings", problem, filename)])
 
 
-async def status_card(ctx: BotContext, batch_id: int) -> Card:
-    """Progress, throughput and pending reviews of one batch."""
-    progress = await ctx.bank.batch_progress(batch_id)
+async def status_card(bank: TaskBank, batch_id: int, currency: str) -> Card:
+    """Progress, throughput and pending reviews of one batch (in chat and `taskbot batch status`)."""
+    progress = await bank.batch_progress(batch_id)
     batch = progress.batch
     answered = sum(progress.submissions.values())
     throughput = "—"
@@ -194,9 +195,7 @@ async def status_card(ctx: BotContext, batch_id: int) -> Card:
             Field("Approved", str(progress.submissions.get("approved", 0))),
             Field("Rejected", str(progress.submissions.get("rejected", 0))),
             Field("Throughput", throughput),
-            Field(
-                "Pay", f"{format_cents(batch.pay_cents, ctx.currency)} × overlap {batch.overlap}"
-            ),
+            Field("Pay", f"{format_cents(batch.pay_cents, currency)} × overlap {batch.overlap}"),
         ),
     )
 
@@ -207,7 +206,7 @@ async def tally_command(ctx: BotContext, event: CommandEvent) -> None:
     kind = event.args[0] if event.args else "week"
     if kind not in ("day", "week", "month"):
         raise ValidationFailed([Problem("period", "expected day, week or month")])
-    now: datetime = ctx.bank.clock.now()
+    now: datetime = ctx.bank.now()
     period = period_containing(now, kind, ctx.time_zone)  # type: ignore[arg-type]
     tally = await ctx.bank.tally(period)
     await ctx.port.post_card(

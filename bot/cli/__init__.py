@@ -1,0 +1,42 @@
+"""The `taskbot` command (entry point `bot.cli:app`): one module per command group.
+
+To add a command to a group, decorate it with that group's Typer object and import its module
+here, e.g. `from bot.cli.batch import batch_app` then `@batch_app.command("from-script")`.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from bot.bootstrap import opened_bank
+from bot.cli.batch import batch_app
+from bot.cli.command import ConfigOption, err, fail, out, run
+from bot.cli.config_cmd import config_check
+from bot.cli.db import db_app
+from bot.cli.serve import demo, run_command
+from bot.cli.tally import tally
+from bot.cli.tools import discord_app
+
+app = typer.Typer(
+    help="Taskbot: creative micro-tasks for writers, with an honest pay ledger.",
+    no_args_is_help=True,
+)
+app.add_typer(batch_app, name="batch")
+app.add_typer(db_app, name="db")
+app.add_typer(discord_app, name="discord")
+app.command("tally")(tally)
+app.command("demo")(demo)
+app.command("run")(run_command)
+app.command("config")(config_check)
+
+# Commands other modules add to the groups above register on import:
+# (bot/script_cli.py: `@batch_app.command("from-script")`, imported here.)
+
+__all__ = ["ConfigOption", "app", "batch_app", "err", "fail", "main", "opened_bank", "out", "run"]
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    """Entry point for `python -m bot.cli`."""
+    sys.exit(app())

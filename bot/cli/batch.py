@@ -1,0 +1,149 @@
+"""`taskbot batch …`: import, list, inspect and export batches.
+
+Other modules add commands to this group with `@batch_app.command(...)` (see bot/cli/__init__.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from bot.bootstrap import opened_bank
+from bot.cli.command import ConfigOption, err, fail, out, run, typer_problem
+from bot.config import Config
+from bot.handlers.coordinator import status_card
+from bot.terminal import literal, literal_progress
+from taskbank.batchfile import BatchSettings, load_settings_file
+from taskbank.errors import ValidationFailed
+from taskbank.export import export_file_name, replacing_file
+from taskbank.money import format_cents
+from taskbank.sample_bank import import_sample_bank
+
+batch_app = typer.Typer(help="Import, list and inspect batches.", no_args_is_help=True)
+
+
+@batch_app.command("import")
+def batch_import(
+    files: Annotated[list[Path] | None, typer.Argument(help="JSONL or CSV batch files.")] = None,
+    settings: Annotated[
+        Path | None, typer.Option(help="JSON file of batch settings, for a CSV file.")
+    ] = None,
+    samples: Annotated[
+        bool, typer.Option("--samples", help="Import the bundled sample bank.")
+    ] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Import batch files whole: a file with any bad line imports nothing."""
+    if not files and not samples:
+        fail("give batch files to import, or --samples", 2)
+
+    async def work(cfg: Config) -> None:
+        async with opened_bank(cfg) as bank:
+            if samples:
+                imported = await import_sample_bank(bank)
+                out.print(f"imported {len(imported)} sample batch(es) into {cfg.database.url}")
+            for file in files or []:
+                if not file.exists():
+                    raise ValidationFailed([typer_problem(file, "does not exist")])
+                extra: BatchSettings | None = None
+                if settings is not None:
+                    try:
+                        raw = settings.read_bytes()
+                    except OSError as error:
+                        raise ValidationFailed(
+                            [typer_problem(settings, f"unreadable settings: {error}")]
+                        ) from None
+                    extra = load_settings_file(raw, settings.name)
+                with err.status(literal(f"importing {file.name}…")):
+                    batch = await bank.import_batch(file, settings=extra)
+                progress = await bank.batch_progress(batch.id)
+                out.print(
+                    f"imported batch {batch.id} '{batch.name}': {progress.tasks} tasks from {file}"
+                )
+
+    run(config, work)
+
+
+@batch_app.command("list")
+def batch_list(config: ConfigOption = None) -> None:
+    """List batches with their state and progress."""
+
+    async def work(cfg: Config) -> None:
+        async with opened_bank(cfg) as bank:
+            table = Table("id", "name", "template", "state", "pay", "overlap", "tasks", "answers")
+            for batch in await bank.list_batches():
+                progress = await bank.batch_progress(batch.id)
+                table.add_row(
+                    str(batch.id),
+                    batch.name,
+                    batch.template,
+                    batch.state.value,
+                    format_cents(batch.pay_cents, cfg.locale.currency),
+                    str(batch.overlap),
+                    str(progress.tasks),
+                    str(sum(progress.submissions.values())),
+                )
+            out.print(table)
+
+    run(config, work)
+
+
+@batch_app.command("status")
+def batch_status(
+    batch_id: Annotated[int, typer.Argument(help="The batch id (see `taskbot batch list`).")],
+    config: ConfigOption = None,
+) -> None:
+    """Progress, throughput and pending reviews of one batch."""
+
+    async def work(cfg: Config) -> None:
+        async with opened_bank(cfg) as bank:
+            card = await status_card(bank, batch_id, cfg.locale.currency)
+            table = Table("", "", title=card.title, show_header=False)
+            for field in card.fields:
+                table.add_row(field.label, field.value)
+            out.print(table)
+
+    run(config, work)
+
+
+@batch_app.command("export")
+def batch_export(
+    batch_id: Annotated[int, typer.Argument(help="The batch id.")],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="File to write (default: <batch name>.<format>)."),
+    ] = None,
+    file_format: Annotated[str, typer.Option("--format", help="jsonl or csv")] = "jsonl",
+    config: ConfigOption = None,
+) -> None:
+    """Export every answer of a batch with provenance, showing progress."""
+    if file_format not in ("jsonl", "csv"):
+        fail(f"--format must be jsonl or csv, not '{file_format}'", 2)
+
+    async def work(cfg: Config) -> None:
+        async with opened_bank(cfg) as bank:
+            batch = await bank.batch(batch_id)
+            total = sum((await bank.batch_progress(batch_id)).submissions.values())
+            # The batch's name is a file's or a person's: made safe, it stays in this folder.
+            path = output or Path(export_file_name(batch.name, file_format))  # type: ignore[arg-type]
+            existed = path.exists()
+            try:
+                with replacing_file(path) as handle, literal_progress(err) as bar:
+                    task = bar.add_task(f"exporting {batch.name}", total=total)
+                    count = await bank.export(
+                        batch_id,
+                        handle,
+                        file_format,  # type: ignore[arg-type]
+                        progress=lambda done: bar.update(task, completed=done),
+                    )
+            except ValidationFailed as refused:  # the place cannot take the file
+                fail(f"cannot write the export to {path}: {refused.problems[0].message}", 2)
+            except OSError as error:
+                kept = "the file already there is unchanged" if existed else "nothing was written"
+                fail(f"could not write {path}: {error.strerror or error}; {kept}", 1)
+            out.print(f"exported {count} answers from batch {batch_id} to {path}")
+
+    run(config, work)

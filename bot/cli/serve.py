@@ -1,0 +1,69 @@
+"""`taskbot run` and `taskbot demo`: serve the configured chats, or the whole loop in a terminal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot import bootstrap
+from bot.cli.command import ConfigOption, out, run
+from bot.config import Config, DatabaseConfig, RolesConfig, load_config
+from taskbank.sample_bank import import_sample_bank
+
+
+def run_command(config: ConfigOption = None) -> None:
+    """Serve the chats the configuration enables (the console when none is)."""
+
+    async def work(cfg: Config) -> None:
+        async with bootstrap.opened_bank(cfg) as bank:
+            await bootstrap.serve(cfg, bank, scheduler=True)
+
+    run(config, work)
+
+
+def demo(
+    database: Annotated[
+        Path | None, typer.Option("--db", help="SQLite file (default: in your data directory).")
+    ] = None,
+    user: Annotated[str, typer.Option("--as", help="Who you are at start.")] = "wendy",
+) -> None:
+    """Try the whole loop in the terminal: claim, answer, review, tally. No tokens needed."""
+    cfg = demo_config(database)
+
+    async def work(_: Config) -> None:
+        async with bootstrap.opened_bank(cfg) as bank:
+            imported = await import_sample_bank(bank) if not await bank.list_batches() else []
+            out.print(
+                f"Taskbot demo on {cfg.database.url}"
+                + (f" — imported {len(imported)} sample batches." if imported else ".")
+            )
+            out.print(
+                "You are wendy, a writer: type /task, then the numbers on the card to answer.\n"
+                "/as rita to review (/review, or /react N yes|no), /as cora to coordinate (/batch list, /tally).\n"
+                "/help for everything, /quit to leave."
+            )
+            await bootstrap.serve(cfg, bank, ["console"], user=user)
+
+    run(None, work)
+
+
+def demo_config(database: Path | None) -> Config:
+    """The default configuration, on `database` if given, with rita reviewing and cora
+    coordinating besides whoever the configuration names."""
+    base = load_config(None)
+    roles = RolesConfig(
+        writers=base.roles.writers,
+        reviewers=[*base.roles.reviewers, "console:rita"],
+        coordinators=[*base.roles.coordinators, "console:cora"],
+    )
+    return Config.model_validate(
+        {
+            **base.model_dump(),
+            "database": DatabaseConfig(
+                url=str(database) if database else base.database.url
+            ).model_dump(),
+            "roles": roles.model_dump(),
+        }
+    )
