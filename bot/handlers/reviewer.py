@@ -123,7 +123,7 @@ async def reaction(ctx: BotContext, event: ReactionEvent) -> None:
             card = await _verdict(ctx, submission_id, event.actor.key, Verdict.APPROVED, None)
             await ctx.port.update_card(event.message, card)
             return
-        submission = await ctx.bank.store.get_submission(submission_id)
+        submission = await ctx.bank.submission(submission_id)
         if submission.writer_id == event.actor.key:
             raise NotAllowed("a reviewer cannot judge their own work")
         await ctx.port.send_direct(

@@ -71,7 +71,7 @@ async def offer_task(
     held = await ctx.bank.active_assignments(writer)
     if held and batch_id is None and template is None:
         claimed = await ctx.bank.claimed(held[0].id)
-        if claimed.assignment.lease_expires_at > ctx.bank.clock.now():
+        if claimed.assignment.lease_expires_at > ctx.bank.now():
             await show(ctx, actor, place, await _task_card(ctx, claimed), message, context)
             return
     try:
@@ -91,9 +91,7 @@ async def _task_card(
     ctx: BotContext, claimed: ClaimedTask, errors: dict[str, str] | None = None
 ) -> Card:
     draft = await ctx.bank.draft(claimed.assignment.id)
-    return render.task_card(
-        claimed, draft, ctx.time_zone, ctx.currency, errors, now=ctx.bank.clock.now()
-    )
+    return render.task_card(claimed, draft, ctx.time_zone, ctx.currency, errors, now=ctx.bank.now())
 
 
 async def action(ctx: BotContext, event: ActionEvent, action: WriterAction) -> None:
@@ -117,7 +115,7 @@ async def action(ctx: BotContext, event: ActionEvent, action: WriterAction) -> N
             case Answer():
                 await _choose(ctx, claimed, event, action)
             case Show():
-                done = await ctx.bank.store.submission_for_assignment(assignment_id)
+                done = await ctx.bank.submission_for(assignment_id)
                 card = (
                     render.outcome_card(claimed, done, ctx.currency, replayed=True)
                     if done is not None
@@ -200,7 +198,7 @@ async def answer_form(
     claimed = await ctx.bank.claimed(assignment_id)
     if claimed.assignment.writer_id != event.actor.key:
         raise NotAllowed("that form belongs to another writer")
-    done = await ctx.bank.store.submission_for_assignment(assignment_id)
+    done = await ctx.bank.submission_for(assignment_id)
     if done is not None:
         # The same form sent again (a retry, a double submit): show what was saved, store nothing.
         card = render.outcome_card(claimed, done, ctx.currency, replayed=True)
@@ -228,7 +226,7 @@ async def earnings_command(ctx: BotContext, event: CommandEvent) -> None:
     kind = event.args[0] if event.args else "week"
     if kind not in ("day", "week", "month"):
         raise ValidationFailed([_usage("period", "expected day, week or month")])
-    period = period_containing(ctx.bank.clock.now(), kind, ctx.time_zone)  # type: ignore[arg-type]
+    period = period_containing(ctx.bank.now(), kind, ctx.time_zone)  # type: ignore[arg-type]
     tally = await ctx.bank.tally(period, writer_id=event.actor.key)
     card = render.tally_card(tally, f"Your earnings, {period.label}", ctx.currency)
     await ctx.reply(event, card)
