@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bot.config import Config, load_config
+from bot.script_cli import batch_from_script
 from taskbank.errors import Problem, TaskbankError, ValidationFailed
 from taskbank.money import format_cents
 from taskbank.periods import period_containing
@@ -28,6 +29,7 @@ app = typer.Typer(
 batch_app = typer.Typer(help="Import, list and inspect batches.", no_args_is_help=True)
 db_app = typer.Typer(help="The database.", no_args_is_help=True)
 app.add_typer(batch_app, name="batch")
+batch_app.command("from-script")(batch_from_script)
 discord_app = typer.Typer(help="The Discord app.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(discord_app, name="discord")

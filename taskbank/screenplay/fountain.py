@@ -8,6 +8,7 @@ scene numbers. Notes, boneyard, sections and synopses are the writer's own and a
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from fountain.elements import ElementType
@@ -30,7 +31,7 @@ _KINDS = {
 
 def parse_fountain(text: str, source: str) -> Script:
     """A Fountain script as scenes, its pages set as printed."""
-    document = FountainParser().parse(text)
+    document = FountainParser().parse(_one_caret_per_pair(text))
     elements: list[Element] = []
     breaks: set[int] = set()
     for item in document.elements:
@@ -54,6 +55,27 @@ def parse_fountain(text: str, source: str) -> Script:
     return Script(
         source, title, scenes, max((e.page for e in elements), default=0), elements, breaks
     )
+
+
+def _one_caret_per_pair(text: str) -> str:
+    """The spec marks only the second cue of dual dialogue with ^, but writers often mark both;
+    fountain-py 0.3 then drops both speeches' first halves, so the first mark is removed here."""
+    lines = text.split("\n")
+    marked = [
+        i
+        for i, line in enumerate(lines)
+        if line.rstrip().endswith("^") and (i == 0 or not lines[i - 1].strip())
+    ]
+    for first, second in itertools.pairwise(marked):
+        between = lines[first + 1 : second]
+        blanks = [i for i, line in enumerate(between) if not line.strip()]
+        if (
+            blanks
+            and all(line.strip() for line in between[: blanks[0]])
+            and not any(line.strip() for line in between[blanks[0] :])
+        ):
+            lines[first] = lines[first].rstrip().removesuffix("^").rstrip()
+    return "\n".join(lines)
 
 
 def _cue(item: Any) -> tuple[str, str]:
