@@ -13,6 +13,7 @@ import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from taskbank.errors import Problem, ValidationFailed
 from taskbank.screenplay.layout import DUAL_SPLIT
@@ -50,7 +51,7 @@ def parse_pdf(data: bytes, source: str) -> Script:
     with pdf:
         if getattr(pdf.doc, "encryption", None):
             raise _refused(source, _ENCRYPTED)
-        pages = [page.chars for page in pdf.pages]
+        pages = [_page_chars(page) for page in pdf.pages]
     chars = [c for page in pages for c in page if c["text"].strip()]
     if not chars:
         raise _refused(
@@ -66,6 +67,32 @@ def parse_pdf(data: bytes, source: str) -> Script:
 
 
 _ENCRYPTED = "is encrypted; save a copy without a password (or import the .fountain or .fdx file)"
+
+
+def _page_chars(page: Any) -> list[dict]:
+    """A page's characters with position and size, read from pdfminer's layout objects that
+    pdfplumber holds (its own per-character dicts cost several times the parsing itself)."""
+    from pdfminer.layout import LTChar, LTContainer
+
+    height = page.height
+    chars: list[dict] = []
+    stack = [page.layout]
+    while stack:
+        for item in stack.pop():
+            if isinstance(item, LTChar):
+                chars.append(
+                    {
+                        "text": item.get_text(),
+                        "x0": item.x0,
+                        "x1": item.x1,
+                        "top": height - item.y1,
+                        "bottom": height - item.y0,
+                        "size": item.size,
+                    }
+                )
+            elif isinstance(item, LTContainer):
+                stack.append(item)
+    return chars
 
 
 def _margin(rows: list[list[dict]], width: float) -> float:
@@ -177,11 +204,12 @@ def _script(lines: list[_Line], source: str, size: float) -> Script:
             )
         elif column < 19:
             in_speech = last and last.kind in ("cue", "parenthetical", "dialogue")
-            kind = (
-                "parenthetical"
-                if in_speech and (text.startswith("(") or _open_paren(last))
-                else "dialogue"
-            )
+            if not in_speech:
+                kind = "action"
+            elif text.startswith("(") or _open_paren(last):
+                kind = "parenthetical"
+            else:
+                kind = "dialogue"
         elif column < 34:
             kind = "cue"
         else:
@@ -212,16 +240,22 @@ def _finish(
     raw_lines: list[tuple[int, str]],
     source: str,
 ) -> Script:
+    for element, following in itertools.pairwise([*elements, None]):
+        if element.kind == "cue" and (
+            following is None or following.kind not in ("parenthetical", "dialogue")
+        ):
+            # Capitals at the cue's indent with no speech after them: centred text (a title).
+            element.kind, element.character = "action", None
     first_heading_page = next((e.page for e in elements if e.kind == "heading"), None)
     title = ""
     if first_heading_page is not None:
-        # Pages before the first heading with no page number and no dialogue are a title page.
+        # Pages before the first heading with no page number and no cue are a title page.
         title_pages = {
             e.page
             for e in elements
             if e.page < first_heading_page
             and e.page not in printed
-            and not any(d.page == e.page and d.kind == "dialogue" for d in elements)
+            and not any(d.page == e.page and d.kind == "cue" for d in elements)
         }
         if title_pages:
             title = next((raw for page, raw in raw_lines if page in title_pages), "")
