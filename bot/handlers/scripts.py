@@ -8,11 +8,12 @@ the same command with `confirm` added imports. Nothing is kept between the two.
 from __future__ import annotations
 
 import json
+import re
+import shlex
 
 from bot import render
 from bot.events import CommandEvent
 from bot.handlers.context import BotContext
-from bot.handlers.coordinator import problems_card
 from bot.roles import Role
 from bot.ui import Card, Field
 from taskbank.errors import Problem, ValidationFailed
@@ -26,6 +27,8 @@ SCRIPT_USAGE = (
 PREVIEW_TASKS = 3
 PREVIEW_CHARS = 1200  # of each previewed excerpt; the tasks themselves hold the whole excerpt
 _KEYS = {"template", "unit", "pay", "project", "name", "overlap"}
+_FILE_REFERENCE = re.compile(r"^(<.*>|https?://\S+|F[A-Z0-9]{6,})$")
+_STRAIGHT_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 
 
 def has_script(event: CommandEvent) -> bool:
@@ -35,6 +38,8 @@ def has_script(event: CommandEvent) -> bool:
 
 async def import_script_command(ctx: BotContext, event: CommandEvent) -> None:
     """`/batch import …` with a screenplay attached: a preview card, or with `confirm` the import."""
+    from bot.handlers.coordinator import problems_card  # coordinator routes here: import late
+
     ctx.roles.require(event.actor, Role.COORDINATOR, "/batch")
     options, confirm = _options(event.args[1:] if event.args[:1] == ("import",) else event.args)
     scripts = [(a.filename, a.content) for a in event.attachments if is_script(a.filename)]
@@ -120,15 +125,24 @@ def preview_card(plan: ScriptPlan, names: str, currency: str) -> Card:
 
 
 def _options(args: tuple[str, ...]) -> tuple[dict[str, str], bool]:
+    """key=value options (quotes allowed: project="Noir study") and `confirm`; a file's link or id
+    in the command text (Slack's way of attaching) is passed over."""
+    text = " ".join(args).translate(_STRAIGHT_QUOTES)
+    try:
+        words = shlex.split(text)
+    except ValueError:
+        words = text.split()
     options: dict[str, str] = {}
     confirm = False
-    for arg in args:
-        if arg.lower() == "confirm":
+    for word in words:
+        if word.lower() == "confirm":
             confirm = True
             continue
-        key, sep, value = arg.partition("=")
+        key, sep, value = word.partition("=")
+        if not sep and _FILE_REFERENCE.match(word):
+            continue
         if not sep or key not in _KEYS or not value:
-            raise _usage(f"'{arg}' is not an option")
+            raise _usage(f"'{word}' is not an option")
         options[key] = value
     return options, confirm
 

@@ -114,3 +114,21 @@ async def test_only_coordinators_may_import_scripts(ctx, bank):
             ),
         )
     assert await tasks(bank) == 0
+
+
+async def test_quoted_names_and_a_slack_file_link_in_the_command_text(ctx, chat, bank):
+    event = batch_import(
+        "<https://files.slack.com/files-pri/T1-F0ABCDEF12/low_tide.pdf|low_tide.pdf>",
+        "template=plot_beat",
+        "unit=page",
+        "pay=25",
+        'project="Coastal',
+        'drama"',
+        "name=“tide",
+        "pages”",
+        files=[sample("low_tide", "pdf")],
+    )
+    await import_script_command(ctx, event)
+    facts = {f.label: f.value for f in chat.last("post").card.fields}
+    assert facts["Project"] == "Coastal drama"
+    assert facts["Batch"] == "tide pages (plot_beat)"
