@@ -139,7 +139,18 @@ def plan_script_batch(
     scripts: list[Script] = []
     problems: list[Problem] = []
     for item in files:
-        name, data = (item.name, item.read_bytes()) if isinstance(item, Path) else item
+        if isinstance(item, Path):
+            size = item.stat().st_size
+            if size > max_bytes:  # refused before reading it into memory
+                problems.append(
+                    Problem(
+                        "file", f"is {size:,} bytes; at most {max_bytes:,} are accepted", item.name
+                    )
+                )
+                continue
+            name, data = item.name, item.read_bytes()
+        else:
+            name, data = item
         try:
             scripts.append(parse_script(data, name, max_bytes=max_bytes))
         except ValidationFailed as failure:

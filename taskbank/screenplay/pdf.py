@@ -150,6 +150,7 @@ def _script(lines: list[_Line], source: str, size: float) -> Script:
     printed: dict[int, int] = {}
     previous: _Line | None = None
     dual: dict[str, list[Element]] | None = None
+    more = resumed = False  # a speech broken by (MORE), and its (CONT'D) cue passed over
     for number, line in enumerate(lines, 1):
         column, text = line.segments[0]
         if line.top < 66 and len(line.segments) == 1 and PAGE_NUMBER.match(text) and column > 40:
@@ -157,13 +158,14 @@ def _script(lines: list[_Line], source: str, size: float) -> Script:
             continue
         joined = " ".join(t for _, t in line.segments)
         if joined in CONTINUATIONS or _CONTINUED_HEADER.match(joined):
+            more = more or joined == "(MORE)"
             continue
-        gap = (
+        gap = not resumed and (
             previous is None
             or previous.page != line.page
             or line.top - previous.top > 1.5 * line_height
         )
-        previous = line
+        previous, resumed = line, False
         if gap and dual is not None:
             _flush_dual(elements, dual)
             dual = None
@@ -175,12 +177,7 @@ def _script(lines: list[_Line], source: str, size: float) -> Script:
                 segments.pop()
         column, text = segments[0]
         last = elements[-1] if elements else None
-        if (
-            dual is None
-            and len(segments) == 2
-            and 4 <= column < DUAL_SPLIT <= segments[1][0]
-            and _is_cue(segments)
-        ):
+        if dual is None and _starts_dual(segments):
             dual = {"left": [], "right": []}
             for side, (_, cue) in zip(("left", "right"), segments, strict=True):
                 dual[side].append(_element("cue", cue, number, line.page, side))
@@ -188,32 +185,13 @@ def _script(lines: list[_Line], source: str, size: float) -> Script:
         if dual is not None:
             for seg_column, seg_text in segments:
                 side = "left" if seg_column < DUAL_SPLIT else "right"
-                _continue(dual[side], seg_text, number, line.page, side, gap=False)
+                _continue(dual[side], seg_text, number, line.page, side)
             continue
-        if column < 5:
-            kind = (
-                "heading"
-                if scene_number or (HEADING.match(text) and text.upper() == text)
-                else "action"
-            )
-        elif column < 13:
-            kind = (
-                "dialogue"
-                if last and last.kind in ("cue", "parenthetical", "dialogue")
-                else "action"
-            )
-        elif column < 19:
-            in_speech = last and last.kind in ("cue", "parenthetical", "dialogue")
-            if not in_speech:
-                kind = "action"
-            elif text.startswith("(") or _open_paren(last):
-                kind = "parenthetical"
-            else:
-                kind = "dialogue"
-        elif column < 34:
-            kind = "cue"
-        else:
-            kind = "transition" if text.upper() == text else "action"
+        kind = _kind(column, text, last, scene_number)
+        if more and kind == "cue" and character_name(text) == _speaker(elements):
+            more = resumed = True  # the speech goes on after the page break
+            continue
+        more = False
         text = " ".join(t for _, t in segments)
         joinable = (
             not gap
@@ -232,6 +210,42 @@ def _script(lines: list[_Line], source: str, size: float) -> Script:
     if dual is not None:
         _flush_dual(elements, dual)
     return _finish(elements, printed, [(line.page, line.raw) for line in lines], source)
+
+
+def _kind(column: int, text: str, last: Element | None, scene_number: str | None) -> str:
+    """What a line is, from the column it starts at, its capitals, and what came before."""
+    in_speech = last is not None and last.kind in ("cue", "parenthetical", "dialogue")
+    if column < 5:
+        heading = scene_number or (HEADING.match(text) and text.upper() == text)
+        return "heading" if heading else "action"
+    if column < 13:
+        return "dialogue" if in_speech else "action"
+    if column < 19:
+        if not in_speech:
+            return "action"
+        return "parenthetical" if text.startswith("(") or _open_paren(last) else "dialogue"
+    if column < 34:
+        return "cue"
+    return "transition" if text.upper() == text else "action"
+
+
+def _speaker(elements: list[Element]) -> str | None:
+    """Who is speaking at the end of the elements so far, if a speech is going on."""
+    for element in reversed(elements):
+        if element.kind == "cue":
+            return element.character
+        if element.kind not in ("parenthetical", "dialogue"):
+            return None
+    return None
+
+
+def _starts_dual(segments: list[tuple[int, str]]) -> bool:
+    """Two cues side by side on one line: dual dialogue begins."""
+    return (
+        len(segments) == 2
+        and 4 <= segments[0][0] < DUAL_SPLIT <= segments[1][0]
+        and _is_cue(segments)
+    )
 
 
 def _finish(
@@ -301,7 +315,7 @@ def _element(kind: str, text: str, line: int, page: int, side: str | None) -> El
     return element
 
 
-def _continue(speech: list[Element], text: str, line: int, page: int, side: str, gap: bool) -> None:
+def _continue(speech: list[Element], text: str, line: int, page: int, side: str) -> None:
     last = speech[-1]
     if text.startswith("(") or _open_paren(last):
         kind = "parenthetical"

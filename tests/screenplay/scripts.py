@@ -87,3 +87,17 @@ DTD_ONLY_FDX = b"""<?xml version="1.0"?>
 <Paragraph Type="Scene Heading"><Text>INT. LAB - NIGHT</Text></Paragraph>
 </Content></FinalDraft>
 """
+
+
+def courier_pdf(pages: list[list[tuple[int, int, str]]]) -> bytes:
+    """A Courier 12 PDF with (row, column, text) lines per page, columns from the 1.5-inch
+    margin (negative columns fall in the margin, where scene numbers go)."""
+    from fpdf import FPDF
+
+    pdf = FPDF(unit="pt", format="letter")
+    pdf.set_font("Courier", size=12)
+    for lines in pages:
+        pdf.add_page()
+        for row, column, text in lines:
+            pdf.text(108 + 7.2 * column, 84 + 12 * row, text)
+    return bytes(pdf.output())

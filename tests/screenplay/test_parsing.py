@@ -7,7 +7,7 @@ import pytest
 from taskbank.screenplay import UNITS, parse_script, script_units
 from taskbank.screenplay.fountain import parse_fountain
 from taskbank.screenplay.writers import to_pdf
-from tests.screenplay.scripts import FORMATS, sample
+from tests.screenplay.scripts import FORMATS, courier_pdf, sample
 
 NIGHT_SHIFT_HEADINGS = [
     "INT. HARBOR DINER - NIGHT",
@@ -170,3 +170,33 @@ def test_fountain_forced_elements_dual_dialogue_boneyard_notes_and_page_breaks()
     assert script.scenes[1].elements[0].page == 2  # after ===
     assert script.scenes[1].characters == ["MARA"]
     assert script.scenes[0].lines == (4, 24)
+
+
+def test_a_pdf_speech_broken_by_more_and_contd_reads_as_one_speech_with_printed_numbers():
+    page_one = [
+        (-2, 55, "7."),
+        (0, -5, "7"),
+        (0, 0, "INT. LIGHTHOUSE - NIGHT"),
+        (0, 62, "7"),
+        (2, 0, "Wind. The lamp turns."),
+        (4, 22, "KEEPER"),
+        (5, 10, "Forty years I kept this light and"),
+        (6, 10, "never once"),
+        (7, 22, "(MORE)"),
+    ]
+    page_two = [
+        (-2, 55, "8."),
+        (0, 0, "CONTINUED:"),
+        (2, 22, "KEEPER (CONT'D)"),
+        (3, 10, "did a ship come in."),
+        (5, 0, "He climbs."),
+    ]
+    script = parse_script(courier_pdf([page_one, page_two]), "light.pdf")
+    [scene] = script.scenes
+    assert (scene.number, scene.heading) == ("7", "INT. LIGHTHOUSE - NIGHT")
+    assert [(e.kind, e.text, e.page) for e in scene.elements[1:]] == [
+        ("action", "Wind. The lamp turns.", 7),
+        ("cue", "KEEPER", 7),
+        ("dialogue", "Forty years I kept this light and never once did a ship come in.", 7),
+        ("action", "He climbs.", 8),
+    ]

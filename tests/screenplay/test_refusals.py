@@ -104,3 +104,16 @@ async def test_one_bad_file_among_good_ones_stores_nothing(bank):
         )
     assert "scan.pdf" in str(caught.value)
     assert await query(bank.store, "SELECT COUNT(*) FROM tasks") == [(0,)]
+
+
+async def test_a_script_over_the_import_size_limit_is_refused_unread(store, tmp_path):
+    from taskbank.service import Defaults, TaskBank
+
+    bank = TaskBank(store, defaults=Defaults(max_import_bytes=1000))
+    path = tmp_path / "long.fountain"
+    _, data = sample("night_shift", "fountain")
+    path.write_bytes(data)
+    message = await refused(bank, "long.fountain", data)
+    assert "at most 1,000 are accepted" in message
+    with pytest.raises(ValidationFailed, match=r"long\.fountain: file: is 1,7"):
+        await bank.import_script([path], settings=SETTINGS, unit="scene")
