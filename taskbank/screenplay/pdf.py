@@ -38,20 +38,20 @@ def parse_pdf(data: bytes, source: str) -> Script:
     """A PDF script as scenes with its printed page numbers; refuses scans, encryption and prose."""
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.pdfexceptions import PDFException
+    from pdfminer.psexceptions import PSException
     from pdfplumber.utils.exceptions import PdfminerException
 
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-    except (PdfminerException, PDFSyntaxError, PDFPasswordIncorrect, PDFEncryptionError) as error:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            if getattr(pdf.doc, "encryption", None):
+                raise _refused(source, _ENCRYPTED)
+            pages = [_page_chars(page) for page in pdf.pages]
+    except (PdfminerException, PDFException, PSException) as error:
         cause = error.args[0] if error.args and isinstance(error.args[0], Exception) else error
         if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
             raise _refused(source, _ENCRYPTED) from None
-        raise _refused(source, "is not a readable PDF file") from None
-    with pdf:
-        if getattr(pdf.doc, "encryption", None):
-            raise _refused(source, _ENCRYPTED)
-        pages = [_page_chars(page) for page in pdf.pages]
+        raise _refused(source, f"is not a readable PDF file ({type(cause).__name__})") from None
     chars = [c for page in pages for c in page if c["text"].strip()]
     if not chars:
         raise _refused(
@@ -60,8 +60,9 @@ def parse_pdf(data: bytes, source: str) -> Script:
             "import the .fountain or .fdx file",
         )
     width = Counter(round(c["x1"] - c["x0"], 1) for c in chars).most_common(1)[0][0] or 7.2
-    margin = _margin(_rows(pages), width)
-    lines = [_line(index, row, margin, width) for index, row in _indexed_rows(pages)]
+    rows = _indexed_rows(pages)
+    margin = _margin([row for _, row in rows], width)
+    lines = [_line(index, row, margin, width) for index, row in rows]
     size = Counter(round(c["size"], 1) for c in chars).most_common(1)[0][0]
     return _script(lines, source, size)
 
@@ -111,10 +112,6 @@ def _margin(rows: list[list[dict]], width: float) -> float:
         starts[round(chars[start]["x0"])] += 1
     common = [x for x, count in starts.items() if count >= max(3, len(rows) // 50)]
     return min(common) if common else min(starts)
-
-
-def _rows(pages: list[list[dict]]) -> list[list[dict]]:
-    return [row for _, row in _indexed_rows(pages)]
 
 
 def _indexed_rows(pages: list[list[dict]]) -> list[tuple[int, list[dict]]]:

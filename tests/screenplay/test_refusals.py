@@ -117,3 +117,9 @@ async def test_a_script_over_the_import_size_limit_is_refused_unread(store, tmp_
     assert "at most 1,000 are accepted" in message
     with pytest.raises(ValidationFailed, match=r"long\.fountain: file: is 1,7"):
         await bank.import_script([path], settings=SETTINGS, unit="scene")
+
+
+async def test_a_truncated_pdf_is_refused(bank):
+    _, data = sample("night_shift", "pdf")
+    message = await refused(bank, "cut.pdf", data[: len(data) // 2])
+    assert "cut.pdf: file: is not a readable PDF file" in message
