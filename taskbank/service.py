@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 import random
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from taskbank.batchfile import (
     DEFAULT_MAX_BYTES,
@@ -42,6 +42,9 @@ from taskbank.questions import gold_agreement, merge_draft, validate_response
 from taskbank.store import BatchCandidate, BatchProgress, NewSubmission, Store
 
 PostState = Literal["new", "pending", "sent"]
+
+if TYPE_CHECKING:
+    from taskbank.screenplay import ScriptImport
 TASK_CACHE_SIZE = 5000
 DELIVERY_MEMORY = timedelta(days=1)  # platforms retry within minutes; a day is plenty
 
@@ -563,6 +566,31 @@ class TaskBank:
         return await write_export(
             self.store.export_rows(batch_id), out, file_format, questions, progress
         )
+
+    # -- screenplays -----------------------------------------------------------------------
+
+    async def import_script(
+        self,
+        files: Iterable[Path | tuple[str, bytes]],
+        *,
+        settings: BatchSettings | Mapping[str, Any],
+        unit: str,
+        dry_run: bool = False,
+    ) -> ScriptImport:
+        """Cut screenplays (.fountain, .fdx, .pdf) into tasks of one unit and store them as one
+        batch, or with `dry_run` only say what would be stored. Parsing runs off the event loop;
+        a refused file or a unit that does not fit raises ValidationFailed and stores nothing."""
+        from taskbank.screenplay import ScriptImport, plan_script_batch
+
+        plan = await asyncio.to_thread(
+            plan_script_batch,
+            files,
+            settings,
+            unit,
+            default_overlap=self.defaults.overlap,
+            max_bytes=self.defaults.max_import_bytes,
+        )
+        return ScriptImport(plan, None if dry_run else await self.create_batch(plan.parsed))
 
 
 def _usable_candidates(

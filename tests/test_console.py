@@ -155,7 +155,7 @@ def test_taskbot_demo_runs_a_script_from_stdin(tmp_path):
     result = CliRunner().invoke(app, ["demo", "--db", str(tmp_path / "demo.db")], input=script)
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())
-    assert "imported 11 sample batches" in text
+    assert "imported 15 sample batches" in text
     assert "Tone, genre and pacing of a dialogue" in text
     assert "rewrite_dialogue" in text
 

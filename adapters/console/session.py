@@ -135,7 +135,10 @@ class ConsoleSession:
     def _context(self, message: MessageRef | None = None) -> tuple[str, MessageRef | None]:
         return (self.actor.key, message)
 
-    async def _import(self, paths: list[str]) -> None:
+    async def _import(self, words: list[str]) -> None:
+        # key=value options and `confirm` (for a screenplay) pass through; the rest are files.
+        options = [w for w in words if "=" in w or w.lower() == "confirm"]
+        paths = [w for w in words if w not in options]
         attachments = []
         for name in paths:
             path = Path(name)
@@ -146,7 +149,12 @@ class ConsoleSession:
                 return
             attachments.append(Attachment(path.name, content))
         event = CommandEvent(
-            self.actor, self.place, "batch", ("import",), tuple(attachments), self._context()
+            self.actor,
+            self.place,
+            "batch",
+            ("import", *options),
+            tuple(attachments),
+            self._context(),
         )
         await self.bot.handle(event)
 

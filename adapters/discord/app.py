@@ -46,6 +46,9 @@ SETTINGS_HELP = "For a CSV: its batch settings as a .json file (project, name, t
 DONE_TEXT = "Posted where it belongs: the channel, or your direct messages."
 SORRY_TEXT = "Taskbot hit an error it did not expect; it is logged. Nothing you sent was lost."
 RESTARTING_TEXT = "Taskbot is restarting; nothing was done. Try again in a minute."
+SCRIPT_OPTIONS_HELP = (
+    "For a screenplay: template=… unit=scene|page|exchange|character-scene pay=N, then confirm"
+)
 STALE_TEXT = (
     "Nothing was changed. If the commands Discord shows are out of date, a coordinator can run "
     "`taskbot discord sync`."
@@ -426,14 +429,20 @@ def command_tree(app: DiscordApp) -> app_commands.CommandTree:
 
     batch = app_commands.Group(name="batch", description="Coordinators: import and manage batches")
 
-    @batch.command(name="import", description="Import a JSONL or CSV batch file")
-    @app_commands.describe(file="The batch file (JSONL or CSV)", settings=SETTINGS_HELP)
+    @batch.command(name="import", description="Import a batch file (JSONL, CSV) or a screenplay")
+    @app_commands.describe(
+        file="The batch file (JSONL or CSV), or a screenplay (.fountain, .fdx, .pdf)",
+        settings=SETTINGS_HELP,
+        options=SCRIPT_OPTIONS_HELP,
+    )
     async def batch_import(
         interaction: discord.Interaction,
         file: discord.Attachment,
         settings: discord.Attachment | None = None,
+        options: app_commands.Range[str, 0, 400] = "",
     ) -> None:
-        await app.command(interaction, "batch", ("import",), (file, settings))
+        args = ("import", *str(options).split())
+        await app.command(interaction, "batch", args, (file, settings))
 
     @batch.command(name="list", description="Every batch with its state")
     async def batch_list(interaction: discord.Interaction) -> None:

@@ -18,6 +18,7 @@ from bot.cli.db import db_app
 from bot.cli.serve import demo, run_command
 from bot.cli.tally import tally
 from bot.cli.tools import discord_app
+from bot.script_cli import batch_from_script
 
 app = typer.Typer(
     help="Taskbot: creative micro-tasks for writers, with an honest pay ledger.",
@@ -31,8 +32,8 @@ app.command("demo")(demo)
 app.command("run")(run_command)
 app.command("config")(config_check)
 
-# Commands other modules add to the groups above register on import:
-# (bot/script_cli.py: `@batch_app.command("from-script")`, imported here.)
+# Commands other modules add to the groups above.
+batch_app.command("from-script")(batch_from_script)
 
 __all__ = ["ConfigOption", "app", "batch_app", "err", "fail", "main", "opened_bank", "out", "run"]
 

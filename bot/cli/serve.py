@@ -11,6 +11,7 @@ from bot import bootstrap
 from bot.cli.command import ConfigOption, out, run
 from bot.config import Config, DatabaseConfig, RolesConfig, load_config
 from taskbank.sample_bank import import_sample_bank
+from taskbank.sample_scripts import sample_script_batches
 
 
 def run_command(config: ConfigOption = None) -> None:
@@ -34,10 +35,17 @@ def demo(
 
     async def work(_: Config) -> None:
         async with bootstrap.opened_bank(cfg) as bank:
-            imported = await import_sample_bank(bank) if not await bank.list_batches() else []
+            imported = []
+            if not await bank.list_batches():
+                imported = [*await import_sample_bank(bank), *await sample_script_batches(bank)]
             out.print(
                 f"Taskbot demo on {cfg.database.url}"
-                + (f" — imported {len(imported)} sample batches." if imported else ".")
+                + (
+                    f" — imported {len(imported)} sample batches, four of them cut from the"
+                    " sample screenplays (Fountain, Final Draft and PDF)."
+                    if imported
+                    else "."
+                )
             )
             out.print(
                 "You are wendy, a writer: type /task, then the numbers on the card to answer.\n"

@@ -11,6 +11,7 @@ from typing import Any
 from bot import render
 from bot.arguments import whole_number
 from bot.events import Attachment, CommandEvent
+from bot.handlers import scripts
 from bot.handlers.context import BotContext
 from bot.roles import Role
 from bot.ui import Card, Field, FileUpload
@@ -52,7 +53,10 @@ async def batch_command(ctx: BotContext, event: CommandEvent) -> None:
         await ctx.reply(event, card)
 
     if verb == "import":
-        await import_files(ctx, event, post)
+        if scripts.has_script(event):
+            await scripts.import_script_command(ctx, event)
+        else:
+            await import_files(ctx, event, post)
         return
     if verb == "list":
         batches = await ctx.bank.list_batches()
@@ -156,10 +160,11 @@ async def _csv_settings(
             ]
         )
     source = chosen[0]
-    return _settings_json(await source.read(SETTINGS_MAX_BYTES), source.filename)
+    return settings_json(await source.read(SETTINGS_MAX_BYTES), source.filename)
 
 
-def _settings_json(data: bytes, filename: str) -> dict[str, Any]:
+def settings_json(data: bytes, filename: str) -> dict[str, Any]:
+    """A settings file's object (a JSONL header's `{"batch": …}` form too), or a refusal naming it."""
     try:
         value = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:

@@ -1,0 +1,121 @@
+"""Fountain screenplays, parsed with fountain-py into the neutral model.
+
+fountain-py (MIT) was chosen over the other PyPI parsers because it keeps each element's source
+line and handles the whole spec: forced headings, actions, cues and transitions (`.`, `!`, `@`,
+`>`), dual dialogue (`^`), boneyard, notes, sections and synopses, the title page, page breaks and
+scene numbers. Notes, boneyard, sections and synopses are the writer's own and are left out.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from fountain.elements import ElementType
+from fountain.parser import FountainParser
+
+from taskbank.screenplay.layout import paginate
+from taskbank.screenplay.model import Element, Script, character_name, group_scenes, squash
+
+_KINDS = {
+    ElementType.SCENE_HEADING: "heading",
+    ElementType.ACTION: "action",
+    ElementType.CENTERED: "action",
+    ElementType.LYRICS: "action",
+    ElementType.CHARACTER: "cue",
+    ElementType.PARENTHETICAL: "parenthetical",
+    ElementType.DIALOGUE: "dialogue",
+    ElementType.TRANSITION: "transition",
+}
+
+
+def parse_fountain(text: str, source: str) -> Script:
+    """A Fountain script as scenes, its pages set as printed."""
+    document = FountainParser().parse(_one_caret_per_pair(text))
+    elements: list[Element] = []
+    breaks: set[int] = set()
+    for item in document.elements:
+        if item.type == ElementType.PAGE_BREAK:
+            breaks.add(len(elements))
+        elif item.type == ElementType.DUAL_DIALOGUE:
+            for side in ("left", "right"):
+                _speech(
+                    elements,
+                    item.metadata[f"{side}_character"],
+                    item.metadata[f"{side}_dialogue"],
+                    side,
+                )
+        elif item.type == ElementType.CHARACTER:
+            _add(elements, _cue(item), item.line_number, None)
+        elif item.type in _KINDS:
+            _add(elements, (_KINDS[item.type], item.text), item.line_number, item)
+    paginate(elements, breaks)
+    title = squash(str(document.metadata.get("title", ""))).replace("*", "").replace("_", "")
+    scenes = group_scenes(elements)
+    return Script(
+        source, title, scenes, max((e.page for e in elements), default=0), elements, breaks
+    )
+
+
+def _one_caret_per_pair(text: str) -> str:
+    """The spec marks only the second cue of dual dialogue with ^, but writers often mark both;
+    fountain-py 0.3 then drops both speeches' first halves, so the first mark is removed here."""
+    lines = text.split("\n")
+    marked = [
+        i
+        for i, line in enumerate(lines)
+        if line.rstrip().endswith("^") and (i == 0 or not lines[i - 1].strip())
+    ]
+    for first, second in itertools.pairwise(marked):
+        between = lines[first + 1 : second]
+        blanks = [i for i, line in enumerate(between) if not line.strip()]
+        if (
+            blanks
+            and all(line.strip() for line in between[: blanks[0]])
+            and not any(line.strip() for line in between[blanks[0] :])
+        ):
+            lines[first] = lines[first].rstrip().removesuffix("^").rstrip()
+    return "\n".join(lines)
+
+
+def _cue(item: Any) -> tuple[str, str]:
+    extension = item.metadata.get("extension")
+    return "cue", item.text + (f" ({extension})" if extension else "")
+
+
+def _speech(elements: list[Element], cue: Any, lines: list[Any], side: str) -> None:
+    _add(elements, _cue(cue), cue.line_number, None, dual=side)
+    for line in lines:
+        _add(elements, (_KINDS[line.type], line.text), line.line_number, line, dual=side)
+
+
+def _add(
+    elements: list[Element],
+    kind_text: tuple[str, str],
+    line: int,
+    item: Any,
+    dual: str | None = None,
+) -> None:
+    kind, raw = kind_text
+    text = squash(raw)
+    last_line = line + raw.count("\n")
+    previous = elements[-1] if elements else None
+    if (
+        kind == "dialogue"
+        and previous is not None
+        and previous.kind == "dialogue"
+        and previous.dual == dual
+    ):
+        # fountain-py gives a speech line by line; a speech is one paragraph in every format.
+        if text:
+            previous.text = squash(previous.text + " " + text)
+        previous.last_line = last_line
+        return
+    if not text:
+        return
+    element = Element(kind, text, line, last_line=last_line, dual=dual)  # type: ignore[arg-type]
+    if kind == "cue":
+        element.character = character_name(text)
+    if kind == "heading" and item is not None and item.metadata.get("scene_number"):
+        element.scene_number = str(item.metadata["scene_number"])
+    elements.append(element)
