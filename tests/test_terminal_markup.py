@@ -151,9 +151,9 @@ def test_the_console_shows_names_and_text_with_markup_literally(tmp_path):
             f"/batch import {batch}",
             "/batch list",
             "/as [/x]eve",
-            "/task 12",
+            "/task 16",
             "1",
-            "/task 12",
+            "/task 16",
             "/help",
             "/quit",
         ]
@@ -162,7 +162,7 @@ def test_the_console_shows_names_and_text_with_markup_literally(tmp_path):
         app, ["demo", "--db", str(tmp_path / "demo.db")], input=script + "\n"
     )
     assert result.exit_code == 0, result.output
-    assert f"Imported batch 12: {NAME}" in result.output
+    assert f"Imported batch 16: {NAME}" in result.output
     assert "cora> /as [/x]eve" in result.output
     assert "You are [/x]eve" in result.output
     assert "only you (console:[/x]eve)" in result.output
