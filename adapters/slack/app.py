@@ -35,6 +35,7 @@ from bot.config import Config
 from bot.events import Event
 from bot.ui import Card, FormErrors
 
+SORRY_TEXT = "Taskbot hit an error it did not expect; it is logged. Nothing you sent was lost."
 log = logging.getLogger(__name__)
 
 # Work after an ack runs at most this many at a time, so a burst of commands queues instead of
@@ -283,6 +284,10 @@ class SlackApp:
                 else ""
             )
             await self._tell(event, "Slack refused that", f"Slack said: {reason}.{hint}")
+            return None
+        except Exception:  # the one place an unexpected failure is logged and told, not lost
+            log.exception("handling %s failed", type(event).__name__)
+            await self._tell(event, "Something went wrong", SORRY_TEXT)
             return None
 
     async def _tell(self, event: Event, title: str, text: str) -> None:

@@ -170,3 +170,21 @@ async def test_tally_posts_in_the_channel_and_names_a_missing_invite(workspace, 
     await workspace.command(COORDINATOR, "/tally", "week", channel="#not-a-channel-id")
     card = await workspace.new_card(COORDINATOR, 0)
     assert "channel_not_found" in text_of(card) and "/invite" in text_of(card)
+
+
+async def test_an_unexpected_failure_is_told_to_the_person_and_logged(workspace, caplog):
+    # Given a Slack whose conversations.open answers a body Slack never sends (no channel)
+    fake = workspace.fake
+
+    async def no_channel(args):
+        from aiohttp import web
+
+        return web.json_response({"ok": True})
+
+    fake.m_conversations_open = no_channel
+    await workspace.bank.import_batch(tone_batch(1), filename="tone.jsonl")
+    # When the coordinator exports (the upload opens the DM channel first)
+    card = await reply_to(workspace, "export 1 jsonl")
+    # Then they are told, and the error is logged, instead of hearing nothing
+    assert "did not expect" in text_of(card)
+    assert "handling CommandEvent failed" in caplog.text
