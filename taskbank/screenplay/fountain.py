@@ -31,7 +31,7 @@ _KINDS = {
 
 def parse_fountain(text: str, source: str) -> Script:
     """A Fountain script as scenes, its pages set as printed."""
-    document = FountainParser().parse(_one_caret_per_pair(text))
+    document = FountainParser().parse(_one_caret_per_pair(_plain_lines(text)))
     elements: list[Element] = []
     breaks: set[int] = set()
     for item in document.elements:
@@ -119,3 +119,10 @@ def _add(
     if kind == "heading" and item is not None and item.metadata.get("scene_number"):
         element.scene_number = str(item.metadata["scene_number"])
     elements.append(element)
+
+
+def _plain_lines(text: str) -> str:
+    """Line ends as `\n` (Windows and old Mac files too), and a line of nothing but a stray space
+    or tab as the blank line it looks like (two spaces stay: Fountain's blank line in a speech)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join("" if line.strip() == "" and line != "  " else line for line in lines)

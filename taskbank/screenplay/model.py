@@ -98,11 +98,17 @@ def group_scenes(elements: list[Element]) -> list[Scene]:
     numbers its scenes itself (a locked draft)."""
     scenes: list[Scene] = []
     current: Scene | None = None
-    count = 0
+    following = 1  # an unnumbered heading takes the number after the last one seen
+    used: set[str] = set()
     for element in elements:
         if element.kind == "heading":
-            count += 1
-            current = Scene(element.scene_number or str(count), element.text, [element])
+            number = element.scene_number or str(following)
+            digits = re.match(r"[0-9]+", number)
+            if digits:
+                following = int(digits.group()) + 1
+            number = _unused(number, used)
+            used.add(number)
+            current = Scene(number, element.text, [element])
             scenes.append(current)
             continue
         if current is None:
@@ -117,3 +123,13 @@ def group_scenes(elements: list[Element]) -> list[Scene]:
     ):
         scenes.pop(0)
     return scenes
+
+
+def _unused(number: str, used: set[str]) -> str:
+    """A scene number no earlier scene has: a repeat becomes an A-scene (12, 12A, 12B …)."""
+    if number not in used:
+        return number
+    for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        if f"{number}{letter}" not in used:
+            return f"{number}{letter}"
+    return f"{number}-{len(used)}"

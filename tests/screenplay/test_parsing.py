@@ -200,3 +200,29 @@ def test_a_pdf_speech_broken_by_more_and_contd_reads_as_one_speech_with_printed_
         ("dialogue", "Forty years I kept this light and never once did a ship come in.", 7),
         ("action", "He climbs.", 8),
     ]
+
+
+def test_a_fountain_file_with_windows_line_ends_reads_the_same():
+    from taskbank.sample_scripts import script_file
+    from taskbank.screenplay.fountain import parse_fountain
+
+    text = script_file("night_shift.fountain").read_text()
+    unix, windows = parse_fountain(text, "n"), parse_fountain(text.replace("\n", "\r\n"), "n")
+    assert [
+        (s.number, s.heading, [(e.kind, e.text) for e in s.elements]) for s in windows.scenes
+    ] == [(s.number, s.heading, [(e.kind, e.text) for e in s.elements]) for s in unix.scenes]
+
+
+def test_a_line_of_one_stray_space_ends_a_speech_like_a_blank_line():
+    from taskbank.screenplay.fountain import parse_fountain
+
+    script = parse_fountain("INT. A - DAY\n\nJONAH\nHi.\n \nMARA\nYo.\n\t\nBOB\nHey.\n", "s")
+    cues = [e.text for e in script.scenes[0].elements if e.kind == "cue"]
+    assert cues == ["JONAH", "MARA", "BOB"]
+
+
+def test_an_unnumbered_scene_follows_the_last_number_and_repeats_become_a_scenes():
+    from taskbank.screenplay.fountain import parse_fountain
+
+    text = "INT. A - DAY #2#\n\nHi.\n\nINT. B - DAY\n\nYo.\n\nINT. C - DAY #3#\n\nX.\n"
+    assert [s.number for s in parse_fountain(text, "s").scenes] == ["2", "3", "3A"]
