@@ -61,6 +61,10 @@ def provenance_record(row: dict[str, Any]) -> dict[str, Any]:
         "review_reason": row["reason"],
         "gold_correct": None if row["gold_correct"] is None else bool(row["gold_correct"]),
         "answers": row["answers"],
+        # The task's input (and gold), so rows rebuild into training data without the import files;
+        # a screenplay's tasks carry their provenance (file, scene, heading, pages, lines, cast) here.
+        "payload": row.get("payload"),
+        "gold": row.get("gold"),
     }
 
 
@@ -78,9 +82,14 @@ async def write_export(
     """
     if file_format not in ("jsonl", "csv"):
         raise ValueError(f"unknown export format '{file_format}'; expected jsonl or csv")
-    write_rows = _csv_rows(out, question_ids) if file_format == "csv" else _jsonl_rows(out)
+    records = aiter(records)
+    first = await anext(records, None)
+    # CSV columns are fixed by the first row: its payload fields; later rows' other fields (rare:
+    # one batch's tasks share a template) go to one JSON column.
+    fields = list((first or {}).get("payload") or {})
+    write_rows = _csv_rows(out, question_ids, fields) if file_format == "csv" else _jsonl_rows(out)
     count = 0
-    chunk: list[dict[str, Any]] = []
+    chunk: list[dict[str, Any]] = [] if first is None else [first]
 
     async def write_chunk() -> None:
         nonlocal count, chunk
@@ -90,12 +99,17 @@ async def write_export(
             for done in range(written + 1, count + 1):  # one call per row, as before chunks
                 progress(done)
 
-    async for row in records:
-        chunk.append(row)
-        if len(chunk) == EXPORT_CHUNK_ROWS:
+    try:
+        async for row in records:
+            chunk.append(row)
+            if len(chunk) == EXPORT_CHUNK_ROWS:
+                await write_chunk()
+        if chunk:
             await write_chunk()
-    if chunk:
-        await write_chunk()
+    finally:  # a failed write closes the store's cursor now, not whenever it is collected
+        close = getattr(records, "aclose", None)
+        if close is not None:
+            await close()
     return count
 
 
@@ -111,18 +125,33 @@ def _jsonl_rows(out: TextIO) -> Callable[[list[dict[str, Any]]], None]:
     return write
 
 
-def _csv_rows(out: TextIO, question_ids: Sequence[str]) -> Callable[[list[dict[str, Any]]], None]:
+def _csv_rows(
+    out: TextIO, question_ids: Sequence[str], payload_fields: Sequence[str]
+) -> Callable[[list[dict[str, Any]]], None]:
     # Text cells quoted, numbers bare: a number can never be a formula.
     writer = csv.writer(out, quoting=csv.QUOTE_NONNUMERIC)
-    writer.writerow([*PROVENANCE_COLUMNS, *(f"answer.{q}" for q in question_ids)])
+    writer.writerow(
+        [
+            *PROVENANCE_COLUMNS,
+            *(f"answer.{q}" for q in question_ids),
+            *(f"payload.{f}" for f in payload_fields),
+            "payload.other",
+            *(f"gold.{q}" for q in question_ids),
+        ]
+    )
 
     def write(rows: list[dict[str, Any]]) -> None:
         for row in rows:
             record = provenance_record(row)
-            answers = record["answers"]
+            answers, payload = record["answers"], record["payload"] or {}
+            gold = record["gold"] or {}
+            other = {k: v for k, v in payload.items() if k not in payload_fields}
             writer.writerow(
                 [csv_cell(record[c]) for c in PROVENANCE_COLUMNS]
                 + [csv_cell(answers.get(q)) for q in question_ids]
+                + [csv_cell(payload.get(f)) for f in payload_fields]
+                + [csv_cell(json.dumps(other, ensure_ascii=False) if other else None)]
+                + [csv_cell(gold.get(q)) for q in question_ids]
             )
 
     return write
@@ -141,7 +170,12 @@ def csv_cell(value: Any) -> str | int | float:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return value
-    text = " | ".join(str(item) for item in value) if isinstance(value, list) else str(value)
+    if isinstance(value, dict):
+        text = json.dumps(value, ensure_ascii=False)
+    elif isinstance(value, list):
+        text = " | ".join(str(item) for item in value)
+    else:
+        text = str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 

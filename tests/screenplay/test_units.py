@@ -146,3 +146,32 @@ async def test_a_dry_run_stores_nothing(bank):
     )
     assert result.batch is None and len(result.plan.parsed.tasks) == 2
     assert await query(bank.store, "SELECT COUNT(*) FROM tasks") == [(0,)]
+
+
+async def test_exports_carry_each_tasks_input_and_a_scripts_provenance(bank):
+    import csv
+    import io
+    import json as _json
+
+    from taskbank.sample_scripts import script_file
+
+    data = script_file("night_shift.fountain").read_bytes()
+    settings = {"project": "Exports", "name": "ns", "template": "dialogue_tone", "pay_cents": 40}
+    result = await bank.import_script(
+        [("night_shift.fountain", data)], settings=settings, unit="scene"
+    )
+    claimed = await bank.claim("w1")
+    answer = {"tone": "tense", "genre": ["noir"], "pacing": 3}
+    await bank.submit(claimed.assignment.id, "w1", answer, "k")
+
+    out = io.StringIO()
+    await bank.export(result.batch.id, out, "jsonl")
+    (row,) = [_json.loads(line) for line in out.getvalue().splitlines()]
+    assert row["payload"]["excerpt"] == claimed.task.payload["excerpt"]
+    assert "INT. HARBOR DINER - NIGHT" in row["payload"]["source"]
+    assert row["gold"] is None
+
+    out = io.StringIO()
+    await bank.export(result.batch.id, out, "csv")
+    (record,) = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert "scene 1" in record["payload.source"] and record["payload.excerpt"].strip()

@@ -781,7 +781,8 @@ class PostgresStore:
     async def export_rows(self, batch_id: int) -> AsyncIterator[dict[str, Any]]:
         async with self.pool.acquire() as connection, connection.transaction():
             cursor = connection.cursor(
-                "SELECT s.id AS submission_id, t.external_id, s.writer_id, s.submitted_at,"
+                "SELECT s.id AS submission_id, t.external_id, t.payload_json, t.gold_json,"
+                " s.writer_id, s.submitted_at,"
                 " s.seconds_on_task, s.status, s.answers_json, s.gold_correct, r.reviewer_id,"
                 " r.reviewed_at, r.reason, r.automatic, b.name AS batch, b.template,"
                 " b.template_version, p.name AS project"
@@ -794,6 +795,9 @@ class PostgresStore:
             async for row in cursor:
                 record = dict(row)
                 record["answers"] = json.loads(record.pop("answers_json"))
+                record["payload"] = json.loads(record.pop("payload_json"))
+                gold = record.pop("gold_json")
+                record["gold"] = None if gold is None else json.loads(gold)
                 yield record
 
 

@@ -798,7 +798,8 @@ class SqliteStore:
         if self._reader is None:
             raise RuntimeError("the store is not open")
         async with self._reader.execute(
-            "SELECT s.id AS submission_id, t.external_id, s.writer_id, s.submitted_at,"
+            "SELECT s.id AS submission_id, t.external_id, t.payload_json, t.gold_json,"
+            " s.writer_id, s.submitted_at,"
             " s.seconds_on_task, s.status, s.answers_json, s.gold_correct, r.reviewer_id,"
             " r.reviewed_at, r.reason, r.automatic, b.name AS batch, b.template,"
             " b.template_version, p.name AS project"
@@ -812,6 +813,9 @@ class SqliteStore:
             async for row in cursor:
                 record = dict(row)
                 record["answers"] = json.loads(record.pop("answers_json"))
+                record["payload"] = json.loads(record.pop("payload_json"))
+                gold = record.pop("gold_json")
+                record["gold"] = None if gold is None else json.loads(gold)
                 yield record
 
 
