@@ -204,3 +204,15 @@ async def test_a_hostile_import_never_ends_the_console_session(bank, tmp_path):
     assert "No batches yet" in after_imports
     assert "/as NAME" in after_imports  # /help answered
     assert await bank.list_batches() == []
+
+
+def test_demo_as_another_person_greets_that_person(tmp_path):
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+
+    result = CliRunner().invoke(
+        app, ["demo", "--db", str(tmp_path / "d.db"), "--as", "cora"], input="/quit\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "You start as cora" in result.output and "You are wendy" not in result.output

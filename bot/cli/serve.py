@@ -48,8 +48,13 @@ def demo(
                 )
             )
             out.print(
-                "You are wendy, a writer: type /task, then the numbers on the card to answer.\n"
-                "/as rita to review (/review, or /react N yes|no), /as cora to coordinate (/batch list, /tally).\n"
+                (
+                    "You are wendy, a writer: type /task, then the numbers on the card to answer.\n"
+                    if user == "wendy"
+                    else f"You start as {literal_name(user)}; /as wendy to write (/task, then the "
+                    "numbers on the card).\n"
+                )
+                + "/as rita to review (/review, or /react N yes|no), /as cora to coordinate (/batch list, /tally).\n"
                 "/help for everything, /quit to leave."
             )
             await bootstrap.serve(cfg, bank, ["console"], user=user)
@@ -75,3 +80,8 @@ def demo_config(database: Path | None) -> Config:
             "roles": roles.model_dump(),
         }
     )
+
+
+def literal_name(name: str) -> str:
+    """A name typed on the command line, kept short for the banner."""
+    return name if len(name) <= 40 else name[:39] + "…"
