@@ -131,8 +131,21 @@ def _line(page: int, row: list[dict], margin: float, width: float) -> _Line:
     raw = squash("".join(c["text"] for c in row))
     row = [c for c in row if c["text"].strip()]
     cells: dict[int, str] = {}
-    for char in row:
-        cells[round((char["x0"] - margin) / width)] = char["text"]
+    # Each letter on its Courier column; a PDF not set exactly on the grid can round two letters
+    # to one column, so a letter never overwrites the one before it, and a visible gap between
+    # letters is always at least one space.
+    previous: dict | None = None
+    column = 0
+    for char in sorted(row, key=lambda c: c["x0"]):
+        ideal = round((char["x0"] - margin) / width)
+        if previous is None:
+            column = ideal
+        elif char["x0"] - previous.get("x1", previous["x0"] + width) > 0.4 * width:
+            column = max(ideal, column + 2)
+        else:
+            column += 1  # touching letters are neighbours, whatever rounding says
+        cells[column] = char["text"]
+        previous = char
     start, end = min(cells), max(cells)
     text = "".join(cells.get(column, " ") for column in range(start, end + 1))
     segments: list[tuple[int, str]] = []

@@ -226,3 +226,37 @@ def test_an_unnumbered_scene_follows_the_last_number_and_repeats_become_a_scenes
 
     text = "INT. A - DAY #2#\n\nHi.\n\nINT. B - DAY\n\nYo.\n\nINT. C - DAY #3#\n\nX.\n"
     assert [s.number for s in parse_fountain(text, "s").scenes] == ["2", "3", "3A"]
+
+
+def test_a_pdf_set_slightly_off_the_courier_grid_keeps_every_letter():
+    # Given a PDF from another tool that centres and indents by half columns, so letters sit
+    # between the 0.1-inch columns (round-half-even would put two letters on one column)
+    from fpdf import FPDF
+
+    from taskbank.screenplay.pdf import parse_pdf
+
+    pdf = FPDF(unit="pt", format="letter")
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    pdf.set_font("Courier", size=12)
+    lines = [
+        (0, "INT. HARBOR DINER - NIGHT"),
+        (0, "Rain hammers the windows of the diner all night long."),
+        (22, "JONAH"),
+        (10, "Since before you came in, and long before the rain."),
+        (22, "MARA"),
+        (10, "Then they followed me all the way from the school."),
+    ]
+    y = 84.0
+    for column, text in lines:
+        pdf.text(108.0 + 7.2 * column + (3.6 if column else 0), y, text)
+        y += 24.0
+
+    # When it is read
+    script = parse_pdf(bytes(pdf.output()), "drift.pdf")
+
+    # Then the cues and the dialogue come back whole
+    elements = [(e.kind, e.text) for s in script.scenes for e in s.elements]
+    assert ("cue", "JONAH") in elements and ("cue", "MARA") in elements
+    assert ("dialogue", "Since before you came in, and long before the rain.") in elements
+    assert ("dialogue", "Then they followed me all the way from the school.") in elements
