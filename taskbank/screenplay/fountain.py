@@ -9,6 +9,7 @@ scene numbers. Notes, boneyard, sections and synopses are the writer's own and a
 from __future__ import annotations
 
 import itertools
+import re
 from typing import Any
 
 from fountain.elements import ElementType
@@ -125,4 +126,25 @@ def _plain_lines(text: str) -> str:
     """Line ends as `\n` (Windows and old Mac files too), and a line of nothing but a stray space
     or tab as the blank line it looks like (two spaces stay: Fountain's blank line in a speech)."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return "\n".join("" if line.strip() == "" and line != "  " else line for line in lines)
+    lines = ["" if line.strip() == "" and line != "  " else line for line in lines]
+    return "\n".join(
+        "@" + line if _unicode_cue(lines, number) else line for number, line in enumerate(lines)
+    )
+
+
+_NOT_A_CUE = re.compile(r"^\s*([!@.>~=#\[]|(INT|EXT|EST|I/E|INT\./EXT)[. ])|TO:\s*$")
+
+
+def _unicode_cue(lines: list[str], number: int) -> bool:
+    """A character cue with letters outside ASCII (JOSÉ, АННА): fountain-py only knows A–Z
+    capitals, so such a cue is forced with '@' as Fountain allows."""
+    line = lines[number]
+    if line.isascii() or _NOT_A_CUE.search(line) or line != line.upper():
+        return False
+    name = character_name(line)
+    return (
+        any(ch.isalpha() for ch in name)
+        and (number == 0 or lines[number - 1] == "")
+        and number + 1 < len(lines)
+        and lines[number + 1] != ""
+    )

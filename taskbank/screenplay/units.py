@@ -184,7 +184,8 @@ def _unit(
 
 
 def _with_character(part: ScriptUnit, character: str) -> ScriptUnit:
-    slug = re.sub(r"[^A-Za-z0-9]+", "_", character).strip("_") or "SPEAKER"
+    # Letters of any script stay (JOSÉ, АННА): only what is not a letter or digit becomes _.
+    slug = re.sub(r"[^\w]+|_+", "_", character).strip("_") or "SPEAKER"
     return ScriptUnit(
         **{**part.__dict__, "external_id": f"{part.external_id}-{slug}", "character": character}
     )

@@ -175,3 +175,21 @@ async def test_exports_carry_each_tasks_input_and_a_scripts_provenance(bank):
     await bank.export(result.batch.id, out, "csv")
     (record,) = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert "scene 1" in record["payload.source"] and record["payload.excerpt"].strip()
+
+
+async def test_cues_with_accents_or_other_alphabets_are_speakers_with_readable_ids(bank):
+    script = (
+        "INT. CAFÉ - DAY\n\nJOSÉ\nUn café.\n\nRENÉE (O.S.)\nDeux.\n\n"
+        "АННА\nДа.\n\nБОРИС\nНет.\n\nThey sit. An ÉCLAIR waits.\n"
+    ).encode()
+    settings = {"project": "P", "name": "cafe", "template": "character_motivation", "pay_cents": 9}
+    result = await bank.import_script(
+        [("cafe.fountain", script)], settings=settings, unit="character-scene", dry_run=True
+    )
+    ids = [task.external_id for task in result.plan.parsed.tasks]
+    assert ids == [
+        "cafe.fountain#s001-JOSÉ",
+        "cafe.fountain#s001-RENÉE",
+        "cafe.fountain#s001-АННА",
+        "cafe.fountain#s001-БОРИС",
+    ]
