@@ -40,6 +40,7 @@ from taskbank.models import (
 )
 from taskbank.questions import gold_agreement, merge_draft, validate_response
 from taskbank.store import BatchCandidate, BatchProgress, NewSubmission, Store
+from taskbank.store.rows import duplicate_batch_name
 
 PostState = Literal["new", "pending", "sent"]
 
@@ -590,7 +591,16 @@ class TaskBank:
             default_overlap=self.defaults.overlap,
             max_bytes=self.defaults.max_import_bytes,
         )
-        return ScriptImport(plan, None if dry_run else await self.create_batch(plan.parsed))
+        if dry_run:
+            # A preview promises what the import will do: a name the project already has is the
+            # same refusal now as at the import.
+            settings = plan.parsed.settings
+            for batch in await self.list_batches():
+                project = await self.project(batch.project_id)
+                if batch.name == settings.name and project.name == settings.project.name:
+                    raise duplicate_batch_name(settings.name)
+            return ScriptImport(plan, None)
+        return ScriptImport(plan, await self.create_batch(plan.parsed))
 
 
 def _usable_candidates(

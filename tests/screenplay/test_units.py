@@ -193,3 +193,23 @@ async def test_cues_with_accents_or_other_alphabets_are_speakers_with_readable_i
         "cafe.fountain#s001-АННА",
         "cafe.fountain#s001-БОРИС",
     ]
+
+
+async def test_a_dry_run_refuses_a_batch_name_the_project_already_has(bank):
+    import pytest
+
+    from taskbank.errors import ValidationFailed
+    from taskbank.sample_scripts import script_file
+
+    data = script_file("night_shift.fountain").read_bytes()
+    settings = {"project": "P", "name": "twice", "template": "dialogue_tone", "pay_cents": 9}
+    await bank.import_script([("n.fountain", data)], settings=settings, unit="scene")
+    with pytest.raises(ValidationFailed, match="already exists in this project"):
+        await bank.import_script(
+            [("n.fountain", data)], settings=settings, unit="scene", dry_run=True
+        )
+    other = {**settings, "project": "Q"}
+    preview = await bank.import_script(
+        [("n.fountain", data)], settings=other, unit="scene", dry_run=True
+    )
+    assert preview.batch is None and len(await bank.list_batches()) == 1
