@@ -47,6 +47,12 @@ def parse_pdf(data: bytes, source: str) -> Script:
             if getattr(pdf.doc, "encryption", None):
                 raise _refused(source, _ENCRYPTED)
             pages = [_page_chars(page) for page in pdf.pages]
+            # A page that is a picture and has no text: a scan whose words would be lost.
+            scanned = [
+                number
+                for number, (page, chars) in enumerate(zip(pdf.pages, pages, strict=True), 1)
+                if page.images and not any(c["text"].strip() for c in chars)
+            ]
     except (PdfminerException, PDFException, PSException) as error:
         cause = error.args[0] if error.args and isinstance(error.args[0], Exception) else error
         if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
@@ -58,6 +64,13 @@ def parse_pdf(data: bytes, source: str) -> Script:
             source,
             "has no text layer (a scanned script?); export a PDF from the screenwriting app, or "
             "import the .fountain or .fdx file",
+        )
+    if scanned:
+        shown = ", ".join(str(n) for n in scanned[:10]) + (" …" if len(scanned) > 10 else "")
+        raise _refused(
+            source,
+            f"has pages without a text layer (scanned?): {shown}; their words would be lost. "
+            "Export the PDF from the screenwriting app, or import the .fountain or .fdx file",
         )
     width = Counter(round(c["x1"] - c["x0"], 1) for c in chars).most_common(1)[0][0] or 7.2
     rows = _indexed_rows(pages)

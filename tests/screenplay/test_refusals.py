@@ -123,3 +123,23 @@ async def test_a_truncated_pdf_is_refused(bank):
     _, data = sample("night_shift", "pdf")
     message = await refused(bank, "cut.pdf", data[: len(data) // 2])
     assert "cut.pdf: file: is not a readable PDF file" in message
+
+
+async def test_a_pdf_with_a_scanned_page_among_text_pages_is_refused_naming_it(bank):
+    import io
+
+    from fpdf import FPDF
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("L", (200, 260), 255).save(picture, format="PNG")
+    pdf = FPDF(unit="pt", format="letter")
+    pdf.set_font("Courier", size=12)
+    pdf.add_page()
+    for number, line in enumerate(["INT. DINER - NIGHT", "", "Rain.", "", "MARA"]):
+        pdf.text(108 + (158 if line == "MARA" else 0), 84 + 12 * number, line)
+    pdf.text(180, 84 + 12 * 5, "You kept the key.")
+    pdf.add_page()
+    pdf.image(io.BytesIO(picture.getvalue()), x=72, y=72, w=400)
+    message = await refused(bank, "half.pdf", bytes(pdf.output()))
+    assert "pages without a text layer (scanned?): 2" in message
