@@ -11,9 +11,7 @@ A modal can only be a first answer, so a click that opens one is never deferred 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Collection, Iterator
 from dataclasses import replace
 from typing import Any, Literal
 
@@ -29,6 +27,7 @@ from adapters.discord.port import DiscordPort, NotOnDiscord
 from bot.app import Taskbot
 from bot.config import Config
 from bot.events import Actor, Attachment, Event
+from bot.inflight import Finish, WorkInFlight
 from bot.ui import Button, Card, ControlRow, FormErrors
 from taskbank.errors import Problem, ValidationFailed
 
@@ -106,37 +105,17 @@ class DiscordApp:
         self.defer_after = DEFER_AFTER
         self.work_slots = asyncio.Semaphore(WORK_IN_FLIGHT)
         # Interactions and reactions being handled, for a stop that loses nothing.
-        self.in_flight: set[asyncio.Task[Any]] = set()
-        self.draining = False
+        self.work = WorkInFlight("Discord work")
 
     # -- stopping --------------------------------------------------------------------------
 
-    async def drain(
-        self, finish: Callable[[Collection[asyncio.Task[Any]], str], Awaitable[int]]
-    ) -> None:
-        """Answer new interactions "restarting", and wait, through `finish` (the runtime's
-        bounded wait), until everything already being handled has ended."""
-        self.draining = True
-        while self.in_flight:
-            if await finish(set(self.in_flight), "Discord work"):
-                return  # the grace period is over
-
-    @contextlib.contextmanager
-    def _working(self) -> Iterator[None]:
-        """Count the current task as work in flight until the block ends."""
-        task = asyncio.current_task()
-        assert task is not None
-        counted = task not in self.in_flight  # an enclosing block of the same task counts it
-        self.in_flight.add(task)
-        try:
-            yield
-        finally:
-            if counted:
-                self.in_flight.discard(task)
+    async def drain(self, finish: Finish) -> None:
+        """Turn new work away and wait (bounded) for what is in flight; see bot.inflight."""
+        await self.work.drain(finish)
 
     async def _refuse_while_stopping(self, interaction: discord.Interaction) -> bool:
         """While stopping, tell the person to try again (nothing is started); True if so."""
-        if not self.draining:
+        if not self.work.draining:
             return False
         try:
             await interaction.response.send_message(RESTARTING_TEXT, ephemeral=True)
@@ -160,7 +139,7 @@ class DiscordApp:
         may not run."""
         if await self._refuse_while_stopping(interaction):
             return
-        with self._working():
+        with self.work.working():
             await self._command(interaction, name, args, files)
 
     async def _command(
@@ -224,7 +203,7 @@ class DiscordApp:
             return  # application commands are the tree's
         if await self._refuse_while_stopping(interaction):
             return
-        with self._working():
+        with self.work.working():
             await self._interaction(interaction)
 
     async def _interaction(self, interaction: discord.Interaction) -> None:
@@ -309,7 +288,7 @@ class DiscordApp:
     # -- reactions -------------------------------------------------------------------------
 
     async def on_reaction(self, payload: discord.RawReactionActionEvent) -> None:
-        with self._working():
+        with self.work.working():
             await self._reaction(payload)
 
     async def _reaction(self, payload: discord.RawReactionActionEvent) -> None:

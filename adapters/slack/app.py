@@ -10,11 +10,9 @@ whichever process Slack delivers them to, however often it retries.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable, Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +31,7 @@ from adapters.slack.port import NotOnSlack, SlackPort
 from bot.app import Taskbot
 from bot.config import Config
 from bot.events import Event
+from bot.inflight import Finish, WorkInFlight
 from bot.ui import Card, FormErrors
 
 SORRY_TEXT = "Taskbot hit an error it did not expect; it is logged. Nothing you sent was lost."
@@ -84,8 +83,7 @@ class SlackApp:
         self.files = SlackFiles(self.client, secrets.bot_token)
         self.work_slots = asyncio.Semaphore(WORK_IN_FLIGHT)
         # Requests being answered and work already acknowledged, for a stop that loses nothing.
-        self.in_flight: set[asyncio.Task[Any]] = set()
-        self.draining = False
+        self.work = WorkInFlight("Slack work")
         for slash in self.commands:
             self.bolt.command(slash)(self._on_command)
         # Listeners match in order: a command renamed in Slack but not here gets a clear answer.
@@ -124,14 +122,14 @@ class SlackApp:
 
     async def _dispatch(self, request: web.Request) -> web.Response:
         """Refuse what Slack did not sign (401) or could not have sent (400); bolt gets the rest."""
-        with self._working():
+        with self.work.working():
             body = await request.read()
             text = signing.signed_text(
                 request.headers, body, self.secrets.signing_secret, time.time()
             )
             if text is None:
                 return web.json_response({"error": "invalid request"}, status=401)
-            if self.draining:  # stopping: Slack shows the person an error, nothing is lost
+            if self.work.draining:  # stopping: Slack shows the person an error, nothing is lost
                 return web.Response(
                     status=503, text="Taskbot is restarting", headers={"Retry-After": "5"}
                 )
@@ -149,33 +147,14 @@ class SlackApp:
 
     # -- stopping --------------------------------------------------------------------------
 
-    async def drain(
-        self, finish: Callable[[Collection[asyncio.Task[Any]], str], Awaitable[int]]
-    ) -> None:
-        """Take no new requests (they get 503) and wait, through `finish` (the runtime's bounded
-        wait), until every request and every acknowledged piece of work has ended."""
-        self.draining = True
-        while self.in_flight:
-            if await finish(set(self.in_flight), "Slack work"):
-                return  # the grace period is over
-
-    @contextlib.contextmanager
-    def _working(self) -> Iterator[None]:
-        """Count the current task as work in flight until the block ends."""
-        task = asyncio.current_task()
-        assert task is not None
-        counted = task not in self.in_flight  # an enclosing block of the same task counts it
-        self.in_flight.add(task)
-        try:
-            yield
-        finally:
-            if counted:
-                self.in_flight.discard(task)
+    async def drain(self, finish: Finish) -> None:
+        """Turn new work away and wait (bounded) for what is in flight; see bot.inflight."""
+        await self.work.drain(finish)
 
     # -- listeners -------------------------------------------------------------------------
 
     async def _on_command(self, ack: Any, body: dict[str, Any]) -> None:
-        with self._working():
+        with self.work.working():
             await ack()
             async with self.work_slots:
                 await self._command(body)
@@ -206,7 +185,7 @@ class SlackApp:
         await self._handle(event)
 
     async def _on_import_shortcut(self, ack: Any, body: dict[str, Any]) -> None:
-        with self._working():
+        with self.work.working():
             await ack()
             await self._import_shortcut(body)
 
@@ -232,13 +211,13 @@ class SlackApp:
         await self._handle(inbound.command_event(as_command, "batch", attachments))
 
     async def _on_action(self, ack: Any, body: dict[str, Any]) -> None:
-        with self._working():
+        with self.work.working():
             await ack()
             async with self.work_slots:
                 await self._handle(inbound.action_event(body))
 
     async def _on_view(self, ack: Any, body: dict[str, Any]) -> None:
-        with self._working():
+        with self.work.working():
             await self._view(ack, body)
 
     async def _view(self, ack: Any, body: dict[str, Any]) -> None:
@@ -255,7 +234,7 @@ class SlackApp:
                 log.warning("a card update after a modal failed: %s", error)
 
     async def _on_reaction(self, body: dict[str, Any], event: dict[str, Any]) -> None:
-        with self._working():
+        with self.work.working():
             await self._reaction(body, event)
 
     async def _reaction(self, body: dict[str, Any], event: dict[str, Any]) -> None:
