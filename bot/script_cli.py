@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -135,6 +134,7 @@ def batch_from_script(
     """Cut screenplays into tasks, one per scene, page, exchange or character in a scene."""
     from bot.cli import err, opened_bank, out, run
     from bot.cli.command import typer_problem
+    from bot.handlers.coordinator import settings_json
 
     if unit not in UNITS:
         err.print(f"error: --unit must be one of {', '.join(UNITS)}, not '{unit}'", markup=False)
@@ -144,15 +144,12 @@ def batch_from_script(
         base: dict[str, Any] = {}
         if settings is not None:
             try:
-                base = json.loads(settings.read_text(encoding="utf-8"))
-            except (OSError, json.JSONDecodeError) as error:
+                raw = settings.read_bytes()
+            except OSError as error:
                 raise ValidationFailed(
                     [typer_problem(settings, f"unreadable settings: {error}")]
                 ) from None
-            if not isinstance(base, dict):
-                raise ValidationFailed(
-                    [typer_problem(settings, "expected a JSON object of settings")]
-                )
+            base = settings_json(raw, str(settings))
         for file in files:
             if not file.is_file():
                 raise ValidationFailed([typer_problem(file, "does not exist")])

@@ -221,6 +221,13 @@ def export_file_name(batch_name: str, file_format: ExportFormat) -> str:
 def check_export_target(path: Path) -> None:
     """Refuse, naming the path, a place an export cannot be written: a folder, a folder that does
     not exist, or one this process may not write in."""
+    if len(path.name.encode()) > 240:  # the temporary name beside it must fit too (255 bytes)
+        raise _cannot_write(path, "the file name is too long")
+    if path.is_symlink():
+        raise _cannot_write(path, "it is a symbolic link; give the file itself")
+    if path.exists() and not path.is_dir() and not path.is_file():
+        # A device, FIFO or socket: renaming over it would replace it (e.g. /dev/null).
+        raise _cannot_write(path, "it is not a regular file (a device or a pipe?)")
     folder = path.parent
     if path.is_dir():
         raise _cannot_write(path, "it is a folder; give a file name")

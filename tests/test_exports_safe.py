@@ -175,14 +175,20 @@ async def test_console_export_of_a_batch_named_like_a_path_stays_in_the_exports_
         (".", "it is a folder"),
         ("plain.txt/out.csv", "is not a folder"),
         ("/proc/out.csv", "no file can be made there"),
+        ("fifo.csv", "is not a regular file"),
+        ("link.csv", "is a symbolic link"),
+        ("a" * 300 + ".csv", "the file name is too long"),
     ],
-    ids=["missing-folder", "a-folder", "under-a-file", "unwritable"],
+    ids=["missing-folder", "a-folder", "under-a-file", "unwritable", "fifo", "symlink", "long"],
 )
 def test_export_to_a_place_that_cannot_take_it_is_one_line_and_exit_2(
     config, tmp_path, where, says
 ):
     import_answered(config, tone_batch(1))
     (tmp_path / "plain.txt").write_text("not a folder")
+    os.mkfifo(tmp_path / "fifo.csv")
+    (tmp_path / "real.csv").write_text("kept\n")
+    (tmp_path / "link.csv").symlink_to(tmp_path / "real.csv")
     target = where if where.startswith("/") else str(tmp_path / where)
     result = CliRunner().invoke(
         app, ["batch", "export", "1", "-o", target, "--config", str(config)]
@@ -190,6 +196,16 @@ def test_export_to_a_place_that_cannot_take_it_is_one_line_and_exit_2(
     assert result.exit_code == 2
     (line,) = result.stderr.splitlines()
     assert line.startswith(f"error: cannot write the export to {target}: ") and says in line
+    assert (tmp_path / "fifo.csv").is_fifo() and (tmp_path / "link.csv").is_symlink()
+    assert (tmp_path / "real.csv").read_text() == "kept\n"
+
+
+@pytest.mark.parametrize("batch_id", ["99999999999999999999999", "9223372036854775808", "0"])
+def test_a_batch_id_too_large_to_store_is_a_usage_error(config, batch_id):
+    for command in (["batch", "export", batch_id], ["batch", "status", batch_id]):
+        result = CliRunner().invoke(app, [*command, "--config", str(config)])
+        assert result.exit_code == 2, result.output
+        assert "Traceback" not in result.output
 
 
 def _limit_file_size() -> None:

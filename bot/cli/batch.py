@@ -22,6 +22,8 @@ from taskbank.export import export_file_name, replacing_file
 from taskbank.money import format_cents
 from taskbank.sample_bank import import_sample_bank
 
+MAX_ID = 2**63 - 1  # ids are 64-bit SQL integers
+
 batch_app = typer.Typer(help="Import, list and inspect batches.", no_args_is_help=True)
 
 
@@ -93,7 +95,9 @@ def batch_list(config: ConfigOption = None) -> None:
 
 @batch_app.command("status")
 def batch_status(
-    batch_id: Annotated[int, typer.Argument(help="The batch id (see `taskbot batch list`).")],
+    batch_id: Annotated[
+        int, typer.Argument(help="The batch id (see `taskbot batch list`).", min=1, max=MAX_ID)
+    ],
     config: ConfigOption = None,
 ) -> None:
     """Progress, throughput and pending reviews of one batch."""
@@ -111,7 +115,7 @@ def batch_status(
 
 @batch_app.command("export")
 def batch_export(
-    batch_id: Annotated[int, typer.Argument(help="The batch id.")],
+    batch_id: Annotated[int, typer.Argument(help="The batch id.", min=1, max=MAX_ID)],
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="File to write (default: <batch name>.<format>)."),
@@ -129,7 +133,10 @@ def batch_export(
             total = sum((await bank.batch_progress(batch_id)).submissions.values())
             # The batch's name is a file's or a person's: made safe, it stays in this folder.
             path = output or Path(export_file_name(batch.name, file_format))  # type: ignore[arg-type]
-            existed = path.exists()
+            try:
+                existed = path.is_file()
+            except OSError:  # a name the file system cannot hold: the check below says so
+                existed = False
             try:
                 with replacing_file(path) as handle, literal_progress(err) as bar:
                     task = bar.add_task(f"exporting {batch.name}", total=total)

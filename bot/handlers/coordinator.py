@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 from datetime import datetime
 from pathlib import PurePath
 from typing import Any
@@ -20,6 +19,7 @@ from taskbank.export import export_file_name
 from taskbank.models import BatchState
 from taskbank.money import format_cents
 from taskbank.periods import period_containing
+from taskbank.safejson import UnreadableJson, load_json
 from taskbank.service import TaskBank
 
 BATCH_USAGE = "/batch import (with a JSONL file, or a CSV and its settings .json) | list | status <id> | pause <id> | resume <id> | close <id> | export <id> [jsonl|csv]"
@@ -166,11 +166,11 @@ async def _csv_settings(
 def settings_json(data: bytes, filename: str) -> dict[str, Any]:
     """A settings file's object (a JSONL header's `{"batch": …}` form too), or a refusal naming it."""
     try:
-        value = json.loads(data.decode("utf-8-sig"))
+        value = load_json(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
         problem = "is not UTF-8 text; save it as UTF-8"
-    except (ValueError, RecursionError) as error:
-        problem = f"is not valid JSON ({str(error)[:80]})"
+    except UnreadableJson as error:
+        problem = f"is not valid JSON ({error})"
     else:
         if isinstance(value, dict) and set(value) == {"batch"}:
             value = value["batch"]

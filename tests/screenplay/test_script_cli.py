@@ -192,3 +192,66 @@ def test_script_text_is_printed_literally_not_as_markup(runner, config, tmp_path
     assert result.exit_code == 0, result.output
     assert "[bold]this[/bold]" in result.output and "[red]that[/]." in result.output
     assert "project '[b]Proj[/b]'" in flat(result.output)
+
+
+@pytest.mark.parametrize(
+    ("settings", "says"),
+    [
+        (b"\xff\xfe{}", "is not UTF-8 text"),
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        (b'{"priority": ' + b"9" * 5000 + b"}", "too many digits"),
+        (b'{"review_rate": NaN}', "NaN is not standard JSON"),
+        (b"[1]", "expected an object of batch settings"),
+    ],
+    ids=["not-utf8", "deep", "digits", "nan", "not-an-object"],
+)
+def test_a_broken_settings_file_is_refused_naming_it(runner, config, tmp_path, settings, says):
+    script = sample_path(tmp_path, "low_tide.fountain")
+    path = tmp_path / "s.json"
+    path.write_bytes(settings)
+    result = runner.invoke(
+        app,
+        [
+            "batch",
+            "from-script",
+            str(script),
+            "--template",
+            "dialogue_tone",
+            "--unit",
+            "scene",
+            "--pay-cents",
+            "40",
+            "--settings",
+            str(path),
+            "--config",
+            str(config),
+        ],
+    )
+    assert result.exit_code == 2, result.output
+    assert says in flat(result.output) and "s.json" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_settings_file_with_a_bom_or_the_header_form_is_read(runner, config, tmp_path):
+    script = sample_path(tmp_path, "low_tide.fountain")
+    path = tmp_path / "s.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps({"batch": {"project": "Bom"}}).encode())
+    result = runner.invoke(
+        app,
+        [
+            "batch",
+            "from-script",
+            str(script),
+            "--template",
+            "dialogue_tone",
+            "--unit",
+            "scene",
+            "--pay-cents",
+            "40",
+            "--settings",
+            str(path),
+            "--config",
+            str(config),
+        ],
+    )
+    assert result.exit_code == 0, result.output
