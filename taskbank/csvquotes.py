@@ -76,7 +76,17 @@ def swallowed_row(
         if len(cells) != width:
             continue
         candidate = cells[id_index].strip()
-        if candidate and not any(c.isspace() for c in candidate) and _id_shape(candidate) == shape:
+        # Prose continues with ", " and words; a swallowed row starts its cells flush, and its
+        # id carries a number (t-02 after t-01), so a line of dialogue is never taken for one.
+        flush = all(not cell[:1].isspace() for cell in cells)
+        numbered = any(c.isdigit() for c in candidate)
+        if (
+            candidate
+            and flush
+            and numbered
+            and not any(c.isspace() for c in candidate)
+            and _id_shape(candidate) == shape
+        ):
             opened, _ = _quote_trouble(record[:offset], first) or (first, None)
             return opened, (
                 f"the quoted cell opened on line {opened} runs on to line {first + offset}, "

@@ -343,3 +343,19 @@ async def test_a_multi_megabyte_import_keeps_the_event_loop_running(bank):
     # then the loop kept turning during the parse
     assert ticks >= 5
     assert await bank.list_batches() == []
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        'opening,"MARA: You kept the key?\nWell, I kept the door."\nclosing,"JONAH: Fine."\n',
+        '1,"COUNT: Three.\n2, maybe."\n3,"x"\n',
+    ],
+    ids=["word-ids", "number-ids"],
+)
+async def test_a_multi_line_cell_that_reads_like_prose_imports(bank, rows):
+    from taskbank.batchfile import parse_batch_file
+
+    settings = {"project": "P", "name": "c1", "template": "dialogue_tone", "pay_cents": 40}
+    parsed = parse_batch_file(("id,excerpt\n" + rows).encode(), "f.csv", settings=settings)
+    assert len(parsed.tasks) == 2 and "\n" in parsed.tasks[0].payload["excerpt"]
