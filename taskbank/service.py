@@ -147,7 +147,14 @@ class TaskBank:
             max_bytes=self.defaults.max_import_bytes,
             now=self.clock.now(),
         )
-        return await self.create_batch(parsed)
+        try:
+            return await self.create_batch(parsed)
+        except ValidationFailed as refused:  # the database's refusals, placed in the file
+            where = _header_location(data, name, in_file=settings is None)
+            raise ValidationFailed(
+                [Problem(p.field, p.message, p.location or where) for p in refused.problems],
+                summary=f"{name}: nothing was imported",
+            ) from None
 
     async def create_batch(self, parsed: ParsedBatch) -> Batch:
         """Store checked settings and tasks as a new, open batch (with its project the first
@@ -601,6 +608,21 @@ class TaskBank:
                     raise duplicate_batch_name(settings.name)
             return ScriptImport(plan, None)
         return ScriptImport(plan, await self.create_batch(plan.parsed))
+
+
+def _header_location(data: bytes, name: str, *, in_file: bool) -> str:
+    """Where a batch's settings stand: a JSONL file's header line, else the file itself."""
+    if not in_file:
+        return name
+    start = 0
+    for number in range(1, 1000):
+        end = data.find(b"\n", start)
+        if data[start : None if end < 0 else end].strip():
+            return f"{name}:{number}"
+        if end < 0:
+            break
+        start = end + 1
+    return name
 
 
 def _usable_candidates(

@@ -359,3 +359,15 @@ async def test_a_multi_line_cell_that_reads_like_prose_imports(bank, rows):
     settings = {"project": "P", "name": "c1", "template": "dialogue_tone", "pay_cents": 40}
     parsed = parse_batch_file(("id,excerpt\n" + rows).encode(), "f.csv", settings=settings)
     assert len(parsed.tasks) == 2 and "\n" in parsed.tasks[0].payload["excerpt"]
+
+
+async def test_a_duplicate_batch_name_is_refused_at_its_header_line(bank):
+    from taskbank.errors import ValidationFailed
+    from tests.batches import tone_batch
+
+    await bank.import_batch(tone_batch(1), filename="b.jsonl")
+    with pytest.raises(ValidationFailed) as refused:
+        await bank.import_batch(b"\n" + tone_batch(1), filename="again.jsonl")
+    assert [str(p) for p in refused.value.problems] == [
+        "again.jsonl:2: batch.name: a batch named 'tone-1' already exists in this project"
+    ]
