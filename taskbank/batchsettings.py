@@ -21,7 +21,7 @@ from pydantic import (
 
 from taskbank.errors import Problem, ValidationFailed
 from taskbank.questions import Question, check_question_set
-from taskbank.safejson import measure, value_problems
+from taskbank.safejson import measure, text_problem, value_problems
 from taskbank.templates import BUILTIN_TEMPLATES, Template
 
 # Settings are a few small objects.
@@ -57,6 +57,14 @@ class ProjectSettings(BaseModel):
     terms: str | None = Field(default=None, max_length=20_000)
     budget_cap_cents: StrictInt | None = Field(default=None, ge=0)
     target_hourly_cents: StrictInt | None = Field(default=None, ge=0)
+
+    @field_validator("name")
+    @classmethod
+    def _visible_name(cls, name: str) -> str:
+        problem = text_problem(name, one_line=True)
+        if problem:
+            raise ValueError(f"the project name {problem}")
+        return name
 
 
 class BatchSettings(BaseModel):

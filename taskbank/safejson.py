@@ -16,6 +16,8 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from taskbank.answer_text import measure as measure_text
+
 # Whole numbers beyond this are not read back exactly by every JSON reader (JavaScript's
 # Number.MAX_SAFE_INTEGER), and they overflow the stores' 64-bit integers long before digits run out.
 MAX_SAFE_INTEGER = 2**53 - 1
@@ -26,6 +28,10 @@ MAX_PROBLEMS_PER_VALUE = 3
 _BAD_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]")
 # Ids, field names and other one-line values hold no control characters or line breaks at all.
 _BAD_IN_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+# Direction overrides, embeddings and isolates reorder what a reader sees (answers refuse them
+# too); one-line values refuse the plain direction marks as well.
+_BIDI_IN_TEXT = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_BIDI_IN_NAME = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
 
 
 class UnreadableJson(Exception):
@@ -106,6 +112,14 @@ def text_problem(text: str, *, one_line: bool = False) -> str | None:
     """What makes one string unstorable or unsafe, or None."""
     found = (_BAD_IN_NAME if one_line else _BAD_IN_TEXT).search(text)
     if found is None:
+        bidi = (_BIDI_IN_NAME if one_line else _BIDI_IN_TEXT).search(text)
+        if bidi is not None:
+            return (
+                f"holds the direction control U+{ord(bidi.group()):04X} at character "
+                f"{bidi.start() + 1}; it makes text show in another order than it is stored"
+            )
+        if one_line and text and measure_text(text)[0] == 0:
+            return "shows nothing (only spaces or invisible characters); write a visible name"
         return None
     char, position = found.group(), found.start() + 1
     code = f"U+{ord(char):04X}"

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from taskbank.answer_text import measure as measure_visible
 from taskbank.questions import (
     LabelQuestion,
     LabelsQuestion,
@@ -77,7 +78,7 @@ def payload_problems(
         )
     for name, kind in fields.items():
         value = payload.get(name)
-        if kind == "text" and (not isinstance(value, str) or not value.strip()):
+        if kind == "text" and (not isinstance(value, str) or visible_length(value) == 0):
             problems.append(f"payload.{name}: expected non-empty text")
         if kind == "text list" and (
             not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value)
@@ -342,3 +343,8 @@ BUILTIN_TEMPLATES: dict[str, Template] = {
         ),
     ]
 }
+
+
+def visible_length(text: str) -> int:
+    """How many characters of a text a reader sees (zero-width and blank glyphs do not count)."""
+    return measure_visible(text)[0]
