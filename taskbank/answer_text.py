@@ -74,15 +74,20 @@ def _is_visible(char: str) -> bool:
 def measure(text: str) -> tuple[int, int]:
     """Visible characters and words: the text as read, with one space between its words.
 
-    A word is a run between spaces or blank glyphs that shows at least one letter, digit,
-    punctuation mark or symbol; combining marks and format characters add nothing.
+    A run between spaces or blank glyphs counts as characters when it shows a letter, digit,
+    punctuation mark or symbol, and as a word only when it holds a letter or a digit (a scene of
+    90 dots is no 90-word scene); combining marks and format characters add nothing.
     """
-    words = [
-        len(token) if token.isascii() else sum(map(_is_visible, token))
-        for token in _SEPARATORS.split(text)
-    ]
-    shown = [width for width in words if width]
-    return (sum(shown) + len(shown) - 1 if shown else 0), len(shown)
+    tokens = _SEPARATORS.split(text)
+    widths = [len(t) if t.isascii() else sum(map(_is_visible, t)) for t in tokens]
+    shown = [width for width in widths if width]
+    words = sum(1 for token in tokens if any(_is_wordy(char) for char in token))
+    return (sum(shown) + len(shown) - 1 if shown else 0), words
+
+
+@lru_cache(maxsize=8192)
+def _is_wordy(char: str) -> bool:
+    return unicodedata.category(char)[0] in "LN"
 
 
 def shorten(text: str, limit: int = QUOTE_CHARS) -> str:

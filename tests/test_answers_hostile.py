@@ -402,3 +402,18 @@ async def test_a_twenty_megabyte_form_answer_is_refused_with_a_notice_and_not_st
     assert "too long to keep: 20,000,000 characters, at most 20,000" in str(notice)
     assert await bank.draft(1) == {}
     assert await bank.store.submission_for_assignment(1) is None
+
+
+def test_punctuation_alone_is_no_word_of_a_paid_scene():
+    import pytest as _pytest
+
+    from taskbank.errors import ValidationFailed
+    from taskbank.questions import validate_response
+    from taskbank.templates import BUILTIN_TEMPLATES
+
+    template = BUILTIN_TEMPLATES["scene_from_prompt"]
+    payload = {"prompt": "Two strangers share an umbrella."}
+    for filler in (". ", "- ", "\ufffc ", "… "):
+        question = template.questions[0]
+        with _pytest.raises(ValidationFailed, match="words"):
+            validate_response(template.questions, payload, {question.id: filler * 90})
