@@ -246,9 +246,10 @@ def _decode(data: bytes, name: str) -> str:
         ) from None
 
 
-def _deadline_problem(
+def deadline_problems(
     settings: BatchSettings, now: datetime | None, location: str
 ) -> list[Problem]:
+    """A deadline already past (nobody could claim a task), as a located problem."""
     if now is None or settings.deadline is None or settings.deadline > now:
         return []
     return [
@@ -294,7 +295,7 @@ def _parse_jsonl(text: str, name: str, now: datetime | None) -> ParsedBatch:
         )
     settings = settings_from(header["batch"], header_location)
     located: list[tuple[str, TaskSpec]] = []
-    problems = _deadline_problem(settings, now, header_location)
+    problems = deadline_problems(settings, now, header_location)
     for number in range(header_number + 1, len(lines) + 1):
         line = lines[number - 1]
         if _blank(line):
@@ -365,7 +366,7 @@ def _parse_csv(text: str, name: str, settings: BatchSettings, now: datetime | No
         )
     id_index = columns.index("id")
     located: list[tuple[str, TaskSpec]] = []
-    problems = _deadline_problem(settings, now, name)
+    problems = deadline_problems(settings, now, name)
     start = reader.line_num + 1
     while True:
         record.clear()

@@ -16,6 +16,7 @@ from taskbank.batchfile import (
     BatchFormat,
     BatchSettings,
     ParsedBatch,
+    deadline_problems,
     parse_batch_file,
 )
 from taskbank.clock import Clock, SystemClock
@@ -598,6 +599,9 @@ class TaskBank:
             default_overlap=self.defaults.overlap,
             max_bytes=self.defaults.max_import_bytes,
         )
+        late = deadline_problems(plan.parsed.settings, self.now(), "settings")
+        if late:
+            raise ValidationFailed(late, summary="nothing was imported")
         if dry_run:
             # A preview promises what the import will do: a name the project already has is the
             # same refusal now as at the import.

@@ -213,3 +213,22 @@ async def test_a_dry_run_refuses_a_batch_name_the_project_already_has(bank):
         [("n.fountain", data)], settings=other, unit="scene", dry_run=True
     )
     assert preview.batch is None and len(await bank.list_batches()) == 1
+
+
+async def test_a_script_batch_whose_deadline_has_passed_is_refused(bank):
+    import pytest
+
+    from taskbank.errors import ValidationFailed
+    from taskbank.sample_scripts import script_file
+
+    data = script_file("night_shift.fountain").read_bytes()
+    settings = {
+        "project": "P",
+        "name": "late",
+        "template": "dialogue_tone",
+        "pay_cents": 9,
+        "deadline": "2020-01-01T00:00:00+00:00",
+    }
+    with pytest.raises(ValidationFailed, match="has already passed"):
+        await bank.import_script([("n.fountain", data)], settings=settings, unit="scene")
+    assert await bank.list_batches() == []
