@@ -133,23 +133,14 @@ def batch_from_script(
 ) -> None:
     """Cut screenplays into tasks, one per scene, page, exchange or character in a scene."""
     from bot.cli import err, opened_bank, out, run
-    from bot.cli.command import typer_problem
-    from bot.handlers.coordinator import settings_json
+    from bot.cli.command import read_settings, typer_problem
 
     if unit not in UNITS:
         err.print(f"error: --unit must be one of {', '.join(UNITS)}, not '{unit}'", markup=False)
         raise typer.Exit(2)
 
     async def work(cfg: Config) -> None:
-        base: dict[str, Any] = {}
-        if settings is not None:
-            try:
-                raw = settings.read_bytes()
-            except OSError as error:
-                raise ValidationFailed(
-                    [typer_problem(settings, f"unreadable settings: {error}")]
-                ) from None
-            base = settings_json(raw, str(settings))
+        base: dict[str, Any] = {} if settings is None else read_settings(settings)
         for file in files:
             if not file.is_file():
                 raise ValidationFailed([typer_problem(file, "does not exist")])

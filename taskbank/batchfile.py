@@ -48,6 +48,7 @@ __all__ = [
     "load_settings_file",
     "parse_batch_file",
     "pydantic_problems",
+    "read_settings_object",
 ]
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -138,6 +139,12 @@ def parse_batch_file(
 def load_settings_file(data: bytes, name: str) -> BatchSettings:
     """Batch settings from a JSON file (for a CSV batch): an object of settings, or the same
     `{"batch": {…}}` a JSONL header holds. Raises ValidationFailed naming the file and line."""
+    return settings_from(read_settings_object(data, name), PurePath(name).name, prefix="")
+
+
+def read_settings_object(data: bytes, name: str) -> dict[str, Any]:
+    """A settings file's object, not yet checked (callers may add to it first): the settings, or
+    the same `{"batch": {…}}` a JSONL header holds. Raises ValidationFailed naming the file."""
     name = PurePath(name).name or "settings.json"
     if not data.strip():
         raise ValidationFailed([Problem("settings", "is empty; expected a JSON object", name)])
@@ -151,7 +158,17 @@ def load_settings_file(data: bytes, name: str) -> BatchSettings:
         ) from None
     if isinstance(raw, dict) and set(raw) == {"batch"}:
         raw = raw["batch"]
-    return settings_from(raw, name, prefix="")
+    if not isinstance(raw, dict):
+        raise ValidationFailed(
+            [
+                Problem(
+                    "settings",
+                    'expected an object of batch settings, like {"project": …, "name": …}',
+                    name,
+                )
+            ]
+        )
+    return raw
 
 
 def check_tasks(

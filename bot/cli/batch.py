@@ -12,11 +12,11 @@ import typer
 from rich.table import Table
 
 from bot.bootstrap import opened_bank
-from bot.cli.command import ConfigOption, err, fail, out, run, typer_problem
+from bot.cli.command import ConfigOption, err, fail, out, read_settings, run, typer_problem
 from bot.config import Config
 from bot.handlers.coordinator import status_card
 from bot.terminal import literal, literal_progress
-from taskbank.batchfile import BatchSettings, load_settings_file
+from taskbank.batchfile import settings_from
 from taskbank.errors import ValidationFailed
 from taskbank.export import export_file_name, replacing_file
 from taskbank.money import format_cents
@@ -47,18 +47,15 @@ def batch_import(
             if samples:
                 imported = await import_sample_bank(bank)
                 out.print(f"imported {len(imported)} sample batch(es) into {cfg.database.url}")
+            # Read and checked once, for every file it goes with.
+            extra = (
+                None
+                if settings is None
+                else settings_from(read_settings(settings), settings.name, prefix="")
+            )
             for file in files or []:
                 if not file.exists():
                     raise ValidationFailed([typer_problem(file, "does not exist")])
-                extra: BatchSettings | None = None
-                if settings is not None:
-                    try:
-                        raw = settings.read_bytes()
-                    except OSError as error:
-                        raise ValidationFailed(
-                            [typer_problem(settings, f"unreadable settings: {error}")]
-                        ) from None
-                    extra = load_settings_file(raw, settings.name)
                 with err.status(literal(f"importing {file.name}…")):
                     batch = await bank.import_batch(file, settings=extra)
                 progress = await bank.batch_progress(batch.id)

@@ -6,13 +6,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, NoReturn, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 
 from bot.config import Config, load_config
 from bot.terminal import literal, literal_console
-from taskbank.errors import Problem, TaskbankError
+from taskbank.batchfile import read_settings_object
+from taskbank.errors import Problem, TaskbankError, ValidationFailed
 
 T = TypeVar("T")
 # Every value printed may come from a file or a person: these consoles print it as written, and
@@ -43,3 +44,12 @@ def fail(message: str, code: int) -> NoReturn:
 def typer_problem(path: Path, message: str) -> Problem:
     """A problem with a file or argument given on the command line."""
     return Problem("file", message, str(path))
+
+
+def read_settings(path: Path) -> dict[str, Any]:
+    """A `--settings` file's object (not yet checked), or a refusal naming the file."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ValidationFailed([typer_problem(path, f"unreadable settings: {error}")]) from None
+    return read_settings_object(data, str(path))

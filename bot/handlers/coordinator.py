@@ -14,12 +14,12 @@ from bot.handlers import scripts
 from bot.handlers.context import BotContext
 from bot.roles import Role
 from bot.ui import Card, Field, FileUpload
+from taskbank.batchfile import read_settings_object
 from taskbank.errors import Problem, ValidationFailed
 from taskbank.export import export_file_name
 from taskbank.models import BatchState
 from taskbank.money import format_cents
 from taskbank.periods import period_containing
-from taskbank.safejson import UnreadableJson, load_json
 from taskbank.service import TaskBank
 
 BATCH_USAGE = "/batch import (with a JSONL file, or a CSV and its settings .json) | list | status <id> | pause <id> | resume <id> | close <id> | export <id> [jsonl|csv]"
@@ -160,24 +160,7 @@ async def _csv_settings(
             ]
         )
     source = chosen[0]
-    return settings_json(await source.read(SETTINGS_MAX_BYTES), source.filename)
-
-
-def settings_json(data: bytes, filename: str) -> dict[str, Any]:
-    """A settings file's object (a JSONL header's `{"batch": …}` form too), or a refusal naming it."""
-    try:
-        value = load_json(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        problem = "is not UTF-8 text; save it as UTF-8"
-    except UnreadableJson as error:
-        problem = f"is not valid JSON ({error})"
-    else:
-        if isinstance(value, dict) and set(value) == {"batch"}:
-            value = value["batch"]
-        if isinstance(value, dict):
-            return value
-        problem = 'expected an object of batch settings, like {"project": …, "name": …}'
-    raise ValidationFailed([Problem("settings", problem, filename)])
+    return read_settings_object(await source.read(SETTINGS_MAX_BYTES), source.filename)
 
 
 async def status_card(bank: TaskBank, batch_id: int, currency: str) -> Card:

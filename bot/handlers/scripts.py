@@ -15,6 +15,7 @@ from bot.events import CommandEvent
 from bot.handlers.context import BotContext
 from bot.roles import Role
 from bot.ui import Card, Field
+from taskbank.batchfile import read_settings_object
 from taskbank.errors import Problem, ValidationFailed
 from taskbank.money import format_cents
 from taskbank.screenplay import UNITS, ScriptPlan, is_script
@@ -150,13 +151,13 @@ def _options(args: tuple[str, ...]) -> tuple[dict[str, str], bool]:
 
 
 async def _settings(event: CommandEvent, options: dict[str, str], first: str) -> dict:
-    from bot.handlers.coordinator import SETTINGS_MAX_BYTES, settings_json
+    from bot.handlers.coordinator import SETTINGS_MAX_BYTES
 
     settings: dict = {}
     for attachment in event.attachments:
         if attachment.filename.lower().endswith(".json"):
             data = await attachment.read(SETTINGS_MAX_BYTES)
-            settings = settings_json(data, attachment.filename)
+            settings = read_settings_object(data, attachment.filename)
     stem = first.rsplit(".", 1)[0]
     for key, target in (("template", "template"), ("name", "name"), ("project", "project")):
         if key in options:

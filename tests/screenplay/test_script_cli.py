@@ -197,7 +197,7 @@ def test_script_text_is_printed_literally_not_as_markup(runner, config, tmp_path
 @pytest.mark.parametrize(
     ("settings", "says"),
     [
-        (b"\xff\xfe{}", "is not UTF-8 text"),
+        (b"\xff\xfe{}", "byte 0xff at column 1 is not UTF-8"),
         (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
         (b'{"priority": ' + b"9" * 5000 + b"}", "too many digits"),
         (b'{"review_rate": NaN}', "NaN is not standard JSON"),
