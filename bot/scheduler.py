@@ -156,7 +156,7 @@ class Jobs:
                     png,
                     f"Per day, {period.label}",
                 ),
-                once=Once(f"{once.key}:chart", once.retry),
+                once=once_key("tally-chart", self.period_key(period), CHANNEL, retry=once.retry),
             )
 
     async def _targets(self, period: Period) -> dict[str, list[tuple[str, int]]]:
