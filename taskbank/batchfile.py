@@ -20,6 +20,7 @@ from typing import Any, Literal
 from taskbank.batchsettings import (
     BatchSettings,
     ProjectSettings,
+    TaskSpec,
     pydantic_problems,
     settings_from,
 )
@@ -56,15 +57,6 @@ BatchFormat = Literal["jsonl", "csv"]
 # A gold answer is a label, a list or a short text per question.
 MAX_GOLD_DEPTH = 4
 MAX_GOLD_ITEMS = 1_000
-
-
-@dataclass(frozen=True)
-class TaskSpec:
-    """A task before it is stored."""
-
-    external_id: str
-    payload: dict[str, Any]
-    gold: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ checked field by field before anything is stored."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -45,6 +46,15 @@ ONE_LINE_SETTINGS = frozenset(
         "deadline",
     }
 )
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """A task before it is stored: its external id, payload and optional gold answer."""
+
+    external_id: str
+    payload: dict[str, Any]
+    gold: dict[str, Any] | None = None
 
 
 class ProjectSettings(BaseModel):

@@ -2,15 +2,16 @@
 
 Rows keep their ids, so every reference survives. The target must be empty; the copy is one
 transaction there, and it commits only if every table's row count and the ledger's sum match.
+Every store is a CopySource; a store that can take a copy is a CopyTarget (PostgreSQL).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from taskbank.errors import Problem, ValidationFailed
+from taskbank.store.runner import Runner
 
 TABLES = (
     "projects",
@@ -26,17 +27,47 @@ TABLES = (
     "posts",
 )
 CHUNK = 5000
+Progress = Callable[[str, int], None]
 
 
 class CopySource(Protocol):
     """A store whose tables can be read row by row."""
 
-    async def table_columns(self, table: str) -> list[str]: ...
+    async def table_columns(self, table: str) -> list[str]:
+        """A table's column names, in order."""
+        ...
+
     def table_chunks(
         self, table: str, columns: list[str], size: int
-    ) -> AsyncIterator[list[tuple[Any, ...]]]: ...
-    async def table_count(self, table: str) -> int: ...
-    async def ledger_total(self) -> int: ...
+    ) -> AsyncIterator[list[tuple[Any, ...]]]:
+        """A table's rows (those columns, in that order) in chunks of at most `size`."""
+        ...
+
+    async def table_count(self, table: str) -> int:
+        """How many rows a table holds."""
+        ...
+
+    async def ledger_total(self) -> int:
+        """The sum of every ledger entry, in cents."""
+        ...
+
+
+class CopyTarget(Protocol):
+    """A store that can be filled, whole, from another."""
+
+    async def load_copy(
+        self,
+        source: CopySource,
+        tables: Sequence[str],
+        chunk: int,
+        expected: dict[str, int],
+        ledger: int,
+        progress: Progress | None = None,
+    ) -> None:
+        """Load every table from `source` in one transaction, refusing a target that is not
+        empty; commit only if each table's count and the ledger's sum match `expected` and
+        `ledger`, else raise ValidationFailed with nothing committed."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -48,14 +79,39 @@ class CopyReport:
 
 
 async def copy_database(
-    source: CopySource, target: Any, progress: Callable[[str, int], None] | None = None
+    source: CopySource, target: CopyTarget, progress: Progress | None = None
 ) -> CopyReport:
     """Copy every table from `source` into the empty `target`, or change nothing."""
-    if not hasattr(target, "load_copy"):
-        raise ValidationFailed(
-            [Problem("to", "the target must be a PostgreSQL database (postgresql://…)")]
-        )
     expected = {table: await source.table_count(table) for table in TABLES}
     ledger = await source.ledger_total()
     await target.load_copy(source, TABLES, CHUNK, expected, ledger, progress)
     return CopyReport(expected, ledger)
+
+
+class CopyReads:
+    """CopySource's shared statements over `runner`; a store adds `table_columns`."""
+
+    runner: Runner
+
+    async def table_chunks(
+        self, table: str, columns: list[str], size: int
+    ) -> AsyncIterator[list[tuple[Any, ...]]]:
+        """A table's rows in chunks of `size`."""
+        async for chunk in self.runner.stream(
+            f"SELECT {', '.join(columns)} FROM {table}", size=size
+        ):
+            yield [tuple(row) for row in chunk]
+
+    async def table_count(self, table: str) -> int:
+        """How many rows a table holds."""
+        found = await self.runner.fetch_one(f"SELECT count(*) FROM {table}")
+        assert found is not None
+        return found[0]
+
+    async def ledger_total(self) -> int:
+        """The sum of every ledger entry, in cents."""
+        found = await self.runner.fetch_one(
+            "SELECT CAST(coalesce(sum(amount_cents), 0) AS BIGINT) FROM ledger"
+        )
+        assert found is not None
+        return found[0]

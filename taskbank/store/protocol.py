@@ -1,164 +1,62 @@
-"""The storage port: what the TaskBank service needs from a database.
+"""The storage port: what the TaskBank service needs from a database, by role.
 
-SQLite (embedded) implements it now; PostgreSQL implements the same protocol for scale-out.
-Every write method is atomic and returns only after its transaction has committed.
+Each role is a small documented protocol in the module of its aggregate — `BatchStore`
+(batches.py), `ClaimStore` (claims.py), `SubmissionStore` (submissions.py), `ReviewStore`
+(reviews.py), `LedgerStore` (ledger.py), `Outbox` and `Deliveries` (outbox.py), `ReportStore`
+(reports.py), `CopySource`/`CopyTarget` (copy.py). Statements that read the same in both dialects
+are written once there, over a tiny per-dialect `Runner` (runner.py); the hot paths (claim,
+submit, batch creation), the tally, locks, migrations and copying in are per dialect.
+
+`Store` is every role plus a lifecycle: the one object the service holds. SQLite (embedded) and
+PostgreSQL (scale-out) implement it. Every write returns only after its transaction has committed.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
-from taskbank.batchfile import BatchSettings, TaskSpec
-from taskbank.models import (
-    Assignment,
-    AssignmentState,
-    Batch,
-    BatchState,
-    LedgerEntry,
-    LedgerKind,
-    Project,
-    Review,
-    Submission,
-    Tally,
-    Task,
-    Verdict,
-)
+from taskbank.store.batches import BatchStore
+from taskbank.store.claims import ClaimStore
+from taskbank.store.copy import CopySource
+from taskbank.store.ledger import LedgerStore
+from taskbank.store.outbox import Deliveries, Outbox
+from taskbank.store.records import BatchCandidate, BatchProgress, NewSubmission
+from taskbank.store.reports import ReportStore
+from taskbank.store.reviews import ReviewStore
+from taskbank.store.submissions import SubmissionStore
+
+__all__ = ["BatchCandidate", "BatchProgress", "Lifecycle", "NewSubmission", "Store"]
 
 
-@dataclass(frozen=True)
-class BatchCandidate:
-    """An open batch as a claim sees it, with what stands between this writer and its tasks."""
+class Lifecycle(Protocol):
+    """Opening (migrating) and closing a store, and the one-scheduler-per-database lock."""
 
-    batch_id: int
-    project_id: int
-    project_name: str
-    template: str
-    pay_cents: int
-    deadline: datetime | None
-    needs_terms: bool
-    budget_cap_cents: int | None
-
-
-@dataclass(frozen=True)
-class NewSubmission:
-    """A validated answer ready to store."""
-
-    assignment_id: int
-    writer_id: str
-    client_key: str
-    answers: dict[str, Any]
-    gold_correct: bool | None
-
-
-@dataclass(frozen=True)
-class BatchProgress:
-    """Counts that show how far a batch has come."""
-
-    batch: Batch
-    tasks: int
-    slots: int
-    assignments: dict[str, int] = field(default_factory=dict)
-    submissions: dict[str, int] = field(default_factory=dict)
-    first_submitted_at: datetime | None = None
-    last_submitted_at: datetime | None = None
-
-
-class Store(Protocol):
-    """Persistence for projects, batches, tasks, assignments, submissions, reviews and the ledger."""
-
-    async def open(self) -> None: ...
-    async def close(self) -> None: ...
-    async def hold_scheduler_lock(self) -> bool: ...
-
-    async def get_project(self, project_id: int) -> Project: ...
-    async def accept_terms(self, project_id: int, writer_id: str, now: datetime) -> None: ...
-
-    async def create_batch(
-        self,
-        settings: BatchSettings,
-        tasks: Sequence[TaskSpec],
-        *,
-        overlap: int,
-        lease_seconds: int,
-        now: datetime,
-    ) -> Batch: ...
-    async def get_batch(self, batch_id: int) -> Batch: ...
-    async def list_batches(self) -> list[Batch]: ...
-    async def set_batch_state(self, batch_id: int, state: BatchState) -> Batch: ...
-    async def batch_progress(self, batch_id: int) -> BatchProgress: ...
-
-    async def claim_candidates(self, writer_id: str) -> list[BatchCandidate]: ...
-    async def claim(
-        self,
-        writer_id: str,
-        batch_ids: Sequence[int],
-        caps: dict[int, int],
-        now: datetime,
-        max_active: int = 1,
-    ) -> tuple[Assignment, Task] | None: ...
-    async def get_task(self, task_id: int) -> Task: ...
-    async def get_assignment(self, assignment_id: int) -> Assignment: ...
-    async def active_assignments(self, writer_id: str) -> list[Assignment]: ...
-    async def insert_submission(
-        self, new: NewSubmission, now: datetime
-    ) -> tuple[Submission, bool]: ...
-    async def end_assignment(
-        self, assignment_id: int, writer_id: str, state: AssignmentState, now: datetime
-    ) -> Assignment: ...
-    async def expire_leases(self, now: datetime) -> list[Assignment]: ...
-    async def save_draft(
-        self, assignment_id: int, answers: dict[str, Any], now: datetime
-    ) -> None: ...
-    async def get_draft(self, assignment_id: int) -> dict[str, Any]: ...
-    async def link_message(self, ref: str, kind: str, subject_id: int, now: datetime) -> None: ...
-    async def first_delivery(self, key: str, now: datetime, keep_since: datetime) -> bool: ...
-    async def linked_subject(self, ref: str, kind: str) -> int | None: ...
-
-    async def record_post(self, job: str, period_key: str, recipient: str, now: datetime) -> str:
-        """Record a post as pending unless it exists: 'new', or its state ('pending', 'sent')."""
+    async def open(self) -> None:
+        """Connect, and apply any migrations not yet applied."""
         ...
 
-    async def mark_post_sent(
-        self, job: str, period_key: str, recipient: str, now: datetime
-    ) -> None: ...
-    async def posts(self, job: str, state: str | None = None) -> list[tuple[str, str, str]]: ...
-    async def activity_by_quarter_hour(
-        self, start: datetime, end: datetime
-    ) -> list[tuple[int, int, int]]: ...
-    async def project_spend(self) -> list[tuple[Project, int]]: ...
-    async def writer_projects(self, start: datetime, end: datetime) -> dict[str, set[int]]: ...
-    async def pending_gold_submissions(self) -> list[Submission]: ...
+    async def close(self) -> None:
+        """Finish queued writes, close connections, give up the scheduler lock."""
+        ...
 
-    async def get_submission(self, submission_id: int) -> Submission: ...
-    async def submission_for_assignment(self, assignment_id: int) -> Submission | None: ...
-    async def unsampled_submissions(self, batch_id: int | None) -> list[Submission]: ...
-    async def mark_sampled(self, submission_ids: Sequence[int], now: datetime) -> None: ...
-    async def next_sampled_for(self, reviewer_id: str) -> Submission | None: ...
-    async def insert_review(
-        self,
-        submission_id: int,
-        reviewer_id: str,
-        verdict: Verdict,
-        reason: str | None,
-        now: datetime,
-        *,
-        automatic: bool = False,
-    ) -> tuple[Review, bool]: ...
-    async def get_review(self, submission_id: int) -> Review | None: ...
-    async def auto_approve(self, submitted_before: datetime, now: datetime) -> int: ...
+    async def hold_scheduler_lock(self) -> bool:
+        """Whether this process runs the scheduler: a lock the database (or the operating
+        system) releases when the process dies, so another can take over."""
+        ...
 
-    async def add_ledger_entry(
-        self,
-        writer_id: str,
-        kind: LedgerKind,
-        amount_cents: int,
-        note: str,
-        batch_id: int | None,
-        now: datetime,
-    ) -> LedgerEntry: ...
-    async def ledger_entries(self, writer_id: str | None = None) -> list[LedgerEntry]: ...
-    async def tally(self, start: datetime, end: datetime, writer_id: str | None) -> Tally: ...
-    def export_rows(self, batch_id: int) -> AsyncIterator[dict[str, Any]]: ...
+
+class Store(
+    Lifecycle,
+    BatchStore,
+    ClaimStore,
+    SubmissionStore,
+    ReviewStore,
+    LedgerStore,
+    Outbox,
+    Deliveries,
+    ReportStore,
+    CopySource,
+    Protocol,
+):
+    """Persistence for projects, batches, tasks, assignments, submissions, reviews and the
+    ledger: every role in one object."""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from typing import Any, NoReturn
 
 from taskbank.clock import from_micros
 from taskbank.errors import LeaseLost, NotAllowed, NotFound
 from taskbank.models import AssignmentState, BatchState
+from taskbank.store.runner import Step, fetch_one
 
 
 def explain_unsubmittable(
@@ -41,3 +42,16 @@ def explain_unsubmittable(
     if state == AssignmentState.SUBMITTED:
         raise NotAllowed("that task was already submitted")
     raise NotAllowed(f"that task was {state}; claim a new one")
+
+
+def refuse(
+    assignment_id: int, writer_id: str, now: int | None = None
+) -> Generator[Step, Any, NoReturn]:
+    """An operation's last steps when a write on an assignment changed nothing: read why, and
+    raise the error that says so."""
+    found = yield fetch_one(
+        "SELECT a.writer_id, a.state, a.lease_expires_at, b.state, b.deadline"
+        " FROM assignments AS a JOIN batches AS b ON b.id = a.batch_id WHERE a.id = $1",
+        assignment_id,
+    )
+    explain_unsubmittable(found, assignment_id, writer_id, now)

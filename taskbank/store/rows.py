@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from taskbank.batchfile import BatchSettings, ProjectSettings, TaskSpec
+from taskbank.batchsettings import BatchSettings, ProjectSettings, TaskSpec
 from taskbank.clock import from_micros, to_micros
 from taskbank.errors import Problem, ValidationFailed
 from taskbank.models import (
@@ -28,7 +28,7 @@ from taskbank.models import (
     Task,
 )
 from taskbank.questions import QUESTION_LIST
-from taskbank.store.protocol import BatchCandidate, BatchProgress
+from taskbank.store.records import BatchCandidate, BatchProgress
 
 Row = Mapping[str, Any]
 

@@ -1,0 +1,164 @@
+"""The SQLite runner: reads on their own connections, every write through the group-commit writer.
+
+Shared statements arrive with `$1`-style placeholders and run with SQLite's `?1`; a statement
+that SQLite alone runs may use `:name` placeholders with one mapping of arguments.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+from collections.abc import AsyncIterator, Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+import aiosqlite
+
+from taskbank.store import rows
+from taskbank.store.runner import Operation, Row, Step
+from taskbank.store.sqlite.connection import (
+    GroupCommitWriter,
+    Synchronous,
+    connect,
+    migrate,
+)
+from taskbank.store.sqlite.connection import (
+    Operation as ConnectionOperation,
+)
+
+T = TypeVar("T")
+_NUMBERED = re.compile(r"\$(\d+)")
+READERS = 2  # two halves of a tally (or any two reads) run at once, on another core
+
+
+@lru_cache(maxsize=512)
+def sqlite_text(sql: str) -> str:
+    """A shared statement with SQLite's numbered placeholders."""
+    return _NUMBERED.sub(r"?\1", sql)
+
+
+def _bound(args: tuple[Any, ...]) -> Any:
+    return args[0] if len(args) == 1 and isinstance(args[0], Mapping) else args
+
+
+class SqliteRunner:
+    """One SQLite file: a writer connection with group commit, and a few readers."""
+
+    def __init__(self, path: Path, synchronous: Synchronous) -> None:
+        self.path = path
+        self.synchronous = synchronous
+        self._connections: list[aiosqlite.Connection] = []
+        self._readers: asyncio.Queue[aiosqlite.Connection] | None = None
+        self.writer: GroupCommitWriter | None = None
+
+    async def open(self) -> None:
+        """Open (creating if needed) the file, apply migrations, start group commit."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        writer = await connect(self.path, self.synchronous)
+        self._connections.append(writer)
+        await migrate(writer)
+        self._readers = asyncio.Queue()
+        for _ in range(READERS):
+            reader = await connect(self.path, self.synchronous)
+            self._connections.append(reader)
+            self._readers.put_nowait(reader)
+        self.writer = GroupCommitWriter(writer)
+        self.writer.start()
+
+    async def close(self) -> None:
+        """Finish queued writes and close the connections."""
+        connections, self._connections = self._connections, []
+        try:
+            if self.writer is not None:
+                await self.writer.stop()
+            for connection in connections:
+                await connection.close()
+        except BaseException:
+            # Interrupted (cancelled, or the loop is unwinding on exit): stop the connection
+            # threads without waiting, or they would keep the process alive. Committed work is
+            # already on disk; an uncommitted group was never acknowledged.
+            for connection in connections:
+                connection.stop()
+            raise
+        finally:
+            self.writer = self._readers = None
+
+    @contextlib.asynccontextmanager
+    async def _reader(self) -> AsyncIterator[aiosqlite.Connection]:
+        if self._readers is None:
+            raise RuntimeError("the store is not open")
+        readers = self._readers
+        reader = await readers.get()
+        try:
+            yield reader
+        finally:
+            readers.put_nowait(reader)
+
+    async def fetch(self, sql: str, *args: Any) -> list[Row]:
+        """Every row of a read."""
+        async with self._reader() as reader:
+            return list(await reader.execute_fetchall(sqlite_text(sql), _bound(args)))
+
+    async def fetch_one(self, sql: str, *args: Any) -> Row | None:
+        """The first row of a read, or None."""
+        found = await self.fetch(sql, *args)
+        return found[0] if found else None
+
+    async def execute(self, sql: str, *args: Any) -> int:
+        """Run one write statement in the next group; how many rows it changed."""
+        return await self.write(Step("execute", sql, args))
+
+    async def write(self, operation: Operation[T] | Step) -> T:
+        """Run an operation (or one step) in the next group; its result after the commit."""
+
+        async def run(connection: aiosqlite.Connection) -> T:
+            if isinstance(operation, Step):
+                return await _perform(connection, operation)
+            return await run_steps(connection, operation)
+
+        return await self.run(run)
+
+    async def run(self, operation: ConnectionOperation[T]) -> T:
+        """Run a SQLite-only operation on the writer connection in the next group."""
+        if self.writer is None:
+            raise RuntimeError("the store is not open")
+        try:
+            return await self.writer.run(operation)
+        except UnicodeEncodeError as error:  # a lone surrogate in a text parameter
+            raise rows.refused_value(f"text that is not valid Unicode ({error.reason})") from None
+
+    async def stream(self, sql: str, *args: Any, size: int) -> AsyncIterator[list[Row]]:
+        """A read's rows in chunks of at most `size`."""
+        async with (
+            self._reader() as reader,
+            reader.execute(sqlite_text(sql), _bound(args)) as cursor,
+        ):
+            cursor.arraysize = size
+            while chunk := await cursor.fetchmany(size):
+                yield list(chunk)
+
+
+async def _perform(connection: aiosqlite.Connection, step: Step) -> Any:
+    sql, args = sqlite_text(step.sql), step.args
+    if step.kind == "execute_many":
+        await connection.executemany(sql, args)
+        return None
+    if step.kind == "execute":
+        cursor = await connection.execute(sql, _bound(args))
+        return cursor.rowcount
+    found = list(await connection.execute_fetchall(sql, _bound(args)))
+    if step.kind == "fetch":
+        return found
+    return found[0] if found else None
+
+
+async def run_steps(connection: aiosqlite.Connection, operation: Operation[T]) -> T:
+    """Drive a shared operation's steps on a connection inside a SQLite-only operation."""
+    try:
+        step = next(operation)
+        while True:
+            step = operation.send(await _perform(connection, step))
+    except StopIteration as stop:
+        return stop.value
