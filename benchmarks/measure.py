@@ -10,7 +10,7 @@ import asyncio
 import time
 from dataclasses import dataclass
 
-from taskbank.batchfile import BatchSettings
+from taskbank.batchsettings import BatchSettings
 from taskbank.errors import NothingToClaim
 from taskbank.service import TaskBank
 

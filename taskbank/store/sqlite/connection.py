@@ -1,19 +1,23 @@
-"""SQLite plumbing: opening connections, numbered migrations, and group commit.
+"""SQLite plumbing: opening connections, numbered migrations, and group commit on one thread.
 
-Every write goes through `GroupCommitWriter`: concurrent operations queue up, run one after
-another inside a single transaction, and are answered only after that transaction commits.
-Many writers then share one commit (and its fsync) while each still hears back only after its
-work is durable. Reads use a second connection, which in WAL mode never waits for the writer.
+Every write goes through `GroupCommitWriter`: concurrent operations queue up, and the writer's own
+thread runs a whole group of them inside one transaction — each operation a plain function over
+the `sqlite3` connection, inside a savepoint of its own — commits, and only then answers every
+caller, with one hop back to the event loop for the whole group. Many writers share one commit
+(and its fsync) while each still hears back only after its work is durable; one operation's
+failure rolls back its own savepoint and fails only its caller. Reads use other connections,
+which in WAL mode never wait for the writer.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import queue
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -24,19 +28,25 @@ import aiosqlite
 from taskbank.clock import to_micros
 
 T = TypeVar("T")
-Operation = Callable[[aiosqlite.Connection], Awaitable[T]]
+Operation = Callable[[sqlite3.Connection], T]
 Synchronous = Literal["off", "normal", "full", "extra"]
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+_SETTINGS = "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;"
 
 
 async def connect(path: Path | str, synchronous: Synchronous) -> aiosqlite.Connection:
-    """An autocommit connection with WAL, foreign keys and the chosen durability."""
+    """An autocommit reading connection with WAL, foreign keys and the chosen durability."""
     connection = await aiosqlite.connect(str(path), isolation_level=None)
     connection.row_factory = sqlite3.Row
-    await connection.execute("PRAGMA journal_mode = WAL")
-    await connection.execute("PRAGMA foreign_keys = ON")
-    await connection.execute(f"PRAGMA synchronous = {synchronous.upper()}")
-    await connection.execute("PRAGMA busy_timeout = 10000")
+    await connection.executescript(_SETTINGS + f"PRAGMA synchronous = {synchronous.upper()};")
+    return connection
+
+
+def connect_writer(path: Path | str, synchronous: Synchronous) -> sqlite3.Connection:
+    """The writer's autocommit connection, for use on the thread that opens it."""
+    connection = sqlite3.connect(str(path), isolation_level=None)
+    connection.row_factory = sqlite3.Row
+    connection.executescript(_SETTINGS + f"PRAGMA synchronous = {synchronous.upper()};")
     return connection
 
 
@@ -59,16 +69,13 @@ def bundled_migrations() -> list[Migration]:
     return sorted(found, key=lambda migration: migration.version)
 
 
-async def migrate(
-    connection: aiosqlite.Connection, migrations: list[Migration] | None = None
-) -> list[int]:
+def migrate(connection: sqlite3.Connection, migrations: list[Migration] | None = None) -> list[int]:
     """Apply and record every migration not yet applied; returns the versions applied now."""
-    await connection.execute(
+    connection.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)"
     )
-    rows = await connection.execute_fetchall("SELECT version FROM schema_migrations")
-    applied = {row[0] for row in rows}
+    applied = {row[0] for row in connection.execute("SELECT version FROM schema_migrations")}
     done = []
     for migration in migrations or bundled_migrations():
         if migration.version in applied:
@@ -82,113 +89,146 @@ async def migrate(
             "COMMIT;"
         )
         try:
-            await connection.executescript(script)
+            connection.executescript(script)
         except sqlite3.Error:
             if connection.in_transaction:
-                await connection.execute("ROLLBACK")
+                connection.execute("ROLLBACK")
             raise
         done.append(migration.version)
     return done
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Pending:
     operation: Operation[Any]
-    future: asyncio.Future[Any] = field(
-        default_factory=lambda: asyncio.get_running_loop().create_future()
-    )
+    future: asyncio.Future[Any]
 
 
 class GroupCommitWriter:
-    """Runs write operations in shared transactions and answers each after the commit."""
+    """Runs write operations in shared transactions on its own thread and answers each after
+    the commit."""
 
-    def __init__(self, connection: aiosqlite.Connection, max_group: int = 256) -> None:
-        self._connection = connection
+    def __init__(self, path: Path, synchronous: Synchronous, max_group: int = 256) -> None:
+        self._path = path
+        self._synchronous = synchronous
         self._max_group = max_group
-        self._queue: asyncio.Queue[_Pending | None] = asyncio.Queue()
-        self._task: asyncio.Task[None] | None = None
+        self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stopped: asyncio.Future[None] | None = None
         self.transactions = 0
         self.operations = 0
 
-    def start(self) -> None:
-        """Begin serving operations."""
-        self._task = asyncio.create_task(self._serve(), name="sqlite-group-commit")
+    async def start(self) -> None:
+        """Open the writer connection on the writer's thread, migrate, and begin serving."""
+        loop = self._loop = asyncio.get_running_loop()
+        ready: asyncio.Future[None] = loop.create_future()
+        self._stopped = loop.create_future()
+        self._thread = threading.Thread(
+            target=self._serve, args=(ready,), name="sqlite-group-commit", daemon=True
+        )
+        self._thread.start()
+        try:
+            await ready
+        except BaseException:
+            self._thread = None
+            raise
 
     async def stop(self) -> None:
-        """Finish what is queued, then stop."""
-        if self._task is not None:
-            await self._queue.put(None)
-            await self._task
-            self._task = None
+        """Finish what is queued, then stop and close the writer connection."""
+        if self._thread is not None and self._stopped is not None:
+            self._queue.put(None)
+            await asyncio.shield(self._stopped)
+            self._thread = None
 
     async def run(self, operation: Operation[T]) -> T:
         """Run one operation in the next group; returns once its transaction has committed."""
-        if self._task is None:
+        if self._thread is None or self._loop is None:
             raise RuntimeError("the store is not open")
-        pending = _Pending(operation)
-        await self._queue.put(pending)
+        pending = _Pending(operation, self._loop.create_future())
+        self._queue.put(pending)
         return await asyncio.shield(pending.future)
 
-    async def _serve(self) -> None:
-        stopping = False
-        while not stopping:
-            first = await self._queue.get()
-            if first is None:
-                break
-            group = [first]
-            while len(group) < self._max_group and not self._queue.empty():
-                item = self._queue.get_nowait()
-                if item is None:
-                    stopping = True
-                    break
-                group.append(item)
-            await self._run_group(group)
+    # -- on the writer's thread ------------------------------------------------------------
 
-    async def _run_group(self, group: list[_Pending]) -> None:
-        connection = self._connection
-        outcomes: list[tuple[_Pending, Any, BaseException | None]] = []
+    def _serve(self, ready: asyncio.Future[None]) -> None:
+        loop = self._loop
+        assert loop is not None and self._stopped is not None
         try:
-            await connection.execute("BEGIN IMMEDIATE")
-            for pending in group:
-                try:
-                    outcomes.append((pending, await pending.operation(connection), None))
-                # Each operation's failure belongs to its caller, not to the group: hand it over.
-                except Exception as error:
-                    outcomes.append((pending, None, error))
-            await connection.execute("COMMIT")
-        except sqlite3.Error as error:
-            with contextlib.suppress(sqlite3.Error):
-                if connection.in_transaction:
-                    await connection.execute("ROLLBACK")
-            for pending in group:
-                if not pending.future.done():
-                    pending.future.set_exception(error)
+            connection = connect_writer(self._path, self._synchronous)
+            try:
+                migrate(connection)
+            except BaseException:
+                connection.close()
+                raise
+        except BaseException as error:
+            loop.call_soon_threadsafe(_settle_one, ready, None, error)
+            loop.call_soon_threadsafe(_settle_one, self._stopped, None, None)
             return
+        loop.call_soon_threadsafe(_settle_one, ready, None, None)
+        try:
+            stopping = False
+            while not stopping:
+                first = self._queue.get()
+                if first is None:
+                    break
+                group = [first]
+                while len(group) < self._max_group:
+                    try:
+                        item = self._queue.get_nowait()
+                    except queue.Empty:
+                        break
+                    if item is None:
+                        stopping = True
+                        break
+                    group.append(item)
+                outcomes = self._run_group(connection, group)
+                loop.call_soon_threadsafe(_settle_all, outcomes)
+        finally:
+            connection.close()
+            loop.call_soon_threadsafe(_settle_one, self._stopped, None, None)
+
+    def _run_group(
+        self, connection: sqlite3.Connection, group: list[_Pending]
+    ) -> list[tuple[asyncio.Future[Any], Any, BaseException | None]]:
+        outcomes: list[tuple[asyncio.Future[Any], Any, BaseException | None]] = []
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            for pending in group:
+                connection.execute("SAVEPOINT operation")
+                try:
+                    result = pending.operation(connection)
+                # Each operation's failure belongs to its caller, not to the group: undo its
+                # own writes and hand the error over.
+                except Exception as error:
+                    connection.execute("ROLLBACK TO operation")
+                    connection.execute("RELEASE operation")
+                    outcomes.append((pending.future, None, error))
+                else:
+                    connection.execute("RELEASE operation")
+                    outcomes.append((pending.future, result, None))
+            connection.execute("COMMIT")
+        except sqlite3.Error as error:
+            try:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+            return [(pending.future, None, error) for pending in group]
         self.transactions += 1
         self.operations += len(group)
-        for pending, result, error in outcomes:
-            if pending.future.done():
-                continue
-            if error is None:
-                pending.future.set_result(result)
-            else:
-                pending.future.set_exception(error)
+        return outcomes
 
 
-_savepoint_counter = 0
+def _settle_one(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
+    if future.done():
+        return
+    if error is None:
+        future.set_result(result)
+    else:
+        future.set_exception(error)
 
 
-@contextlib.asynccontextmanager
-async def savepoint(connection: aiosqlite.Connection) -> AsyncIterator[None]:
-    """Make a multi-statement operation all-or-nothing inside the shared transaction."""
-    global _savepoint_counter
-    _savepoint_counter += 1
-    name = f"op_{_savepoint_counter}"
-    await connection.execute(f"SAVEPOINT {name}")
-    try:
-        yield
-    except BaseException:
-        await connection.execute(f"ROLLBACK TO {name}")
-        await connection.execute(f"RELEASE {name}")
-        raise
-    await connection.execute(f"RELEASE {name}")
+def _settle_all(outcomes: list[tuple[asyncio.Future[Any], Any, BaseException | None]]) -> None:
+    for future, result, error in outcomes:
+        _settle_one(future, result, error)

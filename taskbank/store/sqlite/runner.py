@@ -1,7 +1,9 @@
 """The SQLite runner: reads on their own connections, every write through the group-commit writer.
 
 Shared statements arrive with `$1`-style placeholders and run with SQLite's `?1`; a statement
-that SQLite alone runs may use `:name` placeholders with one mapping of arguments.
+that SQLite alone runs may use `:name` placeholders with one mapping of arguments. A shared
+operation is driven to its end on the writer's thread, inside the group's transaction, with no
+trip back to the event loop between its statements.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import sqlite3
 from collections.abc import AsyncIterator, Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -17,16 +20,9 @@ from typing import Any, TypeVar
 import aiosqlite
 
 from taskbank.store import rows
-from taskbank.store.runner import Operation, Row, Step
-from taskbank.store.sqlite.connection import (
-    GroupCommitWriter,
-    Synchronous,
-    connect,
-    migrate,
-)
-from taskbank.store.sqlite.connection import (
-    Operation as ConnectionOperation,
-)
+from taskbank.store.runner import Operation, Row, Step, drive
+from taskbank.store.sqlite.connection import GroupCommitWriter, Synchronous, connect
+from taskbank.store.sqlite.connection import Operation as ConnectionOperation
 
 T = TypeVar("T")
 _NUMBERED = re.compile(r"\$(\d+)")
@@ -44,7 +40,7 @@ def _bound(args: tuple[Any, ...]) -> Any:
 
 
 class SqliteRunner:
-    """One SQLite file: a writer connection with group commit, and a few readers."""
+    """One SQLite file: a writer thread with group commit, and a few readers."""
 
     def __init__(self, path: Path, synchronous: Synchronous) -> None:
         self.path = path
@@ -56,16 +52,14 @@ class SqliteRunner:
     async def open(self) -> None:
         """Open (creating if needed) the file, apply migrations, start group commit."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        writer = await connect(self.path, self.synchronous)
-        self._connections.append(writer)
-        await migrate(writer)
+        writer = GroupCommitWriter(self.path, self.synchronous)
+        await writer.start()
+        self.writer = writer
         self._readers = asyncio.Queue()
         for _ in range(READERS):
             reader = await connect(self.path, self.synchronous)
             self._connections.append(reader)
             self._readers.put_nowait(reader)
-        self.writer = GroupCommitWriter(writer)
-        self.writer.start()
 
     async def close(self) -> None:
         """Finish queued writes and close the connections."""
@@ -76,7 +70,7 @@ class SqliteRunner:
             for connection in connections:
                 await connection.close()
         except BaseException:
-            # Interrupted (cancelled, or the loop is unwinding on exit): stop the connection
+            # Interrupted (cancelled, or the loop is unwinding on exit): stop the reader
             # threads without waiting, or they would keep the process alive. Committed work is
             # already on disk; an uncommitted group was never acknowledged.
             for connection in connections:
@@ -112,16 +106,10 @@ class SqliteRunner:
 
     async def write(self, operation: Operation[T] | Step) -> T:
         """Run an operation (or one step) in the next group; its result after the commit."""
-
-        async def run(connection: aiosqlite.Connection) -> T:
-            if isinstance(operation, Step):
-                return await _perform(connection, operation)
-            return await run_steps(connection, operation)
-
-        return await self.run(run)
+        return await self.run(lambda connection: run_steps(connection, operation))
 
     async def run(self, operation: ConnectionOperation[T]) -> T:
-        """Run a SQLite-only operation on the writer connection in the next group."""
+        """Run a SQLite-only operation (a function over the writer connection) in the next group."""
         if self.writer is None:
             raise RuntimeError("the store is not open")
         try:
@@ -140,25 +128,19 @@ class SqliteRunner:
                 yield list(chunk)
 
 
-async def _perform(connection: aiosqlite.Connection, step: Step) -> Any:
+def run_steps(connection: sqlite3.Connection, operation: Operation[T] | Step) -> T:
+    """Drive a shared operation (or one step) on the writer connection, on the writer's thread."""
+    return drive(operation, lambda step: _perform(connection, step))
+
+
+def _perform(connection: sqlite3.Connection, step: Step) -> Any:
     sql, args = sqlite_text(step.sql), step.args
     if step.kind == "execute_many":
-        await connection.executemany(sql, args)
+        connection.executemany(sql, args)
         return None
+    cursor = connection.execute(sql, _bound(args))
     if step.kind == "execute":
-        cursor = await connection.execute(sql, _bound(args))
         return cursor.rowcount
-    found = list(await connection.execute_fetchall(sql, _bound(args)))
     if step.kind == "fetch":
-        return found
-    return found[0] if found else None
-
-
-async def run_steps(connection: aiosqlite.Connection, operation: Operation[T]) -> T:
-    """Drive a shared operation's steps on a connection inside a SQLite-only operation."""
-    try:
-        step = next(operation)
-        while True:
-            step = operation.send(await _perform(connection, step))
-    except StopIteration as stop:
-        return stop.value
+        return cursor.fetchall()
+    return cursor.fetchone()

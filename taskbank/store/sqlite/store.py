@@ -1,4 +1,4 @@
-"""The embedded store: SQLite through aiosqlite, WAL, group commit, one statement per claim.
+"""The embedded store: SQLite, WAL, group commit on the writer's thread, one statement per claim.
 
 The statements both dialects share live with their aggregates (taskbank/store/*.py) and run over
 `SqliteRunner`; this module holds SQLite's own: batch creation, the claim, the submit, the tally,
@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-
-import aiosqlite
 
 from taskbank.batchsettings import BatchSettings, TaskSpec
 from taskbank.clock import to_micros
@@ -28,7 +26,7 @@ from taskbank.store.outbox import Posts
 from taskbank.store.records import NewSubmission
 from taskbank.store.reports import Reports
 from taskbank.store.reviews import Reviews
-from taskbank.store.sqlite.connection import Synchronous, savepoint
+from taskbank.store.sqlite.connection import Synchronous
 from taskbank.store.sqlite.runner import SqliteRunner, run_steps
 from taskbank.store.submissions import Submissions, answered_before
 
@@ -153,29 +151,27 @@ class SqliteStore(Batches, Claims, Submissions, Reviews, Ledger, Posts, Reports,
             f" VALUES ({', '.join('?' for _ in rows.TASK_COLUMNS)})"
         )
 
-        async def operation(connection: aiosqlite.Connection) -> int:
-            async with savepoint(connection):
-                await connection.execute(project_sql, prepared.project)
-                project_id = _first(
-                    await connection.execute_fetchall(
-                        "SELECT id FROM projects WHERE name = ?", (settings.project.name,)
-                    )
-                )[0]
-                try:
-                    cursor = await connection.execute(batch_sql, (project_id, *prepared.batch))
-                except sqlite3.IntegrityError as error:
-                    if "UNIQUE" in str(error):
-                        raise rows.duplicate_batch_name(settings.name) from None
-                    raise rows.refused_value(str(error)) from None
-                batch_id = cursor.lastrowid
-                assert batch_id is not None
-                try:
-                    await connection.executemany(task_sql, prepared.task_rows(batch_id, overlap))
-                except sqlite3.IntegrityError as error:
-                    if "UNIQUE" in str(error):
-                        raise rows.duplicate_task_ids(prepared.tasks) from None
-                    raise rows.refused_value(str(error)) from None
-                return batch_id
+        def operation(connection: sqlite3.Connection) -> int:
+            # The writer runs each operation in a savepoint: a refusal leaves no row at all.
+            connection.execute(project_sql, prepared.project)
+            project_id = connection.execute(
+                "SELECT id FROM projects WHERE name = ?", (settings.project.name,)
+            ).fetchone()[0]
+            try:
+                cursor = connection.execute(batch_sql, (project_id, *prepared.batch))
+            except sqlite3.IntegrityError as error:
+                if "UNIQUE" in str(error):
+                    raise rows.duplicate_batch_name(settings.name) from None
+                raise rows.refused_value(str(error)) from None
+            batch_id = cursor.lastrowid
+            assert batch_id is not None
+            try:
+                connection.executemany(task_sql, prepared.task_rows(batch_id, overlap))
+            except sqlite3.IntegrityError as error:
+                if "UNIQUE" in str(error):
+                    raise rows.duplicate_task_ids(prepared.tasks) from None
+                raise rows.refused_value(str(error)) from None
+            return batch_id
 
         return await self.get_batch(await self._write(operation))
 
@@ -194,8 +190,8 @@ class SqliteStore(Batches, Claims, Submissions, Reviews, Ledger, Posts, Reports,
         oldest of them back instead."""
         moment = to_micros(now)
 
-        async def operation(
-            connection: aiosqlite.Connection,
+        def operation(
+            connection: sqlite3.Connection,
         ) -> tuple[sqlite3.Row, sqlite3.Row] | None:
             checked = False
             for batch_id in batch_ids:
@@ -210,17 +206,17 @@ class SqliteStore(Batches, Claims, Submissions, Reviews, Ledger, Posts, Reports,
                 }
                 if cap is None:
                     del params["cap"]
-                found = list(await connection.execute_fetchall(sql, params))
+                found = list(connection.execute(sql, params))
                 if found:
-                    task = await connection.execute_fetchall(
+                    task = connection.execute(
                         "SELECT * FROM tasks WHERE id = ?", (found[0]["task_id"],)
                     )
-                    return found[0], next(iter(task))
+                    return found[0], task.fetchone()
                 if not checked:
                     # Nothing taken: either no task here, or the writer is at the limit (then
                     # every batch would refuse). Only this slow path pays for the second look.
                     checked = True
-                    held = await _held_at_limit(connection, writer_id, max_active)
+                    held = _held_at_limit(connection, writer_id, max_active)
                     if held is not None:
                         return held
             return None
@@ -239,11 +235,11 @@ class SqliteStore(Batches, Claims, Submissions, Reviews, Ledger, Posts, Reports,
             "gold": None if new.gold_correct is None else int(new.gold_correct),
         }
 
-        async def operation(connection: aiosqlite.Connection) -> tuple[sqlite3.Row, bool]:
-            inserted = list(await connection.execute_fetchall(_SUBMIT, params))
+        def operation(connection: sqlite3.Connection) -> tuple[sqlite3.Row, bool]:
+            inserted = list(connection.execute(_SUBMIT, params))
             if inserted:
                 return inserted[0], False
-            return await run_steps(connection, answered_before(new, params["now"])), True
+            return run_steps(connection, answered_before(new, params["now"])), True
 
         row, replayed = await self._write(operation)
         return rows.submission(row), replayed
@@ -296,24 +292,17 @@ def _try_file_lock(path: Path) -> Any:
     return handle
 
 
-async def _held_at_limit(
-    connection: aiosqlite.Connection, writer_id: str, max_active: int
+def _held_at_limit(
+    connection: sqlite3.Connection, writer_id: str, max_active: int
 ) -> tuple[sqlite3.Row, sqlite3.Row] | None:
     """The writer's oldest live lease and its task, when they hold `max_active` or more."""
     held = list(
-        await connection.execute_fetchall(
+        connection.execute(
             "SELECT * FROM assignments WHERE writer_id = ? AND state = 'active' ORDER BY id",
             (writer_id,),
         )
     )
     if len(held) < max_active:
         return None
-    task = await connection.execute_fetchall(
-        "SELECT * FROM tasks WHERE id = ?", (held[0]["task_id"],)
-    )
-    return held[0], _first(task)
-
-
-def _first(found: Iterable[sqlite3.Row]) -> sqlite3.Row:
-    """The first row of a statement that always returns one."""
-    return next(iter(found))
+    task = connection.execute("SELECT * FROM tasks WHERE id = ?", (held[0]["task_id"],))
+    return held[0], task.fetchone()
