@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import asyncpg
 
 from taskbank.errors import Problem, ValidationFailed
-from taskbank.store import rows
+from taskbank.store import batchrows
 from taskbank.store.runner import Operation, Row, Step
 
 T = TypeVar("T")
@@ -27,7 +27,7 @@ def refusing_unstorable_values() -> Iterator[None]:
             [Problem("value", "contains a NUL character (U+0000), which cannot be stored")]
         ) from None
     except asyncpg.DataError as error:
-        raise rows.refused_value(str(error)) from None
+        raise batchrows.refused_value(str(error)) from None
 
 
 def changed(status: str) -> int:

@@ -20,7 +20,7 @@ from taskbank.batchsettings import BatchSettings, TaskSpec
 from taskbank.clock import to_micros
 from taskbank.errors import LeaseLost
 from taskbank.models import Assignment, Batch, Submission, Tally, Task
-from taskbank.store import rows
+from taskbank.store import batchrows, rows
 from taskbank.store.batches import Batches
 from taskbank.store.claims import Claims
 from taskbank.store.ledger import Ledger
@@ -135,15 +135,15 @@ class PostgresStore(Batches, Claims, Submissions, Reviews, Ledger, Posts, Report
         """Store a batch, its tasks and (the first time) its project, all in one transaction:
         a refusal anywhere leaves no row at all."""
         prepared = await asyncio.to_thread(
-            rows.prepare_batch, settings.project, settings, tasks, overlap, lease_seconds, now
+            batchrows.prepare_batch, settings.project, settings, tasks, overlap, lease_seconds, now
         )
         project_sql = (
-            f"INSERT INTO projects ({', '.join(rows.PROJECT_COLUMNS)})"
-            f" VALUES ({_placeholders(len(rows.PROJECT_COLUMNS))}) ON CONFLICT (name) DO NOTHING"
+            f"INSERT INTO projects ({', '.join(batchrows.PROJECT_COLUMNS)})"
+            f" VALUES ({_placeholders(len(batchrows.PROJECT_COLUMNS))}) ON CONFLICT (name) DO NOTHING"
         )
         batch_sql = (
-            f"INSERT INTO batches ({', '.join(rows.BATCH_COLUMNS)})"
-            f" VALUES ({_placeholders(len(rows.BATCH_COLUMNS))}) RETURNING id"
+            f"INSERT INTO batches ({', '.join(batchrows.BATCH_COLUMNS)})"
+            f" VALUES ({_placeholders(len(batchrows.BATCH_COLUMNS))}) RETURNING id"
         )
 
         async def operation(connection: asyncpg.Connection) -> int:
@@ -154,16 +154,16 @@ class PostgresStore(Batches, Claims, Submissions, Reviews, Ledger, Posts, Report
             try:
                 batch_id = await connection.fetchval(batch_sql, project_id, *prepared.batch)
             except asyncpg.UniqueViolationError:
-                raise rows.duplicate_batch_name(settings.name) from None
+                raise batchrows.duplicate_batch_name(settings.name) from None
             try:
                 await connection.copy_records_to_table(
                     "tasks",
-                    columns=list(rows.TASK_COLUMNS),
+                    columns=list(batchrows.TASK_COLUMNS),
                     records=prepared.task_rows(batch_id, overlap),
                     schema_name=self.schema,
                 )
             except asyncpg.UniqueViolationError:
-                raise rows.duplicate_task_ids(prepared.tasks) from None
+                raise batchrows.duplicate_task_ids(prepared.tasks) from None
             return batch_id
 
         return await self.get_batch(await self._write(operation))

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
-from taskbank.store import rows
+from taskbank.store import batchrows
 from taskbank.store.runner import Operation, Row, Step, drive
 from taskbank.store.sqlite.connection import GroupCommitWriter, Synchronous, connect
 from taskbank.store.sqlite.connection import Operation as ConnectionOperation
@@ -115,7 +115,9 @@ class SqliteRunner:
         try:
             return await self.writer.run(operation)
         except UnicodeEncodeError as error:  # a lone surrogate in a text parameter
-            raise rows.refused_value(f"text that is not valid Unicode ({error.reason})") from None
+            raise batchrows.refused_value(
+                f"text that is not valid Unicode ({error.reason})"
+            ) from None
 
     async def stream(self, sql: str, *args: Any, size: int) -> AsyncIterator[list[Row]]:
         """A read's rows in chunks of at most `size`."""

@@ -17,7 +17,7 @@ from typing import Any
 from taskbank.batchsettings import BatchSettings, TaskSpec
 from taskbank.clock import to_micros
 from taskbank.models import Assignment, Batch, Submission, Tally, Task
-from taskbank.store import rows
+from taskbank.store import batchrows, rows
 from taskbank.store.batches import Batches
 from taskbank.store.claims import Claims
 from taskbank.store.copy import CopyReads
@@ -136,19 +136,19 @@ class SqliteStore(Batches, Claims, Submissions, Reviews, Ledger, Posts, Reports,
         """Store a batch, its tasks and (the first time) its project, all in one transaction:
         a refusal anywhere leaves no row at all."""
         prepared = await asyncio.to_thread(
-            rows.prepare_batch, settings.project, settings, tasks, overlap, lease_seconds, now
+            batchrows.prepare_batch, settings.project, settings, tasks, overlap, lease_seconds, now
         )
         project_sql = (
-            f"INSERT INTO projects ({', '.join(rows.PROJECT_COLUMNS)})"
-            f" VALUES ({', '.join('?' for _ in rows.PROJECT_COLUMNS)}) ON CONFLICT (name) DO NOTHING"
+            f"INSERT INTO projects ({', '.join(batchrows.PROJECT_COLUMNS)})"
+            f" VALUES ({', '.join('?' for _ in batchrows.PROJECT_COLUMNS)}) ON CONFLICT (name) DO NOTHING"
         )
         batch_sql = (
-            f"INSERT INTO batches ({', '.join(rows.BATCH_COLUMNS)})"
-            f" VALUES ({', '.join('?' for _ in rows.BATCH_COLUMNS)})"
+            f"INSERT INTO batches ({', '.join(batchrows.BATCH_COLUMNS)})"
+            f" VALUES ({', '.join('?' for _ in batchrows.BATCH_COLUMNS)})"
         )
         task_sql = (
-            f"INSERT INTO tasks ({', '.join(rows.TASK_COLUMNS)})"
-            f" VALUES ({', '.join('?' for _ in rows.TASK_COLUMNS)})"
+            f"INSERT INTO tasks ({', '.join(batchrows.TASK_COLUMNS)})"
+            f" VALUES ({', '.join('?' for _ in batchrows.TASK_COLUMNS)})"
         )
 
         def operation(connection: sqlite3.Connection) -> int:
@@ -161,16 +161,16 @@ class SqliteStore(Batches, Claims, Submissions, Reviews, Ledger, Posts, Reports,
                 cursor = connection.execute(batch_sql, (project_id, *prepared.batch))
             except sqlite3.IntegrityError as error:
                 if "UNIQUE" in str(error):
-                    raise rows.duplicate_batch_name(settings.name) from None
-                raise rows.refused_value(str(error)) from None
+                    raise batchrows.duplicate_batch_name(settings.name) from None
+                raise batchrows.refused_value(str(error)) from None
             batch_id = cursor.lastrowid
             assert batch_id is not None
             try:
                 connection.executemany(task_sql, prepared.task_rows(batch_id, overlap))
             except sqlite3.IntegrityError as error:
                 if "UNIQUE" in str(error):
-                    raise rows.duplicate_task_ids(prepared.tasks) from None
-                raise rows.refused_value(str(error)) from None
+                    raise batchrows.duplicate_task_ids(prepared.tasks) from None
+                raise batchrows.refused_value(str(error)) from None
             return batch_id
 
         return await self.get_batch(await self._write(operation))
