@@ -92,7 +92,7 @@ def _floor(path: Path, writers: int, operations: int) -> Result:
         for number in range(size):
             writer = f"floor-{writers}-w{number}"
             params = {"writer": writer, "now": now, "batch": batch, "max_active": 1}
-            found = db.execute(claim, params).fetchone()
+            found = db.execute(claim, params).fetchall()[0]
             task = db.execute("SELECT * FROM tasks WHERE id = ?", (found["task_id"],)).fetchone()
             claimed.append((found["id"], writer, task))
         db.execute("COMMIT")

@@ -22,8 +22,7 @@ import asyncpg
 from benchmarks.measure import Result, claim_submit, row, settings_for
 from bot.bootstrap import build_bank
 from bot.config import Config
-from taskbank.batchfile import ParsedBatch
-from taskbank.batchsettings import TaskSpec
+from taskbank.batchfile import ParsedBatch, TaskSpec
 from taskbank.store.postgres import PostgresStore
 
 CONFIG = Config.model_validate({})  # the defaults; the benchmark brings its own store

@@ -112,7 +112,11 @@ class GroupCommitWriter:
         self._path = path
         self._synchronous = synchronous
         self._max_group = max_group
-        self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
+        # The loop hands operations over in batches: everything that asked to write in one turn
+        # of the event loop travels to the writer's thread together, so a group is not cut
+        # short by the thread waking on the first of them.
+        self._queue: queue.SimpleQueue[list[_Pending] | None] = queue.SimpleQueue()
+        self._batch: list[_Pending] = []
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopped: asyncio.Future[None] | None = None
@@ -137,6 +141,7 @@ class GroupCommitWriter:
     async def stop(self) -> None:
         """Finish what is queued, then stop and close the writer connection."""
         if self._thread is not None and self._stopped is not None:
+            self._hand_over()
             self._queue.put(None)
             await asyncio.shield(self._stopped)
             self._thread = None
@@ -146,8 +151,15 @@ class GroupCommitWriter:
         if self._thread is None or self._loop is None:
             raise RuntimeError("the store is not open")
         pending = _Pending(operation, self._loop.create_future())
-        self._queue.put(pending)
+        if not self._batch:
+            self._loop.call_soon(self._hand_over)
+        self._batch.append(pending)
         return await asyncio.shield(pending.future)
+
+    def _hand_over(self) -> None:
+        batch, self._batch = self._batch, []
+        if batch:
+            self._queue.put(batch)
 
     # -- on the writer's thread ------------------------------------------------------------
 
@@ -167,21 +179,24 @@ class GroupCommitWriter:
             return
         loop.call_soon_threadsafe(_settle_one, ready, None, None)
         try:
+            waiting: list[_Pending] = []
             stopping = False
-            while not stopping:
-                first = self._queue.get()
-                if first is None:
-                    break
-                group = [first]
-                while len(group) < self._max_group:
+            while waiting or not stopping:
+                if not waiting:
+                    first = self._queue.get()
+                    if first is None:
+                        break
+                    waiting = first
+                while len(waiting) < self._max_group and not stopping:
                     try:
-                        item = self._queue.get_nowait()
+                        more = self._queue.get_nowait()
                     except queue.Empty:
                         break
-                    if item is None:
+                    if more is None:
                         stopping = True
-                        break
-                    group.append(item)
+                    else:
+                        waiting += more
+                group, waiting = waiting[: self._max_group], waiting[self._max_group :]
                 outcomes = self._run_group(connection, group)
                 loop.call_soon_threadsafe(_settle_all, outcomes)
         finally:

@@ -143,6 +143,7 @@ def _perform(connection: sqlite3.Connection, step: Step) -> Any:
     cursor = connection.execute(sql, _bound(args))
     if step.kind == "execute":
         return cursor.rowcount
+    found = cursor.fetchall()  # all of it: a RETURNING statement finishes only when read out
     if step.kind == "fetch":
-        return cursor.fetchall()
-    return cursor.fetchone()
+        return found
+    return found[0] if found else None
