@@ -30,6 +30,7 @@ from bot.widgets.base import shorten
 from taskbank.models import Batch, ClaimedTask, Submission, Tally, Task
 from taskbank.money import format_cents
 from taskbank.questions import _Question
+from taskbank.templates import BUILTIN_TEMPLATES
 
 
 def local_time(moment: datetime, zone: str) -> str:
@@ -42,11 +43,20 @@ def on_card(question: _Question) -> bool:
     return widget_for(question).on_card
 
 
+def payload_order(batch: Batch, payload: Mapping[str, Any]) -> list[str]:
+    """The payload's field names in reading order: the template's own order (the setup before
+    the endings, the excerpt before the question), then any other fields as the file gave them."""
+    template = BUILTIN_TEMPLATES.get(batch.template)
+    known = [name for name in (template.payload_fields if template else ()) if name in payload]
+    return known + [name for name in payload if name not in known]
+
+
 def payload_blocks(batch: Batch, task: Task) -> list[str]:
-    """The task's material: each text field labelled, option lists numbered."""
+    """The task's material in reading order: each text field labelled, option lists numbered."""
     option_fields = {getattr(q, "options_from", None) for q in batch.questions}
     blocks = []
-    for name, value in task.payload.items():
+    for name in payload_order(batch, task.payload):
+        value = task.payload[name]
         title = name.replace("_", " ").capitalize()
         if isinstance(value, list):
             numbered = "\n".join(f"{i}. {item}" for i, item in enumerate(value, 1))
