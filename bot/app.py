@@ -11,6 +11,8 @@ from bot.actions import (
     Answer,
     AnswerForm,
     Approve,
+    DraftForm,
+    EditForm,
     NextTask,
     OpenForm,
     Reject,
@@ -60,6 +62,7 @@ class Taskbot:
                     case (
                         Answer()
                         | OpenForm()
+                        | EditForm()
                         | Submit()
                         | Skip()
                         | Release()
@@ -74,6 +77,8 @@ class Taskbot:
                         return await reviewer.reject_form(self.ctx, event, form)
                     case AnswerForm():
                         return await writer.answer_form(self.ctx, event, form)
+                    case DraftForm():
+                        return await writer.draft_form(self.ctx, event, form)
             elif isinstance(event, ReactionEvent):
                 await reviewer.reaction(self.ctx, event)
         except ValidationFailed as failure:

@@ -15,6 +15,8 @@ from bot.actions import (
     AcceptTerms,
     AnswerForm,
     Approve,
+    DraftForm,
+    EditForm,
     NextTask,
     OpenForm,
     Reject,
@@ -78,6 +80,7 @@ def task_card(
     currency: str,
     errors: Mapping[str, str] | None = None,
     now: datetime | None = None,
+    note: str | None = None,
 ) -> Card:
     """A claimed task: instructions, material, pay, deadline, a control row per card question
     (its widget draws it), and the form, submit, skip and release buttons.
@@ -95,9 +98,10 @@ def task_card(
     form_questions = [q for q in batch.questions if not on_card(q)]
     actions: list[Button] = []
     if form_questions:
-        written = all(q.id in draft for q in form_questions if q.required)
-        label = "Edit your answer…" if written else "Write your answer…"
-        actions.append(Button(OpenForm(aid).encode(), label, "default" if written else "primary"))
+        if form_written(claimed, draft):
+            actions.append(Button(EditForm(aid).encode(), "Edit your answer…"))
+        else:
+            actions.append(Button(OpenForm(aid).encode(), "Write your answer…", "primary"))
     actions += [
         Button(Submit(aid).encode(), "Submit", "primary"),
         Button(Skip(aid).encode(), "Skip"),
@@ -113,6 +117,8 @@ def task_card(
         blocks.insert(0, stopped)
     if form_errors:
         blocks.append("To fix:\n" + "\n".join(form_errors))
+    if note:
+        blocks.append(note)
     return Card(
         title=batch.title,
         blocks=tuple(blocks),
@@ -143,11 +149,25 @@ def stopped_batch_note(claimed: ClaimedTask, zone: str, now: datetime | None) ->
     return f"{why}: no new tasks, but you may finish this one until {until}."
 
 
+def form_written(claimed: ClaimedTask, draft: Mapping[str, Any]) -> bool:
+    """Whether the draft holds the form's answers (something, and every required one): the form
+    then opens to edit them."""
+    asked = [q for q in claimed.batch.questions if not on_card(q)]
+    return any(q.id in draft for q in asked) and all(q.id in draft for q in asked if q.required)
+
+
 def answer_form(
-    claimed: ClaimedTask, draft: Mapping[str, Any], errors: Mapping[str, str] | None = None
+    claimed: ClaimedTask,
+    draft: Mapping[str, Any],
+    errors: Mapping[str, str] | None = None,
+    *,
+    editing: bool = False,
 ) -> Form:
     """The form for a task's form questions (text, rewrite, ranking), pre-filled from the draft;
-    `errors` are by form input id (see `form_errors_for`)."""
+    `errors` are by form input id (see `form_errors_for`).
+
+    The first writing submits the task when it is complete; `editing` a written answer opens a
+    form that only saves the draft, so submitting stays the card's Submit button."""
     inputs: list[FormInput] = []
     payload = claimed.task.payload
     for question in claimed.batch.questions:
@@ -158,11 +178,14 @@ def answer_form(
         inputs += widget.form_inputs(question, payload, draft.get(question.id), error)
     aid = claimed.assignment.id
     return Form(
-        AnswerForm(aid).encode(),
+        (DraftForm(aid) if editing else AnswerForm(aid)).encode(),
         shorten(claimed.batch.title, 45),
         tuple(inputs),
-        "Save",
-        reopen=OpenForm(aid).encode(),
+        "Save draft" if editing else "Submit",
+        intro="Saving keeps your changes; press Submit on the task card to send them."
+        if editing
+        else None,
+        reopen=(EditForm(aid) if editing else OpenForm(aid)).encode(),
     )
 
 
