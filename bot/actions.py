@@ -11,7 +11,9 @@ The wire format is the one the bot has always posted, so cards sent before an up
 
     controls  ans:<assignment>:<question>[:<pick>]   (a button's option index or scale point;
                                                        a select sends its picks as values)
-              form:<a>  edit:<a>  submit:<a>  skip:<a>  release:<a>  show:<a>  next
+              form:<a>  edit:<a>  submit:<a>  skip:<a>  release:<a>
+              end:<a>:skip|release  (asks before skip:<a> or release:<a>)
+              show:<a>  next
               terms:<project>[:<batch id or template>]
               approve:<submission>  reject:<submission>
     forms     answer:<assignment>  draft:<assignment>  reject:<submission>
@@ -159,6 +161,14 @@ class Release(Action, template=rf"release:(?P<assignment_id>{_ID})"):
 
 
 @dataclass(frozen=True)
+class ConfirmEnd(Action, template=rf"end:(?P<assignment_id>{_ID}):(?P<how>skip|release)"):
+    """Ask before skipping or releasing a task: what it means, then yes or back."""
+
+    assignment_id: int
+    how: str
+
+
+@dataclass(frozen=True)
 class Show(Action, template=rf"show:(?P<assignment_id>{_ID})"):
     """Draw a task's card again (chats that page a card use it for their page buttons)."""
 
@@ -214,7 +224,16 @@ class RejectForm(FormId, template=rf"reject:(?P<submission_id>{_ID})"):
 
 
 WriterAction = (
-    Answer | OpenForm | EditForm | Submit | Skip | Release | Show | NextTask | AcceptTerms
+    Answer
+    | OpenForm
+    | EditForm
+    | Submit
+    | Skip
+    | Release
+    | ConfirmEnd
+    | Show
+    | NextTask
+    | AcceptTerms
 )
 ReviewAction = Approve | Reject
 ControlAction = WriterAction | ReviewAction

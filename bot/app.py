@@ -11,6 +11,7 @@ from bot.actions import (
     Answer,
     AnswerForm,
     Approve,
+    ConfirmEnd,
     DraftForm,
     EditForm,
     NextTask,
@@ -66,6 +67,7 @@ class Taskbot:
                         | Submit()
                         | Skip()
                         | Release()
+                        | ConfirmEnd()
                         | Show()
                         | NextTask()
                         | AcceptTerms()

@@ -15,6 +15,7 @@ from bot.actions import (
     AcceptTerms,
     AnswerForm,
     Approve,
+    ConfirmEnd,
     DraftForm,
     EditForm,
     NextTask,
@@ -104,8 +105,8 @@ def task_card(
             actions.append(Button(OpenForm(aid).encode(), "Write your answer…", "primary"))
     actions += [
         Button(Submit(aid).encode(), "Submit", "primary"),
-        Button(Skip(aid).encode(), "Skip"),
-        Button(Release(aid).encode(), "Release"),
+        Button(ConfirmEnd(aid, "skip").encode(), "Skip…"),
+        Button(ConfirmEnd(aid, "release").encode(), "Release…"),
     ]
     rows.append(ControlRow(tuple(actions)))
     form_errors = [
@@ -128,9 +129,50 @@ def task_card(
             Field("Task", f"{task.external_id} · batch {batch.name}"),
         ),
         rows=tuple(rows),
-        footer=f"Project: {claimed.project.name}",
+        footer=f"Project: {claimed.project.name} · {END_HINT}",
         tone="warning" if errors or stopped else "info",
         refresh=Show(aid).encode(),
+    )
+
+
+END_HINT = "Skip: the task is not for you. Release: you can't finish it now. Both ask first."
+_ENDINGS = {
+    "skip": (
+        "Skip this task?",
+        "Skip it when it is not for you: unclear, outside what you know, or something you would"
+        " rather not write.",
+        "Yes, skip it",
+    ),
+    "release": (
+        "Release this task?",
+        "Release it when you can't finish it now: its slot goes back to the pool at once, instead"
+        " of when your lease runs out.",
+        "Yes, release it",
+    ),
+}
+
+
+def confirm_end_card(claimed: ClaimedTask, how: str) -> Card:
+    """The question before a skip or release: what it means, and that it is for good."""
+    title, meaning, yes = _ENDINGS[how]
+    aid = claimed.assignment.id
+    final = Skip(aid) if how == "skip" else Release(aid)
+    return Card(
+        title=f"{title} ({claimed.task.external_id})",
+        blocks=(
+            meaning,
+            "Either way the task goes to other writers and you won't be offered it again; your"
+            " draft is dropped.",
+        ),
+        rows=(
+            ControlRow(
+                (
+                    Button(final.encode(), yes, "danger"),
+                    Button(Show(aid).encode(), "Back to the task", "primary"),
+                )
+            ),
+        ),
+        tone="warning",
     )
 
 

@@ -9,6 +9,7 @@ from bot.actions import (
     AcceptTerms,
     Answer,
     AnswerForm,
+    ConfirmEnd,
     DraftForm,
     EditForm,
     NextTask,
@@ -26,7 +27,7 @@ from bot.roles import Role
 from bot.ui import Card, FormErrors
 from bot.widgets import widget_for
 from taskbank.errors import LeaseLost, NotAllowed, NothingToClaim, ValidationFailed
-from taskbank.models import ClaimedTask
+from taskbank.models import AssignmentState, ClaimedTask
 from taskbank.periods import period_containing
 from taskbank.questions import _Question
 
@@ -136,6 +137,11 @@ async def action(ctx: BotContext, event: ActionEvent, action: WriterAction) -> N
                 await ctx.port.open_form(form, context=event.context)
             case Submit():
                 await _submit(ctx, claimed, actor, event.place, event.message, event.context)
+            case ConfirmEnd(how=how):
+                if claimed.assignment.state != AssignmentState.ACTIVE:
+                    raise NotAllowed(f"that task was already {claimed.assignment.state}")
+                card = render.confirm_end_card(claimed, how)
+                await show(ctx, actor, event.place, card, event.message, event.context)
             case Skip() | Release():
                 skipped = isinstance(action, Skip)
                 await (ctx.bank.skip if skipped else ctx.bank.release)(assignment_id, writer)
