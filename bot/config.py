@@ -21,6 +21,7 @@ from pydantic import (
     field_validator,
 )
 
+from bot.fairwork_config import FairWorkConfig
 from bot.roles import Roles
 from taskbank.batchfile import pydantic_problems
 from taskbank.errors import Problem, ValidationFailed
@@ -159,6 +160,7 @@ class CoreConfig(_Section):
     roles: RolesConfig = Field(default_factory=RolesConfig)
     review: ReviewConfig = Field(default_factory=ReviewConfig)
     console: ConsoleConfig = Field(default_factory=ConsoleConfig)
+    fair_work: FairWorkConfig = Field(default_factory=FairWorkConfig)
 
     def bank_defaults(self) -> Defaults:
         """The TaskBank defaults this configuration sets."""

@@ -34,6 +34,7 @@ from taskbank.models import (
     Verdict,
 )
 from taskbank.store import rows
+from taskbank.store.postgres.fairwork import PostgresFairWork
 from taskbank.store.protocol import BatchCandidate, BatchProgress, NewSubmission
 from taskbank.store.refusals import explain_unsubmittable
 
@@ -101,7 +102,7 @@ def bundled_migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-class PostgresStore:
+class PostgresStore(PostgresFairWork):
     """The Store protocol on a PostgreSQL database (optionally inside one schema)."""
 
     def __init__(

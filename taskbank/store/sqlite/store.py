@@ -39,6 +39,7 @@ from taskbank.store.sqlite.connection import (
     migrate,
     savepoint,
 )
+from taskbank.store.sqlite.fairwork import SqliteFairWork
 
 # One writer connection runs every write one after another, so the lease count in the claim's own
 # statement is exact: no other claim can commit between the count and the insert.
@@ -86,7 +87,7 @@ RETURNING *
 """
 
 
-class SqliteStore:
+class SqliteStore(SqliteFairWork):
     """The Store protocol on one SQLite file: a writer connection with group commit, a reader."""
 
     def __init__(self, path: Path | str, *, synchronous: Synchronous = "full") -> None:
