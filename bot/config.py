@@ -21,6 +21,7 @@ from pydantic import (
     field_validator,
 )
 
+from bot.fairwork_config import FairWorkConfig
 from bot.roles import Roles
 from taskbank.batchfile import pydantic_problems
 from taskbank.batchsettings import QualitySettings
@@ -163,6 +164,7 @@ class CoreConfig(_Section):
     # Gold rate, qualification and pausing for batches whose file leaves them out: the same
     # keys as a batch file's `quality` object.
     quality: QualitySettings = Field(default_factory=QualitySettings)
+    fair_work: FairWorkConfig = Field(default_factory=FairWorkConfig)
 
     def bank_defaults(self) -> Defaults:
         """The TaskBank defaults this configuration sets."""

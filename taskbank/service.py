@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
+from taskbank import fairpay
 from taskbank.batchfile import (
     DEFAULT_MAX_BYTES,
     BatchFormat,
@@ -23,6 +24,7 @@ from taskbank.batchsettings import QualitySettings
 from taskbank.clock import Clock, SystemClock
 from taskbank.errors import NotAllowed, NothingToClaim, Problem, ValidationFailed
 from taskbank.export import ExportFormat, write_export
+from taskbank.fairpay import AwaitingApproval, HourlyRate
 from taskbank.models import (
     Assignment,
     AssignmentState,
@@ -650,6 +652,20 @@ class TaskBank:
         if pause is None:
             raise NotAllowed(f"{writer_id} is not paused on batch {batch_id}")
         return pause
+
+    # -- fair work (logic in taskbank/fairpay.py and taskbank/appeals.py) --------------------
+
+    async def hourly_rates(self, period: Period, writer_id: str | None = None) -> list[HourlyRate]:
+        """Each writer's honest hourly rates for the work done in a period."""
+        return await fairpay.hourly_rates(self, period, writer_id)
+
+    async def awaiting_approval(self, writer_id: str, window: timedelta) -> list[AwaitingApproval]:
+        """A writer's unreviewed answers with when each is approved automatically."""
+        return await fairpay.awaiting_approval(self, writer_id, window)
+
+    async def terms_shown(self, project_id: int, writer_id: str) -> None:
+        """Note that a writer was shown a project's terms (reading them counts as time given)."""
+        await self.store.record_terms_shown(project_id, writer_id, self.now())  # type: ignore[attr-defined]
 
 
 def _header_location(data: bytes, name: str, *, in_file: bool) -> str:

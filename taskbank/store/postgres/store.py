@@ -35,6 +35,7 @@ from taskbank.models import (
 )
 from taskbank.store import rows
 from taskbank.store.postgres.quality_flow import PostgresQualityFlow, store_quality
+from taskbank.store.postgres.fairwork import PostgresFairWork
 from taskbank.store.protocol import BatchCandidate, BatchProgress, NewSubmission
 from taskbank.store.refusals import explain_unsubmittable
 
@@ -102,7 +103,7 @@ def bundled_migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-class PostgresStore(PostgresQualityFlow):
+class PostgresStore(PostgresQualityFlow, PostgresFairWork):
     """The Store protocol on a PostgreSQL database (optionally inside one schema)."""
 
     def __init__(

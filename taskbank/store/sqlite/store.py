@@ -40,6 +40,7 @@ from taskbank.store.sqlite.connection import (
     savepoint,
 )
 from taskbank.store.sqlite.quality_flow import SqliteQualityFlow, _store_quality
+from taskbank.store.sqlite.fairwork import SqliteFairWork
 
 # One writer connection runs every write one after another, so the lease count in the claim's own
 # statement is exact: no other claim can commit between the count and the insert. Each kind of
@@ -109,7 +110,7 @@ RETURNING *
 """
 
 
-class SqliteStore(SqliteQualityFlow):
+class SqliteStore(SqliteQualityFlow, SqliteFairWork):
     """The Store protocol on one SQLite file: a writer connection with group commit, a reader."""
 
     def __init__(self, path: Path | str, *, synchronous: Synchronous = "full") -> None:
