@@ -27,13 +27,13 @@ from benchmarks.measure import Result, claim_submit, row, settings_for
 from bot.bootstrap import build_bank
 from bot.config import Config
 from taskbank.batchfile import ParsedBatch
-from taskbank.batchsettings import TaskSpec
+from taskbank.batchsettings import QualitySettings, TaskSpec
 from taskbank.clock import ManualClock, to_micros
 from taskbank.models import Period
 from taskbank.service import TaskBank
 from taskbank.store.sqlite import SqliteStore
 from taskbank.store.sqlite.connection import connect, connect_writer
-from taskbank.store.sqlite.store import _CLAIM, _SUBMIT
+from taskbank.store.sqlite.store import _SUBMIT, _claim_sql
 
 MAX_GROUP = 256  # the writer's own limit on a group
 
@@ -57,14 +57,28 @@ async def baseline(folder: Path, operations: int) -> Result:
     return Result("baseline: insert+commit", operations, seconds, latencies)
 
 
-async def bank_with(folder: Path, tasks: int) -> tuple[TaskBank, SqliteStore, float]:
-    """A fresh bank of `tasks` tasks; returns the bulk-load time too."""
+async def bank_with(
+    folder: Path, tasks: int, gold_rate: float = 0.0
+) -> tuple[TaskBank, SqliteStore, float]:
+    """A fresh bank of `tasks` tasks; returns the bulk-load time too. With a gold rate, that
+    share of the tasks is gold (every n-th) and mixed into claims at that rate."""
     store = SqliteStore(folder / f"bank-{tasks}-{time.monotonic_ns()}.db")
     await store.open()
     bank = build_bank(CONFIG, store=store, clock=ManualClock())
-    specs = [TaskSpec(f"t{i}", {"excerpt": f"A: Line {i}.\nB: Reply."}) for i in range(tasks)]
+    every = round(1 / gold_rate) if gold_rate else 0
+    specs = [
+        TaskSpec(
+            f"t{i}",
+            {"excerpt": f"A: Line {i}.\nB: Reply."},
+            gold={"tone": "tense"} if every and i % every == every - 1 else None,
+        )
+        for i in range(tasks)
+    ]
+    settings = settings_for(f"bank-{tasks}")
+    if gold_rate:
+        settings = settings.model_copy(update={"quality": QualitySettings(gold_rate=gold_rate)})
     start = time.perf_counter()
-    await bank.create_batch(ParsedBatch(settings_for(f"bank-{tasks}"), specs))
+    await bank.create_batch(ParsedBatch(settings, specs))
     return bank, store, time.perf_counter() - start
 
 
@@ -77,7 +91,7 @@ async def floor(folder: Path, tasks: int, writers: int, operations: int) -> Resu
 
 def _floor(path: Path, writers: int, operations: int) -> Result:
     db = connect_writer(path, "full")
-    claim = _CLAIM.format(budget="")
+    claim = _claim_sql("any", budget=False)
     batch = db.execute("SELECT id FROM batches").fetchone()[0]
     group = min(writers, MAX_GROUP)
     now = to_micros(ManualClock().now())
@@ -173,6 +187,12 @@ async def main() -> None:
     parser.add_argument(
         "--store", help="a postgresql:// URL: benchmark PostgreSQL instead of SQLite"
     )
+    parser.add_argument(
+        "--gold-rate",
+        type=float,
+        default=0.0,
+        help="make this share of the tasks gold and mix them into claims at that rate",
+    )
     args = parser.parse_args()
     if args.store:
         from benchmarks.postgres import run
@@ -185,13 +205,14 @@ async def main() -> None:
     with tempfile.TemporaryDirectory(dir=args.dir) as name:
         folder = Path(name)
         base = await baseline(folder, operations)
-        print(f"files in {folder}; durability: WAL, synchronous=FULL; {operations} ops per run\n")
+        print(f"files in {folder}; durability: WAL, synchronous=FULL; {operations} ops per run")
+        print(f"gold: {args.gold_rate:.0%} of tasks, mixed in at that rate\n")
         print(f"{'':<40} {'rate':>11} {'p50':>11} {'p99':>11}   vs baseline")
         print(row(base, base))
         results: dict[tuple[int, int], Result] = {}
         floors: dict[tuple[int, int], Result] = {}
         for tasks in sizes:
-            bank, store, load = await bank_with(folder, tasks)
+            bank, store, load = await bank_with(folder, tasks, args.gold_rate)
             print(f"-- bank of {tasks:,} tasks (bulk-loaded in {load:.1f} s)")
             for writers in (1, 50, 500):
                 count = min(operations, tasks * 3 // 4)

@@ -37,10 +37,12 @@ class BatchStore(Protocol):
         overlap: int,
         lease_seconds: int,
         now: datetime,
+        quality: tuple[float | None, str] | None = None,
     ) -> Batch:
         """Store a batch, its tasks and (the first time) its project in one transaction: a
         refusal anywhere (a duplicate name or task id, a value the database cannot hold) leaves
-        no row at all."""
+        no row at all. `quality` is the batch's (gold rate, policy JSON); its gold tasks then
+        open to every writer once (control tasks)."""
         ...
 
     async def get_batch(self, batch_id: int) -> Batch:

@@ -35,11 +35,13 @@ class ClaimStore(Protocol):
         caps: dict[int, int],
         now: datetime,
         max_active: int = 1,
+        orders: Sequence[str] | None = None,
     ) -> tuple[Assignment, Task] | None:
         """Take one slot of the first task open to this writer, trying batches in order (a
         batch in `caps` only while its project stays within that many cents); the assignment
         with its task, or None. A writer already holding `max_active` live leases gets the
-        oldest back instead. Atomic: no task ever goes over its overlap."""
+        oldest back instead. `orders` gives, per batch, the kinds of task to try ('any', or
+        'gold'/'plain' in a comma-separated order). Atomic: no task goes over its overlap."""
         ...
 
     async def get_task(self, task_id: int) -> Task:
@@ -82,7 +84,9 @@ class Claims:
         """Open batches in claim order (priority, then age), with terms and budget facts."""
         found = await self.runner.fetch(
             "SELECT b.id, b.project_id, p.name AS project_name, b.template, b.pay_cents, b.deadline,"
-            " (p.terms IS NOT NULL AND ta.writer_id IS NULL) AS needs_terms, p.budget_cap_cents"
+            " (p.terms IS NOT NULL AND ta.writer_id IS NULL) AS needs_terms, p.budget_cap_cents,"
+            " EXISTS (SELECT 1 FROM writer_pauses AS wp WHERE wp.batch_id = b.id"
+            " AND wp.writer_id = $1 AND wp.reinstated_at IS NULL) AS paused"
             " FROM batches AS b JOIN projects AS p ON p.id = b.project_id"
             " LEFT JOIN terms_acceptances AS ta ON ta.project_id = p.id AND ta.writer_id = $1"
             " WHERE b.state = 'open' ORDER BY b.priority DESC, b.created_at, b.id",

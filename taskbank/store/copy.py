@@ -25,6 +25,9 @@ TABLES = (
     "drafts",
     "message_links",
     "posts",
+    "batch_quality",
+    "writer_pauses",
+    "adjudications",
 )
 CHUNK = 5000
 Progress = Callable[[str, int], None]

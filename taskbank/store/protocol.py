@@ -3,7 +3,8 @@
 Each role is a small documented protocol in the module of its aggregate — `BatchStore`
 (batches.py), `ClaimStore` (claims.py), `SubmissionStore` (submissions.py), `ReviewStore`
 (reviews.py), `LedgerStore` (ledger.py), `Outbox` and `Deliveries` (outbox.py), `ReportStore`
-(reports.py), `CopySource`/`CopyTarget` (copy.py). Statements that read the same in both dialects
+(reports.py), `QualityStore` (quality.py), `CopySource`/`CopyTarget` (copy.py); fair work's
+shared queries are in fairwork.py. Statements that read the same in both dialects
 are written once there, over a tiny per-dialect `Runner` (runner.py); the hot paths (claim,
 submit, batch creation), the tally, locks, migrations and copying in are per dialect.
 
@@ -20,6 +21,7 @@ from taskbank.store.claims import ClaimStore
 from taskbank.store.copy import CopySource
 from taskbank.store.ledger import LedgerStore
 from taskbank.store.outbox import Deliveries, Outbox
+from taskbank.store.quality import QualityStore
 from taskbank.store.records import BatchCandidate, BatchProgress, NewSubmission
 from taskbank.store.reports import ReportStore
 from taskbank.store.reviews import ReviewStore
@@ -55,6 +57,7 @@ class Store(
     Outbox,
     Deliveries,
     ReportStore,
+    QualityStore,
     CopySource,
     Protocol,
 ):

@@ -21,6 +21,7 @@ class BatchCandidate:
     deadline: datetime | None
     needs_terms: bool
     budget_cap_cents: int | None
+    paused: bool = False  # the writer is paused on this batch (their gold accuracy fell)
 
 
 @dataclass(frozen=True)

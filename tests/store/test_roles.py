@@ -13,6 +13,7 @@ from taskbank.store.copy import CopySource, CopyTarget
 from taskbank.store.ledger import LedgerStore
 from taskbank.store.outbox import Deliveries, Outbox
 from taskbank.store.protocol import Lifecycle, Store
+from taskbank.store.quality import QualityStore
 from taskbank.store.reports import ReportStore
 from taskbank.store.reviews import ReviewStore
 from taskbank.store.submissions import SubmissionStore
@@ -27,6 +28,7 @@ ROLES = [
     Outbox,
     Deliveries,
     ReportStore,
+    QualityStore,
     CopySource,
 ]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import asyncpg
 
@@ -26,6 +26,8 @@ from taskbank.store.claims import Claims
 from taskbank.store.ledger import Ledger
 from taskbank.store.outbox import Posts
 from taskbank.store.postgres.copy import PostgresCopy
+from taskbank.store.postgres.fairwork import PostgresFairWork
+from taskbank.store.postgres.quality_flow import PostgresQualityFlow, store_quality
 from taskbank.store.postgres.runner import PostgresRunner, refusing_unstorable_values, run_steps
 from taskbank.store.postgres.schema import migrate, try_scheduler_lock
 from taskbank.store.records import NewSubmission
@@ -64,7 +66,18 @@ def _placeholders(count: int) -> str:
     return ", ".join(f"${i}" for i in range(1, count + 1))
 
 
-class PostgresStore(Batches, Claims, Submissions, Reviews, Ledger, Posts, Reports, PostgresCopy):
+class PostgresStore(
+    Batches,
+    Claims,
+    Submissions,
+    Reviews,
+    Ledger,
+    Posts,
+    Reports,
+    PostgresCopy,
+    PostgresQualityFlow,
+    PostgresFairWork,
+):
     """The Store protocol on a PostgreSQL database (optionally inside one schema)."""
 
     def __init__(
@@ -116,6 +129,10 @@ class PostgresStore(Batches, Claims, Submissions, Reviews, Ledger, Posts, Report
     def pool(self) -> asyncpg.Pool:
         return self.runner.pool
 
+    async def _read(self, sql: str, *args: Any) -> list[Any]:
+        """A PostgreSQL-only read on the pool."""
+        return await self.runner.fetch(sql, *args)
+
     async def _write(self, operation: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
         with refusing_unstorable_values():
             async with self.pool.acquire() as connection, connection.transaction():
@@ -131,9 +148,11 @@ class PostgresStore(Batches, Claims, Submissions, Reviews, Ledger, Posts, Report
         overlap: int,
         lease_seconds: int,
         now: datetime,
+        quality: tuple[float | None, str] | None = None,
     ) -> Batch:
         """Store a batch, its tasks and (the first time) its project, all in one transaction:
-        a refusal anywhere leaves no row at all."""
+        a refusal anywhere leaves no row at all. `quality` is the batch's (gold rate, policy
+        JSON); its gold tasks then open to every writer once (control tasks)."""
         prepared = await asyncio.to_thread(
             batchrows.prepare_batch, settings.project, settings, tasks, overlap, lease_seconds, now
         )
@@ -164,6 +183,8 @@ class PostgresStore(Batches, Claims, Submissions, Reviews, Ledger, Posts, Report
                 )
             except asyncpg.UniqueViolationError:
                 raise batchrows.duplicate_task_ids(prepared.tasks) from None
+            if quality is not None:
+                await store_quality(connection, batch_id, quality)
             return batch_id
 
         return await self.get_batch(await self._write(operation))
@@ -177,18 +198,21 @@ class PostgresStore(Batches, Claims, Submissions, Reviews, Ledger, Posts, Report
         caps: dict[int, int],
         now: datetime,
         max_active: int = 1,
+        orders: Sequence[str] | None = None,
     ) -> tuple[Assignment, Task] | None:
+        # `orders` gives per batch the kinds of task to try (gold mixing, migration 0004).
         # One statement, one round trip, in autocommit: claim_task (migration 0003) takes the
         # writer's lease lock, counts their live leases on a fresh snapshot, and tries the
         # batches in order, each claim locking its task row FOR UPDATE SKIP LOCKED. It returns
         # the task with the assignment, saving the round trip a card would need to fetch it.
         row = await self.pool.fetchrow(
-            "SELECT * FROM claim_task($1, $2::bigint[], $3::bigint[], $4, $5)",
+            "SELECT * FROM claim_task($1, $2::bigint[], $3::bigint[], $4, $5, $6::text[])",
             writer_id,
             list(batch_ids),
             [caps.get(batch_id) for batch_id in batch_ids],
             to_micros(now),
             max_active,
+            list(orders) if orders is not None else ["any"] * len(batch_ids),
         )
         return None if row is None else rows.claimed(row)
 

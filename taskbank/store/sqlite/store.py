@@ -27,16 +27,26 @@ from taskbank.store.records import NewSubmission
 from taskbank.store.reports import Reports
 from taskbank.store.reviews import Reviews
 from taskbank.store.sqlite.connection import Synchronous
+from taskbank.store.sqlite.fairwork import SqliteFairWork
+from taskbank.store.sqlite.quality_flow import SqliteQualityFlow, _store_quality
 from taskbank.store.sqlite.runner import SqliteRunner, run_steps
 from taskbank.store.submissions import Submissions, answered_before
 
 # One writer connection runs every write one after another, so the lease count in the claim's own
-# statement is exact: no other claim can commit between the count and the insert.
+# statement is exact: no other claim can commit between the count and the insert. Each kind of
+# task a claim tries (gold mixing: gold first or ordinary first) is one arm of a UNION ALL
+# under LIMIT 1, so SQLite stops at the first arm that finds a task; still one statement.
 _CLAIM = """
 INSERT INTO assignments (task_id, batch_id, writer_id, state, claimed_at, lease_expires_at)
-SELECT t.id, t.batch_id, :writer, 'active', :now, :now + b.lease_seconds * 1000000
+{arms}
+LIMIT 1
+RETURNING *
+"""
+_CLAIM_ARM = """
+SELECT task_id, batch_id, :writer, 'active', :now, :now + lease_seconds * 1000000 FROM (
+SELECT t.id AS task_id, t.batch_id, b.lease_seconds
 FROM batches AS b JOIN tasks AS t ON t.batch_id = b.id
-WHERE b.id = :batch AND b.state = 'open' AND t.open_slots > 0
+WHERE b.id = :batch AND b.state = 'open' AND t.open_slots > 0 {kind}
   AND (b.deadline IS NULL OR b.deadline > :now)
   AND (SELECT count(*) FROM assignments AS held
        WHERE held.writer_id = :writer AND held.state = 'active') < :max_active
@@ -44,9 +54,23 @@ WHERE b.id = :batch AND b.state = 'open' AND t.open_slots > 0
       SELECT 1 FROM assignments AS mine WHERE mine.task_id = t.id AND mine.writer_id = :writer)
   {budget}
 ORDER BY t.id
-LIMIT 1
-RETURNING *
+LIMIT 1)
 """
+_KIND_FILTER = {
+    "any": "",
+    "gold": "AND t.gold_json IS NOT NULL",
+    "plain": "AND t.gold_json IS NULL",
+}
+
+
+def _claim_sql(order: str, budget: bool) -> str:
+    """The claim statement for one batch: an arm per kind of task, tried in `order`."""
+    arms = [
+        _CLAIM_ARM.format(kind=_KIND_FILTER[kind], budget=_WITHIN_BUDGET if budget else "")
+        for kind in order.split(",")
+    ]
+    return _CLAIM.format(arms="UNION ALL".join(arms))
+
 
 # Money already paid for the project plus every claim that may still be paid, plus this one.
 _WITHIN_BUDGET = """
@@ -76,7 +100,18 @@ RETURNING *
 """
 
 
-class SqliteStore(Batches, Claims, Submissions, Reviews, Ledger, Posts, Reports, CopyReads):
+class SqliteStore(
+    Batches,
+    Claims,
+    Submissions,
+    Reviews,
+    Ledger,
+    Posts,
+    Reports,
+    CopyReads,
+    SqliteQualityFlow,
+    SqliteFairWork,
+):
     """The Store protocol on one SQLite file: a writer connection with group commit, readers."""
 
     def __init__(self, path: Path | str, *, synchronous: Synchronous = "full") -> None:
@@ -122,6 +157,10 @@ class SqliteStore(Batches, Claims, Submissions, Reviews, Ledger, Posts, Reports,
     async def _write(self, operation):  # type: ignore[no-untyped-def]
         return await self.runner.run(operation)
 
+    async def _read(self, sql: str, params: Any = (), *, second: bool = False) -> list[Any]:
+        """A SQLite-only read (`?` or `:name` placeholders) on a reader connection."""
+        return await self.runner.fetch(sql, *((params,) if isinstance(params, dict) else params))
+
     # -- projects and batches --------------------------------------------------------------
 
     async def create_batch(
@@ -132,9 +171,11 @@ class SqliteStore(Batches, Claims, Submissions, Reviews, Ledger, Posts, Reports,
         overlap: int,
         lease_seconds: int,
         now: datetime,
+        quality: tuple[float | None, str] | None = None,
     ) -> Batch:
         """Store a batch, its tasks and (the first time) its project, all in one transaction:
-        a refusal anywhere leaves no row at all."""
+        a refusal anywhere leaves no row at all. `quality` is the batch's (gold rate, policy
+        JSON); its gold tasks then open to every writer once (control tasks)."""
         prepared = await asyncio.to_thread(
             batchrows.prepare_batch, settings.project, settings, tasks, overlap, lease_seconds, now
         )
@@ -171,6 +212,8 @@ class SqliteStore(Batches, Claims, Submissions, Reviews, Ledger, Posts, Reports,
                 if "UNIQUE" in str(error):
                     raise batchrows.duplicate_task_ids(prepared.tasks) from None
                 raise batchrows.refused_value(str(error)) from None
+            if quality is not None:
+                _store_quality(connection, batch_id, quality)
             return batch_id
 
         return await self.get_batch(await self._write(operation))
@@ -184,19 +227,22 @@ class SqliteStore(Batches, Claims, Submissions, Reviews, Ledger, Posts, Reports,
         caps: dict[int, int],
         now: datetime,
         max_active: int = 1,
+        orders: Sequence[str] | None = None,
     ) -> tuple[Assignment, Task] | None:
         """Take one slot of the first task open to this writer, trying batches in order; the
         assignment with its task. A writer already holding `max_active` live leases gets the
-        oldest of them back instead."""
+        oldest of them back instead. `orders` gives, per batch, the kinds of task to try
+        ('any', or 'gold'/'plain' in a comma-separated order)."""
         moment = to_micros(now)
+        kinds = list(orders) if orders is not None else ["any"] * len(batch_ids)
 
         def operation(
             connection: sqlite3.Connection,
         ) -> tuple[sqlite3.Row, sqlite3.Row] | None:
             checked = False
-            for batch_id in batch_ids:
+            for batch_id, order in zip(batch_ids, kinds, strict=True):
                 cap = caps.get(batch_id)
-                sql = _CLAIM.format(budget=_WITHIN_BUDGET if cap is not None else "")
+                sql = _claim_sql(order, cap is not None)
                 params = {
                     "writer": writer_id,
                     "now": moment,
