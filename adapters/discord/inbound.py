@@ -198,6 +198,8 @@ def reaction_event(payload: discord.RawReactionActionEvent) -> ReactionEvent | N
         emoji=payload.emoji.name,
         added=payload.event_type == "REACTION_ADD",
         context=DiscordContext(),
+        # A gateway that resumes may replay an event: its delivery key counts each reaction once.
+        delivery=f"{payload.message_id}:{payload.user_id}:{payload.emoji.name}",
     )
 
 

@@ -246,8 +246,10 @@ def form_event(body: dict[str, Any]) -> FormSubmitEvent:
     )
 
 
-def reaction_event(event: dict[str, Any]) -> ReactionEvent | None:
-    """A `reaction_added` event on a message, or None for reactions the bot does not read."""
+def reaction_event(event: dict[str, Any], event_id: str | None = None) -> ReactionEvent | None:
+    """A `reaction_added` event on a message, or None for reactions the bot does not read.
+
+    Its delivery key is Slack's event_id (the same on every retry), else what the event is."""
     item = event.get("item") or {}
     emoji = EMOJI_BY_NAME.get(str(event.get("reaction", "")).split("::", 1)[0])
     if item.get("type") != "message" or emoji is None:
@@ -258,6 +260,7 @@ def reaction_event(event: dict[str, Any]) -> ReactionEvent | None:
         emoji=emoji,
         added=event.get("type") == "reaction_added",
         context=SlackContext(user_id=event["user"], channel_id=item["channel"]),
+        delivery=event_id or f"{item['ts']}:{event['user']}:{event['reaction']}",
     )
 
 

@@ -243,7 +243,7 @@ async def test_discord_sync_registers_the_commands_in_a_server_or_globally(fake_
     env = {**os.environ, "DISCORD_TOKEN": TOKEN}
     code, out = await _taskbot("discord", "sync", "--config", config, env=env)
     assert code == 0, out
-    assert "registered /task, /earnings, /review, /tally, /batch" in out
+    assert "registered /task, /earnings, /review, /batch, /tally" in out  # as declared
     commands = {c["name"]: c for c in fake_discord.commands[GUILD_ID]}
     assert set(commands) == {"task", "earnings", "review", "tally", "batch"}
     subcommands = {o["name"]: o for o in commands["batch"]["options"]}
