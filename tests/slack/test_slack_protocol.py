@@ -206,6 +206,31 @@ def test_the_manifest_matches_what_the_app_listens_for():
     )
 
 
+def test_the_packaged_manifest_is_the_one_the_command_declaration_gives():
+    """adapters/slack/manifest.json is generated from bot/commands.py (see its module), so a
+    command changed in one place and not regenerated fails here."""
+    from adapters.slack.manifest import manifest
+
+    packaged = json.loads(
+        (Path(__file__).parents[2] / "adapters" / "slack" / "manifest.json").read_text()
+    )
+    assert packaged == manifest()
+
+
+def test_each_declared_command_is_a_slash_command_with_its_usage():
+    from adapters.slack.manifest import slash_commands
+    from bot.commands import COMMANDS
+
+    listed = {c["command"]: c for c in slash_commands("https://example.test/slack/events")}
+    assert list(listed) == [f"/{c.name}" for c in COMMANDS]
+    assert listed["/earnings"]["usage_hint"] == "[day | week | month]"
+    assert "export <id> [jsonl | csv]" in listed["/batch"]["usage_hint"]
+    assert "usage_hint" not in listed["/review"]  # it takes nothing
+    assert all(
+        c["description"] == d.description for c, d in zip(listed.values(), COMMANDS, strict=True)
+    )
+
+
 # -- every request Slack did not sign is a 401, every body it could not have sent a clean refusal --
 
 
