@@ -11,6 +11,9 @@ from bot.actions import (
     Answer,
     AnswerForm,
     Approve,
+    ConfirmEnd,
+    DraftForm,
+    EditForm,
     NextTask,
     OpenForm,
     Reject,
@@ -54,9 +57,11 @@ async def dispatch(delivery: Delivery, next: Next) -> chain.Answer:
             case (
                 Answer()
                 | OpenForm()
+                | EditForm()
                 | Submit()
                 | Skip()
                 | Release()
+                | ConfirmEnd()
                 | Show()
                 | NextTask()
                 | AcceptTerms()
@@ -68,6 +73,8 @@ async def dispatch(delivery: Delivery, next: Next) -> chain.Answer:
                 return await reviewer.reject_form(ctx, event, form)
             case AnswerForm():
                 return await writer.answer_form(ctx, event, form)
+            case DraftForm():
+                return await writer.draft_form(ctx, event, form)
     elif isinstance(event, ReactionEvent):
         await reviewer.reaction(ctx, event)
     return None
