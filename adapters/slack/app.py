@@ -24,7 +24,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import blocks, files, inbound, signing
+from adapters.slack import blocks, files, inbound, payloads, signing
 from adapters.slack.files import SlackFiles
 from adapters.slack.port import NotOnSlack, SlackPort
 from bot.app import Taskbot
@@ -152,13 +152,13 @@ class SlackApp:
 
     # -- listeners -------------------------------------------------------------------------
 
-    async def _on_command(self, ack: Any, body: dict[str, Any]) -> None:
+    async def _on_command(self, ack: Any, body: payloads.SlashCommand) -> None:
         with self.work.working():
             await ack()
             async with self.work_slots:
                 await self._command(body)
 
-    async def _on_unknown_command(self, ack: Any, body: dict[str, Any]) -> None:
+    async def _on_unknown_command(self, ack: Any, body: payloads.SlashCommand) -> None:
         known = ", ".join(self.commands)
         await ack(
             text=blocks.escape(
@@ -167,7 +167,7 @@ class SlackApp:
             response_type="ephemeral",
         )
 
-    async def _command(self, body: dict[str, Any]) -> None:
+    async def _command(self, body: payloads.SlashCommand) -> None:
         name = self.commands[body["command"]]
         event = inbound.command_event(body, name)
         if name == "batch" and event.args[:1] == ("import",):
@@ -187,16 +187,17 @@ class SlackApp:
             event = inbound.command_event(body, name, attachments)
         await self.bot.handle(event)
 
-    async def _on_import_shortcut(self, ack: Any, body: dict[str, Any]) -> None:
+    async def _on_import_shortcut(self, ack: Any, body: payloads.MessageShortcut) -> None:
         with self.work.working():
             await ack()
             await self._import_shortcut(body)
 
-    async def _import_shortcut(self, body: dict[str, Any]) -> None:
+    async def _import_shortcut(self, body: payloads.MessageShortcut) -> None:
         shared = files.shared_files((body.get("message") or {}).get("files") or [])
         user = body["user"]
         # The shortcut is /batch import with the message's files attached.
-        as_command = {
+        as_command: payloads.SlashCommand = {
+            "command": self.config.slack.commands["batch"],
             "user_id": user["id"],
             "user_name": user.get("username") or user.get("name", ""),
             "channel_id": (body.get("channel") or {}).get("id", ""),
@@ -215,17 +216,17 @@ class SlackApp:
         attachments = tuple(self.files.attachment(*item) for item in shared)
         await self.bot.handle(inbound.command_event(as_command, "batch", attachments))
 
-    async def _on_action(self, ack: Any, body: dict[str, Any]) -> None:
+    async def _on_action(self, ack: Any, body: payloads.BlockActions) -> None:
         with self.work.working():
             await ack()
             async with self.work_slots:
                 await self.bot.handle(inbound.action_event(body))
 
-    async def _on_view(self, ack: Any, body: dict[str, Any]) -> None:
+    async def _on_view(self, ack: Any, body: payloads.ViewSubmission) -> None:
         with self.work.working():
             await self._view(ack, body)
 
-    async def _view(self, ack: Any, body: dict[str, Any]) -> None:
+    async def _view(self, ack: Any, body: payloads.ViewSubmission) -> None:
         event = inbound.form_event(body)
         answer = await self.bot.handle(event)
         if isinstance(answer, FormErrors) and answer.errors:
@@ -238,11 +239,13 @@ class SlackApp:
             except (SlackApiError, aiohttp.ClientError) as error:
                 log.warning("a card update after a modal failed: %s", error)
 
-    async def _on_reaction(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+    async def _on_reaction(
+        self, body: payloads.EventCallback, event: payloads.ReactionAdded
+    ) -> None:
         with self.work.working():
             await self._reaction(body, event)
 
-    async def _reaction(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+    async def _reaction(self, body: payloads.EventCallback, event: payloads.ReactionAdded) -> None:
         reaction = inbound.reaction_event(event, body.get("event_id"))
         if reaction is not None:  # the pipeline handles each event_id once, however often sent
             await self.bot.handle(reaction)

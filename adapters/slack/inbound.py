@@ -11,6 +11,13 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from adapters.slack.payloads import (
+    BlockActions,
+    ElementState,
+    ReactionAdded,
+    SlashCommand,
+    ViewSubmission,
+)
 from bot.events import (
     ActionEvent,
     Actor,
@@ -159,7 +166,7 @@ def user_key_to_id(key: str) -> str | None:
 
 
 def command_event(
-    body: dict[str, Any], name: str, attachments: tuple[Attachment, ...] = ()
+    body: SlashCommand, name: str, attachments: tuple[Attachment, ...] = ()
 ) -> CommandEvent:
     """A slash command (form-encoded: user_id, channel_id, text, response_url, trigger_id)."""
     context = SlackContext(
@@ -179,7 +186,7 @@ def command_event(
     )
 
 
-def action_event(body: dict[str, Any]) -> ActionEvent:
+def action_event(body: BlockActions) -> ActionEvent:
     """A `block_actions` payload: a button or menu on a card."""
     action = body["actions"][0]
     user = body["user"]
@@ -205,7 +212,7 @@ def action_event(body: dict[str, Any]) -> ActionEvent:
     )
 
 
-def form_event(body: dict[str, Any]) -> FormSubmitEvent:
+def form_event(body: ViewSubmission) -> FormSubmitEvent:
     """A `view_submission` payload: the modal's values by block id, and where its card is."""
     view = body["view"]
     user = body["user"]
@@ -246,7 +253,7 @@ def form_event(body: dict[str, Any]) -> FormSubmitEvent:
     )
 
 
-def reaction_event(event: dict[str, Any], event_id: str | None = None) -> ReactionEvent | None:
+def reaction_event(event: ReactionAdded, event_id: str | None = None) -> ReactionEvent | None:
     """A `reaction_added` event on a message, or None for reactions the bot does not read.
 
     Its delivery key is Slack's event_id (the same on every retry), else what the event is."""
@@ -264,7 +271,7 @@ def reaction_event(event: dict[str, Any], event_id: str | None = None) -> Reacti
     )
 
 
-def _picked(state: dict[str, Any]) -> tuple[str, ...]:
+def _picked(state: ElementState) -> tuple[str, ...]:
     if state.get("selected_options") is not None:
         return tuple(o["value"] for o in state["selected_options"])
     if state.get("selected_option"):
