@@ -14,12 +14,11 @@ import pytest
 
 from adapters.slack.runner import run_slack
 from bot.runtime import Runtime
-from tests import slack_payloads as payloads
 from tests.batches import tone_batch
 from tests.inspect_db import query
 from tests.slack.conftest import WRITER, slack_config
 from tests.slack_driver import SIGNING_SECRET, free_port, wait_until_serving
-from tests.slack_fake import APP_TOKEN, BOT_TOKEN
+from tests.slack_fake import APP_TOKEN, BOT_TOKEN, payloads, signing
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
@@ -49,7 +48,7 @@ async def test_unsigned_wrongly_signed_or_stale_requests_get_401_and_touch_nothi
 async def test_a_body_changed_after_signing_is_refused(workspace):
     url = workspace.fake.issue_response_url(WRITER, "C0WRITERS")
     body = payloads.slash_command("/task", "", WRITER, "C0WRITERS", url)
-    headers = payloads.sign(SIGNING_SECRET, body)
+    headers = signing.sign(SIGNING_SECRET, body)
     async with workspace.session.post(
         workspace.app_url,
         data=body.replace("task", "tally").encode(),
@@ -118,7 +117,7 @@ coordinator_channel = "C0COORDS"
             url = fake_slack.issue_response_url(WRITER, "C0WRITERS")
             body = payloads.slash_command("/task", "", WRITER, "C0WRITERS", url)
             headers = {
-                **payloads.sign(SIGNING_SECRET, body),
+                **signing.sign(SIGNING_SECRET, body),
                 "Content-Type": "application/x-www-form-urlencoded",
             }
             async with session.post(f"{base}/slack/events", data=body, headers=headers) as got:
@@ -243,8 +242,8 @@ async def post_raw(workspace, body: str, headers) -> tuple[int, str]:
 
 
 def signature_for(body: str, stamp: str, secret: str = SIGNING_SECRET) -> str:
-    digest = payloads.hmac.new(
-        secret.encode(), f"v0:{stamp}:{body}".encode(), payloads.hashlib.sha256
+    digest = signing.hmac.new(
+        secret.encode(), f"v0:{stamp}:{body}".encode(), signing.hashlib.sha256
     ).hexdigest()
     return f"v0={digest}"
 
