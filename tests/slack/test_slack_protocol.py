@@ -14,8 +14,8 @@ import pytest
 
 from adapters.slack.runner import run_slack
 from bot.runtime import Runtime
+from tests import bank_reads as reads
 from tests.batches import tone_batch
-from tests.inspect_db import query
 from tests.slack.conftest import WRITER, slack_config
 from tests.slack_driver import SIGNING_SECRET, free_port, wait_until_serving
 from tests.slack_fake import APP_TOKEN, BOT_TOKEN, payloads, signing
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 async def nothing_happened(workspace) -> None:
     await asyncio.sleep(0.3)  # the app works after its answer: let any work show
     assert workspace.fake.calls == []
-    assert await query(workspace.bank.store, "SELECT count(*) FROM assignments") == [(0,)]
+    assert await reads.assignment_states(workspace.bank) == {}
 
 
 @pytest.mark.parametrize(
@@ -456,5 +456,5 @@ async def test_a_signed_body_of_the_wrong_shape_is_refused_cleanly(workspace, ca
     status, _ = await workspace.send(body, content_type)
     assert status in (200, 400)
     await asyncio.sleep(0.3)  # the app works after its answer: let any work show
-    assert await query(workspace.bank.store, "SELECT count(*) FROM assignments") == [(0,)]
+    assert await reads.assignment_states(workspace.bank) == {}
     assert not [r for r in caplog.records if r.exc_info or r.levelname in ("ERROR", "CRITICAL")]
