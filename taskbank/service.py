@@ -589,6 +589,7 @@ class TaskBank:
         levels: Mapping[str, str] | None = None,
         resamples: int = quality.RESAMPLES,
         min_confidence: float = quality.MIN_CONFIDENCE,
+        method: str = "model",
     ) -> quality.BatchQuality:
         """Agreement per question (with bootstrap intervals), per-writer figures and consensus
         answers of a batch; `levels` picks a question's distance (e.g. {"pacing": "ordinal"})."""
@@ -598,22 +599,34 @@ class TaskBank:
         seeded = random.Random(self.rng.getrandbits(64))
         return await asyncio.to_thread(
             quality.batch_quality, batch, stored, reviews, rng=seeded, levels=levels,
-            resamples=resamples, min_confidence=min_confidence,
+            resamples=resamples, min_confidence=min_confidence, method=method,
         )  # fmt: skip
 
     async def batch_consensus(
-        self, batch_id: int, *, min_confidence: float = quality.MIN_CONFIDENCE
+        self,
+        batch_id: int,
+        *,
+        min_confidence: float = quality.MIN_CONFIDENCE,
+        method: str = "model",
     ) -> quality.Consensus:
-        """Every task's aggregated answer with its confidence."""
+        """Every task's aggregated answer with its confidence (`method` "vote": no model)."""
         batch = await self.batch(batch_id)
         stored = await self.store.quality_answers(batch_id, option_fields(batch.questions))
-        return await asyncio.to_thread(consensus_of, batch, stored, min_confidence=min_confidence)
+        return await asyncio.to_thread(
+            consensus_of, batch, stored, min_confidence=min_confidence, method=method
+        )
 
     async def tasks_without_consensus(
-        self, batch_id: int, *, min_confidence: float = quality.MIN_CONFIDENCE
+        self,
+        batch_id: int,
+        *,
+        min_confidence: float = quality.MIN_CONFIDENCE,
+        method: str = "model",
     ) -> list[int]:
         """Ids of a batch's tasks whose answers reach no clear consensus (for adjudication)."""
-        consensus = await self.batch_consensus(batch_id, min_confidence=min_confidence)
+        consensus = await self.batch_consensus(
+            batch_id, min_confidence=min_confidence, method=method
+        )
         return consensus.tasks_without_consensus()
 
     async def export_consensus(
@@ -623,12 +636,13 @@ class TaskBank:
         file_format: ExportFormat = "jsonl",
         *,
         adjudicated: Mapping[int, Mapping[str, Any]] | None = None,
+        method: str = "model",
     ) -> int:
         """Write one row per task with its consensus answer, confidence and method; `adjudicated`
         (task id -> answers) holds reviewers' final answers. Returns how many rows."""
         batch = await self.batch(batch_id)
         project = await self.project(batch.project_id)
-        consensus = await self.batch_consensus(batch_id)
+        consensus = await self.batch_consensus(batch_id, method=method)
         return await asyncio.to_thread(
             write_consensus, consensus, out, file_format, batch=batch.name, project=project.name,
             question_ids=[q.id for q in batch.questions], adjudicated=adjudicated,

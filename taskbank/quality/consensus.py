@@ -101,12 +101,16 @@ def batch_consensus(
     *,
     min_confidence: float = MIN_CONFIDENCE,
     external_ids: Sequence[str] = (),
+    method: str = "model",
 ) -> Consensus:
-    """Aggregate every question with a consensus rule; `gold` is each task's gold answer."""
+    """Aggregate every question with a consensus rule; `gold` is each task's gold answer;
+    `method` "vote" keeps to majority vote where the model would run."""
+    if method not in ("model", "vote"):
+        raise ValueError(f"unknown consensus method '{method}'; expected model or vote")
     questions = []
     for question in table.questions:
         if question.kind in ("label", "rating"):
-            questions.append(_categorical(table, question, gold, min_confidence))
+            questions.append(_categorical(table, question, gold, min_confidence, method))
         elif question.kind in ("labels", "ranking"):
             questions.append(_by_task(table, question, min_confidence))
     submissions = np.bincount(table.task, minlength=table.task_count)
@@ -114,7 +118,11 @@ def batch_consensus(
 
 
 def _categorical(
-    table: AnswerTable, question: Question, gold: Sequence[dict[str, Any] | None], floor: float
+    table: AnswerTable,
+    question: Question,
+    gold: Sequence[dict[str, Any] | None],
+    floor: float,
+    method: str,
 ) -> QuestionConsensus:
     column = table.column(question)
     tasks, writers, classes = table.task_count, len(table.writer_ids), len(column.domain)
@@ -131,7 +139,7 @@ def _categorical(
         )
     shares = majority_shares(task, column.codes, tasks, classes)
     shared = np.count_nonzero(answers >= 2) > 0 and len(np.unique(writer)) >= 2
-    if shared:
+    if shared and method == "model":
         coding = {value: code for code, value in enumerate(column.domain)}
         known = {}
         for i, expected in enumerate(gold):
@@ -141,7 +149,7 @@ def _categorical(
         fit = dawid_skene(
             task, writer, column.codes, tasks=tasks, writers=writers, classes=classes, known=known
         )
-        scores, method = fit.posteriors, "model"
+        scores = fit.posteriors
     else:
         scores, method = shares, "vote"
     best = scores.argmax(axis=1)

@@ -56,6 +56,7 @@ def batch_quality(
     levels: Mapping[str, str] | None = None,
     resamples: int = RESAMPLES,
     min_confidence: float = MIN_CONFIDENCE,
+    method: str = "model",
 ) -> BatchQuality:
     """Compute a batch's figures from its stored answers (CPU only: call it off the event loop).
 
@@ -91,7 +92,9 @@ def batch_quality(
         )
     gold = [stored.tasks.get(task_id, ("", None))[1] for task_id in table.task_ids]
     external = [stored.tasks.get(task_id, (str(task_id), None))[0] for task_id in table.task_ids]
-    consensus = batch_consensus(table, gold, min_confidence=min_confidence, external_ids=external)
+    consensus = batch_consensus(
+        table, gold, min_confidence=min_confidence, external_ids=external, method=method
+    )
     per_task = np.bincount(table.task, minlength=table.task_count)
     return BatchQuality(
         batch=batch,
@@ -129,10 +132,16 @@ def _intervals(
 
 
 def consensus_of(
-    batch: Batch, stored: StoredAnswers, *, min_confidence: float = MIN_CONFIDENCE
+    batch: Batch,
+    stored: StoredAnswers,
+    *,
+    min_confidence: float = MIN_CONFIDENCE,
+    method: str = "model",
 ) -> Consensus:
     """Only the consensus answers of a batch (no agreement, no bootstrap)."""
     table = AnswerTable(stored, batch.questions)
     gold = [stored.tasks.get(task_id, ("", None))[1] for task_id in table.task_ids]
     external = [stored.tasks.get(task_id, (str(task_id), None))[0] for task_id in table.task_ids]
-    return batch_consensus(table, gold, min_confidence=min_confidence, external_ids=external)
+    return batch_consensus(
+        table, gold, min_confidence=min_confidence, external_ids=external, method=method
+    )

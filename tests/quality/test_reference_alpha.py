@@ -21,7 +21,14 @@ PUBLISHED = {"nominal": 0.743, "ordinal": 0.815, "interval": 0.849, "ratio": 0.7
 
 
 def score_question(**extra: object) -> dict[str, object]:
-    return {"id": "score", "kind": "rating", "prompt": "Score", "scale_min": 1, "scale_max": 5, **extra}
+    return {
+        "id": "score",
+        "kind": "rating",
+        "prompt": "Score",
+        "scale_min": 1,
+        "scale_max": 5,
+        **extra,
+    }
 
 
 async def reference_batch(bank, **extra: object) -> int:  # type: ignore[no-untyped-def]
