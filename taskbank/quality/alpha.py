@@ -42,9 +42,9 @@ class Coincidences:
     @cached_property
     def per_task_counts(self) -> np.ndarray:
         """Tasks × values: how many answers of each value each task got (for the bootstrap)."""
-        counts = np.zeros((len(self.pairable), len(self.value_counts)))
-        np.add.at(counts, (self.units, self.codes), 1.0)
-        return counts
+        tasks, values = len(self.pairable), len(self.value_counts)
+        cells = np.bincount(self.units * values + self.codes, minlength=tasks * values)
+        return cells.reshape(tasks, values).astype(float)
 
 
 def coincidences(
@@ -120,6 +120,30 @@ def replicate_alphas(parts: Coincidences, matrix: np.ndarray, weights: np.ndarra
                 for row in weights
             ]
         )
+    expected = np.einsum("rc,ck,rk->r", counts, matrix, counts)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        expected = expected / (n * (n - 1))
+        result = 1.0 - (observed / n) / expected
+    result[(n < 2) | ~(expected > 0)] = np.nan
+    return result
+
+
+def normal_replicate_alphas(
+    parts: Coincidences, matrix: np.ndarray, generator: np.random.Generator, resamples: int
+) -> np.ndarray:
+    """Alpha in `resamples` bootstrap resamples of many tasks, drawn from the normal limit of the
+    resampled sums: alpha depends on the tasks only through sums (pairable answers, disagreement,
+    answers per value), and resampling T tasks makes those sums normal with mean T·mean and
+    covariance T·cov of the per-task values, so a resample costs nothing per task."""
+    columns = np.column_stack([parts.pairable, parts.disagreement, parts.per_task_counts])
+    tasks = len(columns)
+    mean = columns.mean(axis=0)
+    centred = columns - mean
+    covariance = centred.T @ centred / tasks
+    sums = generator.multivariate_normal(
+        tasks * mean, tasks * covariance, size=resamples, method="eigh", check_valid="ignore"
+    )
+    n, observed, counts = sums[:, 0], sums[:, 1], sums[:, 2:]
     expected = np.einsum("rc,ck,rk->r", counts, matrix, counts)
     with np.errstate(divide="ignore", invalid="ignore"):
         expected = expected / (n * (n - 1))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import methodcaller
 from typing import Any
 
 import numpy as np
@@ -48,17 +49,10 @@ class AnswerTable:
     def __init__(self, stored: StoredAnswers, questions: Sequence[Question]) -> None:
         self.stored = stored
         self.questions = list(questions)
-        task_index: dict[int, int] = {}
-        writer_index: dict[str, int] = {}
-        self.task = np.fromiter(
-            (task_index.setdefault(t, len(task_index)) for t in stored.task_ids), np.int64
-        )
-        self.writer = np.fromiter(
-            (writer_index.setdefault(w, len(writer_index)) for w in stored.writer_ids), np.int64
-        )
-        self.task_ids = list(task_index)
-        self.writer_ids = list(writer_index)
+        self.task, self.task_ids = _indexed(stored.task_ids)
+        self.writer, self.writer_ids = _indexed(stored.writer_ids)
         self._columns: dict[str, Column] = {}
+        self._keys_seen: dict[str, list[Key | None]] = {}
 
     @property
     def task_count(self) -> int:
@@ -69,29 +63,35 @@ class AnswerTable:
         cached = self._columns.get(question.id)
         if cached is not None and fixed_domain is None:
             return cached
-        keys = self._keys(question)
+        keys = self._keys_seen.get(question.id)
+        if keys is None:
+            keys = self._keys_seen[question.id] = self._keys(question)
+        if None in keys:
+            rows = [row for row, key in enumerate(keys) if key is not None]
+            present = [keys[row] for row in rows]
+        else:  # every submission answered it: the common case, kept to C-speed passes
+            rows, present = list(range(len(keys))), keys
         coding: dict[Key, int] = {value: i for i, value in enumerate(fixed_domain or ())}
-        rows, codes = [], []
-        for row, key in enumerate(keys):
-            if key is None:
-                continue
-            rows.append(row)
-            codes.append(coding.setdefault(key, len(coding)))
-        column = Column(np.asarray(rows, np.int64), np.asarray(codes, np.int64), list(coding))
+        for value in dict.fromkeys(present):  # first-seen order, at C speed
+            coding.setdefault(value, len(coding))
+        codes = np.fromiter(map(coding.__getitem__, present), np.int64, len(present))
+        column = Column(np.asarray(rows, np.int64), codes, list(coding))
         if fixed_domain is None:
             self._columns[question.id] = column
         return column
 
     def _keys(self, question: Question) -> list[Key | None]:
         answers, qid = self.stored.answers, question.id
-        raw = [answer.get(qid) for answer in answers]
+        raw = list(map(methodcaller("get", qid), answers))
         kind = question.kind
-        if kind in ("label", "text", "rewrite"):
-            return [value if isinstance(value, str) and value else None for value in raw]
-        if kind == "rating":
-            return [value if isinstance(value, int) else None for value in raw]
+        # Stored answers were validated: an unanswered question is missing, None or blank.
+        if kind in ("label", "text", "rewrite", "rating"):
+            return [None if value == "" else value for value in raw] if "" in raw else raw
         if kind == "labels":
-            return [tuple(sorted(value)) if isinstance(value, list) else None for value in raw]
+            # stored in the options' order, so one set is always one tuple
+            if None not in raw:
+                return list(map(tuple, raw))
+            return [None if value is None else tuple(value) for value in raw]
         if kind == "ranking":
             if getattr(question, "options_from", None) is None:
                 return [
@@ -113,6 +113,13 @@ class AnswerTable:
             return tuple(value)
         position = {option: f"#{i + 1}" for i, option in enumerate(listed)}
         return tuple(position.get(item, item) for item in value)
+
+
+def _indexed(ids: Sequence[Any]) -> tuple[np.ndarray, list[Any]]:
+    """Each id's index (in first-seen order) and the ids in that order."""
+    distinct = list(dict.fromkeys(ids))
+    index = {value: i for i, value in enumerate(distinct)}
+    return np.fromiter(map(index.__getitem__, ids), np.int64, len(ids)), distinct
 
 
 def stored_answers(

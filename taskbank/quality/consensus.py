@@ -10,7 +10,6 @@ needs adjudication. Free text has no consensus.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +18,7 @@ import numpy as np
 
 from taskbank.quality.answers import AnswerTable
 from taskbank.quality.dawid_skene import dawid_skene, majority_shares
+from taskbank.quality.votes import rank_vote, set_vote
 from taskbank.questions import Question
 
 MIN_CONFIDENCE = 0.6
@@ -173,54 +173,23 @@ def _hashable(value: Any) -> bool:
 
 
 def _by_task(table: AnswerTable, question: Question, floor: float) -> QuestionConsensus:
-    """Sets by per-option majority, rankings by mean place; a loop over tasks (these kinds are
-    rarer and their answers small)."""
+    """Sets by per-option majority, rankings by mean place (see votes.py)."""
     column = table.column(question)
     tasks = table.task_count
-    grouped: list[list[Any]] = [[] for _ in range(tasks)]
-    for row, value in zip(column.rows.tolist(), column.values(), strict=True):
-        grouped[int(table.task[row])].append(value)
-    answer: list[Any] = [None] * tasks
-    confidence = np.full(tasks, np.nan)
-    unclear = np.zeros(tasks, dtype=bool)
-    answers = np.array([len(g) for g in grouped])
-    for i, values in enumerate(grouped):
-        if not values:
-            continue
-        decided, tie = (_set_vote if question.kind == "labels" else _rank_vote)(values)
-        answer[i] = _named(table, question, i, decided)
-        confidence[i] = sum(tuple(v) == tuple(decided) for v in values) / len(values)
-        unclear[i] = len(values) >= 2 and (tie or confidence[i] < floor)
+    task = table.task[column.rows]
+    vote = set_vote if question.kind == "labels" else rank_vote
+    answer, confidence, tied = vote(column, task, tasks)
+    answers = np.bincount(task, minlength=tasks)
+    unclear = (answers >= 2) & (tied | (np.nan_to_num(confidence, nan=1.0) < floor))
+    if question.kind == "ranking":
+        answer = [_named(table, question, i, value) for i, value in enumerate(answer)]
     return QuestionConsensus(question.id, "vote", answer, confidence, answers, unclear)
 
 
-def _named(
-    table: AnswerTable, question: Question, task: int, decided: tuple[str, ...]
-) -> list[str]:
+def _named(table: AnswerTable, question: Question, task: int, decided: list[str] | None) -> Any:
     """A ranking compared by places (options from the payload) told again by option names."""
     listed = table.stored.options.get(table.task_ids[task], {}).get(question.id)
-    if question.kind != "ranking" or not listed:
-        return list(decided)
+    if decided is None or not listed:
+        return decided
     named = {f"#{i + 1}": option for i, option in enumerate(listed)}
     return [named.get(item, item) for item in decided]
-
-
-def _set_vote(values: list[tuple[str, ...]]) -> tuple[tuple[str, ...], bool]:
-    counts: dict[str, int] = {}
-    for value in values:
-        for item in value:
-            counts[item] = counts.get(item, 0) + 1
-    half = len(values) / 2
-    return tuple(sorted(item for item, n in counts.items() if n > half)), any(
-        n == half for n in counts.values()
-    )
-
-
-def _rank_vote(values: list[tuple[str, ...]]) -> tuple[tuple[str, ...], bool]:
-    places: dict[str, list[int]] = {}
-    for value in values:
-        for place, item in enumerate(value):
-            places.setdefault(item, []).append(place)
-    means = sorted((sum(p) / len(p), item) for item, p in places.items())
-    tie = any(a[0] == b[0] for a, b in itertools.pairwise(means))
-    return tuple(item for _, item in means), tie

@@ -29,8 +29,8 @@ class DawidSkeneFit:
 
 def majority_shares(task: np.ndarray, label: np.ndarray, tasks: int, classes: int) -> np.ndarray:
     """Each task's share of answers per class (rows sum to 1; all-zero for unanswered tasks)."""
-    counts = np.zeros((tasks, classes))
-    np.add.at(counts, (task, label), 1.0)
+    cells = np.bincount(task * classes + label, minlength=tasks * classes)
+    counts = cells.reshape(tasks, classes).astype(float)
     totals = counts.sum(axis=1, keepdims=True)
     return np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0)
 
@@ -50,6 +50,8 @@ def dawid_skene(
     """Fit Dawid–Skene to answers (task, writer, class index of each); `known` fixes some tasks'
     true class (gold answers) throughout."""
     task, writer, label = (np.asarray(a, dtype=np.int64) for a in (task, writer, label))
+    order = np.argsort(task, kind="stable")  # answers grouped by task: sums need no sorting
+    task, writer, label = task[order], writer[order], label[order]
     cell = writer * classes + label  # (writer, given class) of each answer
     seen = np.zeros(writers * classes, dtype=bool)
     seen[cell] = True
@@ -61,6 +63,8 @@ def dawid_skene(
             posteriors[known_tasks] = 0.0
             posteriors[known_tasks, known_classes] = 1.0
         return posteriors
+
+    by_task = _Grouping(task, tasks)
 
     def m_step(posteriors: np.ndarray) -> np.ndarray:
         sums = np.stack(
@@ -75,31 +79,37 @@ def dawid_skene(
         )
         return sums / sums.sum(axis=1, keepdims=True)
 
-    def e_step(priors: np.ndarray, confusions: np.ndarray) -> np.ndarray:
+    def answer_logs(confusions: np.ndarray) -> np.ndarray:
+        """ln Pr(the answer given | each true class), per answer."""
         with np.errstate(divide="ignore"):
-            logs = np.log2(confusions.reshape(writers * classes, classes))[cell]
-        scores = np.log2(np.maximum(priors, EPS)) + _sum_by(task, logs, tasks)
-        scores = np.exp2(scores - scores.max(axis=1, keepdims=True))
+            return np.log(confusions.reshape(writers * classes, classes))[cell]
+
+    answers_per_task = np.bincount(task, minlength=tasks)[:, None]
+
+    def e_step(priors: np.ndarray, task_logs: np.ndarray) -> np.ndarray:
+        scores = np.log(np.maximum(priors, EPS)) + task_logs
+        scores = np.exp(scores - scores.max(axis=1, keepdims=True))
         return scores / scores.sum(axis=1, keepdims=True)
 
-    def lower_bound(posteriors: np.ndarray, priors: np.ndarray, confusions: np.ndarray) -> float:
-        with np.errstate(divide="ignore"):
-            logs = np.log(confusions.reshape(writers * classes, classes))[cell]
-        logs = logs + np.log(np.maximum(priors, EPS))
-        joint = float(np.sum(np.where(posteriors[task] > 0, posteriors[task] * logs, 0.0)))
+    def lower_bound(posteriors: np.ndarray, priors: np.ndarray, task_logs: np.ndarray) -> float:
+        # Σ over answers of Σ_k P(task, k)·(ln e[k] + ln π_k), summed per task first
+        log_priors = np.log(np.maximum(priors, EPS))
+        joint = float(np.sum(posteriors * (task_logs + answers_per_task * log_priors)))
         clipped = np.maximum(posteriors, EPS)
         return joint - float(np.sum(clipped * np.log(clipped)))
 
     answered = np.bincount(task, minlength=tasks) > 0
     posteriors = hold_known(majority_shares(task, label, tasks, classes))
     priors = posteriors[answered].mean(axis=0)
-    confusions = m_step(posteriors)
+    task_logs = by_task.sum(answer_logs(m_step(posteriors)))
+    confusions = np.zeros((writers, classes, classes))
     loss, iterations = -np.inf, 0
     for iterations in range(1, n_iter + 1):  # noqa: B007 - the count is reported
-        posteriors = hold_known(e_step(priors, confusions))
+        posteriors = hold_known(e_step(priors, task_logs))
         priors = posteriors[answered].mean(axis=0)
         confusions = m_step(posteriors)
-        new_loss = lower_bound(posteriors, priors, confusions) / len(task)
+        task_logs = by_task.sum(answer_logs(confusions))
+        new_loss = lower_bound(posteriors, priors, task_logs) / len(task)
         posteriors = np.maximum(posteriors, EPS)
         if new_loss - loss < tol:
             break
@@ -107,11 +117,20 @@ def dawid_skene(
     return DawidSkeneFit(posteriors, confusions, priors, iterations)
 
 
-def _sum_by(group: np.ndarray, values: np.ndarray, groups: int) -> np.ndarray:
-    """Row sums of `values` per group (groups × columns)."""
-    totals = np.zeros((groups, values.shape[1]))
-    order = np.argsort(group, kind="stable")
-    sorted_group = group[order]
-    starts = np.flatnonzero(np.r_[True, sorted_group[1:] != sorted_group[:-1]])
-    totals[sorted_group[starts]] = np.add.reduceat(values[order], starts, axis=0)
-    return totals
+class _Grouping:
+    """Row sums per group, with the sorting done once for every sum."""
+
+    def __init__(self, group: np.ndarray, groups: int) -> None:
+        self.order = np.argsort(group, kind="stable")
+        ordered = group[self.order]
+        self.starts = (
+            np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(group) else ordered
+        )
+        self.keys = ordered[self.starts]
+        self.groups = groups
+
+    def sum(self, values: np.ndarray) -> np.ndarray:
+        totals = np.zeros((self.groups, values.shape[1]))
+        if len(self.order):
+            totals[self.keys] = np.add.reduceat(values[self.order], self.starts, axis=0)
+        return totals

@@ -19,13 +19,16 @@ from taskbank.quality.agreement import (
     summary,
     text_similarity,
 )
-from taskbank.quality.alpha import replicate_alphas, resample_weights
+from taskbank.quality.alpha import normal_replicate_alphas, replicate_alphas, resample_weights
 from taskbank.quality.answers import AnswerTable, StoredAnswers
 from taskbank.quality.consensus import MIN_CONFIDENCE, Consensus, batch_consensus
 from taskbank.quality.writers import WriterQuality, writer_quality
 
 RESAMPLES = 1000
 CONFIDENCE_LEVEL = 0.95
+EXACT_TASKS = 5_000  # up to this many tasks the bootstrap redraws tasks one by one
+NORMAL_VALUES = 200  # past this many distinct answers, the normal limit's covariance is too big
+EXACT_WORK = 20_000_000  # tasks × resamples a one-by-one bootstrap of a big batch may cost
 
 
 @dataclass(frozen=True)
@@ -117,9 +120,22 @@ def _intervals(
         return {}
     generator = np.random.default_rng(rng.getrandbits(64))
     draws: dict[str, list[np.ndarray]] = {p.question.id: [] for p in usable}
-    for weights in resample_weights(generator, task_count, resamples):
-        for item in usable:
-            draws[item.question.id].append(replicate_alphas(item.parts, item.matrix, weights))
+    exact = [p for p in usable if task_count <= EXACT_TASKS or len(p.column.domain) > NORMAL_VALUES]
+    for item in usable:
+        if item not in exact:
+            draws[item.question.id].append(
+                normal_replicate_alphas(item.parts, item.matrix, generator, resamples)
+            )
+    if exact:
+        # Resampling task by task costs resamples × tasks: past EXACT_WORK, fewer resamples.
+        count = (
+            max(200, min(resamples, EXACT_WORK // task_count))
+            if task_count > EXACT_TASKS
+            else resamples
+        )
+        for weights in resample_weights(generator, task_count, count):
+            for item in exact:
+                draws[item.question.id].append(replicate_alphas(item.parts, item.matrix, weights))
     tail = (1 - CONFIDENCE_LEVEL) / 2 * 100
     found = {}
     for qid, chunks in draws.items():
