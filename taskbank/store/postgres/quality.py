@@ -28,7 +28,7 @@ async def quality_answers(
     )
     payload = "payload_json" if option_fields else "NULL"
     tasks = await read(
-        f"SELECT id, external_id, gold_json, {payload} FROM tasks WHERE batch_id = $1 ORDER BY task_id, id",
+        f"SELECT id, external_id, gold_json, {payload} FROM tasks WHERE batch_id = $1 ORDER BY id",
         batch_id,
     )
     return stored_answers(submissions, tasks, option_fields)
