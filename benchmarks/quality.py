@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import sqlite3
 import tempfile
@@ -89,9 +90,14 @@ def load(path: Path, rows: list[tuple[int, str, str, int | None]]) -> None:
     db.close()
 
 
-def timed(work):  # type: ignore[no-untyped-def]
-    began = time.perf_counter()
+CPU: dict[str, float] = {}
+
+
+def timed(work, name: str = ""):  # type: ignore[no-untyped-def]
+    """Wall seconds (and CPU seconds of this process, in CPU[name]: the machine may be shared)."""
+    began, cpu = time.perf_counter(), time.process_time()
     result = work()
+    CPU[name] = time.process_time() - cpu
     return result, time.perf_counter() - began
 
 
@@ -104,21 +110,25 @@ async def main(tasks: int, folder: Path) -> None:
     await store.close()
     rows, made = timed(lambda: simulated_answers(tasks))
     _, loaded = timed(lambda: load(store.path, rows))
-    print(f"-- {len(rows):,} submissions on {tasks:,} tasks (made {made:.1f} s, loaded {loaded:.1f} s)")
+    print(
+        f"-- {len(rows):,} submissions on {tasks:,} tasks (made {made:.1f} s, loaded {loaded:.1f} s)"
+    )
     store = SqliteStore(store.path)
     await store.open()
     bank = build_bank(CONFIG, store=store, clock=ManualClock())
     batch = await bank.batch(batch.id)
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     stored = await store.quality_answers(batch.id)
     reviews = await store.review_counts(batch.id)
-    read = time.perf_counter() - began
+    read, CPU["read"] = time.perf_counter() - began, time.process_time() - cpu
     quality, computed = timed(
-        lambda: batch_quality(batch, stored, reviews, rng=random.Random(1), resamples=1000)
+        lambda: batch_quality(batch, stored, reviews, rng=random.Random(1), resamples=1000),
+        "compute",
     )
-    _, consensus_alone = timed(lambda: consensus_of(batch, stored))
+    _, consensus_alone = timed(lambda: consensus_of(batch, stored), "consensus")
     _, no_bootstrap = timed(
-        lambda: batch_quality(batch, stored, reviews, rng=random.Random(1), resamples=0)
+        lambda: batch_quality(batch, stored, reviews, rng=random.Random(1), resamples=0),
+        "no bootstrap",
     )
     began = time.perf_counter()
     await bank.batch_quality(batch.id)
@@ -130,11 +140,21 @@ async def main(tasks: int, folder: Path) -> None:
             f"  units {q.units:,}  pairable {q.pairable:,}"
         )
     print(f"  tasks needing adjudication: {len(quality.needs_adjudication):,}")
-    print(f"read {len(rows):,} submissions from SQLite:        {read:.2f} s")
-    print(f"compute agreement (1,000 resamples) + writers + consensus: {computed:.2f} s"
-          f"  {'met' if computed < 2 else 'MISSED'} (< 2 s)")  # fmt: skip
-    print(f"  of which without the bootstrap:             {no_bootstrap:.2f} s")
-    print(f"  consensus alone (Dawid–Skene, 3 questions): {consensus_alone:.2f} s")
+    load_now = os.getloadavg()[0]
+    print(
+        f"(wall and this process's CPU seconds; load average {load_now:.1f} on {os.cpu_count()} cores)"
+    )
+    print(
+        f"read {len(rows):,} submissions from SQLite:  {read:.2f} s wall, {CPU['read']:.2f} s CPU"
+    )
+    print(f"compute agreement (1,000 resamples) + writers + consensus: {computed:.2f} s wall,"
+          f" {CPU['compute']:.2f} s CPU  {'met' if computed < 2 else 'MISSED'} (< 2 s wall)")  # fmt: skip
+    print(
+        f"  without the bootstrap:        {no_bootstrap:.2f} s wall, {CPU['no bootstrap']:.2f} s CPU"
+    )
+    print(
+        f"  consensus alone (2 models, 1 vote): {consensus_alone:.2f} s wall, {CPU['consensus']:.2f} s CPU"
+    )
     print(f"TaskBank.batch_quality, read + compute:      {through_bank:.2f} s")
 
 

@@ -45,6 +45,11 @@ class BatchQuality:
     resamples: int
 
     @property
+    def writers_with_gold(self) -> int:
+        """How many writers answered gold tasks."""
+        return sum(1 for w in self.writers if w.gold_answers)
+
+    @property
     def needs_adjudication(self) -> list[int]:
         """Ids of the tasks without a clear consensus."""
         return self.consensus.tasks_without_consensus()
