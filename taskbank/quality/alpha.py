@@ -15,6 +15,8 @@ from functools import cached_property
 
 import numpy as np
 
+from taskbank.quality.grouping import order_by
+
 DENSE_LIMIT = 20_000_000  # cells of a tasks × values matrix worth holding for the bootstrap
 
 
@@ -53,8 +55,9 @@ def coincidences(
     """Reduce answers (task index and value code of each) under a distance matrix."""
     units = np.asarray(units, dtype=np.int64)
     codes = np.asarray(codes, dtype=np.int64)
-    order = np.argsort(units, kind="stable")
-    units, codes = units[order], codes[order]
+    order = order_by(units)
+    if order is not None:
+        units, codes = units[order], codes[order]
     per_task = np.bincount(units, minlength=task_count)
     keep = per_task[units] >= 2
     units, codes = units[keep], codes[keep]

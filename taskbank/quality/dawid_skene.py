@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from taskbank.quality.grouping import Grouping
+
 EPS = 1e-10
 
 
@@ -50,8 +52,6 @@ def dawid_skene(
     """Fit Dawid–Skene to answers (task, writer, class index of each); `known` fixes some tasks'
     true class (gold answers) throughout."""
     task, writer, label = (np.asarray(a, dtype=np.int64) for a in (task, writer, label))
-    order = np.argsort(task, kind="stable")  # answers grouped by task: sums need no sorting
-    task, writer, label = task[order], writer[order], label[order]
     cell = writer * classes + label  # (writer, given class) of each answer
     seen = np.zeros(writers * classes, dtype=bool)
     seen[cell] = True
@@ -64,7 +64,7 @@ def dawid_skene(
             posteriors[known_tasks, known_classes] = 1.0
         return posteriors
 
-    by_task = _Grouping(task, tasks)
+    by_task = Grouping(task, tasks)
 
     def m_step(posteriors: np.ndarray) -> np.ndarray:
         sums = np.stack(
@@ -115,22 +115,3 @@ def dawid_skene(
             break
         loss = new_loss
     return DawidSkeneFit(posteriors, confusions, priors, iterations)
-
-
-class _Grouping:
-    """Row sums per group, with the sorting done once for every sum."""
-
-    def __init__(self, group: np.ndarray, groups: int) -> None:
-        self.order = np.argsort(group, kind="stable")
-        ordered = group[self.order]
-        self.starts = (
-            np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(group) else ordered
-        )
-        self.keys = ordered[self.starts]
-        self.groups = groups
-
-    def sum(self, values: np.ndarray) -> np.ndarray:
-        totals = np.zeros((self.groups, values.shape[1]))
-        if len(self.order):
-            totals[self.keys] = np.add.reduceat(values[self.order], self.starts, axis=0)
-        return totals

@@ -12,18 +12,12 @@ from typing import Any
 import numpy as np
 
 from taskbank.quality.answers import Column
+from taskbank.quality.grouping import Grouping
 
 
 def sum_by(group: np.ndarray, values: np.ndarray, groups: int) -> np.ndarray:
     """Row sums of `values` (answers × columns) per group (groups × columns)."""
-    totals = np.zeros((groups, values.shape[1]))
-    if len(group) == 0:
-        return totals
-    order = np.argsort(group, kind="stable")
-    sorted_group = group[order]
-    starts = np.flatnonzero(np.r_[True, sorted_group[1:] != sorted_group[:-1]])
-    totals[sorted_group[starts]] = np.add.reduceat(values[order], starts, axis=0)
-    return totals
+    return Grouping(group, groups).sum(values)
 
 
 def _named(rows: np.ndarray, name_row) -> list[Any]:  # type: ignore[no-untyped-def]

@@ -11,6 +11,7 @@ import numpy as np
 
 from taskbank.quality.answers import AnswerTable
 from taskbank.quality.distances import rank_matrix, set_matrix
+from taskbank.quality.grouping import order_by
 from taskbank.questions import Question
 
 
@@ -69,8 +70,10 @@ def writer_quality(
         if matrix is None:
             continue
         task, writer = table.task[column.rows], table.writer[column.rows]
-        order = np.argsort(task, kind="stable")
-        task, writer, codes = task[order], writer[order], column.codes[order]
+        order = order_by(task)
+        codes = column.codes
+        if order is not None:
+            task, writer, codes = task[order], writer[order], codes[order]
         per_task = np.bincount(task, minlength=table.task_count)
         starts = np.concatenate([[0], np.cumsum(per_task)])[:-1]
         for size in np.unique(per_task[per_task >= 2]):
