@@ -406,6 +406,11 @@ def command_tree(app: DiscordApp) -> app_commands.CommandTree:
     async def tally(interaction: discord.Interaction, period: Period = "week") -> None:
         await app.command(interaction, "tally", (period,))
 
+    @tree.command(name="reinstate", description="Coordinators: let a paused writer claim again")
+    @app_commands.describe(writer="The paused writer", batch="The batch id they were paused on")
+    async def reinstate(interaction: discord.Interaction, writer: discord.User, batch: int) -> None:
+        await app.command(interaction, "reinstate", (f"<@{writer.id}>", str(batch)))
+
     batch = app_commands.Group(name="batch", description="Coordinators: import and manage batches")
 
     @batch.command(name="import", description="Import a batch file (JSONL, CSV) or a screenplay")

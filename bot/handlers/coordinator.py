@@ -10,7 +10,7 @@ from typing import Any
 from bot import render
 from bot.arguments import whole_number
 from bot.events import Attachment, CommandEvent
-from bot.handlers import scripts
+from bot.handlers import quality, scripts
 from bot.handlers.context import BotContext
 from bot.roles import Role
 from bot.ui import Card, Field, FileUpload
@@ -184,6 +184,7 @@ async def status_card(bank: TaskBank, batch_id: int, currency: str) -> Card:
             Field("Rejected", str(progress.submissions.get("rejected", 0))),
             Field("Throughput", throughput),
             Field("Pay", f"{format_cents(batch.pay_cents, currency)} × overlap {batch.overlap}"),
+            await quality.paused_field(bank, batch_id),
         ),
     )
 
