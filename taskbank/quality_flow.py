@@ -8,6 +8,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime
 
+from taskbank.adjudication import disputed_questions
 from taskbank.batchsettings import QualitySettings
 from taskbank.goldmix import claim_order
 from taskbank.models import Batch, Submission, Task, Verdict
@@ -153,6 +154,19 @@ class QualityFlow:
             last_submission_id=window[-1][0],
         )
         return pause if await self._store.pause_writer(pause) else None
+
+    async def after_answer(self, batch: Batch, submission: Submission) -> bool:
+        """Dynamic overlap: when every slot of an ordinary task is answered and the answers
+        disagree, open one more slot (up to the batch's max_overlap). True when one opened."""
+        policy = await self.policy(batch.id)
+        if policy.max_overlap <= batch.overlap:
+            return False
+        answered = await self._store.task_answers(submission.task_id)
+        if len(answered) < batch.overlap or len(answered) >= policy.max_overlap:
+            return False
+        if not disputed_questions(batch.questions, [s.answers for s in answered]):
+            return False
+        return await self._store.open_extra_slot(submission.task_id, policy.max_overlap)
 
     async def pause_notice(self, writer_id: str, batch_id: int) -> str:
         """What a paused writer is told, privately: why, with their record."""

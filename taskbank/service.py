@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
+from taskbank.adjudication import Dispute, find_disputes, settle
 from taskbank.batchfile import (
     DEFAULT_MAX_BYTES,
     BatchFormat,
@@ -382,6 +383,8 @@ class TaskBank:
         )
         if gold is not None and not replayed:
             await self._quality.after_gold_answer(submission, self.clock.now())
+        elif not replayed and batch.overlap > 1:
+            await self._quality.after_answer(batch, submission)
         return SubmitResult(submission, replayed)
 
     async def submission(self, submission_id: int) -> Submission:
@@ -650,6 +653,23 @@ class TaskBank:
         if pause is None:
             raise NotAllowed(f"{writer_id} is not paused on batch {batch_id}")
         return pause
+
+    # -- quality flow: adjudication ----------------------------------------------------------
+
+    async def adjudication_queue(self, batch_id: int | None = None) -> list[Dispute]:
+        """Tasks whose writers disagree and that no reviewer has settled, oldest batch first."""
+        batches = [await self.batch(batch_id)] if batch_id else await self.list_batches()
+        found: list[Dispute] = []
+        for batch in sorted(batches, key=lambda b: b.id):
+            found += await find_disputes(self.store, batch, self.task)
+        return found
+
+    async def adjudicate(
+        self, task_id: int, adjudicator_id: str, submission_id: int
+    ) -> tuple[dict[str, Any], bool]:
+        """Make one writer's answer the task's final answer; (the answer that stands, recorded)."""
+        chosen = await self.store.get_submission(submission_id)
+        return await settle(self.store, task_id, adjudicator_id, chosen, self.now())
 
 
 def _header_location(data: bytes, name: str, *, in_file: bool) -> str:
