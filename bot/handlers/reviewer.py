@@ -99,9 +99,9 @@ def dispute_card(dispute: Dispute, waiting: int) -> Card:
     answers = [
         f"{s.id}: "
         + "; ".join(
-            f"{by_id[q].prompt} = {render.answer_text(by_id[q], value)}"
-            for q, value in s.answers.items()
-            if q in by_id
+            f"{question.prompt} = {render.answer_text(question, s.answers[question.id])}"
+            for question in dispute.batch.questions
+            if s.answers.get(question.id) is not None
         )
         for s in dispute.submissions
     ]
