@@ -654,6 +654,13 @@ class TaskBank:
             raise NotAllowed(f"{writer_id} is not paused on batch {batch_id}")
         return pause
 
+    async def training_feedback(self, submission: Submission) -> str | None:
+        """What a writer in a batch's training mode sees after a qualification answer."""
+        batch = await self.batch(submission.batch_id)
+        task = await self.task(submission.task_id)
+        project = await self.project(batch.project_id)
+        return await self._quality.training_feedback(batch, task, submission, project.guidelines)
+
     # -- quality flow: adjudication ----------------------------------------------------------
 
     async def adjudication_queue(self, batch_id: int | None = None) -> list[Dispute]:

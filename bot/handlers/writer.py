@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from bot import render
@@ -185,7 +186,9 @@ async def _submitted(
     """Submit (the service validates, once) and return the outcome card."""
     aid = claimed.assignment.id
     result = await ctx.bank.submit(aid, actor.key, draft, f"card:{aid}")
-    return render.outcome_card(claimed, result.submission, ctx.currency, result.replayed)
+    card = render.outcome_card(claimed, result.submission, ctx.currency, result.replayed)
+    training = await ctx.bank.training_feedback(result.submission)
+    return card if training is None else replace(card, blocks=(*card.blocks, training))
 
 
 async def answer_form(
