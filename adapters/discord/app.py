@@ -398,8 +398,12 @@ def command_tree(app: DiscordApp) -> app_commands.CommandTree:
         await app.command(interaction, "earnings", (period,))
 
     @tree.command(name="review", description="Reviewers: the next submission to judge")
-    async def review(interaction: discord.Interaction) -> None:
-        await app.command(interaction, "review")
+    @app_commands.describe(
+        adjudicate="'next' (or a batch id): a task writers disagree on; '<task id> <submission id>': settle it"
+    )
+    async def review(interaction: discord.Interaction, adjudicate: str | None = None) -> None:
+        args = ("adjudicate", *adjudicate.split()) if adjudicate else ()
+        await app.command(interaction, "review", args)
 
     @tree.command(name="tally", description="Coordinators: post the pay tally")
     @app_commands.describe(period=PERIOD_HELP)

@@ -63,6 +63,8 @@ async def review_command(ctx: BotContext, event: CommandEvent) -> None:
 async def adjudicate(ctx: BotContext, event: CommandEvent, args: tuple[str, ...]) -> None:
     """`/review adjudicate [batch]`: the next task whose writers disagree, with each answer;
     `/review adjudicate <task id> <submission id>`: that answer stands as the task's final one."""
+    if args[:1] == ("next",):  # Discord's option says 'next' for "no batch in particular"
+        args = args[1:]
     if len(args) == 2:
         task_id = whole_number(args[0], "task id")
         submission_id = whole_number(args[1], "submission id")
