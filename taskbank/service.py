@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from taskbank import fairpay, quality
+from taskbank.adjudication import Dispute, find_disputes, settle
 from taskbank.batchfile import (
     DEFAULT_MAX_BYTES,
     BatchFormat,
@@ -387,6 +388,8 @@ class TaskBank:
         )
         if gold is not None and not replayed:
             await self._quality.after_gold_answer(submission, self.clock.now())
+        elif not replayed and batch.overlap > 1:
+            await self._quality.after_answer(batch, submission)
         return SubmitResult(submission, replayed)
 
     async def submission(self, submission_id: int) -> Submission:
@@ -741,6 +744,30 @@ class TaskBank:
     async def terms_shown(self, project_id: int, writer_id: str) -> None:
         """Note that a writer was shown a project's terms (reading them counts as time given)."""
         await self.store.record_terms_shown(project_id, writer_id, self.now())  # type: ignore[attr-defined]
+
+    async def training_feedback(self, submission: Submission) -> str | None:
+        """What a writer in a batch's training mode sees after a qualification answer."""
+        batch = await self.batch(submission.batch_id)
+        task = await self.task(submission.task_id)
+        project = await self.project(batch.project_id)
+        return await self._quality.training_feedback(batch, task, submission, project.guidelines)
+
+    # -- quality flow: adjudication ----------------------------------------------------------
+
+    async def adjudication_queue(self, batch_id: int | None = None) -> list[Dispute]:
+        """Tasks whose writers disagree and that no reviewer has settled, oldest batch first."""
+        batches = [await self.batch(batch_id)] if batch_id else await self.list_batches()
+        found: list[Dispute] = []
+        for batch in sorted(batches, key=lambda b: b.id):
+            found += await find_disputes(self.store, batch, self.task)
+        return found
+
+    async def adjudicate(
+        self, task_id: int, adjudicator_id: str, submission_id: int
+    ) -> tuple[dict[str, Any], bool]:
+        """Make one writer's answer the task's final answer; (the answer that stands, recorded)."""
+        chosen = await self.store.get_submission(submission_id)
+        return await settle(self.store, task_id, adjudicator_id, chosen, self.now())
 
 
 def _header_location(data: bytes, name: str, *, in_file: bool) -> str:
