@@ -95,8 +95,8 @@ COMMANDS: tuple[Command, ...] = (
         (
             Option(
                 "what",
-                "Empty for the next submission; 'adjudicate [batch]' for a task writers disagree "
-                "on; 'adjudicate <task id> <submission id>' settles it",
+                "'adjudicate [batch]': a task writers disagree on; "
+                "'adjudicate <task> <submission>' settles it",
                 kind="words",
                 hint="adjudicate …",
                 max_length=100,
