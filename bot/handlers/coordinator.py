@@ -17,7 +17,7 @@ from bot.ui import Card, Field, FileUpload
 from taskbank.batchfile import read_settings_object
 from taskbank.errors import Problem, ValidationFailed
 from taskbank.export import export_file_name
-from taskbank.models import BatchState
+from taskbank.models import Batch, BatchState
 from taskbank.money import format_cents
 from taskbank.periods import period_containing
 from taskbank.service import TaskBank
@@ -59,9 +59,13 @@ async def batch_command(ctx: BotContext, event: CommandEvent) -> None:
             await import_files(ctx, event, post)
         return
     if verb == "list":
-        batches = await ctx.bank.list_batches()
+        rows = await batch_rows(ctx.bank, ctx.currency)
         await post(
-            render.notice_card("Batches", render.writer_summary(batches) or "No batches yet.")
+            render.notice_card(
+                "Batches",
+                "\n".join(_list_line(row) for row in rows)
+                or "No batches yet: attach a JSONL file to /batch import.",
+            )
         )
         return
     if verb not in ("status", "export", *_STATES):
@@ -70,10 +74,23 @@ async def batch_command(ctx: BotContext, event: CommandEvent) -> None:
     if verb == "status":
         await post(await status_card(ctx.bank, batch_id, ctx.currency))
     elif verb in _STATES:
+        current = await ctx.bank.batch(batch_id)
+        if current.state is BatchState.CLOSED:
+            raise ValidationFailed(
+                [
+                    Problem(
+                        "batch",
+                        f"batch {current.id} {current.name} is closed, and closing is final; "
+                        "import its file again as a new batch to hand out more",
+                    )
+                ]
+            )
         batch = await ctx.bank.set_batch_state(batch_id, _STATES[verb])
         await post(
             render.notice_card(
-                f"Batch {batch.id} {batch.name} is {batch.state.value}", tone="success"
+                f"Batch {batch.id} {batch.name} is {batch.state.value}",
+                CLOSED_IS_FINAL if batch.state is BatchState.CLOSED else "",
+                tone="success",
             )
         )
     elif verb == "export":
@@ -163,16 +180,79 @@ async def _csv_settings(
     return read_settings_object(await source.read(SETTINGS_MAX_BYTES), source.filename)
 
 
+# The columns `taskbot batch list` prints, and the chat's `/batch list` shows a line of.
+BATCH_COLUMNS = (
+    "id",
+    "name",
+    "template",
+    "state",
+    "pay",
+    "overlap",
+    "tasks",
+    "answers",
+    "done",
+    "approved",
+)
+CLOSED_IS_FINAL = (
+    "Closing is final: a closed batch cannot be resumed (pause it to stop for a while)."
+)
+# Throughput is shown only over enough answers and time to mean something.
+THROUGHPUT_MIN_ANSWERS = 5
+THROUGHPUT_MIN_HOURS = 0.25
+
+
+async def batch_rows(bank: TaskBank, currency: str) -> list[tuple[str, ...]]:
+    """Every batch as the values of BATCH_COLUMNS (CLI table and chat list alike)."""
+    rows = []
+    for batch in await bank.list_batches():
+        progress = await bank.batch_progress(batch.id)
+        answered = sum(progress.submissions.values())
+        share = answered / progress.slots if progress.slots else 0
+        rows.append(
+            (
+                str(batch.id),
+                batch.name,
+                batch.template,
+                batch.state.value,
+                format_cents(batch.pay_cents, currency),
+                str(batch.overlap),
+                str(progress.tasks),
+                str(answered),
+                f"{share:.0%}",
+                str(progress.submissions.get("approved", 0)),
+            )
+        )
+    return rows
+
+
+def _list_line(row: tuple[str, ...]) -> str:
+    batch_id, name, template, state, pay, overlap, tasks, answers, done, approved = row
+    return (
+        f"{batch_id}: {name} ({template}, {state}) · {pay} × overlap {overlap} · "
+        f"{tasks} tasks · {answers} answers ({done} done) · {approved} approved"
+    )
+
+
+def throughput_text(answered: int, first: datetime | None, last: datetime | None) -> str:
+    """Answers per hour, only once there are enough answers over enough time."""
+    if first is None or last is None or answered < THROUGHPUT_MIN_ANSWERS:
+        return f"— (shown from {THROUGHPUT_MIN_ANSWERS} answers)"
+    hours = (last - first).total_seconds() / 3600
+    if hours < THROUGHPUT_MIN_HOURS:
+        return f"— (shown once answers span {int(THROUGHPUT_MIN_HOURS * 60)} minutes)"
+    return f"{answered / hours:.1f} answers/hour"
+
+
 async def status_card(bank: TaskBank, batch_id: int, currency: str) -> Card:
-    """Progress, throughput and pending reviews of one batch (in chat and `taskbot batch status`)."""
+    """Progress, throughput, budget and pending reviews of one batch (in chat and
+    `taskbot batch status`)."""
     progress = await bank.batch_progress(batch_id)
     batch = progress.batch
     answered = sum(progress.submissions.values())
-    throughput = "—"
-    if progress.first_submitted_at and progress.last_submitted_at and answered > 1:
-        hours = (progress.last_submitted_at - progress.first_submitted_at).total_seconds() / 3600
-        throughput = f"{answered / hours:.1f} answers/hour" if hours > 0 else "—"
+    throughput = throughput_text(answered, progress.first_submitted_at, progress.last_submitted_at)
     share = answered / progress.slots if progress.slots else 0
+    budget = await budget_fields(bank, batch, currency)
+    closed = (Field("Closed", CLOSED_IS_FINAL),) if batch.state is BatchState.CLOSED else ()
     return Card(
         title=f"Batch {batch.id}: {batch.name} ({batch.state.value})",
         fields=(
@@ -184,8 +264,31 @@ async def status_card(bank: TaskBank, batch_id: int, currency: str) -> Card:
             Field("Rejected", str(progress.submissions.get("rejected", 0))),
             Field("Throughput", throughput),
             Field("Pay", f"{format_cents(batch.pay_cents, currency)} × overlap {batch.overlap}"),
+            *budget,
+            *closed,
         ),
     )
+
+
+async def budget_fields(bank: TaskBank, batch: Batch, currency: str) -> tuple[Field, ...]:
+    """The project's budget, spent and left, when it has a cap."""
+    for project, spent in await bank.project_spend():
+        if project.id == batch.project_id and project.budget_cap_cents is not None:
+            cap = project.budget_cap_cents
+            left = max(cap - spent, 0)
+            stopped = (
+                " — no task fits what is left: claims have stopped"
+                if left < batch.pay_cents
+                else ""
+            )
+            return (
+                Field(
+                    "Budget",
+                    f"{format_cents(spent, currency)} spent of {format_cents(cap, currency)}; "
+                    f"{format_cents(left, currency)} left{stopped}",
+                ),
+            )
+    return ()
 
 
 async def tally_command(ctx: BotContext, event: CommandEvent) -> None:
