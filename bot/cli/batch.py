@@ -153,7 +153,7 @@ def batch_export(
             except ValidationFailed as refused:  # the place cannot take the file
                 fail(
                     f"cannot write the export to {path}: {refused.problems[0].message}; "
-                    "create it first or give another --output",
+                    "give another --output: a new or plain file in a folder that exists",
                     1,
                 )
             except OSError as error:
