@@ -60,7 +60,8 @@ def batch_import(
                     batch = await bank.import_batch(file, settings=extra)
                 progress = await bank.batch_progress(batch.id)
                 out.print(
-                    f"imported batch {batch.id} '{batch.name}': {progress.tasks} tasks from {file}"
+                    f"imported batch {batch.id} '{batch.name}': {progress.tasks} "
+                    f"task{'' if progress.tasks == 1 else 's'} from {file}"
                 )
 
     run(config, work)

@@ -9,7 +9,9 @@ from typing import Any
 
 from bot import render
 from bot.arguments import whole_number
+from bot.config import ScheduleConfig
 from bot.events import Attachment, CommandEvent
+from bot.extras import module_available
 from bot.handlers import scripts
 from bot.handlers.context import BotContext
 from bot.roles import Role
@@ -229,8 +231,12 @@ def _list_line(row: tuple[str, ...]) -> str:
     batch_id, name, template, state, pay, overlap, tasks, answers, done, approved = row
     return (
         f"{batch_id}: {name} ({template}, {state}) · {pay} × overlap {overlap} · "
-        f"{tasks} tasks · {answers} answers ({done} done) · {approved} approved"
+        f"{_count(tasks, 'task')} · {_count(answers, 'answer')} ({done} done) · {approved} approved"
     )
+
+
+def _count(number: str, noun: str) -> str:
+    return f"{number} {noun}" if number == "1" else f"{number} {noun}s"
 
 
 def throughput_text(answered: int, first: datetime | None, last: datetime | None) -> str:
@@ -297,9 +303,9 @@ async def tally_command(ctx: BotContext, event: CommandEvent) -> None:
     kind = event.args[0] if event.args else "week"
     if kind not in ("day", "week", "month"):
         raise ValidationFailed([Problem("period", "expected day, week or month")])
+    from bot.scheduler import Jobs  # the scheduled tally's own steps, asked for now
+
     now: datetime = ctx.bank.now()
     period = period_containing(now, kind, ctx.time_zone)  # type: ignore[arg-type]
-    tally = await ctx.bank.tally(period)
-    await ctx.port.post_card(
-        event.place, render.tally_card(tally, f"Tally, {period.label}", ctx.currency)
-    )
+    jobs = Jobs(ctx, ScheduleConfig(tally_chart=module_available("matplotlib")))
+    await jobs.post_tally_now(period, event.place, event.actor.platform)
