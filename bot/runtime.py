@@ -76,6 +76,7 @@ class Runtime:
                 review_place=Place(review_channel),
                 coordinator_place=Place(coordinator_channel),
                 review_sample_size=self.config.review.sample_size,
+                fair_work=self.config.fair_work.policy(self.config.schedule.auto_approve_hours),
             )
         )
         self.contexts.append(bot.ctx)

@@ -31,6 +31,7 @@ from bot.chart import daily_totals, tally_chart
 from bot.config import ScheduleConfig
 from bot.events import Place
 from bot.extras import install_hint, module_available
+from bot.handlers import fair_work
 from bot.handlers.context import BotContext
 from bot.handlers.reviewer import post_for_review
 from bot.port import Once
@@ -164,6 +165,7 @@ class Jobs:
         title = title or f"Pay tally, {period.label}"
         place = place or self.ctx.coordinator_place
         card = render.tally_card(tally, title, self.ctx.currency, names)
+        card = await fair_work.tally_notes(self.ctx, card, period, names)
         budgets = []
         for project, spent in await self.ctx.bank.project_spend():
             if project.budget_cap_cents:
@@ -222,6 +224,7 @@ class Jobs:
             f"Your pay, {period.label}",
             self.ctx.currency,
         )
+        card = await fair_work.earnings_notes(self.ctx, card, period, line.writer_id)
         hourly = line.effective_hourly_cents
         notes = []
         for project_name, target in targets.get(line.writer_id, []):

@@ -15,6 +15,7 @@ from bot.extras import module_available
 from bot.handlers import scripts
 from bot.handlers.context import BotContext
 from bot.roles import Role
+from bot.text import counted
 from bot.ui import Card, Field, FileUpload
 from taskbank.batchfile import read_settings_object
 from taskbank.errors import Problem, ValidationFailed
@@ -105,7 +106,7 @@ async def batch_command(ctx: BotContext, event: CommandEvent) -> None:
         upload = FileUpload(
             export_file_name(batch.name, file_format),  # type: ignore[arg-type]
             out.getvalue().encode(),
-            f"{count} answers from batch {batch.id}",
+            f"{counted(count, 'answer')} from batch {batch.id}",
         )
         await ctx.port.upload_file(event.place, upload, to=event.actor)
 
@@ -142,7 +143,7 @@ async def import_files(ctx: BotContext, event: CommandEvent, post) -> None:  # t
         await post(
             render.notice_card(
                 f"Imported batch {batch.id}: {batch.name}",
-                f"{progress.tasks} tasks, {format_cents(batch.pay_cents, ctx.currency)} each, overlap {batch.overlap}.",
+                f"{counted(progress.tasks, 'task')}, {format_cents(batch.pay_cents, ctx.currency)} each, overlap {batch.overlap}.",
                 "success",
             )
         )
@@ -231,12 +232,9 @@ def _list_line(row: tuple[str, ...]) -> str:
     batch_id, name, template, state, pay, overlap, tasks, answers, done, approved = row
     return (
         f"{batch_id}: {name} ({template}, {state}) · {pay} × overlap {overlap} · "
-        f"{_count(tasks, 'task')} · {_count(answers, 'answer')} ({done} done) · {approved} approved"
+        f"{counted(int(tasks), 'task')} · {counted(int(answers), 'answer')} ({done} done) · "
+        f"{approved} approved"
     )
-
-
-def _count(number: str, noun: str) -> str:
-    return f"{number} {noun}" if number == "1" else f"{number} {noun}s"
 
 
 def throughput_text(answered: int, first: datetime | None, last: datetime | None) -> str:
