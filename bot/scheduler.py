@@ -26,7 +26,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot import render
+from bot import budget, render
 from bot.chart import daily_totals, tally_chart
 from bot.config import ScheduleConfig
 from bot.events import Place
@@ -268,6 +268,28 @@ class Jobs:
         """Approve and pay what nobody reviewed within the window."""
         return await self.ctx.bank.auto_approve(timedelta(hours=self.schedule.auto_approve_hours))
 
+    async def run_budget_watch(self) -> int:
+        """Tell coordinators, once per batch, that it stopped handing out tasks for budget."""
+        sent = 0
+        for batch, spent in await budget.stopped_batches(self.ctx.bank):
+            card = render.notice_card(
+                f"Batch {batch.id} {batch.name} stopped: its budget is used up",
+                f"Project {spent.project.name}: "
+                f"{budget.status_line(spent, batch, self.ctx.currency)}. Writers are told "
+                "nothing is left; raise the cap with a new import, or close the batch.",
+                "warning",
+            )
+            if await self._deliver(
+                "budget",
+                f"batch:{batch.id}",
+                CHANNEL,
+                lambda once, card=card: self.ctx.port.post_card(
+                    self.ctx.coordinator_place, card, once=once
+                ),
+            ):
+                sent += 1
+        return sent
+
     async def run_lease_sweep(self) -> int:
         """Return lapsed leases to the pool and tell each writer privately."""
         expired = await self.ctx.bank.expire_leases()
@@ -337,6 +359,12 @@ def build_scheduler(jobs: Jobs) -> AsyncIOScheduler:
         stops_quietly(jobs.run_auto_approve, "auto-approve"),
         IntervalTrigger(minutes=schedule.auto_approve_every_minutes, timezone=zone),
         id="auto-approve",
+        **common,
+    )
+    scheduler.add_job(
+        stops_quietly(jobs.run_budget_watch, "budget-watch"),
+        IntervalTrigger(seconds=schedule.lease_sweep_every_seconds, timezone=zone),
+        id="budget-watch",
         **common,
     )
     scheduler.add_job(

@@ -667,6 +667,10 @@ class TaskBank:
         """Note that a writer was shown a project's terms (reading them counts as time given)."""
         await self.store.record_terms_shown(project_id, writer_id, self.now())  # type: ignore[attr-defined]
 
+    def migrations_applied(self) -> list[int]:
+        """The schema versions this process applied when it opened the database."""
+        return list(getattr(self.store, "migrations_applied", []))
+
 
 def _header_location(data: bytes, name: str, *, in_file: bool) -> str:
     """Where a batch's settings stand: a JSONL file's header line, else the file itself."""

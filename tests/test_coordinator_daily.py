@@ -11,8 +11,10 @@ import sys
 from datetime import UTC, datetime
 
 import pytest
+from typer.testing import CliRunner
 
 from bot.app import Taskbot
+from bot.cli import app
 from bot.config import ScheduleConfig
 from bot.events import Actor, CommandEvent, Place
 from bot.handlers.context import BotContext
@@ -141,3 +143,55 @@ async def test_status_card_and_list_for_a_writer_who_is_not_a_coordinator(bank, 
     taskbot = Taskbot(BotContext(bank, chat, Roles(writers=("*",)), time_zone="UTC"))
     await taskbot.handle(CommandEvent(Actor("test", "wendy"), HERE, "batch", ("list",), ()))
     assert chat.last().card.title == "Not allowed"
+
+
+# -- budget caps ----------------------------------------------------------------------------
+
+
+def capped_batch(count: int, cap: int) -> bytes:
+    return tone_batch(count, project={"name": "Capped", "budget_cap_cents": cap})
+
+
+async def test_coordinators_hear_once_when_a_batch_stops_for_budget(bank, chat):
+    # given a $1.00 cap and $0.40 tasks, two of them claimed
+    await bank.import_batch(capped_batch(3, 100), filename="b.jsonl")
+    jobs = Jobs(BotContext(bank, chat, Roles(), time_zone="UTC"), ScheduleConfig())
+    assert await jobs.run_budget_watch() == 0  # $1.00 left: nothing to say yet
+    await bank.claim("test:ana")
+    await bank.claim("test:ben")
+    # when the watch runs (twice)
+    sent = [await jobs.run_budget_watch(), await jobs.run_budget_watch()]
+    # then coordinators were told once, with the numbers
+    assert sent == [1, 0]
+    (notice,) = [s for s in chat.sent if s.kind == "post"]
+    assert notice.place.channel_id == "coordinators"
+    assert notice.card.title == "Batch 1 tone-1 stopped: its budget is used up"
+    assert "$0.00 spent of $1.00; $0.80 promised; $0.20 left" in notice.card.blocks[0]
+
+
+async def test_status_says_claims_stopped_for_budget(taskbot, chat, bank):
+    batch = await bank.import_batch(capped_batch(3, 50), filename="b.jsonl")
+    await bank.claim("test:ana")
+    status = await say(taskbot, chat, "batch", "status", str(batch.id))
+    budget = next(f.value for f in status.fields if f.label == "Budget")
+    assert budget.endswith("$0.10 left — not enough for another task: claims have stopped")
+
+
+def test_importing_more_work_than_the_cap_warns(tmp_path):
+    config = tmp_path / "taskbot.toml"
+    config.write_text(f'[database]\nurl = "{tmp_path / "t.db"}"\n')
+    path = tmp_path / "big.jsonl"
+    path.write_bytes(capped_batch(50, 500))  # 50 × $0.40 = $20.00 of work, a $5.00 cap
+    result = CliRunner().invoke(app, ["batch", "import", str(path), "-c", str(config)])
+    assert result.exit_code == 0
+    assert "warning: this batch's 50 answers at $0.40 cost $20.00" in result.stderr
+    assert "claims stop after about 12 answers" in result.stderr
+
+
+def test_importing_work_within_the_cap_says_nothing_of_budget(tmp_path):
+    config = tmp_path / "taskbot.toml"
+    config.write_text(f'[database]\nurl = "{tmp_path / "t.db"}"\n')
+    path = tmp_path / "small.jsonl"
+    path.write_bytes(capped_batch(2, 500))
+    result = CliRunner().invoke(app, ["batch", "import", str(path), "-c", str(config)])
+    assert result.exit_code == 0 and "warning" not in result.stderr

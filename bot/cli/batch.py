@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from bot.bootstrap import opened_bank
+from bot.budget import import_warning
 from bot.cli.command import ConfigOption, err, fail, out, read_settings, run, typer_problem
 from bot.config import Config
 from bot.failures import shown_url
@@ -59,6 +60,9 @@ def batch_import(
                 with err.status(literal(f"importing {file.name}…")):
                     batch = await bank.import_batch(file, settings=extra)
                 progress = await bank.batch_progress(batch.id)
+                warning = await import_warning(bank, batch, cfg.locale.currency)
+                if warning:
+                    err.print(literal(("warning:", "yellow"), " ", warning))
                 out.print(
                     f"imported batch {batch.id} '{batch.name}': {progress.tasks} "
                     f"task{'' if progress.tasks == 1 else 's'} from {file}"

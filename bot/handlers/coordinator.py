@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import PurePath
 from typing import Any
 
-from bot import render
+from bot import budget, render
 from bot.arguments import whole_number
 from bot.config import ScheduleConfig
 from bot.events import Attachment, CommandEvent
@@ -140,6 +140,11 @@ async def import_files(ctx: BotContext, event: CommandEvent, post) -> None:  # t
             await post(problems_card(failure, f"{attachment.filename}: nothing was imported"))
             continue
         progress = await ctx.bank.batch_progress(batch.id)
+        warning = await budget.import_warning(ctx.bank, batch, ctx.currency)
+        if warning:
+            await post(
+                render.notice_card(f"Budget: batch {batch.id} may stop early", warning, "warning")
+            )
         await post(
             render.notice_card(
                 f"Imported batch {batch.id}: {batch.name}",
@@ -255,7 +260,7 @@ async def status_card(bank: TaskBank, batch_id: int, currency: str) -> Card:
     answered = sum(progress.submissions.values())
     throughput = throughput_text(answered, progress.first_submitted_at, progress.last_submitted_at)
     share = answered / progress.slots if progress.slots else 0
-    budget = await budget_fields(bank, batch, currency)
+    budget_shown = await budget_fields(bank, batch, currency)
     closed = (Field("Closed", CLOSED_IS_FINAL),) if batch.state is BatchState.CLOSED else ()
     return Card(
         title=f"Batch {batch.id}: {batch.name} ({batch.state.value})",
@@ -268,31 +273,16 @@ async def status_card(bank: TaskBank, batch_id: int, currency: str) -> Card:
             Field("Rejected", str(progress.submissions.get("rejected", 0))),
             Field("Throughput", throughput),
             Field("Pay", f"{format_cents(batch.pay_cents, currency)} × overlap {batch.overlap}"),
-            *budget,
+            *budget_shown,
             *closed,
         ),
     )
 
 
 async def budget_fields(bank: TaskBank, batch: Batch, currency: str) -> tuple[Field, ...]:
-    """The project's budget, spent and left, when it has a cap."""
-    for project, spent in await bank.project_spend():
-        if project.id == batch.project_id and project.budget_cap_cents is not None:
-            cap = project.budget_cap_cents
-            left = max(cap - spent, 0)
-            stopped = (
-                " — no task fits what is left: claims have stopped"
-                if left < batch.pay_cents
-                else ""
-            )
-            return (
-                Field(
-                    "Budget",
-                    f"{format_cents(spent, currency)} spent of {format_cents(cap, currency)}; "
-                    f"{format_cents(left, currency)} left{stopped}",
-                ),
-            )
-    return ()
+    """The project's budget, spent, promised and left, when it has a cap."""
+    found = (await budget.budgets(bank)).get(batch.project_id)
+    return () if found is None else (Field("Budget", budget.status_line(found, batch, currency)),)
 
 
 async def tally_command(ctx: BotContext, event: CommandEvent) -> None:
