@@ -229,7 +229,8 @@ def load_entry_point(point: EntryPoint, feature: str) -> Any:
     try:
         return point.load()
     except ModuleNotFoundError as error:
-        hint = missing_extra(error, feature[:1].upper() + feature[1:])
+        feature = feature[:1].upper() + feature[1:]
+        hint = missing_extra(error, feature)
         if hint is None and point.extras:
             hint = install_hint(point.extras[0], feature, error.name)
         if hint is None:

@@ -40,4 +40,7 @@ def test_an_entry_point_whose_import_fails_names_its_extra():
     broken = type(point)("slack", "no_such_package_for_taskbot.runner:run [slack]", point.group)
     with pytest.raises(ExtraMissing) as raised:
         load_entry_point(broken, "the slack chat")
-    assert "pip install 'taskbot[slack]'" in str(raised.value)
+    assert str(raised.value) == (
+        "The slack chat needs the 'slack' extra (no_such_package_for_taskbot is not installed): "
+        "pip install 'taskbot[slack]'"
+    )
