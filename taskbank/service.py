@@ -768,6 +768,9 @@ class TaskBank:
         """Make one writer's answer the task's final answer; (the answer that stands, recorded)."""
         chosen = await self.store.get_submission(submission_id)
         return await settle(self.store, task_id, adjudicator_id, chosen, self.now())
+    def migrations_applied(self) -> list[int]:
+        """The schema versions this process applied when it opened the database."""
+        return list(getattr(self.store, "migrations_applied", []))
 
 
 def _header_location(data: bytes, name: str, *, in_file: bool) -> str:

@@ -311,9 +311,18 @@ async def test_earnings_and_tally(taskbot, chat, bank):
     await taskbot.handle(command(WRITER, "earnings"))
     mine = chat.last()
     assert mine.visibility == "private" and "paid $0.40" in mine.card.blocks[0]
+    before = len(chat.sent)
     await taskbot.handle(command(COORDINATOR, "tally", "month"))
-    assert chat.last().card.title.startswith("Tally, November 2026")
-    assert chat.last().visibility == "public"
+    posted = chat.sent[before:]
+    summary = next(s for s in posted if s.kind == "post")
+    assert summary.card.title.startswith("Tally, November 2026")
+    assert summary.visibility == "public"
+    # like the scheduled tally: the chart beside it, and the writer's own line privately
+    assert any(s.kind == "upload" and s.upload.filename.endswith(".png") for s in posted)
+    (private,) = [s for s in posted if s.kind == "direct"]
+    assert (
+        private.card.title == "Your pay, November 2026" and "paid $0.40" in private.card.blocks[0]
+    )
 
 
 async def test_an_answer_form_sent_twice_saves_once_and_shows_the_saved_card_again(

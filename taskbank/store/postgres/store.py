@@ -138,8 +138,10 @@ class PostgresStore(PostgresQualityFlow, PostgresFairWork):
             applied = {
                 row[0] for row in await connection.fetch("SELECT version FROM schema_migrations")
             }
+            self.migrations_applied = []  # kept for `taskbot db migrate` to say what it applied
             for version, name, sql in bundled_migrations():
                 if version not in applied:
+                    self.migrations_applied.append(version)
                     await connection.execute(sql)
                     await connection.execute(
                         "INSERT INTO schema_migrations VALUES ($1, $2, $3)",

@@ -133,7 +133,8 @@ class SqliteStore(SqliteQualityFlow, SqliteFairWork):
         """Open (creating if needed) the file, apply migrations, start group commit."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._writer_connection = await connect(self.path, self.synchronous)
-        await migrate(self._writer_connection)
+        # Kept for `taskbot db migrate` to say what it applied.
+        self.migrations_applied = await migrate(self._writer_connection)
         self._reader = await connect(self.path, self.synchronous)
         self._second_reader = await connect(self.path, self.synchronous)
         self._writer = GroupCommitWriter(self._writer_connection)
