@@ -177,7 +177,7 @@ def confirm_end_card(claimed: ClaimedTask, how: str) -> Card:
 
 
 def stopped_batch_note(claimed: ClaimedTask, zone: str, now: datetime | None) -> str | None:
-    """What a writer holding a lease on a batch that no longer hands out tasks may still do."""
+    """What a writer may still do with a task whose batch stopped or whose lease ran out."""
     batch = claimed.batch
     if batch.state == "paused":
         why = "This batch was paused by the coordinator"
@@ -185,6 +185,12 @@ def stopped_batch_note(claimed: ClaimedTask, zone: str, now: datetime | None) ->
         why = "This batch was closed by the coordinator"
     elif batch.deadline is not None and now is not None and batch.deadline <= now:
         why = "This batch's deadline has passed"
+    elif now is not None and claimed.assignment.lease_expires_at <= now:
+        ran_out = local_time(claimed.assignment.lease_expires_at, zone)
+        return (
+            f"Your lease ran out at {ran_out}. If nobody has taken the slot, your answer is"
+            " still accepted: finish and submit it."
+        )
     else:
         return None
     until = local_time(claimed.assignment.lease_expires_at, zone)

@@ -297,7 +297,8 @@ class TaskBank:
         assignment = await self.store.get_assignment(assignment_id)
         if assignment.writer_id != writer_id:
             raise NotAllowed("that task is held by another writer")
-        if assignment.state != AssignmentState.ACTIVE:
+        # A lapsed lease may still be answered while nobody has taken its slot (submit decides).
+        if assignment.state not in (AssignmentState.ACTIVE, AssignmentState.EXPIRED):
             raise NotAllowed(f"that task was {assignment.state}; claim a new one")
         batch = await self.batch(assignment.batch_id)
         task = await self.task(assignment.task_id)

@@ -24,7 +24,7 @@ from typing import Any
 import discord
 from discord import ui
 
-from bot.text import pieces, shorten
+from bot.text import distinct_labels, pieces, shorten
 from bot.ui import Button, Card, Choice, ControlRow, Form, FormInput, Select
 
 MESSAGE_CONTENT = 2000
@@ -173,13 +173,16 @@ def _button(control: Button, page_suffix: str) -> ui.Button[Any]:
 
 
 def _options(choices: tuple[Choice, ...], chosen: tuple[str, ...]) -> list[discord.SelectOption]:
+    # Long labels are cut so they stay told apart (numbered as the card lists them in full).
+    shown = choices[:SELECT_OPTIONS]
+    labels = distinct_labels([c.label for c in shown], OPTION_LABEL)
     return [
         discord.SelectOption(
-            label=shorten(c.label, OPTION_LABEL),
+            label=shorten(label, OPTION_LABEL),
             value=c.value[:OPTION_VALUE],
             default=c.value in chosen,
         )
-        for c in choices[:SELECT_OPTIONS]
+        for c, label in zip(shown, labels, strict=True)
     ]
 
 

@@ -138,7 +138,10 @@ async def action(ctx: BotContext, event: ActionEvent, action: WriterAction) -> N
             case Submit():
                 await _submit(ctx, claimed, actor, event.place, event.message, event.context)
             case ConfirmEnd(how=how):
-                if claimed.assignment.state != AssignmentState.ACTIVE:
+                if claimed.assignment.state not in (
+                    AssignmentState.ACTIVE,
+                    AssignmentState.EXPIRED,
+                ):
                     raise NotAllowed(f"that task was already {claimed.assignment.state}")
                 card = render.confirm_end_card(claimed, how)
                 await show(ctx, actor, event.place, card, event.message, event.context)
@@ -225,6 +228,10 @@ async def answer_form(
     draft = await ctx.bank.save_draft(assignment_id, event.actor.key, answers)
     try:
         card = await _submitted(ctx, claimed, event.actor, draft)
+    except LeaseLost as lost:
+        card = render.notice_card(
+            "Can't do that", str(lost).capitalize() + ".", "warning", next_button=True
+        )
     except ValidationFailed as failure:
         problems = {p.field: p.message for p in failure.problems}
         errors = render.form_errors_for(claimed, problems)
