@@ -11,9 +11,9 @@ The wire format is the one the bot has always posted, so cards sent before an up
 
     controls  ans:<assignment>:<question>[:<pick>]   (a button's option index or scale point;
                                                        a select sends its picks as values)
-              form:<a>  edit:<a>  submit:<a>  skip:<a>  release:<a>
+              form:<a>  edit:<a>  submit:<a>[:none]  skip:<a>  release:<a>
               end:<a>:skip|release  (asks before skip:<a> or release:<a>)
-              show:<a>  next
+              show:<a>  next[:<project>]
               terms:<project>[:<batch id or template>]
               approve:<submission>  reject:<submission>
     forms     answer:<assignment>  draft:<assignment>  reject:<submission>
@@ -140,10 +140,12 @@ class EditForm(Action, template=rf"edit:(?P<assignment_id>{_ID})"):
 
 
 @dataclass(frozen=True)
-class Submit(Action, template=rf"submit:(?P<assignment_id>{_ID})"):
-    """Submit the draft of a task."""
+class Submit(Action, template=rf"submit:(?P<assignment_id>{_ID})(?::(?P<none>none))?"):
+    """Submit the draft of a task; `none` says the writer chose "none" for the label questions
+    where none is a fine answer and left untouched (else the card asks first)."""
 
     assignment_id: int
+    none: str | None = None
 
 
 @dataclass(frozen=True)
@@ -176,8 +178,10 @@ class Show(Action, template=rf"show:(?P<assignment_id>{_ID})"):
 
 
 @dataclass(frozen=True)
-class NextTask(Action, template=r"next"):
-    """Claim the next task."""
+class NextTask(Action, template=rf"next(?::(?P<project_id>{_ID}))?"):
+    """Claim the next task; from the same project when the card names one."""
+
+    project_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ COMMANDS = {
     "batch": coordinator.batch_command,
     "tally": coordinator.tally_command,
 }
-COMMAND_HELP = "/task [batch|template] · /earnings [day|week|month] · /review · /batch … · /tally [day|week|month]"
+COMMAND_HELP = "/task [batch name or id, or template] · /earnings [day|week|month] · /review · /batch … · /tally [day|week|month]"
 
 
 class Taskbot:

@@ -27,6 +27,7 @@ from bot.actions import (
     Skip,
     Submit,
 )
+from bot.text import time_mark
 from bot.ui import Button, Card, ControlRow, Field, Form, FormInput
 from bot.widgets import NOT_SENT, widget_for
 from bot.widgets.base import shorten
@@ -37,8 +38,9 @@ from taskbank.templates import BUILTIN_TEMPLATES
 
 
 def local_time(moment: datetime, zone: str) -> str:
-    """A time as people read it, in their zone."""
-    return moment.astimezone(ZoneInfo(zone)).strftime("%a %d %b %H:%M %Z")
+    """A time as each reader sees it in their own zone (chats draw the mark with their time
+    tokens); `zone`, the bot's, is the fallback where a chat has none."""
+    return time_mark(moment, moment.astimezone(ZoneInfo(zone)).strftime("%a %d %b %H:%M %Z"))
 
 
 def on_card(question: _Question) -> bool:
@@ -150,6 +152,34 @@ _ENDINGS = {
         "Yes, release it",
     ),
 }
+
+
+def untouched_none(claimed: ClaimedTask, draft: Mapping[str, Any]) -> list[_Question]:
+    """Label questions where "none" is a fine answer that the writer has not touched."""
+    return [
+        q
+        for q in claimed.batch.questions
+        if getattr(q, "kind", None) == "labels" and q.min_count == 0 and q.id not in draft
+    ]
+
+
+def confirm_none_card(claimed: ClaimedTask, untouched: Sequence[_Question]) -> Card:
+    """Before submitting with nothing picked where none is allowed: none, or back to pick."""
+    aid = claimed.assignment.id
+    prompts = "\n".join(f"• {q.prompt}" for q in untouched)
+    return Card(
+        title=f"Nothing picked — is the answer none? ({claimed.task.external_id})",
+        blocks=(f"You picked nothing for:\n{prompts}",),
+        rows=(
+            ControlRow(
+                (
+                    Button(Submit(aid, "none").encode(), "None of these — submit", "primary"),
+                    Button(Show(aid).encode(), "Back to pick"),
+                )
+            ),
+        ),
+        tone="warning",
+    )
 
 
 def confirm_end_card(claimed: ClaimedTask, how: str) -> Card:
@@ -286,9 +316,14 @@ def outcome_card(
             Field("Task", claimed.task.external_id),
             Field("Time on task", _duration(submission.seconds_on_task)),
         ),
-        rows=(ControlRow((Button(NextTask().encode(), "Next task", "primary"),)),),
+        rows=(ControlRow((next_button(claimed),)),),
         tone="success",
     )
+
+
+def next_button(claimed: ClaimedTask) -> Button:
+    """ "Next task", from the same project as the task just done."""
+    return Button(NextTask(claimed.project.id).encode(), "Next task", "primary")
 
 
 def ended_card(claimed: ClaimedTask, verb: str) -> Card:
@@ -296,7 +331,16 @@ def ended_card(claimed: ClaimedTask, verb: str) -> Card:
     return Card(
         title=f"{verb.capitalize()}: {claimed.task.external_id}",
         blocks=("It goes back to the pool for other writers; you won't be offered it again.",),
-        rows=(ControlRow((Button(NextTask().encode(), "Next task", "primary"),)),),
+        rows=(ControlRow((next_button(claimed),)),),
+    )
+
+
+def project_done_card(project: str, reason: str) -> Card:
+    """No task left in the project just worked on: say so, and offer the other projects."""
+    return Card(
+        title=f"Nothing more in {project}",
+        blocks=(reason[:1].upper() + reason[1:] + ".",),
+        rows=(ControlRow((Button(NextTask().encode(), "Tasks from other projects", "primary"),)),),
     )
 
 

@@ -221,15 +221,23 @@ class TaskBank:
         await self.store.accept_terms(project_id, writer_id, self.clock.now())
 
     async def claim(
-        self, writer_id: str, *, batch_id: int | None = None, template: str | None = None
+        self,
+        writer_id: str,
+        *,
+        batch_id: int | None = None,
+        template: str | None = None,
+        project_id: int | None = None,
     ) -> ClaimedTask:
-        """Hand this writer the next task open to them, or raise NothingToClaim saying why.
+        """Hand this writer the next task open to them (from one batch, template or project when
+        asked), or raise NothingToClaim saying why.
 
         A writer holding `max_active_per_writer` live leases gets the oldest of them back (a
         double click or a second process claiming at the same moment gets the first's lease).
         """
         now = self.clock.now()
         candidates = await self.store.claim_candidates(writer_id)
+        if project_id is not None:
+            candidates = [c for c in candidates if c.project_id == project_id]
         usable, reason, terms_project = _usable_candidates(candidates, now, batch_id, template)
         if usable:
             caps = {

@@ -14,6 +14,7 @@ from rich.text import Text
 
 from bot.events import Actor, MessageRef, Place
 from bot.port import Once
+from bot.text import plain_times
 from bot.ui import Button, Card, Control, FileUpload, Form, Select
 from taskbank.errors import ValidationFailed
 from taskbank.export import safe_file_name, save_file
@@ -120,11 +121,11 @@ class ConsoleChat:
             del self.current[viewer]
 
     def _draw(self, ref: MessageRef, card: Card, where: str) -> None:
-        parts: list[Any] = [Text(block) for block in card.blocks if block]
+        # A terminal has no time tokens: times show in the bot's zone.
+        parts: list[Any] = [Text(plain_times(block)) for block in card.blocks if block]
         if card.fields:
-            parts.append(
-                Text("  ·  ".join(f"{f.label}: {f.value}" for f in card.fields), style="bold")
-            )
+            facts = "  ·  ".join(f"{f.label}: {plain_times(f.value)}" for f in card.fields)
+            parts.append(Text(facts, style="bold"))
         number = 0
         for row in card.rows:
             line = Text()

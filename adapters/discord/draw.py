@@ -24,7 +24,7 @@ from typing import Any
 import discord
 from discord import ui
 
-from bot.text import distinct_labels, pieces, shorten
+from bot.text import distinct_labels, pieces, plain_times, shorten, with_times
 from bot.ui import Button, Card, Choice, ControlRow, Form, FormInput, Select
 
 MESSAGE_CONTENT = 2000
@@ -98,7 +98,9 @@ def escape(text: str) -> str:
     two line-start passes: escaping runs over every card's text, so it must be cheap)."""
     text = text.translate(_ANYWHERE)
     text = _LINE_MARK.sub(r"\1\\\2", text)
-    return _LINE_NUMBER.sub(r"\1\\.", text)
+    text = _LINE_NUMBER.sub(r"\1\\.", text)
+    # The bot's own time marks become Discord's timestamp: each reader sees their own zone.
+    return with_times(text, lambda epoch, _: f"<t:{epoch}:f>")
 
 
 @dataclass
@@ -288,7 +290,7 @@ def message(card: Card, page: int = 0) -> Drawn:
             kept.append(piece)
             used += len(piece)
         shown = _join([*kept, note])
-        files.append((filename, text.encode()))
+        files.append((filename, plain_times(text).encode()))
     colour = _TONE_COLOUR[card.tone]
     first = discord.Embed(title=title, description=shown[0] if shown else None, colour=colour)
     for name, value, inline in facts:

@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from bot.text import distinct_labels, pieces, shorten
+from bot.text import distinct_labels, pieces, plain_times, shorten, with_times
 from bot.ui import Button, Card, Choice, Control, ControlRow, Form, FormInput, Select
 
 MESSAGE_BLOCKS = 50
@@ -21,6 +21,7 @@ FIELD_TEXT = 2000
 FIELDS_PER_SECTION = 10
 HEADER_TEXT = 150
 BUTTON_TEXT = 75
+DATE_FORMAT = "{date_short_pretty} {time}"  # Slack's date token, in the reader's zone
 OPTION_TEXT = 75
 OPTION_VALUE = 150
 OPTIONS_PER_MENU = 100
@@ -40,7 +41,9 @@ _BUTTON_STYLE = {"primary": "primary", "danger": "danger"}
 def escape(text: str) -> str:
     """User text made inert: Slack reads `&`, `<` and `>` as control characters (mentions such as
     `<!here>` and `<@U…>`, links, dates) in every text it parses, so each becomes its entity."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # The bot's own time marks become Slack's date token: each reader sees their own zone.
+    return with_times(text, lambda epoch, fallback: f"<!date^{epoch}^{DATE_FORMAT}|{fallback}>")
 
 
 def fitted(text: str, limit: int) -> str:
@@ -55,7 +58,7 @@ def fitted(text: str, limit: int) -> str:
 
 def plain(text: str, limit: int) -> dict[str, Any]:
     """A plain_text object, escaped and shortened to its limit (Slack decodes the entities)."""
-    return {"type": "plain_text", "text": fitted(text, limit), "emoji": True}
+    return {"type": "plain_text", "text": fitted(plain_times(text), limit), "emoji": True}
 
 
 def mrkdwn_pieces(text: str, limit: int = SECTION_TEXT) -> Iterator[str]:

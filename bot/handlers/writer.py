@@ -62,15 +62,18 @@ async def offer_task(
     context: Any,
     *,
     wanted: str | None = None,
+    project_id: int | None = None,
 ) -> None:
     """Show the task the writer already holds, else claim the next; explain when there is none.
 
-    `wanted` is a batch id or a template name to claim from.
+    `wanted` is a batch id, a batch name or a template name to claim from; `project_id` keeps
+    "Next task" in the project of the task just done.
     """
     writer = actor.key
     batch_id, template = None, None
     if wanted:
-        batch_id, template = (int(wanted), None) if is_whole_number(wanted) else (None, wanted)
+        batch_id, template = await _batch_or_template(ctx, wanted)
+        wanted = str(batch_id) if batch_id is not None else wanted
     held = await ctx.bank.active_assignments(writer)
     if held and batch_id is None and template is None:
         claimed = await ctx.bank.claimed(held[0].id)
@@ -78,16 +81,30 @@ async def offer_task(
             await show(ctx, actor, place, await _task_card(ctx, claimed), message, context)
             return
     try:
-        claimed = await ctx.bank.claim(writer, batch_id=batch_id, template=template)
+        claimed = await ctx.bank.claim(
+            writer, batch_id=batch_id, template=template, project_id=project_id
+        )
     except NothingToClaim as nothing:
         if nothing.needs_terms_for is not None:
             project = await ctx.bank.project(nothing.needs_terms_for)
             card = render.terms_card(project.id, project.name, project.terms or "", wanted)
+        elif project_id is not None:
+            project = await ctx.bank.project(project_id)
+            card = render.project_done_card(project.name, nothing.reason)
         else:
             card = render.notice_card("Nothing to claim", nothing.reason.capitalize() + ".")
         await show(ctx, actor, place, card, message, context)
         return
     await show(ctx, actor, place, await _task_card(ctx, claimed), message, context)
+
+
+async def _batch_or_template(ctx: BotContext, wanted: str) -> tuple[int | None, str | None]:
+    """What `/task` was given: a batch id, a batch's name (as cards show them), or a template."""
+    if is_whole_number(wanted):
+        return int(wanted), None
+    named = [b for b in await ctx.bank.list_batches() if b.name == wanted]
+    open_named = [b for b in named if b.state == "open"] or named
+    return (open_named[-1].id, None) if open_named else (None, wanted)
 
 
 async def _task_card(
@@ -107,8 +124,10 @@ async def action(ctx: BotContext, event: ActionEvent, action: WriterAction) -> N
     next, terms."""
     actor, writer = event.actor, event.actor.key
     match action:
-        case NextTask():
-            await offer_task(ctx, actor, event.place, event.message, event.context)
+        case NextTask(project_id=project_id):
+            await offer_task(
+                ctx, actor, event.place, event.message, event.context, project_id=project_id
+            )
             return
         case AcceptTerms(project_id=project_id, wanted=wanted):
             await ctx.bank.accept_terms(project_id, writer)
@@ -135,8 +154,14 @@ async def action(ctx: BotContext, event: ActionEvent, action: WriterAction) -> N
                 editing = isinstance(action, EditForm)
                 form = render.answer_form(claimed, draft, editing=editing)
                 await ctx.port.open_form(form, context=event.context)
-            case Submit():
-                await _submit(ctx, claimed, actor, event.place, event.message, event.context)
+            case Submit(none=none):
+                draft = await ctx.bank.draft(assignment_id)
+                untouched = render.untouched_none(claimed, draft)
+                if untouched and none is None:
+                    card = render.confirm_none_card(claimed, untouched)
+                    await show(ctx, actor, event.place, card, event.message, event.context)
+                else:
+                    await _submit(ctx, claimed, actor, event.place, event.message, event.context)
             case ConfirmEnd(how=how):
                 if claimed.assignment.state not in (
                     AssignmentState.ACTIVE,
