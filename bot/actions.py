@@ -14,7 +14,7 @@ The wire format is the one the bot has always posted, so cards sent before an up
               form:<a>  edit:<a>  submit:<a>[:none]  skip:<a>  release:<a>
               end:<a>:skip|release  (asks before skip:<a> or release:<a>)
               show:<a>  next[:<project>]
-              terms:<project>[:<batch id or template>]
+              terms:<project>[:<batch id or template>]  guide:<project>
               approve:<submission>  reject:<submission>
     forms     answer:<assignment>  draft:<assignment>  reject:<submission>
 
@@ -193,6 +193,13 @@ class AcceptTerms(Action, template=rf"terms:(?P<project_id>{_ID})(?::(?P<wanted>
 
 
 @dataclass(frozen=True)
+class ShowGuidelines(Action, template=rf"guide:(?P<project_id>{_ID})"):
+    """Show a project's guidelines to whoever asks (writers and reviewers)."""
+
+    project_id: int
+
+
+@dataclass(frozen=True)
 class Approve(Action, template=rf"approve:(?P<submission_id>{_ID})"):
     """Approve a submission."""
 
@@ -238,6 +245,7 @@ WriterAction = (
     | Show
     | NextTask
     | AcceptTerms
+    | ShowGuidelines
 )
 ReviewAction = Approve | Reject
 ControlAction = WriterAction | ReviewAction

@@ -20,6 +20,7 @@ from bot.actions import (
     RejectForm,
     Release,
     Show,
+    ShowGuidelines,
     Skip,
     Submit,
     parse_action,
@@ -71,6 +72,7 @@ class Taskbot:
                         | Show()
                         | NextTask()
                         | AcceptTerms()
+                        | ShowGuidelines()
                     ):
                         await writer.action(self.ctx, event, action)
             elif isinstance(event, FormSubmitEvent):

@@ -24,6 +24,7 @@ from bot.actions import (
     RejectForm,
     Release,
     Show,
+    ShowGuidelines,
     Skip,
     Submit,
 )
@@ -31,7 +32,7 @@ from bot.text import time_mark
 from bot.ui import Button, Card, ControlRow, Field, Form, FormInput
 from bot.widgets import NOT_SENT, widget_for
 from bot.widgets.base import shorten
-from taskbank.models import Batch, ClaimedTask, Submission, Tally, Task
+from taskbank.models import Batch, ClaimedTask, Project, Submission, Tally, Task
 from taskbank.money import format_cents
 from taskbank.questions import _Question
 from taskbank.templates import BUILTIN_TEMPLATES
@@ -109,6 +110,7 @@ def task_card(
         Button(Submit(aid).encode(), "Submit", "primary"),
         Button(ConfirmEnd(aid, "skip").encode(), "Skip…"),
         Button(ConfirmEnd(aid, "release").encode(), "Release…"),
+        *guidelines_buttons(claimed.project),
     ]
     rows.append(ControlRow(tuple(actions)))
     form_errors = [
@@ -352,19 +354,34 @@ def notice_card(title: str, text: str = "", tone: str = "info", next_button: boo
     return Card(title=title, blocks=(text,) if text else (), rows=rows, tone=tone)  # type: ignore[arg-type]
 
 
-def terms_card(project_id: int, name: str, terms: str, wanted: str | None = None) -> Card:
+def guidelines_buttons(project: Project) -> tuple[Button, ...]:
+    """The button that shows a project's guidelines, when it has any."""
+    if not project.guidelines.strip():
+        return ()
+    return (Button(ShowGuidelines(project.id).encode(), "Guidelines"),)
+
+
+def guidelines_card(project: Project) -> Card:
+    """A project's guidelines, whole (chats split long text over several blocks)."""
+    text = project.guidelines.strip() or "This project has no guidelines."
+    return Card(title=f"Guidelines of {project.name}", blocks=(text,))
+
+
+def terms_card(project: Project, wanted: str | None = None) -> Card:
     """A project's terms with the button that accepts them; `wanted` (the batch id or template
     `/task` asked for) rides in the button, so the task that follows is from it."""
-    action = AcceptTerms(project_id, wanted or None).encode()
+    action = AcceptTerms(project.id, wanted or None).encode()
     return Card(
-        title=f"Terms of {name}",
-        blocks=(terms, "Accept once to start on this project's tasks."),
-        rows=(ControlRow((Button(action, "I accept", "primary"),)),),
+        title=f"Terms of {project.name}",
+        blocks=(project.terms or "", "Accept once to start on this project's tasks."),
+        rows=(ControlRow((Button(action, "I accept", "primary"), *guidelines_buttons(project))),),
     )
 
 
-def review_card(batch: Batch, task: Task, submission: Submission, zone: str) -> Card:
-    """A submission for review: the material, the answers, approve and reject."""
+def review_card(
+    batch: Batch, task: Task, submission: Submission, zone: str, project: Project | None = None
+) -> Card:
+    """A submission for review: the material, the answers, approve, reject and the guidelines."""
     answers = "\n".join(
         f"{q.prompt}: {answer_text(q, submission.answers.get(q.id))}" for q in batch.questions
     )
@@ -382,6 +399,7 @@ def review_card(batch: Batch, task: Task, submission: Submission, zone: str) -> 
                 (
                     Button(Approve(submission.id).encode(), "Approve", "primary"),
                     Button(Reject(submission.id).encode(), "Reject…", "danger"),
+                    *(guidelines_buttons(project) if project is not None else ()),
                 )
             ),
         ),

@@ -21,7 +21,8 @@ async def review_card_for(ctx: BotContext, submission: Submission):  # type: ign
     """The review card of a submission."""
     batch = await ctx.bank.batch(submission.batch_id)
     task = await ctx.bank.task(submission.task_id)
-    return render.review_card(batch, task, submission, ctx.time_zone)
+    project = await ctx.bank.project(batch.project_id)
+    return render.review_card(batch, task, submission, ctx.time_zone, project)
 
 
 async def post_for_review(

@@ -16,6 +16,7 @@ from bot.actions import (
     OpenForm,
     Release,
     Show,
+    ShowGuidelines,
     Skip,
     Submit,
     WriterAction,
@@ -87,7 +88,7 @@ async def offer_task(
     except NothingToClaim as nothing:
         if nothing.needs_terms_for is not None:
             project = await ctx.bank.project(nothing.needs_terms_for)
-            card = render.terms_card(project.id, project.name, project.terms or "", wanted)
+            card = render.terms_card(project, wanted)
         elif project_id is not None:
             project = await ctx.bank.project(project_id)
             card = render.project_done_card(project.name, nothing.reason)
@@ -127,6 +128,12 @@ async def action(ctx: BotContext, event: ActionEvent, action: WriterAction) -> N
         case NextTask(project_id=project_id):
             await offer_task(
                 ctx, actor, event.place, event.message, event.context, project_id=project_id
+            )
+            return
+        case ShowGuidelines(project_id=project_id):
+            card = render.guidelines_card(await ctx.bank.project(project_id))
+            await ctx.port.post_card(
+                event.place, card, visibility="private", to=actor, context=event.context
             )
             return
         case AcceptTerms(project_id=project_id, wanted=wanted):
