@@ -10,7 +10,7 @@ from typing import Any
 from bot import render
 from bot.arguments import whole_number
 from bot.events import Attachment, CommandEvent
-from bot.handlers import scripts
+from bot.handlers import fair_work, scripts
 from bot.handlers.context import BotContext
 from bot.roles import Role
 from bot.text import counted
@@ -198,6 +198,5 @@ async def tally_command(ctx: BotContext, event: CommandEvent) -> None:
     now: datetime = ctx.bank.now()
     period = period_containing(now, kind, ctx.time_zone)  # type: ignore[arg-type]
     tally = await ctx.bank.tally(period)
-    await ctx.port.post_card(
-        event.place, render.tally_card(tally, f"Tally, {period.label}", ctx.currency)
-    )
+    card = render.tally_card(tally, f"Tally, {period.label}", ctx.currency)
+    await ctx.port.post_card(event.place, await fair_work.tally_notes(ctx, card, period))

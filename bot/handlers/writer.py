@@ -23,6 +23,7 @@ from bot.actions import (
 )
 from bot.arguments import is_whole_number
 from bot.events import ActionEvent, Actor, CommandEvent, FormSubmitEvent, MessageRef, Place
+from bot.handlers import fair_work
 from bot.handlers.context import BotContext
 from bot.roles import Role
 from bot.ui import Card, FormErrors
@@ -88,6 +89,7 @@ async def offer_task(
     except NothingToClaim as nothing:
         if nothing.needs_terms_for is not None:
             project = await ctx.bank.project(nothing.needs_terms_for)
+            await ctx.bank.terms_shown(project.id, writer)
             card = render.terms_card(project, wanted)
         elif project_id is not None:
             project = await ctx.bank.project(project_id)
@@ -235,7 +237,8 @@ async def _submitted(
     """Submit (the service validates, once) and return the outcome card."""
     aid = claimed.assignment.id
     result = await ctx.bank.submit(aid, actor.key, draft, f"card:{aid}")
-    return render.outcome_card(claimed, result.submission, ctx.currency, result.replayed)
+    card = render.outcome_card(claimed, result.submission, ctx.currency, result.replayed)
+    return await fair_work.saved_card_notes(ctx, card, result.submission)
 
 
 async def answer_form(
@@ -300,7 +303,7 @@ async def earnings_command(ctx: BotContext, event: CommandEvent) -> None:
     period = period_containing(ctx.bank.now(), kind, ctx.time_zone)  # type: ignore[arg-type]
     tally = await ctx.bank.tally(period, writer_id=event.actor.key)
     card = render.tally_card(tally, f"Your earnings, {period.label}", ctx.currency)
-    await ctx.reply(event, card)
+    await ctx.reply(event, await fair_work.earnings_notes(ctx, card, period, event.actor.key))
 
 
 def _usage(field: str, message: str):  # type: ignore[no-untyped-def]

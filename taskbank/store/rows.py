@@ -171,6 +171,7 @@ def batch_candidate(row: Row) -> BatchCandidate:
         deadline=None if row["deadline"] is None else from_micros(row["deadline"]),
         needs_terms=bool(row["needs_terms"]),
         budget_cap_cents=row["budget_cap_cents"],
+        paused=bool(row["paused"]),
     )
 
 
