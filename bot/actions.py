@@ -15,7 +15,7 @@ The wire format is the one the bot has always posted, so cards sent before an up
               end:<a>:skip|release  (asks before skip:<a> or release:<a>)
               show:<a>  next[:<project>]
               terms:<project>[:<batch id or template>]  guide:<project>
-              approve:<submission>  reject:<submission>
+              approve:<submission>  reject:<submission>  pass:<submission>  nextreview
     forms     answer:<assignment>  draft:<assignment>  reject:<submission>
 
 Ids never contain '#': chats that page a card or form append their page after one.
@@ -214,6 +214,18 @@ class Reject(Action, template=rf"reject:(?P<submission_id>{_ID})"):
 
 
 @dataclass(frozen=True)
+class PassReview(Action, template=rf"pass:(?P<submission_id>{_ID})"):
+    """Pass on a submission: it is not offered to this reviewer again."""
+
+    submission_id: int
+
+
+@dataclass(frozen=True)
+class NextReview(Action, template=r"nextreview"):
+    """The next submission waiting for this reviewer."""
+
+
+@dataclass(frozen=True)
 class AnswerForm(FormId, template=rf"answer:(?P<assignment_id>{_ID})"):
     """The answer form of a task (its text, rewrite and ranking questions)."""
 
@@ -247,7 +259,7 @@ WriterAction = (
     | AcceptTerms
     | ShowGuidelines
 )
-ReviewAction = Approve | Reject
+ReviewAction = Approve | Reject | PassReview | NextReview
 ControlAction = WriterAction | ReviewAction
 FormAction = AnswerForm | DraftForm | RejectForm
 

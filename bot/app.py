@@ -14,8 +14,10 @@ from bot.actions import (
     ConfirmEnd,
     DraftForm,
     EditForm,
+    NextReview,
     NextTask,
     OpenForm,
+    PassReview,
     Reject,
     RejectForm,
     Release,
@@ -59,7 +61,7 @@ class Taskbot:
                 await handler(self.ctx, event)
             elif isinstance(event, ActionEvent):
                 match action := parse_action(event.action_id):
-                    case Approve() | Reject():
+                    case Approve() | Reject() | PassReview() | NextReview():
                         await reviewer.action(self.ctx, event, action)
                     case (
                         Answer()

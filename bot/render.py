@@ -14,18 +14,13 @@ from zoneinfo import ZoneInfo
 from bot.actions import (
     AcceptTerms,
     AnswerForm,
-    Approve,
     ConfirmEnd,
     DraftForm,
     EditForm,
     NextTask,
     OpenForm,
-    Reject,
-    RejectForm,
-    Release,
     Show,
     ShowGuidelines,
-    Skip,
     Submit,
 )
 from bot.text import time_mark
@@ -140,72 +135,6 @@ def task_card(
 
 
 END_HINT = "Skip: the task is not for you. Release: you can't finish it now. Both ask first."
-_ENDINGS = {
-    "skip": (
-        "Skip this task?",
-        "Skip it when it is not for you: unclear, outside what you know, or something you would"
-        " rather not write.",
-        "Yes, skip it",
-    ),
-    "release": (
-        "Release this task?",
-        "Release it when you can't finish it now: its slot goes back to the pool at once, instead"
-        " of when your lease runs out.",
-        "Yes, release it",
-    ),
-}
-
-
-def untouched_none(claimed: ClaimedTask, draft: Mapping[str, Any]) -> list[_Question]:
-    """Label questions where "none" is a fine answer that the writer has not touched."""
-    return [
-        q
-        for q in claimed.batch.questions
-        if getattr(q, "kind", None) == "labels" and q.min_count == 0 and q.id not in draft
-    ]
-
-
-def confirm_none_card(claimed: ClaimedTask, untouched: Sequence[_Question]) -> Card:
-    """Before submitting with nothing picked where none is allowed: none, or back to pick."""
-    aid = claimed.assignment.id
-    prompts = "\n".join(f"• {q.prompt}" for q in untouched)
-    return Card(
-        title=f"Nothing picked — is the answer none? ({claimed.task.external_id})",
-        blocks=(f"You picked nothing for:\n{prompts}",),
-        rows=(
-            ControlRow(
-                (
-                    Button(Submit(aid, "none").encode(), "None of these — submit", "primary"),
-                    Button(Show(aid).encode(), "Back to pick"),
-                )
-            ),
-        ),
-        tone="warning",
-    )
-
-
-def confirm_end_card(claimed: ClaimedTask, how: str) -> Card:
-    """The question before a skip or release: what it means, and that it is for good."""
-    title, meaning, yes = _ENDINGS[how]
-    aid = claimed.assignment.id
-    final = Skip(aid) if how == "skip" else Release(aid)
-    return Card(
-        title=f"{title} ({claimed.task.external_id})",
-        blocks=(
-            meaning,
-            "Either way the task goes to other writers and you won't be offered it again; your"
-            " draft is dropped.",
-        ),
-        rows=(
-            ControlRow(
-                (
-                    Button(final.encode(), yes, "danger"),
-                    Button(Show(aid).encode(), "Back to the task", "primary"),
-                )
-            ),
-        ),
-        tone="warning",
-    )
 
 
 def stopped_batch_note(claimed: ClaimedTask, zone: str, now: datetime | None) -> str | None:
@@ -375,54 +304,6 @@ def terms_card(project: Project, wanted: str | None = None) -> Card:
         title=f"Terms of {project.name}",
         blocks=(project.terms or "", "Accept once to start on this project's tasks."),
         rows=(ControlRow((Button(action, "I accept", "primary"), *guidelines_buttons(project))),),
-    )
-
-
-def review_card(
-    batch: Batch, task: Task, submission: Submission, zone: str, project: Project | None = None
-) -> Card:
-    """A submission for review: the material, the answers, approve, reject and the guidelines."""
-    answers = "\n".join(
-        f"{q.prompt}: {answer_text(q, submission.answers.get(q.id))}" for q in batch.questions
-    )
-    return Card(
-        title=f"Review: {batch.title}",
-        blocks=(*payload_blocks(batch, task), f"Answers:\n{answers}"),
-        fields=(
-            Field("Writer", submission.writer_id),
-            Field("Submitted", local_time(submission.submitted_at, zone)),
-            Field("Time on task", _duration(submission.seconds_on_task)),
-            Field("Submission", str(submission.id)),
-        ),
-        rows=(
-            ControlRow(
-                (
-                    Button(Approve(submission.id).encode(), "Approve", "primary"),
-                    Button(Reject(submission.id).encode(), "Reject…", "danger"),
-                    *(guidelines_buttons(project) if project is not None else ()),
-                )
-            ),
-        ),
-        footer="React ✅ to approve or ❌ to reject.",
-    )
-
-
-def reject_form(submission_id: int, error: str | None = None) -> Form:
-    """Ask a reviewer why they reject."""
-    return Form(
-        RejectForm(submission_id).encode(),
-        "Reason for rejecting",
-        (
-            FormInput(
-                "reason",
-                "What should the writer do differently?",
-                "long",
-                max_length=1000,
-                error=error,
-            ),
-        ),
-        "Reject",
-        reopen=Reject(submission_id).encode(),
     )
 
 

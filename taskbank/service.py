@@ -522,6 +522,23 @@ class TaskBank:
         )
         return ReviewOutcome(review, recorded)
 
+    async def pass_review(self, submission_id: int, reviewer_id: str) -> None:
+        """A reviewer passes on a submission: `next_review` no longer offers it to them."""
+        await self.store.get_submission(submission_id)
+        await self.link_message(f"pass/{reviewer_id}/{submission_id}", "review-pass", submission_id)
+
+    async def review_of(self, submission_id: int) -> Review | None:
+        """The verdict a submission has, if any."""
+        return await self.store.get_review(submission_id)
+
+    async def linked_messages(self, kind: str, subject_id: int) -> list[str]:
+        """The chat messages that show a record (e.g. every card of one submission)."""
+        return await self.store.linked_refs(kind, subject_id)
+
+    async def task_answers(self, task_id: int) -> list[Submission]:
+        """Every writer's answer to one task (a reviewer compares them)."""
+        return await self.store.task_submissions(task_id)
+
     async def auto_approve(self, older_than: timedelta) -> int:
         """Approve every submission nobody reviewed within the window; returns how many."""
         now = self.clock.now()

@@ -35,6 +35,7 @@ from bot.events import (
     Place,
     ReactionEvent,
 )
+from bot.handlers.reviewer import REVIEW_LINK
 from bot.roles import Role, Roles
 from bot.ui import Button, Form, FormErrors, FormInput, Select
 
@@ -165,6 +166,13 @@ class ConsoleSession:
         shown = self.chat.messages.get(args[0].lstrip("#"))
         if shown is None:
             self.say(f"No message #{args[0]}", "red")
+            return
+        if await self.bot.ctx.bank.linked_subject(shown.ref.key, REVIEW_LINK) is None:
+            self.say(
+                f"Message #{shown.ref.message_id} is not a review card: ✅ and ❌ count only on"
+                " the cards of submissions for review (/review shows one).",
+                "red",
+            )
             return
         await self.bot.handle(ReactionEvent(self.actor, shown.ref, _EMOJI[args[1]]))
 

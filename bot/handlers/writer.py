@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import render
+from bot import confirm_cards, render
 from bot.actions import (
     AcceptTerms,
     Answer,
@@ -165,9 +165,9 @@ async def action(ctx: BotContext, event: ActionEvent, action: WriterAction) -> N
                 await ctx.port.open_form(form, context=event.context)
             case Submit(none=none):
                 draft = await ctx.bank.draft(assignment_id)
-                untouched = render.untouched_none(claimed, draft)
+                untouched = confirm_cards.untouched_none(claimed, draft)
                 if untouched and none is None:
-                    card = render.confirm_none_card(claimed, untouched)
+                    card = confirm_cards.confirm_none_card(claimed, untouched)
                     await show(ctx, actor, event.place, card, event.message, event.context)
                 else:
                     await _submit(ctx, claimed, actor, event.place, event.message, event.context)
@@ -177,7 +177,7 @@ async def action(ctx: BotContext, event: ActionEvent, action: WriterAction) -> N
                     AssignmentState.EXPIRED,
                 ):
                     raise NotAllowed(f"that task was already {claimed.assignment.state}")
-                card = render.confirm_end_card(claimed, how)
+                card = confirm_cards.confirm_end_card(claimed, how)
                 await show(ctx, actor, event.place, card, event.message, event.context)
             case Skip() | Release():
                 skipped = isinstance(action, Skip)
