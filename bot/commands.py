@@ -83,7 +83,9 @@ COMMANDS: tuple[Command, ...] = (
         Role.WRITER,
         (
             Option(
-                "which", "A batch id or a template name, to pick from it", hint="batch | template"
+                "which",
+                "A batch name or id, or a template name, to pick from it",
+                hint="batch | template",
             ),
         ),
     ),
