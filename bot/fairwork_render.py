@@ -18,6 +18,7 @@ from taskbank.fairpay import (
     band,
 )
 from taskbank.money import format_cents
+from taskbank.reasons import RejectionNotice
 
 _BAND_MARK = {Band.RED: "🔴", Band.ORANGE: "🟠", Band.GREEN: "🟢"}
 SHOWN_WAITING = 10
@@ -130,3 +131,21 @@ def approval_block(waiting: Iterable[AwaitingApproval], zone: str, currency: str
     if len(waiting) > SHOWN_WAITING:
         lines.append(f"… and {len(waiting) - SHOWN_WAITING} more")
     return "\n".join(lines)
+
+
+def rejection_card(notice: RejectionNotice, zone: str) -> Card:
+    """The writer's private notice of a rejection: the reason, the guideline, how to appeal."""
+    blocks = [f"Reason: {notice.reason}"]
+    if notice.guideline:
+        blocks.append(f"The guideline it cites: {notice.guideline}")
+    if notice.appeal_by is not None:
+        blocks.append(
+            f"Think it was judged wrongly? Appeal by {local_time(notice.appeal_by, zone)}:"
+            f" /appeal {notice.submission_id} <what the reviewer missed>. A coordinator who did"
+            " not review it decides."
+        )
+    return Card(
+        title=f"Rejected: {notice.task_external_id} ({notice.batch_title})",
+        blocks=tuple(blocks),
+        tone="warning",
+    )

@@ -59,7 +59,13 @@ class FairWorkPolicy:
 
     @property
     def approval_window(self) -> timedelta:
+        """How long unreviewed work waits before it is approved automatically."""
         return timedelta(hours=self.approval_hours)
+
+    @property
+    def appeal_window(self) -> timedelta | None:
+        """How long a writer may appeal a rejection; None when appeals are off."""
+        return timedelta(days=self.appeal_days) if self.appeal_days else None
 
 
 @dataclass(frozen=True)

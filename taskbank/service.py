@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
-from taskbank import fairpay
+from taskbank import fairpay, reasons
 from taskbank.batchfile import (
     DEFAULT_MAX_BYTES,
     BatchFormat,
@@ -42,6 +42,7 @@ from taskbank.models import (
     Verdict,
 )
 from taskbank.questions import gold_agreement, merge_draft, validate_response
+from taskbank.reasons import RejectionNotice
 from taskbank.store import BatchCandidate, BatchProgress, NewSubmission, Store
 from taskbank.store.rows import duplicate_batch_name
 
@@ -624,6 +625,12 @@ class TaskBank:
     async def awaiting_approval(self, writer_id: str, window: timedelta) -> list[AwaitingApproval]:
         """A writer's unreviewed answers with when each is approved automatically."""
         return await fairpay.awaiting_approval(self, writer_id, window)
+
+    async def rejection_notice(
+        self, submission_id: int, appeal_window: timedelta | None
+    ) -> RejectionNotice:
+        """What the writer of a rejected answer is told: reason, cited guideline, appeal date."""
+        return await reasons.rejection_notice(self, submission_id, appeal_window)
 
     async def terms_shown(self, project_id: int, writer_id: str) -> None:
         """Note that a writer was shown a project's terms (reading them counts as time given)."""

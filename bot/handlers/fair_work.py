@@ -46,3 +46,10 @@ async def saved_card_notes(ctx: BotContext, card: Card, submission: Submission) 
     if rates:
         notes.append("This week: " + show.rate_headline(rates[0], ctx.currency) + ".")
     return show.with_blocks(card, *notes)
+
+
+async def tell_writer_of_rejection(ctx: BotContext, submission_id: int) -> None:
+    """Tell the writer privately, at once, why their answer was rejected and until when they may
+    appeal."""
+    notice = await ctx.bank.rejection_notice(submission_id, ctx.fair_work.appeal_window)
+    await ctx.port.send_direct(notice.writer_id, show.rejection_card(notice, ctx.time_zone))

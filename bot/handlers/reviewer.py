@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot import render
 from bot.actions import Approve, Reject, RejectForm, ReviewAction
 from bot.events import ActionEvent, CommandEvent, FormSubmitEvent, ReactionEvent
+from bot.handlers import fair_work
 from bot.handlers.context import BotContext
 from bot.port import Once
 from bot.roles import Role
@@ -57,6 +58,8 @@ async def _verdict(
 ):  # type: ignore[no-untyped-def]
     outcome = await ctx.bank.record_review(submission_id, reviewer, verdict, reason)
     review = outcome.review
+    if outcome.recorded and review.verdict == Verdict.REJECTED:
+        await fair_work.tell_writer_of_rejection(ctx, submission_id)
     title = f"{'Approved' if review.verdict == Verdict.APPROVED else 'Rejected'}: submission {submission_id}"
     text = f"By {review.reviewer_id}" + (f" — {review.reason}" if review.reason else "")
     if not outcome.recorded:

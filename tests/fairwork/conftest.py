@@ -40,3 +40,10 @@ def command(actor: Actor, name: str, *args: str, place: Place = HERE) -> Command
 
 def press(actor: Actor, action_id: str, message=None, *values: str) -> ActionEvent:
     return ActionEvent(actor, HERE, action_id, tuple(values), message)
+
+
+def reject(actor: Actor, submission_id: int, reason: str):  # type: ignore[no-untyped-def]
+    """The reviewer's reject form sent back with a reason."""
+    from bot.events import FormSubmitEvent
+
+    return FormSubmitEvent(actor, HERE, f"reject:{submission_id}", {"reason": reason})
