@@ -23,7 +23,7 @@ from bot.actions import (
     parse_form,
 )
 from bot.events import ActionEvent, CommandEvent, Event, FormSubmitEvent, ReactionEvent
-from bot.handlers import coordinator, reviewer, writer
+from bot.handlers import appeals, coordinator, reviewer, writer
 from bot.handlers.context import BotContext
 from bot.ui import FormErrors
 from taskbank.errors import NotAllowed, NotFound, TaskbankError, ValidationFailed
@@ -34,8 +34,9 @@ COMMANDS = {
     "review": reviewer.review_command,
     "batch": coordinator.batch_command,
     "tally": coordinator.tally_command,
+    "appeal": appeals.appeal_command,
 }
-COMMAND_HELP = "/task [batch|template] · /earnings [day|week|month] · /review · /batch … · /tally [day|week|month]"
+COMMAND_HELP = "/task [batch|template] · /earnings [day|week|month] · /review · /batch … · /tally [day|week|month] · /appeal …"
 
 
 class Taskbot:

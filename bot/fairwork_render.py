@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
-from bot.render import local_time
-from bot.ui import Card
+from bot.render import answer_text, local_time, payload_blocks
+from bot.ui import Card, Field
+from taskbank.appeals import AppealCase, ReviewerAppeals
 from taskbank.fairpay import (
     GREEN_ABOVE_CENTS,
     RED_BELOW_CENTS,
@@ -19,6 +20,7 @@ from taskbank.fairpay import (
 )
 from taskbank.money import format_cents
 from taskbank.reasons import RejectionNotice
+from taskbank.store.fairwork import AppealRow
 
 _BAND_MARK = {Band.RED: "🔴", Band.ORANGE: "🟠", Band.GREEN: "🟢"}
 SHOWN_WAITING = 10
@@ -149,3 +151,65 @@ def rejection_card(notice: RejectionNotice, zone: str) -> Card:
         blocks=tuple(blocks),
         tone="warning",
     )
+
+
+def appeal_card(case: AppealCase) -> Card:
+    """An appeal for a coordinator: the task, the answer, the reason given and the appeal."""
+    appeal, batch = case.appeal, case.batch
+    answers = "\n".join(
+        f"{q.prompt}: {answer_text(q, case.submission.answers.get(q.id))}" for q in batch.questions
+    )
+    return Card(
+        title=f"Appeal {appeal.id}: {case.task.external_id} ({batch.title})",
+        blocks=(
+            *payload_blocks(batch, case.task),
+            f"Answers:\n{answers}",
+            f"Rejected by {appeal.reviewer_id}: {case.rejection_reason}",
+            f"The writer's appeal: {appeal.note}",
+        ),
+        fields=(
+            Field("Writer", appeal.writer_id),
+            Field("Submission", str(appeal.submission_id)),
+        ),
+        footer=(
+            f"Decide with /appeal uphold {appeal.id} [note] (approves and pays) or"
+            f" /appeal deny {appeal.id} <reason>. Not for {appeal.reviewer_id}, who rejected it."
+        ),
+    )
+
+
+def appeal_decision_card(case: AppealCase, currency: str) -> Card:
+    """The writer's private notice of how their appeal was decided."""
+    appeal = case.appeal
+    if appeal.outcome == "upheld":
+        pay = format_cents(case.batch.pay_cents, currency)
+        note = f" Note: {appeal.decision_reason}" if appeal.decision_reason else ""
+        return Card(
+            title=f"Appeal upheld: {case.task.external_id}",
+            blocks=(f"Your answer is approved and {pay} is paid into your ledger.{note}",),
+            tone="success",
+        )
+    return Card(
+        title=f"Appeal denied: {case.task.external_id}",
+        blocks=(f"Reason: {appeal.decision_reason}", "This decision is final."),
+        tone="warning",
+    )
+
+
+def open_appeals_card(waiting: Sequence[AppealRow], zone: str) -> Card:
+    """Appeals waiting for a decision."""
+    lines = [
+        f"{a.id}: submission {a.submission_id} by {a.writer_id}, filed"
+        f" {local_time(a.filed_at, zone)} (rejected by {a.reviewer_id})"
+        for a in waiting
+    ]
+    return Card(title="Open appeals", blocks=("\n".join(lines) or "No appeal is waiting.",))
+
+
+def appeal_report_card(report: Sequence[ReviewerAppeals]) -> Card:
+    """Per reviewer: appeals of their rejections, and how they were decided."""
+    lines = [
+        f"{r.reviewer_id}: {r.total} appealed — {r.upheld} upheld, {r.denied} denied, {r.open} open"
+        for r in report
+    ]
+    return Card(title="Appeals by reviewer", blocks=("\n".join(lines) or "No appeals yet.",))

@@ -11,7 +11,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
-from taskbank import fairpay, reasons
+from taskbank import appeals, fairpay, reasons
+from taskbank.appeals import AppealCase, ReviewerAppeals
 from taskbank.batchfile import (
     DEFAULT_MAX_BYTES,
     BatchFormat,
@@ -44,6 +45,7 @@ from taskbank.models import (
 from taskbank.questions import gold_agreement, merge_draft, validate_response
 from taskbank.reasons import RejectionNotice
 from taskbank.store import BatchCandidate, BatchProgress, NewSubmission, Store
+from taskbank.store.fairwork import AppealRow
 from taskbank.store.rows import duplicate_batch_name
 
 PostState = Literal["new", "pending", "sent"]
@@ -631,6 +633,30 @@ class TaskBank:
     ) -> RejectionNotice:
         """What the writer of a rejected answer is told: reason, cited guideline, appeal date."""
         return await reasons.rejection_notice(self, submission_id, appeal_window)
+
+    async def file_appeal(
+        self, submission_id: int, writer_id: str, note: str, window: timedelta | None
+    ) -> AppealCase:
+        """A writer appeals their rejected answer within the window."""
+        return await appeals.file_appeal(self, submission_id, writer_id, note, window)
+
+    async def decide_appeal(
+        self, appeal_id: int, coordinator_id: str, upheld: bool, reason: str | None = None
+    ) -> AppealCase:
+        """A coordinator (not the reviewer, not the writer) upholds and pays, or denies."""
+        return await appeals.decide_appeal(self, appeal_id, coordinator_id, upheld, reason)
+
+    async def appeal_case(self, appeal_id: int) -> AppealCase:
+        """An appeal with its task, answer and the rejection's reason."""
+        return await appeals.appeal_case(self, appeal_id)
+
+    async def open_appeals(self) -> list[AppealRow]:
+        """Appeals waiting for a decision, oldest first."""
+        return await self.store.open_appeals()  # type: ignore[attr-defined]
+
+    async def appeal_report(self) -> list[ReviewerAppeals]:
+        """Per reviewer, how their rejections fared on appeal."""
+        return await appeals.appeal_report(self)
 
     async def terms_shown(self, project_id: int, writer_id: str) -> None:
         """Note that a writer was shown a project's terms (reading them counts as time given)."""
