@@ -11,6 +11,9 @@ from bot.actions import (
     Answer,
     AnswerForm,
     Approve,
+    ConfirmEnd,
+    DraftForm,
+    EditForm,
     NextTask,
     OpenForm,
     Reject,
@@ -61,9 +64,11 @@ class Taskbot:
                     case (
                         Answer()
                         | OpenForm()
+                        | EditForm()
                         | Submit()
                         | Skip()
                         | Release()
+                        | ConfirmEnd()
                         | Show()
                         | NextTask()
                         | AcceptTerms()
@@ -75,6 +80,8 @@ class Taskbot:
                         return await reviewer.reject_form(self.ctx, event, form)
                     case AnswerForm():
                         return await writer.answer_form(self.ctx, event, form)
+                    case DraftForm():
+                        return await writer.draft_form(self.ctx, event, form)
             elif isinstance(event, ReactionEvent):
                 await reviewer.reaction(self.ctx, event)
         except ValidationFailed as failure:

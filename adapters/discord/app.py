@@ -21,7 +21,7 @@ import yarl
 from discord import app_commands
 from discord.gateway import DiscordWebSocket
 
-from adapters.discord import draw, inbound
+from adapters.discord import custom_ids, draw, inbound
 from adapters.discord.inbound import DiscordContext
 from adapters.discord.port import DiscordPort, NotOnDiscord
 from bot.app import Taskbot
@@ -275,7 +275,9 @@ class DiscordApp:
             pages = len(draw.form_pages(form))
             label = "Fix it…" if pages == 1 else f"Go to page {page + 1} of {pages}…"
             rows = (
-                ControlRow((Button(draw.with_page(form.reopen, "f", page), label, "primary"),)),
+                ControlRow(
+                    (Button(custom_ids.with_page(form.reopen, "f", page), label, "primary"),)
+                ),
             )
         card = Card(
             title="Not done yet",

@@ -13,7 +13,7 @@ from typing import Any
 
 import discord
 
-from adapters.discord.draw import split_id, submitted_values
+from adapters.discord.custom_ids import split_id
 from bot.events import (
     ActionEvent,
     Actor,
@@ -91,7 +91,10 @@ def card_page_shown(message: discord.Message | None) -> int:
 
 
 _SCALAR = (str, int, float, bool)
-_GROUPING = (1, 2)  # a subcommand, a subcommand group
+_GROUPING = (
+    discord.AppCommandOptionType.subcommand.value,
+    discord.AppCommandOptionType.subcommand_group.value,
+)
 
 
 def command_shape_problem(data: Any) -> str | None:
@@ -196,3 +199,35 @@ def reaction_event(payload: discord.RawReactionActionEvent) -> ReactionEvent | N
         added=payload.event_type == "REACTION_ADD",
         context=DiscordContext(),
     )
+
+
+# What a modal submit sends back: inputs in action rows (the old layout) or in labels.
+_HOLDERS = (discord.ComponentType.action_row.value, discord.ComponentType.label.value)
+_TEXT_INPUT = discord.ComponentType.text_input.value
+_SELECT = discord.ComponentType.select.value
+
+
+def submitted_values(components: list[Any]) -> dict[str, str | tuple[str, ...]]:
+    """A modal submit's values by input id: text inputs as text, selects as their values.
+    Anything not shaped like an input Discord sends back (no custom id, values not a list) is
+    left out, so the form's own checks say what is missing."""
+    values: dict[str, str | tuple[str, ...]] = {}
+
+    def read(component: Any, depth: int) -> None:
+        if not isinstance(component, dict) or depth > 2:
+            return
+        kind, custom_id = component.get("type"), component.get("custom_id")
+        if kind in _HOLDERS:  # an action row or a label: read what it holds
+            inner = component.get("components")
+            for held in inner if isinstance(inner, list) else [component.get("component")]:
+                read(held, depth + 1)
+        elif not isinstance(custom_id, str):
+            return
+        elif kind == _TEXT_INPUT and isinstance(component.get("value") or "", str):
+            values[custom_id] = component.get("value") or ""
+        elif kind == _SELECT and isinstance(component.get("values") or [], list):
+            values[custom_id] = tuple(str(v) for v in component.get("values") or ())
+
+    for component in components:
+        read(component, 0)
+    return values

@@ -13,6 +13,7 @@ from bot.events import Attachment, CommandEvent
 from bot.handlers import fair_work, scripts
 from bot.handlers.context import BotContext
 from bot.roles import Role
+from bot.text import counted
 from bot.ui import Card, Field, FileUpload
 from taskbank.batchfile import read_settings_object
 from taskbank.errors import Problem, ValidationFailed
@@ -86,7 +87,7 @@ async def batch_command(ctx: BotContext, event: CommandEvent) -> None:
         upload = FileUpload(
             export_file_name(batch.name, file_format),  # type: ignore[arg-type]
             out.getvalue().encode(),
-            f"{count} answers from batch {batch.id}",
+            f"{counted(count, 'answer')} from batch {batch.id}",
         )
         await ctx.port.upload_file(event.place, upload, to=event.actor)
 
@@ -123,7 +124,7 @@ async def import_files(ctx: BotContext, event: CommandEvent, post) -> None:  # t
         await post(
             render.notice_card(
                 f"Imported batch {batch.id}: {batch.name}",
-                f"{progress.tasks} tasks, {format_cents(batch.pay_cents, ctx.currency)} each, overlap {batch.overlap}.",
+                f"{counted(progress.tasks, 'task')}, {format_cents(batch.pay_cents, ctx.currency)} each, overlap {batch.overlap}.",
                 "success",
             )
         )

@@ -9,6 +9,9 @@ from bot.actions import (
     AcceptTerms,
     Answer,
     AnswerForm,
+    ConfirmEnd,
+    DraftForm,
+    EditForm,
     NextTask,
     OpenForm,
     Release,
@@ -25,7 +28,7 @@ from bot.roles import Role
 from bot.ui import Card, FormErrors
 from bot.widgets import widget_for
 from taskbank.errors import LeaseLost, NotAllowed, NothingToClaim, ValidationFailed
-from taskbank.models import ClaimedTask
+from taskbank.models import AssignmentState, ClaimedTask
 from taskbank.periods import period_containing
 from taskbank.questions import _Question
 
@@ -90,10 +93,15 @@ async def offer_task(
 
 
 async def _task_card(
-    ctx: BotContext, claimed: ClaimedTask, errors: dict[str, str] | None = None
+    ctx: BotContext,
+    claimed: ClaimedTask,
+    errors: dict[str, str] | None = None,
+    note: str | None = None,
 ) -> Card:
     draft = await ctx.bank.draft(claimed.assignment.id)
-    return render.task_card(claimed, draft, ctx.time_zone, ctx.currency, errors, now=ctx.bank.now())
+    return render.task_card(
+        claimed, draft, ctx.time_zone, ctx.currency, errors, now=ctx.bank.now(), note=note
+    )
 
 
 async def action(ctx: BotContext, event: ActionEvent, action: WriterAction) -> None:
@@ -124,11 +132,18 @@ async def action(ctx: BotContext, event: ActionEvent, action: WriterAction) -> N
                     else await _task_card(ctx, claimed)
                 )
                 await show(ctx, actor, event.place, card, event.message, event.context)
-            case OpenForm():
+            case OpenForm() | EditForm():
                 draft = await ctx.bank.draft(assignment_id)
-                await ctx.port.open_form(render.answer_form(claimed, draft), context=event.context)
+                editing = isinstance(action, EditForm)
+                form = render.answer_form(claimed, draft, editing=editing)
+                await ctx.port.open_form(form, context=event.context)
             case Submit():
                 await _submit(ctx, claimed, actor, event.place, event.message, event.context)
+            case ConfirmEnd(how=how):
+                if claimed.assignment.state != AssignmentState.ACTIVE:
+                    raise NotAllowed(f"that task was already {claimed.assignment.state}")
+                card = render.confirm_end_card(claimed, how)
+                await show(ctx, actor, event.place, card, event.message, event.context)
             case Skip() | Release():
                 skipped = isinstance(action, Skip)
                 await (ctx.bank.skip if skipped else ctx.bank.release)(assignment_id, writer)
@@ -221,6 +236,23 @@ async def answer_form(
         card = await _task_card(ctx, claimed, problems)
     await show(ctx, event.actor, event.place, card, event.message, event.context)
     return None
+
+
+async def draft_form(ctx: BotContext, event: FormSubmitEvent, form: DraftForm) -> None:
+    """The form opened to edit a written answer: keep the changes, submit nothing; the card
+    comes back with them, and its Submit button sends the task."""
+    claimed = await ctx.bank.claimed(form.assignment_id)
+    if claimed.assignment.writer_id != event.actor.key:
+        raise NotAllowed("that form belongs to another writer")
+    done = await ctx.bank.submission_for(form.assignment_id)
+    if done is not None:
+        card = render.outcome_card(claimed, done, ctx.currency, replayed=True)
+    else:
+        saved = await ctx.bank.draft(form.assignment_id)
+        answers = render.form_values_to_answers(claimed, event.values, saved)
+        await ctx.bank.save_draft(form.assignment_id, event.actor.key, answers)
+        card = await _task_card(ctx, claimed, note="Draft saved. Press Submit when it is ready.")
+    await show(ctx, event.actor, event.place, card, event.message, event.context)
 
 
 async def earnings_command(ctx: BotContext, event: CommandEvent) -> None:

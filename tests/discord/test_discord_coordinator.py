@@ -116,7 +116,7 @@ async def test_export_comes_back_as_a_file_in_the_coordinators_direct_messages(r
     card = await batch(room, "export", {"batch": 1, "format": "jsonl"})
     assert card["embeds"][0]["title"] == "✅ Done"  # the thinking state ends
     (message,) = room.fake.direct_to(room.coordinator.id)
-    assert message["content"] == "1 answers from batch 1"
+    assert message["content"] == "1 answer from batch 1"
     (attachment,) = message["attachments"]
     assert attachment["filename"] == "tone-1.jsonl"
     rows = [json.loads(line) for line in room.fake.file_content(attachment).decode().splitlines()]

@@ -322,12 +322,14 @@ async def test_skip_release_and_a_stale_card(room):
     await room.bank.import_batch(tone_batch(3), filename="tone.jsonl")
     card = await claim(room)
     as_seen = copy.deepcopy(card)
-    card = room.server.answer(await room.server.click(room.writer, card, "Skip"))
+    card = room.server.answer(await room.server.click(room.writer, card, "Skip…"))
+    card = room.server.answer(await room.server.click(room.writer, card, "Yes, skip it"))
     assert "Skipped" in room.server.text(card)
-    stale = await room.server.click(room.writer, as_seen, "Release")  # an older copy of the card
+    stale = await room.server.click(room.writer, as_seen, "Release…")  # an older copy of the card
     assert "Can't do that" in room.server.text(room.server.answer(stale))
     card = room.server.answer(await room.server.click(room.writer, card, "Next task"))
-    card = room.server.answer(await room.server.click(room.writer, card, "Release"))
+    card = room.server.answer(await room.server.click(room.writer, card, "Release…"))
+    card = room.server.answer(await room.server.click(room.writer, card, "Yes, release it"))
     assert "Released" in room.server.text(card)
     states = await query(room.bank.store, "SELECT state FROM assignments ORDER BY id")
     assert [s for (s,) in states] == ["skipped", "released"]

@@ -157,7 +157,7 @@ async def test_export_comes_back_as_a_file_in_the_coordinators_direct_messages(w
     (upload,) = workspace.fake.uploads
     assert upload["filename"] == "tone-1.jsonl"
     assert upload["channel"] == "D" + COORDINATOR[1:]
-    assert upload["comment"] == "1 answers from batch 1"
+    assert upload["comment"] == "1 answer from batch 1"
     rows = [json.loads(line) for line in upload["content"].decode().splitlines()]
     assert rows[0]["answers"] == TONE_ANSWER
 

@@ -201,10 +201,13 @@ async def test_skip_and_release_end_the_card(workspace):
     await workspace.bank.import_batch(tone_batch(3), filename="tone.jsonl")
     card = await claim(workspace)
     aid = control_ids(card, "submit:")[0].split(":")[1]
+    card = await press(workspace, card, f"end:{aid}:skip")
+    assert "Skip this task?" in card.blocks[0]["text"]["text"]
     card = await press(workspace, card, f"skip:{aid}")
     assert card.blocks[0]["text"]["text"].startswith("Skipped")
     card = await press(workspace, card, "next")
     aid = control_ids(card, "submit:")[0].split(":")[1]
+    card = await press(workspace, card, f"end:{aid}:release")
     card = await press(workspace, card, f"release:{aid}")
     assert card.blocks[0]["text"]["text"].startswith("Released")
     ended = await query(workspace.bank.store, "SELECT state FROM assignments ORDER BY id")
@@ -216,7 +219,7 @@ async def test_another_writers_card_is_refused(workspace):
     card = await claim(workspace)
     aid = control_ids(card, "submit:")[0].split(":")[1]
     version = card.version
-    await workspace.click(OTHER_WRITER, card, f"skip:{aid}")
+    await workspace.click(OTHER_WRITER, card, f"end:{aid}:skip")
     await workspace.updated(card, version)
     assert "belongs to another writer" in text_of(card)
     assert await query(workspace.bank.store, "SELECT state FROM assignments") == [("active",)]
