@@ -26,7 +26,7 @@ from bot.actions import (
     parse_form,
 )
 from bot.events import ActionEvent, CommandEvent, Event, FormSubmitEvent, ReactionEvent
-from bot.handlers import appeals, coordinator, reviewer, writer
+from bot.handlers import appeals, bonus, coordinator, reviewer, writer
 from bot.handlers.context import BotContext
 from bot.ui import FormErrors
 from taskbank.errors import NotAllowed, NotFound, TaskbankError, ValidationFailed
@@ -38,8 +38,9 @@ COMMANDS = {
     "batch": coordinator.batch_command,
     "tally": coordinator.tally_command,
     "appeal": appeals.appeal_command,
+    "bonus": bonus.bonus_command,
 }
-COMMAND_HELP = "/task [batch|template] · /earnings [day|week|month] · /review · /batch … · /tally [day|week|month] · /appeal …"
+COMMAND_HELP = "/task [batch|template] · /earnings [day|week|month] · /review · /batch … · /tally [day|week|month] · /appeal … · /bonus …"
 
 
 class Taskbot:

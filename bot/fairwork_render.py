@@ -67,7 +67,7 @@ def rate_headline(rate: HourlyRate, currency: str) -> str:
 def rate_block(rate: HourlyRate | None, policy: FairWorkPolicy, currency: str) -> str:
     """A writer's own rates with how they are made, against the floor and their projects' targets."""
     if rate is None or rate.total_seconds <= 0:
-        return "Hourly rate: no finished work in this period yet."
+        return "Hourly rate: no time on task recorded in this period yet."
     parts = [
         f"{label} {_minutes(seconds)}"
         for label, seconds in (

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
-from taskbank import appeals, fairpay, reasons
+from taskbank import appeals, bonuses, fairpay, reasons
 from taskbank.appeals import AppealCase, ReviewerAppeals
 from taskbank.batchfile import (
     DEFAULT_MAX_BYTES,
@@ -695,6 +695,12 @@ class TaskBank:
     async def appeal_report(self) -> list[ReviewerAppeals]:
         """Per reviewer, how their rejections fared on appeal."""
         return await appeals.appeal_report(self)
+
+    async def grant_bonus(
+        self, writer_id: str, amount_cents: int, reason: str, granted_by: str
+    ) -> LedgerEntry:
+        """A coordinator's bonus for a writer, as a new ledger entry with its reason."""
+        return await bonuses.grant_bonus(self, writer_id, amount_cents, reason, granted_by)
 
     async def terms_shown(self, project_id: int, writer_id: str) -> None:
         """Note that a writer was shown a project's terms (reading them counts as time given)."""

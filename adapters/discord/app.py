@@ -40,6 +40,7 @@ UNKNOWN_INTERACTION = 10062  # Discord's code for an interaction past its deadli
 WORK_IN_FLIGHT = 64
 Period = Literal["day", "week", "month"]
 PERIOD_HELP = "The period it covers (default: this week)"
+APPEAL_HELP = "<submission> <what was missed> | list | uphold <appeal> [note] | deny <appeal> <reason> | report"
 BATCH_HELP = "The batch id (see /batch list)"
 SETTINGS_HELP = "For a CSV: its batch settings as a .json file (project, name, template, pay_cents)"
 DONE_TEXT = "Posted where it belongs: the channel, or your direct messages."
@@ -385,7 +386,7 @@ class TaskbotTree(app_commands.CommandTree):
 
 
 def command_tree(app: DiscordApp) -> app_commands.CommandTree:
-    """The five commands; `/batch` has a subcommand per action, `import` takes the file (and a
+    """The seven commands; `/batch` has a subcommand per action, `import` takes the file (and a
     CSV's settings)."""
     tree = TaskbotTree(app)
 
@@ -407,6 +408,17 @@ def command_tree(app: DiscordApp) -> app_commands.CommandTree:
     @app_commands.describe(period=PERIOD_HELP)
     async def tally(interaction: discord.Interaction, period: Period = "week") -> None:
         await app.command(interaction, "tally", (period,))
+
+    @tree.command(name="appeal", description="Appeal a rejection, or (coordinators) hear appeals")
+    @app_commands.describe(what=APPEAL_HELP)
+    async def appeal(interaction: discord.Interaction, what: str) -> None:
+        await app.command(interaction, "appeal", tuple(what.split()))
+
+    @tree.command(name="bonus", description="Coordinators: pay a writer a bonus")
+    async def bonus(
+        interaction: discord.Interaction, writer: discord.User, amount: str, reason: str
+    ) -> None:
+        await app.command(interaction, "bonus", (f"<@{writer.id}>", amount, *reason.split()))
 
     batch = app_commands.Group(name="batch", description="Coordinators: import and manage batches")
 

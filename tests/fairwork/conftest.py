@@ -10,6 +10,7 @@ from bot.handlers.context import BotContext
 from bot.roles import Roles
 from taskbank.fairpay import FairWorkPolicy
 from tests.fake_chat import FakeChat
+from tests.slack.conftest import fake_slack, slack_app, slack_bank, workspace  # noqa: F401
 
 WENDY = Actor("test", "wendy")
 RITA = Actor("test", "rita")

@@ -34,8 +34,8 @@ from taskbank.models import (
     Verdict,
 )
 from taskbank.store import rows
-from taskbank.store.postgres.quality_flow import PostgresQualityFlow, store_quality
 from taskbank.store.postgres.fairwork import PostgresFairWork
+from taskbank.store.postgres.quality_flow import PostgresQualityFlow, store_quality
 from taskbank.store.protocol import BatchCandidate, BatchProgress, NewSubmission
 from taskbank.store.refusals import explain_unsubmittable
 

@@ -39,8 +39,8 @@ from taskbank.store.sqlite.connection import (
     migrate,
     savepoint,
 )
-from taskbank.store.sqlite.quality_flow import SqliteQualityFlow, _store_quality
 from taskbank.store.sqlite.fairwork import SqliteFairWork
+from taskbank.store.sqlite.quality_flow import SqliteQualityFlow, _store_quality
 
 # One writer connection runs every write one after another, so the lease count in the claim's own
 # statement is exact: no other claim can commit between the count and the insert. Each kind of
