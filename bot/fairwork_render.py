@@ -9,6 +9,7 @@ from dataclasses import replace
 from bot.render import answer_text, local_time, payload_blocks
 from bot.ui import Card, Field
 from taskbank.appeals import AppealCase, ReviewerAppeals
+from taskbank.calibration import MIN_TIMINGS, PayCalibration
 from taskbank.fairpay import (
     GREEN_ABOVE_CENTS,
     RED_BELOW_CENTS,
@@ -21,6 +22,7 @@ from taskbank.fairpay import (
 from taskbank.money import format_cents
 from taskbank.reasons import RejectionNotice
 from taskbank.store.fairwork import AppealRow
+from taskbank.topups import TopUp
 
 _BAND_MARK = {Band.RED: "🔴", Band.ORANGE: "🟠", Band.GREEN: "🟢"}
 SHOWN_WAITING = 10
@@ -213,3 +215,36 @@ def appeal_report_card(report: Sequence[ReviewerAppeals]) -> Card:
         for r in report
     ]
     return Card(title="Appeals by reviewer", blocks=("\n".join(lines) or "No appeals yet.",))
+
+
+def calibration_text(cal: PayCalibration, currency: str, name: str = "") -> str:
+    """A batch's pay against its target at the median and 75th-percentile time on task."""
+    lead = f"{name}: " if name else "Pay calibration: "
+    if not cal.ready:
+        return (
+            f"{lead}{cal.timings} timed answer{'s' if cal.timings != 1 else ''} so far;"
+            f" at least {MIN_TIMINGS} are needed to calibrate pay."
+        )
+    pay = format_cents(cal.pay_cents, currency)
+    whose = "the project's target" if cal.target_is_projects else "the floor (no project target)"
+    return (
+        f"{lead}at {pay} a task writers make {_per_hour(cal.median_hourly_cents, currency)} at the"
+        f" median time on task ({_minutes(cal.median_seconds or 0)}) and"
+        f" {_per_hour(cal.p75_hourly_cents, currency)} at the 75th percentile"
+        f" ({_minutes(cal.p75_seconds or 0)}); {format_cents(cal.pay_for_target_at_median or 0, currency)}"
+        f" a task reaches {whose} of {format_cents(cal.target_cents, currency)}/h at the median,"
+        f" {format_cents(cal.pay_for_target_at_p75 or 0, currency)} at the 75th percentile."
+    )
+
+
+def top_up_card(top_up: TopUp, period_label: str, currency: str) -> Card:
+    """A writer's notice of a top-up to the project's target rate."""
+    return Card(
+        title=f"A top-up of {format_cents(top_up.amount_cents, currency)}",
+        blocks=(
+            f"{top_up.project_name} tops your pay for {period_label} up to its target of"
+            f" {format_cents(top_up.target_cents, currency)}/h, counting all the time you gave"
+            " its tasks.",
+        ),
+        tone="success",
+    )

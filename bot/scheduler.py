@@ -98,6 +98,7 @@ class Jobs:
     async def post_tally(self, period: Period) -> bool:
         """Send one period's tally to every recipient not yet served; True when anything was sent."""
         bank, key = self.ctx.bank, self.period_key(period)
+        await fair_work.pay_top_ups(self.ctx, period, key)
         tally = await bank.tally(period)
         sent_any = False
         if await self._deliver(

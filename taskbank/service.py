@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
-from taskbank import appeals, bonuses, fairpay, reasons
+from taskbank import appeals, bonuses, calibration, fairpay, reasons, topups
 from taskbank.appeals import AppealCase, ReviewerAppeals
 from taskbank.batchfile import (
     DEFAULT_MAX_BYTES,
@@ -22,6 +22,7 @@ from taskbank.batchfile import (
     parse_batch_file,
 )
 from taskbank.batchsettings import QualitySettings
+from taskbank.calibration import PayCalibration
 from taskbank.clock import Clock, SystemClock
 from taskbank.errors import NotAllowed, NothingToClaim, Problem, ValidationFailed
 from taskbank.export import ExportFormat, write_export
@@ -50,6 +51,7 @@ from taskbank.reasons import RejectionNotice
 from taskbank.store import BatchCandidate, BatchProgress, NewSubmission, Store
 from taskbank.store.fairwork import AppealRow
 from taskbank.store.rows import duplicate_batch_name
+from taskbank.topups import TopUp
 
 PostState = Literal["new", "pending", "sent"]
 
@@ -701,6 +703,16 @@ class TaskBank:
     ) -> LedgerEntry:
         """A coordinator's bonus for a writer, as a new ledger entry with its reason."""
         return await bonuses.grant_bonus(self, writer_id, amount_cents, reason, granted_by)
+
+    async def pay_calibration(self, batch_id: int, floor_cents: int = 725) -> PayCalibration:
+        """What a batch's pay makes per hour at typical times, and what would reach the target."""
+        return await calibration.pay_calibration(self, batch_id, floor_cents)
+
+    async def top_up_to_target(
+        self, period: Period, period_key: str, project_names: tuple[str, ...]
+    ) -> list[TopUp]:
+        """Bonus entries that bring opted-in projects' writers up to the target rate."""
+        return await topups.top_up_to_target(self, period, period_key, project_names)
 
     async def terms_shown(self, project_id: int, writer_id: str) -> None:
         """Note that a writer was shown a project's terms (reading them counts as time given)."""

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import PurePath
 from typing import Any
 
-from bot import render
+from bot import fairwork_render, render
 from bot.arguments import whole_number
 from bot.events import Attachment, CommandEvent
 from bot.handlers import fair_work, scripts
@@ -174,6 +174,7 @@ async def status_card(bank: TaskBank, batch_id: int, currency: str) -> Card:
         hours = (progress.last_submitted_at - progress.first_submitted_at).total_seconds() / 3600
         throughput = f"{answered / hours:.1f} answers/hour" if hours > 0 else "—"
     share = answered / progress.slots if progress.slots else 0
+    calibration = fairwork_render.calibration_text(await bank.pay_calibration(batch_id), currency)
     return Card(
         title=f"Batch {batch.id}: {batch.name} ({batch.state.value})",
         fields=(
@@ -186,6 +187,7 @@ async def status_card(bank: TaskBank, batch_id: int, currency: str) -> Card:
             Field("Throughput", throughput),
             Field("Pay", f"{format_cents(batch.pay_cents, currency)} × overlap {batch.overlap}"),
         ),
+        blocks=(calibration,),
     )
 
 

@@ -9,7 +9,7 @@ from bot import fairwork_render as show
 from bot.handlers.context import BotContext
 from bot.render import local_time
 from bot.ui import Card
-from taskbank.models import Period, Submission, SubmissionStatus
+from taskbank.models import BatchState, Period, Submission, SubmissionStatus
 from taskbank.periods import period_containing
 
 
@@ -29,7 +29,18 @@ async def tally_notes(
 ) -> Card:
     """A tally with every writer's rates for the work done in its period."""
     rates = await ctx.bank.hourly_rates(period)
-    return show.with_blocks(card, show.rates_summary(rates, ctx.currency, names))
+    calibrations = []
+    for batch in await ctx.bank.list_batches():
+        if batch.state == BatchState.OPEN:
+            cal = await ctx.bank.pay_calibration(batch.id, ctx.fair_work.floor_hourly_cents)
+            calibrations.append(
+                show.calibration_text(cal, ctx.currency, f"Batch {batch.id} {batch.name}")
+            )
+    return show.with_blocks(
+        card,
+        show.rates_summary(rates, ctx.currency, names),
+        "Pay calibration (open batches):\n" + "\n".join(calibrations) if calibrations else "",
+    )
 
 
 async def saved_card_notes(ctx: BotContext, card: Card, submission: Submission) -> Card:
@@ -53,3 +64,17 @@ async def tell_writer_of_rejection(ctx: BotContext, submission_id: int) -> None:
     appeal."""
     notice = await ctx.bank.rejection_notice(submission_id, ctx.fair_work.appeal_window)
     await ctx.port.send_direct(notice.writer_id, show.rejection_card(notice, ctx.time_zone))
+
+
+async def pay_top_ups(ctx: BotContext, period: Period, period_key: str) -> None:
+    """At tally time, top opted-in projects' writers up to the target and tell each privately
+    (each told once, however often the tally runs)."""
+    paid = await ctx.bank.top_up_to_target(period, period_key, ctx.fair_work.top_up_projects)
+    for top_up in paid:
+        card = show.top_up_card(top_up, period.label, ctx.currency)
+        await ctx.bank.send_once(
+            "top-up",
+            f"{period_key}:{top_up.project_name}",
+            top_up.writer_id,
+            lambda retry, card=card, to=top_up.writer_id: ctx.port.send_direct(to, card),
+        )

@@ -239,6 +239,34 @@ class FairWorkQueries:
             for row in found
         ]
 
+    async def batch_timings(self, batch_id: int) -> list[int]:
+        """Every answer's time on task in a batch, in seconds (for pay calibration)."""
+        found = await self._fw_fetch(
+            "SELECT seconds_on_task FROM submissions WHERE batch_id = $1 ORDER BY id", batch_id
+        )
+        return [int(row["seconds_on_task"]) for row in found]
+
+    async def insert_top_up(
+        self, writer_id: str, amount_cents: int, note: str, batch_id: int, now: datetime
+    ) -> bool:
+        """Append a top-up bonus unless one with the same note was already paid to this writer
+        (one statement, so a tally run again never pays twice); True when it was appended."""
+
+        async def work(fetch: Fetch) -> bool:
+            inserted = await fetch(
+                "INSERT INTO ledger (writer_id, kind, amount_cents, batch_id, note, created_at)"
+                " SELECT $1, 'bonus', $2, $3, $4, $5 WHERE NOT EXISTS (SELECT 1 FROM ledger"
+                " WHERE writer_id = $1 AND kind = 'bonus' AND note = $4) RETURNING id",
+                writer_id,
+                amount_cents,
+                batch_id,
+                note,
+                to_micros(now),
+            )
+            return bool(inserted)
+
+        return await self._fw_transaction(work)
+
     # -- appeals -------------------------------------------------------------------------------
 
     async def insert_appeal(
