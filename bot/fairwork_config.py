@@ -25,6 +25,11 @@ class FairWorkConfig(BaseModel):
         description="Projects (by name) whose writers are topped up to the target rate at tally time.",
     )
 
+    authors_shown_to_reviewers: list[str] = Field(
+        default_factory=list,
+        description="Projects (by name) whose review cards name the author; others hide it.",
+    )
+
     def policy(self, auto_approve_hours: int) -> FairWorkPolicy:
         """The core's policy object for these settings."""
         return FairWorkPolicy(
@@ -32,4 +37,5 @@ class FairWorkConfig(BaseModel):
             approval_hours=auto_approve_hours,
             appeal_days=self.appeal_days,
             top_up_projects=tuple(self.top_up_projects),
+            authors_shown_to_reviewers=tuple(self.authors_shown_to_reviewers),
         )

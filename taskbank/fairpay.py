@@ -57,6 +57,8 @@ class FairWorkPolicy:
     approval_hours: int = 72
     appeal_days: int = 14
     top_up_projects: tuple[str, ...] = ()
+    # Reviewers judge the work, not the person: the author is hidden unless the project is here.
+    authors_shown_to_reviewers: tuple[str, ...] = ()
 
     @property
     def approval_window(self) -> timedelta:

@@ -313,7 +313,9 @@ async def test_earnings_and_tally(taskbot, chat, bank):
     assert mine.visibility == "private" and "paid $0.40" in mine.card.blocks[0]
     await taskbot.handle(command(COORDINATOR, "tally", "month"))
     assert chat.last().card.title.startswith("Tally, November 2026")
-    assert chat.last().visibility == "public"
+    assert chat.last().visibility == "private"  # typed outside the coordinators' channel
+    await taskbot.handle(CommandEvent(COORDINATOR, Place("coordinators"), "tally", ("month",), ()))
+    assert chat.last().visibility == "public" and chat.last().place == Place("coordinators")
 
 
 async def test_an_answer_form_sent_twice_saves_once_and_shows_the_saved_card_again(

@@ -192,7 +192,8 @@ async def status_card(bank: TaskBank, batch_id: int, currency: str) -> Card:
 
 
 async def tally_command(ctx: BotContext, event: CommandEvent) -> None:
-    """`/tally [day|week|month]`: post the tally now, to the place the command came from."""
+    """`/tally [day|week|month]`: post the tally now in the coordinators' channel; typed anywhere
+    else, it goes to the coordinator privately (everyone's pay is not for a public channel)."""
     ctx.roles.require(event.actor, Role.COORDINATOR, "/tally")
     kind = event.args[0] if event.args else "week"
     if kind not in ("day", "week", "month"):
@@ -201,4 +202,8 @@ async def tally_command(ctx: BotContext, event: CommandEvent) -> None:
     period = period_containing(now, kind, ctx.time_zone)  # type: ignore[arg-type]
     tally = await ctx.bank.tally(period)
     card = render.tally_card(tally, f"Tally, {period.label}", ctx.currency)
-    await ctx.port.post_card(event.place, await fair_work.tally_notes(ctx, card, period))
+    card = await fair_work.tally_notes(ctx, card, period)
+    if event.place.channel_id == ctx.coordinator_place.channel_id:
+        await ctx.port.post_card(event.place, card)
+    else:
+        await ctx.reply(event, card)

@@ -4,6 +4,7 @@ rate on `/earnings`, each tally and each saved card, and when waiting work is ap
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from bot import fairwork_render as show
 from bot.handlers.context import BotContext
@@ -78,3 +79,11 @@ async def pay_top_ups(ctx: BotContext, period: Period, period_key: str) -> None:
             top_up.writer_id,
             lambda retry, card=card, to=top_up.writer_id: ctx.port.send_direct(to, card),
         )
+
+
+async def without_author(ctx: BotContext, card: Card, project_id: int) -> Card:
+    """A review card without its author's name, unless the project shows authors to reviewers."""
+    project = await ctx.bank.project(project_id)
+    if project.name in ctx.fair_work.authors_shown_to_reviewers:
+        return card
+    return replace(card, fields=tuple(f for f in card.fields if f.label != "Writer"))

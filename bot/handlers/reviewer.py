@@ -22,7 +22,8 @@ async def review_card_for(ctx: BotContext, submission: Submission):  # type: ign
     """The review card of a submission."""
     batch = await ctx.bank.batch(submission.batch_id)
     task = await ctx.bank.task(submission.task_id)
-    return render.review_card(batch, task, submission, ctx.time_zone)
+    card = render.review_card(batch, task, submission, ctx.time_zone)
+    return await fair_work.without_author(ctx, card, batch.project_id)
 
 
 async def post_for_review(
