@@ -26,7 +26,7 @@ from bot.actions import (
     parse_form,
 )
 from bot.events import ActionEvent, CommandEvent, Event, FormSubmitEvent, ReactionEvent
-from bot.handlers import appeals, bonus, coordinator, reviewer, writer
+from bot.handlers import appeals, bonus, coordinator, reviewer, work, writer
 from bot.handlers.context import BotContext
 from bot.ui import FormErrors
 from taskbank.errors import NotAllowed, NotFound, TaskbankError, ValidationFailed
@@ -39,8 +39,9 @@ COMMANDS = {
     "tally": coordinator.tally_command,
     "appeal": appeals.appeal_command,
     "bonus": bonus.bonus_command,
+    "work": work.work_command,
 }
-COMMAND_HELP = "/task [batch|template] · /earnings [day|week|month] · /review · /batch … · /tally [day|week|month] · /appeal … · /bonus …"
+COMMAND_HELP = "/work · /task [batch|template] · /earnings [day|week|month] · /review · /batch … · /tally [day|week|month] · /appeal … · /bonus …"
 
 
 class Taskbot:
@@ -75,6 +76,8 @@ class Taskbot:
                         | AcceptTerms()
                     ):
                         await writer.action(self.ctx, event, action)
+                    case work.ClaimFrom():
+                        await work.claim_from(self.ctx, event, action)
             elif isinstance(event, FormSubmitEvent):
                 match form := parse_form(event.form_id):
                     case RejectForm():

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from bot.render import answer_text, local_time, payload_blocks
-from bot.ui import Card, Field
+from bot.ui import Button, Card, ControlRow, Field
 from taskbank.appeals import AppealCase, ReviewerAppeals
 from taskbank.calibration import MIN_TIMINGS, PayCalibration
 from taskbank.fairpay import (
@@ -20,6 +20,7 @@ from taskbank.fairpay import (
     band,
 )
 from taskbank.money import format_cents
+from taskbank.openwork import WorkOffer
 from taskbank.reasons import RejectionNotice
 from taskbank.store.fairwork import AppealRow
 from taskbank.topups import TopUp
@@ -247,4 +248,47 @@ def top_up_card(top_up: TopUp, period_label: str, currency: str) -> Card:
             " its tasks.",
         ),
         tone="success",
+    )
+
+
+SHOWN_OFFERS = 10
+
+
+def work_menu(
+    offers: Sequence[WorkOffer], policy: FairWorkPolicy, zone: str, currency: str
+) -> Card:
+    """Open batches with what a writer weighs before claiming, and a claim button for each."""
+    from bot.handlers.work import ClaimFrom  # the action lives with its handler
+
+    if not offers:
+        return Card(title="Open work", blocks=("No batch has a task for you right now.",))
+    lines, buttons = [], []
+    for offer in offers[:SHOWN_OFFERS]:
+        if offer.median_seconds is None:
+            timing = f"time per task: not enough answers yet ({offer.timings} of {MIN_TIMINGS})"
+            rate = "rate: not estimated yet"
+        else:
+            timing = (
+                f"median time per task {_minutes(offer.median_seconds)} ({offer.timings} answers)"
+            )
+            rate = f"about {_per_hour(offer.estimated_hourly_cents, currency)}"
+            rate += " " + band_text(offer.estimated_hourly_cents or 0, currency)
+        deadline = (
+            "no deadline" if offer.deadline is None else f"until {local_time(offer.deadline, zone)}"
+        )
+        lines.append(
+            f"{offer.batch_id}: {offer.title} ({offer.project_name}) — "
+            f"{format_cents(offer.pay_cents, currency)} a task; {timing}; {rate};"
+            f" {offer.tasks_left} left for you; {deadline}"
+        )
+        buttons.append(Button(ClaimFrom(offer.batch_id).encode(), f"Claim from {offer.batch_id}"))
+    rows = tuple(ControlRow(tuple(buttons[i : i + 5])) for i in range(0, len(buttons), 5))
+    return Card(
+        title="Open work",
+        blocks=(
+            "\n".join(lines),
+            f"Unreviewed answers are approved and paid automatically {policy.approval_hours}h"
+            " after you submit them.",
+        ),
+        rows=rows,
     )

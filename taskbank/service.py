@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
-from taskbank import appeals, bonuses, calibration, fairpay, reasons, topups
+from taskbank import appeals, bonuses, calibration, fairpay, openwork, reasons, topups
 from taskbank.appeals import AppealCase, ReviewerAppeals
 from taskbank.batchfile import (
     DEFAULT_MAX_BYTES,
@@ -44,6 +44,7 @@ from taskbank.models import (
     Task,
     Verdict,
 )
+from taskbank.openwork import WorkOffer
 from taskbank.qualification import Pause
 from taskbank.quality_flow import QualityFlow, settle_gold_answer
 from taskbank.questions import gold_agreement, merge_draft, validate_response
@@ -713,6 +714,10 @@ class TaskBank:
     ) -> list[TopUp]:
         """Bonus entries that bring opted-in projects' writers up to the target rate."""
         return await topups.top_up_to_target(self, period, period_key, project_names)
+
+    async def open_work(self, writer_id: str) -> list[WorkOffer]:
+        """Open batches as a writer weighs them before claiming: pay, time, rate, what is left."""
+        return await openwork.open_work(self, writer_id)
 
     async def terms_shown(self, project_id: int, writer_id: str) -> None:
         """Note that a writer was shown a project's terms (reading them counts as time given)."""

@@ -386,7 +386,7 @@ class TaskbotTree(app_commands.CommandTree):
 
 
 def command_tree(app: DiscordApp) -> app_commands.CommandTree:
-    """The seven commands; `/batch` has a subcommand per action, `import` takes the file (and a
+    """The eight commands; `/batch` has a subcommand per action, `import` takes the file (and a
     CSV's settings)."""
     tree = TaskbotTree(app)
 
@@ -408,6 +408,10 @@ def command_tree(app: DiscordApp) -> app_commands.CommandTree:
     @app_commands.describe(period=PERIOD_HELP)
     async def tally(interaction: discord.Interaction, period: Period = "week") -> None:
         await app.command(interaction, "tally", (period,))
+
+    @tree.command(name="work", description="Open work: pay, time and hourly rate before you claim")
+    async def work(interaction: discord.Interaction) -> None:
+        await app.command(interaction, "work")
 
     @tree.command(name="appeal", description="Appeal a rejection, or (coordinators) hear appeals")
     @app_commands.describe(what=APPEAL_HELP)

@@ -267,6 +267,25 @@ class FairWorkQueries:
 
         return await self._fw_transaction(work)
 
+    async def open_work(self, writer_id: str, now: datetime) -> list[Row]:
+        """Open batches before their deadline, in claim order, with the slots this writer could
+        still take (tasks they never held): id, name, title, pay, deadline, project, left."""
+        found = await self._fw_fetch(
+            "SELECT b.id, b.name, b.title, b.pay_cents, b.deadline, p.name AS project_name,"
+            " CAST((SELECT coalesce(sum(t.open_slots), 0) FROM tasks AS t WHERE t.batch_id = b.id"
+            " AND NOT EXISTS (SELECT 1 FROM assignments AS a"
+            " WHERE a.task_id = t.id AND a.writer_id = $1)) AS BIGINT) AS tasks_left"
+            " FROM batches AS b JOIN projects AS p ON p.id = b.project_id"
+            " WHERE b.state = 'open' AND (b.deadline IS NULL OR b.deadline > $2)"
+            " ORDER BY b.priority DESC, b.created_at, b.id",
+            writer_id,
+            to_micros(now),
+        )
+        return [
+            {**row, "deadline": None if row["deadline"] is None else from_micros(row["deadline"])}
+            for row in found
+        ]
+
     # -- appeals -------------------------------------------------------------------------------
 
     async def insert_appeal(
