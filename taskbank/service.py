@@ -11,7 +11,16 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
-from taskbank import appeals, bonuses, calibration, fairpay, openwork, reasons, topups
+from taskbank import (
+    appeals,
+    bonuses,
+    calibration,
+    fairpay,
+    openwork,
+    portfolio,
+    reasons,
+    topups,
+)
 from taskbank.appeals import AppealCase, ReviewerAppeals
 from taskbank.batchfile import (
     DEFAULT_MAX_BYTES,
@@ -718,6 +727,10 @@ class TaskBank:
     async def open_work(self, writer_id: str) -> list[WorkOffer]:
         """Open batches as a writer weighs them before claiming: pay, time, rate, what is left."""
         return await openwork.open_work(self, writer_id)
+
+    async def writer_record_csv(self, writer_id: str) -> tuple[str, int]:
+        """A writer's own record (answers, verdicts, reasons, pay, bonuses) as CSV, and its rows."""
+        return await portfolio.writer_record_csv(self, writer_id)
 
     async def terms_shown(self, project_id: int, writer_id: str) -> None:
         """Note that a writer was shown a project's terms (reading them counts as time given)."""

@@ -7,9 +7,10 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from bot import fairwork_render as show
+from bot.events import CommandEvent
 from bot.handlers.context import BotContext
 from bot.render import local_time
-from bot.ui import Card
+from bot.ui import Card, FileUpload
 from taskbank.models import BatchState, Period, Submission, SubmissionStatus
 from taskbank.periods import period_containing
 
@@ -87,3 +88,10 @@ async def without_author(ctx: BotContext, card: Card, project_id: int) -> Card:
     if project.name in ctx.fair_work.authors_shown_to_reviewers:
         return card
     return replace(card, fields=tuple(f for f in card.fields if f.label != "Writer"))
+
+
+async def send_record(ctx: BotContext, event: CommandEvent) -> None:
+    """`/earnings export`: the writer's own record as a CSV, to them alone."""
+    text, rows = await ctx.bank.writer_record_csv(event.actor.key)
+    upload = FileUpload("my-taskbot-record.csv", text.encode(), f"Your record: {rows} rows")
+    await ctx.port.upload_file(event.place, upload, to=event.actor)

@@ -286,6 +286,22 @@ class FairWorkQueries:
             for row in found
         ]
 
+    async def writer_record(self, writer_id: str) -> list[Row]:
+        """Every answer of a writer with its task, batch, project, verdict, pay and appeal."""
+        return await self._fw_fetch(
+            "SELECT s.id AS submission_id, t.external_id AS task, p.name AS project,"
+            " b.name AS batch, s.submitted_at, s.seconds_on_task, s.status,"
+            " CAST((SELECT coalesce(sum(l.amount_cents), 0) FROM ledger AS l"
+            " WHERE l.submission_id = s.id AND l.kind = 'earned') AS BIGINT) AS paid_cents,"
+            " r.reason, r.automatic, ap.outcome AS appeal, ap.decision_reason AS appeal_reason"
+            " FROM submissions AS s JOIN tasks AS t ON t.id = s.task_id"
+            " JOIN batches AS b ON b.id = s.batch_id JOIN projects AS p ON p.id = b.project_id"
+            " LEFT JOIN reviews AS r ON r.submission_id = s.id"
+            " LEFT JOIN appeals AS ap ON ap.submission_id = s.id"
+            " WHERE s.writer_id = $1 ORDER BY s.id",
+            writer_id,
+        )
+
     # -- appeals -------------------------------------------------------------------------------
 
     async def insert_appeal(
