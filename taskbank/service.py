@@ -31,6 +31,7 @@ from taskbank.batchfile import (
     parse_batch_file,
 )
 from taskbank.batchsettings import QualitySettings
+from taskbank.bonuses import RuleBonus
 from taskbank.calibration import PayCalibration
 from taskbank.clock import Clock, SystemClock
 from taskbank.errors import NotAllowed, NothingToClaim, Problem, ValidationFailed
@@ -731,6 +732,19 @@ class TaskBank:
     async def writer_record_csv(self, writer_id: str) -> tuple[str, int]:
         """A writer's own record (answers, verdicts, reasons, pay, bonuses) as CSV, and its rows."""
         return await portfolio.writer_record_csv(self, writer_id)
+
+    async def gold_accuracy_bonus(
+        self,
+        batch_id: int,
+        min_percent: int,
+        amount_cents: int,
+        reason: str,
+        granted_by: str,
+    ) -> list[RuleBonus]:
+        """A batch rule: a bonus for every writer whose gold accuracy reaches `min_percent`."""
+        return await bonuses.gold_accuracy_bonus(
+            self, batch_id, min_percent, amount_cents, reason, granted_by
+        )
 
     async def terms_shown(self, project_id: int, writer_id: str) -> None:
         """Note that a writer was shown a project's terms (reading them counts as time given)."""

@@ -249,8 +249,8 @@ class FairWorkQueries:
     async def insert_top_up(
         self, writer_id: str, amount_cents: int, note: str, batch_id: int, now: datetime
     ) -> bool:
-        """Append a top-up bonus unless one with the same note was already paid to this writer
-        (one statement, so a tally run again never pays twice); True when it was appended."""
+        """Append a bonus (a top-up, a batch rule's) unless one with the same note was already paid
+        to this writer (one statement, so a run sent again never pays twice); True when appended."""
 
         async def work(fetch: Fetch) -> bool:
             inserted = await fetch(
@@ -301,6 +301,16 @@ class FairWorkQueries:
             " WHERE s.writer_id = $1 ORDER BY s.id",
             writer_id,
         )
+
+    async def gold_accuracy(self, batch_id: int) -> list[tuple[str, int, int]]:
+        """Per writer in a batch: (writer, gold answers, gold answers correct)."""
+        found = await self._fw_fetch(
+            "SELECT writer_id, count(*) AS answered,"
+            " sum(CASE WHEN gold_correct = 1 THEN 1 ELSE 0 END) AS correct FROM submissions"
+            " WHERE batch_id = $1 AND gold_correct IS NOT NULL GROUP BY writer_id ORDER BY writer_id",
+            batch_id,
+        )
+        return [(row["writer_id"], int(row["answered"]), int(row["correct"])) for row in found]
 
     # -- appeals -------------------------------------------------------------------------------
 

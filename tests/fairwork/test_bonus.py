@@ -70,3 +70,28 @@ def test_amounts_and_writers_parse_as_people_type_them():
     assert writer_key("<@!1234>", "discord") == "discord:1234"
     assert writer_key("@ana", "console") == "console:ana"
     assert writer_key("slack:U0ANA", "discord") == "slack:U0ANA"
+
+
+async def test_a_batch_rule_pays_writers_whose_gold_accuracy_reaches_the_share_once(
+    taskbot, chat, bank
+):
+    from tests.batches import header, jsonl, tone_task
+    from tests.fairwork.ledger import hold
+
+    golds = ["tense", "tense", "tense", "warm"]  # TONE_ANSWER says tense: 3 of 4 right
+    tasks = [tone_task(i + 1, gold={"tone": tone}) for i, tone in enumerate(golds)]
+    await bank.import_batch(jsonl(header(overlap=2), tasks), filename="g.jsonl")
+    for writer in (WRITER, "test:otto"):
+        for _ in range(4 if writer == WRITER else 2):  # otto answers too few golds to count
+            await hold(bank, 2, "submit", writer=writer)
+    before = await ledger_sum(bank)
+    for _ in range(2):  # sent twice: paid once
+        await taskbot.handle(command(CORA, "bonus", "batch", "1", "gold", "75%", "1.50", "sharp"))
+    count, total, rows = await ledger_sum(bank)
+    assert (count, total, rows[: before[0]]) == (before[0] + 1, before[1] + 150, before[2])
+    told = [s for s in chat.sent if s.kind == "direct"]
+    assert [s.to for s in told] == [WRITER]
+    assert "3 of 4 gold answers right in batch 1" in told[0].card.blocks[0]
+    assert chat.last("post").card.title == "Batch 1 rule: $1.50 paid to 0 writers"
+    await taskbot.handle(command(CORA, "bonus", "batch", "1", "gold", "80", "1.50", "sharper"))
+    assert chat.last("post").card.title == "Batch 1 rule: $1.50 paid to 0 writers"  # 75% < 80%
