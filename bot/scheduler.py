@@ -209,6 +209,7 @@ class Jobs:
         """Check gold answers, then post a fresh sample (and any left pending) for review."""
         bank = self.ctx.bank
         await bank.check_gold()
+        await fair_work.tell_automatic_rejections(self.ctx)
         chosen = await bank.choose_for_review(
             self.schedule.qa_max_per_run, at_least_one_per_writer=True
         )

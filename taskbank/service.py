@@ -746,6 +746,10 @@ class TaskBank:
             self, batch_id, min_percent, amount_cents, reason, granted_by
         )
 
+    async def untold_automatic_rejections(self, within: timedelta) -> list[int]:
+        """Gold-check rejections of the last `within` whose writer was not yet told."""
+        return await self.store.automatic_rejections_since(self.now() - within)  # type: ignore[attr-defined]
+
     async def terms_shown(self, project_id: int, writer_id: str) -> None:
         """Note that a writer was shown a project's terms (reading them counts as time given)."""
         await self.store.record_terms_shown(project_id, writer_id, self.now())  # type: ignore[attr-defined]

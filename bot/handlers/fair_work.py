@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from datetime import timedelta
 
 from bot import fairwork_render as show
 from bot.events import CommandEvent
@@ -63,9 +64,23 @@ async def saved_card_notes(ctx: BotContext, card: Card, submission: Submission) 
 
 async def tell_writer_of_rejection(ctx: BotContext, submission_id: int) -> None:
     """Tell the writer privately, at once, why their answer was rejected and until when they may
-    appeal."""
+    appeal (recorded in the outbox, so each writer is told once)."""
     notice = await ctx.bank.rejection_notice(submission_id, ctx.fair_work.appeal_window)
-    await ctx.port.send_direct(notice.writer_id, show.rejection_card(notice, ctx.time_zone))
+    card = show.rejection_card(notice, ctx.time_zone)
+    await ctx.bank.send_once(
+        "rejection",
+        str(submission_id),
+        notice.writer_id,
+        lambda retry: ctx.port.send_direct(notice.writer_id, card),
+    )
+
+
+async def tell_automatic_rejections(ctx: BotContext) -> int:
+    """Tell writers of gold-check rejections of the last day not yet told; returns how many."""
+    untold = await ctx.bank.untold_automatic_rejections(timedelta(days=1))
+    for submission_id in untold:
+        await tell_writer_of_rejection(ctx, submission_id)
+    return len(untold)
 
 
 async def pay_top_ups(ctx: BotContext, period: Period, period_key: str) -> None:

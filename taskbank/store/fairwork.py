@@ -312,6 +312,19 @@ class FairWorkQueries:
         )
         return [(row["writer_id"], int(row["answered"]), int(row["correct"])) for row in found]
 
+    async def automatic_rejections_since(self, since: datetime) -> list[int]:
+        """Submissions rejected automatically (gold checks) since a time, whose writer has not
+        been sent the notice yet (job 'rejection' in the outbox), oldest first."""
+        found = await self._fw_fetch(
+            "SELECT r.submission_id FROM reviews AS r JOIN submissions AS s"
+            " ON s.id = r.submission_id WHERE r.verdict = 'rejected' AND r.automatic = 1"
+            " AND r.reviewed_at >= $1 AND NOT EXISTS (SELECT 1 FROM posts AS p"
+            " WHERE p.job = 'rejection' AND p.period_key = CAST(r.submission_id AS TEXT)"
+            " AND p.recipient = s.writer_id AND p.state = 'sent') ORDER BY r.reviewed_at, r.id",
+            to_micros(since),
+        )
+        return [int(row["submission_id"]) for row in found]
+
     # -- appeals -------------------------------------------------------------------------------
 
     async def insert_appeal(

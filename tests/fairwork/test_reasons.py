@@ -50,3 +50,24 @@ def test_a_cited_guideline_is_found_by_number_however_it_is_written():
     assert cited_guideline(GUIDELINES, "Rule #2") == "2. Noir needs a crime."
     assert cited_guideline(GUIDELINES, "§7 is not a guideline") is None
     assert cited_guideline("", "§1") is None
+
+
+async def test_a_gold_check_rejection_reaches_the_writer_once(bank):
+    from bot.config import ScheduleConfig
+    from bot.handlers.context import BotContext
+    from bot.roles import Roles
+    from bot.scheduler import Jobs
+    from tests.batches import header, jsonl, tone_task
+    from tests.fake_chat import FakeChat
+
+    chat = FakeChat()
+    settings = header(quality={"gold_modes": {"tone": "check"}})
+    data = jsonl(settings, [tone_task(1, gold={"tone": "warm"})])  # TONE_ANSWER says tense
+    await bank.import_batch(data, filename="g.jsonl")
+    await hold(bank, 3, "submit")
+    jobs = Jobs(BotContext(bank, chat, Roles(), time_zone="UTC"), ScheduleConfig())
+    for _ in range(2):
+        await jobs.run_qa_sample()
+    [notice] = [s for s in chat.sent if s.kind == "direct"]
+    assert notice.to == WRITER and notice.card.title.startswith("Rejected: t-0001")
+    assert "Reason: did not match the expected answer to" in notice.card.blocks[0]
