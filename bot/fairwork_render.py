@@ -22,7 +22,7 @@ from taskbank.fairpay import (
 from taskbank.money import format_cents
 from taskbank.openwork import WorkOffer
 from taskbank.reasons import RejectionNotice
-from taskbank.store.fairwork import AppealRow
+from taskbank.store.appeals import AppealRow
 from taskbank.topups import TopUp
 
 _BAND_MARK = {Band.RED: "🔴", Band.ORANGE: "🟠", Band.GREEN: "🟢"}

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from taskbank.errors import NotAllowed, Problem, ValidationFailed
 from taskbank.models import Batch, Submission, SubmissionStatus, Task
-from taskbank.store.fairwork import AppealRow
+from taskbank.store.appeals import AppealRow
 
 if TYPE_CHECKING:
     from taskbank.service import TaskBank

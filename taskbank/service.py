@@ -60,7 +60,7 @@ from taskbank.quality_flow import QualityFlow, settle_gold_answer
 from taskbank.questions import gold_agreement, merge_draft, validate_response
 from taskbank.reasons import RejectionNotice
 from taskbank.store import BatchCandidate, BatchProgress, NewSubmission, Store
-from taskbank.store.fairwork import AppealRow
+from taskbank.store.appeals import AppealRow
 from taskbank.store.rows import duplicate_batch_name
 from taskbank.topups import TopUp
 
