@@ -31,6 +31,7 @@ from adapters.slack.port import NotOnSlack, SlackPort
 from bot.app import Taskbot
 from bot.config import Config
 from bot.events import Event
+from bot.handlers import home
 from bot.inflight import Finish, WorkInFlight
 from bot.ui import Card, FormErrors
 
@@ -92,6 +93,7 @@ class SlackApp:
         self.bolt.view(re.compile(".+"))(self._on_view)
         self.bolt.shortcut(settings.import_shortcut)(self._on_import_shortcut)
         self.bolt.event("reaction_added")(self._on_reaction)
+        self.bolt.event("app_home_opened")(self._on_home_opened)
 
     # -- HTTP ------------------------------------------------------------------------------
 
@@ -248,6 +250,15 @@ class SlackApp:
             log.info("event %s delivered again; handled already", event_id)
             return
         await self._handle(reaction)
+
+    async def _on_home_opened(self, event: dict[str, Any]) -> None:
+        """The App Home tab: the person's home card, published as their home view."""
+        if event.get("tab") != "home" or not event.get("user"):
+            return
+        with self.work.working():
+            card = await home.home_card(self.bot.ctx, inbound.actor(event["user"]))
+            view = {"type": "home", "blocks": blocks.card_blocks(card)}
+            await self.client.views_publish(user_id=event["user"], view=view)
 
     # -- helpers ---------------------------------------------------------------------------
 

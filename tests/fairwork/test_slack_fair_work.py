@@ -64,3 +64,39 @@ async def test_a_bonus_on_slack_names_the_writer_by_mention(workspace):
     told = await ws.new_card(WRITER, 0)
     assert "A bonus of $3.00" in text_of(told) and "sharp dialogue notes" in text_of(told)
     assert (await ledger_sum(ws.bank))[:2] == (1, 300)
+
+
+def home_opened(user: str) -> dict:
+    return {"type": "app_home_opened", "user": user, "channel": "D" + user[1:], "tab": "home"}
+
+
+async def open_home(ws, user: str, event_id: str) -> str:
+    from tests.slack_fake import BOT_USER
+    from tests.slack_payloads import event_callback
+
+    status, _ = await ws.send(
+        event_callback(home_opened(user), event_id, BOT_USER), "application/json"
+    )
+    assert status == 200
+    view = await ws.wait_for(lambda: ws.fake.homes.get(user), f"{user}'s home view")
+    return "\n".join(
+        block["text"]["text"] for block in view["blocks"] if isinstance(block.get("text"), dict)
+    )
+
+
+async def test_the_app_home_shows_a_writer_their_rates_waiting_pay_and_open_work(workspace):
+    ws = workspace
+    await submitted(ws)  # 6 minutes on a 40c task, pending
+    text = await open_home(ws, WRITER, "Ev0HOMEW")
+    assert "no approved work yet; $4.00/h counting everything 🔴 red" in text
+    assert "t-0001: $0.40, approved by" in text
+    assert "Open work (claim with /work):" in text
+    assert "Your open batches" not in text  # writers see their own figures only
+
+
+async def test_the_app_home_shows_a_coordinator_their_batches_and_appeals(workspace):
+    ws = workspace
+    await submitted(ws)
+    text = await open_home(ws, COORDINATOR, "Ev0HOMEC")
+    assert "1 tone-1: 1 of 1 answers · pay: 1 timed answer so far" in text
+    assert "Appeals waiting for a decision: 0" in text
