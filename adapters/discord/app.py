@@ -39,6 +39,7 @@ UNKNOWN_INTERACTION = 10062  # Discord's code for an interaction past its deadli
 # Work runs at most this many at a time, so a burst queues instead of starving the gateway.
 WORK_IN_FLIGHT = 64
 Period = Literal["day", "week", "month"]
+EarningsChoice = Literal["day", "week", "month", "export"]  # export: your record as a CSV
 PERIOD_HELP = "The period it covers (default: this week)"
 APPEAL_HELP = "<submission> <what was missed> | list | uphold <appeal> [note] | deny <appeal> <reason> | report"
 BATCH_HELP = "The batch id (see /batch list)"
@@ -397,7 +398,7 @@ def command_tree(app: DiscordApp) -> app_commands.CommandTree:
 
     @tree.command(name="earnings", description="What you earned, privately")
     @app_commands.describe(period=PERIOD_HELP)
-    async def earnings(interaction: discord.Interaction, period: Period = "week") -> None:
+    async def earnings(interaction: discord.Interaction, period: EarningsChoice = "week") -> None:
         await app.command(interaction, "earnings", (period,))
 
     @tree.command(name="review", description="Reviewers: the next submission to judge")

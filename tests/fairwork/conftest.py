@@ -9,6 +9,7 @@ from bot.events import ActionEvent, Actor, CommandEvent, Place
 from bot.handlers.context import BotContext
 from bot.roles import Roles
 from taskbank.fairpay import FairWorkPolicy
+from tests.discord.conftest import discord_bank, fake_discord, room  # noqa: F401
 from tests.fake_chat import FakeChat
 from tests.slack.conftest import fake_slack, slack_app, slack_bank, workspace  # noqa: F401
 
