@@ -89,7 +89,25 @@ COMMANDS: tuple[Command, ...] = (
             ),
         ),
     ),
-    Command("earnings", "What you earned, privately", Role.WRITER, (PERIOD,)),
+    Command(
+        "work",
+        "Open work: pay, time and hourly rate before you claim",
+        Role.WRITER,
+    ),
+    Command(
+        "earnings",
+        "What you earned, privately (export: your own record as a CSV)",
+        Role.WRITER,
+        (
+            Option(
+                "period",
+                "The period it covers (default: this week), or export",
+                kind="choice",
+                choices=("day", "week", "month", "export"),
+                default="week",
+            ),
+        ),
+    ),
     Command(
         "review",
         "Reviewers: the next submission to judge",
@@ -167,6 +185,39 @@ COMMANDS: tuple[Command, ...] = (
         (
             Option("writer", "The paused writer (@mention)", hint="@writer", required=True),
             BATCH,
+        ),
+    ),
+    Command(
+        "appeal",
+        "Appeal a rejection, or (coordinators) hear appeals",
+        Role.WRITER,
+        (
+            Option(
+                "what",
+                "<submission> <what was missed> | list | uphold <appeal> [note] | "
+                "deny <appeal> <reason> | report",
+                kind="words",
+                hint="<submission> <note> | list | uphold … | deny … | report",
+                required=True,
+                max_length=1000,
+            ),
+        ),
+    ),
+    Command(
+        "bonus",
+        "Coordinators: pay a writer a bonus",
+        Role.COORDINATOR,
+        (
+            Option("writer", "The writer (@mention)", hint="@writer", required=True),
+            Option("amount", "The amount, e.g. 2.50", hint="amount", required=True),
+            Option(
+                "reason",
+                "Why, as the writer will read it",
+                kind="words",
+                hint="reason",
+                required=True,
+                max_length=400,
+            ),
         ),
     ),
 )

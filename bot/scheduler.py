@@ -29,7 +29,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot import budget, render
 from bot.chart import daily_totals, tally_chart
 from bot.config import ScheduleConfig
-from bot.events import Place
+from bot.events import Actor, Place
 from bot.extras import install_hint, module_available
 from bot.handlers import fair_work
 from bot.handlers.context import BotContext
@@ -112,6 +112,7 @@ class Jobs:
     async def post_tally(self, period: Period) -> bool:
         """Send one period's tally to every recipient not yet served; True when anything was sent."""
         bank, key = self.ctx.bank, self.period_key(period)
+        await fair_work.pay_top_ups(self.ctx, period, key)
         tally = await bank.tally(period)
         sent_any = False
         if await self._deliver(
@@ -137,12 +138,17 @@ class Jobs:
             job, key, recipient, lambda retry: send(once_key(job, key, recipient, retry=retry))
         )
 
-    async def post_tally_now(self, period: Period, place: Place, platform: str) -> int:
-        """A tally asked for (`/tally`): the summary and chart to `place`, and each writer on
-        this platform their own line privately, as the scheduled tally sends them (not
-        recorded: each ask sends anew). Returns how many writers were sent theirs."""
+    async def post_tally_now(
+        self, period: Period, place: Place, platform: str, *, privately_to: Actor | None = None
+    ) -> int:
+        """A tally asked for (`/tally`): the summary and chart to `place` (or the summary to
+        `privately_to` alone, there), and each writer on this platform their own line
+        privately, as the scheduled tally sends them (not recorded: each ask sends anew).
+        Returns how many writers were sent theirs."""
         tally = await self.ctx.bank.tally(period)
-        await self._post_summary(period, tally, None, place=place, title=f"Tally, {period.label}")
+        await self._post_summary(
+            period, tally, None, place=place, title=f"Tally, {period.label}", to=privately_to
+        )
         targets = await self._targets(period)
         here = [line for line in tally.lines if line.writer_id.startswith(f"{platform}:")]
         for line in here:
@@ -157,6 +163,7 @@ class Jobs:
         *,
         place: Place | None = None,
         title: str | None = None,
+        to: Actor | None = None,
     ) -> None:
         names = (
             {line.writer_id: pseudonym(line.writer_id) for line in tally.lines}
@@ -187,6 +194,9 @@ class Jobs:
             card = Card(
                 card.title, (*card.blocks, "Budgets spent:\n" + "\n".join(budgets)), card.fields
             )
+        if to is not None:  # a private tally: the card only, seen by `to` alone
+            await self.ctx.port.post_card(place, card, visibility="private", to=to)
+            return
         await self.ctx.port.post_card(place, card, once=once)
         if not (self.schedule.tally_chart and tally.lines):
             return
@@ -256,6 +266,7 @@ class Jobs:
         """Check gold answers, then post a fresh sample (and any left pending) for review."""
         bank = self.ctx.bank
         await bank.check_gold()
+        await fair_work.tell_automatic_rejections(self.ctx)
         chosen = await bank.choose_for_review(
             self.schedule.qa_max_per_run, at_least_one_per_writer=True
         )

@@ -29,6 +29,7 @@ from adapters.slack.files import SlackFiles
 from adapters.slack.port import NotOnSlack, SlackPort
 from bot.app import Taskbot
 from bot.config import Config
+from bot.handlers import home
 from bot.inflight import Finish, WorkInFlight
 from bot.pipeline import Answer, Delivery, Next
 from bot.ui import FormErrors
@@ -91,6 +92,7 @@ class SlackApp:
         self.bolt.view(re.compile(".+"))(self._on_view)
         self.bolt.shortcut(settings.import_shortcut)(self._on_import_shortcut)
         self.bolt.event("reaction_added")(self._on_reaction)
+        self.bolt.event("app_home_opened")(self._on_home_opened)
 
     # -- HTTP ------------------------------------------------------------------------------
 
@@ -249,6 +251,15 @@ class SlackApp:
         reaction = inbound.reaction_event(event, body.get("event_id"))
         if reaction is not None:  # the pipeline handles each event_id once, however often sent
             await self.bot.handle(reaction)
+
+    async def _on_home_opened(self, event: dict[str, Any]) -> None:
+        """The App Home tab: the person's home card, published as their home view."""
+        if event.get("tab") != "home" or not event.get("user"):
+            return
+        with self.work.working():
+            card = await home.home_card(self.bot.ctx, inbound.actor(event["user"]))
+            view = {"type": "home", "blocks": blocks.card_blocks(card)}
+            await self.client.views_publish(user_id=event["user"], view=view)
 
 
 async def slack_refusals(delivery: Delivery, next: Next) -> Answer:

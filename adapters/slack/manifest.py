@@ -58,7 +58,11 @@ def manifest(host: str = HOST, settings: SlackConfig | None = None) -> dict[str,
         },
         "features": {
             "bot_user": {"display_name": "Taskbot", "always_online": True},
-            "app_home": {"messages_tab_enabled": True, "messages_tab_read_only_enabled": False},
+            "app_home": {
+                "home_tab_enabled": True,
+                "messages_tab_enabled": True,
+                "messages_tab_read_only_enabled": False,
+            },
             "slash_commands": slash_commands(url, settings),
             "shortcuts": [
                 {
@@ -71,7 +75,10 @@ def manifest(host: str = HOST, settings: SlackConfig | None = None) -> dict[str,
         },
         "oauth_config": {"scopes": {"bot": list(SCOPES)}},
         "settings": {
-            "event_subscriptions": {"request_url": url, "bot_events": ["reaction_added"]},
+            "event_subscriptions": {
+                "request_url": url,
+                "bot_events": ["reaction_added", "app_home_opened"],
+            },
             "interactivity": {"is_enabled": True, "request_url": url},
             "org_deploy_enabled": False,
             "socket_mode_enabled": False,

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import PurePath
 from typing import Any
 
-from bot import budget, render
+from bot import budget, fairwork_render, render
 from bot.arguments import whole_number
 from bot.config import ScheduleConfig
 from bot.events import Attachment, CommandEvent
@@ -263,6 +263,7 @@ async def status_card(bank: TaskBank, batch_id: int, currency: str) -> Card:
     share = answered / progress.slots if progress.slots else 0
     budget_shown = await budget_fields(bank, batch, currency)
     closed = (Field("Closed", CLOSED_IS_FINAL),) if batch.state is BatchState.CLOSED else ()
+    calibration = fairwork_render.calibration_text(await bank.pay_calibration(batch_id), currency)
     return Card(
         title=f"Batch {batch.id}: {batch.name} ({batch.state.value})",
         fields=(
@@ -279,6 +280,7 @@ async def status_card(bank: TaskBank, batch_id: int, currency: str) -> Card:
             *budget_shown,
             *closed,
         ),
+        blocks=(calibration,),
     )
 
 
@@ -289,7 +291,8 @@ async def budget_fields(bank: TaskBank, batch: Batch, currency: str) -> tuple[Fi
 
 
 async def tally_command(ctx: BotContext, event: CommandEvent) -> None:
-    """`/tally [day|week|month]`: post the tally now, to the place the command came from."""
+    """`/tally [day|week|month]`: post the tally now in the coordinators' channel; typed anywhere
+    else, it goes to the coordinator privately (everyone's pay is not for a public channel)."""
     ctx.roles.require(event.actor, Role.COORDINATOR, "/tally")
     kind = event.args[0] if event.args else "week"
     if kind not in ("day", "week", "month"):
@@ -298,5 +301,9 @@ async def tally_command(ctx: BotContext, event: CommandEvent) -> None:
 
     now: datetime = ctx.bank.now()
     period = period_containing(now, kind, ctx.time_zone)  # type: ignore[arg-type]
+    # Everyone's pay is for the coordinators' channel; typed anywhere else it comes privately.
+    in_channel = event.place.channel_id == ctx.coordinator_place.channel_id
     jobs = Jobs(ctx, ScheduleConfig(tally_chart=module_available("matplotlib")))
-    await jobs.post_tally_now(period, event.place, event.actor.platform)
+    await jobs.post_tally_now(
+        period, event.place, event.actor.platform, privately_to=None if in_channel else event.actor
+    )

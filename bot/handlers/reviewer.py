@@ -8,6 +8,7 @@ from bot import render, review_render
 from bot.actions import Approve, NextReview, PassReview, Reject, RejectForm, ReviewAction
 from bot.arguments import whole_number
 from bot.events import ActionEvent, CommandEvent, FormSubmitEvent, MessageRef, ReactionEvent
+from bot.handlers import fair_work
 from bot.handlers.context import BotContext
 from bot.port import Once
 from bot.roles import Role
@@ -30,7 +31,8 @@ async def review_card_for(ctx: BotContext, submission: Submission) -> Card:
     task = await ctx.bank.task(submission.task_id)
     project = await ctx.bank.project(batch.project_id)
     others = await ctx.bank.task_answers(submission.task_id)
-    return review_render.review_card(batch, task, submission, ctx.time_zone, project, others)
+    card = review_render.review_card(batch, task, submission, ctx.time_zone, project, others)
+    return await fair_work.without_author(ctx, card, batch.project_id)
 
 
 async def post_for_review(
@@ -144,6 +146,8 @@ async def _verdict(
     """Record a verdict (the first stands) and show it on the review channel's card too; the
     card returned is for `shown_on`, the card the verdict was given on."""
     outcome = await ctx.bank.record_review(submission_id, reviewer, verdict, reason)
+    if outcome.recorded and outcome.review.verdict == Verdict.REJECTED:
+        await fair_work.tell_writer_of_rejection(ctx, submission_id)
     channel_card = review_render.verdict_card(outcome.review, outcome.recorded, next_button=False)
     in_channel = False
     for ref in await ctx.bank.linked_messages(CHANNEL_LINK, submission_id):

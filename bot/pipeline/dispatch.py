@@ -29,7 +29,7 @@ from bot.actions import (
     parse_form,
 )
 from bot.events import ActionEvent, CommandEvent, FormSubmitEvent, ReactionEvent
-from bot.handlers import coordinator, quality, reviewer, writer
+from bot.handlers import appeals, bonus, coordinator, quality, reviewer, work, writer
 from bot.pipeline import chain
 from bot.pipeline.chain import Delivery, Next
 
@@ -41,6 +41,9 @@ HANDLERS: dict[str, Callable[[Any, CommandEvent], Awaitable[None]]] = {
     "batch": coordinator.batch_command,
     "tally": coordinator.tally_command,
     "reinstate": quality.reinstate_command,
+    "work": work.work_command,
+    "appeal": appeals.appeal_command,
+    "bonus": bonus.bonus_command,
 }
 
 
@@ -72,6 +75,8 @@ async def dispatch(delivery: Delivery, next: Next) -> chain.Answer:
                 | ShowGuidelines()
             ):
                 await writer.action(ctx, event, action)
+            case work.ClaimFrom():
+                await work.claim_from(ctx, event, action)
     elif isinstance(event, FormSubmitEvent):
         match form := parse_form(event.form_id):
             case RejectForm():

@@ -261,9 +261,10 @@ async def test_discord_sync_registers_the_commands_in_a_server_or_globally(fake_
     env = {**os.environ, "DISCORD_TOKEN": TOKEN}
     code, out = await _taskbot("discord", "sync", "--config", config, env=env)
     assert code == 0, out
-    assert "registered /task, /earnings, /review, /batch, /tally, /reinstate" in out  # as declared
+    names = "/task, /work, /earnings, /review, /batch, /tally, /reinstate, /appeal, /bonus"
+    assert f"registered {names}" in out  # as declared
     commands = {c["name"]: c for c in fake_discord.commands[GUILD_ID]}
-    assert set(commands) == {"task", "earnings", "review", "tally", "reinstate", "batch"}
+    assert set(commands) == {n.strip("/ ") for n in names.split(",")}
     subcommands = {o["name"]: o for o in commands["batch"]["options"]}
     assert set(subcommands) == {"import", "list", "status", "pause", "resume", "close", "export"}
     imported = {o["name"]: o for o in subcommands["import"]["options"]}

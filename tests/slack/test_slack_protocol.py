@@ -191,7 +191,10 @@ def test_the_manifest_matches_what_the_app_listens_for():
     commands = {c["command"] for c in manifest["features"]["slash_commands"]}
     assert commands == set(settings.commands.values())
     assert manifest["features"]["shortcuts"][0]["callback_id"] == settings.import_shortcut
-    assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["reaction_added"]
+    assert manifest["settings"]["event_subscriptions"]["bot_events"] == [
+        "reaction_added",
+        "app_home_opened",
+    ]
     urls = {c["url"] for c in manifest["features"]["slash_commands"]} | {
         manifest["settings"]["interactivity"]["request_url"],
         manifest["settings"]["event_subscriptions"]["request_url"],

@@ -64,6 +64,7 @@ class FakeSlack:
     messages: dict[tuple[str, str], Message] = field(default_factory=dict)
     response_urls: dict[str, ResponseUrl] = field(default_factory=dict)
     views: list[dict[str, Any]] = field(default_factory=list)
+    homes: dict[str, dict[str, Any]] = field(default_factory=dict)  # App Home views by user
     reactions: list[tuple[str, str, str]] = field(default_factory=list)
     files: dict[str, SharedFile] = field(default_factory=dict)
     uploads: list[dict[str, Any]] = field(default_factory=list)
@@ -261,6 +262,15 @@ class FakeSlack:
         message.text, message.blocks = args.get("text", ""), args.get("blocks", [])
         message.version += 1
         return _ok(channel=message.channel, ts=message.ts, text=message.text)
+
+    async def m_views_publish(self, args: dict[str, Any]) -> web.Response:
+        view = args.get("view")
+        if not args.get("user_id") or not isinstance(view, dict) or view.get("type") != "home":
+            return _error("invalid_arguments")
+        if len(view.get("blocks") or []) > 100:
+            return _error("invalid_blocks")
+        self.homes[str(args["user_id"])] = view
+        return _ok(view={**view, "id": f"VH{len(self.homes):05d}"})
 
     async def m_views_open(self, args: dict[str, Any]) -> web.Response:
         if not args.get("trigger_id"):
