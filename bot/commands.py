@@ -17,7 +17,7 @@ from typing import Literal
 
 from bot.roles import Role
 
-OptionKind = Literal["text", "words", "id", "choice", "file"]
+OptionKind = Literal["text", "words", "id", "choice", "file", "user"]  # user: a person, @mentioned
 
 
 @dataclass(frozen=True)
@@ -183,7 +183,7 @@ COMMANDS: tuple[Command, ...] = (
         "Coordinators: let a paused writer claim again",
         Role.COORDINATOR,
         (
-            Option("writer", "The paused writer (@mention)", hint="@writer", required=True),
+            Option("writer", "The paused writer", kind="user", hint="@writer", required=True),
             BATCH,
         ),
     ),
@@ -208,7 +208,7 @@ COMMANDS: tuple[Command, ...] = (
         "Coordinators: pay a writer a bonus",
         Role.COORDINATOR,
         (
-            Option("writer", "The writer (@mention)", hint="@writer", required=True),
+            Option("writer", "The writer", kind="user", hint="@writer", required=True),
             Option("amount", "The amount, e.g. 2.50", hint="amount", required=True),
             Option(
                 "reason",

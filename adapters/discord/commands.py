@@ -85,6 +85,8 @@ def _slash(
                 files.append(value)
             elif option.kind == "words":
                 words.extend(str(value or "").split())
+            elif option.kind == "user" and value is not None:
+                words.append(f"<@{value.id}>")  # as a mention reads in a typed command
             elif value is not None and value != "":
                 words.append(str(value))
         await run(interaction, command, tuple(words), tuple(files))
@@ -107,6 +109,8 @@ def _parameter(option: Option) -> inspect.Parameter:
         annotation = discord.Attachment if option.required else discord.Attachment | None
     elif option.kind == "id":
         annotation = app_commands.Range[int, 1]
+    elif option.kind == "user":
+        annotation = discord.User if option.required else discord.User | None
     elif option.kind == "choice":
         annotation = Literal[option.choices]  # type: ignore[valid-type]
     elif option.max_length is not None:

@@ -3,6 +3,7 @@ until when they may appeal."""
 
 from __future__ import annotations
 
+from bot.text import plain_times
 from taskbank.reasons import cited_guideline
 from tests.batches import tone_batch
 from tests.fairwork.conftest import RITA, press, reject
@@ -26,7 +27,7 @@ async def test_a_rejection_reaches_the_writer_privately_with_reason_guideline_an
     [notice] = [s for s in chat.sent if s.kind == "direct"]
     assert notice.to == WRITER
     assert notice.card.title == "Rejected: t-0001 (Tone, genre and pacing of a dialogue)"
-    text = "\n".join(notice.card.blocks)
+    text = plain_times("\n".join(notice.card.blocks))
     assert "Reason: §2: nobody commits a crime here" in text
     assert "The guideline it cites: 2. Noir needs a crime." in text
     assert f"Appeal by Mon 16 Nov 09:05 UTC: /appeal {submission_id}" in text
