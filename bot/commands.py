@@ -88,7 +88,21 @@ COMMANDS: tuple[Command, ...] = (
         ),
     ),
     Command("earnings", "What you earned, privately", Role.WRITER, (PERIOD,)),
-    Command("review", "Reviewers: the next submission to judge", Role.REVIEWER),
+    Command(
+        "review",
+        "Reviewers: the next submission to judge",
+        Role.REVIEWER,
+        (
+            Option(
+                "what",
+                "Empty for the next submission; 'adjudicate [batch]' for a task writers disagree "
+                "on; 'adjudicate <task id> <submission id>' settles it",
+                kind="words",
+                hint="adjudicate …",
+                max_length=100,
+            ),
+        ),
+    ),
     Command(
         "batch",
         "Coordinators: import and manage batches",
@@ -144,6 +158,15 @@ COMMANDS: tuple[Command, ...] = (
         ),
     ),
     Command("tally", "Coordinators: post the pay tally", Role.COORDINATOR, (PERIOD,)),
+    Command(
+        "reinstate",
+        "Coordinators: let a paused writer claim again",
+        Role.COORDINATOR,
+        (
+            Option("writer", "The paused writer (@mention)", hint="@writer", required=True),
+            BATCH,
+        ),
+    ),
 )
 BY_NAME = {command.name: command for command in COMMANDS}
 NAMES = tuple(BY_NAME)

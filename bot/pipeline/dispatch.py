@@ -26,7 +26,7 @@ from bot.actions import (
     parse_form,
 )
 from bot.events import ActionEvent, CommandEvent, FormSubmitEvent, ReactionEvent
-from bot.handlers import coordinator, reviewer, writer
+from bot.handlers import coordinator, quality, reviewer, writer
 from bot.pipeline import chain
 from bot.pipeline.chain import Delivery, Next
 
@@ -37,6 +37,7 @@ HANDLERS: dict[str, Callable[[Any, CommandEvent], Awaitable[None]]] = {
     "review": reviewer.review_command,
     "batch": coordinator.batch_command,
     "tally": coordinator.tally_command,
+    "reinstate": quality.reinstate_command,
 }
 
 

@@ -243,16 +243,16 @@ async def test_discord_sync_registers_the_commands_in_a_server_or_globally(fake_
     env = {**os.environ, "DISCORD_TOKEN": TOKEN}
     code, out = await _taskbot("discord", "sync", "--config", config, env=env)
     assert code == 0, out
-    assert "registered /task, /earnings, /review, /batch, /tally" in out  # as declared
+    assert "registered /task, /earnings, /review, /batch, /tally, /reinstate" in out  # as declared
     commands = {c["name"]: c for c in fake_discord.commands[GUILD_ID]}
-    assert set(commands) == {"task", "earnings", "review", "tally", "batch"}
+    assert set(commands) == {"task", "earnings", "review", "tally", "reinstate", "batch"}
     subcommands = {o["name"]: o for o in commands["batch"]["options"]}
     assert set(subcommands) == {"import", "list", "status", "pause", "resume", "close", "export"}
     imported = {o["name"]: o for o in subcommands["import"]["options"]}
     assert imported["file"]["type"] == 11 and imported["file"]["required"]  # an attachment
     assert imported["settings"]["type"] == 11 and not imported["settings"].get("required")
     code, out = await _taskbot("discord", "sync", "--global", "--config", config, env=env)
-    assert code == 0 and len(fake_discord.commands["global"]) == 5
+    assert code == 0 and len(fake_discord.commands["global"]) == 6
     code, out = await _taskbot("discord", "sync", "--config", config, env=dict(os.environ))
     assert code == 2 and "DISCORD_TOKEN" in out
 
