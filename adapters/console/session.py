@@ -1,7 +1,7 @@
 """The console session: reads lines (typed, or a script when stdin is not a terminal) and turns
 them into neutral events.
 
-  /task, /batch …  and the rest                 commands, as in any chat (/help lists them)
+  /task, /review and the rest                   commands, as in any chat (listed below)
   /batch import PATH…                           files are read from disk and attached
   /as NAME                                      switch to another person
   /react N ✅|❌ (or yes|no)                    react to message #N

@@ -16,7 +16,9 @@ import discord
 from discord import app_commands
 
 from adapters.discord import inbound
+from adapters.discord.limits import COMMAND_DESCRIPTION
 from bot.commands import COMMANDS, Option
+from bot.text import shorten
 
 Files = tuple[discord.Attachment | None, ...]
 Run = Callable[[discord.Interaction, str, tuple[str, ...], Files], Awaitable[None]]
@@ -57,7 +59,7 @@ def command_tree(client: discord.Client, run: Run, refused: Refused) -> TaskbotT
                 _slash(command.name, command.description, command.options, run, command.name)
             )
             continue
-        group = app_commands.Group(name=command.name, description=command.description)
+        group = app_commands.Group(name=command.name, description=fitted(command.description))
         for sub in command.subcommands:
             group.add_command(
                 _slash(sub.name, sub.description, sub.options, run, command.name, sub.name)
@@ -97,8 +99,13 @@ def _slash(
     callback.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [interaction, *(_parameter(option) for option in options)]
     )
-    described = app_commands.describe(**{o.name: o.description for o in options})(callback)
-    return app_commands.Command(name=name, description=description, callback=described)
+    described = app_commands.describe(**{o.name: fitted(o.description) for o in options})(callback)
+    return app_commands.Command(name=name, description=fitted(description), callback=described)
+
+
+def fitted(description: str) -> str:
+    """A declared description within Discord's 100 characters (Discord refuses longer)."""
+    return shorten(description, COMMAND_DESCRIPTION)
 
 
 def _parameter(option: Option) -> inspect.Parameter:

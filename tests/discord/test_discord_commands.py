@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord
 
 from adapters.discord.app import intents
-from adapters.discord.commands import command_tree
+from adapters.discord.commands import command_tree, fitted
 from bot.commands import COMMANDS, Option
 
 OPTION_TYPES = {
@@ -29,7 +29,7 @@ def tree_payload() -> dict[str, dict]:
 def expected_option(option: Option) -> dict:
     return {
         "name": option.name,
-        "description": option.description,
+        "description": fitted(option.description),
         "type": OPTION_TYPES[option.kind].value,
         "required": option.required,
         "choices": sorted(option.choices),
@@ -50,7 +50,7 @@ def test_every_declared_command_is_registered_with_its_description():
     registered = tree_payload()
     assert list(registered) == [command.name for command in COMMANDS]
     for command in COMMANDS:
-        assert registered[command.name]["description"] == command.description
+        assert registered[command.name]["description"] == fitted(command.description)
 
 
 def test_options_and_subcommands_are_the_declared_ones_with_their_types():
@@ -67,7 +67,7 @@ def test_options_and_subcommands_are_the_declared_ones_with_their_types():
         for sub in command.subcommands:
             sent = subcommands[sub.name]
             assert sent["type"] == discord.AppCommandOptionType.subcommand.value
-            assert sent["description"] == sub.description
+            assert sent["description"] == fitted(sub.description)
             assert sorted(map(seen_option, sent.get("options", [])), key=str) == sorted(
                 map(expected_option, sub.options), key=str
             )
@@ -79,3 +79,8 @@ def test_an_id_is_a_positive_integer_and_words_keep_their_length_limit():
     assert batch_id["min_value"] == 1
     words = {o["name"]: o for o in batch["import"]["options"]}["options"]
     assert words["max_length"] == 400
+
+
+def test_a_description_past_discords_100_characters_is_cut_with_an_ellipsis():
+    assert fitted("x" * 100) == "x" * 100
+    assert fitted("x" * 150) == "x" * 99 + "…"

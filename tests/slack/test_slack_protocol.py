@@ -225,10 +225,12 @@ def test_each_declared_command_is_a_slash_command_with_its_usage():
 
     listed = {c["command"]: c for c in slash_commands("https://example.test/slack/events")}
     assert list(listed) == [f"/{c.name}" for c in COMMANDS]
-    assert listed["/earnings"]["usage_hint"] == "[day | week | month]"
+    assert listed["/earnings"]["usage_hint"] == "[day | week | month | export]"
     assert "export <id> [jsonl | csv]" in listed["/batch"]["usage_hint"]
     assert listed["/review"]["usage_hint"] == "[adjudicate …]"  # optional words
     assert listed["/reinstate"]["usage_hint"] == "<@writer> <id>"
+    bare = [f"/{c.name}" for c in COMMANDS if not c.usage()]
+    assert all("usage_hint" not in listed[name] for name in bare)  # nothing to take
     assert all(
         c["description"] == d.description for c, d in zip(listed.values(), COMMANDS, strict=True)
     )
