@@ -331,6 +331,11 @@ def _duration(seconds: int) -> str:
     return f"{hours}h{rest // 60:02d}m" if hours else f"{rest // 60}m{rest % 60:02d}s"
 
 
+def duration_text(seconds: int) -> str:
+    """Time on task as every tally shows it, in chat and in the terminal."""
+    return _duration(seconds)
+
+
 def writer_summary(batches: Sequence[Batch]) -> str:
     """Open batches in a line each."""
     return "\n".join(f"{b.id}: {b.name} ({b.template}, {b.state.value})" for b in batches)

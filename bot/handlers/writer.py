@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from bot import confirm_cards, render
@@ -238,6 +239,9 @@ async def _submitted(
     aid = claimed.assignment.id
     result = await ctx.bank.submit(aid, actor.key, draft, f"card:{aid}")
     card = render.outcome_card(claimed, result.submission, ctx.currency, result.replayed)
+    training = await ctx.bank.training_feedback(result.submission)
+    if training is not None:
+        card = replace(card, blocks=(*card.blocks, training))
     return await fair_work.saved_card_notes(ctx, card, result.submission)
 
 
@@ -295,9 +299,12 @@ async def draft_form(ctx: BotContext, event: FormSubmitEvent, form: DraftForm) -
 
 
 async def earnings_command(ctx: BotContext, event: CommandEvent) -> None:
-    """`/earnings [day|week|month]`: the writer's own tally, privately."""
+    """`/earnings [day|week|month|export]`: the writer's own tally (or record), privately."""
     ctx.roles.require(event.actor, Role.WRITER, "/earnings")
     kind = event.args[0] if event.args else "week"
+    if kind == "export":
+        await fair_work.send_record(ctx, event)
+        return
     if kind not in ("day", "week", "month"):
         raise ValidationFailed([_usage("period", "expected day, week or month")])
     period = period_containing(ctx.bank.now(), kind, ctx.time_zone)  # type: ignore[arg-type]
