@@ -23,6 +23,7 @@ from bot.actions import (
     WriterAction,
 )
 from bot.arguments import is_whole_number
+from bot.budget import budgets
 from bot.events import ActionEvent, Actor, CommandEvent, FormSubmitEvent, MessageRef, Place
 from bot.handlers import fair_work
 from bot.handlers.context import BotContext
@@ -96,10 +97,31 @@ async def offer_task(
             project = await ctx.bank.project(project_id)
             card = render.project_done_card(project.name, nothing.reason)
         else:
-            card = render.notice_card("Nothing to claim", nothing.reason.capitalize() + ".")
+            card = await _nothing_card(ctx, nothing.reason)
         await show(ctx, actor, place, card, message, context)
         return
     await show(ctx, actor, place, await _task_card(ctx, claimed), message, context)
+
+
+async def _nothing_card(ctx: BotContext, reason: str) -> Card:
+    """Why there is nothing to claim; a project whose budget is used up is named apart from
+    tasks taken or done, so a writer knows the work waits on the coordinator, not on them."""
+    left = await budgets(ctx.bank)
+    stopped = sorted(
+        {
+            left[b.project_id].project.name
+            for b in await ctx.bank.list_batches()
+            if b.state == "open" and b.project_id in left and left[b.project_id].left < b.pay_cents
+        }
+    )
+    if not stopped:
+        return render.notice_card("Nothing to claim", reason.capitalize() + ".")
+    names = ", ".join(stopped)
+    return render.notice_card(
+        "Nothing to claim: budget used up",
+        f"The budget of {names} is used up (paid, or promised to work in hand), so its tasks wait"
+        " until a coordinator raises it. Any other open task is taken or already done by you.",
+    )
 
 
 async def _batch_or_template(ctx: BotContext, wanted: str) -> tuple[int | None, str | None]:
