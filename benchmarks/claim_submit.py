@@ -23,6 +23,7 @@ from benchmarks.measure import Result, claim_submit, row, settings_for
 from bot.bootstrap import build_bank
 from bot.config import Config
 from taskbank.batchfile import ParsedBatch, TaskSpec
+from taskbank.batchsettings import QualitySettings
 from taskbank.clock import ManualClock, to_micros
 from taskbank.models import Period
 from taskbank.service import TaskBank
@@ -49,14 +50,28 @@ async def baseline(folder: Path, operations: int) -> Result:
     return Result("baseline: insert+commit", operations, seconds, latencies)
 
 
-async def bank_with(folder: Path, tasks: int) -> tuple[TaskBank, SqliteStore, float]:
-    """A fresh bank of `tasks` tasks; returns the bulk-load time too."""
+async def bank_with(
+    folder: Path, tasks: int, gold_rate: float = 0.0
+) -> tuple[TaskBank, SqliteStore, float]:
+    """A fresh bank of `tasks` tasks; returns the bulk-load time too. With a gold rate, that
+    share of the tasks is gold (every n-th) and mixed into claims at that rate."""
     store = SqliteStore(folder / f"bank-{tasks}-{time.monotonic_ns()}.db")
     await store.open()
     bank = build_bank(CONFIG, store=store, clock=ManualClock())
-    specs = [TaskSpec(f"t{i}", {"excerpt": f"A: Line {i}.\nB: Reply."}) for i in range(tasks)]
+    every = round(1 / gold_rate) if gold_rate else 0
+    specs = [
+        TaskSpec(
+            f"t{i}",
+            {"excerpt": f"A: Line {i}.\nB: Reply."},
+            gold={"tone": "tense"} if every and i % every == every - 1 else None,
+        )
+        for i in range(tasks)
+    ]
+    settings = settings_for(f"bank-{tasks}")
+    if gold_rate:
+        settings = settings.model_copy(update={"quality": QualitySettings(gold_rate=gold_rate)})
     start = time.perf_counter()
-    await bank.create_batch(ParsedBatch(settings_for(f"bank-{tasks}"), specs))
+    await bank.create_batch(ParsedBatch(settings, specs))
     return bank, store, time.perf_counter() - start
 
 
@@ -117,6 +132,12 @@ async def main() -> None:
     parser.add_argument(
         "--store", help="a postgresql:// URL: benchmark PostgreSQL instead of SQLite"
     )
+    parser.add_argument(
+        "--gold-rate",
+        type=float,
+        default=0.0,
+        help="make this share of the tasks gold and mix them into claims at that rate",
+    )
     args = parser.parse_args()
     if args.store:
         from benchmarks.postgres import run
@@ -128,12 +149,13 @@ async def main() -> None:
     with tempfile.TemporaryDirectory(dir=args.dir) as name:
         folder = Path(name)
         base = await baseline(folder, operations)
-        print(f"files in {folder}; durability: WAL, synchronous=FULL; {operations} ops per run\n")
+        print(f"files in {folder}; durability: WAL, synchronous=FULL; {operations} ops per run")
+        print(f"gold: {args.gold_rate:.0%} of tasks, mixed in at that rate\n")
         print(f"{'':<40} {'rate':>11} {'p50':>11} {'p99':>11}   vs baseline")
         print(row(base, base))
         results: dict[tuple[int, int], Result] = {}
         for tasks in (1_000, big):
-            bank, store, load = await bank_with(folder, tasks)
+            bank, store, load = await bank_with(folder, tasks, args.gold_rate)
             print(f"-- bank of {tasks:,} tasks (bulk-loaded in {load:.1f} s)")
             for writers in (1, 50, 500):
                 result = await claim_submit(

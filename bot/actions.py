@@ -11,10 +11,12 @@ The wire format is the one the bot has always posted, so cards sent before an up
 
     controls  ans:<assignment>:<question>[:<pick>]   (a button's option index or scale point;
                                                        a select sends its picks as values)
-              form:<a>  submit:<a>  skip:<a>  release:<a>  show:<a>  next
+              form:<a>  edit:<a>  submit:<a>  skip:<a>  release:<a>
+              end:<a>:skip|release  (asks before skip:<a> or release:<a>)
+              show:<a>  next
               terms:<project>[:<batch id or template>]
               approve:<submission>  reject:<submission>
-    forms     answer:<assignment>  reject:<submission>
+    forms     answer:<assignment>  draft:<assignment>  reject:<submission>
 
 Ids never contain '#': chats that page a card or form append their page after one.
 """
@@ -131,6 +133,13 @@ class OpenForm(Action, template=rf"form:(?P<assignment_id>{_ID})"):
 
 
 @dataclass(frozen=True)
+class EditForm(Action, template=rf"edit:(?P<assignment_id>{_ID})"):
+    """Open the answer form to edit a written answer: sending it saves, never submits."""
+
+    assignment_id: int
+
+
+@dataclass(frozen=True)
 class Submit(Action, template=rf"submit:(?P<assignment_id>{_ID})"):
     """Submit the draft of a task."""
 
@@ -149,6 +158,14 @@ class Release(Action, template=rf"release:(?P<assignment_id>{_ID})"):
     """Give a task back to the pool."""
 
     assignment_id: int
+
+
+@dataclass(frozen=True)
+class ConfirmEnd(Action, template=rf"end:(?P<assignment_id>{_ID}):(?P<how>skip|release)"):
+    """Ask before skipping or releasing a task: what it means, then yes or back."""
+
+    assignment_id: int
+    how: str
 
 
 @dataclass(frozen=True)
@@ -193,16 +210,34 @@ class AnswerForm(FormId, template=rf"answer:(?P<assignment_id>{_ID})"):
 
 
 @dataclass(frozen=True)
+class DraftForm(FormId, template=rf"draft:(?P<assignment_id>{_ID})"):
+    """The answer form opened again to edit: sending it saves the draft, never submits."""
+
+    assignment_id: int
+
+
+@dataclass(frozen=True)
 class RejectForm(FormId, template=rf"reject:(?P<submission_id>{_ID})"):
     """The reason for rejecting a submission."""
 
     submission_id: int
 
 
-WriterAction = Answer | OpenForm | Submit | Skip | Release | Show | NextTask | AcceptTerms
+WriterAction = (
+    Answer
+    | OpenForm
+    | EditForm
+    | Submit
+    | Skip
+    | Release
+    | ConfirmEnd
+    | Show
+    | NextTask
+    | AcceptTerms
+)
 ReviewAction = Approve | Reject
 ControlAction = WriterAction | ReviewAction
-FormAction = AnswerForm | RejectForm
+FormAction = AnswerForm | DraftForm | RejectForm
 
 
 def parse_action(text: str) -> ControlAction:

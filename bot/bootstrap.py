@@ -7,16 +7,18 @@ console's input or a fake environment. Everything else in `bot/` is given what i
 
 from __future__ import annotations
 
+import contextlib
 import random
 from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
 from bot.config import Config
+from bot.failures import database_failure
+from bot.preflight import checked_runners
 from bot.roles import Roles
-from bot.runtime import AdapterRunner, Runtime, load_adapter
+from bot.runtime import Runtime
 from taskbank.clock import Clock
-from taskbank.errors import Problem, ValidationFailed
 from taskbank.service import TaskBank
 from taskbank.store import Store, open_store
 
@@ -42,10 +44,21 @@ async def opened_bank(
     clock: Clock | None = None,
     rng: random.Random | None = None,
 ) -> AsyncIterator[TaskBank]:
-    """`build_bank`, with its store opened (migrated) for the block and closed afterwards."""
-    if store is None:
-        store = open_store(config.database.url, synchronous=config.database.synchronous)
-    await store.open()
+    """`build_bank`, with its store opened (migrated) for the block and closed afterwards.
+
+    A database that cannot be opened raises InfrastructureFailure saying what to do."""
+    try:
+        if store is None:
+            store = open_store(config.database.url, synchronous=config.database.synchronous)
+        await store.open()
+    except Exception as error:  # a driver's own errors, turned into one line for a person
+        failure = database_failure(error, config.database.url)
+        if store is not None:
+            with contextlib.suppress(Exception):  # what opened before the failure, closed
+                await store.close()
+        if failure is None:
+            raise
+        raise failure from error
     try:
         yield build_bank(config, store=store, clock=clock, rng=rng)
     finally:
@@ -64,14 +77,6 @@ def build_runtime(
     return Runtime(config, bank, roles or config.roles.roles(), dict(options or {}))
 
 
-def adapters(names: Iterable[str]) -> list[AdapterRunner]:
-    """The runners of the named adapters, or a refusal naming the one not installed."""
-    try:
-        return [load_adapter(name) for name in names]
-    except LookupError as missing:
-        raise ValidationFailed([Problem("file", str(missing), "chat.adapters")]) from None
-
-
 async def serve(
     config: Config,
     bank: TaskBank,
@@ -82,7 +87,7 @@ async def serve(
 ) -> Runtime:
     """Run the named chats (the configured ones by default) until they stop; with `scheduler`,
     start the scheduled jobs once every chat has built its bot. SIGTERM and SIGINT stop cleanly."""
-    runners = adapters(config.chat.adapters if names is None else names)
+    runners = checked_runners(config, names, options.get("environ"))
     runtime = build_runtime(config, bank, options=options)
     await runtime.serve(runners, scheduler=scheduler)
     return runtime

@@ -21,8 +21,10 @@ from pydantic import (
     field_validator,
 )
 
+from bot.fairwork_config import FairWorkConfig
 from bot.roles import Roles
 from taskbank.batchfile import pydantic_problems
+from taskbank.batchsettings import QualitySettings
 from taskbank.errors import Problem, ValidationFailed
 from taskbank.service import Defaults
 
@@ -159,6 +161,10 @@ class CoreConfig(_Section):
     roles: RolesConfig = Field(default_factory=RolesConfig)
     review: ReviewConfig = Field(default_factory=ReviewConfig)
     console: ConsoleConfig = Field(default_factory=ConsoleConfig)
+    # Gold rate, qualification and pausing for batches whose file leaves them out: the same
+    # keys as a batch file's `quality` object.
+    quality: QualitySettings = Field(default_factory=QualitySettings)
+    fair_work: FairWorkConfig = Field(default_factory=FairWorkConfig)
 
     def bank_defaults(self) -> Defaults:
         """The TaskBank defaults this configuration sets."""
@@ -167,6 +173,7 @@ class CoreConfig(_Section):
             lease_minutes=self.defaults.lease_minutes,
             max_active_per_writer=self.defaults.max_active_per_writer,
             max_import_bytes=self.defaults.max_import_mb * 1024 * 1024,
+            quality=self.quality,
         )
 
 

@@ -15,6 +15,9 @@ from bot.actions import (
     AcceptTerms,
     AnswerForm,
     Approve,
+    ConfirmEnd,
+    DraftForm,
+    EditForm,
     NextTask,
     OpenForm,
     Reject,
@@ -30,6 +33,7 @@ from bot.widgets.base import shorten
 from taskbank.models import Batch, ClaimedTask, Submission, Tally, Task
 from taskbank.money import format_cents
 from taskbank.questions import _Question
+from taskbank.templates import BUILTIN_TEMPLATES
 
 
 def local_time(moment: datetime, zone: str) -> str:
@@ -42,11 +46,20 @@ def on_card(question: _Question) -> bool:
     return widget_for(question).on_card
 
 
+def payload_order(batch: Batch, payload: Mapping[str, Any]) -> list[str]:
+    """The payload's field names in reading order: the template's own order (the setup before
+    the endings, the excerpt before the question), then any other fields as the file gave them."""
+    template = BUILTIN_TEMPLATES.get(batch.template)
+    known = [name for name in (template.payload_fields if template else ()) if name in payload]
+    return known + [name for name in payload if name not in known]
+
+
 def payload_blocks(batch: Batch, task: Task) -> list[str]:
-    """The task's material: each text field labelled, option lists numbered."""
+    """The task's material in reading order: each text field labelled, option lists numbered."""
     option_fields = {getattr(q, "options_from", None) for q in batch.questions}
     blocks = []
-    for name, value in task.payload.items():
+    for name in payload_order(batch, task.payload):
+        value = task.payload[name]
         title = name.replace("_", " ").capitalize()
         if isinstance(value, list):
             numbered = "\n".join(f"{i}. {item}" for i, item in enumerate(value, 1))
@@ -68,6 +81,7 @@ def task_card(
     currency: str,
     errors: Mapping[str, str] | None = None,
     now: datetime | None = None,
+    note: str | None = None,
 ) -> Card:
     """A claimed task: instructions, material, pay, deadline, a control row per card question
     (its widget draws it), and the form, submit, skip and release buttons.
@@ -85,13 +99,14 @@ def task_card(
     form_questions = [q for q in batch.questions if not on_card(q)]
     actions: list[Button] = []
     if form_questions:
-        written = all(q.id in draft for q in form_questions if q.required)
-        label = "Edit your answer…" if written else "Write your answer…"
-        actions.append(Button(OpenForm(aid).encode(), label, "default" if written else "primary"))
+        if form_written(claimed, draft):
+            actions.append(Button(EditForm(aid).encode(), "Edit your answer…"))
+        else:
+            actions.append(Button(OpenForm(aid).encode(), "Write your answer…", "primary"))
     actions += [
         Button(Submit(aid).encode(), "Submit", "primary"),
-        Button(Skip(aid).encode(), "Skip"),
-        Button(Release(aid).encode(), "Release"),
+        Button(ConfirmEnd(aid, "skip").encode(), "Skip…"),
+        Button(ConfirmEnd(aid, "release").encode(), "Release…"),
     ]
     rows.append(ControlRow(tuple(actions)))
     form_errors = [
@@ -103,6 +118,8 @@ def task_card(
         blocks.insert(0, stopped)
     if form_errors:
         blocks.append("To fix:\n" + "\n".join(form_errors))
+    if note:
+        blocks.append(note)
     return Card(
         title=batch.title,
         blocks=tuple(blocks),
@@ -112,9 +129,50 @@ def task_card(
             Field("Task", f"{task.external_id} · batch {batch.name}"),
         ),
         rows=tuple(rows),
-        footer=f"Project: {claimed.project.name}",
+        footer=f"Project: {claimed.project.name} · {END_HINT}",
         tone="warning" if errors or stopped else "info",
         refresh=Show(aid).encode(),
+    )
+
+
+END_HINT = "Skip: the task is not for you. Release: you can't finish it now. Both ask first."
+_ENDINGS = {
+    "skip": (
+        "Skip this task?",
+        "Skip it when it is not for you: unclear, outside what you know, or something you would"
+        " rather not write.",
+        "Yes, skip it",
+    ),
+    "release": (
+        "Release this task?",
+        "Release it when you can't finish it now: its slot goes back to the pool at once, instead"
+        " of when your lease runs out.",
+        "Yes, release it",
+    ),
+}
+
+
+def confirm_end_card(claimed: ClaimedTask, how: str) -> Card:
+    """The question before a skip or release: what it means, and that it is for good."""
+    title, meaning, yes = _ENDINGS[how]
+    aid = claimed.assignment.id
+    final = Skip(aid) if how == "skip" else Release(aid)
+    return Card(
+        title=f"{title} ({claimed.task.external_id})",
+        blocks=(
+            meaning,
+            "Either way the task goes to other writers and you won't be offered it again; your"
+            " draft is dropped.",
+        ),
+        rows=(
+            ControlRow(
+                (
+                    Button(final.encode(), yes, "danger"),
+                    Button(Show(aid).encode(), "Back to the task", "primary"),
+                )
+            ),
+        ),
+        tone="warning",
     )
 
 
@@ -133,11 +191,25 @@ def stopped_batch_note(claimed: ClaimedTask, zone: str, now: datetime | None) ->
     return f"{why}: no new tasks, but you may finish this one until {until}."
 
 
+def form_written(claimed: ClaimedTask, draft: Mapping[str, Any]) -> bool:
+    """Whether the draft holds the form's answers (something, and every required one): the form
+    then opens to edit them."""
+    asked = [q for q in claimed.batch.questions if not on_card(q)]
+    return any(q.id in draft for q in asked) and all(q.id in draft for q in asked if q.required)
+
+
 def answer_form(
-    claimed: ClaimedTask, draft: Mapping[str, Any], errors: Mapping[str, str] | None = None
+    claimed: ClaimedTask,
+    draft: Mapping[str, Any],
+    errors: Mapping[str, str] | None = None,
+    *,
+    editing: bool = False,
 ) -> Form:
     """The form for a task's form questions (text, rewrite, ranking), pre-filled from the draft;
-    `errors` are by form input id (see `form_errors_for`)."""
+    `errors` are by form input id (see `form_errors_for`).
+
+    The first writing submits the task when it is complete; `editing` a written answer opens a
+    form that only saves the draft, so submitting stays the card's Submit button."""
     inputs: list[FormInput] = []
     payload = claimed.task.payload
     for question in claimed.batch.questions:
@@ -148,11 +220,14 @@ def answer_form(
         inputs += widget.form_inputs(question, payload, draft.get(question.id), error)
     aid = claimed.assignment.id
     return Form(
-        AnswerForm(aid).encode(),
+        (DraftForm(aid) if editing else AnswerForm(aid)).encode(),
         shorten(claimed.batch.title, 45),
         tuple(inputs),
-        "Save",
-        reopen=OpenForm(aid).encode(),
+        "Save draft" if editing else "Submit",
+        intro="Saving keeps your changes; press Submit on the task card to send them."
+        if editing
+        else None,
+        reopen=(EditForm(aid) if editing else OpenForm(aid)).encode(),
     )
 
 

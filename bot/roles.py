@@ -52,6 +52,9 @@ class Roles:
     def require(self, actor: Actor, role: Role, doing: str) -> None:
         """Refuse clearly when the actor lacks the role."""
         if not self.has(actor, role):
+            # Roles live in the configuration file, not in the chat: say where to add this person.
             raise NotAllowed(
-                f"{doing} is for {role.value}s; ask a coordinator to add you to the {role.value}s"
+                f"{doing} is for {role.value}s. To become one, a coordinator adds '{actor.key}'"
+                f" to `{role.value}s` under [roles] in the bot's configuration file (config.toml)"
+                " and restarts the bot"
             )

@@ -7,16 +7,18 @@ layer starts them by name without importing them: imports still point down only.
 from __future__ import annotations
 
 import asyncio
+import difflib
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field, replace
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
 from bot.app import Taskbot
 from bot.config import Config
 from bot.events import Place
+from bot.extras import ExtraMissing, install_hint, missing_extra
 from bot.handlers.context import BotContext
 from bot.leader import SchedulerLeader
 from bot.port import ChatPort, RoutedPort
@@ -74,6 +76,7 @@ class Runtime:
                 review_place=Place(review_channel),
                 coordinator_place=Place(coordinator_channel),
                 review_sample_size=self.config.review.sample_size,
+                fair_work=self.config.fair_work.policy(self.config.schedule.auto_approve_hours),
             )
         )
         self.contexts.append(bot.ctx)
@@ -204,9 +207,12 @@ def load_adapter(name: str) -> AdapterRunner:
     """The runner of an installed adapter, or a clear error naming those installed."""
     for point in entry_points(group=ADAPTER_GROUP):
         if point.name == name:
-            return point.load()
+            return _load(point, f"the {name} chat")
+    close = difflib.get_close_matches(name, available_adapters(), n=1)
+    guess = f" — did you mean '{close[0]}'?" if close else ""
     raise LookupError(
-        f"no adapter '{name}' is installed; installed: {', '.join(available_adapters()) or 'none'}"
+        f"no adapter '{name}' is installed{guess}; installed: "
+        f"{', '.join(available_adapters()) or 'none'}"
     )
 
 
@@ -214,5 +220,18 @@ def load_tool(name: str) -> Callable[..., Any]:
     """An adapter's tool (e.g. `discord-sync`), or a clear error when its adapter is missing."""
     for point in entry_points(group=TOOL_GROUP):
         if point.name == name:
-            return point.load()
+            return _load(point, f"`{name}`")
     raise LookupError(f"no tool '{name}' is installed; reinstall Taskbot (pip install -e .)")
+
+
+def _load(point: EntryPoint, feature: str) -> Any:
+    """An entry point's object, or ExtraMissing naming the extra that brings its imports."""
+    try:
+        return point.load()
+    except ModuleNotFoundError as error:
+        hint = missing_extra(error, feature[:1].upper() + feature[1:])
+        if hint is None and point.extras:
+            hint = install_hint(point.extras[0], feature, error.name)
+        if hint is None:
+            raise
+        raise ExtraMissing(hint) from None

@@ -26,6 +26,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot import render
 from bot.chart import daily_totals, tally_chart
 from bot.config import ScheduleConfig
+from bot.handlers import fair_work
 from bot.handlers.context import BotContext
 from bot.handlers.reviewer import post_for_review
 from bot.port import Once
@@ -130,6 +131,7 @@ class Jobs:
             else None
         )
         card = render.tally_card(tally, f"Pay tally, {period.label}", self.ctx.currency, names)
+        card = await fair_work.tally_notes(self.ctx, card, period, names)
         qualities = [
             quality
             for batch_id in await self.ctx.bank.batches_answered_in(period)
@@ -192,6 +194,7 @@ class Jobs:
             f"Your pay, {period.label}",
             self.ctx.currency,
         )
+        card = await fair_work.earnings_notes(self.ctx, card, period, line.writer_id)
         hourly = line.effective_hourly_cents
         notes = []
         for project_name, target in targets.get(line.writer_id, []):

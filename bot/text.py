@@ -1,8 +1,11 @@
-"""Text cut to a chat's limits: pieces that fit after escaping, and shortened labels."""
+"""Text for chats: pieces that fit after escaping, shortened and distinct labels, counted
+nouns, and moments each chat shows in its reader's own time zone."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
 
 
 def shorten(text: str, limit: int) -> str:
@@ -33,3 +36,78 @@ def pieces(text: str, limit: int, escape: Callable[[str], str] = str) -> Iterato
                 cut = at + 1
         yield escape(rest[:cut])
         rest = rest[cut:]
+
+
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """'1 word', '2 words', '1,000 tasks'."""
+    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
+
+
+def shorten_words(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word's end when one is near, "…" marking the cut."""
+    text = text.strip() or "…"
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    at = cut.rfind(" ")
+    if at > limit // 2:
+        cut = cut[:at]
+    return cut.rstrip(" ,;:—-") + "…"
+
+
+def needs_cutting(labels: Sequence[str], limit: int) -> bool:
+    """Whether any option label is longer than a chat shows."""
+    return any(len(label) > limit for label in labels)
+
+
+def distinct_labels(labels: Sequence[str], limit: int) -> list[str]:
+    """Option labels cut to `limit` so that they stay told apart.
+
+    When none is too long they are kept. Otherwise each is numbered as in the card's full list
+    of options, and the text every label starts with is left out ("…") so the differing words
+    show: 25 options that share a long opening would else all read the same.
+    """
+    if not needs_cutting(labels, limit):
+        return list(labels)
+    shared = _shared_opening(labels)
+    shared = shared[: shared.rfind(" ") + 1] if " " in shared else ""
+    cut = []
+    for number, label in enumerate(labels, 1):
+        rest = label[len(shared) :] if len(shared) >= 12 and len(label) > len(shared) else label
+        shown = rest if rest is label else "…" + rest
+        cut.append(shorten_words(f"{number}. {shown}", limit))
+    return cut
+
+
+def _shared_opening(labels: Sequence[str]) -> str:
+    """The characters every label starts with (none for a single label)."""
+    if len(labels) < 2:
+        return ""
+    first, last = min(labels), max(labels)
+    size = next(
+        (i for i, (a, b) in enumerate(zip(first, last, strict=False)) if a != b),
+        min(len(first), len(last)),
+    )
+    return first[:size]
+
+
+# A moment inside neutral text: each chat shows it in the reader's own zone (Slack's <!date>
+# token, Discord's <t:…:f>); where a chat cannot, the fallback (the bot's zone) is shown.
+_TIME = re.compile("\ue000([0-9]{1,12})\ue001([^\ue000-\ue002]*)\ue002")
+
+
+def time_mark(moment: datetime, fallback: str) -> str:
+    """A moment in a card's text, drawn by each chat in its reader's zone."""
+    return f"\ue000{int(moment.timestamp())}\ue001{fallback}\ue002"
+
+
+def with_times(text: str, draw: Callable[[int, str], str]) -> str:
+    """Text with each time mark drawn by `draw(epoch seconds, fallback)`."""
+    if "\ue000" not in text:
+        return text
+    return _TIME.sub(lambda found: draw(int(found.group(1)), found.group(2)), text)
+
+
+def plain_times(text: str) -> str:
+    """Text with each time mark as its fallback (for chats and places without time tokens)."""
+    return with_times(text, lambda _, fallback: fallback)

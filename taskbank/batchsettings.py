@@ -67,6 +67,45 @@ class ProjectSettings(BaseModel):
         return name
 
 
+class QualificationSettings(BaseModel):
+    """Gold a writer must pass on a batch before its ordinary (non-gold) tasks open to them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    gold_tasks: StrictInt = Field(ge=1, le=200, description="How many gold tasks to answer.")
+    min_accuracy: StrictFloat | StrictInt = Field(ge=0, le=1, description="Share right to pass.")
+    training: bool = Field(
+        default=False, description="Show the expected answer and the guidelines after each one."
+    )
+
+
+class PauseSettings(BaseModel):
+    """Pause a writer whose accuracy over their last `window` gold answers falls below a share."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    window: StrictInt = Field(ge=1, le=1000)
+    min_accuracy: StrictFloat | StrictInt = Field(ge=0, le=1)
+
+
+class QualitySettings(BaseModel):
+    """A batch's quality controls: gold mixing, qualification and pausing (the config's
+    [quality] table fills in what a batch leaves out)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    gold_rate: StrictFloat | StrictInt | None = Field(
+        default=None, ge=0, le=1, description="Share of claims that are gold tasks."
+    )
+    qualification: QualificationSettings | None = None
+    pause: PauseSettings | None = None
+    # What a wrong gold answer does, per question id: 'check' may reject the work (unpaid);
+    # 'feedback', the default for every question, pays it, counts it and explains it.
+    gold_modes: dict[str, Literal["check", "feedback"]] = Field(default_factory=dict)
+    # Dynamic overlap: when a task's answers disagree, one more slot opens, up to this many.
+    max_overlap: StrictInt | None = Field(default=None, ge=2, le=50)
+
+
 class BatchSettings(BaseModel):
     """A batch's settings: the JSONL header's `batch` object, or passed beside a CSV file."""
 
@@ -85,6 +124,7 @@ class BatchSettings(BaseModel):
     review_rate: StrictFloat = Field(default=0.1, ge=0, le=1)
     priority: StrictInt = 0
     deadline: AwareDatetime | None = None
+    quality: QualitySettings | None = None
 
     @field_validator("project", mode="before")
     @classmethod
@@ -114,6 +154,14 @@ class BatchSettings(BaseModel):
             )
         elif self.questions is not None:
             raise ValueError("'questions' go with template 'custom' only")
+        if self.quality is not None and self.quality.gold_modes:
+            known = {question.id for question in self.resolved_template().questions}
+            unknown = sorted(set(self.quality.gold_modes) - known)
+            if unknown:
+                raise ValueError(
+                    f"quality.gold_modes names {', '.join(unknown)}, not a question of this"
+                    f" batch; its questions are {', '.join(sorted(known))}"
+                )
         return self
 
     def resolved_template(self) -> Template:

@@ -6,12 +6,13 @@ import asyncio
 import random
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
-from taskbank import quality
+from taskbank import fairpay, quality
+from taskbank.adjudication import Dispute, find_disputes, settle
 from taskbank.batchfile import (
     DEFAULT_MAX_BYTES,
     BatchFormat,
@@ -20,9 +21,11 @@ from taskbank.batchfile import (
     deadline_problems,
     parse_batch_file,
 )
+from taskbank.batchsettings import QualitySettings
 from taskbank.clock import Clock, SystemClock
 from taskbank.errors import NotAllowed, NothingToClaim, Problem, ValidationFailed
 from taskbank.export import ExportFormat, write_export
+from taskbank.fairpay import AwaitingApproval, HourlyRate
 from taskbank.models import (
     Assignment,
     AssignmentState,
@@ -40,9 +43,11 @@ from taskbank.models import (
     Task,
     Verdict,
 )
+from taskbank.qualification import Pause
 from taskbank.quality.answers import option_fields
 from taskbank.quality.export import write_consensus
 from taskbank.quality.report import consensus_of
+from taskbank.quality_flow import QualityFlow, settle_gold_answer
 from taskbank.questions import gold_agreement, merge_draft, validate_response
 from taskbank.store import BatchCandidate, BatchProgress, NewSubmission, Store
 from taskbank.store.rows import duplicate_batch_name
@@ -64,6 +69,8 @@ class Defaults:
     # Live leases a writer may hold at once; a claim past it returns one they already hold.
     max_active_per_writer: int = 1
     max_import_bytes: int = DEFAULT_MAX_BYTES
+    # Gold rate, qualification and pausing for batches whose file leaves them out.
+    quality: QualitySettings = field(default_factory=QualitySettings)
 
 
 @dataclass(frozen=True)
@@ -95,6 +102,7 @@ class TaskBank:
         # Who holds each recently claimed assignment, and which task: fixed for its life, so a
         # submit in this process needs no lookup (its state is checked by the insert itself).
         self._assignments: dict[int, tuple[str, int, int]] = {}
+        self._quality = QualityFlow(store, self.rng, self.defaults.quality)
 
     @property
     def store(self) -> Store:
@@ -166,12 +174,15 @@ class TaskBank:
         time), in one transaction: refused, it leaves nothing behind."""
         settings = parsed.settings
         now = self.clock.now()
+        gold_tasks = sum(1 for task in parsed.tasks if task.gold is not None)
+        policy = self._quality.new_policy(settings.quality, gold_tasks, len(parsed.tasks))
         return await self.store.create_batch(
             settings,
             parsed.tasks,
             overlap=settings.overlap or self.defaults.overlap,
             lease_seconds=60 * (settings.lease_minutes or self.defaults.lease_minutes),
             now=now,
+            quality=(policy.gold_rate, policy.to_json()),
         )
 
     async def batch(self, batch_id: int) -> Batch:
@@ -236,20 +247,26 @@ class TaskBank:
         candidates = await self.store.claim_candidates(writer_id)
         usable, reason, terms_project = _usable_candidates(candidates, now, batch_id, template)
         if usable:
+            # Pauses and qualification close batches; gold mixing orders each batch's kinds.
+            plan = await self._quality.plan_claim(writer_id, usable)
+            usable, orders = plan.candidates, plan.orders
+            if plan.refusal is not None:
+                raise NothingToClaim(plan.refusal, needs_terms_for=terms_project)
+        if usable:
             caps = {
                 c.batch_id: c.budget_cap_cents for c in usable if c.budget_cap_cents is not None
             }
             ids = [c.batch_id for c in usable]
             limit = self.defaults.max_active_per_writer
-            found = await self.store.claim(writer_id, ids, caps, now, limit)
+            found = await self.store.claim(writer_id, ids, caps, now, limit, orders)
             if found is None:
                 # Nothing free: lapsed leases may have freed slots; sweep, then try once more.
                 if await self.store.expire_leases(now):
-                    found = await self.store.claim(writer_id, ids, caps, now, limit)
+                    found = await self.store.claim(writer_id, ids, caps, now, limit, orders)
             elif found[0].lease_expires_at <= now:
                 # The lease handed back (the writer is at the limit) has lapsed: end it first.
                 await self.store.expire_leases(now)
-                found = await self.store.claim(writer_id, ids, caps, now, limit)
+                found = await self.store.claim(writer_id, ids, caps, now, limit, orders)
             if found is not None:
                 assignment, task = found
                 self._remember(self._tasks, task.id, task)
@@ -369,6 +386,10 @@ class TaskBank:
         submission, replayed = await self.store.insert_submission(
             NewSubmission(assignment_id, writer_id, client_key, answers, gold), self.clock.now()
         )
+        if gold is not None and not replayed:
+            await self._quality.after_gold_answer(submission, self.clock.now())
+        elif not replayed and batch.overlap > 1:
+            await self._quality.after_answer(batch, submission)
         return SubmitResult(submission, replayed)
 
     async def submission(self, submission_id: int) -> Submission:
@@ -441,11 +462,19 @@ class TaskBank:
             await self.store.mark_sampled([s.id for s in submissions], self.clock.now())
 
     async def check_gold(self) -> int:
-        """Settle pending answers to gold tasks automatically: agreement approves, else rejects."""
+        """Settle pending answers to gold tasks automatically: an answer that agrees, or missed
+        only `feedback` questions, is approved (paid); one that missed a `check` question is
+        rejected with the question named."""
         settled = 0
         for submission in await self.store.pending_gold_submissions():
-            verdict = Verdict.APPROVED if submission.gold_correct else Verdict.REJECTED
-            reason = None if submission.gold_correct else "did not match the gold answer"
+            if submission.gold_correct:
+                verdict, reason = Verdict.APPROVED, None
+            else:
+                batch = await self.batch(submission.batch_id)
+                task = await self.task(submission.task_id)
+                policy = await self._quality.policy(submission.batch_id)
+                settled_as = settle_gold_answer(policy, batch, task, submission)
+                verdict, reason = settled_as.verdict, settled_as.reason
             _, recorded = await self.store.insert_review(
                 submission.id, "gold-check", verdict, reason, self.clock.now(), automatic=True
             )
@@ -688,6 +717,57 @@ class TaskBank:
                     raise duplicate_batch_name(settings.name)
             return ScriptImport(plan, None)
         return ScriptImport(plan, await self.create_batch(plan.parsed))
+
+    # -- quality flow: pauses and reinstatement ---------------------------------------------
+
+    async def paused_writers(self, batch_id: int | None = None) -> list[Pause]:
+        """Writers paused now (on one batch, or on any), newest first."""
+        return await self.store.pauses(batch_id=batch_id)
+
+    async def reinstate(self, batch_id: int, writer_id: str, by: str) -> Pause:
+        """Let a paused writer claim from a batch again (their next window starts afresh)."""
+        pause = await self.store.reinstate_writer(batch_id, writer_id, by, self.now())
+        if pause is None:
+            raise NotAllowed(f"{writer_id} is not paused on batch {batch_id}")
+        return pause
+
+    # -- fair work (logic in taskbank/fairpay.py and taskbank/appeals.py) --------------------
+
+    async def hourly_rates(self, period: Period, writer_id: str | None = None) -> list[HourlyRate]:
+        """Each writer's honest hourly rates for the work done in a period."""
+        return await fairpay.hourly_rates(self, period, writer_id)
+
+    async def awaiting_approval(self, writer_id: str, window: timedelta) -> list[AwaitingApproval]:
+        """A writer's unreviewed answers with when each is approved automatically."""
+        return await fairpay.awaiting_approval(self, writer_id, window)
+
+    async def terms_shown(self, project_id: int, writer_id: str) -> None:
+        """Note that a writer was shown a project's terms (reading them counts as time given)."""
+        await self.store.record_terms_shown(project_id, writer_id, self.now())  # type: ignore[attr-defined]
+
+    async def training_feedback(self, submission: Submission) -> str | None:
+        """What a writer in a batch's training mode sees after a qualification answer."""
+        batch = await self.batch(submission.batch_id)
+        task = await self.task(submission.task_id)
+        project = await self.project(batch.project_id)
+        return await self._quality.training_feedback(batch, task, submission, project.guidelines)
+
+    # -- quality flow: adjudication ----------------------------------------------------------
+
+    async def adjudication_queue(self, batch_id: int | None = None) -> list[Dispute]:
+        """Tasks whose writers disagree and that no reviewer has settled, oldest batch first."""
+        batches = [await self.batch(batch_id)] if batch_id else await self.list_batches()
+        found: list[Dispute] = []
+        for batch in sorted(batches, key=lambda b: b.id):
+            found += await find_disputes(self.store, batch, self.task)
+        return found
+
+    async def adjudicate(
+        self, task_id: int, adjudicator_id: str, submission_id: int
+    ) -> tuple[dict[str, Any], bool]:
+        """Make one writer's answer the task's final answer; (the answer that stands, recorded)."""
+        chosen = await self.store.get_submission(submission_id)
+        return await settle(self.store, task_id, adjudicator_id, chosen, self.now())
 
 
 def _header_location(data: bytes, name: str, *, in_file: bool) -> str:

@@ -282,7 +282,7 @@ async def test_the_qa_sample_never_exceeds_what_reviewers_can_take(bank, clock):
 
 async def test_gold_tasks_are_checked_automatically_and_never_sent_to_people(bank, clock):
     data = jsonl(
-        header(review_rate=1.0),
+        header(review_rate=1.0, quality={"gold_modes": {"tone": "check"}}),
         [tone_task(1, gold={"tone": "tense"}), tone_task(2, gold={"tone": "warm"})],
     )
     await bank.import_batch(data, filename="g.jsonl")
@@ -292,7 +292,9 @@ async def test_gold_tasks_are_checked_automatically_and_never_sent_to_people(ban
     assert chat.sent == []
     assert (await bank.store.get_submission(right.id)).status == SubmissionStatus.APPROVED
     review = await bank.store.get_review(wrong.id)
-    assert review.verdict == Verdict.REJECTED and review.reason == "did not match the gold answer"
+    assert review.verdict == Verdict.REJECTED and review.reason == (
+        "did not match the expected answer to 'Dominant tone'"
+    )
 
 
 async def test_a_sample_recorded_but_not_posted_is_posted_after_a_crash(bank, clock):

@@ -24,32 +24,31 @@ from typing import Any
 import discord
 from discord import ui
 
+from adapters.discord.custom_ids import with_page
+from adapters.discord.limits import (
+    ACTION_ROWS,
+    BUTTON_LABEL,
+    BUTTONS_PER_ROW,
+    CUSTOM_ID,
+    EMBED_DESCRIPTION,
+    EMBED_FIELDS,
+    EMBED_TITLE,
+    EMBED_TOTAL,
+    EMBEDS_PER_MESSAGE,
+    FIELD_VALUE,
+    LABEL_DESCRIPTION,
+    LABEL_TEXT,
+    MODAL_INPUTS,
+    MODAL_TITLE,
+    OPTION_LABEL,
+    OPTION_VALUE,
+    PLACEHOLDER,
+    SELECT_OPTIONS,
+    TEXT_INPUT,
+)
 from bot.text import pieces, shorten
 from bot.ui import Button, Card, Choice, ControlRow, Form, FormInput, Select
 
-MESSAGE_CONTENT = 2000
-EMBEDS_PER_MESSAGE = 10
-EMBED_TITLE = 256
-EMBED_DESCRIPTION = 4096
-EMBED_FIELDS = 25
-FIELD_NAME = 256
-FIELD_VALUE = 1024
-EMBED_FOOTER = 2048
-EMBED_TOTAL = 6000
-ACTION_ROWS = 5
-BUTTONS_PER_ROW = 5
-BUTTON_LABEL = 80
-SELECT_OPTIONS = 25
-OPTION_LABEL = 100
-OPTION_VALUE = 100
-PLACEHOLDER = 150
-CUSTOM_ID = 100
-MODAL_TITLE = 45
-MODAL_INPUTS = 5
-LABEL_TEXT = 45
-LABEL_DESCRIPTION = 100
-TEXT_INPUT = 4000
-INPUT_PLACEHOLDER = 100
 FIELDS_SHOWN = 3000  # of the 6,000: the facts and questions' answers; the material gets the rest
 FIELD_NAME_SHOWN = 64
 FIELD_VALUE_LEAST = 40
@@ -63,26 +62,11 @@ _BUTTON_STYLE = {
     "danger": discord.ButtonStyle.danger,
     "default": discord.ButtonStyle.secondary,
 }
-_PAGE = re.compile(r"#([cf])(\d{1,2})$")
 
 # Nothing Taskbot posts may ping anyone: no @everyone/@here, no roles, no users, no replied-to
 # author. Sent on every create and edit, because discord.py adds the client's default to an
 # edit only when the edit changes the content.
 NO_MENTIONS = discord.AllowedMentions(everyone=False, users=False, roles=False, replied_user=False)
-
-
-def split_id(custom_id: str) -> tuple[str, int | None, int | None]:
-    """A custom id as (neutral id, card page, form page)."""
-    found = _PAGE.search(custom_id)
-    if found is None:
-        return custom_id, None, None
-    neutral, page = custom_id[: found.start()], int(found.group(2))
-    return (neutral, page, None) if found.group(1) == "c" else (neutral, None, page)
-
-
-def with_page(action_id: str, kind: str, page: int) -> str:
-    """A neutral id with a page suffix (none for the first card page)."""
-    return action_id if kind == "c" and page == 0 else f"{action_id}#{kind}{page}"
 
 
 # Discord markdown: emphasis, code, spoilers, masked links and mentions anywhere; quotes,
@@ -392,29 +376,3 @@ def modal(form: Form, page: int = 0) -> ui.Modal:
         )
     box.stop()
     return box
-
-
-def submitted_values(components: list[Any]) -> dict[str, str | tuple[str, ...]]:
-    """A modal submit's values by input id: text inputs as text, selects as their values.
-    Anything not shaped like an input Discord sends back (no custom id, values not a list) is
-    left out, so the form's own checks say what is missing."""
-    values: dict[str, str | tuple[str, ...]] = {}
-
-    def read(component: Any, depth: int) -> None:
-        if not isinstance(component, dict) or depth > 2:
-            return
-        kind, custom_id = component.get("type"), component.get("custom_id")
-        if kind in (1, 18):  # an action row or a label: read what it holds
-            inner = component.get("components")
-            for held in inner if isinstance(inner, list) else [component.get("component")]:
-                read(held, depth + 1)
-        elif not isinstance(custom_id, str):
-            return
-        elif kind == 4 and isinstance(component.get("value") or "", str):
-            values[custom_id] = component.get("value") or ""
-        elif kind == 3 and isinstance(component.get("values") or [], list):
-            values[custom_id] = tuple(str(v) for v in component.get("values") or ())
-
-    for component in components:
-        read(component, 0)
-    return values

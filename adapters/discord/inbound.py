@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 
-from adapters.discord.draw import split_id, submitted_values
+from adapters.discord.custom_ids import split_id
 from bot.events import (
     ActionEvent,
     Actor,
@@ -25,6 +25,13 @@ from bot.events import (
     ReactionEvent,
 )
 from taskbank.errors import Problem, ValidationFailed
+
+if TYPE_CHECKING:  # discord.py's payload types: imported at run time they form a cycle
+    from discord.types.interactions import (
+        MessageComponentInteractionData,
+        ModalSubmitComponentInteractionData,
+        ModalSubmitInteractionData,
+    )
 
 PLATFORM = "discord"
 
@@ -91,7 +98,10 @@ def card_page_shown(message: discord.Message | None) -> int:
 
 
 _SCALAR = (str, int, float, bool)
-_GROUPING = (1, 2)  # a subcommand, a subcommand group
+_GROUPING = (
+    discord.AppCommandOptionType.subcommand.value,
+    discord.AppCommandOptionType.subcommand_group.value,
+)
 
 
 def command_shape_problem(data: Any) -> str | None:
@@ -145,7 +155,8 @@ def command_event(
 def component_event(interaction: discord.Interaction) -> ActionEvent:
     """A button or select on a message (`values` are a select's picks); picks that the menu on
     the message does not offer are refused (ValidationFailed)."""
-    data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
+    # discord.py's own payload type: the data is read as it came, since nothing is trusted
+    data: MessageComponentInteractionData = interaction.data or {}  # type: ignore[assignment]
     neutral, card_page, form_page = split_id(str(data.get("custom_id", "")))
     if card_page is None:
         card_page = card_page_shown(interaction.message)
@@ -168,7 +179,7 @@ def component_event(interaction: discord.Interaction) -> ActionEvent:
 
 def modal_event(interaction: discord.Interaction) -> FormSubmitEvent:
     """A modal sent back; its card is the message whose button opened it, if any."""
-    data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
+    data: ModalSubmitInteractionData = interaction.data or {}  # type: ignore[assignment]
     neutral, _, form_page = split_id(str(data.get("custom_id", "")))
     components = data.get("components")
     return FormSubmitEvent(
@@ -195,4 +206,40 @@ def reaction_event(payload: discord.RawReactionActionEvent) -> ReactionEvent | N
         emoji=payload.emoji.name,
         added=payload.event_type == "REACTION_ADD",
         context=DiscordContext(),
+        # A gateway that resumes may replay an event: its delivery key counts each reaction once.
+        delivery=f"{payload.message_id}:{payload.user_id}:{payload.emoji.name}",
     )
+
+
+# What a modal submit sends back: inputs in action rows (the old layout) or in labels.
+_HOLDERS = (discord.ComponentType.action_row.value, discord.ComponentType.label.value)
+_TEXT_INPUT = discord.ComponentType.text_input.value
+_SELECT = discord.ComponentType.select.value
+
+
+def submitted_values(
+    components: list[ModalSubmitComponentInteractionData],
+) -> dict[str, str | tuple[str, ...]]:
+    """A modal submit's values by input id: text inputs as text, selects as their values.
+    Anything not shaped like an input Discord sends back (no custom id, values not a list) is
+    left out, so the form's own checks say what is missing."""
+    values: dict[str, str | tuple[str, ...]] = {}
+
+    def read(component: Any, depth: int) -> None:
+        if not isinstance(component, dict) or depth > 2:
+            return
+        kind, custom_id = component.get("type"), component.get("custom_id")
+        if kind in _HOLDERS:  # an action row or a label: read what it holds
+            inner = component.get("components")
+            for held in inner if isinstance(inner, list) else [component.get("component")]:
+                read(held, depth + 1)
+        elif not isinstance(custom_id, str):
+            return
+        elif kind == _TEXT_INPUT and isinstance(component.get("value") or "", str):
+            values[custom_id] = component.get("value") or ""
+        elif kind == _SELECT and isinstance(component.get("values") or [], list):
+            values[custom_id] = tuple(str(v) for v in component.get("values") or ())
+
+    for component in components:
+        read(component, 0)
+    return values

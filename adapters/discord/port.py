@@ -25,7 +25,7 @@ from typing import Any
 
 import discord
 
-from adapters.discord import draw
+from adapters.discord import custom_ids, draw, limits
 from adapters.discord.inbound import DiscordContext, user_key_to_id
 from bot.events import Actor, MessageRef, Place
 from bot.port import Once
@@ -144,7 +144,7 @@ class DiscordPort:
         card = Card(
             title="Press again to open the form",
             blocks=("Discord took too long to be asked; the form opens on the next press.",),
-            rows=(ControlRow((Button(draw.with_page(again, "f", page), "Open the form"),)),)
+            rows=(ControlRow((Button(custom_ids.with_page(again, "f", page), "Open the form"),)),)
             if again
             else (),
             tone="warning",
@@ -164,7 +164,9 @@ class DiscordPort:
         else:
             channel = self.client.get_partial_messageable(int(place.channel_id))
         await channel.send(
-            content=draw.shorten(upload.comment, draw.MESSAGE_CONTENT) if upload.comment else None,
+            content=draw.shorten(upload.comment, limits.MESSAGE_CONTENT)
+            if upload.comment
+            else None,
             file=discord.File(io.BytesIO(upload.content), filename=upload.filename),
             allowed_mentions=draw.NO_MENTIONS,
             **_nonce(once),

@@ -4,18 +4,24 @@ consoles that print what they are given literally."""
 from __future__ import annotations
 
 import asyncio
+import logging
+import traceback
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 
 from bot.config import Config, load_config
+from bot.extras import ExtraMissing
+from bot.failures import InfrastructureFailure, failure_while
 from bot.terminal import literal, literal_console
 from taskbank.batchfile import read_settings_object
 from taskbank.errors import Problem, TaskbankError, ValidationFailed
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 # Every value printed may come from a file or a person: these consoles print it as written, and
 # do not break long lines (a path in an error stays whole for whoever copies or greps it).
 out = literal_console(soft_wrap=True)
@@ -27,12 +33,47 @@ ConfigOption = Annotated[
 ]
 
 
-def run(config_path: Path | None, work: Callable[[Config], Awaitable[T]]) -> T:
-    """Load the configuration, run async work, and turn core errors into exit codes."""
+@dataclass
+class Options:
+    """What the options before the command set (`taskbot --debug …`)."""
+
+    debug: bool = False
+
+
+OPTIONS = Options()
+
+
+def run(
+    config_path: Path | None,
+    work: Callable[[Config], Awaitable[T]],
+    *,
+    doing: str = "running the command",
+) -> T:
+    """Load the configuration, run async work, and turn errors into exit codes: 2 for input
+    refused, 1 for what Taskbot runs on failing (one line; the traceback with --debug)."""
     try:
         return asyncio.run(work(load_config(config_path)))
     except TaskbankError as error:
         fail(str(error), 2)
+    except ExtraMissing as missing:
+        fail(str(missing), 1)
+    except InfrastructureFailure as failure:
+        infrastructure(failure)
+    except Exception as error:  # a database or system error past opening: one line, not a trace
+        failure = failure_while(error, doing)
+        if failure is None:
+            raise
+        infrastructure(failure, error)
+
+
+def infrastructure(failure: InfrastructureFailure, cause: BaseException | None = None) -> NoReturn:
+    """Print one line for a failure of what Taskbot runs on (and, with --debug, its traceback)."""
+    cause = cause or failure.__cause__ or failure
+    if OPTIONS.debug:
+        traceback.print_exception(cause)
+    log.debug("infrastructure failure", exc_info=cause)
+    hint = "" if OPTIONS.debug else " (taskbot --debug … shows the traceback)"
+    fail(f"{failure}{hint}", 1)
 
 
 def fail(message: str, code: int) -> NoReturn:
@@ -53,3 +94,22 @@ def read_settings(path: Path) -> dict[str, Any]:
     except OSError as error:
         raise ValidationFailed([typer_problem(path, f"unreadable settings: {error}")]) from None
     return read_settings_object(data, str(path))
+
+
+def _flags_without_metavar() -> None:
+    """Typer shows `<bool>` beside every flag (`--samples <bool>`), which reads as if the flag
+    took a value; a flag shows no metavar."""
+    from typer.core import TyperOption
+
+    shown = getattr(TyperOption, "display_type_rich", None)
+    if shown is None or getattr(shown, "flags_plain", False):
+        return
+
+    def display_type_rich(self: TyperOption, ctx: Any) -> str | None:
+        return None if self.is_flag else shown(self, ctx)
+
+    display_type_rich.flags_plain = True  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+_flags_without_metavar()

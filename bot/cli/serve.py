@@ -10,6 +10,7 @@ import typer
 from bot import bootstrap
 from bot.cli.command import ConfigOption, out, run
 from bot.config import Config, DatabaseConfig, RolesConfig, load_config
+from bot.preflight import checked_runners
 from taskbank.sample_bank import import_sample_bank
 from taskbank.sample_scripts import sample_script_batches
 
@@ -18,6 +19,7 @@ def run_command(config: ConfigOption = None) -> None:
     """Serve the chats the configuration enables (the console when none is)."""
 
     async def work(cfg: Config) -> None:
+        checked_runners(cfg)  # what `taskbot config check` checks, before the database opens
         async with bootstrap.opened_bank(cfg) as bank:
             await bootstrap.serve(cfg, bank, scheduler=True)
 

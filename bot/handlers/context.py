@@ -8,6 +8,7 @@ from bot.events import ActionEvent, CommandEvent, FormSubmitEvent, MessageRef, P
 from bot.port import ChatPort
 from bot.roles import Roles
 from bot.ui import Card
+from taskbank.fairpay import FairWorkPolicy
 from taskbank.service import TaskBank
 
 
@@ -23,6 +24,7 @@ class BotContext:
     review_place: Place = field(default_factory=lambda: Place("reviews"))
     coordinator_place: Place = field(default_factory=lambda: Place("coordinators"))
     review_sample_size: int = 5
+    fair_work: FairWorkPolicy = field(default_factory=FairWorkPolicy)
 
     async def reply(
         self, event: CommandEvent | ActionEvent | FormSubmitEvent, card: Card

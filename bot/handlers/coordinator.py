@@ -10,10 +10,11 @@ from typing import Any
 from bot import render
 from bot.arguments import whole_number
 from bot.events import Attachment, CommandEvent
-from bot.handlers import scripts
+from bot.handlers import fair_work, quality, scripts
 from bot.handlers.context import BotContext
 from bot.quality_view import quality_line
 from bot.roles import Role
+from bot.text import counted
 from bot.ui import Card, Field, FileUpload
 from taskbank.batchfile import read_settings_object
 from taskbank.errors import Problem, ValidationFailed
@@ -87,7 +88,7 @@ async def batch_command(ctx: BotContext, event: CommandEvent) -> None:
         upload = FileUpload(
             export_file_name(batch.name, file_format),  # type: ignore[arg-type]
             out.getvalue().encode(),
-            f"{count} answers from batch {batch.id}",
+            f"{counted(count, 'answer')} from batch {batch.id}",
         )
         await ctx.port.upload_file(event.place, upload, to=event.actor)
 
@@ -124,7 +125,7 @@ async def import_files(ctx: BotContext, event: CommandEvent, post) -> None:  # t
         await post(
             render.notice_card(
                 f"Imported batch {batch.id}: {batch.name}",
-                f"{progress.tasks} tasks, {format_cents(batch.pay_cents, ctx.currency)} each, overlap {batch.overlap}.",
+                f"{counted(progress.tasks, 'task')}, {format_cents(batch.pay_cents, ctx.currency)} each, overlap {batch.overlap}.",
                 "success",
             )
         )
@@ -186,6 +187,7 @@ async def status_card(bank: TaskBank, batch_id: int, currency: str) -> Card:
             Field("Throughput", throughput),
             Field("Pay", f"{format_cents(batch.pay_cents, currency)} × overlap {batch.overlap}"),
             Field("Quality", quality_line(await bank.batch_quality(batch_id, resamples=0))),
+            await quality.paused_field(bank, batch_id),
         ),
     )
 
@@ -199,6 +201,5 @@ async def tally_command(ctx: BotContext, event: CommandEvent) -> None:
     now: datetime = ctx.bank.now()
     period = period_containing(now, kind, ctx.time_zone)  # type: ignore[arg-type]
     tally = await ctx.bank.tally(period)
-    await ctx.port.post_card(
-        event.place, render.tally_card(tally, f"Tally, {period.label}", ctx.currency)
-    )
+    card = render.tally_card(tally, f"Tally, {period.label}", ctx.currency)
+    await ctx.port.post_card(event.place, await fair_work.tally_notes(ctx, card, period))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from bot import render
@@ -9,6 +10,9 @@ from bot.actions import (
     AcceptTerms,
     Answer,
     AnswerForm,
+    ConfirmEnd,
+    DraftForm,
+    EditForm,
     NextTask,
     OpenForm,
     Release,
@@ -19,12 +23,13 @@ from bot.actions import (
 )
 from bot.arguments import is_whole_number
 from bot.events import ActionEvent, Actor, CommandEvent, FormSubmitEvent, MessageRef, Place
+from bot.handlers import fair_work
 from bot.handlers.context import BotContext
 from bot.roles import Role
 from bot.ui import Card, FormErrors
 from bot.widgets import widget_for
 from taskbank.errors import LeaseLost, NotAllowed, NothingToClaim, ValidationFailed
-from taskbank.models import ClaimedTask
+from taskbank.models import AssignmentState, ClaimedTask
 from taskbank.periods import period_containing
 from taskbank.questions import _Question
 
@@ -79,6 +84,7 @@ async def offer_task(
     except NothingToClaim as nothing:
         if nothing.needs_terms_for is not None:
             project = await ctx.bank.project(nothing.needs_terms_for)
+            await ctx.bank.terms_shown(project.id, writer)
             card = render.terms_card(project.id, project.name, project.terms or "", wanted)
         else:
             card = render.notice_card("Nothing to claim", nothing.reason.capitalize() + ".")
@@ -88,10 +94,15 @@ async def offer_task(
 
 
 async def _task_card(
-    ctx: BotContext, claimed: ClaimedTask, errors: dict[str, str] | None = None
+    ctx: BotContext,
+    claimed: ClaimedTask,
+    errors: dict[str, str] | None = None,
+    note: str | None = None,
 ) -> Card:
     draft = await ctx.bank.draft(claimed.assignment.id)
-    return render.task_card(claimed, draft, ctx.time_zone, ctx.currency, errors, now=ctx.bank.now())
+    return render.task_card(
+        claimed, draft, ctx.time_zone, ctx.currency, errors, now=ctx.bank.now(), note=note
+    )
 
 
 async def action(ctx: BotContext, event: ActionEvent, action: WriterAction) -> None:
@@ -122,11 +133,18 @@ async def action(ctx: BotContext, event: ActionEvent, action: WriterAction) -> N
                     else await _task_card(ctx, claimed)
                 )
                 await show(ctx, actor, event.place, card, event.message, event.context)
-            case OpenForm():
+            case OpenForm() | EditForm():
                 draft = await ctx.bank.draft(assignment_id)
-                await ctx.port.open_form(render.answer_form(claimed, draft), context=event.context)
+                editing = isinstance(action, EditForm)
+                form = render.answer_form(claimed, draft, editing=editing)
+                await ctx.port.open_form(form, context=event.context)
             case Submit():
                 await _submit(ctx, claimed, actor, event.place, event.message, event.context)
+            case ConfirmEnd(how=how):
+                if claimed.assignment.state != AssignmentState.ACTIVE:
+                    raise NotAllowed(f"that task was already {claimed.assignment.state}")
+                card = render.confirm_end_card(claimed, how)
+                await show(ctx, actor, event.place, card, event.message, event.context)
             case Skip() | Release():
                 skipped = isinstance(action, Skip)
                 await (ctx.bank.skip if skipped else ctx.bank.release)(assignment_id, writer)
@@ -185,7 +203,11 @@ async def _submitted(
     """Submit (the service validates, once) and return the outcome card."""
     aid = claimed.assignment.id
     result = await ctx.bank.submit(aid, actor.key, draft, f"card:{aid}")
-    return render.outcome_card(claimed, result.submission, ctx.currency, result.replayed)
+    card = render.outcome_card(claimed, result.submission, ctx.currency, result.replayed)
+    training = await ctx.bank.training_feedback(result.submission)
+    if training is not None:
+        card = replace(card, blocks=(*card.blocks, training))
+    return await fair_work.saved_card_notes(ctx, card, result.submission)
 
 
 async def answer_form(
@@ -220,6 +242,23 @@ async def answer_form(
     return None
 
 
+async def draft_form(ctx: BotContext, event: FormSubmitEvent, form: DraftForm) -> None:
+    """The form opened to edit a written answer: keep the changes, submit nothing; the card
+    comes back with them, and its Submit button sends the task."""
+    claimed = await ctx.bank.claimed(form.assignment_id)
+    if claimed.assignment.writer_id != event.actor.key:
+        raise NotAllowed("that form belongs to another writer")
+    done = await ctx.bank.submission_for(form.assignment_id)
+    if done is not None:
+        card = render.outcome_card(claimed, done, ctx.currency, replayed=True)
+    else:
+        saved = await ctx.bank.draft(form.assignment_id)
+        answers = render.form_values_to_answers(claimed, event.values, saved)
+        await ctx.bank.save_draft(form.assignment_id, event.actor.key, answers)
+        card = await _task_card(ctx, claimed, note="Draft saved. Press Submit when it is ready.")
+    await show(ctx, event.actor, event.place, card, event.message, event.context)
+
+
 async def earnings_command(ctx: BotContext, event: CommandEvent) -> None:
     """`/earnings [day|week|month]`: the writer's own tally, privately."""
     ctx.roles.require(event.actor, Role.WRITER, "/earnings")
@@ -229,7 +268,7 @@ async def earnings_command(ctx: BotContext, event: CommandEvent) -> None:
     period = period_containing(ctx.bank.now(), kind, ctx.time_zone)  # type: ignore[arg-type]
     tally = await ctx.bank.tally(period, writer_id=event.actor.key)
     card = render.tally_card(tally, f"Your earnings, {period.label}", ctx.currency)
-    await ctx.reply(event, card)
+    await ctx.reply(event, await fair_work.earnings_notes(ctx, card, period, event.actor.key))
 
 
 def _usage(field: str, message: str):  # type: ignore[no-untyped-def]

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from bot.text import shorten_words
 from bot.ui import Choice, FormInput
-from bot.widgets.base import NOT_SENT, FormWidget, help_text, option_pick, shorten
+from bot.widgets.base import NOT_SENT, FormWidget, help_text, option_pick
 from taskbank.questions import RankingQuestion
 
 ORDINALS = ("1st", "2nd", "3rd", "4th", "5th", "6th", "7th", "8th", "9th", "10th")
@@ -32,7 +33,9 @@ class RankingWidget(FormWidget):
     ) -> list[FormInput]:
         options = question.resolve_options(payload)
         current = chosen if isinstance(chosen, list) else []
-        choices = tuple(Choice(shorten(o, OPTION_SHOWN), str(i)) for i, o in enumerate(options))
+        choices = tuple(
+            Choice(shorten_words(o, OPTION_SHOWN), str(i)) for i, o in enumerate(options)
+        )
         inputs = []
         for place in range(len(options)):
             value = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from bot.text import counted
 from bot.ui import FormInput
 from bot.widgets.base import NOT_SENT, FormWidget, help_text
 from taskbank.questions import RewriteQuestion, TextQuestion
@@ -13,10 +14,15 @@ from taskbank.questions import RewriteQuestion, TextQuestion
 def length_hint(question: TextQuestion | RewriteQuestion) -> str | None:
     """The bounds a writer should know before typing, in words and characters."""
     parts = []
-    if question.min_words or question.max_words:
-        parts.append(f"{question.min_words or 0}–{question.max_words or '∞'} words")
+    least, most = question.min_words, question.max_words
+    if least and most:
+        parts.append(counted(most, "word") if least == most else f"{least:,}–{most:,} words")
+    elif least:
+        parts.append(f"at least {counted(least, 'word')}")
+    elif most:
+        parts.append(f"at most {counted(most, 'word')}")
     if question.min_chars:
-        parts.append(f"at least {question.min_chars} characters")
+        parts.append(f"at least {counted(question.min_chars, 'character')}")
     return ", ".join(parts) or None
 
 

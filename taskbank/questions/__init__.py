@@ -22,8 +22,10 @@ from taskbank.questions.choices import (
 from taskbank.questions.rating import RatingQuestion
 from taskbank.questions.responses import (
     MAX_QUESTIONS,
+    GoldMiss,
     check_question_set,
     gold_agreement,
+    gold_misses,
     merge_draft,
     validate_response,
 )
@@ -51,6 +53,7 @@ __all__ = [
     "MAX_TEXT_CHARS",
     "QUESTION_KINDS",
     "QUESTION_LIST",
+    "GoldMiss",
     "InvalidAnswer",
     "LabelQuestion",
     "LabelsQuestion",
@@ -62,6 +65,7 @@ __all__ = [
     "_Question",
     "check_question_set",
     "gold_agreement",
+    "gold_misses",
     "merge_draft",
     "validate_response",
 ]

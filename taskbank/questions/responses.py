@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from taskbank.answer_text import InvalidAnswer, quote, shorten
@@ -202,3 +203,30 @@ def gold_agreement(
         question_id in by_id and by_id[question_id].matches_gold(answers.get(question_id), expected)
         for question_id, expected in gold.items()
     )
+
+
+@dataclass(frozen=True)
+class GoldMiss:
+    """One gold-answered question answered otherwise: what was expected and what was given."""
+
+    question_id: str
+    prompt: str
+    expected: Any
+    given: Any
+
+
+def gold_misses(
+    questions: Sequence[QuestionBase], answers: Mapping[str, Any], gold: Mapping[str, Any]
+) -> list[GoldMiss]:
+    """The gold-answered questions this answer got wrong, in question order."""
+    return [
+        GoldMiss(
+            question.id,
+            question.prompt,
+            gold[question.id],
+            answers.get(question.id),
+        )
+        for question in questions
+        if question.id in gold
+        and not question.matches_gold(answers.get(question.id), gold[question.id])
+    ]

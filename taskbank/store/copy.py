@@ -24,6 +24,9 @@ TABLES = (
     "drafts",
     "message_links",
     "posts",
+    "batch_quality",
+    "writer_pauses",
+    "adjudications",
 )
 CHUNK = 5000
 

@@ -171,6 +171,7 @@ def batch_candidate(row: Row) -> BatchCandidate:
         deadline=None if row["deadline"] is None else from_micros(row["deadline"]),
         needs_terms=bool(row["needs_terms"]),
         budget_cap_cents=row["budget_cap_cents"],
+        paused=bool(row["paused"]),
     )
 
 
@@ -314,7 +315,8 @@ def prepare_batch(
         where = f"task {number}"
         if why := unstorable(task.external_id):
             problems.append(Problem("id", why, where))
-        payload = _storable_json(task.payload, "payload", where, problems)
+        # The file's field order is kept: cards show a custom template's fields in that order.
+        payload = _storable_json(task.payload, "payload", where, problems, sort_keys=False)
         gold = None if task.gold is None else _storable_json(task.gold, "gold", where, problems)
         encoded.append((task.external_id, payload, gold))
         if len(problems) >= 100:
@@ -326,11 +328,13 @@ def prepare_batch(
     return PreparedBatch(project_values, batch_row, encoded)
 
 
-def _storable_json(value: Any, field: str, where: str, problems: list[Problem]) -> str:
+def _storable_json(
+    value: Any, field: str, where: str, problems: list[Problem], *, sort_keys: bool = True
+) -> str:
     """A value as stored JSON (a NUL inside a string is escaped, so only invalid text fails)."""
     try:
         text = json.dumps(
-            value, ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False
+            value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys, allow_nan=False
         )
     except ValueError:
         problems.append(Problem(field, "holds NaN or Infinity, which JSON cannot store", where))

@@ -12,7 +12,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adapters.discord import draw
+from adapters.discord import custom_ids, draw
 from bot import render
 from taskbank.clock import ManualClock
 from taskbank.errors import ValidationFailed
@@ -136,7 +136,7 @@ def test_any_task_an_import_accepts_draws_inside_discords_limits(data, answer_se
 
 
 def test_a_page_rides_in_the_custom_id():
-    assert draw.split_id("ans:4:tone:2#c1") == ("ans:4:tone:2", 1, None)
-    assert draw.split_id("form:4#f2") == ("form:4", None, 2)
-    assert draw.split_id("submit:4") == ("submit:4", None, None)
-    assert draw.with_page("show:4", "c", 0) == "show:4"
+    assert custom_ids.split_id("ans:4:tone:2#c1") == ("ans:4:tone:2", 1, None)
+    assert custom_ids.split_id("form:4#f2") == ("form:4", None, 2)
+    assert custom_ids.split_id("submit:4") == ("submit:4", None, None)
+    assert custom_ids.with_page("show:4", "c", 0) == "show:4"

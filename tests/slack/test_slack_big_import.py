@@ -15,6 +15,7 @@ from tests.slack_driver import text_of
 SLACK_ACK_DEADLINE = 3.0
 WRITERS = 30  # at least this many, in waves of three, until the import has finished
 WAVE = 3
+GIVE_UP_SECONDS = 300
 LINE = "INT. KITCHEN — NIGHT. Mara slams the drawer and says nothing at all. " * 28
 
 
@@ -54,7 +55,11 @@ async def test_writers_are_acknowledged_in_time_while_a_near_limit_file_imports(
         answers += await asyncio.gather(*(acknowledged_in(workspace, w) for w in wave))
         if not workspace.visible_to(COORDINATOR):
             during += WAVE
-        assert len(answers) < 600, "the import never finished"
+        # A shared machine may parse slowly: past the first writers, waves are paced, and the
+        # bound is generous time, not a count of requests.
+        if len(answers) >= WRITERS:
+            await asyncio.sleep(0.1)
+        assert time.monotonic() - started < GIVE_UP_SECONDS, "the import never finished"
     took = time.monotonic() - started
 
     # Then each was acknowledged within Slack's deadline, and the import completed

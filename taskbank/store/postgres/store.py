@@ -35,6 +35,8 @@ from taskbank.models import (
 )
 from taskbank.store import rows
 from taskbank.store.postgres import quality
+from taskbank.store.postgres.fairwork import PostgresFairWork
+from taskbank.store.postgres.quality_flow import PostgresQualityFlow, store_quality
 from taskbank.store.protocol import BatchCandidate, BatchProgress, NewSubmission
 from taskbank.store.refusals import explain_unsubmittable
 
@@ -105,7 +107,7 @@ def bundled_migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-class PostgresStore:
+class PostgresStore(PostgresQualityFlow, PostgresFairWork):
     """The Store protocol on a PostgreSQL database (optionally inside one schema)."""
 
     def __init__(
@@ -221,9 +223,11 @@ class PostgresStore:
         overlap: int,
         lease_seconds: int,
         now: datetime,
+        quality: tuple[float | None, str] | None = None,
     ) -> Batch:
         """Store a batch, its tasks and (the first time) its project, all in one transaction:
-        a refusal anywhere leaves no row at all."""
+        a refusal anywhere leaves no row at all. `quality` is the batch's (gold rate, policy
+        JSON); its gold tasks then open to every writer once (control tasks)."""
         prepared = await asyncio.to_thread(
             rows.prepare_batch, settings.project, settings, tasks, overlap, lease_seconds, now
         )
@@ -254,6 +258,8 @@ class PostgresStore:
                 )
             except asyncpg.UniqueViolationError:
                 raise rows.duplicate_task_ids(prepared.tasks) from None
+            if quality is not None:
+                await store_quality(connection, batch_id, quality)
             return batch_id
 
         return await self.get_batch(await self._write(operation))
@@ -296,7 +302,9 @@ class PostgresStore:
     async def claim_candidates(self, writer_id: str) -> list[BatchCandidate]:
         found = await self._read(
             "SELECT b.id, b.project_id, p.name AS project_name, b.template, b.pay_cents, b.deadline,"
-            " (p.terms IS NOT NULL AND ta.writer_id IS NULL) AS needs_terms, p.budget_cap_cents"
+            " (p.terms IS NOT NULL AND ta.writer_id IS NULL) AS needs_terms, p.budget_cap_cents,"
+            " EXISTS (SELECT 1 FROM writer_pauses AS wp WHERE wp.batch_id = b.id"
+            " AND wp.writer_id = $1 AND wp.reinstated_at IS NULL) AS paused"
             " FROM batches AS b JOIN projects AS p ON p.id = b.project_id"
             " LEFT JOIN terms_acceptances AS ta ON ta.project_id = p.id AND ta.writer_id = $1"
             " WHERE b.state = 'open' ORDER BY b.priority DESC, b.created_at, b.id",
@@ -311,18 +319,21 @@ class PostgresStore:
         caps: dict[int, int],
         now: datetime,
         max_active: int = 1,
+        orders: Sequence[str] | None = None,
     ) -> tuple[Assignment, Task] | None:
+        # `orders` gives per batch the kinds of task to try (gold mixing, migration 0004).
         # One statement, one round trip, in autocommit: claim_task (migration 0003) takes the
         # writer's lease lock, counts their live leases on a fresh snapshot, and tries the
         # batches in order, each claim locking its task row FOR UPDATE SKIP LOCKED. It returns
         # the task with the assignment, saving the round trip a card would need to fetch it.
         row = await self.pool.fetchrow(
-            "SELECT * FROM claim_task($1, $2::bigint[], $3::bigint[], $4, $5)",
+            "SELECT * FROM claim_task($1, $2::bigint[], $3::bigint[], $4, $5, $6::text[])",
             writer_id,
             list(batch_ids),
             [caps.get(batch_id) for batch_id in batch_ids],
             to_micros(now),
             max_active,
+            list(orders) if orders is not None else ["any"] * len(batch_ids),
         )
         return None if row is None else rows.claimed(row)
 

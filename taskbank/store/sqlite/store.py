@@ -43,14 +43,24 @@ from taskbank.store.sqlite.connection import (
     migrate,
     savepoint,
 )
+from taskbank.store.sqlite.fairwork import SqliteFairWork
+from taskbank.store.sqlite.quality_flow import SqliteQualityFlow, _store_quality
 
 # One writer connection runs every write one after another, so the lease count in the claim's own
-# statement is exact: no other claim can commit between the count and the insert.
+# statement is exact: no other claim can commit between the count and the insert. Each kind of
+# task a claim tries (gold mixing: gold first or ordinary first) is one arm of a UNION ALL
+# under LIMIT 1, so SQLite stops at the first arm that finds a task; still one statement.
 _CLAIM = """
 INSERT INTO assignments (task_id, batch_id, writer_id, state, claimed_at, lease_expires_at)
-SELECT t.id, t.batch_id, :writer, 'active', :now, :now + b.lease_seconds * 1000000
+{arms}
+LIMIT 1
+RETURNING *
+"""
+_CLAIM_ARM = """
+SELECT task_id, batch_id, :writer, 'active', :now, :now + lease_seconds * 1000000 FROM (
+SELECT t.id AS task_id, t.batch_id, b.lease_seconds
 FROM batches AS b JOIN tasks AS t ON t.batch_id = b.id
-WHERE b.id = :batch AND b.state = 'open' AND t.open_slots > 0
+WHERE b.id = :batch AND b.state = 'open' AND t.open_slots > 0 {kind}
   AND (b.deadline IS NULL OR b.deadline > :now)
   AND (SELECT count(*) FROM assignments AS held
        WHERE held.writer_id = :writer AND held.state = 'active') < :max_active
@@ -58,9 +68,23 @@ WHERE b.id = :batch AND b.state = 'open' AND t.open_slots > 0
       SELECT 1 FROM assignments AS mine WHERE mine.task_id = t.id AND mine.writer_id = :writer)
   {budget}
 ORDER BY t.id
-LIMIT 1
-RETURNING *
+LIMIT 1)
 """
+_KIND_FILTER = {
+    "any": "",
+    "gold": "AND t.gold_json IS NOT NULL",
+    "plain": "AND t.gold_json IS NULL",
+}
+
+
+def _claim_sql(order: str, budget: bool) -> str:
+    """The claim statement for one batch: an arm per kind of task, tried in `order`."""
+    arms = [
+        _CLAIM_ARM.format(kind=_KIND_FILTER[kind], budget=_WITHIN_BUDGET if budget else "")
+        for kind in order.split(",")
+    ]
+    return _CLAIM.format(arms="UNION ALL".join(arms))
+
 
 # Money already paid for the project plus every claim that may still be paid, plus this one.
 _WITHIN_BUDGET = """
@@ -90,7 +114,7 @@ RETURNING *
 """
 
 
-class SqliteStore:
+class SqliteStore(SqliteQualityFlow, SqliteFairWork):
     """The Store protocol on one SQLite file: a writer connection with group commit, a reader."""
 
     def __init__(self, path: Path | str, *, synchronous: Synchronous = "full") -> None:
@@ -206,9 +230,11 @@ class SqliteStore:
         overlap: int,
         lease_seconds: int,
         now: datetime,
+        quality: tuple[float | None, str] | None = None,
     ) -> Batch:
         """Store a batch, its tasks and (the first time) its project, all in one transaction:
-        a refusal anywhere leaves no row at all."""
+        a refusal anywhere leaves no row at all. `quality` is the batch's (gold rate, policy
+        JSON); its gold tasks then open to every writer once (control tasks)."""
         prepared = await asyncio.to_thread(
             rows.prepare_batch, settings.project, settings, tasks, overlap, lease_seconds, now
         )
@@ -247,6 +273,8 @@ class SqliteStore:
                     if "UNIQUE" in str(error):
                         raise rows.duplicate_task_ids(prepared.tasks) from None
                     raise rows.refused_value(str(error)) from None
+                if quality is not None:
+                    await _store_quality(connection, batch_id, quality)
                 return batch_id
 
         return await self.get_batch(await self._write(operation))
@@ -299,9 +327,11 @@ class SqliteStore:
         """Open batches in claim order (priority, then age), with terms and budget facts."""
         found = await self._read(
             "SELECT b.id, b.project_id, p.name AS project_name, b.template, b.pay_cents, b.deadline,"
-            " p.terms IS NOT NULL AND ta.writer_id IS NULL AS needs_terms, p.budget_cap_cents"
+            " p.terms IS NOT NULL AND ta.writer_id IS NULL AS needs_terms, p.budget_cap_cents,"
+            " EXISTS (SELECT 1 FROM writer_pauses AS wp WHERE wp.batch_id = b.id"
+            " AND wp.writer_id = ?1 AND wp.reinstated_at IS NULL) AS paused"
             " FROM batches AS b JOIN projects AS p ON p.id = b.project_id"
-            " LEFT JOIN terms_acceptances AS ta ON ta.project_id = p.id AND ta.writer_id = ?"
+            " LEFT JOIN terms_acceptances AS ta ON ta.project_id = p.id AND ta.writer_id = ?1"
             " WHERE b.state = 'open' ORDER BY b.priority DESC, b.created_at, b.id",
             (writer_id,),
         )
@@ -314,19 +344,22 @@ class SqliteStore:
         caps: dict[int, int],
         now: datetime,
         max_active: int = 1,
+        orders: Sequence[str] | None = None,
     ) -> tuple[Assignment, Task] | None:
         """Take one slot of the first task open to this writer, trying batches in order; the
         assignment with its task. A writer already holding `max_active` live leases gets the
-        oldest of them back instead."""
+        oldest of them back instead. `orders` gives, per batch, the kinds of task to try
+        ('any', or 'gold'/'plain' in a comma-separated order)."""
         moment = to_micros(now)
+        kinds = list(orders) if orders is not None else ["any"] * len(batch_ids)
 
         async def operation(
             connection: aiosqlite.Connection,
         ) -> tuple[sqlite3.Row, sqlite3.Row] | None:
             checked = False
-            for batch_id in batch_ids:
+            for batch_id, order in zip(batch_ids, kinds, strict=True):
                 cap = caps.get(batch_id)
-                sql = _CLAIM.format(budget=_WITHIN_BUDGET if cap is not None else "")
+                sql = _claim_sql(order, cap is not None)
                 params = {
                     "writer": writer_id,
                     "now": moment,

@@ -1,0 +1,29 @@
+"""The `[fair_work]` configuration table: the floor hourly rate writers are shown against, and
+how long a writer has to appeal a rejection."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from taskbank.fairpay import FairWorkPolicy
+
+
+class FairWorkConfig(BaseModel):
+    """Fair-work settings; the approval window comes from `[schedule] auto_approve_hours`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    floor_hourly_cents: int = Field(
+        default=725, ge=0, le=100_000, description="The floor writers' rates are shown against."
+    )
+    appeal_days: int = Field(
+        default=14, ge=0, le=365, description="Days a writer has to appeal a rejection (0: none)."
+    )
+
+    def policy(self, auto_approve_hours: int) -> FairWorkPolicy:
+        """The core's policy object for these settings."""
+        return FairWorkPolicy(
+            floor_hourly_cents=self.floor_hourly_cents,
+            approval_hours=auto_approve_hours,
+            appeal_days=self.appeal_days,
+        )
