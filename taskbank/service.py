@@ -668,10 +668,11 @@ class TaskBank:
         batch = await self.batch(batch_id)
         stored = await self.store.quality_answers(batch_id, option_fields(batch.questions))
         reviews = await self.store.review_counts(batch_id)
+        settled = frozenset(await self.store.adjudications(batch_id))
         seeded = random.Random(self.rng.getrandbits(64))
         return await asyncio.to_thread(
             quality.batch_quality, batch, stored, reviews, rng=seeded, levels=levels,
-            resamples=resamples, min_confidence=min_confidence, method=method,
+            resamples=resamples, min_confidence=min_confidence, method=method, settled=settled,
         )  # fmt: skip
 
     async def batch_consensus(
@@ -684,9 +685,11 @@ class TaskBank:
         """Every task's aggregated answer with its confidence (`method` "vote": no model)."""
         batch = await self.batch(batch_id)
         stored = await self.store.quality_answers(batch_id, option_fields(batch.questions))
+        settled = frozenset(await self.store.adjudications(batch_id))
         return await asyncio.to_thread(
-            consensus_of, batch, stored, min_confidence=min_confidence, method=method
-        )
+            consensus_of, batch, stored, min_confidence=min_confidence, method=method,
+            settled=settled,
+        )  # fmt: skip
 
     async def tasks_without_consensus(
         self,
@@ -710,8 +713,11 @@ class TaskBank:
         adjudicated: Mapping[int, Mapping[str, Any]] | None = None,
         method: str = "model",
     ) -> int:
-        """Write one row per task with its consensus answer, confidence and method; `adjudicated`
-        (task id -> answers) holds reviewers' final answers. Returns how many rows."""
+        """Write one row per task with its consensus answer, confidence and method; reviewers'
+        final answers (or `adjudicated`: task id -> answers) stand as "adjudicated". Returns how
+        many rows."""
+        if adjudicated is None:
+            adjudicated = await self.store.adjudications(batch_id)
         batch = await self.batch(batch_id)
         project = await self.project(batch.project_id)
         consensus = await self.batch_consensus(batch_id, method=method)

@@ -57,13 +57,16 @@ class Consensus:
     external_ids: list[str]
     submissions: np.ndarray  # per task
     questions: list[QuestionConsensus]
+    settled: frozenset[int] = frozenset()  # tasks a reviewer has adjudicated
 
     @property
     def needs_adjudication(self) -> np.ndarray:
-        """Per task: whether some question lacks a clear consensus."""
+        """Per task: whether some question lacks a clear consensus and no reviewer settled it."""
         flags = np.zeros(len(self.task_ids), dtype=bool)
         for question in self.questions:
             flags |= question.unclear
+        if self.settled:
+            flags &= ~np.isin(np.asarray(self.task_ids), list(self.settled))
         return flags
 
     def tasks_without_consensus(self) -> list[int]:
@@ -102,6 +105,7 @@ def batch_consensus(
     min_confidence: float = MIN_CONFIDENCE,
     external_ids: Sequence[str] = (),
     method: str = "model",
+    settled: frozenset[int] = frozenset(),
 ) -> Consensus:
     """Aggregate every question with a consensus rule; `gold` is each task's gold answer;
     `method` "vote" keeps to majority vote where the model would run."""
@@ -114,7 +118,7 @@ def batch_consensus(
         elif question.kind in ("labels", "ranking"):
             questions.append(_by_task(table, question, min_confidence))
     submissions = np.bincount(table.task, minlength=table.task_count)
-    return Consensus(list(table.task_ids), list(external_ids), submissions, questions)
+    return Consensus(list(table.task_ids), list(external_ids), submissions, questions, settled)
 
 
 def _categorical(

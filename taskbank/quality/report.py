@@ -65,6 +65,7 @@ def batch_quality(
     resamples: int = RESAMPLES,
     min_confidence: float = MIN_CONFIDENCE,
     method: str = "model",
+    settled: frozenset[int] = frozenset(),
 ) -> BatchQuality:
     """Compute a batch's figures from its stored answers (CPU only: call it off the event loop).
 
@@ -101,8 +102,9 @@ def batch_quality(
     gold = [stored.tasks.get(task_id, ("", None))[1] for task_id in table.task_ids]
     external = [stored.tasks.get(task_id, (str(task_id), None))[0] for task_id in table.task_ids]
     consensus = batch_consensus(
-        table, gold, min_confidence=min_confidence, external_ids=external, method=method
-    )
+        table, gold, min_confidence=min_confidence, external_ids=external, method=method,
+        settled=settled,
+    )  # fmt: skip
     per_task = np.bincount(table.task, minlength=table.task_count)
     return BatchQuality(
         batch=batch,
@@ -158,11 +160,13 @@ def consensus_of(
     *,
     min_confidence: float = MIN_CONFIDENCE,
     method: str = "model",
+    settled: frozenset[int] = frozenset(),
 ) -> Consensus:
     """Only the consensus answers of a batch (no agreement, no bootstrap)."""
     table = AnswerTable(stored, batch.questions)
     gold = [stored.tasks.get(task_id, ("", None))[1] for task_id in table.task_ids]
     external = [stored.tasks.get(task_id, (str(task_id), None))[0] for task_id in table.task_ids]
     return batch_consensus(
-        table, gold, min_confidence=min_confidence, external_ids=external, method=method
-    )
+        table, gold, min_confidence=min_confidence, external_ids=external, method=method,
+        settled=settled,
+    )  # fmt: skip

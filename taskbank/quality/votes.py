@@ -43,7 +43,11 @@ def set_vote(
     tied = (chosen == half).any(axis=1) & (answers >= 2)
     same = (given.astype(bool) == decided[task]).all(axis=1)
     share = _share(task, same, answers, tasks)
-    answer = _named(decided, lambda row: [items[i] for i in np.flatnonzero(row)])
+    # Each task's set as a bit mask (at most 25 options), so naming the distinct sets is cheap.
+    masks = decided.astype(np.int64) @ (np.int64(1) << np.arange(len(items), dtype=np.int64))
+    distinct, inverse = np.unique(masks, return_inverse=True)
+    names = [[items[i] for i in range(len(items)) if int(mask) >> i & 1] for mask in distinct]
+    answer = [names[i] for i in inverse.ravel()]
     return _blank_unanswered(answer, answers), share, tied
 
 

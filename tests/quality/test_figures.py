@@ -167,3 +167,18 @@ async def test_an_adjudicated_answer_replaces_the_aggregate(bank, batch_id):
     assert second["consensus"]["tone"] == "warm"
     assert second["method"]["tone"] == "adjudicated"
     assert second["needs_adjudication"] is False
+
+
+async def test_a_task_a_reviewer_adjudicated_is_settled_in_figures_and_export(bank, batch_id):
+    rows = await by_external_id(bank, batch_id, method="vote")
+    tied = rows["u-02"].task_id
+    answers = [s for s in await bank.store.task_answers(tied) if s.writer_id == "C"]
+    await bank.adjudicate(tied, "R", answers[0].id)  # C's "warm" stands
+    out = io.StringIO()
+
+    still_open = await bank.tasks_without_consensus(batch_id, method="vote")
+    await bank.export_consensus(batch_id, out, method="vote")
+
+    assert tied not in still_open
+    second = json.loads(out.getvalue().splitlines()[1])
+    assert (second["consensus"]["tone"], second["method"]["tone"]) == ("warm", "adjudicated")
