@@ -13,12 +13,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sqlite3
 import statistics
 import tempfile
 from pathlib import Path
 
 from benchmarks.claim_submit import bank_with
 from benchmarks.measure import claim_submit
+
+PLAIN_INDEX = (
+    "CREATE INDEX IF NOT EXISTS tasks_plain_claimable ON tasks (batch_id, id)"
+    " WHERE open_slots > 0 AND gold_json IS NULL"
+)
 
 
 async def main() -> None:
@@ -28,11 +34,20 @@ async def main() -> None:
     parser.add_argument("--writers", type=int, default=50)
     parser.add_argument("--operations", type=int, default=400)
     parser.add_argument("--gold-rate", type=float, default=0.05)
+    parser.add_argument(
+        "--plain-index",
+        action="store_true",
+        help="first add a partial index of claimable non-gold tasks (a candidate migration)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         plain, plain_store, _ = await bank_with(folder, args.tasks)
         gold, gold_store, _ = await bank_with(folder, args.tasks, args.gold_rate)
+        if args.plain_index:
+            for store in (plain_store, gold_store):
+                with sqlite3.connect(store.path) as db:
+                    db.execute(PLAIN_INDEX)
         ratios, rates = [], {"off": [], "on": []}
         for number in range(args.rounds):
             order = [("off", plain), ("on", gold)]
