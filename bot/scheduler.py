@@ -30,6 +30,7 @@ from bot.handlers import fair_work
 from bot.handlers.context import BotContext
 from bot.handlers.reviewer import post_for_review
 from bot.port import Once
+from bot.quality_view import digest
 from bot.ui import Card, FileUpload
 from taskbank.models import Period, Tally, TallyLine
 from taskbank.money import format_cents
@@ -132,6 +133,14 @@ class Jobs:
         )
         card = render.tally_card(tally, f"Pay tally, {period.label}", self.ctx.currency, names)
         card = await fair_work.tally_notes(self.ctx, card, period, names)
+        qualities = [
+            quality
+            for batch_id in await self.ctx.bank.batches_answered_in(period)
+            if (quality := await self.ctx.bank.batch_quality(batch_id, resamples=0)).shared_tasks
+            or quality.writers_with_gold
+        ]
+        if qualities:
+            card = Card(card.title, (*card.blocks, digest(qualities)), card.fields)
         budgets = []
         for project, spent in await self.ctx.bank.project_spend():
             if project.budget_cap_cents:

@@ -102,6 +102,8 @@ class QualitySettings(BaseModel):
     # What a wrong gold answer does, per question id: 'check' may reject the work (unpaid);
     # 'feedback', the default for every question, pays it, counts it and explains it.
     gold_modes: dict[str, Literal["check", "feedback"]] = Field(default_factory=dict)
+    # Dynamic overlap: when a task's answers disagree, one more slot opens, up to this many.
+    max_overlap: StrictInt | None = Field(default=None, ge=2, le=50)
 
 
 class BatchSettings(BaseModel):

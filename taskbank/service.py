@@ -18,9 +18,11 @@ from taskbank import (
     fairpay,
     openwork,
     portfolio,
+    quality,
     reasons,
     topups,
 )
+from taskbank.adjudication import Dispute, find_disputes, settle
 from taskbank.appeals import AppealCase, ReviewerAppeals
 from taskbank.batchfile import (
     DEFAULT_MAX_BYTES,
@@ -56,6 +58,9 @@ from taskbank.models import (
 )
 from taskbank.openwork import WorkOffer
 from taskbank.qualification import Pause
+from taskbank.quality.answers import option_fields
+from taskbank.quality.export import write_consensus
+from taskbank.quality.report import consensus_of
 from taskbank.quality_flow import QualityFlow, settle_gold_answer
 from taskbank.questions import gold_agreement, merge_draft, validate_response
 from taskbank.reasons import RejectionNotice
@@ -400,6 +405,8 @@ class TaskBank:
         )
         if gold is not None and not replayed:
             await self._quality.after_gold_answer(submission, self.clock.now())
+        elif not replayed and batch.overlap > 1:
+            await self._quality.after_answer(batch, submission)
         return SubmitResult(submission, replayed)
 
     async def submission(self, submission_id: int) -> Submission:
@@ -619,6 +626,78 @@ class TaskBank:
             self.store.export_rows(batch_id), out, file_format, questions, progress
         )
 
+    # -- quality figures (computed in taskbank/quality/) ------------------------------------
+
+    async def batch_quality(
+        self,
+        batch_id: int,
+        *,
+        levels: Mapping[str, str] | None = None,
+        resamples: int = quality.RESAMPLES,
+        min_confidence: float = quality.MIN_CONFIDENCE,
+        method: str = "model",
+    ) -> quality.BatchQuality:
+        """Agreement per question (with bootstrap intervals), per-writer figures and consensus
+        answers of a batch; `levels` picks a question's distance (e.g. {"pacing": "ordinal"})."""
+        batch = await self.batch(batch_id)
+        stored = await self.store.quality_answers(batch_id, option_fields(batch.questions))
+        reviews = await self.store.review_counts(batch_id)
+        seeded = random.Random(self.rng.getrandbits(64))
+        return await asyncio.to_thread(
+            quality.batch_quality, batch, stored, reviews, rng=seeded, levels=levels,
+            resamples=resamples, min_confidence=min_confidence, method=method,
+        )  # fmt: skip
+
+    async def batch_consensus(
+        self,
+        batch_id: int,
+        *,
+        min_confidence: float = quality.MIN_CONFIDENCE,
+        method: str = "model",
+    ) -> quality.Consensus:
+        """Every task's aggregated answer with its confidence (`method` "vote": no model)."""
+        batch = await self.batch(batch_id)
+        stored = await self.store.quality_answers(batch_id, option_fields(batch.questions))
+        return await asyncio.to_thread(
+            consensus_of, batch, stored, min_confidence=min_confidence, method=method
+        )
+
+    async def tasks_without_consensus(
+        self,
+        batch_id: int,
+        *,
+        min_confidence: float = quality.MIN_CONFIDENCE,
+        method: str = "model",
+    ) -> list[int]:
+        """Ids of a batch's tasks whose answers reach no clear consensus (for adjudication)."""
+        consensus = await self.batch_consensus(
+            batch_id, min_confidence=min_confidence, method=method
+        )
+        return consensus.tasks_without_consensus()
+
+    async def export_consensus(
+        self,
+        batch_id: int,
+        out: TextIO,
+        file_format: ExportFormat = "jsonl",
+        *,
+        adjudicated: Mapping[int, Mapping[str, Any]] | None = None,
+        method: str = "model",
+    ) -> int:
+        """Write one row per task with its consensus answer, confidence and method; `adjudicated`
+        (task id -> answers) holds reviewers' final answers. Returns how many rows."""
+        batch = await self.batch(batch_id)
+        project = await self.project(batch.project_id)
+        consensus = await self.batch_consensus(batch_id, method=method)
+        return await asyncio.to_thread(
+            write_consensus, consensus, out, file_format, batch=batch.name, project=project.name,
+            question_ids=[q.id for q in batch.questions], adjudicated=adjudicated,
+        )  # fmt: skip
+
+    async def batches_answered_in(self, period: Period) -> list[int]:
+        """The batches that received answers in a period (for the quality digest)."""
+        return await self.store.batches_answered_between(period.start, period.end)
+
     # -- screenplays -----------------------------------------------------------------------
 
     async def import_script(
@@ -753,6 +832,30 @@ class TaskBank:
     async def terms_shown(self, project_id: int, writer_id: str) -> None:
         """Note that a writer was shown a project's terms (reading them counts as time given)."""
         await self.store.record_terms_shown(project_id, writer_id, self.now())  # type: ignore[attr-defined]
+
+    async def training_feedback(self, submission: Submission) -> str | None:
+        """What a writer in a batch's training mode sees after a qualification answer."""
+        batch = await self.batch(submission.batch_id)
+        task = await self.task(submission.task_id)
+        project = await self.project(batch.project_id)
+        return await self._quality.training_feedback(batch, task, submission, project.guidelines)
+
+    # -- quality flow: adjudication ----------------------------------------------------------
+
+    async def adjudication_queue(self, batch_id: int | None = None) -> list[Dispute]:
+        """Tasks whose writers disagree and that no reviewer has settled, oldest batch first."""
+        batches = [await self.batch(batch_id)] if batch_id else await self.list_batches()
+        found: list[Dispute] = []
+        for batch in sorted(batches, key=lambda b: b.id):
+            found += await find_disputes(self.store, batch, self.task)
+        return found
+
+    async def adjudicate(
+        self, task_id: int, adjudicator_id: str, submission_id: int
+    ) -> tuple[dict[str, Any], bool]:
+        """Make one writer's answer the task's final answer; (the answer that stands, recorded)."""
+        chosen = await self.store.get_submission(submission_id)
+        return await settle(self.store, task_id, adjudicator_id, chosen, self.now())
 
 
 def _header_location(data: bytes, name: str, *, in_file: bool) -> str:

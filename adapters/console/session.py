@@ -1,7 +1,7 @@
 """The console session: reads lines (typed, or a script when stdin is not a terminal) and turns
 them into neutral events.
 
-  /task, /review, /batch …, /tally, /earnings   commands, as in any chat
+  /task, /batch …  and the rest                 commands, as in any chat (/help lists them)
   /batch import PATH…                           files are read from disk and attached
   /as NAME                                      switch to another person
   /react N ✅|❌ (or yes|no)                    react to message #N
@@ -24,6 +24,7 @@ from rich.console import Console
 from rich.text import Text
 
 from adapters.console.chat import ConsoleChat
+from bot import commands
 from bot.app import Taskbot
 from bot.events import (
     ActionEvent,
@@ -118,6 +119,7 @@ class ConsoleSession:
             name, args = words[0], words[1:]
             if name == "help":
                 self.say(__doc__ or "", "")
+                self.say(f"Commands: {commands.help_text()}", "")
             elif name == "as":
                 self.switch(args[0]) if args else self.say("Usage: /as NAME", "red")
             elif name == "react":

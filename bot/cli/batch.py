@@ -118,9 +118,16 @@ def batch_export(
         typer.Option("--output", "-o", help="File to write (default: <batch name>.<format>)."),
     ] = None,
     file_format: Annotated[str, typer.Option("--format", help="jsonl or csv")] = "jsonl",
+    consensus: Annotated[
+        bool,
+        typer.Option(
+            "--consensus", help="One row per task: consensus answer, confidence and method."
+        ),
+    ] = False,
     config: ConfigOption = None,
 ) -> None:
-    """Export every answer of a batch with provenance, showing progress."""
+    """Export every answer of a batch with provenance, showing progress (or, with --consensus,
+    each task's aggregated answer)."""
     if file_format not in ("jsonl", "csv"):
         fail(f"--format must be jsonl or csv, not '{file_format}'", 2)
 
@@ -129,12 +136,18 @@ def batch_export(
             batch = await bank.batch(batch_id)
             total = sum((await bank.batch_progress(batch_id)).submissions.values())
             # The batch's name is a file's or a person's: made safe, it stays in this folder.
-            path = output or Path(export_file_name(batch.name, file_format))  # type: ignore[arg-type]
+            name = f"{batch.name}.consensus" if consensus else batch.name
+            path = output or Path(export_file_name(name, file_format))  # type: ignore[arg-type]
             try:
                 existed = path.is_file()
             except OSError:  # a name the file system cannot hold: the check below says so
                 existed = False
             try:
+                if consensus:
+                    with replacing_file(path) as handle:
+                        count = await bank.export_consensus(batch_id, handle, file_format)  # type: ignore[arg-type]
+                    out.print(f"exported consensus for {count} tasks of batch {batch_id} to {path}")
+                    return
                 with replacing_file(path) as handle, literal_progress(err) as bar:
                     task = bar.add_task(f"exporting {batch.name}", total=total)
                     count = await bank.export(

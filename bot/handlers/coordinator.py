@@ -10,8 +10,9 @@ from typing import Any
 from bot import fairwork_render, render
 from bot.arguments import whole_number
 from bot.events import Attachment, CommandEvent
-from bot.handlers import fair_work, scripts
+from bot.handlers import fair_work, quality, scripts
 from bot.handlers.context import BotContext
+from bot.quality_view import quality_line
 from bot.roles import Role
 from bot.text import counted
 from bot.ui import Card, Field, FileUpload
@@ -186,6 +187,8 @@ async def status_card(bank: TaskBank, batch_id: int, currency: str) -> Card:
             Field("Rejected", str(progress.submissions.get("rejected", 0))),
             Field("Throughput", throughput),
             Field("Pay", f"{format_cents(batch.pay_cents, currency)} × overlap {batch.overlap}"),
+            Field("Quality", quality_line(await bank.batch_quality(batch_id, resamples=0))),
+            await quality.paused_field(bank, batch_id),
         ),
         blocks=(calibration,),
     )

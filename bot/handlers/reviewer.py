@@ -1,17 +1,22 @@
-"""Reviewers: pull a sampled submission, approve or reject it from the card or by reaction."""
+"""Reviewers: pull a sampled submission, approve or reject it from the card or by reaction;
+settle tasks whose writers disagree (`/review adjudicate`)."""
 
 from __future__ import annotations
 
 from bot import render
 from bot.actions import Approve, Reject, RejectForm, ReviewAction
+from bot.arguments import whole_number
 from bot.events import ActionEvent, CommandEvent, FormSubmitEvent, ReactionEvent
 from bot.handlers import fair_work
 from bot.handlers.context import BotContext
 from bot.port import Once
 from bot.roles import Role
-from bot.ui import FormErrors
-from taskbank.errors import NotAllowed, ValidationFailed
+from bot.ui import Card, FormErrors
+from taskbank.adjudication import Dispute
+from taskbank.errors import NotAllowed, Problem, ValidationFailed
 from taskbank.models import Submission, Verdict
+
+ADJUDICATE_USAGE = "/review adjudicate [batch id] | /review adjudicate <task id> <submission id>"
 
 APPROVE_EMOJI = "✅"
 REJECT_EMOJI = "❌"
@@ -41,6 +46,9 @@ async def post_for_review(
 async def review_command(ctx: BotContext, event: CommandEvent) -> None:
     """`/review`: the next sampled submission this reviewer did not write (sampling if none wait)."""
     ctx.roles.require(event.actor, Role.REVIEWER, "/review")
+    if event.args and event.args[0] == "adjudicate":
+        await adjudicate(ctx, event, event.args[1:])
+        return
     submission = await ctx.bank.next_review(event.actor.key)
     if submission is None:
         await ctx.bank.sample_for_review(ctx.review_sample_size)
@@ -52,6 +60,69 @@ async def review_command(ctx: BotContext, event: CommandEvent) -> None:
     message = await ctx.reply(event, card)
     if submission is not None:
         await ctx.bank.link_message(message.key, REVIEW_LINK, submission.id)
+
+
+async def adjudicate(ctx: BotContext, event: CommandEvent, args: tuple[str, ...]) -> None:
+    """`/review adjudicate [batch]`: the next task whose writers disagree, with each answer;
+    `/review adjudicate <task id> <submission id>`: that answer stands as the task's final one."""
+    if args[:1] == ("next",):  # Discord's option says 'next' for "no batch in particular"
+        args = args[1:]
+    if len(args) == 2:
+        task_id = whole_number(args[0], "task id")
+        submission_id = whole_number(args[1], "submission id")
+        _, recorded = await ctx.bank.adjudicate(task_id, event.actor.key, submission_id)
+        title = "Final answer recorded" if recorded else "Already settled"
+        text = (
+            f"Submission {submission_id}'s answer is now the final answer to task {task_id}."
+            if recorded
+            else f"Task {task_id} already has a final answer; the first decision stands."
+        )
+        await ctx.reply(event, render.notice_card(title, text, "success" if recorded else "info"))
+        return
+    if len(args) > 2:
+        raise ValidationFailed([Problem("usage", f"usage: {ADJUDICATE_USAGE}")])
+    batch_id = whole_number(args[0], "batch id") if args else None
+    waiting = [
+        d
+        for d in await ctx.bank.adjudication_queue(batch_id)
+        if all(s.writer_id != event.actor.key for s in d.submissions)
+    ]
+    if not waiting:
+        card = render.notice_card(
+            "Nothing to adjudicate", "Every task with overlap has a majority."
+        )
+    else:
+        card = dispute_card(waiting[0], len(waiting))
+    await ctx.reply(event, card)
+
+
+def dispute_card(dispute: Dispute, waiting: int) -> Card:
+    """A task the writers disagree on: its payload, each answer, and how to settle it."""
+    by_id = {q.id: q for q in dispute.batch.questions}
+    prompts = ", ".join(f"'{by_id[q].prompt}'" for q in dispute.questions)
+    answers = [
+        f"{s.id}: "
+        + "; ".join(
+            f"{question.prompt} = {render.answer_text(question, s.answers[question.id])}"
+            for question in dispute.batch.questions
+            if s.answers.get(question.id) is not None
+        )
+        for s in dispute.submissions
+    ]
+    payload = "\n".join(
+        str(v) if not isinstance(v, list) else "\n".join(map(str, v))
+        for v in dispute.task.payload.values()
+    )
+    return Card(
+        title=f"Adjudicate task {dispute.task.external_id} (batch {dispute.batch.id})",
+        blocks=(
+            payload,
+            f"The writers disagree on {prompts}. Their answers:",
+            "\n".join(answers),
+            f"Pick the one that stands: /review adjudicate {dispute.task.id} <submission id>",
+        ),
+        footer=f"{waiting} task(s) awaiting adjudication",
+    )
 
 
 async def _verdict(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from bot import render
@@ -203,6 +204,9 @@ async def _submitted(
     aid = claimed.assignment.id
     result = await ctx.bank.submit(aid, actor.key, draft, f"card:{aid}")
     card = render.outcome_card(claimed, result.submission, ctx.currency, result.replayed)
+    training = await ctx.bank.training_feedback(result.submission)
+    if training is not None:
+        card = replace(card, blocks=(*card.blocks, training))
     return await fair_work.saved_card_notes(ctx, card, result.submission)
 
 

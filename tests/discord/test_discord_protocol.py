@@ -16,6 +16,7 @@ from bot.config import ScheduleConfig
 from bot.runtime import Runtime
 from bot.scheduler import Jobs
 from taskbank.errors import ValidationFailed
+from tests import bank_reads as reads
 from tests.batches import TONE_ANSWER, tone_batch
 from tests.discord.conftest import connect, disconnect, discord_config
 from tests.discord.test_discord_review import posted_sample, submitted
@@ -29,7 +30,6 @@ from tests.discord_fake import (
     message_problems,
     modal_problems,
 )
-from tests.inspect_db import query
 
 
 async def test_the_client_identifies_with_the_least_intents_and_keeps_a_heartbeat(
@@ -78,7 +78,7 @@ async def test_cards_and_review_messages_work_after_a_restart(room, discord_bank
         assert "Saved — pending review" in room.server.text(card)
         await room.server.react(room.reviewer, review, "✅")
         await room.server.wait_for(lambda: "Approved" in room.server.text(review), "the verdict")
-        rows = await query(room.bank.store, "SELECT id, status FROM submissions ORDER BY id")
+        rows = await reads.statuses(room.bank)
         assert (submission, "approved") in rows and len(rows) == 2
     finally:
         await disconnect(restarted, running)
@@ -98,15 +98,16 @@ async def test_a_tally_to_many_writers_is_paced_and_survives_429s(room):
     room.fake.rate_limit("POST", r"^/users/@me/channels$", times=5)  # ...but gives up after 5
     with pytest.raises(discord.HTTPException):
         await jobs.run_tally()
-    sent = await query(room.bank.store, "SELECT state, count(*) FROM posts GROUP BY state")
-    assert dict(sent) == {"sent": 1, "pending": 1}  # the summary; the first DM waits
+    assert await reads.post_states(room.bank) == {
+        "sent": 1,
+        "pending": 1,
+    }  # the summary; the first DM waits
     await jobs.run_tally()  # the next run sends what is pending, nothing twice
     for person in writers:
         (dm,) = room.fake.direct_to(person.id)
         assert dm["embeds"][0]["title"].startswith("Your pay")
     assert len(room.fake.in_channel(room.coordinators)) == 1
-    posts = await query(room.bank.store, "SELECT state, count(*) FROM posts GROUP BY state")
-    assert dict(posts) == {"sent": 5}
+    assert await reads.post_states(room.bank) == {"sent": 5}
 
 
 async def test_the_bots_own_reactions_and_custom_emoji_are_not_verdicts(room):
@@ -128,8 +129,7 @@ async def test_the_bots_own_reactions_and_custom_emoji_are_not_verdicts(room):
         },
     )
     await asyncio.sleep(0.3)
-    rows = await query(room.bank.store, "SELECT status FROM submissions WHERE id = ?", submission)
-    assert rows == [("pending",)]
+    assert (await room.bank.submission(submission)).status == "pending"
 
 
 def test_the_fakes_checks_refuse_what_discord_refuses():
@@ -243,16 +243,20 @@ async def test_discord_sync_registers_the_commands_in_a_server_or_globally(fake_
     env = {**os.environ, "DISCORD_TOKEN": TOKEN}
     code, out = await _taskbot("discord", "sync", "--config", config, env=env)
     assert code == 0, out
-    assert "registered /task, /earnings, /review, /tally, /work, /appeal, /bonus, /batch" in out
+    assert (
+        "registered /task, /earnings, /work, /review, /batch, /tally, /appeal, /bonus, /reinstate"
+        in out
+    )  # as declared
     commands = {c["name"]: c for c in fake_discord.commands[GUILD_ID]}
     assert set(commands) == {
         "task",
         "earnings",
+        "work",
         "review",
         "tally",
-        "work",
         "appeal",
         "bonus",
+        "reinstate",
         "batch",
     }
     subcommands = {o["name"]: o for o in commands["batch"]["options"]}
@@ -261,7 +265,7 @@ async def test_discord_sync_registers_the_commands_in_a_server_or_globally(fake_
     assert imported["file"]["type"] == 11 and imported["file"]["required"]  # an attachment
     assert imported["settings"]["type"] == 11 and not imported["settings"].get("required")
     code, out = await _taskbot("discord", "sync", "--global", "--config", config, env=env)
-    assert code == 0 and len(fake_discord.commands["global"]) == 8
+    assert code == 0 and len(fake_discord.commands["global"]) == 9
     code, out = await _taskbot("discord", "sync", "--config", config, env=dict(os.environ))
     assert code == 2 and "DISCORD_TOKEN" in out
 

@@ -7,9 +7,9 @@ import asyncio
 
 from bot.config import ScheduleConfig
 from bot.scheduler import Jobs
+from tests import bank_reads as reads
 from tests.batches import TONE_ANSWER, tone_batch
 from tests.discord.conftest import Room
-from tests.inspect_db import query
 
 
 async def submitted(room: Room, writer: str | None = None) -> int:
@@ -28,8 +28,7 @@ async def posted_sample(room: Room) -> dict:
 
 
 async def status_of(room: Room, submission: int) -> str:
-    rows = await query(room.bank.store, "SELECT status FROM submissions WHERE id = ?", submission)
-    return rows[0][0]
+    return (await room.bank.submission(submission)).status
 
 
 async def test_qa_samples_arrive_in_the_review_channel_with_both_reactions_ready(room):
@@ -53,8 +52,7 @@ async def test_a_reviewers_check_mark_approves_and_pays_once_even_when_replayed(
     )
     await asyncio.sleep(0.3)  # let any second handling show
     assert await status_of(room, submission) == "approved"
-    ledger = await query(room.bank.store, "SELECT count(*), sum(amount_cents) FROM ledger")
-    assert ledger == [(1, 40)]
+    assert await reads.earned_this_week(room.bank) == (1, 40)  # paid once
     edits = room.fake.called("PATCH", rf"/channels/{room.reviews}/messages/{card['id']}$")
     assert len(edits) == 1
     assert card["components"] == []  # the verdict card has no buttons left

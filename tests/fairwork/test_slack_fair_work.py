@@ -72,7 +72,7 @@ def home_opened(user: str) -> dict:
 
 async def open_home(ws, user: str, event_id: str) -> str:
     from tests.slack_fake import BOT_USER
-    from tests.slack_payloads import event_callback
+    from tests.slack_fake.payloads import event_callback
 
     status, _ = await ws.send(
         event_callback(home_opened(user), event_id, BOT_USER), "application/json"

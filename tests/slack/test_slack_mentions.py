@@ -17,11 +17,11 @@ import pytest
 
 from bot.config import ScheduleConfig
 from bot.scheduler import Jobs
-from tests import slack_payloads as payloads
 from tests.batches import jsonl
 from tests.slack.conftest import COORDINATOR, REVIEW_CHANNEL, REVIEWER, WRITER
 from tests.slack.test_slack_writer import control_ids, open_modal, press
 from tests.slack_driver import Workspace, buttons
+from tests.slack_fake import payloads
 
 HOSTILE = [
     "<!channel>",

@@ -12,7 +12,7 @@ import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from importlib import resources
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import asyncpg
 
@@ -34,10 +34,14 @@ from taskbank.models import (
     Verdict,
 )
 from taskbank.store import rows
+from taskbank.store.postgres import quality
 from taskbank.store.postgres.fairwork import PostgresFairWork
 from taskbank.store.postgres.quality_flow import PostgresQualityFlow, store_quality
 from taskbank.store.protocol import BatchCandidate, BatchProgress, NewSubmission
 from taskbank.store.refusals import explain_unsubmittable
+
+if TYPE_CHECKING:
+    from taskbank.quality.answers import StoredAnswers
 
 T = TypeVar("T")
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
@@ -810,6 +814,22 @@ class PostgresStore(PostgresQualityFlow, PostgresFairWork):
                 gold = record.pop("gold_json")
                 record["gold"] = None if gold is None else json.loads(gold)
                 yield record
+
+    # -- quality figures (the reads live in taskbank/store/postgres/quality.py) ---------------
+
+    async def quality_answers(
+        self, batch_id: int, option_fields: dict[str, str] | None = None
+    ) -> StoredAnswers:
+        """Every answer of a batch in columns, for agreement and consensus."""
+        return await quality.quality_answers(self._read, batch_id, option_fields)
+
+    async def review_counts(self, batch_id: int) -> dict[str, tuple[int, int]]:
+        """Per writer, (approved, rejected) verdicts by people on a batch."""
+        return await quality.review_counts(self._read, batch_id)
+
+    async def batches_answered_between(self, start: datetime, end: datetime) -> list[int]:
+        """The batches that received answers in a period."""
+        return await quality.batches_answered_between(self._read, start, end)
 
 
 async def _explain_unsubmittable(

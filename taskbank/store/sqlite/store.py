@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiosqlite
 
@@ -32,6 +32,10 @@ from taskbank.models import (
 from taskbank.store import rows
 from taskbank.store.protocol import BatchCandidate, BatchProgress, NewSubmission
 from taskbank.store.refusals import explain_unsubmittable
+from taskbank.store.sqlite import quality
+
+if TYPE_CHECKING:
+    from taskbank.quality.answers import StoredAnswers
 from taskbank.store.sqlite.connection import (
     GroupCommitWriter,
     Synchronous,
@@ -850,6 +854,22 @@ class SqliteStore(SqliteQualityFlow, SqliteFairWork):
                 gold = record.pop("gold_json")
                 record["gold"] = None if gold is None else json.loads(gold)
                 yield record
+
+    # -- quality figures (the reads live in taskbank/store/sqlite/quality.py) ---------------
+
+    async def quality_answers(
+        self, batch_id: int, option_fields: dict[str, str] | None = None
+    ) -> StoredAnswers:
+        """Every answer of a batch in columns, for agreement and consensus."""
+        return await quality.quality_answers(self._read, batch_id, option_fields)
+
+    async def review_counts(self, batch_id: int) -> dict[str, tuple[int, int]]:
+        """Per writer, (approved, rejected) verdicts by people on a batch."""
+        return await quality.review_counts(self._read, batch_id)
+
+    async def batches_answered_between(self, start: datetime, end: datetime) -> list[int]:
+        """The batches that received answers in a period."""
+        return await quality.batches_answered_between(self._read, start, end)
 
 
 def _try_file_lock(path: Path) -> Any:
