@@ -83,13 +83,20 @@ COMMANDS: tuple[Command, ...] = (
         Role.WRITER,
         (
             Option(
-                "which", "A batch id or a template name, to pick from it", hint="batch | template"
+                "which",
+                "A batch name or id, or a template name, to pick from it",
+                hint="batch | template",
             ),
         ),
     ),
     Command(
+        "work",
+        "Open work: pay, time and hourly rate before you claim",
+        Role.WRITER,
+    ),
+    Command(
         "earnings",
-        "What you earned, privately (export: your record as a CSV)",
+        "What you earned, privately (export: your own record as a CSV)",
         Role.WRITER,
         (
             Option(
@@ -101,7 +108,6 @@ COMMANDS: tuple[Command, ...] = (
             ),
         ),
     ),
-    Command("work", "Open work: pay, time per task and hourly rate before you claim", Role.WRITER),
     Command(
         "review",
         "Reviewers: the next submission to judge",
@@ -109,8 +115,8 @@ COMMANDS: tuple[Command, ...] = (
         (
             Option(
                 "what",
-                "Empty for the next submission; 'adjudicate [batch]' for a task writers disagree "
-                "on; 'adjudicate <task id> <submission id>' settles it",
+                "'adjudicate [batch]': a task writers disagree on; "
+                "'adjudicate <task> <submission>' settles it",
                 kind="words",
                 hint="adjudicate …",
                 max_length=100,
@@ -173,15 +179,25 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("tally", "Coordinators: post the pay tally", Role.COORDINATOR, (PERIOD,)),
     Command(
+        "reinstate",
+        "Coordinators: let a paused writer claim again",
+        Role.COORDINATOR,
+        (
+            Option("writer", "The paused writer (@mention)", hint="@writer", required=True),
+            BATCH,
+        ),
+    ),
+    Command(
         "appeal",
         "Appeal a rejection, or (coordinators) hear appeals",
         Role.WRITER,
         (
             Option(
                 "what",
-                "<submission> <what was missed>; list | uphold <id> | deny <id> <reason> | report",
+                "<submission> <what was missed> | list | uphold <appeal> [note] | "
+                "deny <appeal> <reason> | report",
                 kind="words",
-                hint="submission note | list | uphold id | deny id reason | report",
+                hint="<submission> <note> | list | uphold … | deny … | report",
                 required=True,
                 max_length=1000,
             ),
@@ -189,35 +205,19 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "bonus",
-        "Coordinators: pay a writer a bonus (or a batch rule: batch <id> gold <percent>)",
+        "Coordinators: pay a writer a bonus",
         Role.COORDINATOR,
         (
-            Option(
-                "writer",
-                "The writer (@mention), or 'batch <id> gold <percent>'",
-                kind="words",
-                hint="@writer",
-                required=True,
-                max_length=100,
-            ),
+            Option("writer", "The writer (@mention)", hint="@writer", required=True),
             Option("amount", "The amount, e.g. 2.50", hint="amount", required=True),
             Option(
                 "reason",
-                "What it is for",
+                "Why, as the writer will read it",
                 kind="words",
                 hint="reason",
                 required=True,
-                max_length=500,
+                max_length=400,
             ),
-        ),
-    ),
-    Command(
-        "reinstate",
-        "Coordinators: let a paused writer claim again",
-        Role.COORDINATOR,
-        (
-            Option("writer", "The paused writer (@mention)", hint="@writer", required=True),
-            BATCH,
         ),
     ),
 )

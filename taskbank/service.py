@@ -253,15 +253,23 @@ class TaskBank:
         await self.store.accept_terms(project_id, writer_id, self.clock.now())
 
     async def claim(
-        self, writer_id: str, *, batch_id: int | None = None, template: str | None = None
+        self,
+        writer_id: str,
+        *,
+        batch_id: int | None = None,
+        template: str | None = None,
+        project_id: int | None = None,
     ) -> ClaimedTask:
-        """Hand this writer the next task open to them, or raise NothingToClaim saying why.
+        """Hand this writer the next task open to them (from one batch, template or project when
+        asked), or raise NothingToClaim saying why.
 
         A writer holding `max_active_per_writer` live leases gets the oldest of them back (a
         double click or a second process claiming at the same moment gets the first's lease).
         """
         now = self.clock.now()
         candidates = await self.store.claim_candidates(writer_id)
+        if project_id is not None:
+            candidates = [c for c in candidates if c.project_id == project_id]
         usable, reason, terms_project = _usable_candidates(candidates, now, batch_id, template)
         if usable:
             # Pauses and qualification close batches; gold mixing orders each batch's kinds.
@@ -335,7 +343,8 @@ class TaskBank:
         assignment = await self.store.get_assignment(assignment_id)
         if assignment.writer_id != writer_id:
             raise NotAllowed("that task is held by another writer")
-        if assignment.state != AssignmentState.ACTIVE:
+        # A lapsed lease may still be answered while nobody has taken its slot (submit decides).
+        if assignment.state not in (AssignmentState.ACTIVE, AssignmentState.EXPIRED):
             raise NotAllowed(f"that task was {assignment.state}; claim a new one")
         batch = await self.batch(assignment.batch_id)
         task = await self.task(assignment.task_id)
@@ -535,6 +544,23 @@ class TaskBank:
             submission_id, reviewer_id, verdict, reason, self.clock.now()
         )
         return ReviewOutcome(review, recorded)
+
+    async def pass_review(self, submission_id: int, reviewer_id: str) -> None:
+        """A reviewer passes on a submission: `next_review` no longer offers it to them."""
+        await self.store.get_submission(submission_id)
+        await self.link_message(f"pass/{reviewer_id}/{submission_id}", "review-pass", submission_id)
+
+    async def review_of(self, submission_id: int) -> Review | None:
+        """The verdict a submission has, if any."""
+        return await self.store.get_review(submission_id)
+
+    async def linked_messages(self, kind: str, subject_id: int) -> list[str]:
+        """The chat messages that show a record (e.g. every card of one submission)."""
+        return await self.store.linked_refs(kind, subject_id)
+
+    async def task_answers(self, task_id: int) -> list[Submission]:
+        """Every writer's answer to one task (a reviewer compares them)."""
+        return await self.store.task_submissions(task_id)
 
     async def auto_approve(self, older_than: timedelta) -> int:
         """Approve every submission nobody reviewed within the window; returns how many."""
@@ -856,6 +882,10 @@ class TaskBank:
         """Make one writer's answer the task's final answer; (the answer that stands, recorded)."""
         chosen = await self.store.get_submission(submission_id)
         return await settle(self.store, task_id, adjudicator_id, chosen, self.now())
+
+    def migrations_applied(self) -> list[int]:
+        """The schema versions this process applied when it opened the database."""
+        return list(getattr(self.store, "migrations_applied", []))
 
 
 def _header_location(data: bytes, name: str, *, in_file: bool) -> str:

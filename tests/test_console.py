@@ -60,8 +60,8 @@ async def test_the_whole_loop_in_one_console_transcript(bank, clock, tmp_path):
         "1",  # the terms first, then the tone task
         "1 1",
         "2 8",
-        "5",
-        "8",  # tone: tense, genre: noir, pacing 3, submit
+        "3 3",
+        "4",  # tone: tense, genre: noir, pacing 3 (question 3, point 3), submit
         "/task 6",
         "1",
         "2",
@@ -148,7 +148,7 @@ async def test_console_explains_bad_lines(bank, tmp_path):
         bank, tmp_path, ["7", "/task", "99", "1 42", "/react 1 maybe", "/as", "/quit"]
     )
     assert "number of a control on your latest card" in transcript
-    assert "Choose a control from 1 to 10" in transcript
+    assert "Choose a control from 1 to 6" in transcript
     assert "Give choices by number, 1 to 8" in transcript
     assert "Usage: /react N" in transcript and "Usage: /as NAME" in transcript
 

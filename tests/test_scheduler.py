@@ -345,7 +345,7 @@ async def test_the_scheduler_runs_each_job_on_its_configured_timing(bank):
     jobs.ctx = BotContext(bank, FakeChat(), Roles(), time_zone="Europe/Paris")
     scheduler = build_scheduler(jobs)
     triggers = {job.id: job.trigger for job in scheduler.get_jobs()}
-    assert set(triggers) == {"tally", "qa-sample", "auto-approve", "lease-sweep"}
+    assert set(triggers) == {"tally", "qa-sample", "auto-approve", "lease-sweep", "budget-watch"}
     assert str(triggers["tally"].timezone) == "Europe/Paris"
     next_fire = triggers["tally"].get_next_fire_time(None, datetime(2026, 11, 23, tzinfo=UTC))
     assert (next_fire.weekday(), next_fire.hour, next_fire.minute) == (4, 8, 30)

@@ -1,12 +1,13 @@
-"""Reviewers: pull a sampled submission, approve or reject it from the card or by reaction;
-settle tasks whose writers disagree (`/review adjudicate`)."""
+"""Reviewers: pull a sampled submission, approve, reject or pass on it from the card or by
+reaction (every card showing the submission then shows the verdict); settle tasks whose writers
+disagree (`/review adjudicate`)."""
 
 from __future__ import annotations
 
-from bot import render
-from bot.actions import Approve, Reject, RejectForm, ReviewAction
+from bot import render, review_render
+from bot.actions import Approve, NextReview, PassReview, Reject, RejectForm, ReviewAction
 from bot.arguments import whole_number
-from bot.events import ActionEvent, CommandEvent, FormSubmitEvent, ReactionEvent
+from bot.events import ActionEvent, CommandEvent, FormSubmitEvent, MessageRef, ReactionEvent
 from bot.handlers import fair_work
 from bot.handlers.context import BotContext
 from bot.port import Once
@@ -20,14 +21,17 @@ ADJUDICATE_USAGE = "/review adjudicate [batch id] | /review adjudicate <task id>
 
 APPROVE_EMOJI = "✅"
 REJECT_EMOJI = "❌"
-REVIEW_LINK = "review"
+REVIEW_LINK = "review"  # any card showing a submission for review (reactions find it by this)
+CHANNEL_LINK = "review-post"  # the review channel's card of a submission, updated with the verdict
 
 
-async def review_card_for(ctx: BotContext, submission: Submission):  # type: ignore[no-untyped-def]
-    """The review card of a submission."""
+async def review_card_for(ctx: BotContext, submission: Submission) -> Card:
+    """The review card of a submission, with the other writers' answers to the same task."""
     batch = await ctx.bank.batch(submission.batch_id)
     task = await ctx.bank.task(submission.task_id)
-    card = render.review_card(batch, task, submission, ctx.time_zone)
+    project = await ctx.bank.project(batch.project_id)
+    others = await ctx.bank.task_answers(submission.task_id)
+    card = review_render.review_card(batch, task, submission, ctx.time_zone, project, others)
     return await fair_work.without_author(ctx, card, batch.project_id)
 
 
@@ -39,6 +43,7 @@ async def post_for_review(
         ctx.review_place, await review_card_for(ctx, submission), once=once
     )
     await ctx.bank.link_message(message.key, REVIEW_LINK, submission.id)
+    await ctx.bank.link_message(message.key, CHANNEL_LINK, submission.id)
     for emoji in (APPROVE_EMOJI, REJECT_EMOJI):
         await ctx.port.add_reaction(message, emoji)
 
@@ -49,12 +54,17 @@ async def review_command(ctx: BotContext, event: CommandEvent) -> None:
     if event.args and event.args[0] == "adjudicate":
         await adjudicate(ctx, event, event.args[1:])
         return
+    await _next_review(ctx, event)
+
+
+async def _next_review(ctx: BotContext, event: CommandEvent | ActionEvent) -> None:
+    """Reply privately with the next submission waiting for this reviewer, or say none waits."""
     submission = await ctx.bank.next_review(event.actor.key)
     if submission is None:
         await ctx.bank.sample_for_review(ctx.review_sample_size)
         submission = await ctx.bank.next_review(event.actor.key)
     if submission is None:
-        card = render.notice_card("Nothing to review", "No submission is waiting for a verdict.")
+        card = render.notice_card("Nothing to review", "No submission is waiting for you.")
     else:
         card = await review_card_for(ctx, submission)
     message = await ctx.reply(event, card)
@@ -126,31 +136,61 @@ def dispute_card(dispute: Dispute, waiting: int) -> Card:
 
 
 async def _verdict(
-    ctx: BotContext, submission_id: int, reviewer: str, verdict: Verdict, reason: str | None
-):  # type: ignore[no-untyped-def]
+    ctx: BotContext,
+    submission_id: int,
+    reviewer: str,
+    verdict: Verdict,
+    reason: str | None,
+    shown_on: MessageRef | None = None,
+) -> Card:
+    """Record a verdict (the first stands) and show it on the review channel's card too; the
+    card returned is for `shown_on`, the card the verdict was given on."""
     outcome = await ctx.bank.record_review(submission_id, reviewer, verdict, reason)
-    review = outcome.review
-    if outcome.recorded and review.verdict == Verdict.REJECTED:
+    if outcome.recorded and outcome.review.verdict == Verdict.REJECTED:
         await fair_work.tell_writer_of_rejection(ctx, submission_id)
-    title = f"{'Approved' if review.verdict == Verdict.APPROVED else 'Rejected'}: submission {submission_id}"
-    text = f"By {review.reviewer_id}" + (f" — {review.reason}" if review.reason else "")
-    if not outcome.recorded:
-        title += " (an earlier verdict stands)"
-    return render.notice_card(
-        title, text, "success" if review.verdict == Verdict.APPROVED else "warning"
+    channel_card = review_render.verdict_card(outcome.review, outcome.recorded, next_button=False)
+    in_channel = False
+    for ref in await ctx.bank.linked_messages(CHANNEL_LINK, submission_id):
+        channel_id, _, message_id = ref.rpartition("/")
+        message = MessageRef(channel_id, message_id)
+        if message == shown_on:
+            in_channel = True
+        else:
+            await ctx.port.update_card(message, channel_card)
+    return (
+        channel_card if in_channel else review_render.verdict_card(outcome.review, outcome.recorded)
     )
 
 
 async def action(ctx: BotContext, event: ActionEvent, action: ReviewAction) -> None:
-    """Approve at once; reject opens a form for the reason."""
+    """Approve at once; reject opens a form for the reason; pass and next bring the next one."""
     ctx.roles.require(event.actor, Role.REVIEWER, "Reviewing")
     match action:
         case Reject(submission_id=submission_id):
-            await ctx.port.open_form(render.reject_form(submission_id), context=event.context)
+            earlier = await _earlier_verdict(ctx, submission_id)
+            if earlier is not None:
+                await ctx.reply(event, earlier)
+                return
+            await ctx.port.open_form(
+                review_render.reject_form(submission_id), context=event.context
+            )
         case Approve(submission_id=submission_id):
-            card = await _verdict(ctx, submission_id, event.actor.key, Verdict.APPROVED, None)
+            card = await _verdict(
+                ctx, submission_id, event.actor.key, Verdict.APPROVED, None, event.message
+            )
             if event.message is not None:
                 await ctx.port.update_card(event.message, card, context=event.context)
+        case PassReview(submission_id=submission_id):
+            await ctx.bank.pass_review(submission_id, event.actor.key)
+            await _next_review(ctx, event)
+        case NextReview():
+            await _next_review(ctx, event)
+
+
+async def _earlier_verdict(ctx: BotContext, submission_id: int) -> Card | None:
+    """The verdict card when a submission is already decided (nothing more is asked)."""
+    review = await ctx.bank.review_of(submission_id)
+    return None if review is None else review_render.verdict_card(review, recorded=False)
 
 
 async def reject_form(
@@ -167,10 +207,11 @@ async def reject_form(
             event.actor.key,
             Verdict.REJECTED,
             reason if isinstance(reason, str) else None,
+            event.message,
         )
     except ValidationFailed as failure:
         message = failure.problems[0].message
-        return FormErrors({"reason": message}, render.reject_form(submission_id, message))
+        return FormErrors({"reason": message}, review_render.reject_form(submission_id, message))
     if event.message is not None:
         await ctx.port.update_card(event.message, card, context=event.context)
     else:
@@ -179,7 +220,8 @@ async def reject_form(
 
 
 async def reaction(ctx: BotContext, event: ReactionEvent) -> None:
-    """✅ on a review card approves; ❌ asks for the reason. Others' reactions are refused privately."""
+    """✅ on a review card approves; ❌ asks for the reason (or says an earlier verdict stands).
+    Others' reactions are refused privately."""
     if not event.added or event.emoji not in (APPROVE_EMOJI, REJECT_EMOJI):
         return
     submission_id = await ctx.bank.linked_subject(event.message.key, REVIEW_LINK)
@@ -195,12 +237,18 @@ async def reaction(ctx: BotContext, event: ReactionEvent) -> None:
         return
     try:
         if event.emoji == APPROVE_EMOJI:
-            card = await _verdict(ctx, submission_id, event.actor.key, Verdict.APPROVED, None)
+            card = await _verdict(
+                ctx, submission_id, event.actor.key, Verdict.APPROVED, None, event.message
+            )
             await ctx.port.update_card(event.message, card)
             return
         submission = await ctx.bank.submission(submission_id)
         if submission.writer_id == event.actor.key:
             raise NotAllowed("a reviewer cannot judge their own work")
+        earlier = await _earlier_verdict(ctx, submission_id)
+        if earlier is not None:
+            await ctx.port.send_direct(event.actor, earlier)
+            return
         await ctx.port.send_direct(
             event.actor,
             render.Card(

@@ -14,12 +14,15 @@ from bot.actions import (
     ConfirmEnd,
     DraftForm,
     EditForm,
+    NextReview,
     NextTask,
     OpenForm,
+    PassReview,
     Reject,
     RejectForm,
     Release,
     Show,
+    ShowGuidelines,
     Skip,
     Submit,
     parse_action,
@@ -56,7 +59,7 @@ async def dispatch(delivery: Delivery, next: Next) -> chain.Answer:
         await handler(ctx, event)
     elif isinstance(event, ActionEvent):
         match action := parse_action(event.action_id):
-            case Approve() | Reject():
+            case Approve() | Reject() | PassReview() | NextReview():
                 await reviewer.action(ctx, event, action)
             case (
                 Answer()
@@ -69,6 +72,7 @@ async def dispatch(delivery: Delivery, next: Next) -> chain.Answer:
                 | Show()
                 | NextTask()
                 | AcceptTerms()
+                | ShowGuidelines()
             ):
                 await writer.action(ctx, event, action)
             case work.ClaimFrom():

@@ -99,7 +99,7 @@ async def test_reactions_of_non_reviewers_and_of_the_author_are_ignored_and_said
 async def test_review_command_shows_a_card_whose_approve_button_works(room):
     submission = await submitted(room)
     shown = room.server.answer(await room.server.command(room.reviewer, "review"))
-    assert [c["label"] for c in room.server.controls(shown)] == ["Approve", "Reject…"]
+    assert [c["label"] for c in room.server.controls(shown)] == ["Approve", "Reject…", "Pass"]
     done = await room.server.click(room.reviewer, shown, "Approve")
     assert "Approved: submission" in room.server.text(room.server.answer(done))
     assert await status_of(room, submission) == "approved"
@@ -121,7 +121,7 @@ async def test_a_reviewer_by_server_role_may_review_from_a_direct_message(room):
     submission = await submitted(room)
     dm = room.fake.open_dm(room.reviewer.id)
     shown = room.server.answer(await room.server.command(room.reviewer, "review", channel=dm))
-    assert [c["label"] for c in room.server.controls(shown)] == ["Approve", "Reject…"]
+    assert [c["label"] for c in room.server.controls(shown)] == ["Approve", "Reject…", "Pass"]
     assert room.fake.called("GET", rf"/guilds/\d+/members/{room.reviewer.id}$")
     dm = room.fake.open_dm(room.other_writer.id)
     refused = await room.server.command(room.other_writer, "review", channel=dm)

@@ -227,7 +227,8 @@ def test_each_declared_command_is_a_slash_command_with_its_usage():
     assert list(listed) == [f"/{c.name}" for c in COMMANDS]
     assert listed["/earnings"]["usage_hint"] == "[day | week | month | export]"
     assert "export <id> [jsonl | csv]" in listed["/batch"]["usage_hint"]
-    assert "usage_hint" not in listed["/review"]  # it takes nothing
+    assert listed["/review"]["usage_hint"] == "[adjudicate …]"  # optional words
+    assert listed["/reinstate"]["usage_hint"] == "<@writer> <id>"
     assert all(
         c["description"] == d.description for c, d in zip(listed.values(), COMMANDS, strict=True)
     )

@@ -103,7 +103,7 @@ async def test_review_command_shows_a_card_whose_approve_button_works(workspace)
     submission = await submitted(workspace)
     await workspace.command(REVIEWER, "/review")
     card = await workspace.new_card(REVIEWER, 0)
-    assert buttons(card) == ["Approve", "Reject…"]
+    assert buttons(card) == ["Approve", "Reject…", "Pass"]
     version = card.version
     await workspace.click(REVIEWER, card, f"approve:{submission}")
     await workspace.updated(card, version)

@@ -138,8 +138,10 @@ class PostgresStore(PostgresQualityFlow, PostgresFairWork):
             applied = {
                 row[0] for row in await connection.fetch("SELECT version FROM schema_migrations")
             }
+            self.migrations_applied = []  # kept for `taskbot db migrate` to say what it applied
             for version, name, sql in bundled_migrations():
                 if version not in applied:
+                    self.migrations_applied.append(version)
                     await connection.execute(sql)
                     await connection.execute(
                         "INSERT INTO schema_migrations VALUES ($1, $2, $3)",
@@ -477,6 +479,20 @@ class PostgresStore(PostgresQualityFlow, PostgresFairWork):
             "SELECT subject_id FROM message_links WHERE ref = $1 AND kind = $2", ref, kind
         )
 
+    async def linked_refs(self, kind: str, subject_id: int) -> list[str]:
+        found = await self.pool.fetch(
+            "SELECT ref FROM message_links WHERE kind = $1 AND subject_id = $2 ORDER BY created_at",
+            kind,
+            subject_id,
+        )
+        return [row[0] for row in found]
+
+    async def task_submissions(self, task_id: int) -> list[Submission]:
+        found = await self.pool.fetch(
+            "SELECT * FROM submissions WHERE task_id = $1 ORDER BY id", task_id
+        )
+        return [rows.submission(row) for row in found]
+
     # -- copying in and out ----------------------------------------------------------------
 
     async def table_columns(self, table: str) -> list[str]:
@@ -682,7 +698,9 @@ class PostgresStore(PostgresQualityFlow, PostgresFairWork):
     async def next_sampled_for(self, reviewer_id: str) -> Submission | None:
         found = await self.pool.fetchrow(
             "SELECT * FROM submissions WHERE status = 'pending' AND sampled_at IS NOT NULL"
-            " AND writer_id != $1 ORDER BY sampled_at, id LIMIT 1",
+            " AND writer_id != $1 AND NOT EXISTS (SELECT 1 FROM message_links"
+            " WHERE kind = 'review-pass' AND ref = 'pass/' || $1 || '/' || submissions.id)"
+            " ORDER BY sampled_at, id LIMIT 1",
             reviewer_id,
         )
         return rows.submission(found) if found else None

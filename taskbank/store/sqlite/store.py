@@ -133,7 +133,8 @@ class SqliteStore(SqliteQualityFlow, SqliteFairWork):
         """Open (creating if needed) the file, apply migrations, start group commit."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._writer_connection = await connect(self.path, self.synchronous)
-        await migrate(self._writer_connection)
+        # Kept for `taskbot db migrate` to say what it applied.
+        self.migrations_applied = await migrate(self._writer_connection)
         self._reader = await connect(self.path, self.synchronous)
         self._second_reader = await connect(self.path, self.synchronous)
         self._writer = GroupCommitWriter(self._writer_connection)
@@ -537,6 +538,21 @@ class SqliteStore(SqliteQualityFlow, SqliteFairWork):
         )
         return found[0][0] if found else None
 
+    async def linked_refs(self, kind: str, subject_id: int) -> list[str]:
+        """The chat messages linked to a record, oldest first."""
+        found = await self._read(
+            "SELECT ref FROM message_links WHERE kind = ? AND subject_id = ? ORDER BY created_at",
+            (kind, subject_id),
+        )
+        return [row[0] for row in found]
+
+    async def task_submissions(self, task_id: int) -> list[Submission]:
+        """Every answer to one task, first submitted first."""
+        found = await self._read(
+            "SELECT * FROM submissions WHERE task_id = ? ORDER BY id", (task_id,)
+        )
+        return [rows.submission(row) for row in found]
+
     # -- copying out -----------------------------------------------------------------------
 
     async def table_columns(self, table: str) -> list[str]:
@@ -699,8 +715,10 @@ class SqliteStore(SqliteQualityFlow, SqliteFairWork):
         """The oldest sampled, unreviewed submission this reviewer did not write."""
         found = await self._read(
             "SELECT * FROM submissions WHERE status = 'pending' AND sampled_at IS NOT NULL"
-            " AND writer_id != ? ORDER BY sampled_at, id LIMIT 1",
-            (reviewer_id,),
+            " AND writer_id != ? AND NOT EXISTS (SELECT 1 FROM message_links"
+            " WHERE kind = 'review-pass' AND ref = 'pass/' || ? || '/' || submissions.id)"
+            " ORDER BY sampled_at, id LIMIT 1",
+            (reviewer_id, reviewer_id),
         )
         return rows.submission(found[0]) if found else None
 
