@@ -206,7 +206,7 @@ async def test_a_hostile_import_never_ends_the_console_session(bank, tmp_path):
     after_imports = transcript.split("latin.jsonl", 1)[1]
     assert "No batches yet" in after_imports
     assert "/as NAME" in after_imports  # /help answered
-    assert "/earnings [day | week | month" in after_imports  # with the declared commands
+    assert "/earnings [day | week | month | export]" in after_imports  # with the declared commands
     assert await bank.list_batches() == []
 
 

@@ -1,5 +1,5 @@
 """Fair work on Discord (discord.py against the fake gateway and REST server): /earnings export
-sends the writer's record to their direct messages; /bonus names the writer by user option."""
+sends the writer's record to their direct messages; /bonus names the writer by mention."""
 
 from __future__ import annotations
 
@@ -28,26 +28,11 @@ async def test_earnings_export_arrives_as_a_csv_in_the_writers_direct_messages(r
 
 
 async def test_a_bonus_on_discord_reaches_the_writer(room):
-    from tests.discord_fake import GUILD_ID
-
-    data = {  # a user option as Discord sends it: the id, and the user resolved beside it
-        "id": room.fake.snowflake(),
-        "name": "bonus",
-        "type": 1,
-        "guild_id": GUILD_ID,
-        "options": [
-            {"name": "writer", "type": 6, "value": room.writer.id},
-            {"name": "amount", "type": 3, "value": "2"},
-            {"name": "reason", "type": 3, "value": "clean rewrite"},
-        ],
-        "resolved": {
-            "users": {room.writer.id: room.writer.user()},
-            "members": {
-                room.writer.id: {k: v for k, v in room.writer.member().items() if k != "user"}
-            },
-        },
-    }
-    await room.server.raw(room.coordinator, 2, data)
+    await room.server.command(
+        room.coordinator,
+        "bonus",
+        {"writer": f"<@{room.writer.id}>", "amount": "2", "reason": "clean rewrite"},
+    )
     told = await room.server.wait_for(
         lambda: [
             m
