@@ -25,10 +25,9 @@ from pathlib import Path
 
 import aiohttp
 
-from tests import slack_payloads as payloads
 from tests.batches import tone_batch
 from tests.slack_driver import free_port, wait_until_serving
-from tests.slack_fake import BOT_TOKEN, FakeSlack
+from tests.slack_fake import BOT_TOKEN, FakeSlack, payloads, signing
 
 SECRET = "benchmark-signing-secret"
 
@@ -155,7 +154,7 @@ async def load(label: str, url: str, fake: FakeSlack, requests: int, concurrency
 
 
 async def _one(session, url, body, latencies, failures) -> None:  # type: ignore[no-untyped-def]
-    headers = {**payloads.sign(SECRET, body), "Content-Type": "application/x-www-form-urlencoded"}
+    headers = {**signing.sign(SECRET, body), "Content-Type": "application/x-www-form-urlencoded"}
     started = time.perf_counter()
     async with session.post(url, data=body, headers=headers) as answer:
         await answer.read()

@@ -11,11 +11,11 @@ The wire format is the one the bot has always posted, so cards sent before an up
 
     controls  ans:<assignment>:<question>[:<pick>]   (a button's option index or scale point;
                                                        a select sends its picks as values)
-              form:<a>  edit:<a>  submit:<a>  skip:<a>  release:<a>
+              form:<a>  edit:<a>  submit:<a>[:none]  skip:<a>  release:<a>
               end:<a>:skip|release  (asks before skip:<a> or release:<a>)
-              show:<a>  next
-              terms:<project>[:<batch id or template>]
-              approve:<submission>  reject:<submission>
+              show:<a>  next[:<project>]
+              terms:<project>[:<batch id or template>]  guide:<project>
+              approve:<submission>  reject:<submission>  pass:<submission>  nextreview
     forms     answer:<assignment>  draft:<assignment>  reject:<submission>
 
 Ids never contain '#': chats that page a card or form append their page after one.
@@ -140,10 +140,12 @@ class EditForm(Action, template=rf"edit:(?P<assignment_id>{_ID})"):
 
 
 @dataclass(frozen=True)
-class Submit(Action, template=rf"submit:(?P<assignment_id>{_ID})"):
-    """Submit the draft of a task."""
+class Submit(Action, template=rf"submit:(?P<assignment_id>{_ID})(?::(?P<none>none))?"):
+    """Submit the draft of a task; `none` says the writer chose "none" for the label questions
+    where none is a fine answer and left untouched (else the card asks first)."""
 
     assignment_id: int
+    none: str | None = None
 
 
 @dataclass(frozen=True)
@@ -176,8 +178,10 @@ class Show(Action, template=rf"show:(?P<assignment_id>{_ID})"):
 
 
 @dataclass(frozen=True)
-class NextTask(Action, template=r"next"):
-    """Claim the next task."""
+class NextTask(Action, template=rf"next(?::(?P<project_id>{_ID}))?"):
+    """Claim the next task; from the same project when the card names one."""
+
+    project_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -186,6 +190,13 @@ class AcceptTerms(Action, template=rf"terms:(?P<project_id>{_ID})(?::(?P<wanted>
 
     project_id: int
     wanted: str | None = None
+
+
+@dataclass(frozen=True)
+class ShowGuidelines(Action, template=rf"guide:(?P<project_id>{_ID})"):
+    """Show a project's guidelines to whoever asks (writers and reviewers)."""
+
+    project_id: int
 
 
 @dataclass(frozen=True)
@@ -200,6 +211,18 @@ class Reject(Action, template=rf"reject:(?P<submission_id>{_ID})"):
     """Reject a submission: opens the form asking why."""
 
     submission_id: int
+
+
+@dataclass(frozen=True)
+class PassReview(Action, template=rf"pass:(?P<submission_id>{_ID})"):
+    """Pass on a submission: it is not offered to this reviewer again."""
+
+    submission_id: int
+
+
+@dataclass(frozen=True)
+class NextReview(Action, template=r"nextreview"):
+    """The next submission waiting for this reviewer."""
 
 
 @dataclass(frozen=True)
@@ -234,8 +257,9 @@ WriterAction = (
     | Show
     | NextTask
     | AcceptTerms
+    | ShowGuidelines
 )
-ReviewAction = Approve | Reject
+ReviewAction = Approve | Reject | PassReview | NextReview
 ControlAction = WriterAction | ReviewAction
 FormAction = AnswerForm | DraftForm | RejectForm
 

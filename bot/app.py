@@ -1,111 +1,52 @@
-"""The dispatcher: one entry point that routes every neutral event to its handler.
+"""The dispatcher: one entry point through which every neutral event reaches its handler.
 
-Core errors become friendly private messages here, so each handler can let them rise.
+The way in is the inbound pipeline (bot/pipeline): the steps every chat shares, then the chat's
+own (`use`), then the handler. Core errors become friendly private messages there, so each
+handler can let them rise.
 """
 
 from __future__ import annotations
 
-from bot import render
-from bot.actions import (
-    AcceptTerms,
-    Answer,
-    AnswerForm,
-    Approve,
-    ConfirmEnd,
-    DraftForm,
-    EditForm,
-    NextTask,
-    OpenForm,
-    Reject,
-    RejectForm,
-    Release,
-    Show,
-    Skip,
-    Submit,
-    parse_action,
-    parse_form,
-)
-from bot.events import ActionEvent, CommandEvent, Event, FormSubmitEvent, ReactionEvent
-from bot.handlers import coordinator, reviewer, writer
+from bot.events import Event
 from bot.handlers.context import BotContext
+from bot.pipeline import Delivery, Pipeline, Step
+from bot.pipeline.apologise import apologise
+from bot.pipeline.dispatch import dispatch
+from bot.pipeline.once import once_per_delivery
+from bot.pipeline.refusals import refusals
+from bot.pipeline.roles import requires_role
 from bot.ui import FormErrors
-from taskbank.errors import NotAllowed, NotFound, TaskbankError, ValidationFailed
-
-COMMANDS = {
-    "task": writer.task_command,
-    "earnings": writer.earnings_command,
-    "review": reviewer.review_command,
-    "batch": coordinator.batch_command,
-    "tally": coordinator.tally_command,
-}
-COMMAND_HELP = "/task [batch|template] · /earnings [day|week|month] · /review · /batch … · /tally [day|week|month]"
 
 
 class Taskbot:
-    """Routes events; turns refusals and bad input into messages for the person who caused them."""
+    """Routes events through the pipeline; a chat adds its own steps with `use`."""
 
     def __init__(self, ctx: BotContext) -> None:
         self.ctx = ctx
+        self._platform_steps: list[Step] = []
+        self._pipeline = self._build()
+
+    def use(self, step: Step) -> None:
+        """Add a chat's own step (its platform errors), inside the apology and outside the rest."""
+        self._platform_steps.append(step)
+        self._pipeline = self._build()
+
+    def _build(self) -> Pipeline:
+        return Pipeline(
+            (
+                apologise,
+                *self._platform_steps,
+                refusals,
+                once_per_delivery,
+                requires_role,
+                dispatch,
+            )
+        )
 
     async def handle(self, event: Event) -> FormErrors | None:
         """Handle one event; a form submit may answer with per-field errors."""
-        try:
-            if isinstance(event, CommandEvent):
-                handler = COMMANDS.get(event.name)
-                if handler is None:
-                    await self._tell(event, "That didn't work", _unknown_command_text(event))
-                    return None
-                await handler(self.ctx, event)
-            elif isinstance(event, ActionEvent):
-                match action := parse_action(event.action_id):
-                    case Approve() | Reject():
-                        await reviewer.action(self.ctx, event, action)
-                    case (
-                        Answer()
-                        | OpenForm()
-                        | EditForm()
-                        | Submit()
-                        | Skip()
-                        | Release()
-                        | ConfirmEnd()
-                        | Show()
-                        | NextTask()
-                        | AcceptTerms()
-                    ):
-                        await writer.action(self.ctx, event, action)
-            elif isinstance(event, FormSubmitEvent):
-                match form := parse_form(event.form_id):
-                    case RejectForm():
-                        return await reviewer.reject_form(self.ctx, event, form)
-                    case AnswerForm():
-                        return await writer.answer_form(self.ctx, event, form)
-                    case DraftForm():
-                        return await writer.draft_form(self.ctx, event, form)
-            elif isinstance(event, ReactionEvent):
-                await reviewer.reaction(self.ctx, event)
-        except ValidationFailed as failure:
-            await self._tell(event, "That didn't work", _problems_text(failure))
-        except (NotAllowed, NotFound) as refusal:
-            await self._tell(
-                event,
-                "Not allowed" if isinstance(refusal, NotAllowed) else "Not found",
-                str(refusal),
-            )
-        except TaskbankError as error:
-            await self._tell(event, "That didn't work", str(error))
-        return None
+        return await self._pipeline.run(Delivery(event, self.ctx))
 
-    async def _tell(self, event: Event, title: str, text: str) -> None:
-        card = render.notice_card(title, text[:1].upper() + text[1:], "warning")
-        if isinstance(event, ReactionEvent):
-            await self.ctx.port.send_direct(event.actor, card)
-        else:
-            await self.ctx.reply(event, card)
-
-
-def _unknown_command_text(event: CommandEvent) -> str:
-    return f"Unknown command /{event.name}. Commands: {COMMAND_HELP}"
-
-
-def _problems_text(failure: ValidationFailed) -> str:
-    return "\n".join(p.message if p.field == "usage" else str(p) for p in failure.problems[:20])
+    async def tell(self, event: Event, title: str, text: str) -> None:
+        """A private note to the person behind an event, as the pipeline's steps send them."""
+        await Delivery(event, self.ctx).tell(title, text)

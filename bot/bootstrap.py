@@ -11,10 +11,11 @@ import contextlib
 import random
 from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from bot.config import Config
-from bot.failures import database_failure
+from bot.failures import InfrastructureFailure, database_failure
 from bot.preflight import checked_runners
 from bot.roles import Roles
 from bot.runtime import Runtime
@@ -43,10 +44,18 @@ async def opened_bank(
     store: Store | None = None,
     clock: Clock | None = None,
     rng: random.Random | None = None,
+    existing: bool = False,
 ) -> AsyncIterator[TaskBank]:
     """`build_bank`, with its store opened (migrated) for the block and closed afterwards.
 
-    A database that cannot be opened raises InfrastructureFailure saying what to do."""
+    A database that cannot be opened raises InfrastructureFailure saying what to do; with
+    `existing`, so does a SQLite file not yet created (reading commands create nothing)."""
+    path = sqlite_path(config.database.url)
+    if existing and store is None and path is not None and not path.exists():
+        raise InfrastructureFailure(
+            f"there is no database at {path} yet; `taskbot db migrate` creates it and "
+            "`taskbot batch import` fills it (or set [database] url to the one you meant)"
+        )
     try:
         if store is None:
             store = open_store(config.database.url, synchronous=config.database.synchronous)
@@ -63,6 +72,13 @@ async def opened_bank(
         yield build_bank(config, store=store, clock=clock, rng=rng)
     finally:
         await store.close()
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite database URL or path; None for PostgreSQL."""
+    if url.startswith(("postgresql://", "postgres://")):
+        return None
+    return Path(url.removeprefix("sqlite:///"))
 
 
 def build_runtime(

@@ -23,9 +23,9 @@ from pydantic import (
 
 from bot.fairwork_config import FairWorkConfig
 from bot.roles import Roles
-from taskbank.batchfile import pydantic_problems
 from taskbank.batchsettings import QualitySettings
 from taskbank.errors import Problem, ValidationFailed
+from taskbank.plainerrors import pydantic_problems
 from taskbank.service import Defaults
 
 DEFAULT_CONFIG_FILE = Path("taskbot.toml")
@@ -219,5 +219,5 @@ def load_config(path: Path | None = None) -> Config:
         return Config.model_validate(data)
     except ValidationError as error:
         raise ValidationFailed(
-            pydantic_problems(error, str(path)), summary=f"{path}: bad configuration"
+            pydantic_problems(error, str(path), model=Config), summary=f"{path}: bad configuration"
         ) from None

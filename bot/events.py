@@ -94,6 +94,7 @@ class CommandEvent:
     args: tuple[str, ...] = ()
     attachments: tuple[Attachment, ...] = ()
     context: Any = None  # the adapter's own handle (trigger id, interaction) for forms and replies
+    delivery: str | None = None  # the platform's id for this delivery: handled once
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ class ActionEvent:
     values: tuple[str, ...] = ()
     message: MessageRef | None = None
     context: Any = None
+    delivery: str | None = None  # the platform's id for this delivery: handled once
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,7 @@ class FormSubmitEvent:
     values: dict[str, str | tuple[str, ...]] = field(default_factory=dict)
     message: MessageRef | None = None
     context: Any = None
+    delivery: str | None = None  # the platform's id for this delivery: handled once
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,7 @@ class ReactionEvent:
     emoji: str
     added: bool = True
     context: Any = None
+    delivery: str | None = None  # the platform's id for this delivery: handled once
 
 
 Event = CommandEvent | ActionEvent | FormSubmitEvent | ReactionEvent

@@ -23,6 +23,15 @@ _POSTGRES_ADVICE = {
 class InfrastructureFailure(Exception):
     """Something Taskbot depends on failed; `str()` is one line for a person."""
 
+    # Whether the traceback could tell more (not for an install missing, which the line says).
+    traceback_helps = True
+
+
+class InstallMissing(InfrastructureFailure):
+    """A feature's optional dependencies are not installed; the line names the extra."""
+
+    traceback_helps = False
+
 
 def shown_url(url: str) -> str:
     """A database URL or path fit to print: any password is left out."""
@@ -42,7 +51,7 @@ def database_failure(error: BaseException, url: str) -> InfrastructureFailure | 
     postgres = url.startswith(("postgresql://", "postgres://"))
     if isinstance(error, ModuleNotFoundError):
         hint = missing_extra(error, "A PostgreSQL database" if postgres else None)
-        return InfrastructureFailure(hint) if hint else None
+        return InstallMissing(hint) if hint else None
     if postgres:
         return _postgres_failure(error, where)
     if isinstance(error, (OSError, sqlite3.Error)):
@@ -87,7 +96,7 @@ def failure_while(error: BaseException, doing: str) -> InfrastructureFailure | N
     """The one line for a database or file-system error met later on, or None."""
     if isinstance(error, ModuleNotFoundError):
         hint = missing_extra(error)
-        return InfrastructureFailure(hint) if hint else None
+        return InstallMissing(hint) if hint else None
     if isinstance(error, sqlite3.Error) or type(error).__module__.startswith("asyncpg"):
         return InfrastructureFailure(f"the database failed while {doing}: {error}")
     if isinstance(error, OSError):

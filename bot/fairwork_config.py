@@ -1,5 +1,5 @@
-"""The `[fair_work]` configuration table: the floor hourly rate writers are shown against, and
-how long a writer has to appeal a rejection."""
+"""The `[fair_work]` configuration table: the floor hourly rate writers are shown against, how
+long a writer has to appeal a rejection, and which projects top writers up to their target."""
 
 from __future__ import annotations
 
@@ -20,10 +20,22 @@ class FairWorkConfig(BaseModel):
         default=14, ge=0, le=365, description="Days a writer has to appeal a rejection (0: none)."
     )
 
+    top_up_projects: list[str] = Field(
+        default_factory=list,
+        description="Projects (by name) whose writers are topped up to the target rate at tally time.",
+    )
+
+    authors_shown_to_reviewers: list[str] = Field(
+        default_factory=list,
+        description="Projects (by name) whose review cards name the author; others hide it.",
+    )
+
     def policy(self, auto_approve_hours: int) -> FairWorkPolicy:
         """The core's policy object for these settings."""
         return FairWorkPolicy(
             floor_hourly_cents=self.floor_hourly_cents,
             approval_hours=auto_approve_hours,
             appeal_days=self.appeal_days,
+            top_up_projects=tuple(self.top_up_projects),
+            authors_shown_to_reviewers=tuple(self.authors_shown_to_reviewers),
         )

@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
-from bot.render import local_time
-from bot.ui import Card
+from bot.render import answer_text, local_time, payload_blocks
+from bot.ui import Button, Card, ControlRow, Field
+from taskbank.appeals import AppealCase, ReviewerAppeals
+from taskbank.calibration import MIN_TIMINGS, PayCalibration
 from taskbank.fairpay import (
     GREEN_ABOVE_CENTS,
     RED_BELOW_CENTS,
@@ -18,6 +20,10 @@ from taskbank.fairpay import (
     band,
 )
 from taskbank.money import format_cents
+from taskbank.openwork import WorkOffer
+from taskbank.reasons import RejectionNotice
+from taskbank.store.appeals import AppealRow
+from taskbank.topups import TopUp
 
 _BAND_MARK = {Band.RED: "🔴", Band.ORANGE: "🟠", Band.GREEN: "🟢"}
 SHOWN_WAITING = 10
@@ -64,7 +70,7 @@ def rate_headline(rate: HourlyRate, currency: str) -> str:
 def rate_block(rate: HourlyRate | None, policy: FairWorkPolicy, currency: str) -> str:
     """A writer's own rates with how they are made, against the floor and their projects' targets."""
     if rate is None or rate.total_seconds <= 0:
-        return "Hourly rate: no finished work in this period yet."
+        return "Hourly rate: no time on task recorded in this period yet."
     parts = [
         f"{label} {_minutes(seconds)}"
         for label, seconds in (
@@ -130,3 +136,159 @@ def approval_block(waiting: Iterable[AwaitingApproval], zone: str, currency: str
     if len(waiting) > SHOWN_WAITING:
         lines.append(f"… and {len(waiting) - SHOWN_WAITING} more")
     return "\n".join(lines)
+
+
+def rejection_card(notice: RejectionNotice, zone: str) -> Card:
+    """The writer's private notice of a rejection: the reason, the guideline, how to appeal."""
+    blocks = [f"Reason: {notice.reason}"]
+    if notice.guideline:
+        blocks.append(f"The guideline it cites: {notice.guideline}")
+    if notice.appeal_by is not None:
+        blocks.append(
+            f"Think it was judged wrongly? Appeal by {local_time(notice.appeal_by, zone)}:"
+            f" /appeal {notice.submission_id} <what the reviewer missed>. A coordinator who did"
+            " not review it decides."
+        )
+    return Card(
+        title=f"Rejected: {notice.task_external_id} ({notice.batch_title})",
+        blocks=tuple(blocks),
+        tone="warning",
+    )
+
+
+def appeal_card(case: AppealCase) -> Card:
+    """An appeal for a coordinator: the task, the answer, the reason given and the appeal."""
+    appeal, batch = case.appeal, case.batch
+    answers = "\n".join(
+        f"{q.prompt}: {answer_text(q, case.submission.answers.get(q.id))}" for q in batch.questions
+    )
+    return Card(
+        title=f"Appeal {appeal.id}: {case.task.external_id} ({batch.title})",
+        blocks=(
+            *payload_blocks(batch, case.task),
+            f"Answers:\n{answers}",
+            f"Rejected by {appeal.reviewer_id}: {case.rejection_reason}",
+            f"The writer's appeal: {appeal.note}",
+        ),
+        fields=(
+            Field("Writer", appeal.writer_id),
+            Field("Submission", str(appeal.submission_id)),
+        ),
+        footer=(
+            f"Decide with /appeal uphold {appeal.id} [note] (approves and pays) or"
+            f" /appeal deny {appeal.id} <reason>. Not for {appeal.reviewer_id}, who rejected it."
+        ),
+    )
+
+
+def appeal_decision_card(case: AppealCase, currency: str) -> Card:
+    """The writer's private notice of how their appeal was decided."""
+    appeal = case.appeal
+    if appeal.outcome == "upheld":
+        pay = format_cents(case.batch.pay_cents, currency)
+        note = f" Note: {appeal.decision_reason}" if appeal.decision_reason else ""
+        return Card(
+            title=f"Appeal upheld: {case.task.external_id}",
+            blocks=(f"Your answer is approved and {pay} is paid into your ledger.{note}",),
+            tone="success",
+        )
+    return Card(
+        title=f"Appeal denied: {case.task.external_id}",
+        blocks=(f"Reason: {appeal.decision_reason}", "This decision is final."),
+        tone="warning",
+    )
+
+
+def open_appeals_card(waiting: Sequence[AppealRow], zone: str) -> Card:
+    """Appeals waiting for a decision."""
+    lines = [
+        f"{a.id}: submission {a.submission_id} by {a.writer_id}, filed"
+        f" {local_time(a.filed_at, zone)} (rejected by {a.reviewer_id})"
+        for a in waiting
+    ]
+    return Card(title="Open appeals", blocks=("\n".join(lines) or "No appeal is waiting.",))
+
+
+def appeal_report_card(report: Sequence[ReviewerAppeals]) -> Card:
+    """Per reviewer: appeals of their rejections, and how they were decided."""
+    lines = [
+        f"{r.reviewer_id}: {r.total} appealed — {r.upheld} upheld, {r.denied} denied, {r.open} open"
+        for r in report
+    ]
+    return Card(title="Appeals by reviewer", blocks=("\n".join(lines) or "No appeals yet.",))
+
+
+def calibration_text(cal: PayCalibration, currency: str, name: str = "") -> str:
+    """A batch's pay against its target at the median and 75th-percentile time on task."""
+    lead = f"{name}: " if name else "Pay calibration: "
+    if not cal.ready:
+        return (
+            f"{lead}{cal.timings} timed answer{'s' if cal.timings != 1 else ''} so far;"
+            f" at least {MIN_TIMINGS} are needed to calibrate pay."
+        )
+    pay = format_cents(cal.pay_cents, currency)
+    whose = "the project's target" if cal.target_is_projects else "the floor (no project target)"
+    return (
+        f"{lead}at {pay} a task writers make {_per_hour(cal.median_hourly_cents, currency)} at the"
+        f" median time on task ({_minutes(cal.median_seconds or 0)}) and"
+        f" {_per_hour(cal.p75_hourly_cents, currency)} at the 75th percentile"
+        f" ({_minutes(cal.p75_seconds or 0)}); {format_cents(cal.pay_for_target_at_median or 0, currency)}"
+        f" a task reaches {whose} of {format_cents(cal.target_cents, currency)}/h at the median,"
+        f" {format_cents(cal.pay_for_target_at_p75 or 0, currency)} at the 75th percentile."
+    )
+
+
+def top_up_card(top_up: TopUp, period_label: str, currency: str) -> Card:
+    """A writer's notice of a top-up to the project's target rate."""
+    return Card(
+        title=f"A top-up of {format_cents(top_up.amount_cents, currency)}",
+        blocks=(
+            f"{top_up.project_name} tops your pay for {period_label} up to its target of"
+            f" {format_cents(top_up.target_cents, currency)}/h, counting all the time you gave"
+            " its tasks.",
+        ),
+        tone="success",
+    )
+
+
+SHOWN_OFFERS = 10
+
+
+def work_menu(
+    offers: Sequence[WorkOffer], policy: FairWorkPolicy, zone: str, currency: str
+) -> Card:
+    """Open batches with what a writer weighs before claiming, and a claim button for each."""
+    from bot.handlers.work import ClaimFrom  # the action lives with its handler
+
+    if not offers:
+        return Card(title="Open work", blocks=("No batch has a task for you right now.",))
+    lines, buttons = [], []
+    for offer in offers[:SHOWN_OFFERS]:
+        if offer.median_seconds is None:
+            timing = f"time per task: not enough answers yet ({offer.timings} of {MIN_TIMINGS})"
+            rate = "rate: not estimated yet"
+        else:
+            timing = (
+                f"median time per task {_minutes(offer.median_seconds)} ({offer.timings} answers)"
+            )
+            rate = f"about {_per_hour(offer.estimated_hourly_cents, currency)}"
+            rate += " " + band_text(offer.estimated_hourly_cents or 0, currency)
+        deadline = (
+            "no deadline" if offer.deadline is None else f"until {local_time(offer.deadline, zone)}"
+        )
+        lines.append(
+            f"{offer.batch_id}: {offer.title} ({offer.project_name}) — "
+            f"{format_cents(offer.pay_cents, currency)} a task; {timing}; {rate};"
+            f" {offer.tasks_left} left for you; {deadline}"
+        )
+        buttons.append(Button(ClaimFrom(offer.batch_id).encode(), f"Claim from {offer.batch_id}"))
+    rows = tuple(ControlRow(tuple(buttons[i : i + 5])) for i in range(0, len(buttons), 5))
+    return Card(
+        title="Open work",
+        blocks=(
+            "\n".join(lines),
+            f"Unreviewed answers are approved and paid automatically {policy.approval_hours}h"
+            " after you submit them.",
+        ),
+        rows=rows,
+    )

@@ -14,31 +14,29 @@ from zoneinfo import ZoneInfo
 from bot.actions import (
     AcceptTerms,
     AnswerForm,
-    Approve,
     ConfirmEnd,
     DraftForm,
     EditForm,
     NextTask,
     OpenForm,
-    Reject,
-    RejectForm,
-    Release,
     Show,
-    Skip,
+    ShowGuidelines,
     Submit,
 )
+from bot.text import time_mark
 from bot.ui import Button, Card, ControlRow, Field, Form, FormInput
 from bot.widgets import NOT_SENT, widget_for
 from bot.widgets.base import shorten
-from taskbank.models import Batch, ClaimedTask, Submission, Tally, Task
+from taskbank.models import Batch, ClaimedTask, Project, Submission, Tally, Task
 from taskbank.money import format_cents
 from taskbank.questions import _Question
 from taskbank.templates import BUILTIN_TEMPLATES
 
 
 def local_time(moment: datetime, zone: str) -> str:
-    """A time as people read it, in their zone."""
-    return moment.astimezone(ZoneInfo(zone)).strftime("%a %d %b %H:%M %Z")
+    """A time as each reader sees it in their own zone (chats draw the mark with their time
+    tokens); `zone`, the bot's, is the fallback where a chat has none."""
+    return time_mark(moment, moment.astimezone(ZoneInfo(zone)).strftime("%a %d %b %H:%M %Z"))
 
 
 def on_card(question: _Question) -> bool:
@@ -107,6 +105,7 @@ def task_card(
         Button(Submit(aid).encode(), "Submit", "primary"),
         Button(ConfirmEnd(aid, "skip").encode(), "Skip…"),
         Button(ConfirmEnd(aid, "release").encode(), "Release…"),
+        *guidelines_buttons(claimed.project),
     ]
     rows.append(ControlRow(tuple(actions)))
     form_errors = [
@@ -136,48 +135,10 @@ def task_card(
 
 
 END_HINT = "Skip: the task is not for you. Release: you can't finish it now. Both ask first."
-_ENDINGS = {
-    "skip": (
-        "Skip this task?",
-        "Skip it when it is not for you: unclear, outside what you know, or something you would"
-        " rather not write.",
-        "Yes, skip it",
-    ),
-    "release": (
-        "Release this task?",
-        "Release it when you can't finish it now: its slot goes back to the pool at once, instead"
-        " of when your lease runs out.",
-        "Yes, release it",
-    ),
-}
-
-
-def confirm_end_card(claimed: ClaimedTask, how: str) -> Card:
-    """The question before a skip or release: what it means, and that it is for good."""
-    title, meaning, yes = _ENDINGS[how]
-    aid = claimed.assignment.id
-    final = Skip(aid) if how == "skip" else Release(aid)
-    return Card(
-        title=f"{title} ({claimed.task.external_id})",
-        blocks=(
-            meaning,
-            "Either way the task goes to other writers and you won't be offered it again; your"
-            " draft is dropped.",
-        ),
-        rows=(
-            ControlRow(
-                (
-                    Button(final.encode(), yes, "danger"),
-                    Button(Show(aid).encode(), "Back to the task", "primary"),
-                )
-            ),
-        ),
-        tone="warning",
-    )
 
 
 def stopped_batch_note(claimed: ClaimedTask, zone: str, now: datetime | None) -> str | None:
-    """What a writer holding a lease on a batch that no longer hands out tasks may still do."""
+    """What a writer may still do with a task whose batch stopped or whose lease ran out."""
     batch = claimed.batch
     if batch.state == "paused":
         why = "This batch was paused by the coordinator"
@@ -185,6 +146,12 @@ def stopped_batch_note(claimed: ClaimedTask, zone: str, now: datetime | None) ->
         why = "This batch was closed by the coordinator"
     elif batch.deadline is not None and now is not None and batch.deadline <= now:
         why = "This batch's deadline has passed"
+    elif now is not None and claimed.assignment.lease_expires_at <= now:
+        ran_out = local_time(claimed.assignment.lease_expires_at, zone)
+        return (
+            f"Your lease ran out at {ran_out}. If nobody has taken the slot, your answer is"
+            " still accepted: finish and submit it."
+        )
     else:
         return None
     until = local_time(claimed.assignment.lease_expires_at, zone)
@@ -280,9 +247,14 @@ def outcome_card(
             Field("Task", claimed.task.external_id),
             Field("Time on task", _duration(submission.seconds_on_task)),
         ),
-        rows=(ControlRow((Button(NextTask().encode(), "Next task", "primary"),)),),
+        rows=(ControlRow((next_button(claimed),)),),
         tone="success",
     )
+
+
+def next_button(claimed: ClaimedTask) -> Button:
+    """ "Next task", from the same project as the task just done."""
+    return Button(NextTask(claimed.project.id).encode(), "Next task", "primary")
 
 
 def ended_card(claimed: ClaimedTask, verb: str) -> Card:
@@ -290,7 +262,16 @@ def ended_card(claimed: ClaimedTask, verb: str) -> Card:
     return Card(
         title=f"{verb.capitalize()}: {claimed.task.external_id}",
         blocks=("It goes back to the pool for other writers; you won't be offered it again.",),
-        rows=(ControlRow((Button(NextTask().encode(), "Next task", "primary"),)),),
+        rows=(ControlRow((next_button(claimed),)),),
+    )
+
+
+def project_done_card(project: str, reason: str) -> Card:
+    """No task left in the project just worked on: say so, and offer the other projects."""
+    return Card(
+        title=f"Nothing more in {project}",
+        blocks=(reason[:1].upper() + reason[1:] + ".",),
+        rows=(ControlRow((Button(NextTask().encode(), "Tasks from other projects", "primary"),)),),
     )
 
 
@@ -302,59 +283,27 @@ def notice_card(title: str, text: str = "", tone: str = "info", next_button: boo
     return Card(title=title, blocks=(text,) if text else (), rows=rows, tone=tone)  # type: ignore[arg-type]
 
 
-def terms_card(project_id: int, name: str, terms: str, wanted: str | None = None) -> Card:
+def guidelines_buttons(project: Project) -> tuple[Button, ...]:
+    """The button that shows a project's guidelines, when it has any."""
+    if not project.guidelines.strip():
+        return ()
+    return (Button(ShowGuidelines(project.id).encode(), "Guidelines"),)
+
+
+def guidelines_card(project: Project) -> Card:
+    """A project's guidelines, whole (chats split long text over several blocks)."""
+    text = project.guidelines.strip() or "This project has no guidelines."
+    return Card(title=f"Guidelines of {project.name}", blocks=(text,))
+
+
+def terms_card(project: Project, wanted: str | None = None) -> Card:
     """A project's terms with the button that accepts them; `wanted` (the batch id or template
     `/task` asked for) rides in the button, so the task that follows is from it."""
-    action = AcceptTerms(project_id, wanted or None).encode()
+    action = AcceptTerms(project.id, wanted or None).encode()
     return Card(
-        title=f"Terms of {name}",
-        blocks=(terms, "Accept once to start on this project's tasks."),
-        rows=(ControlRow((Button(action, "I accept", "primary"),)),),
-    )
-
-
-def review_card(batch: Batch, task: Task, submission: Submission, zone: str) -> Card:
-    """A submission for review: the material, the answers, approve and reject."""
-    answers = "\n".join(
-        f"{q.prompt}: {answer_text(q, submission.answers.get(q.id))}" for q in batch.questions
-    )
-    return Card(
-        title=f"Review: {batch.title}",
-        blocks=(*payload_blocks(batch, task), f"Answers:\n{answers}"),
-        fields=(
-            Field("Writer", submission.writer_id),
-            Field("Submitted", local_time(submission.submitted_at, zone)),
-            Field("Time on task", _duration(submission.seconds_on_task)),
-            Field("Submission", str(submission.id)),
-        ),
-        rows=(
-            ControlRow(
-                (
-                    Button(Approve(submission.id).encode(), "Approve", "primary"),
-                    Button(Reject(submission.id).encode(), "Reject…", "danger"),
-                )
-            ),
-        ),
-        footer="React ✅ to approve or ❌ to reject.",
-    )
-
-
-def reject_form(submission_id: int, error: str | None = None) -> Form:
-    """Ask a reviewer why they reject."""
-    return Form(
-        RejectForm(submission_id).encode(),
-        "Reason for rejecting",
-        (
-            FormInput(
-                "reason",
-                "What should the writer do differently?",
-                "long",
-                max_length=1000,
-                error=error,
-            ),
-        ),
-        "Reject",
-        reopen=Reject(submission_id).encode(),
+        title=f"Terms of {project.name}",
+        blocks=(project.terms or "", "Accept once to start on this project's tasks."),
+        rows=(ControlRow((Button(action, "I accept", "primary"), *guidelines_buttons(project))),),
     )
 
 
@@ -380,6 +329,11 @@ def tally_card(
 def _duration(seconds: int) -> str:
     hours, rest = divmod(seconds, 3600)
     return f"{hours}h{rest // 60:02d}m" if hours else f"{rest // 60}m{rest % 60:02d}s"
+
+
+def duration_text(seconds: int) -> str:
+    """Time on task as every tally shows it, in chat and in the terminal."""
+    return _duration(seconds)
 
 
 def writer_summary(batches: Sequence[Batch]) -> str:

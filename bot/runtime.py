@@ -207,7 +207,7 @@ def load_adapter(name: str) -> AdapterRunner:
     """The runner of an installed adapter, or a clear error naming those installed."""
     for point in entry_points(group=ADAPTER_GROUP):
         if point.name == name:
-            return _load(point, f"the {name} chat")
+            return load_entry_point(point, f"the {name} chat")
     close = difflib.get_close_matches(name, available_adapters(), n=1)
     guess = f" — did you mean '{close[0]}'?" if close else ""
     raise LookupError(
@@ -220,16 +220,17 @@ def load_tool(name: str) -> Callable[..., Any]:
     """An adapter's tool (e.g. `discord-sync`), or a clear error when its adapter is missing."""
     for point in entry_points(group=TOOL_GROUP):
         if point.name == name:
-            return _load(point, f"`{name}`")
+            return load_entry_point(point, f"`{name}`")
     raise LookupError(f"no tool '{name}' is installed; reinstall Taskbot (pip install -e .)")
 
 
-def _load(point: EntryPoint, feature: str) -> Any:
+def load_entry_point(point: EntryPoint, feature: str) -> Any:
     """An entry point's object, or ExtraMissing naming the extra that brings its imports."""
     try:
         return point.load()
     except ModuleNotFoundError as error:
-        hint = missing_extra(error, feature[:1].upper() + feature[1:])
+        feature = feature[:1].upper() + feature[1:]
+        hint = missing_extra(error, feature)
         if hint is None and point.extras:
             hint = install_hint(point.extras[0], feature, error.name)
         if hint is None:

@@ -13,29 +13,36 @@ nonce, a metadata marker in Slack's recent channel history) before showing it a 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot import render
+from bot import budget, render
 from bot.chart import daily_totals, tally_chart
 from bot.config import ScheduleConfig
+from bot.events import Actor, Place
+from bot.extras import install_hint, module_available
 from bot.handlers import fair_work
 from bot.handlers.context import BotContext
 from bot.handlers.reviewer import post_for_review
 from bot.port import Once
+from bot.quality_view import digest
 from bot.ui import Card, FileUpload
 from taskbank.models import Period, Tally, TallyLine
 from taskbank.money import format_cents
 from taskbank.periods import PeriodKind, period_containing, previous_period
 
 CHANNEL = "channel"
+log = logging.getLogger(__name__)
 
 
 def pseudonym(writer_id: str) -> str:
@@ -89,6 +96,13 @@ class Jobs:
                 if history.get(self.period_key(earlier)) == "sent" or earlier.start < first_start:
                     break
                 periods.append(earlier)
+        # No tally for a time before anything was handed out: a brand-new database posts
+        # nothing for the week before it existed.
+        batches = await self.ctx.bank.list_batches()
+        if not batches:
+            return []
+        first_batch = min(batch.created_at for batch in batches)
+        periods = [period for period in periods if period.end > first_batch]
         posted = []
         for period in reversed(periods):
             if await self.post_tally(period):
@@ -98,6 +112,7 @@ class Jobs:
     async def post_tally(self, period: Period) -> bool:
         """Send one period's tally to every recipient not yet served; True when anything was sent."""
         bank, key = self.ctx.bank, self.period_key(period)
+        await fair_work.pay_top_ups(self.ctx, period, key)
         tally = await bank.tally(period)
         sent_any = False
         if await self._deliver(
@@ -123,14 +138,50 @@ class Jobs:
             job, key, recipient, lambda retry: send(once_key(job, key, recipient, retry=retry))
         )
 
-    async def _post_summary(self, period: Period, tally: Tally, once: Once) -> None:
+    async def post_tally_now(
+        self, period: Period, place: Place, platform: str, *, privately_to: Actor | None = None
+    ) -> int:
+        """A tally asked for (`/tally`): the summary and chart to `place` (or the summary to
+        `privately_to` alone, there), and each writer on this platform their own line
+        privately, as the scheduled tally sends them (not recorded: each ask sends anew).
+        Returns how many writers were sent theirs."""
+        tally = await self.ctx.bank.tally(period)
+        await self._post_summary(
+            period, tally, None, place=place, title=f"Tally, {period.label}", to=privately_to
+        )
+        targets = await self._targets(period)
+        here = [line for line in tally.lines if line.writer_id.startswith(f"{platform}:")]
+        for line in here:
+            await self._post_private(period, line, targets, None)
+        return len(here)
+
+    async def _post_summary(
+        self,
+        period: Period,
+        tally: Tally,
+        once: Once | None,
+        *,
+        place: Place | None = None,
+        title: str | None = None,
+        to: Actor | None = None,
+    ) -> None:
         names = (
             {line.writer_id: pseudonym(line.writer_id) for line in tally.lines}
             if self.schedule.tally_pseudonyms
             else None
         )
-        card = render.tally_card(tally, f"Pay tally, {period.label}", self.ctx.currency, names)
+        title = title or f"Pay tally, {period.label}"
+        place = place or self.ctx.coordinator_place
+        card = render.tally_card(tally, title, self.ctx.currency, names)
         card = await fair_work.tally_notes(self.ctx, card, period, names)
+        qualities = [
+            quality
+            for batch_id in await self.ctx.bank.batches_answered_in(period)
+            if (quality := await self.ctx.bank.batch_quality(batch_id, resamples=0)).shared_tasks
+            or quality.writers_with_gold
+        ]
+        if qualities:
+            card = Card(card.title, (*card.blocks, digest(qualities)), card.fields)
         budgets = []
         for project, spent in await self.ctx.bank.project_spend():
             if project.budget_cap_cents:
@@ -143,23 +194,30 @@ class Jobs:
             card = Card(
                 card.title, (*card.blocks, "Budgets spent:\n" + "\n".join(budgets)), card.fields
             )
-        await self.ctx.port.post_card(self.ctx.coordinator_place, card, once=once)
-        if self.schedule.tally_chart and tally.lines:
-            buckets = await self.ctx.bank.activity_by_quarter_hour(period)
-            png = tally_chart(
-                daily_totals(buckets, period, self.ctx.time_zone),
-                f"Pay tally, {period.label}",
-                self.ctx.currency,
-            )
-            await self.ctx.port.upload_file(
-                self.ctx.coordinator_place,
-                FileUpload(
-                    f"tally-{self.period_key(period).replace(':', '-')}.png",
-                    png,
-                    f"Per day, {period.label}",
-                ),
-                once=once_key("tally-chart", self.period_key(period), CHANNEL, retry=once.retry),
-            )
+        if to is not None:  # a private tally: the card only, seen by `to` alone
+            await self.ctx.port.post_card(place, card, visibility="private", to=to)
+            return
+        await self.ctx.port.post_card(place, card, once=once)
+        if not (self.schedule.tally_chart and tally.lines):
+            return
+        if not module_available("matplotlib"):
+            log.warning(install_hint("charts", "The tally chart", "matplotlib"))
+            return
+        buckets = await self.ctx.bank.activity_by_quarter_hour(period)
+        png = tally_chart(
+            daily_totals(buckets, period, self.ctx.time_zone), title, self.ctx.currency
+        )
+        await self.ctx.port.upload_file(
+            place,
+            FileUpload(
+                f"tally-{self.period_key(period).replace(':', '-')}.png",
+                png,
+                f"Per day, {period.label}",
+            ),
+            once=None
+            if once is None
+            else once_key("tally-chart", self.period_key(period), CHANNEL, retry=once.retry),
+        )
 
     async def _targets(self, period: Period) -> dict[str, list[tuple[str, int]]]:
         projects = {p.id: p for p, _ in await self.ctx.bank.project_spend()}
@@ -178,7 +236,7 @@ class Jobs:
         period: Period,
         line: TallyLine,
         targets: dict[str, list[tuple[str, int]]],
-        once: Once,
+        once: Once | None,
     ) -> None:
         card = render.tally_card(
             Tally(period_start=period.start, period_end=period.end, lines=[line]),
@@ -208,6 +266,7 @@ class Jobs:
         """Check gold answers, then post a fresh sample (and any left pending) for review."""
         bank = self.ctx.bank
         await bank.check_gold()
+        await fair_work.tell_automatic_rejections(self.ctx)
         chosen = await bank.choose_for_review(
             self.schedule.qa_max_per_run, at_least_one_per_writer=True
         )
@@ -228,6 +287,28 @@ class Jobs:
     async def run_auto_approve(self) -> int:
         """Approve and pay what nobody reviewed within the window."""
         return await self.ctx.bank.auto_approve(timedelta(hours=self.schedule.auto_approve_hours))
+
+    async def run_budget_watch(self) -> int:
+        """Tell coordinators, once per batch, that it stopped handing out tasks for budget."""
+        sent = 0
+        for batch, spent in await budget.stopped_batches(self.ctx.bank):
+            card = render.notice_card(
+                f"Batch {batch.id} {batch.name} stopped: its budget is used up",
+                f"Project {spent.project.name}: "
+                f"{budget.status_line(spent, batch, self.ctx.currency)}. Writers are told "
+                "nothing is left; raise the cap with a new import, or close the batch.",
+                "warning",
+            )
+            if await self._deliver(
+                "budget",
+                f"batch:{batch.id}",
+                CHANNEL,
+                lambda once, card=card: self.ctx.port.post_card(
+                    self.ctx.coordinator_place, card, once=once
+                ),
+            ):
+                sent += 1
+        return sent
 
     async def run_lease_sweep(self) -> int:
         """Return lapsed leases to the pool and tell each writer privately."""
@@ -258,6 +339,22 @@ def _starts(keys: Iterable[str], jobs: Jobs) -> list[datetime]:
     return [datetime.combine(date.fromisoformat(k.split(":", 1)[1]), time(), tz) for k in keys]
 
 
+def stops_quietly(job: Callable[[], Awaitable[Any]], name: str) -> Callable[[], Awaitable[Any]]:
+    """A job that, cancelled because the process is stopping, ends with a log line rather than
+    an error with a traceback (what it had not sent stays pending in the outbox, and is sent
+    on the next start)."""
+
+    async def run() -> Any:
+        try:
+            return await job()
+        except asyncio.CancelledError:
+            log.info("the %s job was stopped by the shutdown; it resumes on the next start", name)
+            return None
+
+    run.__name__ = run.__qualname__ = f"{name} job"
+    return run
+
+
 def build_scheduler(jobs: Jobs) -> AsyncIOScheduler:
     """An AsyncIOScheduler with every job; the tally and QA jobs also run once at start to catch up."""
     schedule, zone = jobs.schedule, jobs.ctx.time_zone
@@ -265,27 +362,33 @@ def build_scheduler(jobs: Jobs) -> AsyncIOScheduler:
     common = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
     start = datetime.now(ZoneInfo(zone))
     scheduler.add_job(
-        jobs.run_tally,
+        stops_quietly(jobs.run_tally, "tally"),
         CronTrigger.from_crontab(schedule.tally_cron, timezone=zone),
         id="tally",
         next_run_time=start,
         **common,
     )
     scheduler.add_job(
-        jobs.run_qa_sample,
+        stops_quietly(jobs.run_qa_sample, "qa-sample"),
         IntervalTrigger(minutes=schedule.qa_every_minutes, timezone=zone),
         id="qa-sample",
         next_run_time=start,
         **common,
     )
     scheduler.add_job(
-        jobs.run_auto_approve,
+        stops_quietly(jobs.run_auto_approve, "auto-approve"),
         IntervalTrigger(minutes=schedule.auto_approve_every_minutes, timezone=zone),
         id="auto-approve",
         **common,
     )
     scheduler.add_job(
-        jobs.run_lease_sweep,
+        stops_quietly(jobs.run_budget_watch, "budget-watch"),
+        IntervalTrigger(seconds=schedule.lease_sweep_every_seconds, timezone=zone),
+        id="budget-watch",
+        **common,
+    )
+    scheduler.add_job(
+        stops_quietly(jobs.run_lease_sweep, "lease-sweep"),
         IntervalTrigger(seconds=schedule.lease_sweep_every_seconds, timezone=zone),
         id="lease-sweep",
         **common,

@@ -55,6 +55,17 @@ def shorten_words(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:—-") + "…"
 
 
+# The shortest option label any chat shows whole (Slack's 75 characters; Discord's are 100).
+OPTION_SHOWN = 75
+
+
+def full_options(options: Sequence[str]) -> str | None:
+    """The options numbered in full, for a card whose chat must cut their labels (else None)."""
+    if not needs_cutting(options, OPTION_SHOWN):
+        return None
+    return "Options:\n" + "\n".join(f"{i}. {option}" for i, option in enumerate(options, 1))
+
+
 def needs_cutting(labels: Sequence[str], limit: int) -> bool:
     """Whether any option label is longer than a chat shows."""
     return any(len(label) > limit for label in labels)
@@ -73,9 +84,16 @@ def distinct_labels(labels: Sequence[str], limit: int) -> list[str]:
     shared = shared[: shared.rfind(" ") + 1] if " " in shared else ""
     cut = []
     for number, label in enumerate(labels, 1):
-        rest = label[len(shared) :] if len(shared) >= 12 and len(label) > len(shared) else label
-        shown = rest if rest is label else "…" + rest
-        cut.append(shorten_words(f"{number}. {shown}", limit))
+        head = f"{number}. "
+        if len(head) + len(label) <= limit or len(shared) < 12 or len(label) <= len(shared):
+            cut.append(shorten_words(head + label, limit))
+            continue
+        rest = label[len(shared) :]
+        # As much of the shared opening as fits, from its last words, before what differs.
+        room = limit - len(head) - 1 - len(rest)
+        kept = shared[len(shared) - room :] if room > 0 else ""
+        kept = kept[kept.find(" ") + 1 :] if " " in kept[:-1] else ""
+        cut.append(shorten_words(f"{head}…{kept}{rest}", limit))
     return cut
 
 

@@ -8,24 +8,19 @@ surrogates, control characters) or numbers that are not standard JSON are refuse
 
 from __future__ import annotations
 
-import csv
-import io
-from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+import difflib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import PurePath
 from typing import Any, Literal
 
-from taskbank.batchsettings import (
-    BatchSettings,
-    ProjectSettings,
-    TaskSpec,
-    pydantic_problems,
-    settings_from,
-)
-from taskbank.csvquotes import csv_problem, swallowed_row
+from taskbank.batchcsv import read_csv
+from taskbank.batchjsonl import read_jsonl
+from taskbank.batchrows import ReadFile, line_number
+from taskbank.batchsettings import BatchSettings, ProjectSettings, TaskSpec, settings_from
 from taskbank.errors import Problem, ValidationFailed
+from taskbank.plainerrors import pydantic_problems
 from taskbank.questions import validate_response
 from taskbank.safejson import (
     UnreadableJson,
@@ -114,7 +109,7 @@ def parse_batch_file(
             raise ValidationFailed(
                 [Problem("settings", "a JSONL file carries its settings in its header line", name)]
             )
-        return _parse_jsonl(text, name, now)
+        return _finish(read_jsonl(text, name), name, now)
     if settings is None:
         raise ValidationFailed(
             [
@@ -125,7 +120,12 @@ def parse_batch_file(
                 )
             ]
         )
-    return _parse_csv(text, name, settings_from(settings, name), now)
+    read = ReadFile(None, name)
+    try:
+        read.settings = settings_from(settings, name)
+    except ValidationFailed as refused:  # the rows are still read, and their problems told
+        read.problems.extend(refused.problems)
+    return _finish(read_csv(text, name, read.settings, read), name, now)
 
 
 def load_settings_file(data: bytes, name: str) -> BatchSettings:
@@ -208,9 +208,41 @@ def _task_problems(
         Problem(message.split(":", 1)[0], message.split(":", 1)[1].strip())
         for message in payload_problems(fields, template.questions, task.payload)
     ]
+    found = _unknown_fields(template, fields, task.payload, found)
     if task.gold is not None and not found:
         found.extend(_gold_problems(template, task))
     return found
+
+
+def _unknown_fields(
+    template: Template,
+    fields: Mapping[str, PayloadKind],
+    payload: Mapping[str, Any],
+    found: list[Problem],
+) -> list[Problem]:
+    """Payload fields that look like a typo of a field the template needs and the task lacks
+    (other fields are material shown on the card); the missing field is then reported once,
+    as the typo."""
+    known = set(fields) | {
+        getattr(question, name)
+        for question in template.questions
+        for name in ("options_from", "original_from")
+        if getattr(question, name, None)
+    }
+    missing = sorted(name for name in known if name not in payload)
+    unknown: list[Problem] = []
+    meant: set[str] = set()
+    for key in payload:
+        if key in known:
+            continue
+        guess = difflib.get_close_matches(key, missing, n=1, cutoff=0.7)
+        if guess:
+            shown = printable(key) or '""'
+            meant.add(f"payload.{guess[0]}")
+            unknown.append(
+                Problem(f"payload.{shown}", f"unknown field `{shown}` — did you mean `{guess[0]}`?")
+            )
+    return [p for p in found if p.field not in meant] + unknown
 
 
 def _gold_problems(template: Template, task: TaskSpec) -> list[Problem]:
@@ -272,186 +304,23 @@ def deadline_problems(
     ]
 
 
-def _json_lines(text: str) -> list[str]:
-    """A JSON Lines text split on \\n (and \\r\\n) only: U+2028, U+2029, U+0085, form feeds
-    and the like are legal inside JSON strings, so str.splitlines() would cut tasks apart."""
-    return [line.removesuffix("\r") for line in text.split("\n")]
-
-
-def _blank(line: str) -> bool:
-    return not line.strip(" \t\r")  # JSON's own whitespace, nothing more
-
-
-def _parse_jsonl(text: str, name: str, now: datetime | None) -> ParsedBatch:
-    lines = _json_lines(text)
-    header_number = next((i for i, line in enumerate(lines, 1) if not _blank(line)), 1)
-    header_location = f"{name}:{header_number}"
-    try:
-        header = load_json(lines[header_number - 1])
-    except UnreadableJson as error:
-        raise ValidationFailed(
-            [
-                Problem(
-                    "header",
-                    f'not valid JSON ({error.detail}); expected {{"batch": {{…}}}}',
-                    header_location,
-                )
-            ]
-        ) from None
-    if not isinstance(header, dict) or set(header) != {"batch"}:
-        raise ValidationFailed(
-            [Problem("header", 'the first line must be {"batch": {…settings…}}', header_location)]
-        )
-    settings = settings_from(header["batch"], header_location)
-    located: list[tuple[str, TaskSpec]] = []
-    problems = deadline_problems(settings, now, header_location)
-    for number in range(header_number + 1, len(lines) + 1):
-        line = lines[number - 1]
-        if _blank(line):
-            continue
-        location = f"{name}:{number}"
-        try:
-            located.append((location, _task_from_json(load_json(line))))
-        except UnreadableJson as error:
-            problems.append(Problem("json", f"not valid JSON ({error.detail})", location))
-        except _BadTask as bad:
-            problems.append(Problem(bad.field, bad.message, location))
-    return _finish(settings, located, problems, name)
-
-
-class _BadTask(Exception):
-    def __init__(self, field: str, message: str) -> None:
-        self.field, self.message = field, message
-
-
-def _task_from_json(value: Any) -> TaskSpec:
-    if not isinstance(value, dict):
-        raise _BadTask("task", 'expected an object like {"id": …, "payload": {…}}')
-    unknown = sorted(set(value) - {"id", "payload", "gold"})
-    if unknown:
-        raise _BadTask(
-            printable(unknown[0]) or '""',
-            "unknown field; a task has 'id', 'payload' and optional 'gold'",
-        )
-    task_id, payload, gold = value.get("id"), value.get("payload"), value.get("gold")
-    if isinstance(task_id, int) and not isinstance(task_id, bool):
-        task_id = str(task_id) if abs(task_id) < 10**200 else ""
-    if not isinstance(task_id, str) or not task_id.strip():
-        raise _BadTask("id", "expected a non-empty task id")
-    if not isinstance(payload, dict):
-        raise _BadTask("payload", "expected an object with the task's fields")
-    if gold is not None and not isinstance(gold, dict):
-        raise _BadTask("gold", "expected an object of question id to answer")
-    return TaskSpec(task_id.strip(), payload, gold)
-
-
-def _parse_csv(text: str, name: str, settings: BatchSettings, now: datetime | None) -> ParsedBatch:
-    template = settings.resolved_template()
-    list_fields = {
-        field
-        for field, kind in {**template.payload_fields, **settings.payload_fields}.items()
-        if kind == "text list"
-    } | {q.options_from for q in template.questions if getattr(q, "options_from", None)}
-    record: list[str] = []  # the raw lines of the row being read, to explain quote trouble
-    reader = csv.reader(_recorded_lines(text, record), strict=True)
-    try:
-        columns = [column.strip() for column in next(reader)]
-    except StopIteration:
-        raise ValidationFailed([Problem("header", "expected a CSV header", f"{name}:1")]) from None
-    except csv.Error as error:
-        raise ValidationFailed([csv_problem(error, record, 1, name, "header")]) from None
-    if "id" not in columns:
-        raise ValidationFailed([Problem("header", "expected an 'id' column", f"{name}:1")])
-    repeated = sorted(column for column, count in Counter(columns).items() if count > 1)
-    if repeated:
-        raise ValidationFailed(
-            [
-                Problem(
-                    "header",
-                    f"repeated columns: {', '.join(printable(c) for c in repeated[:10])}",
-                    f"{name}:1",
-                )
-            ]
-        )
-    id_index = columns.index("id")
-    located: list[tuple[str, TaskSpec]] = []
-    problems = deadline_problems(settings, now, name)
-    start = reader.line_num + 1
-    while True:
-        record.clear()
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            problems.append(csv_problem(error, record, start, name, "csv"))
-            break
-        location = f"{name}:{start}"
-        first, start = start, reader.line_num + 1
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(columns):
-            problems.append(
-                Problem("row", f"has {len(row)} cells; the header has {len(columns)}", location)
-            )
-            continue
-        if len(record) > 1:
-            swallowed = swallowed_row(record, first, len(columns), id_index, row[id_index])
-            if swallowed is not None:
-                problems.append(Problem("csv", swallowed[1], f"{name}:{swallowed[0]}"))
-                continue
-        payload: dict[str, Any] = {}
-        gold: dict[str, Any] = {}
-        for column, cell in zip(columns, row, strict=True):
-            if column == "id" or not cell.strip():
-                continue
-            if column.startswith("gold."):
-                gold[column[5:]] = _cell_value(cell, as_list=None)
-            else:
-                payload[column] = _cell_value(cell, as_list=column in list_fields)
-        located.append((location, TaskSpec(row[id_index].strip(), payload, gold or None)))
-    return _finish(settings, located, problems, name)
-
-
-def _recorded_lines(text: str, record: list[str]) -> Iterator[str]:
-    """The text's lines as the csv module reads them, each also kept in `record`."""
-    for line in io.StringIO(text, newline=""):
-        record.append(line)
-        yield line
-
-
-def _cell_value(cell: str, as_list: bool | None) -> Any:
-    """A CSV cell: lists as a JSON array or ' | '-separated; gold lists the same way."""
-    stripped = cell.strip()
-    if as_list is False:
-        return cell
-    if stripped.startswith("["):
-        try:
-            value = load_json(stripped)
-            if isinstance(value, list):
-                return value
-        except UnreadableJson:
-            pass
-    if as_list or "|" in stripped:
-        return [part.strip() for part in stripped.split("|") if part.strip()]
-    return stripped
-
-
-def _finish(
-    settings: BatchSettings,
-    located: list[tuple[str, TaskSpec]],
-    problems: list[Problem],
-    name: str,
-) -> ParsedBatch:
-    """Check the tasks read, then return the batch or raise every problem found."""
-    if located:
-        clean, task_problems = check_tasks(settings, located)
-        problems = problems + task_problems
-    elif not problems:
-        clean, problems = [], [Problem("tasks", "the file has no tasks", name)]
+def _finish(read: ReadFile, name: str, now: datetime | None) -> ParsedBatch:
+    """Check the tasks read, then return the batch or raise every problem found, in line order."""
+    problems = list(read.problems)
+    clean: list[TaskSpec] = []
+    if read.settings is not None:
+        problems += deadline_problems(read.settings, now, read.settings_location)
+        if read.rows:
+            located = [(r.location, TaskSpec(r.external_id, r.payload, r.gold)) for r in read.rows]
+            clean, task_problems = check_tasks(read.settings, located)
+            problems += task_problems
+    if not read.rows and not problems:
+        problems = [Problem("tasks", "the file has no tasks", name)]
     if problems:
+        problems.sort(key=line_number)
         lines = {p.location for p in problems}
         raise ValidationFailed(
             problems, summary=f"{name}: {len(lines)} bad line(s); nothing was imported"
         )
-    return ParsedBatch(settings, clean)
+    assert read.settings is not None  # no problems: the settings were usable
+    return ParsedBatch(read.settings, clean)

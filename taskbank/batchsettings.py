@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from taskbank.errors import Problem, ValidationFailed
+from taskbank.plainerrors import settings_problems
 from taskbank.questions import Question, check_question_set
 from taskbank.safejson import measure, text_problem, value_problems
 from taskbank.templates import BUILTIN_TEMPLATES, Template
@@ -112,6 +113,8 @@ class QualitySettings(BaseModel):
     # What a wrong gold answer does, per question id: 'check' may reject the work (unpaid);
     # 'feedback', the default for every question, pays it, counts it and explains it.
     gold_modes: dict[str, Literal["check", "feedback"]] = Field(default_factory=dict)
+    # Dynamic overlap: when a task's answers disagree, one more slot opens, up to this many.
+    max_overlap: StrictInt | None = Field(default=None, ge=2, le=50)
 
 
 class BatchSettings(BaseModel):
@@ -216,17 +219,6 @@ def settings_from(
     try:
         return BatchSettings.model_validate(raw)
     except ValidationError as error:
-        raise ValidationFailed(pydantic_problems(error, location, prefix=prefix)) from None
-
-
-def pydantic_problems(error: ValidationError, location: str, prefix: str = "") -> list[Problem]:
-    """pydantic's errors as located problems, with a dotted field path."""
-    problems = []
-    for item in error.errors(include_url=False):
-        path = ".".join(str(part) for part in item["loc"] if part not in ("function-after",))
-        field = ".".join(part for part in (prefix, path) if part) or prefix or "value"
-        message = item["msg"].removeprefix("Value error, ")
-        if item["type"] == "int_type":
-            message += " (money and counts are whole numbers: cents, not dollars)"
-        problems.append(Problem(field, message, location))
-    return problems
+        raise ValidationFailed(
+            settings_problems(error, raw, location, prefix, BatchSettings)
+        ) from None

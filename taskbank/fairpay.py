@@ -56,10 +56,19 @@ class FairWorkPolicy:
     floor_hourly_cents: int = 725
     approval_hours: int = 72
     appeal_days: int = 14
+    top_up_projects: tuple[str, ...] = ()
+    # Reviewers judge the work, not the person: the author is hidden unless the project is here.
+    authors_shown_to_reviewers: tuple[str, ...] = ()
 
     @property
     def approval_window(self) -> timedelta:
+        """How long unreviewed work waits before it is approved automatically."""
         return timedelta(hours=self.approval_hours)
+
+    @property
+    def appeal_window(self) -> timedelta | None:
+        """How long a writer may appeal a rejection; None when appeals are off."""
+        return timedelta(days=self.appeal_days) if self.appeal_days else None
 
 
 @dataclass(frozen=True)
@@ -172,13 +181,19 @@ def compute_rates(
 
 
 async def hourly_rates(
-    bank: TaskBank, period: Period, writer_id: str | None = None
+    bank: TaskBank, period: Period, writer_id: str | None = None, project_id: int | None = None
 ) -> list[HourlyRate]:
-    """Every writer's rates for a period (or one writer's), read from the bank's store."""
+    """Every writer's rates for a period (or one writer's), read from the bank's store; with
+    `project_id`, only that project's work (bonuses and adjustments, which name no project, left
+    out)."""
     store = bank.store
     holds = await store.fair_work_holds(period.start, period.end, writer_id)  # type: ignore[attr-defined]
     terms = await store.fair_work_terms(period.start, period.end, writer_id)  # type: ignore[attr-defined]
     extras = await store.fair_work_extras(period.start, period.end, writer_id)  # type: ignore[attr-defined]
+    if project_id is not None:
+        holds = [h for h in holds if h.project_id == project_id]
+        terms = [t for t in terms if t.project_id == project_id]
+        extras = []
     project_ids = {h.project_id for h in holds} | {t.project_id for t in terms}
     projects = {pid: await bank.project(pid) for pid in sorted(project_ids)}
     return compute_rates(holds, terms, extras, projects)

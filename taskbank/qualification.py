@@ -29,6 +29,7 @@ class QualityPolicy:
     pause_window: int = 0
     pause_accuracy: float = 0.0
     gold_modes: dict[str, str] = field(default_factory=dict)  # question id -> 'check'
+    max_overlap: int = 0  # dynamic overlap: 0 off, else the most writers a disputed task gets
 
     def to_json(self) -> str:
         """The policy as stored beside its batch."""
@@ -48,15 +49,17 @@ def resolve_policy(
 
     With no gold rate set anywhere, gold is mixed in at its share of the batch's tasks (so a
     file with 5 gold tasks in 100 serves gold on about one claim in twenty), not in file order.
-    Without gold tasks there is nothing to mix in, qualify on or pause on.
+    Without gold tasks there is nothing to mix in, qualify on or pause on (dynamic overlap
+    still applies).
     """
     given = batch.model_fields_set if batch is not None else set()
 
     def pick(name: str):  # type: ignore[no-untyped-def]
         return getattr(batch, name) if name in given else getattr(defaults, name)
 
+    max_overlap = pick("max_overlap") or 0
     if gold_tasks == 0:
-        return QualityPolicy()
+        return QualityPolicy(max_overlap=max_overlap)
     rate = pick("gold_rate")
     qualification, pause = pick("qualification"), pick("pause")
     return QualityPolicy(
@@ -67,6 +70,7 @@ def resolve_policy(
         pause_window=pause.window if pause else 0,
         pause_accuracy=float(pause.min_accuracy) if pause else 0.0,
         gold_modes={**defaults.gold_modes, **(batch.gold_modes if batch else {})},
+        max_overlap=max_overlap,
     )
 
 

@@ -8,6 +8,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime
 
+from taskbank.adjudication import disputed_questions
 from taskbank.batchsettings import QualitySettings
 from taskbank.goldmix import claim_order
 from taskbank.models import Batch, Submission, Task, Verdict
@@ -23,6 +24,15 @@ from taskbank.questions import GoldMiss, gold_misses
 from taskbank.store import BatchCandidate, Store
 
 POLICY_CACHE_SIZE = 1000
+
+
+def answer_words(value: object) -> str:
+    """A gold or given answer in a line of text."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value) or "nothing"
+    return str(value)
 
 
 @dataclass(frozen=True)
@@ -53,7 +63,14 @@ def settle_gold_answer(
     misses = gold_misses(batch.questions, submission.answers, task.gold or {})
     checked = [miss for miss in misses if policy.gold_modes.get(miss.question_id) == "check"]
     if not checked:
-        return GoldVerdict(Verdict.APPROVED, None, misses)
+        explained = "; ".join(
+            f"the expected answer to '{miss.prompt}' was {answer_words(miss.expected)}"
+            f" (you answered {answer_words(miss.given)})"
+            for miss in misses
+        )
+        return GoldVerdict(
+            Verdict.APPROVED, f"approved and paid; {explained}" if misses else None, misses
+        )
     wrong = "; ".join(f"'{miss.prompt}'" for miss in checked)
     return GoldVerdict(Verdict.REJECTED, f"did not match the expected answer to {wrong}", misses)
 
@@ -153,6 +170,50 @@ class QualityFlow:
             last_submission_id=window[-1][0],
         )
         return pause if await self._store.pause_writer(pause) else None
+
+    async def after_answer(self, batch: Batch, submission: Submission) -> bool:
+        """Dynamic overlap: when every slot of an ordinary task is answered and the answers
+        disagree, open one more slot (up to the batch's max_overlap). True when one opened."""
+        policy = await self.policy(batch.id)
+        if policy.max_overlap <= batch.overlap:
+            return False
+        answered = await self._store.task_answers(submission.task_id)
+        if len(answered) < batch.overlap or len(answered) >= policy.max_overlap:
+            return False
+        if not disputed_questions(batch.questions, [s.answers for s in answered]):
+            return False
+        return await self._store.open_extra_slot(submission.task_id, policy.max_overlap)
+
+    async def training_feedback(
+        self, batch: Batch, task: Task, submission: Submission, guidelines: str
+    ) -> str | None:
+        """In a batch's training mode, what a qualifying writer sees after each qualification
+        answer: the expected answer to each gold question and the project's guidelines."""
+        policy = await self.policy(batch.id)
+        if not policy.training or task.gold is None or submission.gold_correct is None:
+            return None
+        first = await self._store.gold_record(
+            submission.writer_id, batch.id, first=policy.qualify_tasks
+        )
+        if submission.id not in {submission_id for submission_id, _ in first}:
+            return None
+        misses = {
+            miss.question_id: miss
+            for miss in gold_misses(batch.questions, submission.answers, task.gold)
+        }
+        lines = [f"Training answer {len(first)} of {policy.qualify_tasks}:"]
+        for question in batch.questions:
+            if question.id not in task.gold:
+                continue
+            expected = answer_words(task.gold[question.id])
+            if question.id in misses:
+                given = answer_words(misses[question.id].given)
+                lines.append(f"✗ {question.prompt}: expected {expected} (you answered {given})")
+            else:
+                lines.append(f"✓ {question.prompt}: {expected}")
+        if guidelines.strip():
+            lines.append(f"Guidelines: {guidelines.strip()[:600]}")
+        return "\n".join(lines)
 
     async def pause_notice(self, writer_id: str, batch_id: int) -> str:
         """What a paused writer is told, privately: why, with their record."""

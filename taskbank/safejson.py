@@ -164,7 +164,7 @@ def _walk(
                 stack.append((item, _join(path, key), strict or key in one_line_keys))
         elif isinstance(current, list):
             stack.extend(
-                (item, _join(path, i), strict) for i, item in reversed(list(enumerate(current)))
+                (item, _position(path, i), strict) for i, item in reversed(list(enumerate(current)))
             )
         else:
             yield path, f"expected a JSON value, got {type(current).__name__}"
@@ -172,6 +172,11 @@ def _walk(
 
 def _join(path: str, part: object) -> str:
     return f"{path}.{part}" if path else str(part)
+
+
+def _position(path: str, index: int) -> str:
+    """A list item's place as a person counts it: `questions #1` for the first."""
+    return f"{path} #{index + 1}" if path else f"#{index + 1}"
 
 
 def printable(key: str) -> str:

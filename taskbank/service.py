@@ -11,7 +11,19 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
-from taskbank import fairpay
+from taskbank import (
+    appeals,
+    bonuses,
+    calibration,
+    fairpay,
+    openwork,
+    portfolio,
+    quality,
+    reasons,
+    topups,
+)
+from taskbank.adjudication import Dispute, find_disputes, settle
+from taskbank.appeals import AppealCase, ReviewerAppeals
 from taskbank.batchfile import (
     DEFAULT_MAX_BYTES,
     BatchFormat,
@@ -21,6 +33,8 @@ from taskbank.batchfile import (
     parse_batch_file,
 )
 from taskbank.batchsettings import QualitySettings
+from taskbank.bonuses import RuleBonus
+from taskbank.calibration import PayCalibration
 from taskbank.clock import Clock, SystemClock
 from taskbank.errors import NotAllowed, NothingToClaim, Problem, ValidationFailed
 from taskbank.export import ExportFormat, write_export
@@ -42,11 +56,18 @@ from taskbank.models import (
     Task,
     Verdict,
 )
+from taskbank.openwork import WorkOffer
 from taskbank.qualification import Pause
+from taskbank.quality.answers import option_fields
+from taskbank.quality.export import write_consensus
+from taskbank.quality.report import consensus_of
 from taskbank.quality_flow import QualityFlow, settle_gold_answer
 from taskbank.questions import gold_agreement, merge_draft, validate_response
+from taskbank.reasons import RejectionNotice
 from taskbank.store import BatchCandidate, BatchProgress, NewSubmission, Store
+from taskbank.store.appeals import AppealRow
 from taskbank.store.rows import duplicate_batch_name
+from taskbank.topups import TopUp
 
 PostState = Literal["new", "pending", "sent"]
 
@@ -232,15 +253,23 @@ class TaskBank:
         await self.store.accept_terms(project_id, writer_id, self.clock.now())
 
     async def claim(
-        self, writer_id: str, *, batch_id: int | None = None, template: str | None = None
+        self,
+        writer_id: str,
+        *,
+        batch_id: int | None = None,
+        template: str | None = None,
+        project_id: int | None = None,
     ) -> ClaimedTask:
-        """Hand this writer the next task open to them, or raise NothingToClaim saying why.
+        """Hand this writer the next task open to them (from one batch, template or project when
+        asked), or raise NothingToClaim saying why.
 
         A writer holding `max_active_per_writer` live leases gets the oldest of them back (a
         double click or a second process claiming at the same moment gets the first's lease).
         """
         now = self.clock.now()
         candidates = await self.store.claim_candidates(writer_id)
+        if project_id is not None:
+            candidates = [c for c in candidates if c.project_id == project_id]
         usable, reason, terms_project = _usable_candidates(candidates, now, batch_id, template)
         if usable:
             # Pauses and qualification close batches; gold mixing orders each batch's kinds.
@@ -314,7 +343,8 @@ class TaskBank:
         assignment = await self.store.get_assignment(assignment_id)
         if assignment.writer_id != writer_id:
             raise NotAllowed("that task is held by another writer")
-        if assignment.state != AssignmentState.ACTIVE:
+        # A lapsed lease may still be answered while nobody has taken its slot (submit decides).
+        if assignment.state not in (AssignmentState.ACTIVE, AssignmentState.EXPIRED):
             raise NotAllowed(f"that task was {assignment.state}; claim a new one")
         batch = await self.batch(assignment.batch_id)
         task = await self.task(assignment.task_id)
@@ -384,6 +414,8 @@ class TaskBank:
         )
         if gold is not None and not replayed:
             await self._quality.after_gold_answer(submission, self.clock.now())
+        elif not replayed and batch.overlap > 1:
+            await self._quality.after_answer(batch, submission)
         return SubmitResult(submission, replayed)
 
     async def submission(self, submission_id: int) -> Submission:
@@ -513,6 +545,23 @@ class TaskBank:
         )
         return ReviewOutcome(review, recorded)
 
+    async def pass_review(self, submission_id: int, reviewer_id: str) -> None:
+        """A reviewer passes on a submission: `next_review` no longer offers it to them."""
+        await self.store.get_submission(submission_id)
+        await self.link_message(f"pass/{reviewer_id}/{submission_id}", "review-pass", submission_id)
+
+    async def review_of(self, submission_id: int) -> Review | None:
+        """The verdict a submission has, if any."""
+        return await self.store.get_review(submission_id)
+
+    async def linked_messages(self, kind: str, subject_id: int) -> list[str]:
+        """The chat messages that show a record (e.g. every card of one submission)."""
+        return await self.store.linked_refs(kind, subject_id)
+
+    async def task_answers(self, task_id: int) -> list[Submission]:
+        """Every writer's answer to one task (a reviewer compares them)."""
+        return await self.store.task_submissions(task_id)
+
     async def auto_approve(self, older_than: timedelta) -> int:
         """Approve every submission nobody reviewed within the window; returns how many."""
         now = self.clock.now()
@@ -603,6 +652,84 @@ class TaskBank:
             self.store.export_rows(batch_id), out, file_format, questions, progress
         )
 
+    # -- quality figures (computed in taskbank/quality/) ------------------------------------
+
+    async def batch_quality(
+        self,
+        batch_id: int,
+        *,
+        levels: Mapping[str, str] | None = None,
+        resamples: int = quality.RESAMPLES,
+        min_confidence: float = quality.MIN_CONFIDENCE,
+        method: str = "model",
+    ) -> quality.BatchQuality:
+        """Agreement per question (with bootstrap intervals), per-writer figures and consensus
+        answers of a batch; `levels` picks a question's distance (e.g. {"pacing": "ordinal"})."""
+        batch = await self.batch(batch_id)
+        stored = await self.store.quality_answers(batch_id, option_fields(batch.questions))
+        reviews = await self.store.review_counts(batch_id)
+        settled = frozenset(await self.store.adjudications(batch_id))
+        seeded = random.Random(self.rng.getrandbits(64))
+        return await asyncio.to_thread(
+            quality.batch_quality, batch, stored, reviews, rng=seeded, levels=levels,
+            resamples=resamples, min_confidence=min_confidence, method=method, settled=settled,
+        )  # fmt: skip
+
+    async def batch_consensus(
+        self,
+        batch_id: int,
+        *,
+        min_confidence: float = quality.MIN_CONFIDENCE,
+        method: str = "model",
+    ) -> quality.Consensus:
+        """Every task's aggregated answer with its confidence (`method` "vote": no model)."""
+        batch = await self.batch(batch_id)
+        stored = await self.store.quality_answers(batch_id, option_fields(batch.questions))
+        settled = frozenset(await self.store.adjudications(batch_id))
+        return await asyncio.to_thread(
+            consensus_of, batch, stored, min_confidence=min_confidence, method=method,
+            settled=settled,
+        )  # fmt: skip
+
+    async def tasks_without_consensus(
+        self,
+        batch_id: int,
+        *,
+        min_confidence: float = quality.MIN_CONFIDENCE,
+        method: str = "model",
+    ) -> list[int]:
+        """Ids of a batch's tasks whose answers reach no clear consensus (for adjudication)."""
+        consensus = await self.batch_consensus(
+            batch_id, min_confidence=min_confidence, method=method
+        )
+        return consensus.tasks_without_consensus()
+
+    async def export_consensus(
+        self,
+        batch_id: int,
+        out: TextIO,
+        file_format: ExportFormat = "jsonl",
+        *,
+        adjudicated: Mapping[int, Mapping[str, Any]] | None = None,
+        method: str = "model",
+    ) -> int:
+        """Write one row per task with its consensus answer, confidence and method; reviewers'
+        final answers (or `adjudicated`: task id -> answers) stand as "adjudicated". Returns how
+        many rows."""
+        if adjudicated is None:
+            adjudicated = await self.store.adjudications(batch_id)
+        batch = await self.batch(batch_id)
+        project = await self.project(batch.project_id)
+        consensus = await self.batch_consensus(batch_id, method=method)
+        return await asyncio.to_thread(
+            write_consensus, consensus, out, file_format, batch=batch.name, project=project.name,
+            question_ids=[q.id for q in batch.questions], adjudicated=adjudicated,
+        )  # fmt: skip
+
+    async def batches_answered_in(self, period: Period) -> list[int]:
+        """The batches that received answers in a period (for the quality digest)."""
+        return await self.store.batches_answered_between(period.start, period.end)
+
     # -- screenplays -----------------------------------------------------------------------
 
     async def import_script(
@@ -663,9 +790,108 @@ class TaskBank:
         """A writer's unreviewed answers with when each is approved automatically."""
         return await fairpay.awaiting_approval(self, writer_id, window)
 
+    async def rejection_notice(
+        self, submission_id: int, appeal_window: timedelta | None
+    ) -> RejectionNotice:
+        """What the writer of a rejected answer is told: reason, cited guideline, appeal date."""
+        return await reasons.rejection_notice(self, submission_id, appeal_window)
+
+    async def file_appeal(
+        self, submission_id: int, writer_id: str, note: str, window: timedelta | None
+    ) -> AppealCase:
+        """A writer appeals their rejected answer within the window."""
+        return await appeals.file_appeal(self, submission_id, writer_id, note, window)
+
+    async def decide_appeal(
+        self, appeal_id: int, coordinator_id: str, upheld: bool, reason: str | None = None
+    ) -> AppealCase:
+        """A coordinator (not the reviewer, not the writer) upholds and pays, or denies."""
+        return await appeals.decide_appeal(self, appeal_id, coordinator_id, upheld, reason)
+
+    async def appeal_case(self, appeal_id: int) -> AppealCase:
+        """An appeal with its task, answer and the rejection's reason."""
+        return await appeals.appeal_case(self, appeal_id)
+
+    async def open_appeals(self) -> list[AppealRow]:
+        """Appeals waiting for a decision, oldest first."""
+        return await self.store.open_appeals()  # type: ignore[attr-defined]
+
+    async def appeal_report(self) -> list[ReviewerAppeals]:
+        """Per reviewer, how their rejections fared on appeal."""
+        return await appeals.appeal_report(self)
+
+    async def grant_bonus(
+        self, writer_id: str, amount_cents: int, reason: str, granted_by: str
+    ) -> LedgerEntry:
+        """A coordinator's bonus for a writer, as a new ledger entry with its reason."""
+        return await bonuses.grant_bonus(self, writer_id, amount_cents, reason, granted_by)
+
+    async def pay_calibration(self, batch_id: int, floor_cents: int = 725) -> PayCalibration:
+        """What a batch's pay makes per hour at typical times, and what would reach the target."""
+        return await calibration.pay_calibration(self, batch_id, floor_cents)
+
+    async def top_up_to_target(
+        self, period: Period, period_key: str, project_names: tuple[str, ...]
+    ) -> list[TopUp]:
+        """Bonus entries that bring opted-in projects' writers up to the target rate."""
+        return await topups.top_up_to_target(self, period, period_key, project_names)
+
+    async def open_work(self, writer_id: str) -> list[WorkOffer]:
+        """Open batches as a writer weighs them before claiming: pay, time, rate, what is left."""
+        return await openwork.open_work(self, writer_id)
+
+    async def writer_record_csv(self, writer_id: str) -> tuple[str, int]:
+        """A writer's own record (answers, verdicts, reasons, pay, bonuses) as CSV, and its rows."""
+        return await portfolio.writer_record_csv(self, writer_id)
+
+    async def gold_accuracy_bonus(
+        self,
+        batch_id: int,
+        min_percent: int,
+        amount_cents: int,
+        reason: str,
+        granted_by: str,
+    ) -> list[RuleBonus]:
+        """A batch rule: a bonus for every writer whose gold accuracy reaches `min_percent`."""
+        return await bonuses.gold_accuracy_bonus(
+            self, batch_id, min_percent, amount_cents, reason, granted_by
+        )
+
+    async def untold_automatic_rejections(self, within: timedelta) -> list[int]:
+        """Gold-check rejections of the last `within` whose writer was not yet told."""
+        return await self.store.automatic_rejections_since(self.now() - within)  # type: ignore[attr-defined]
+
     async def terms_shown(self, project_id: int, writer_id: str) -> None:
         """Note that a writer was shown a project's terms (reading them counts as time given)."""
         await self.store.record_terms_shown(project_id, writer_id, self.now())  # type: ignore[attr-defined]
+
+    async def training_feedback(self, submission: Submission) -> str | None:
+        """What a writer in a batch's training mode sees after a qualification answer."""
+        batch = await self.batch(submission.batch_id)
+        task = await self.task(submission.task_id)
+        project = await self.project(batch.project_id)
+        return await self._quality.training_feedback(batch, task, submission, project.guidelines)
+
+    # -- quality flow: adjudication ----------------------------------------------------------
+
+    async def adjudication_queue(self, batch_id: int | None = None) -> list[Dispute]:
+        """Tasks whose writers disagree and that no reviewer has settled, oldest batch first."""
+        batches = [await self.batch(batch_id)] if batch_id else await self.list_batches()
+        found: list[Dispute] = []
+        for batch in sorted(batches, key=lambda b: b.id):
+            found += await find_disputes(self.store, batch, self.task)
+        return found
+
+    async def adjudicate(
+        self, task_id: int, adjudicator_id: str, submission_id: int
+    ) -> tuple[dict[str, Any], bool]:
+        """Make one writer's answer the task's final answer; (the answer that stands, recorded)."""
+        chosen = await self.store.get_submission(submission_id)
+        return await settle(self.store, task_id, adjudicator_id, chosen, self.now())
+
+    def migrations_applied(self) -> list[int]:
+        """The schema versions this process applied when it opened the database."""
+        return list(getattr(self.store, "migrations_applied", []))
 
 
 def _header_location(data: bytes, name: str, *, in_file: bool) -> str:

@@ -14,8 +14,7 @@ from typing import Any
 
 import aiohttp
 
-from tests import slack_payloads as payloads
-from tests.slack_fake import BOT_USER, FakeSlack, Message
+from tests.slack_fake import BOT_USER, FakeSlack, Message, payloads, signing
 from tests.waiting import until
 
 SIGNING_SECRET = "test-signing-secret"
@@ -68,7 +67,7 @@ class Workspace:
         """POST a body to the app, signed with `secret` (None: unsigned)."""
         sent = {"Content-Type": content_type, **(headers or {})}
         if secret is not None:
-            sent.update(payloads.sign(secret, body, timestamp))
+            sent.update(signing.sign(secret, body, timestamp))
         async with self.session.post(self.app_url, data=body.encode(), headers=sent) as answer:
             return answer.status, await answer.text()
 

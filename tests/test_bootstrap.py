@@ -68,7 +68,7 @@ async def test_the_scheduler_starts_once_every_chat_is_up(bank):
 
     await runtime.serve([first_chat, second_chat], scheduler=True)
     assert seen[0] is None and seen[1] is None
-    assert seen[2] == {"tally", "qa-sample", "auto-approve", "lease-sweep"}
+    assert seen[2] == {"tally", "qa-sample", "auto-approve", "lease-sweep", "budget-watch"}
     assert runtime.scheduler is None  # stopped with the chats
 
 

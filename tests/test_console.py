@@ -60,8 +60,8 @@ async def test_the_whole_loop_in_one_console_transcript(bank, clock, tmp_path):
         "1",  # the terms first, then the tone task
         "1 1",
         "2 8",
-        "5",
-        "8",  # tone: tense, genre: noir, pacing 3, submit
+        "3 3",
+        "4",  # tone: tense, genre: noir, pacing 3 (question 3, point 3), submit
         "/task 6",
         "1",
         "2",
@@ -148,7 +148,7 @@ async def test_console_explains_bad_lines(bank, tmp_path):
         bank, tmp_path, ["7", "/task", "99", "1 42", "/react 1 maybe", "/as", "/quit"]
     )
     assert "number of a control on your latest card" in transcript
-    assert "Choose a control from 1 to 10" in transcript
+    assert "Choose a control from 1 to 6" in transcript
     assert "Give choices by number, 1 to 8" in transcript
     assert "Usage: /react N" in transcript and "Usage: /as NAME" in transcript
 
@@ -206,6 +206,7 @@ async def test_a_hostile_import_never_ends_the_console_session(bank, tmp_path):
     after_imports = transcript.split("latin.jsonl", 1)[1]
     assert "No batches yet" in after_imports
     assert "/as NAME" in after_imports  # /help answered
+    assert "/earnings [day | week | month | export]" in after_imports  # with the declared commands
     assert await bank.list_batches() == []
 
 

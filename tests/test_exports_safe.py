@@ -181,7 +181,7 @@ async def test_console_export_of_a_batch_named_like_a_path_stays_in_the_exports_
     ],
     ids=["missing-folder", "a-folder", "under-a-file", "unwritable", "fifo", "symlink", "long"],
 )
-def test_export_to_a_place_that_cannot_take_it_is_one_line_and_exit_2(
+def test_export_to_a_place_that_cannot_take_it_is_one_line_and_exit_1(
     config, tmp_path, where, says
 ):
     import_answered(config, tone_batch(1))
@@ -193,9 +193,10 @@ def test_export_to_a_place_that_cannot_take_it_is_one_line_and_exit_2(
     result = CliRunner().invoke(
         app, ["batch", "export", "1", "-o", target, "--config", str(config)]
     )
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     (line,) = result.stderr.splitlines()
     assert line.startswith(f"error: cannot write the export to {target}: ") and says in line
+    assert line.endswith("give another --output: a new or plain file in a folder that exists")
     assert (tmp_path / "fifo.csv").is_fifo() and (tmp_path / "link.csv").is_symlink()
     assert (tmp_path / "real.csv").read_text() == "kept\n"
 

@@ -311,9 +311,25 @@ async def test_earnings_and_tally(taskbot, chat, bank):
     await taskbot.handle(command(WRITER, "earnings"))
     mine = chat.last()
     assert mine.visibility == "private" and "paid $0.40" in mine.card.blocks[0]
+    before = len(chat.sent)
     await taskbot.handle(command(COORDINATOR, "tally", "month"))
-    assert chat.last().card.title.startswith("Tally, November 2026")
-    assert chat.last().visibility == "public"
+    posted = chat.sent[before:]
+    # typed outside the coordinators' channel: everyone's pay comes to the coordinator privately
+    summary = next(s for s in posted if s.kind == "post")
+    assert summary.card.title.startswith("Tally, November 2026")
+    assert summary.visibility == "private"
+    # like the scheduled tally, each writer gets their own line privately
+    (private,) = [s for s in posted if s.kind == "direct"]
+    assert (
+        private.card.title == "Your pay, November 2026" and "paid $0.40" in private.card.blocks[0]
+    )
+    before = len(chat.sent)
+    await taskbot.handle(CommandEvent(COORDINATOR, Place("coordinators"), "tally", ("month",), ()))
+    posted = chat.sent[before:]
+    summary = next(s for s in posted if s.kind == "post")
+    assert summary.visibility == "public" and summary.place == Place("coordinators")
+    # in the coordinators' channel, the chart beside it
+    assert any(s.kind == "upload" and s.upload.filename.endswith(".png") for s in posted)
 
 
 async def test_an_answer_form_sent_twice_saves_once_and_shows_the_saved_card_again(

@@ -43,7 +43,7 @@ async def test_text_bounds_no_answer_can_meet_are_refused_with_every_reason(bank
     problems = await refused_import(bank, custom([question]))
     # then one located problem names all three
     assert len(problems) == 1
-    assert problems[0].startswith("b.jsonl:1: batch.questions.0.text: ")
+    assert problems[0].startswith("b.jsonl:1: batch.questions #1: ")
     assert "min_chars 500 is more than max_chars 100" in problems[0]
     assert "min_words 60 is more than max_words 10" in problems[0]
     assert "min_words 60 needs at least 119 characters" in problems[0]
@@ -65,11 +65,11 @@ async def test_label_minimums_beyond_the_fixed_options_are_refused_all_at_once(b
     problems = await refused_import(bank, custom([four_of_three, three_of_two]))
     # then both questions are reported at once, each at its place in the file
     assert any(
-        "batch.questions.0.labels" in p and "min_count 4 is more than the 3 options" in p
+        "batch.questions #1: " in p and "min_count 4 is more than the 3 options" in p
         for p in problems
     )
     assert any(
-        "batch.questions.1.labels" in p and "min_count 3 is more than the 2 options" in p
+        "batch.questions #2: " in p and "min_count 3 is more than the 2 options" in p
         for p in problems
     )
 
@@ -121,7 +121,7 @@ async def test_rating_scales_must_be_short_and_sane(bank, scale, expected):
     # when it is imported
     problems = await refused_import(bank, custom([question]))
     # then the scale is refused, located
-    assert any(expected in p and p.startswith("b.jsonl:1: batch.questions.0") for p in problems)
+    assert any(expected in p and p.startswith("b.jsonl:1: batch.questions #1") for p in problems)
 
 
 async def test_trigger_values_must_be_options_of_the_question_they_name(bank):

@@ -264,7 +264,9 @@ async def test_the_qa_sample_follows_the_rate_and_covers_every_writer(bank, cloc
     chat = FakeChat()
     posted = await jobs_for(bank, chat).run_qa_sample()
     cards = [s for s in chat.sent if s.kind == "post"]
-    writers = sorted({c.card.fields[0].value for c in cards})
+    # review cards do not name the author (fair work): find each one through its submission
+    shown = [next(f.value for f in c.card.fields if f.label == "Submission") for c in cards]
+    writers = sorted({(await bank.submission(int(sid))).writer_id for sid in shown})
     assert posted == len(cards) == 3  # 10 % of 23 is 3, and every writer has one
     assert writers == ["ana", "ben", "cy"]
     assert all(c.place.channel_id == "reviews" for c in cards)
@@ -289,7 +291,9 @@ async def test_gold_tasks_are_checked_automatically_and_never_sent_to_people(ban
     right, wrong = await work(bank, clock, "ana", 2)
     chat = FakeChat()
     assert await jobs_for(bank, chat).run_qa_sample() == 0
-    assert chat.sent == []
+    assert [s for s in chat.sent if s.kind != "direct"] == []  # nothing goes to reviewers
+    # the writer of the wrong answer is told why, privately (fair work)
+    assert [(s.kind, s.to) for s in chat.sent] == [("direct", "ana")]
     assert (await bank.store.get_submission(right.id)).status == SubmissionStatus.APPROVED
     review = await bank.store.get_review(wrong.id)
     assert review.verdict == Verdict.REJECTED and review.reason == (
@@ -341,7 +345,7 @@ async def test_the_scheduler_runs_each_job_on_its_configured_timing(bank):
     jobs.ctx = BotContext(bank, FakeChat(), Roles(), time_zone="Europe/Paris")
     scheduler = build_scheduler(jobs)
     triggers = {job.id: job.trigger for job in scheduler.get_jobs()}
-    assert set(triggers) == {"tally", "qa-sample", "auto-approve", "lease-sweep"}
+    assert set(triggers) == {"tally", "qa-sample", "auto-approve", "lease-sweep", "budget-watch"}
     assert str(triggers["tally"].timezone) == "Europe/Paris"
     next_fire = triggers["tally"].get_next_fire_time(None, datetime(2026, 11, 23, tzinfo=UTC))
     assert (next_fire.weekday(), next_fire.hour, next_fire.minute) == (4, 8, 30)

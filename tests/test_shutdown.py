@@ -17,7 +17,6 @@ from aiohttp import web
 
 from adapters.discord.runner import run_discord
 from bot.bootstrap import build_runtime
-from tests import slack_payloads as payloads
 from tests.batches import tone_batch
 from tests.discord.conftest import discord_config
 from tests.discord_driver import Person
@@ -26,7 +25,7 @@ from tests.discord_fake import TOKEN as DISCORD_TOKEN
 from tests.discord_fake import FakeDiscord
 from tests.inspect_db import query
 from tests.slack_driver import SIGNING_SECRET, free_port, wait_until_serving
-from tests.slack_fake import BOT_TOKEN, FakeSlack
+from tests.slack_fake import BOT_TOKEN, FakeSlack, payloads, signing
 from tests.waiting import until
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
@@ -86,7 +85,7 @@ async def send_task(session, base: str, fake: FakeSlack, user: str) -> int | Non
         "/task", "", user, "C0WRITERS", fake.issue_response_url(user, "C0WRITERS")
     )
     headers = {
-        **payloads.sign(SIGNING_SECRET, body),
+        **signing.sign(SIGNING_SECRET, body),
         "Content-Type": "application/x-www-form-urlencoded",
     }
     try:

@@ -168,4 +168,4 @@ def test_the_console_shows_names_and_text_with_markup_literally(tmp_path):
     assert "only you (console:[/x]eve)" in result.output
     assert "MARA: [bold red]Run[/bold red] :x:" in result.output
     assert "JONAH: [/x]" in result.output
-    assert "/task, /review" in result.output  # /help still answers
+    assert "What you can type" in result.output  # /help still answers

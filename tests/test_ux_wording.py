@@ -7,7 +7,7 @@ from bot.widgets.text import length_hint
 from taskbank.questions import TextQuestion
 from tests.batches import tone_batch
 from tests.fake_chat import FakeChat
-from tests.ux_helpers import COORDINATOR, WRITER, command, make_bot
+from tests.ux_helpers import COORDINATOR, OTHER, WRITER, command, make_bot
 
 
 def test_one_is_singular_and_others_plural():
@@ -55,3 +55,25 @@ async def test_a_missing_role_names_the_configuration_key_not_a_person(bank):
     text = chat.last().card.blocks[0]
     assert "'test:wendy'" in text and "[roles]" in text and "reviewers" in text
     assert "ask a coordinator to add you" not in text
+
+
+async def test_a_used_up_budget_is_told_apart_from_tasks_taken_or_done(bank):
+    capped = {"name": "Capped", "budget_cap_cents": 40}  # one $0.40 answer
+    await bank.import_batch(tone_batch(3, project=capped, overlap=2), filename="c.jsonl")
+    chat = FakeChat()
+    bot = make_bot(bank, chat)
+    await bot.handle(command(WRITER, "task"))  # holds the one answer the cap pays for
+    await bot.handle(command(OTHER, "task"))
+    card = chat.last("post").card
+    assert card.title == "Nothing to claim: budget used up"
+    assert "The budget of Capped is used up" in card.blocks[0]
+
+
+async def test_tasks_taken_or_done_say_nothing_of_budgets(bank):
+    await bank.import_batch(tone_batch(1, overlap=1), filename="t.jsonl")
+    chat = FakeChat()
+    bot = make_bot(bank, chat)
+    await bot.handle(command(WRITER, "task"))
+    await bot.handle(command(OTHER, "task"))
+    card = chat.last("post").card
+    assert card.title == "Nothing to claim" and "budget" not in card.blocks[0]

@@ -14,7 +14,8 @@ from rich.text import Text
 
 from bot.events import Actor, MessageRef, Place
 from bot.port import Once
-from bot.ui import Button, Card, Control, FileUpload, Form, Select
+from bot.text import plain_times
+from bot.ui import Button, Card, Control, ControlRow, FileUpload, Form, Select
 from taskbank.errors import ValidationFailed
 from taskbank.export import safe_file_name, save_file
 
@@ -104,13 +105,13 @@ class ConsoleChat:
 
     # -- for the session -------------------------------------------------------------------
 
-    def numbered_controls(self, user: str) -> tuple[MessageRef, list[Control]] | None:
-        """The controls of the user's latest card, in the order they were numbered."""
+    def numbered_controls(self, user: str) -> tuple[MessageRef, list[Entry]] | None:
+        """The numbered entries of the user's latest card (see `entries`), in order."""
         message_id = self.current.get(user)
         shown = self.messages.get(message_id or "")
         if shown is None or not shown.card.controls():
             return None
-        return shown.ref, shown.card.controls()
+        return shown.ref, entries(shown.card)
 
     def _remember(self, ref: MessageRef, card: Card, viewer: str, owner: str | None) -> None:
         self.messages[ref.message_id] = Shown(ref, card, owner)
@@ -120,20 +121,20 @@ class ConsoleChat:
             del self.current[viewer]
 
     def _draw(self, ref: MessageRef, card: Card, where: str) -> None:
-        parts: list[Any] = [Text(block) for block in card.blocks if block]
+        # A terminal has no time tokens: times show in the bot's zone.
+        parts: list[Any] = [Text(plain_times(block)) for block in card.blocks if block]
         if card.fields:
-            parts.append(
-                Text("  ·  ".join(f"{f.label}: {f.value}" for f in card.fields), style="bold")
-            )
+            facts = "  ·  ".join(f"{f.label}: {plain_times(f.value)}" for f in card.fields)
+            parts.append(Text(facts, style="bold"))
         number = 0
         for row in card.rows:
             line = Text()
             if row.caption:
                 line.append(row.caption + "\n", style="italic")
-            for control in row.controls:
+            for entry in _row_entries(row):
                 number += 1
                 line.append(f"[{number}] ", style="bold magenta")
-                line.append(_control_text(control) + "  ")
+                line.append(_entry_text(entry, number) + "  ")
             parts.append(line)
         if card.footer:
             parts.append(Text(card.footer, style="dim"))
@@ -151,6 +152,38 @@ class ConsoleChat:
 def _save(path: Path, content: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     save_file(path, content)
+
+
+# What one number stands for: a control, or a question's row of buttons (its own pick after
+# the number: "3 4" is rating 4 on question 3), so picks never count across the card.
+Entry = Control | tuple[Button, ...]
+
+
+def entries(card: Card) -> list[Entry]:
+    """A card's numbered entries, in reading order."""
+    return [entry for row in card.rows for entry in _row_entries(row)]
+
+
+def _row_entries(row: ControlRow) -> list[Entry]:
+    buttons = tuple(c for c in row.controls if isinstance(c, Button))
+    if row.caption and len(buttons) > 1 and len(buttons) == len(row.controls):
+        return [buttons]
+    return list(row.controls)
+
+
+def by_points(buttons: tuple[Button, ...]) -> bool:
+    """Whether a question's buttons are a scale's points (picked by their number, not place)."""
+    return all(b.label.lstrip("-").isdigit() for b in buttons)
+
+
+def _entry_text(entry: Entry, number: int) -> str:
+    if not isinstance(entry, tuple):
+        return _control_text(entry)
+    if by_points(entry):
+        picks = " ".join(b.label + (" ✓" if b.chosen else "") for b in entry)
+        return f"{picks}   (type {number} and a point, e.g. '{number} {entry[-1].label}')"
+    picks = "  ".join(f"{i}) {b.label}{' ✓' if b.chosen else ''}" for i, b in enumerate(entry, 1))
+    return f"{picks}   (type {number} and a choice, e.g. '{number} 1')"
 
 
 def _control_text(control: Control) -> str:

@@ -68,6 +68,8 @@ class _StdinLines:
 
 def _reader(console: Console, interactive: bool) -> ReadLine:
     stdin = _StdinLines()
+    if interactive:
+        _line_editing()
 
     async def read_line(prompt: str) -> str | None:
         if interactive:
@@ -83,6 +85,14 @@ def _reader(console: Console, interactive: bool) -> ReadLine:
         return line
 
     return read_line
+
+
+def _line_editing() -> None:
+    """Arrow keys, history and word moves for typed lines: input() uses readline once loaded."""
+    try:
+        import readline  # noqa: F401  (loading it is what turns line editing on)
+    except ImportError:  # Windows without pyreadline: plain lines still work
+        pass
 
 
 def _until_stop_requested(read_line: ReadLine, runtime: Runtime) -> ReadLine:

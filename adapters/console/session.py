@@ -1,7 +1,7 @@
 """The console session: reads lines (typed, or a script when stdin is not a terminal) and turns
 them into neutral events.
 
-  /task, /review, /batch …, /tally, /earnings   commands, as in any chat
+  /task, /review and the rest                   commands, as in any chat (listed below)
   /batch import PATH…                           files are read from disk and attached
   /as NAME                                      switch to another person
   /react N ✅|❌ (or yes|no)                    react to message #N
@@ -23,7 +23,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
-from adapters.console.chat import ConsoleChat
+from adapters.console.chat import ConsoleChat, by_points
+from bot import commands
 from bot.app import Taskbot
 from bot.events import (
     ActionEvent,
@@ -35,6 +36,7 @@ from bot.events import (
     Place,
     ReactionEvent,
 )
+from bot.handlers.reviewer import REVIEW_LINK
 from bot.roles import Role, Roles
 from bot.ui import Button, Form, FormErrors, FormInput, Select
 
@@ -42,6 +44,17 @@ log = logging.getLogger(__name__)
 PLATFORM = "console"
 SORRY_TEXT = "Sorry, something went wrong; it is logged. You can carry on."
 ReadLine = Callable[[str], Awaitable[str | None]]
+HELP = """What you can type:
+  /task               your task, or the next one (/task NAME: from the batch of that name)
+  /earnings           what you have earned this week (/earnings day, /earnings month)
+  /review             the next answer waiting for a reviewer
+  /react N yes|no     approve or reject the answer shown on card #N (reviewers)
+  /batch list · /batch import FILE · /batch status N · /tally      (coordinators)
+  /as NAME            become someone else: wendy writes, rita reviews, cora coordinates
+  /quit               leave (Ctrl-C too)
+On a card, type the number in [brackets]: '4' presses that button, '3 5' gives 5 on the scale
+of question 3 (or its 5th choice), '1 2,4' picks choices 2 and 4 of a list.
+In a form, each line answers the next field; Enter alone keeps what is there."""
 _EMOJI = {
     "yes": "✅",
     "ok": "✅",
@@ -117,7 +130,8 @@ class ConsoleSession:
                 return
             name, args = words[0], words[1:]
             if name == "help":
-                self.say(__doc__ or "", "")
+                self.say(HELP, "")
+                self.say(f"Every command: {commands.help_text()}", "")
             elif name == "as":
                 self.switch(args[0]) if args else self.say("Usage: /as NAME", "red")
             elif name == "react":
@@ -166,10 +180,18 @@ class ConsoleSession:
         if shown is None:
             self.say(f"No message #{args[0]}", "red")
             return
+        if await self.bot.ctx.bank.linked_subject(shown.ref.key, REVIEW_LINK) is None:
+            self.say(
+                f"Message #{shown.ref.message_id} is not a review card: ✅ and ❌ count only on"
+                " the cards of submissions for review (/review shows one).",
+                "red",
+            )
+            return
         await self.bot.handle(ReactionEvent(self.actor, shown.ref, _EMOJI[args[1]]))
 
     async def _use_control(self, line: str) -> None:
         number, _, rest = line.partition(" ")
+        rest = rest.strip()
         found = self.chat.numbered_controls(self.actor.key)
         if not number.isdigit() or found is None:
             self.say(
@@ -177,14 +199,20 @@ class ConsoleSession:
                 "red",
             )
             return
-        message, controls = found
-        if not 1 <= int(number) <= len(controls):
-            self.say(f"Choose a control from 1 to {len(controls)}.", "red")
+        message, numbered = found
+        if not 1 <= int(number) <= len(numbered):
+            self.say(f"Choose a control from 1 to {len(numbered)}.", "red")
             return
-        control = controls[int(number) - 1]
+        entry = numbered[int(number) - 1]
         values: tuple[str, ...] = ()
-        if isinstance(control, Select):
-            picks = rest.replace(" ", "").split(",") if rest.strip() else []
+        if isinstance(entry, tuple):
+            control = _pick_button(entry, rest)
+            if control is None:
+                self.say(_pick_hint(entry, number), "red")
+                return
+        elif isinstance(entry, Select):
+            control = entry
+            picks = rest.replace(" ", "").split(",") if rest else []
             if not picks or not all(
                 p.isdigit() and 1 <= int(p) <= len(control.choices) for p in picks
             ):
@@ -194,7 +222,15 @@ class ConsoleSession:
                 )
                 return
             values = tuple(control.choices[int(p) - 1].value for p in picks)
-        assert isinstance(control, Button | Select)
+        else:
+            control = entry
+            if rest:
+                self.say(
+                    f"{number} is the button '{control.label}'; it takes nothing after the number"
+                    f" (you typed '{rest}'). Nothing was done.",
+                    "red",
+                )
+                return
         event = ActionEvent(
             self.actor, self.place, control.action_id, values, message, self._context(message)
         )
@@ -256,6 +292,22 @@ class ConsoleSession:
             else:
                 values[field.input_id] = answer or (current or "")
         return values
+
+
+def _pick_button(buttons: tuple[Button, ...], pick: str) -> Button | None:
+    """The button a question's pick names: a scale's point by its number, else by place."""
+    if by_points(buttons):
+        return next((b for b in buttons if b.label == pick), None)
+    if pick.isdigit() and 1 <= int(pick) <= len(buttons):
+        return buttons[int(pick) - 1]
+    return None
+
+
+def _pick_hint(buttons: tuple[Button, ...], number: str) -> str:
+    if by_points(buttons):
+        points = ", ".join(b.label for b in buttons)
+        return f"Give a point after the number: {number} and one of {points} (e.g. '{number} {buttons[-1].label}')."
+    return f"Give a choice after the number: {number} and 1 to {len(buttons)} (e.g. '{number} 1')."
 
 
 def _read_file(path: Path) -> bytes:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import replace
-from typing import Any, Literal
+from typing import Any
 
 import aiohttp
 import discord
@@ -22,12 +22,15 @@ from discord import app_commands
 from discord.gateway import DiscordWebSocket
 
 from adapters.discord import custom_ids, draw, inbound
+from adapters.discord.commands import MalformedCommand, command_tree
 from adapters.discord.inbound import DiscordContext
 from adapters.discord.port import DiscordPort, NotOnDiscord
 from bot.app import Taskbot
 from bot.config import Config
 from bot.events import Actor, Attachment, Event
 from bot.inflight import Finish, WorkInFlight
+from bot.pipeline import Answer, Delivery, Next
+from bot.pipeline.apologise import SORRY_TEXT, SORRY_TITLE
 from bot.ui import Button, Card, ControlRow, FormErrors
 from taskbank.errors import Problem, ValidationFailed
 
@@ -38,16 +41,8 @@ DEFER_AFTER = 1.5
 UNKNOWN_INTERACTION = 10062  # Discord's code for an interaction past its deadline
 # Work runs at most this many at a time, so a burst queues instead of starving the gateway.
 WORK_IN_FLIGHT = 64
-Period = Literal["day", "week", "month"]
-PERIOD_HELP = "The period it covers (default: this week)"
-BATCH_HELP = "The batch id (see /batch list)"
-SETTINGS_HELP = "For a CSV: its batch settings as a .json file (project, name, template, pay_cents)"
 DONE_TEXT = "Posted where it belongs: the channel, or your direct messages."
-SORRY_TEXT = "Taskbot hit an error it did not expect; it is logged. Nothing you sent was lost."
 RESTARTING_TEXT = "Taskbot is restarting; nothing was done. Try again in a minute."
-SCRIPT_OPTIONS_HELP = (
-    "For a screenplay: template=… unit=scene|page|exchange|character-scene pay=N, then confirm"
-)
 STALE_TEXT = (
     "Nothing was changed. If the commands Discord shows are out of date, a coordinator can run "
     "`taskbot discord sync`."
@@ -97,11 +92,12 @@ class DiscordApp:
         point_at(settings.api_url, settings.gateway_url)
         self.config = config
         self.client = TaskbotClient(self)
-        self.tree = command_tree(self)
+        self.tree = command_tree(self.client, self.command, self.command_refused)
         self.port = DiscordPort(self.client, settings.direct_messages_per_second)
         self.bot: Taskbot = build_bot(
             self.port, settings.review_channel, settings.coordinator_channel, "discord"
         )
+        self.bot.use(discord_refusals)
         self.defer_after = DEFER_AFTER
         self.work_slots = asyncio.Semaphore(WORK_IN_FLIGHT)
         # Interactions and reactions being handled, for a stop that loses nothing.
@@ -160,7 +156,7 @@ class DiscordApp:
         if interaction.guild_id is None:
             event = replace(event, actor=await self._with_server_roles(event.actor))
         async with self.work_slots:
-            await self._handle(event)
+            await self.bot.handle(event)
         context: DiscordContext = event.context
         if not context.original_filled:
             # The command posted elsewhere (a channel, a DM): end the "thinking" state.
@@ -192,7 +188,7 @@ class DiscordApp:
             return
         else:
             log.error("a slash command failed", exc_info=error)
-            card = warning("Something went wrong", SORRY_TEXT)
+            card = warning(SORRY_TITLE, SORRY_TEXT)
         await self._tell(DiscordContext(interaction), card)
 
     # -- components and modals --------------------------------------------------------------
@@ -223,7 +219,7 @@ class DiscordApp:
             if interaction.guild_id is None:
                 event = replace(event, actor=await self._with_server_roles(event.actor))
             async with self.work_slots:
-                answer = await self._handle(event)
+                answer = await self.bot.handle(event)
             if isinstance(answer, FormErrors) and answer.errors:
                 await self._show_form_errors(context, answer)
         finally:
@@ -298,31 +294,10 @@ class DiscordApp:
         if me is not None and payload.user_id == me.id:
             return
         event = inbound.reaction_event(payload)
-        if event is None:
-            return
-        # A gateway that resumes may replay an event; each reaction counts once.
-        key = f"discord:{payload.message_id}:{payload.user_id}:{payload.emoji.name}"
-        if not await self.bot.ctx.bank.first_delivery(key):
-            log.info("reaction %s seen before; handled already", key)
-            return
-        await self._handle(event)
+        if event is not None:  # the pipeline counts each reaction once, replayed or not
+            await self.bot.handle(event)
 
     # -- helpers ---------------------------------------------------------------------------
-
-    async def _handle(self, event: Event) -> FormErrors | None:
-        context = getattr(event, "context", None)
-        answerable = isinstance(context, DiscordContext) and context.interaction is not None
-        try:
-            return await self.bot.handle(event)
-        except (discord.HTTPException, NotOnDiscord) as error:
-            log.warning("Discord refused a reply to %s: %s", type(event).__name__, error)
-            if answerable:
-                await self._tell(context, warning("Discord refused that", f"Discord said: {error}"))
-        except Exception:
-            log.exception("handling %s failed", type(event).__name__)
-            if answerable:
-                await self._tell(context, warning("Something went wrong", SORRY_TEXT))
-        return None
 
     async def _tell(self, context: DiscordContext, card: Card) -> None:
         """A private note answering the interaction; failing quietly (logged) if Discord won't."""
@@ -330,6 +305,16 @@ class DiscordApp:
             await self.port.reply_drawn(context, draw.message(card))
         except discord.HTTPException as error:
             log.warning("could not tell the user either: %s", error)
+
+
+async def discord_refusals(delivery: Delivery, next: Next) -> Answer:
+    """The pipeline step for Discord's own errors: what Discord refused, told in its words."""
+    try:
+        return await next()
+    except (discord.HTTPException, NotOnDiscord) as error:
+        log.warning("Discord refused a reply to %s: %s", type(delivery.event).__name__, error)
+        await delivery.tell_quietly("Discord refused that", f"Discord said: {error}")
+        return None
 
 
 def lazy_attachment(file: discord.Attachment) -> Attachment:
@@ -355,104 +340,3 @@ def lazy_attachment(file: discord.Attachment) -> Attachment:
 
 def warning(title: str, *lines: str) -> Card:
     return Card(title=title, blocks=("\n".join(lines),), tone="warning")
-
-
-class MalformedCommand(app_commands.AppCommandError):
-    """A slash command whose data discord.py cannot read (options not a list, no name…)."""
-
-
-class TaskbotTree(app_commands.CommandTree):
-    """The command tree, refusing in words what it cannot run."""
-
-    def __init__(self, app: DiscordApp) -> None:
-        super().__init__(app.client)
-        self.app = app
-
-    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
-        problem = inbound.command_shape_problem(interaction.data)
-        if problem is None:
-            return True
-        await self.app.command_refused(
-            interaction, MalformedCommand(f"The command's data: {problem}")
-        )
-        return False
-
-    async def on_error(
-        self, interaction: discord.Interaction, error: app_commands.AppCommandError, /
-    ) -> None:
-        original = getattr(error, "original", None)
-        await self.app.command_refused(interaction, original or error)
-
-
-def command_tree(app: DiscordApp) -> app_commands.CommandTree:
-    """The five commands; `/batch` has a subcommand per action, `import` takes the file (and a
-    CSV's settings)."""
-    tree = TaskbotTree(app)
-
-    @tree.command(name="task", description="Your current task, or the next one")
-    @app_commands.describe(which="A batch id or a template name, to pick from it")
-    async def task(interaction: discord.Interaction, which: str | None = None) -> None:
-        await app.command(interaction, "task", (which,) if which else ())
-
-    @tree.command(name="earnings", description="What you earned, privately")
-    @app_commands.describe(period=PERIOD_HELP)
-    async def earnings(interaction: discord.Interaction, period: Period = "week") -> None:
-        await app.command(interaction, "earnings", (period,))
-
-    @tree.command(name="review", description="Reviewers: the next submission to judge")
-    async def review(interaction: discord.Interaction) -> None:
-        await app.command(interaction, "review")
-
-    @tree.command(name="tally", description="Coordinators: post the pay tally")
-    @app_commands.describe(period=PERIOD_HELP)
-    async def tally(interaction: discord.Interaction, period: Period = "week") -> None:
-        await app.command(interaction, "tally", (period,))
-
-    batch = app_commands.Group(name="batch", description="Coordinators: import and manage batches")
-
-    @batch.command(name="import", description="Import a batch file (JSONL, CSV) or a screenplay")
-    @app_commands.describe(
-        file="The batch file (JSONL or CSV), or a screenplay (.fountain, .fdx, .pdf)",
-        settings=SETTINGS_HELP,
-        options=SCRIPT_OPTIONS_HELP,
-    )
-    async def batch_import(
-        interaction: discord.Interaction,
-        file: discord.Attachment,
-        settings: discord.Attachment | None = None,
-        options: app_commands.Range[str, 0, 400] = "",
-    ) -> None:
-        args = ("import", *str(options).split())
-        await app.command(interaction, "batch", args, (file, settings))
-
-    @batch.command(name="list", description="Every batch with its state")
-    async def batch_list(interaction: discord.Interaction) -> None:
-        await app.command(interaction, "batch", ("list",))
-
-    @batch.command(name="export", description="Export a batch's submissions to your DMs")
-    @app_commands.describe(batch=BATCH_HELP, format="jsonl (default) or csv")
-    async def batch_export(
-        interaction: discord.Interaction,
-        batch: app_commands.Range[int, 1],
-        format: Literal["jsonl", "csv"] = "jsonl",
-    ) -> None:
-        await app.command(interaction, "batch", ("export", str(batch), format))
-
-    for verb, description in (
-        ("status", "A batch's progress and spend"),
-        ("pause", "Stop handing out a batch's tasks"),
-        ("resume", "Hand out a paused batch's tasks again"),
-        ("close", "Close a batch for good"),
-    ):
-        batch.command(name=verb, description=description)(
-            app_commands.describe(batch=BATCH_HELP)(_by_id(app, verb))
-        )
-    tree.add_command(batch)
-    return tree
-
-
-def _by_id(app: DiscordApp, verb: str) -> Any:
-    async def run(interaction: discord.Interaction, batch: app_commands.Range[int, 1]) -> None:
-        await app.command(interaction, "batch", (verb, str(batch)))
-
-    return run

@@ -46,7 +46,7 @@ from adapters.discord.limits import (
     SELECT_OPTIONS,
     TEXT_INPUT,
 )
-from bot.text import pieces, shorten
+from bot.text import distinct_labels, pieces, plain_times, shorten, with_times
 from bot.ui import Button, Card, Choice, ControlRow, Form, FormInput, Select
 
 FIELDS_SHOWN = 3000  # of the 6,000: the facts and questions' answers; the material gets the rest
@@ -82,7 +82,9 @@ def escape(text: str) -> str:
     two line-start passes: escaping runs over every card's text, so it must be cheap)."""
     text = text.translate(_ANYWHERE)
     text = _LINE_MARK.sub(r"\1\\\2", text)
-    return _LINE_NUMBER.sub(r"\1\\.", text)
+    text = _LINE_NUMBER.sub(r"\1\\.", text)
+    # The bot's own time marks become Discord's timestamp: each reader sees their own zone.
+    return with_times(text, lambda epoch, _: f"<t:{epoch}:f>")
 
 
 @dataclass
@@ -157,13 +159,16 @@ def _button(control: Button, page_suffix: str) -> ui.Button[Any]:
 
 
 def _options(choices: tuple[Choice, ...], chosen: tuple[str, ...]) -> list[discord.SelectOption]:
+    # Long labels are cut so they stay told apart (numbered as the card lists them in full).
+    shown = choices[:SELECT_OPTIONS]
+    labels = distinct_labels([c.label for c in shown], OPTION_LABEL)
     return [
         discord.SelectOption(
-            label=shorten(c.label, OPTION_LABEL),
+            label=shorten(label, OPTION_LABEL),
             value=c.value[:OPTION_VALUE],
             default=c.value in chosen,
         )
-        for c in choices[:SELECT_OPTIONS]
+        for c, label in zip(shown, labels, strict=True)
     ]
 
 
@@ -269,7 +274,7 @@ def message(card: Card, page: int = 0) -> Drawn:
             kept.append(piece)
             used += len(piece)
         shown = _join([*kept, note])
-        files.append((filename, text.encode()))
+        files.append((filename, plain_times(text).encode()))
     colour = _TONE_COLOUR[card.tone]
     first = discord.Embed(title=title, description=shown[0] if shown else None, colour=colour)
     for name, value, inline in facts:

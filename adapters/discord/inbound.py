@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 
@@ -25,6 +25,13 @@ from bot.events import (
     ReactionEvent,
 )
 from taskbank.errors import Problem, ValidationFailed
+
+if TYPE_CHECKING:  # discord.py's payload types: imported at run time they form a cycle
+    from discord.types.interactions import (
+        MessageComponentInteractionData,
+        ModalSubmitComponentInteractionData,
+        ModalSubmitInteractionData,
+    )
 
 PLATFORM = "discord"
 
@@ -148,7 +155,8 @@ def command_event(
 def component_event(interaction: discord.Interaction) -> ActionEvent:
     """A button or select on a message (`values` are a select's picks); picks that the menu on
     the message does not offer are refused (ValidationFailed)."""
-    data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
+    # discord.py's own payload type: the data is read as it came, since nothing is trusted
+    data: MessageComponentInteractionData = interaction.data or {}  # type: ignore[assignment]
     neutral, card_page, form_page = split_id(str(data.get("custom_id", "")))
     if card_page is None:
         card_page = card_page_shown(interaction.message)
@@ -171,7 +179,7 @@ def component_event(interaction: discord.Interaction) -> ActionEvent:
 
 def modal_event(interaction: discord.Interaction) -> FormSubmitEvent:
     """A modal sent back; its card is the message whose button opened it, if any."""
-    data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
+    data: ModalSubmitInteractionData = interaction.data or {}  # type: ignore[assignment]
     neutral, _, form_page = split_id(str(data.get("custom_id", "")))
     components = data.get("components")
     return FormSubmitEvent(
@@ -198,6 +206,8 @@ def reaction_event(payload: discord.RawReactionActionEvent) -> ReactionEvent | N
         emoji=payload.emoji.name,
         added=payload.event_type == "REACTION_ADD",
         context=DiscordContext(),
+        # A gateway that resumes may replay an event: its delivery key counts each reaction once.
+        delivery=f"{payload.message_id}:{payload.user_id}:{payload.emoji.name}",
     )
 
 
@@ -207,7 +217,9 @@ _TEXT_INPUT = discord.ComponentType.text_input.value
 _SELECT = discord.ComponentType.select.value
 
 
-def submitted_values(components: list[Any]) -> dict[str, str | tuple[str, ...]]:
+def submitted_values(
+    components: list[ModalSubmitComponentInteractionData],
+) -> dict[str, str | tuple[str, ...]]:
     """A modal submit's values by input id: text inputs as text, selects as their values.
     Anything not shaped like an input Discord sends back (no custom id, values not a list) is
     left out, so the form's own checks say what is missing."""

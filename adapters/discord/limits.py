@@ -28,3 +28,4 @@ LABEL_TEXT = 45
 LABEL_DESCRIPTION = 100
 TEXT_INPUT = 4000
 INPUT_PLACEHOLDER = 100
+COMMAND_DESCRIPTION = 100  # a slash command's, a subcommand's and an option's

@@ -9,7 +9,8 @@ from collections.abc import Mapping
 
 import discord
 
-from adapters.discord.app import DiscordApp
+from adapters.discord.app import DiscordApp, intents, point_at
+from adapters.discord.commands import command_tree
 from bot.config import Config
 from bot.runtime import Runtime
 from taskbank.errors import Problem, ValidationFailed
@@ -102,16 +103,22 @@ async def sync_commands(
             ],
             summary="Where should the commands go?",
         )
-    app = DiscordApp(lambda *_: None, config)
+    point_at(config.discord.api_url, config.discord.gateway_url)
+    client = discord.Client(intents=intents())
+    tree = command_tree(client, _not_serving, _not_serving)  # registered here, run elsewhere
     try:
-        async with app.client:
-            await app.client.login(token)
+        async with client:
+            await client.login(token)
             if everywhere:
-                synced = await app.tree.sync()
+                synced = await tree.sync()
             else:
                 guild = discord.Object(int(guild_id))
-                app.tree.copy_global_to(guild=guild)
-                synced = await app.tree.sync(guild=guild)
+                tree.copy_global_to(guild=guild)
+                synced = await tree.sync(guild=guild)
     except discord.LoginFailure as error:
         raise _refused(error) from None
     return [command.name for command in synced]
+
+
+async def _not_serving(*_: object) -> None:
+    """What the tree of `taskbot discord sync` runs: nothing, since it only registers."""

@@ -24,17 +24,16 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import blocks, files, inbound, signing
+from adapters.slack import blocks, files, inbound, payloads, signing
 from adapters.slack.files import SlackFiles
-from adapters.slack.inbound import SlackContext
 from adapters.slack.port import NotOnSlack, SlackPort
 from bot.app import Taskbot
 from bot.config import Config
-from bot.events import Event
+from bot.handlers import home
 from bot.inflight import Finish, WorkInFlight
-from bot.ui import Card, FormErrors
+from bot.pipeline import Answer, Delivery, Next
+from bot.ui import FormErrors
 
-SORRY_TEXT = "Taskbot hit an error it did not expect; it is logged. Nothing you sent was lost."
 log = logging.getLogger(__name__)
 
 # Work after an ack runs at most this many at a time, so a burst of commands queues instead of
@@ -73,6 +72,7 @@ class SlackApp:
         self.bot: Taskbot = build_bot(
             self.port, settings.review_channel, settings.coordinator_channel, "slack"
         )
+        self.bot.use(slack_refusals)
         self.bolt = AsyncApp(
             client=self.client,
             signing_secret=secrets.signing_secret,
@@ -92,6 +92,7 @@ class SlackApp:
         self.bolt.view(re.compile(".+"))(self._on_view)
         self.bolt.shortcut(settings.import_shortcut)(self._on_import_shortcut)
         self.bolt.event("reaction_added")(self._on_reaction)
+        self.bolt.event("app_home_opened")(self._on_home_opened)
 
     # -- HTTP ------------------------------------------------------------------------------
 
@@ -153,13 +154,13 @@ class SlackApp:
 
     # -- listeners -------------------------------------------------------------------------
 
-    async def _on_command(self, ack: Any, body: dict[str, Any]) -> None:
+    async def _on_command(self, ack: Any, body: payloads.SlashCommand) -> None:
         with self.work.working():
             await ack()
             async with self.work_slots:
                 await self._command(body)
 
-    async def _on_unknown_command(self, ack: Any, body: dict[str, Any]) -> None:
+    async def _on_unknown_command(self, ack: Any, body: payloads.SlashCommand) -> None:
         known = ", ".join(self.commands)
         await ack(
             text=blocks.escape(
@@ -168,32 +169,37 @@ class SlackApp:
             response_type="ephemeral",
         )
 
-    async def _command(self, body: dict[str, Any]) -> None:
+    async def _command(self, body: payloads.SlashCommand) -> None:
         name = self.commands[body["command"]]
         event = inbound.command_event(body, name)
         if name == "batch" and event.args[:1] == ("import",):
             links, bare_ids = files.linked_files(str(body.get("text", "")))
             if bare_ids:
-                await self._tell(event, "Paste the file's link", BARE_ID_HELP.format(bare_ids[0]))
+                await self.bot.tell(
+                    event, "Paste the file's link", BARE_ID_HELP.format(bare_ids[0])
+                )
                 return
             if not links:
-                await self._tell(event, "Attach a file", IMPORT_HELP.format(slash=body["command"]))
+                await self.bot.tell(
+                    event, "Attach a file", IMPORT_HELP.format(slash=body["command"])
+                )
                 return
             # Lazy: the bot checks the role and the size before anything is fetched.
             attachments = tuple(self.files.attachment(file_id, name) for file_id, name in links)
             event = inbound.command_event(body, name, attachments)
-        await self._handle(event)
+        await self.bot.handle(event)
 
-    async def _on_import_shortcut(self, ack: Any, body: dict[str, Any]) -> None:
+    async def _on_import_shortcut(self, ack: Any, body: payloads.MessageShortcut) -> None:
         with self.work.working():
             await ack()
             await self._import_shortcut(body)
 
-    async def _import_shortcut(self, body: dict[str, Any]) -> None:
+    async def _import_shortcut(self, body: payloads.MessageShortcut) -> None:
         shared = files.shared_files((body.get("message") or {}).get("files") or [])
         user = body["user"]
         # The shortcut is /batch import with the message's files attached.
-        as_command = {
+        as_command: payloads.SlashCommand = {
+            "command": self.config.slack.commands["batch"],
             "user_id": user["id"],
             "user_name": user.get("username") or user.get("name", ""),
             "channel_id": (body.get("channel") or {}).get("id", ""),
@@ -203,26 +209,28 @@ class SlackApp:
         }
         event = inbound.command_event(as_command, "batch")
         if not shared:
-            await self._tell(event, "No file here", "Use *Import batch* on a message with a file.")
+            await self.bot.tell(
+                event, "No file here", "Use *Import batch* on a message with a file."
+            )
             return
         # The payload carries each file's name and size: the bot refuses a writer, or a file
         # over the limit, before anything is fetched.
         attachments = tuple(self.files.attachment(*item) for item in shared)
-        await self._handle(inbound.command_event(as_command, "batch", attachments))
+        await self.bot.handle(inbound.command_event(as_command, "batch", attachments))
 
-    async def _on_action(self, ack: Any, body: dict[str, Any]) -> None:
+    async def _on_action(self, ack: Any, body: payloads.BlockActions) -> None:
         with self.work.working():
             await ack()
             async with self.work_slots:
-                await self._handle(inbound.action_event(body))
+                await self.bot.handle(inbound.action_event(body))
 
-    async def _on_view(self, ack: Any, body: dict[str, Any]) -> None:
+    async def _on_view(self, ack: Any, body: payloads.ViewSubmission) -> None:
         with self.work.working():
             await self._view(ack, body)
 
-    async def _view(self, ack: Any, body: dict[str, Any]) -> None:
+    async def _view(self, ack: Any, body: payloads.ViewSubmission) -> None:
         event = inbound.form_event(body)
-        answer = await self._handle(event)
+        answer = await self.bot.handle(event)
         if isinstance(answer, FormErrors) and answer.errors:
             await ack(response_action="errors", errors=blocks.form_errors(answer.errors))
         else:
@@ -233,52 +241,41 @@ class SlackApp:
             except (SlackApiError, aiohttp.ClientError) as error:
                 log.warning("a card update after a modal failed: %s", error)
 
-    async def _on_reaction(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+    async def _on_reaction(
+        self, body: payloads.EventCallback, event: payloads.ReactionAdded
+    ) -> None:
         with self.work.working():
             await self._reaction(body, event)
 
-    async def _reaction(self, body: dict[str, Any], event: dict[str, Any]) -> None:
-        reaction = inbound.reaction_event(event)
-        if reaction is None:
+    async def _reaction(self, body: payloads.EventCallback, event: payloads.ReactionAdded) -> None:
+        reaction = inbound.reaction_event(event, body.get("event_id"))
+        if reaction is not None:  # the pipeline handles each event_id once, however often sent
+            await self.bot.handle(reaction)
+
+    async def _on_home_opened(self, event: dict[str, Any]) -> None:
+        """The App Home tab: the person's home card, published as their home view."""
+        if event.get("tab") != "home" or not event.get("user"):
             return
-        event_id = (
-            body.get("event_id") or f"{event['item']['ts']}:{event['user']}:{event['reaction']}"
+        with self.work.working():
+            card = await home.home_card(self.bot.ctx, inbound.actor(event["user"]))
+            view = {"type": "home", "blocks": blocks.card_blocks(card)}
+            await self.client.views_publish(user_id=event["user"], view=view)
+
+
+async def slack_refusals(delivery: Delivery, next: Next) -> Answer:
+    """The pipeline step for Slack's own errors: what Slack refused, told in Slack's words."""
+    try:
+        return await next()
+    except (SlackApiError, NotOnSlack, aiohttp.ClientError) as error:
+        reason = error.response.get("error") if isinstance(error, SlackApiError) else str(error)
+        log.warning("Slack refused a reply to %s: %s", type(delivery.event).__name__, reason)
+        hint = (
+            " Invite the app to this channel (/invite @Taskbot) and try again."
+            if reason in ("not_in_channel", "channel_not_found")
+            else ""
         )
-        if not await self.bot.ctx.bank.first_delivery(f"slack:{event_id}"):
-            log.info("event %s delivered again; handled already", event_id)
-            return
-        await self._handle(reaction)
-
-    # -- helpers ---------------------------------------------------------------------------
-
-    async def _handle(self, event: Event) -> FormErrors | None:
-        try:
-            return await self.bot.handle(event)
-        except (SlackApiError, NotOnSlack, aiohttp.ClientError) as error:
-            reason = error.response.get("error") if isinstance(error, SlackApiError) else str(error)
-            log.warning("Slack refused a reply to %s: %s", type(event).__name__, reason)
-            hint = (
-                " Invite the app to this channel (/invite @Taskbot) and try again."
-                if reason in ("not_in_channel", "channel_not_found")
-                else ""
-            )
-            await self._tell(event, "Slack refused that", f"Slack said: {reason}.{hint}")
-            return None
-        except Exception:  # the one place an unexpected failure is logged and told, not lost
-            log.exception("handling %s failed", type(event).__name__)
-            await self._tell(event, "Something went wrong", SORRY_TEXT)
-            return None
-
-    async def _tell(self, event: Event, title: str, text: str) -> None:
-        """A private note straight through the event's response_url, when it has one."""
-        context = getattr(event, "context", None)
-        if not isinstance(context, SlackContext) or not context.response_url:
-            return
-        card = Card(title=title, blocks=(text,), tone="warning")
-        await self.port.respond(
-            context.response_url,
-            {**blocks.message(card), "response_type": "ephemeral", "replace_original": False},
-        )
+        await delivery.tell_quietly("Slack refused that", f"Slack said: {reason}.{hint}")
+        return None
 
 
 async def _healthz(_: web.Request) -> web.Response:

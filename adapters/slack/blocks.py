@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from bot.text import pieces, shorten
+from bot.text import distinct_labels, pieces, plain_times, shorten, with_times
 from bot.ui import Button, Card, Choice, Control, ControlRow, Form, FormInput, Select
 
 MESSAGE_BLOCKS = 50
@@ -21,6 +21,7 @@ FIELD_TEXT = 2000
 FIELDS_PER_SECTION = 10
 HEADER_TEXT = 150
 BUTTON_TEXT = 75
+DATE_FORMAT = "{date_short_pretty} {time}"  # Slack's date token, in the reader's zone
 OPTION_TEXT = 75
 OPTION_VALUE = 150
 OPTIONS_PER_MENU = 100
@@ -40,7 +41,9 @@ _BUTTON_STYLE = {"primary": "primary", "danger": "danger"}
 def escape(text: str) -> str:
     """User text made inert: Slack reads `&`, `<` and `>` as control characters (mentions such as
     `<!here>` and `<@U…>`, links, dates) in every text it parses, so each becomes its entity."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # The bot's own time marks become Slack's date token: each reader sees their own zone.
+    return with_times(text, lambda epoch, fallback: f"<!date^{epoch}^{DATE_FORMAT}|{fallback}>")
 
 
 def fitted(text: str, limit: int) -> str:
@@ -55,7 +58,7 @@ def fitted(text: str, limit: int) -> str:
 
 def plain(text: str, limit: int) -> dict[str, Any]:
     """A plain_text object, escaped and shortened to its limit (Slack decodes the entities)."""
-    return {"type": "plain_text", "text": fitted(text, limit), "emoji": True}
+    return {"type": "plain_text", "text": fitted(plain_times(text), limit), "emoji": True}
 
 
 def mrkdwn_pieces(text: str, limit: int = SECTION_TEXT) -> Iterator[str]:
@@ -77,9 +80,11 @@ def text_sections(texts: tuple[str, ...] | list[str]) -> list[dict[str, Any]]:
     return [{"type": "section", "text": {"type": "mrkdwn", "text": s}} for s in sections]
 
 
-def option(choice: Choice) -> dict[str, Any]:
-    """A menu option; its value is the neutral choice value (an index, short by design)."""
-    return {"text": plain(choice.label, OPTION_TEXT), "value": choice.value[:OPTION_VALUE]}
+def option(choice: Choice, label: str | None = None) -> dict[str, Any]:
+    """A menu option; its value is the neutral choice value (an index, short by design).
+    `label` is the choice's label as cut to stay distinct among its menu's (see `_menus`)."""
+    shown = choice.label if label is None else label
+    return {"text": plain(shown, OPTION_TEXT), "value": choice.value[:OPTION_VALUE]}
 
 
 def _menus(select: Select) -> list[dict[str, Any]]:
@@ -88,6 +93,14 @@ def _menus(select: Select) -> list[dict[str, Any]]:
         select.choices[i : i + OPTIONS_PER_MENU]
         for i in range(0, len(select.choices), OPTIONS_PER_MENU)
     ] or [()]
+    # Long labels are cut so they stay told apart (numbered as the card lists them in full).
+    cut = dict(
+        zip(
+            (c.value for c in select.choices),
+            distinct_labels([c.label for c in select.choices], OPTION_TEXT),
+            strict=True,
+        )
+    )
     menus = []
     for number, page in enumerate(pages):
         placeholder = select.placeholder
@@ -99,9 +112,9 @@ def _menus(select: Select) -> list[dict[str, Any]]:
             "type": "multi_static_select" if select.multi else "static_select",
             "action_id": select.action_id if len(pages) == 1 else f"{select.action_id}#{number}",
             "placeholder": plain(placeholder, PLACEHOLDER_TEXT),
-            "options": [option(c) for c in page],
+            "options": [option(c, cut.get(c.value)) for c in page],
         }
-        chosen = [option(c) for c in page if c.value in select.chosen]
+        chosen = [option(c, cut.get(c.value)) for c in page if c.value in select.chosen]
         if select.multi:
             menu["max_selected_items"] = max(1, min(select.max_values, len(page)))
             if chosen:

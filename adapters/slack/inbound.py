@@ -11,6 +11,13 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from adapters.slack.payloads import (
+    BlockActions,
+    ElementState,
+    ReactionAdded,
+    SlashCommand,
+    ViewSubmission,
+)
 from bot.events import (
     ActionEvent,
     Actor,
@@ -159,7 +166,7 @@ def user_key_to_id(key: str) -> str | None:
 
 
 def command_event(
-    body: dict[str, Any], name: str, attachments: tuple[Attachment, ...] = ()
+    body: SlashCommand, name: str, attachments: tuple[Attachment, ...] = ()
 ) -> CommandEvent:
     """A slash command (form-encoded: user_id, channel_id, text, response_url, trigger_id)."""
     context = SlackContext(
@@ -179,7 +186,7 @@ def command_event(
     )
 
 
-def action_event(body: dict[str, Any]) -> ActionEvent:
+def action_event(body: BlockActions) -> ActionEvent:
     """A `block_actions` payload: a button or menu on a card."""
     action = body["actions"][0]
     user = body["user"]
@@ -205,7 +212,7 @@ def action_event(body: dict[str, Any]) -> ActionEvent:
     )
 
 
-def form_event(body: dict[str, Any]) -> FormSubmitEvent:
+def form_event(body: ViewSubmission) -> FormSubmitEvent:
     """A `view_submission` payload: the modal's values by block id, and where its card is."""
     view = body["view"]
     user = body["user"]
@@ -246,8 +253,10 @@ def form_event(body: dict[str, Any]) -> FormSubmitEvent:
     )
 
 
-def reaction_event(event: dict[str, Any]) -> ReactionEvent | None:
-    """A `reaction_added` event on a message, or None for reactions the bot does not read."""
+def reaction_event(event: ReactionAdded, event_id: str | None = None) -> ReactionEvent | None:
+    """A `reaction_added` event on a message, or None for reactions the bot does not read.
+
+    Its delivery key is Slack's event_id (the same on every retry), else what the event is."""
     item = event.get("item") or {}
     emoji = EMOJI_BY_NAME.get(str(event.get("reaction", "")).split("::", 1)[0])
     if item.get("type") != "message" or emoji is None:
@@ -258,10 +267,11 @@ def reaction_event(event: dict[str, Any]) -> ReactionEvent | None:
         emoji=emoji,
         added=event.get("type") == "reaction_added",
         context=SlackContext(user_id=event["user"], channel_id=item["channel"]),
+        delivery=event_id or f"{item['ts']}:{event['user']}:{event['reaction']}",
     )
 
 
-def _picked(state: dict[str, Any]) -> tuple[str, ...]:
+def _picked(state: ElementState) -> tuple[str, ...]:
     if state.get("selected_options") is not None:
         return tuple(o["value"] for o in state["selected_options"])
     if state.get("selected_option"):

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-COMMAND_NAMES = ("task", "earnings", "review", "batch", "tally")
+from bot.commands import NAMES as COMMAND_NAMES
 
 
 class SlackConfig(BaseModel):

@@ -17,6 +17,8 @@ from bot.cli.batch import batch_app
 from bot.cli.command import OPTIONS, ConfigOption, err, fail, out, run
 from bot.cli.config_cmd import config_check
 from bot.cli.db import db_app
+from bot.cli.pauses import batch_paused, batch_reinstate
+from bot.cli.quality import batch_quality
 from bot.cli.serve import demo, run_command
 from bot.cli.tally import tally
 from bot.cli.tools import discord_app
@@ -60,6 +62,9 @@ app.command("config")(config_check)
 
 # Commands other modules add to the groups above.
 batch_app.command("from-script")(batch_from_script)
+batch_app.command("quality")(batch_quality)
+batch_app.command("paused")(batch_paused)
+batch_app.command("reinstate")(batch_reinstate)
 
 __all__ = ["ConfigOption", "app", "batch_app", "err", "fail", "main", "opened_bank", "out", "run"]
 

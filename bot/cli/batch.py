@@ -12,14 +12,15 @@ import typer
 from rich.table import Table
 
 from bot.bootstrap import opened_bank
+from bot.budget import import_warning
 from bot.cli.command import ConfigOption, err, fail, out, read_settings, run, typer_problem
 from bot.config import Config
-from bot.handlers.coordinator import status_card
+from bot.failures import shown_url
+from bot.handlers.coordinator import BATCH_COLUMNS, batch_rows, status_card
 from bot.terminal import literal, literal_progress
 from taskbank.batchfile import settings_from
 from taskbank.errors import ValidationFailed
 from taskbank.export import export_file_name, replacing_file
-from taskbank.money import format_cents
 from taskbank.sample_bank import import_sample_bank
 
 MAX_ID = 2**63 - 1  # ids are 64-bit SQL integers
@@ -59,8 +60,12 @@ def batch_import(
                 with err.status(literal(f"importing {file.name}…")):
                     batch = await bank.import_batch(file, settings=extra)
                 progress = await bank.batch_progress(batch.id)
+                warning = await import_warning(bank, batch, cfg.locale.currency)
+                if warning:
+                    err.print(literal(("warning:", "yellow"), " ", warning))
                 out.print(
-                    f"imported batch {batch.id} '{batch.name}': {progress.tasks} tasks from {file}"
+                    f"imported batch {batch.id} '{batch.name}': {progress.tasks} "
+                    f"task{'' if progress.tasks == 1 else 's'} from {file}"
                 )
 
     run(config, work)
@@ -71,20 +76,27 @@ def batch_list(config: ConfigOption = None) -> None:
     """List batches with their state and progress."""
 
     async def work(cfg: Config) -> None:
-        async with opened_bank(cfg) as bank:
-            table = Table("id", "name", "template", "state", "pay", "overlap", "tasks", "answers")
-            for batch in await bank.list_batches():
-                progress = await bank.batch_progress(batch.id)
-                table.add_row(
-                    str(batch.id),
-                    batch.name,
-                    batch.template,
-                    batch.state.value,
-                    format_cents(batch.pay_cents, cfg.locale.currency),
-                    str(batch.overlap),
-                    str(progress.tasks),
-                    str(sum(progress.submissions.values())),
+        async with opened_bank(cfg, existing=True) as bank:
+            rows = await batch_rows(bank, cfg.locale.currency)
+            if not rows:
+                out.print(
+                    f"no batches in {shown_url(cfg.database.url)} yet; import one with "
+                    "`taskbot batch import FILE.jsonl`, or the samples with "
+                    "`taskbot batch import --samples`"
                 )
+                return
+            table = Table(box=None, header_style="bold underline", pad_edge=False)
+            for column in BATCH_COLUMNS:
+                # A long name folds onto a second line whole; the rest keep their headers.
+                name = column in ("name", "template")
+                table.add_column(
+                    column,
+                    overflow="fold",
+                    no_wrap=not name,
+                    min_width=None if name else len(column),
+                )
+            for row in rows:
+                table.add_row(*row)
             out.print(table)
 
     run(config, work)
@@ -100,7 +112,7 @@ def batch_status(
     """Progress, throughput and pending reviews of one batch."""
 
     async def work(cfg: Config) -> None:
-        async with opened_bank(cfg) as bank:
+        async with opened_bank(cfg, existing=True) as bank:
             card = await status_card(bank, batch_id, cfg.locale.currency)
             table = Table("", "", title=card.title, show_header=False)
             for field in card.fields:
@@ -118,23 +130,36 @@ def batch_export(
         typer.Option("--output", "-o", help="File to write (default: <batch name>.<format>)."),
     ] = None,
     file_format: Annotated[str, typer.Option("--format", help="jsonl or csv")] = "jsonl",
+    consensus: Annotated[
+        bool,
+        typer.Option(
+            "--consensus", help="One row per task: consensus answer, confidence and method."
+        ),
+    ] = False,
     config: ConfigOption = None,
 ) -> None:
-    """Export every answer of a batch with provenance, showing progress."""
+    """Export every answer of a batch with provenance, showing progress (or, with --consensus,
+    each task's aggregated answer)."""
     if file_format not in ("jsonl", "csv"):
         fail(f"--format must be jsonl or csv, not '{file_format}'", 2)
 
     async def work(cfg: Config) -> None:
-        async with opened_bank(cfg) as bank:
+        async with opened_bank(cfg, existing=True) as bank:
             batch = await bank.batch(batch_id)
             total = sum((await bank.batch_progress(batch_id)).submissions.values())
             # The batch's name is a file's or a person's: made safe, it stays in this folder.
-            path = output or Path(export_file_name(batch.name, file_format))  # type: ignore[arg-type]
+            name = f"{batch.name}.consensus" if consensus else batch.name
+            path = output or Path(export_file_name(name, file_format))  # type: ignore[arg-type]
             try:
                 existed = path.is_file()
             except OSError:  # a name the file system cannot hold: the check below says so
                 existed = False
             try:
+                if consensus:
+                    with replacing_file(path) as handle:
+                        count = await bank.export_consensus(batch_id, handle, file_format)  # type: ignore[arg-type]
+                    out.print(f"exported consensus for {count} tasks of batch {batch_id} to {path}")
+                    return
                 with replacing_file(path) as handle, literal_progress(err) as bar:
                     task = bar.add_task(f"exporting {batch.name}", total=total)
                     count = await bank.export(
@@ -144,7 +169,11 @@ def batch_export(
                         progress=lambda done: bar.update(task, completed=done),
                     )
             except ValidationFailed as refused:  # the place cannot take the file
-                fail(f"cannot write the export to {path}: {refused.problems[0].message}", 2)
+                fail(
+                    f"cannot write the export to {path}: {refused.problems[0].message}; "
+                    "give another --output: a new or plain file in a folder that exists",
+                    1,
+                )
             except OSError as error:
                 kept = "the file already there is unchanged" if existed else "nothing was written"
                 fail(f"could not write {path}: {error.strerror or error}; {kept}", 1)

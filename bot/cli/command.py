@@ -68,11 +68,11 @@ def run(
 
 def infrastructure(failure: InfrastructureFailure, cause: BaseException | None = None) -> NoReturn:
     """Print one line for a failure of what Taskbot runs on (and, with --debug, its traceback)."""
-    cause = cause or failure.__cause__ or failure
-    if OPTIONS.debug:
+    cause = (cause or failure.__cause__) if failure.traceback_helps else None
+    if cause is not None and OPTIONS.debug:
         traceback.print_exception(cause)
     log.debug("infrastructure failure", exc_info=cause)
-    hint = "" if OPTIONS.debug else " (taskbot --debug … shows the traceback)"
+    hint = "" if OPTIONS.debug or cause is None else " (taskbot --debug … shows the traceback)"
     fail(f"{failure}{hint}", 1)
 
 

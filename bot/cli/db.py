@@ -11,6 +11,7 @@ import typer
 from bot.bootstrap import opened_bank
 from bot.cli.command import ConfigOption, err, out, run, typer_problem
 from bot.config import Config
+from bot.failures import shown_url
 from bot.terminal import literal_progress
 from taskbank.errors import ValidationFailed
 from taskbank.store import open_store
@@ -24,24 +25,37 @@ def db_migrate(config: ConfigOption = None) -> None:
     """Create the database or bring its schema up to date."""
 
     async def work(cfg: Config) -> None:
-        async with opened_bank(cfg):
-            out.print(f"database ready: {cfg.database.url}")
+        async with opened_bank(cfg) as bank:
+            applied = bank.migrations_applied()
+            done = (
+                f"applied migration{'s' if len(applied) > 1 else ''} "
+                + ", ".join(f"{version:04d}" for version in applied)
+                if applied
+                else "already up to date, nothing applied"
+            )
+            out.print(f"database ready: {shown_url(cfg.database.url)} ({done})")
 
     run(config, work)
 
 
 @db_app.command("copy")
 def db_copy(
-    source: Annotated[
-        str, typer.Option("--from", help="The database to copy: sqlite:///path or a path.")
-    ],
     target: Annotated[
         str, typer.Option("--to", help="An empty PostgreSQL database: postgresql://…")
     ],
+    source_option: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="The database to copy: sqlite:///path or a path (default: the configured one).",
+        ),
+    ] = None,
+    config: ConfigOption = None,
 ) -> None:
     """Copy a whole database (a SQLite pilot into PostgreSQL); counts and ledger sums are checked."""
 
-    async def work(_: Config) -> None:
+    async def work(cfg: Config) -> None:
+        source = source_option or cfg.database.url
         if not target.startswith(("postgresql://", "postgres://")):
             raise ValidationFailed([typer_problem(Path("--to"), "expected a postgresql:// URL")])
         if not source.startswith("sqlite:///") and "://" in source:
@@ -73,4 +87,4 @@ def db_copy(
             f"copied {sum(report.rows.values())} rows ({copied}); ledger {report.ledger_cents} cents on both sides"
         )
 
-    run(None, work)
+    run(config, work)

@@ -8,9 +8,10 @@ from typing import Annotated
 import typer
 
 from bot import bootstrap
-from bot.cli.command import ConfigOption, out, run
+from bot.cli.command import ConfigOption, fail, out, run
 from bot.config import Config, DatabaseConfig, RolesConfig, load_config
 from bot.preflight import checked_runners
+from taskbank.errors import TaskbankError
 from taskbank.sample_bank import import_sample_bank
 from taskbank.sample_scripts import sample_script_batches
 
@@ -31,9 +32,13 @@ def demo(
         Path | None, typer.Option("--db", help="SQLite file (default: in your data directory).")
     ] = None,
     user: Annotated[str, typer.Option("--as", help="Who you are at start.")] = "wendy",
+    config: ConfigOption = None,
 ) -> None:
     """Try the whole loop in the terminal: claim, answer, review, tally. No tokens needed."""
-    cfg = demo_config(database)
+    try:
+        cfg = demo_config(database, config)
+    except TaskbankError as error:
+        fail(str(error), 2)
 
     async def work(_: Config) -> None:
         async with bootstrap.opened_bank(cfg) as bank:
@@ -61,13 +66,13 @@ def demo(
             )
             await bootstrap.serve(cfg, bank, ["console"], user=user)
 
-    run(None, work)
+    run(config, work)
 
 
-def demo_config(database: Path | None) -> Config:
-    """The default configuration, on `database` if given, with rita reviewing and cora
-    coordinating besides whoever the configuration names."""
-    base = load_config(None)
+def demo_config(database: Path | None, config_path: Path | None = None) -> Config:
+    """The configuration (`--config`, or the default file), on `database` if given, with rita
+    reviewing and cora coordinating besides whoever the configuration names."""
+    base = load_config(config_path)
     roles = RolesConfig(
         writers=base.roles.writers,
         reviewers=[*base.roles.reviewers, "console:rita"],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 import typer
@@ -10,8 +12,11 @@ from rich.table import Table
 from bot.bootstrap import opened_bank
 from bot.cli.command import ConfigOption, fail, out, run
 from bot.config import Config
+from bot.render import duration_text
+from taskbank.models import Period
 from taskbank.money import format_cents
 from taskbank.periods import period_containing
+from taskbank.service import TaskBank
 
 
 def tally(
@@ -24,8 +29,10 @@ def tally(
         fail(f"--period must be day, week or month, not '{period}'", 2)
 
     async def work(cfg: Config) -> None:
-        async with opened_bank(cfg) as bank:
+        async with opened_bank(cfg, existing=True) as bank:
             span = period_containing(bank.now(), period, cfg.locale.time_zone)  # type: ignore[arg-type]
+            if writer is not None:
+                await known_writer(bank, writer)
             result = await bank.tally(span, writer)
             money = lambda cents: format_cents(cents, cfg.locale.currency)  # noqa: E731
             table = Table(
@@ -50,9 +57,27 @@ def tally(
                     str(line.pending),
                     money(line.total_cents),
                     money(line.pending_cents),
-                    f"{line.seconds_on_task // 3600}h{line.seconds_on_task % 3600 // 60:02d}m",
+                    duration_text(line.seconds_on_task),
                     "—" if hourly is None else money(hourly),
                 )
             out.print(table)
 
     run(config, work)
+
+
+async def known_writer(bank: TaskBank, writer: str) -> None:
+    """Refuse a writer with no work on record, suggesting the ids that end in the name given
+    (writers are `platform:user`, e.g. `console:wendy`)."""
+    ever = Period(datetime(1970, 1, 1, tzinfo=UTC), bank.now() + timedelta(days=1))
+    writers = [line.writer_id for line in (await bank.tally(ever)).lines]
+    if writer in writers:
+        return
+    close = [w for w in writers if w.split(":", 1)[-1] == writer] or difflib.get_close_matches(
+        writer, writers, n=3
+    )
+    hint = (
+        f"; did you mean {' or '.join(close)}?"
+        if close
+        else "; writers are named platform:user, e.g. console:wendy or slack:U0123ABCD"
+    )
+    fail(f"no such writer '{writer}': no work on record{hint}", 2)

@@ -7,18 +7,21 @@ from datetime import datetime
 from pathlib import PurePath
 from typing import Any
 
-from bot import render
+from bot import budget, fairwork_render, render
 from bot.arguments import whole_number
+from bot.config import ScheduleConfig
 from bot.events import Attachment, CommandEvent
-from bot.handlers import fair_work, scripts
+from bot.extras import module_available
+from bot.handlers import quality, scripts
 from bot.handlers.context import BotContext
+from bot.quality_view import quality_line
 from bot.roles import Role
 from bot.text import counted
 from bot.ui import Card, Field, FileUpload
 from taskbank.batchfile import read_settings_object
 from taskbank.errors import Problem, ValidationFailed
 from taskbank.export import export_file_name
-from taskbank.models import BatchState
+from taskbank.models import Batch, BatchState
 from taskbank.money import format_cents
 from taskbank.periods import period_containing
 from taskbank.service import TaskBank
@@ -60,9 +63,13 @@ async def batch_command(ctx: BotContext, event: CommandEvent) -> None:
             await import_files(ctx, event, post)
         return
     if verb == "list":
-        batches = await ctx.bank.list_batches()
+        rows = await batch_rows(ctx.bank, ctx.currency)
         await post(
-            render.notice_card("Batches", render.writer_summary(batches) or "No batches yet.")
+            render.notice_card(
+                "Batches",
+                "\n".join(_list_line(row) for row in rows)
+                or "No batches yet: attach a JSONL file to /batch import.",
+            )
         )
         return
     if verb not in ("status", "export", *_STATES):
@@ -71,10 +78,23 @@ async def batch_command(ctx: BotContext, event: CommandEvent) -> None:
     if verb == "status":
         await post(await status_card(ctx.bank, batch_id, ctx.currency))
     elif verb in _STATES:
+        current = await ctx.bank.batch(batch_id)
+        if current.state is BatchState.CLOSED:
+            raise ValidationFailed(
+                [
+                    Problem(
+                        "batch",
+                        f"batch {current.id} {current.name} is closed, and closing is final; "
+                        "import its file again as a new batch to hand out more",
+                    )
+                ]
+            )
         batch = await ctx.bank.set_batch_state(batch_id, _STATES[verb])
         await post(
             render.notice_card(
-                f"Batch {batch.id} {batch.name} is {batch.state.value}", tone="success"
+                f"Batch {batch.id} {batch.name} is {batch.state.value}",
+                CLOSED_IS_FINAL if batch.state is BatchState.CLOSED else "",
+                tone="success",
             )
         )
     elif verb == "export":
@@ -121,6 +141,11 @@ async def import_files(ctx: BotContext, event: CommandEvent, post) -> None:  # t
             await post(problems_card(failure, f"{attachment.filename}: nothing was imported"))
             continue
         progress = await ctx.bank.batch_progress(batch.id)
+        warning = await budget.import_warning(ctx.bank, batch, ctx.currency)
+        if warning:
+            await post(
+                render.notice_card(f"Budget: batch {batch.id} may stop early", warning, "warning")
+            )
         await post(
             render.notice_card(
                 f"Imported batch {batch.id}: {batch.name}",
@@ -164,16 +189,81 @@ async def _csv_settings(
     return read_settings_object(await source.read(SETTINGS_MAX_BYTES), source.filename)
 
 
+# The columns `taskbot batch list` prints, and the chat's `/batch list` shows a line of.
+BATCH_COLUMNS = (
+    "id",
+    "name",
+    "template",
+    "state",
+    "pay",
+    "overlap",
+    "tasks",
+    "answers",
+    "done",
+    "approved",
+)
+CLOSED_IS_FINAL = (
+    "Closing is final: a closed batch cannot be resumed (pause it to stop for a while)."
+)
+# Throughput is shown only over enough answers and time to mean something.
+THROUGHPUT_MIN_ANSWERS = 5
+THROUGHPUT_MIN_HOURS = 0.25
+
+
+async def batch_rows(bank: TaskBank, currency: str) -> list[tuple[str, ...]]:
+    """Every batch as the values of BATCH_COLUMNS (CLI table and chat list alike)."""
+    rows = []
+    for batch in await bank.list_batches():
+        progress = await bank.batch_progress(batch.id)
+        answered = sum(progress.submissions.values())
+        share = answered / progress.slots if progress.slots else 0
+        rows.append(
+            (
+                str(batch.id),
+                batch.name,
+                batch.template,
+                batch.state.value,
+                format_cents(batch.pay_cents, currency),
+                str(batch.overlap),
+                str(progress.tasks),
+                str(answered),
+                f"{share:.0%}",
+                str(progress.submissions.get("approved", 0)),
+            )
+        )
+    return rows
+
+
+def _list_line(row: tuple[str, ...]) -> str:
+    batch_id, name, template, state, pay, overlap, tasks, answers, done, approved = row
+    return (
+        f"{batch_id}: {name} ({template}, {state}) · {pay} × overlap {overlap} · "
+        f"{counted(int(tasks), 'task')} · {counted(int(answers), 'answer')} ({done} done) · "
+        f"{approved} approved"
+    )
+
+
+def throughput_text(answered: int, first: datetime | None, last: datetime | None) -> str:
+    """Answers per hour, only once there are enough answers over enough time."""
+    if first is None or last is None or answered < THROUGHPUT_MIN_ANSWERS:
+        return f"— (shown from {THROUGHPUT_MIN_ANSWERS} answers)"
+    hours = (last - first).total_seconds() / 3600
+    if hours < THROUGHPUT_MIN_HOURS:
+        return f"— (shown once answers span {int(THROUGHPUT_MIN_HOURS * 60)} minutes)"
+    return f"{answered / hours:.1f} answers/hour"
+
+
 async def status_card(bank: TaskBank, batch_id: int, currency: str) -> Card:
-    """Progress, throughput and pending reviews of one batch (in chat and `taskbot batch status`)."""
+    """Progress, throughput, budget and pending reviews of one batch (in chat and
+    `taskbot batch status`)."""
     progress = await bank.batch_progress(batch_id)
     batch = progress.batch
     answered = sum(progress.submissions.values())
-    throughput = "—"
-    if progress.first_submitted_at and progress.last_submitted_at and answered > 1:
-        hours = (progress.last_submitted_at - progress.first_submitted_at).total_seconds() / 3600
-        throughput = f"{answered / hours:.1f} answers/hour" if hours > 0 else "—"
+    throughput = throughput_text(answered, progress.first_submitted_at, progress.last_submitted_at)
     share = answered / progress.slots if progress.slots else 0
+    budget_shown = await budget_fields(bank, batch, currency)
+    closed = (Field("Closed", CLOSED_IS_FINAL),) if batch.state is BatchState.CLOSED else ()
+    calibration = fairwork_render.calibration_text(await bank.pay_calibration(batch_id), currency)
     return Card(
         title=f"Batch {batch.id}: {batch.name} ({batch.state.value})",
         fields=(
@@ -185,18 +275,35 @@ async def status_card(bank: TaskBank, batch_id: int, currency: str) -> Card:
             Field("Rejected", str(progress.submissions.get("rejected", 0))),
             Field("Throughput", throughput),
             Field("Pay", f"{format_cents(batch.pay_cents, currency)} × overlap {batch.overlap}"),
+            Field("Quality", quality_line(await bank.batch_quality(batch_id, resamples=0))),
+            await quality.paused_field(bank, batch_id),
+            *budget_shown,
+            *closed,
         ),
+        blocks=(calibration,),
     )
 
 
+async def budget_fields(bank: TaskBank, batch: Batch, currency: str) -> tuple[Field, ...]:
+    """The project's budget, spent, promised and left, when it has a cap."""
+    found = (await budget.budgets(bank)).get(batch.project_id)
+    return () if found is None else (Field("Budget", budget.status_line(found, batch, currency)),)
+
+
 async def tally_command(ctx: BotContext, event: CommandEvent) -> None:
-    """`/tally [day|week|month]`: post the tally now, to the place the command came from."""
+    """`/tally [day|week|month]`: post the tally now in the coordinators' channel; typed anywhere
+    else, it goes to the coordinator privately (everyone's pay is not for a public channel)."""
     ctx.roles.require(event.actor, Role.COORDINATOR, "/tally")
     kind = event.args[0] if event.args else "week"
     if kind not in ("day", "week", "month"):
         raise ValidationFailed([Problem("period", "expected day, week or month")])
+    from bot.scheduler import Jobs  # the scheduled tally's own steps, asked for now
+
     now: datetime = ctx.bank.now()
     period = period_containing(now, kind, ctx.time_zone)  # type: ignore[arg-type]
-    tally = await ctx.bank.tally(period)
-    card = render.tally_card(tally, f"Tally, {period.label}", ctx.currency)
-    await ctx.port.post_card(event.place, await fair_work.tally_notes(ctx, card, period))
+    # Everyone's pay is for the coordinators' channel; typed anywhere else it comes privately.
+    in_channel = event.place.channel_id == ctx.coordinator_place.channel_id
+    jobs = Jobs(ctx, ScheduleConfig(tally_chart=module_available("matplotlib")))
+    await jobs.post_tally_now(
+        period, event.place, event.actor.platform, privately_to=None if in_channel else event.actor
+    )

@@ -4,12 +4,15 @@ rate on `/earnings`, each tally and each saved card, and when waiting work is ap
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
+from datetime import timedelta
 
 from bot import fairwork_render as show
+from bot.events import CommandEvent
 from bot.handlers.context import BotContext
 from bot.render import local_time
-from bot.ui import Card
-from taskbank.models import Period, Submission, SubmissionStatus
+from bot.ui import Card, FileUpload
+from taskbank.models import BatchState, Period, Submission, SubmissionStatus
 from taskbank.periods import period_containing
 
 
@@ -29,7 +32,18 @@ async def tally_notes(
 ) -> Card:
     """A tally with every writer's rates for the work done in its period."""
     rates = await ctx.bank.hourly_rates(period)
-    return show.with_blocks(card, show.rates_summary(rates, ctx.currency, names))
+    calibrations = []
+    for batch in await ctx.bank.list_batches():
+        if batch.state == BatchState.OPEN:
+            cal = await ctx.bank.pay_calibration(batch.id, ctx.fair_work.floor_hourly_cents)
+            calibrations.append(
+                show.calibration_text(cal, ctx.currency, f"Batch {batch.id} {batch.name}")
+            )
+    return show.with_blocks(
+        card,
+        show.rates_summary(rates, ctx.currency, names),
+        "Pay calibration (open batches):\n" + "\n".join(calibrations) if calibrations else "",
+    )
 
 
 async def saved_card_notes(ctx: BotContext, card: Card, submission: Submission) -> Card:
@@ -46,3 +60,53 @@ async def saved_card_notes(ctx: BotContext, card: Card, submission: Submission) 
     if rates:
         notes.append("This week: " + show.rate_headline(rates[0], ctx.currency) + ".")
     return show.with_blocks(card, *notes)
+
+
+async def tell_writer_of_rejection(ctx: BotContext, submission_id: int) -> None:
+    """Tell the writer privately, at once, why their answer was rejected and until when they may
+    appeal (recorded in the outbox, so each writer is told once)."""
+    notice = await ctx.bank.rejection_notice(submission_id, ctx.fair_work.appeal_window)
+    card = show.rejection_card(notice, ctx.time_zone)
+    await ctx.bank.send_once(
+        "rejection",
+        str(submission_id),
+        notice.writer_id,
+        lambda retry: ctx.port.send_direct(notice.writer_id, card),
+    )
+
+
+async def tell_automatic_rejections(ctx: BotContext) -> int:
+    """Tell writers of gold-check rejections of the last day not yet told; returns how many."""
+    untold = await ctx.bank.untold_automatic_rejections(timedelta(days=1))
+    for submission_id in untold:
+        await tell_writer_of_rejection(ctx, submission_id)
+    return len(untold)
+
+
+async def pay_top_ups(ctx: BotContext, period: Period, period_key: str) -> None:
+    """At tally time, top opted-in projects' writers up to the target and tell each privately
+    (each told once, however often the tally runs)."""
+    paid = await ctx.bank.top_up_to_target(period, period_key, ctx.fair_work.top_up_projects)
+    for top_up in paid:
+        card = show.top_up_card(top_up, period.label, ctx.currency)
+        await ctx.bank.send_once(
+            "top-up",
+            f"{period_key}:{top_up.project_name}",
+            top_up.writer_id,
+            lambda retry, card=card, to=top_up.writer_id: ctx.port.send_direct(to, card),
+        )
+
+
+async def without_author(ctx: BotContext, card: Card, project_id: int) -> Card:
+    """A review card without its author's name, unless the project shows authors to reviewers."""
+    project = await ctx.bank.project(project_id)
+    if project.name in ctx.fair_work.authors_shown_to_reviewers:
+        return card
+    return replace(card, fields=tuple(f for f in card.fields if f.label != "Writer"))
+
+
+async def send_record(ctx: BotContext, event: CommandEvent) -> None:
+    """`/earnings export`: the writer's own record as a CSV, to them alone."""
+    text, rows = await ctx.bank.writer_record_csv(event.actor.key)
+    upload = FileUpload("my-taskbot-record.csv", text.encode(), f"Your record: {rows} rows")
+    await ctx.port.upload_file(event.place, upload, to=event.actor)

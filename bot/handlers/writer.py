@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from bot import render
+from bot import confirm_cards, render
 from bot.actions import (
     AcceptTerms,
     Answer,
@@ -16,11 +17,13 @@ from bot.actions import (
     OpenForm,
     Release,
     Show,
+    ShowGuidelines,
     Skip,
     Submit,
     WriterAction,
 )
 from bot.arguments import is_whole_number
+from bot.budget import budgets
 from bot.events import ActionEvent, Actor, CommandEvent, FormSubmitEvent, MessageRef, Place
 from bot.handlers import fair_work
 from bot.handlers.context import BotContext
@@ -63,15 +66,18 @@ async def offer_task(
     context: Any,
     *,
     wanted: str | None = None,
+    project_id: int | None = None,
 ) -> None:
     """Show the task the writer already holds, else claim the next; explain when there is none.
 
-    `wanted` is a batch id or a template name to claim from.
+    `wanted` is a batch id, a batch name or a template name to claim from; `project_id` keeps
+    "Next task" in the project of the task just done.
     """
     writer = actor.key
     batch_id, template = None, None
     if wanted:
-        batch_id, template = (int(wanted), None) if is_whole_number(wanted) else (None, wanted)
+        batch_id, template = await _batch_or_template(ctx, wanted)
+        wanted = str(batch_id) if batch_id is not None else wanted
     held = await ctx.bank.active_assignments(writer)
     if held and batch_id is None and template is None:
         claimed = await ctx.bank.claimed(held[0].id)
@@ -79,17 +85,52 @@ async def offer_task(
             await show(ctx, actor, place, await _task_card(ctx, claimed), message, context)
             return
     try:
-        claimed = await ctx.bank.claim(writer, batch_id=batch_id, template=template)
+        claimed = await ctx.bank.claim(
+            writer, batch_id=batch_id, template=template, project_id=project_id
+        )
     except NothingToClaim as nothing:
         if nothing.needs_terms_for is not None:
             project = await ctx.bank.project(nothing.needs_terms_for)
             await ctx.bank.terms_shown(project.id, writer)
-            card = render.terms_card(project.id, project.name, project.terms or "", wanted)
+            card = render.terms_card(project, wanted)
+        elif project_id is not None:
+            project = await ctx.bank.project(project_id)
+            card = render.project_done_card(project.name, nothing.reason)
         else:
-            card = render.notice_card("Nothing to claim", nothing.reason.capitalize() + ".")
+            card = await _nothing_card(ctx, nothing.reason)
         await show(ctx, actor, place, card, message, context)
         return
     await show(ctx, actor, place, await _task_card(ctx, claimed), message, context)
+
+
+async def _nothing_card(ctx: BotContext, reason: str) -> Card:
+    """Why there is nothing to claim; a project whose budget is used up is named apart from
+    tasks taken or done, so a writer knows the work waits on the coordinator, not on them."""
+    left = await budgets(ctx.bank)
+    stopped = sorted(
+        {
+            left[b.project_id].project.name
+            for b in await ctx.bank.list_batches()
+            if b.state == "open" and b.project_id in left and left[b.project_id].left < b.pay_cents
+        }
+    )
+    if not stopped:
+        return render.notice_card("Nothing to claim", reason.capitalize() + ".")
+    names = ", ".join(stopped)
+    return render.notice_card(
+        "Nothing to claim: budget used up",
+        f"The budget of {names} is used up (paid, or promised to work in hand), so its tasks wait"
+        " until a coordinator raises it. Any other open task is taken or already done by you.",
+    )
+
+
+async def _batch_or_template(ctx: BotContext, wanted: str) -> tuple[int | None, str | None]:
+    """What `/task` was given: a batch id, a batch's name (as cards show them), or a template."""
+    if is_whole_number(wanted):
+        return int(wanted), None
+    named = [b for b in await ctx.bank.list_batches() if b.name == wanted]
+    open_named = [b for b in named if b.state == "open"] or named
+    return (open_named[-1].id, None) if open_named else (None, wanted)
 
 
 async def _task_card(
@@ -109,8 +150,16 @@ async def action(ctx: BotContext, event: ActionEvent, action: WriterAction) -> N
     next, terms."""
     actor, writer = event.actor, event.actor.key
     match action:
-        case NextTask():
-            await offer_task(ctx, actor, event.place, event.message, event.context)
+        case NextTask(project_id=project_id):
+            await offer_task(
+                ctx, actor, event.place, event.message, event.context, project_id=project_id
+            )
+            return
+        case ShowGuidelines(project_id=project_id):
+            card = render.guidelines_card(await ctx.bank.project(project_id))
+            await ctx.port.post_card(
+                event.place, card, visibility="private", to=actor, context=event.context
+            )
             return
         case AcceptTerms(project_id=project_id, wanted=wanted):
             await ctx.bank.accept_terms(project_id, writer)
@@ -137,12 +186,21 @@ async def action(ctx: BotContext, event: ActionEvent, action: WriterAction) -> N
                 editing = isinstance(action, EditForm)
                 form = render.answer_form(claimed, draft, editing=editing)
                 await ctx.port.open_form(form, context=event.context)
-            case Submit():
-                await _submit(ctx, claimed, actor, event.place, event.message, event.context)
+            case Submit(none=none):
+                draft = await ctx.bank.draft(assignment_id)
+                untouched = confirm_cards.untouched_none(claimed, draft)
+                if untouched and none is None:
+                    card = confirm_cards.confirm_none_card(claimed, untouched)
+                    await show(ctx, actor, event.place, card, event.message, event.context)
+                else:
+                    await _submit(ctx, claimed, actor, event.place, event.message, event.context)
             case ConfirmEnd(how=how):
-                if claimed.assignment.state != AssignmentState.ACTIVE:
+                if claimed.assignment.state not in (
+                    AssignmentState.ACTIVE,
+                    AssignmentState.EXPIRED,
+                ):
                     raise NotAllowed(f"that task was already {claimed.assignment.state}")
-                card = render.confirm_end_card(claimed, how)
+                card = confirm_cards.confirm_end_card(claimed, how)
                 await show(ctx, actor, event.place, card, event.message, event.context)
             case Skip() | Release():
                 skipped = isinstance(action, Skip)
@@ -203,6 +261,9 @@ async def _submitted(
     aid = claimed.assignment.id
     result = await ctx.bank.submit(aid, actor.key, draft, f"card:{aid}")
     card = render.outcome_card(claimed, result.submission, ctx.currency, result.replayed)
+    training = await ctx.bank.training_feedback(result.submission)
+    if training is not None:
+        card = replace(card, blocks=(*card.blocks, training))
     return await fair_work.saved_card_notes(ctx, card, result.submission)
 
 
@@ -228,6 +289,10 @@ async def answer_form(
     draft = await ctx.bank.save_draft(assignment_id, event.actor.key, answers)
     try:
         card = await _submitted(ctx, claimed, event.actor, draft)
+    except LeaseLost as lost:
+        card = render.notice_card(
+            "Can't do that", str(lost).capitalize() + ".", "warning", next_button=True
+        )
     except ValidationFailed as failure:
         problems = {p.field: p.message for p in failure.problems}
         errors = render.form_errors_for(claimed, problems)
@@ -256,9 +321,12 @@ async def draft_form(ctx: BotContext, event: FormSubmitEvent, form: DraftForm) -
 
 
 async def earnings_command(ctx: BotContext, event: CommandEvent) -> None:
-    """`/earnings [day|week|month]`: the writer's own tally, privately."""
+    """`/earnings [day|week|month|export]`: the writer's own tally (or record), privately."""
     ctx.roles.require(event.actor, Role.WRITER, "/earnings")
     kind = event.args[0] if event.args else "week"
+    if kind == "export":
+        await fair_work.send_record(ctx, event)
+        return
     if kind not in ("day", "week", "month"):
         raise ValidationFailed([_usage("period", "expected day, week or month")])
     period = period_containing(ctx.bank.now(), kind, ctx.time_zone)  # type: ignore[arg-type]

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.actions import Answer
+from bot.text import full_options
 from bot.ui import Button, Choice, ControlRow, Select
 from bot.widgets.base import CardWidget, option_pick
 from taskbank.questions import LabelQuestion
@@ -28,6 +29,8 @@ class LabelWidget(CardWidget):
     ) -> ControlRow:
         options = question.resolve_options(payload)
         caption = self.caption(question, chosen, error)
+        listed = full_options(options)
+        caption += f"\n{listed}" if listed else ""
         if len(options) <= BUTTON_LIMIT:
             buttons = tuple(
                 Button(

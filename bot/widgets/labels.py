@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.actions import Answer
+from bot.text import full_options
 from bot.ui import Choice, ControlRow, Select
 from bot.widgets.base import CardWidget, option_pick
 from taskbank.questions import LabelsQuestion
@@ -36,7 +37,9 @@ class LabelsWidget(CardWidget):
             min_values=question.min_count,
             max_values=question.max_count or len(options),
         )
-        return ControlRow((select,), self.caption(question, chosen, error))
+        caption = self.caption(question, chosen, error)
+        listed = full_options(options)
+        return ControlRow((select,), caption + (f"\n{listed}" if listed else ""))
 
     def read_control(
         self,

@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.text import shorten_words
 from bot.ui import Choice, FormInput
 from bot.widgets.base import NOT_SENT, FormWidget, help_text, option_pick
 from taskbank.questions import RankingQuestion
 
 ORDINALS = ("1st", "2nd", "3rd", "4th", "5th", "6th", "7th", "8th", "9th", "10th")
-OPTION_SHOWN = 75
 
 
 def place_input(question: RankingQuestion, place: int) -> str:
@@ -33,9 +31,8 @@ class RankingWidget(FormWidget):
     ) -> list[FormInput]:
         options = question.resolve_options(payload)
         current = chosen if isinstance(chosen, list) else []
-        choices = tuple(
-            Choice(shorten_words(o, OPTION_SHOWN), str(i)) for i, o in enumerate(options)
-        )
+        # Whole labels: each chat cuts them to its own limit, keeping them distinct.
+        choices = tuple(Choice(o, str(i)) for i, o in enumerate(options))
         inputs = []
         for place in range(len(options)):
             value = (

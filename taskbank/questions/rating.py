@@ -24,6 +24,8 @@ class RatingQuestion(QuestionBase):
     scale_max: int = 5
     min_label: str = Field(default="low", max_length=40)
     max_label: str = Field(default="high", max_length=40)
+    # How agreement compares two ratings: by their difference, or only by their order.
+    agreement_level: Literal["interval", "ordinal"] = "interval"
 
     _bounds_are_numbers = field_validator("scale_min", "scale_max", mode="before")(no_bool)
 

@@ -1,5 +1,6 @@
 """Fair-work storage, written once for both dialects: the rows behind honest hourly rates,
-approval dates, terms views, appeals and their per-reviewer counts.
+approval dates, terms views, calibration, open work, a writer's record and once-only bonuses
+(appeals are in taskbank/store/appeals.py).
 
 SQL uses PostgreSQL's `$n` placeholders; SQLite reads the same text with `?n`. Each store supplies
 two primitives (`_fw_fetch` on its reader, `_fw_transaction` on its writer), so no statement here
@@ -12,19 +13,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from taskbank.clock import from_micros, to_micros
-from taskbank.errors import NotAllowed, NotFound
+from taskbank.store.appeals import AppealQueries, Fetch
 
 T = TypeVar("T")
 Row = Mapping[str, Any]
-
-
-class Fetch(Protocol):
-    """Run one statement inside the current transaction and return its rows."""
-
-    async def __call__(self, sql: str, *args: Any) -> list[Row]: ...
 
 
 @dataclass(frozen=True)
@@ -64,22 +59,6 @@ class PendingRow:
     pay_cents: int
 
 
-@dataclass(frozen=True)
-class AppealRow:
-    """An appeal against a rejection, open or decided."""
-
-    id: int
-    submission_id: int
-    writer_id: str
-    reviewer_id: str
-    note: str
-    filed_at: datetime
-    outcome: str
-    decided_by: str | None
-    decision_reason: str | None
-    decided_at: datetime | None
-
-
 def _writer(column: str, position: int, writer_id: str | None) -> tuple[str, tuple[Any, ...]]:
     return ("", ()) if writer_id is None else (f" AND {column} = ${position}", (writer_id,))
 
@@ -95,29 +74,8 @@ WHERE a.state <> 'active' AND a.ended_at >= $1 AND a.ended_at < $2{writer}
 ORDER BY a.id
 """
 
-_APPEAL_COLUMNS = (
-    "id, submission_id, writer_id, reviewer_id, note, filed_at, outcome, decided_by,"
-    " decision_reason, decided_at"
-)
 
-
-def _appeal(row: Row) -> AppealRow:
-    decided = row["decided_at"]
-    return AppealRow(
-        id=row["id"],
-        submission_id=row["submission_id"],
-        writer_id=row["writer_id"],
-        reviewer_id=row["reviewer_id"],
-        note=row["note"],
-        filed_at=from_micros(row["filed_at"]),
-        outcome=row["outcome"],
-        decided_by=row["decided_by"],
-        decision_reason=row["decision_reason"],
-        decided_at=None if decided is None else from_micros(decided),
-    )
-
-
-class FairWorkQueries:
+class FairWorkQueries(AppealQueries):
     """Fair-work reads and writes, shared by SqliteStore and PostgresStore."""
 
     async def _fw_fetch(self, sql: str, *args: Any) -> list[Row]:
@@ -239,109 +197,91 @@ class FairWorkQueries:
             for row in found
         ]
 
-    # -- appeals -------------------------------------------------------------------------------
+    async def batch_timings(self, batch_id: int) -> list[int]:
+        """Every answer's time on task in a batch, in seconds (for pay calibration)."""
+        found = await self._fw_fetch(
+            "SELECT seconds_on_task FROM submissions WHERE batch_id = $1 ORDER BY id", batch_id
+        )
+        return [int(row["seconds_on_task"]) for row in found]
 
-    async def insert_appeal(
-        self, submission_id: int, writer_id: str, reviewer_id: str, note: str, now: datetime
-    ) -> AppealRow:
-        """File an appeal; a second appeal on the same submission is refused."""
+    async def insert_top_up(
+        self, writer_id: str, amount_cents: int, note: str, batch_id: int, now: datetime
+    ) -> bool:
+        """Append a bonus (a top-up, a batch rule's) unless one with the same note was already paid
+        to this writer (one statement, so a run sent again never pays twice); True when appended."""
 
-        async def work(fetch: Fetch) -> AppealRow:
+        async def work(fetch: Fetch) -> bool:
             inserted = await fetch(
-                "INSERT INTO appeals (submission_id, writer_id, reviewer_id, note, filed_at)"
-                " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (submission_id) DO NOTHING"
-                f" RETURNING {_APPEAL_COLUMNS}",
-                submission_id,
+                "INSERT INTO ledger (writer_id, kind, amount_cents, batch_id, note, created_at)"
+                " SELECT $1, 'bonus', $2, $3, $4, $5 WHERE NOT EXISTS (SELECT 1 FROM ledger"
+                " WHERE writer_id = $1 AND kind = 'bonus' AND note = $4) RETURNING id",
                 writer_id,
-                reviewer_id,
+                amount_cents,
+                batch_id,
                 note,
                 to_micros(now),
             )
-            if not inserted:
-                raise NotAllowed("this rejection was already appealed; an appeal is heard once")
-            return _appeal(inserted[0])
+            return bool(inserted)
 
         return await self._fw_transaction(work)
 
-    async def get_appeal(self, appeal_id: int) -> AppealRow:
-        """An appeal by id."""
+    async def open_work(self, writer_id: str, now: datetime) -> list[Row]:
+        """Open batches before their deadline, in claim order, with the slots this writer could
+        still take (tasks they never held): id, name, title, pay, deadline, project, left."""
         found = await self._fw_fetch(
-            f"SELECT {_APPEAL_COLUMNS} FROM appeals WHERE id = $1", appeal_id
+            "SELECT b.id, b.name, b.title, b.pay_cents, b.deadline, p.name AS project_name,"
+            " CAST((SELECT coalesce(sum(t.open_slots), 0) FROM tasks AS t WHERE t.batch_id = b.id"
+            " AND NOT EXISTS (SELECT 1 FROM assignments AS a"
+            " WHERE a.task_id = t.id AND a.writer_id = $1)) AS BIGINT) AS tasks_left"
+            " FROM batches AS b JOIN projects AS p ON p.id = b.project_id"
+            " WHERE b.state = 'open' AND (b.deadline IS NULL OR b.deadline > $2)"
+            " ORDER BY b.priority DESC, b.created_at, b.id",
+            writer_id,
+            to_micros(now),
         )
-        if not found:
-            raise NotFound(f"no appeal {appeal_id}")
-        return _appeal(found[0])
+        return [
+            {**row, "deadline": None if row["deadline"] is None else from_micros(row["deadline"])}
+            for row in found
+        ]
 
-    async def appeal_for_submission(self, submission_id: int) -> AppealRow | None:
-        """The appeal against a submission's rejection, if one was filed."""
+    async def writer_record(self, writer_id: str) -> list[Row]:
+        """Every answer of a writer with its task, batch, project, verdict, pay and appeal."""
+        return await self._fw_fetch(
+            "SELECT s.id AS submission_id, t.external_id AS task, p.name AS project,"
+            " b.name AS batch, s.submitted_at, s.seconds_on_task, s.status,"
+            " CAST((SELECT coalesce(sum(l.amount_cents), 0) FROM ledger AS l"
+            " WHERE l.submission_id = s.id AND l.kind = 'earned') AS BIGINT) AS paid_cents,"
+            " r.reason, r.automatic, ap.outcome AS appeal, ap.decision_reason AS appeal_reason"
+            " FROM submissions AS s JOIN tasks AS t ON t.id = s.task_id"
+            " JOIN batches AS b ON b.id = s.batch_id JOIN projects AS p ON p.id = b.project_id"
+            " LEFT JOIN reviews AS r ON r.submission_id = s.id"
+            " LEFT JOIN appeals AS ap ON ap.submission_id = s.id"
+            " WHERE s.writer_id = $1 ORDER BY s.id",
+            writer_id,
+        )
+
+    async def gold_accuracy(self, batch_id: int) -> list[tuple[str, int, int]]:
+        """Per writer in a batch: (writer, gold answers, gold answers correct)."""
         found = await self._fw_fetch(
-            f"SELECT {_APPEAL_COLUMNS} FROM appeals WHERE submission_id = $1", submission_id
+            "SELECT writer_id, count(*) AS answered,"
+            " sum(CASE WHEN gold_correct = 1 THEN 1 ELSE 0 END) AS correct FROM submissions"
+            " WHERE batch_id = $1 AND gold_correct IS NOT NULL GROUP BY writer_id ORDER BY writer_id",
+            batch_id,
         )
-        return _appeal(found[0]) if found else None
+        return [(row["writer_id"], int(row["answered"]), int(row["correct"])) for row in found]
 
-    async def decide_appeal(
-        self,
-        appeal_id: int,
-        coordinator_id: str,
-        upheld: bool,
-        reason: str | None,
-        now: datetime,
-    ) -> AppealRow:
-        """Uphold (approve and pay with a new 'earned' entry) or deny an open appeal, once."""
-
-        async def work(fetch: Fetch) -> AppealRow:
-            decided = await fetch(
-                "UPDATE appeals SET outcome = $1, decided_by = $2, decision_reason = $3,"
-                " decided_at = $4 WHERE id = $5 AND outcome = 'open' AND reviewer_id <> $2"
-                f" RETURNING {_APPEAL_COLUMNS}",
-                "upheld" if upheld else "denied",
-                coordinator_id,
-                reason,
-                to_micros(now),
-                appeal_id,
-            )
-            if not decided:
-                appeal = await fetch(
-                    f"SELECT {_APPEAL_COLUMNS} FROM appeals WHERE id = $1", appeal_id
-                )
-                if not appeal:
-                    raise NotFound(f"no appeal {appeal_id}")
-                if appeal[0]["outcome"] != "open":
-                    raise NotAllowed(f"appeal {appeal_id} was already {appeal[0]['outcome']}")
-                raise NotAllowed("the reviewer who rejected cannot hear the appeal")
-            appeal = _appeal(decided[0])
-            if upheld:
-                await fetch(
-                    "UPDATE submissions SET status = 'approved' WHERE id = $1", appeal.submission_id
-                )
-                await fetch(
-                    "INSERT INTO ledger (writer_id, kind, amount_cents, submission_id, batch_id,"
-                    " note, created_at)"
-                    " SELECT s.writer_id, 'earned', b.pay_cents, s.id, s.batch_id, $2, $3"
-                    " FROM submissions AS s JOIN batches AS b ON b.id = s.batch_id"
-                    " WHERE s.id = $1",
-                    appeal.submission_id,
-                    f"appeal {appeal.id} upheld",
-                    to_micros(now),
-                )
-            return appeal
-
-        return await self._fw_transaction(work)
-
-    async def open_appeals(self) -> list[AppealRow]:
-        """Appeals waiting for a coordinator, oldest first."""
+    async def automatic_rejections_since(self, since: datetime) -> list[int]:
+        """Submissions rejected automatically (gold checks) since a time, whose writer has not
+        been sent the notice yet (job 'rejection' in the outbox), oldest first."""
         found = await self._fw_fetch(
-            f"SELECT {_APPEAL_COLUMNS} FROM appeals WHERE outcome = 'open' ORDER BY filed_at, id"
+            "SELECT r.submission_id FROM reviews AS r JOIN submissions AS s"
+            " ON s.id = r.submission_id WHERE r.verdict = 'rejected' AND r.automatic = 1"
+            " AND r.reviewed_at >= $1 AND NOT EXISTS (SELECT 1 FROM posts AS p"
+            " WHERE p.job = 'rejection' AND p.period_key = CAST(r.submission_id AS TEXT)"
+            " AND p.recipient = s.writer_id AND p.state = 'sent') ORDER BY r.reviewed_at, r.id",
+            to_micros(since),
         )
-        return [_appeal(row) for row in found]
-
-    async def appeal_counts(self) -> list[tuple[str, str, int]]:
-        """Appeals per reviewer and outcome: (reviewer, outcome, count)."""
-        found = await self._fw_fetch(
-            "SELECT reviewer_id, outcome, count(*) AS n FROM appeals"
-            " GROUP BY reviewer_id, outcome ORDER BY reviewer_id, outcome"
-        )
-        return [(row["reviewer_id"], row["outcome"], int(row["n"])) for row in found]
+        return [int(row["submission_id"]) for row in found]
 
 
 def sqlite_placeholders(sql: str, args: Sequence[Any]) -> tuple[str, tuple[Any, ...]]:

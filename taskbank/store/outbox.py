@@ -39,6 +39,10 @@ class Outbox(Protocol):
         """The record a chat message shows, if it was linked."""
         ...
 
+    async def linked_refs(self, kind: str, subject_id: int) -> list[str]:
+        """The chat messages linked to a record, oldest first."""
+        ...
+
 
 class Deliveries(Protocol):
     """Inbound dedup: a platform's retry of an event is recognised and dropped."""
@@ -119,6 +123,15 @@ class Posts:
             "SELECT subject_id FROM message_links WHERE ref = $1 AND kind = $2", ref, kind
         )
         return None if found is None else found[0]
+
+    async def linked_refs(self, kind: str, subject_id: int) -> list[str]:
+        """The chat messages linked to a record, oldest first."""
+        found = await self.runner.fetch(
+            "SELECT ref FROM message_links WHERE kind = $1 AND subject_id = $2 ORDER BY created_at",
+            kind,
+            subject_id,
+        )
+        return [row[0] for row in found]
 
     async def first_delivery(self, key: str, now: datetime, keep_since: datetime) -> bool:
         """Record an inbound delivery; True only the first time its key is seen."""

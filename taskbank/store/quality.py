@@ -63,3 +63,12 @@ class QualityStore(Protocol):
     async def answers_by_task(self, batch_id: int) -> dict[int, list[Submission]]:
         """Every non-gold task of a batch answered by two or more writers, with its answers."""
         ...
+
+    async def task_answers(self, task_id: int) -> list[Submission]:
+        """Every answer to one task, oldest first."""
+        ...
+
+    async def open_extra_slot(self, task_id: int, max_overlap: int) -> bool:
+        """Open one more slot on a fully taken task while fewer than `max_overlap` writers hold
+        or answered it; True when one opened."""
+        ...

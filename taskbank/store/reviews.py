@@ -88,7 +88,9 @@ class Reviews:
         """The oldest sampled, unreviewed submission this reviewer did not write."""
         row = await self.runner.fetch_one(
             "SELECT * FROM submissions WHERE status = 'pending' AND sampled_at IS NOT NULL"
-            " AND writer_id != $1 ORDER BY sampled_at, id LIMIT 1",
+            " AND writer_id != $1 AND NOT EXISTS (SELECT 1 FROM message_links"
+            " WHERE kind = 'review-pass' AND ref = 'pass/' || $1 || '/' || submissions.id)"
+            " ORDER BY sampled_at, id LIMIT 1",
             reviewer_id,
         )
         return None if row is None else rows.submission(row)

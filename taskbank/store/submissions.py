@@ -34,6 +34,10 @@ class SubmissionStore(Protocol):
         """The submission made on an assignment, if any."""
         ...
 
+    async def task_submissions(self, task_id: int) -> list[Submission]:
+        """Every answer to one task, first submitted first."""
+        ...
+
 
 def answered_before(new: NewSubmission, now: int) -> Operation[rows.Row]:
     """The steps after an insert that stored nothing: the first answer when this is a repeat of
@@ -69,3 +73,10 @@ class Submissions:
             "SELECT * FROM submissions WHERE assignment_id = $1", assignment_id
         )
         return None if row is None else rows.submission(row)
+
+    async def task_submissions(self, task_id: int) -> list[Submission]:
+        """Every answer to one task, first submitted first."""
+        found = await self.runner.fetch(
+            "SELECT * FROM submissions WHERE task_id = $1 ORDER BY id", task_id
+        )
+        return [rows.submission(row) for row in found]

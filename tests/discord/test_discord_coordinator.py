@@ -7,9 +7,9 @@ from __future__ import annotations
 import asyncio
 import json
 
+from tests import bank_reads as reads
 from tests.batches import TONE_ANSWER, header, jsonl, tone_batch, tone_task
 from tests.discord.conftest import Room
-from tests.inspect_db import query
 from tests.waiting import WAIT_SECONDS
 
 
@@ -27,7 +27,7 @@ async def test_batch_import_reads_the_attached_file(room):
     card = await batch(room, "import", file=("tone.jsonl", tone_batch(3)))
     assert card["embeds"][0]["title"] == "✅ Imported batch 1: tone-1"
     assert card["flags"] & 64
-    assert await query(room.bank.store, "SELECT count(*) FROM tasks") == [(3,)]
+    assert await reads.task_count(room.bank) == 3
     assert len(room.fake.downloads) == 1  # a coordinator's file is fetched, once
 
 
@@ -39,10 +39,7 @@ async def test_a_csv_imports_with_its_settings_attached_beside_it(room):
         files={"file": ("tasks.csv", CSV), "settings": ("tasks.settings.json", settings)},
     )
     assert card["embeds"][0]["title"] == "✅ Imported batch 1: csv-1"
-    assert await query(room.bank.store, "SELECT external_id FROM tasks ORDER BY id") == [
-        ("c-1",),
-        ("c-2",),
-    ]
+    assert [(await room.bank.task(i)).external_id for i in (1, 2)] == ["c-1", "c-2"]
     claimed = await room.bank.claim(f"discord:{room.writer.id}")
     assert claimed.task.payload == {"excerpt": "A: One."}
 
@@ -51,7 +48,7 @@ async def test_a_csv_alone_is_refused_saying_how_to_attach_its_settings(room):
     shown = room.server.text(await batch(room, "import", file=("tasks.csv", CSV)))
     assert "tasks.csv: nothing was imported" in shown
     assert "attach them as a JSON file beside it, named tasks.settings.json" in shown
-    assert await query(room.bank.store, "SELECT count(*) FROM batches") == [(0,)]
+    assert await reads.batch_count(room.bank) == 0
 
 
 async def test_a_file_discord_will_not_hand_over_is_refused_in_words(room):
@@ -68,7 +65,7 @@ async def test_a_file_discord_will_not_hand_over_is_refused_in_words(room):
     shown = room.server.text(room.server.answer(answered))
     assert "tone.jsonl: nothing was imported" in shown
     assert "Discord would not hand it over (status 404); upload it again" in shown
-    assert await query(room.bank.store, "SELECT count(*) FROM batches") == [(0,)]
+    assert await reads.batch_count(room.bank) == 0
 
 
 async def test_a_bad_file_imports_nothing_and_lists_each_line(room):
@@ -76,7 +73,7 @@ async def test_a_bad_file_imports_nothing_and_lists_each_line(room):
     shown = room.server.text(await batch(room, "import", file=("bad.jsonl", data)))
     assert "bad.jsonl: nothing was imported" in shown
     assert "bad.jsonl:3" in shown and "bad.jsonl:4" in shown and "payload.excerpt" in shown
-    assert await query(room.bank.store, "SELECT count(*) FROM batches") == [(0,)]
+    assert await reads.batch_count(room.bank) == 0
 
 
 async def test_an_oversized_file_is_refused_before_download(room):
@@ -96,7 +93,7 @@ async def test_a_writers_import_is_refused_before_the_file_is_downloaded(room):
     )
     assert "Not allowed" in room.server.text(room.server.answer(answered))
     assert room.fake.downloads == []  # neither file was fetched for someone who may not import
-    assert await query(room.bank.store, "SELECT count(*) FROM batches") == [(0,)]
+    assert await reads.batch_count(room.bank) == 0
 
 
 async def test_list_status_pause_resume_close(room):

@@ -9,10 +9,10 @@ import re
 
 from bot.config import ScheduleConfig
 from bot.scheduler import Jobs
+from tests import bank_reads as reads
 from tests.batches import TONE_ANSWER, tone_batch
 from tests.discord.conftest import Room
 from tests.discord_driver import Person
-from tests.inspect_db import query
 from tests.waiting import until
 
 WRITERS = [Person(f"14100000000000000{n:02d}", f"w{n}") for n in range(2)]
@@ -40,8 +40,7 @@ async def crash_after_discord_took(room: Room, jobs: Jobs, method: str, path: st
 
 
 async def pending(room: Room) -> int:
-    rows = await query(room.bank.store, "SELECT count(*) FROM posts WHERE state = 'pending'")
-    return rows[0][0]
+    return (await reads.post_states(room.bank)).get("pending", 0)
 
 
 async def test_a_summary_discord_took_before_a_crash_is_not_shown_twice(room):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from datetime import UTC, datetime, timedelta
 
 import discord
 import pytest
@@ -15,7 +16,12 @@ from adapters.discord.runner import run_discord
 from bot.config import ScheduleConfig
 from bot.runtime import Runtime
 from bot.scheduler import Jobs
+from taskbank.clock import ManualClock
 from taskbank.errors import ValidationFailed
+from taskbank.models import BatchState
+from taskbank.service import TaskBank
+from taskbank.store.sqlite import SqliteStore
+from tests import bank_reads as reads
 from tests.batches import TONE_ANSWER, tone_batch
 from tests.discord.conftest import connect, disconnect, discord_config
 from tests.discord.test_discord_review import posted_sample, submitted
@@ -29,7 +35,6 @@ from tests.discord_fake import (
     message_problems,
     modal_problems,
 )
-from tests.inspect_db import query
 
 
 async def test_the_client_identifies_with_the_least_intents_and_keeps_a_heartbeat(
@@ -78,7 +83,7 @@ async def test_cards_and_review_messages_work_after_a_restart(room, discord_bank
         assert "Saved — pending review" in room.server.text(card)
         await room.server.react(room.reviewer, review, "✅")
         await room.server.wait_for(lambda: "Approved" in room.server.text(review), "the verdict")
-        rows = await query(room.bank.store, "SELECT id, status FROM submissions ORDER BY id")
+        rows = await reads.statuses(room.bank)
         assert (submission, "approved") in rows and len(rows) == 2
     finally:
         await disconnect(restarted, running)
@@ -98,15 +103,16 @@ async def test_a_tally_to_many_writers_is_paced_and_survives_429s(room):
     room.fake.rate_limit("POST", r"^/users/@me/channels$", times=5)  # ...but gives up after 5
     with pytest.raises(discord.HTTPException):
         await jobs.run_tally()
-    sent = await query(room.bank.store, "SELECT state, count(*) FROM posts GROUP BY state")
-    assert dict(sent) == {"sent": 1, "pending": 1}  # the summary; the first DM waits
+    assert await reads.post_states(room.bank) == {
+        "sent": 1,
+        "pending": 1,
+    }  # the summary; the first DM waits
     await jobs.run_tally()  # the next run sends what is pending, nothing twice
     for person in writers:
         (dm,) = room.fake.direct_to(person.id)
         assert dm["embeds"][0]["title"].startswith("Your pay")
     assert len(room.fake.in_channel(room.coordinators)) == 1
-    posts = await query(room.bank.store, "SELECT state, count(*) FROM posts GROUP BY state")
-    assert dict(posts) == {"sent": 5}
+    assert await reads.post_states(room.bank) == {"sent": 5}
 
 
 async def test_the_bots_own_reactions_and_custom_emoji_are_not_verdicts(room):
@@ -128,8 +134,7 @@ async def test_the_bots_own_reactions_and_custom_emoji_are_not_verdicts(room):
         },
     )
     await asyncio.sleep(0.3)
-    rows = await query(room.bank.store, "SELECT status FROM submissions WHERE id = ?", submission)
-    assert rows == [("pending",)]
+    assert (await room.bank.submission(submission)).status == "pending"
 
 
 def test_the_fakes_checks_refuse_what_discord_refuses():
@@ -207,6 +212,19 @@ async def test_missing_token_and_channels_are_named(fake_discord, discord_bank):
         await run_discord(runtime)
 
 
+async def _closed_batch_from_two_weeks_ago(path) -> None:
+    """A database in use since before last week (a new one posts no tally for the time before
+    it existed), with nothing left to claim."""
+    store = SqliteStore(path)
+    await store.open()
+    try:
+        bank = TaskBank(store, clock=ManualClock(datetime.now(UTC) - timedelta(days=14)))
+        batch = await bank.import_batch(tone_batch(1), filename="old.jsonl")
+        await bank.set_batch_state(batch.id, BatchState.CLOSED)
+    finally:
+        await store.close()
+
+
 def _config_file(tmp_path, fake: FakeDiscord, **discord_keys: str) -> str:
     keys = {
         "api_url": fake.api_url,
@@ -243,16 +261,17 @@ async def test_discord_sync_registers_the_commands_in_a_server_or_globally(fake_
     env = {**os.environ, "DISCORD_TOKEN": TOKEN}
     code, out = await _taskbot("discord", "sync", "--config", config, env=env)
     assert code == 0, out
-    assert "registered /task, /earnings, /review, /tally, /batch" in out
+    names = "/task, /work, /earnings, /review, /batch, /tally, /reinstate, /appeal, /bonus"
+    assert f"registered {names}" in out  # as declared
     commands = {c["name"]: c for c in fake_discord.commands[GUILD_ID]}
-    assert set(commands) == {"task", "earnings", "review", "tally", "batch"}
+    assert set(commands) == {n.strip("/ ") for n in names.split(",")}
     subcommands = {o["name"]: o for o in commands["batch"]["options"]}
     assert set(subcommands) == {"import", "list", "status", "pause", "resume", "close", "export"}
     imported = {o["name"]: o for o in subcommands["import"]["options"]}
     assert imported["file"]["type"] == 11 and imported["file"]["required"]  # an attachment
     assert imported["settings"]["type"] == 11 and not imported["settings"].get("required")
     code, out = await _taskbot("discord", "sync", "--global", "--config", config, env=env)
-    assert code == 0 and len(fake_discord.commands["global"]) == 5
+    assert code == 0 and len(fake_discord.commands["global"]) == 6
     code, out = await _taskbot("discord", "sync", "--config", config, env=dict(os.environ))
     assert code == 2 and "DISCORD_TOKEN" in out
 
@@ -263,6 +282,7 @@ async def test_taskbot_run_serves_a_local_discord(fake_discord, tmp_path):
     config = _config_file(
         tmp_path, fake_discord, review_channel=reviews, coordinator_channel=coordinators
     )
+    await _closed_batch_from_two_weeks_ago(tmp_path / "taskbot.db")
     env = {**os.environ, "DISCORD_TOKEN": TOKEN}
     log = (tmp_path / "server.log").open("wb")
     server = await asyncio.create_subprocess_exec(

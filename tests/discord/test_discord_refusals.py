@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
+from tests import bank_reads as reads
 from tests.batches import tone_batch
 from tests.discord.conftest import Room
 from tests.discord.test_discord_writer import claim, ids
 from tests.discord_driver import Interaction, Person
 from tests.discord_fake import EPHEMERAL, GUILD_ID
-from tests.inspect_db import query
 
 
 def command(room: Room, name: str, options: Any) -> dict[str, Any]:
@@ -40,10 +40,9 @@ def note(room: Room, answered: Interaction) -> dict[str, Any]:
 
 
 async def stored(room: Room) -> list[tuple]:
-    batches = await query(room.bank.store, "SELECT id, state FROM batches ORDER BY id")
-    drafts = await query(room.bank.store, "SELECT count(*) FROM drafts WHERE answers_json != '{}'")
-    submissions = await query(room.bank.store, "SELECT count(*) FROM submissions")
-    return [*batches, *drafts, *submissions]
+    batches = [(batch.id, str(batch.state)) for batch in await room.bank.list_batches()]
+    drafts = await reads.saved_drafts(room.bank, f"discord:{room.writer.id}")
+    return [*batches, drafts, await reads.submission_count(room.bank)]
 
 
 COMMANDS = {

@@ -7,9 +7,9 @@ import asyncio
 
 from bot.config import ScheduleConfig
 from bot.scheduler import Jobs
+from tests import bank_reads as reads
 from tests.batches import TONE_ANSWER, tone_batch
 from tests.discord.conftest import Room
-from tests.inspect_db import query
 
 
 async def submitted(room: Room, writer: str | None = None) -> int:
@@ -28,8 +28,7 @@ async def posted_sample(room: Room) -> dict:
 
 
 async def status_of(room: Room, submission: int) -> str:
-    rows = await query(room.bank.store, "SELECT status FROM submissions WHERE id = ?", submission)
-    return rows[0][0]
+    return (await room.bank.submission(submission)).status
 
 
 async def test_qa_samples_arrive_in_the_review_channel_with_both_reactions_ready(room):
@@ -53,8 +52,7 @@ async def test_a_reviewers_check_mark_approves_and_pays_once_even_when_replayed(
     )
     await asyncio.sleep(0.3)  # let any second handling show
     assert await status_of(room, submission) == "approved"
-    ledger = await query(room.bank.store, "SELECT count(*), sum(amount_cents) FROM ledger")
-    assert ledger == [(1, 40)]
+    assert await reads.earned_this_week(room.bank) == (1, 40)  # paid once
     edits = room.fake.called("PATCH", rf"/channels/{room.reviews}/messages/{card['id']}$")
     assert len(edits) == 1
     assert card["components"] == []  # the verdict card has no buttons left
@@ -101,7 +99,7 @@ async def test_reactions_of_non_reviewers_and_of_the_author_are_ignored_and_said
 async def test_review_command_shows_a_card_whose_approve_button_works(room):
     submission = await submitted(room)
     shown = room.server.answer(await room.server.command(room.reviewer, "review"))
-    assert [c["label"] for c in room.server.controls(shown)] == ["Approve", "Reject…"]
+    assert [c["label"] for c in room.server.controls(shown)] == ["Approve", "Reject…", "Pass"]
     done = await room.server.click(room.reviewer, shown, "Approve")
     assert "Approved: submission" in room.server.text(room.server.answer(done))
     assert await status_of(room, submission) == "approved"
@@ -123,7 +121,7 @@ async def test_a_reviewer_by_server_role_may_review_from_a_direct_message(room):
     submission = await submitted(room)
     dm = room.fake.open_dm(room.reviewer.id)
     shown = room.server.answer(await room.server.command(room.reviewer, "review", channel=dm))
-    assert [c["label"] for c in room.server.controls(shown)] == ["Approve", "Reject…"]
+    assert [c["label"] for c in room.server.controls(shown)] == ["Approve", "Reject…", "Pass"]
     assert room.fake.called("GET", rf"/guilds/\d+/members/{room.reviewer.id}$")
     dm = room.fake.open_dm(room.other_writer.id)
     refused = await room.server.command(room.other_writer, "review", channel=dm)

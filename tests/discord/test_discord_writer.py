@@ -4,15 +4,14 @@ modals, through the real discord.py client and a fake Discord."""
 from __future__ import annotations
 
 import copy
-import json
 
 import pytest
 
 from taskbank.sample_bank import sample_files
+from tests import bank_reads as reads
 from tests.batches import TONE_ANSWER, header, jsonl, largest_batch, tone_batch
 from tests.discord.conftest import Room
 from tests.discord_driver import Person
-from tests.inspect_db import query
 
 
 async def claim(room: Room, who: Person | None = None, which: str | None = None) -> dict:
@@ -48,8 +47,7 @@ async def test_card_choices_are_saved_and_the_card_is_updated_in_place(room):
     card = room.server.answer(done)
     assert "Saved — pending review" in room.server.text(card)
     assert [c.get("label") for c in room.server.controls(card)] == ["Next task"]
-    rows = await query(room.bank.store, "SELECT answers_json FROM submissions")
-    assert json.loads(rows[0][0]) == TONE_ANSWER
+    assert await reads.answers(room.bank) == TONE_ANSWER
     assert not room.fake.refused
 
 
@@ -135,13 +133,8 @@ async def test_every_template_round_trips_from_task_to_saved(room, sample):
         card = room.server.answer(await room.server.click(room.writer, card, "Submit"))
     assert "Saved — pending review" in room.server.text(card), room.server.text(card)
     assert not ids(room, card, "ans:") and not ids(room, card, "submit:")
-    stored = await query(
-        room.bank.store,
-        "SELECT count(*) FROM submissions WHERE assignment_id = ? AND writer_id = ?",
-        assignment,
-        f"discord:{room.writer.id}",
-    )
-    assert stored == [(1,)]
+    saved = await room.bank.submission_for(int(assignment))
+    assert saved is not None and saved.writer_id == f"discord:{room.writer.id}"
     assert not room.fake.refused
 
 
@@ -226,8 +219,7 @@ async def test_more_question_rows_than_fit_are_shown_a_page_at_a_time(room):
     assert not room.fake.refused
     card = room.server.answer(await room.server.click(room.writer, card, "Submit"))
     assert "Saved — pending review" in room.server.text(card), room.server.text(card)
-    rows = await query(room.bank.store, "SELECT answers_json FROM submissions")
-    saved = json.loads(rows[0][0])
+    saved = await reads.answers(room.bank)
     assert saved == {**{f"q{i}": "yes" for i in range(6)}, "many": ["a"]}
 
 
@@ -274,8 +266,7 @@ async def test_a_long_form_is_split_into_modals_of_five_and_each_page_is_kept(ro
         opened = await room.server.click(room.writer, note, further[0]["custom_id"])
     assert [t.rsplit(" ", 1)[1] for t in titles] == ["(1/3)", "(2/3)", "(3/3)"]
     assert "Saved — pending review" in room.server.text(note)
-    rows = await query(room.bank.store, "SELECT answers_json FROM submissions")
-    saved = json.loads(rows[0][0])
+    saved = await reads.answers(room.bank)
     assert saved["order"] == [f"Ending {i}" for i in range(7)]
     assert all(saved[f"t{i}"] == FILLER for i in range(7))
     assert not room.fake.refused
@@ -295,7 +286,7 @@ async def test_a_form_with_errors_says_what_to_fix_and_reopens_with_the_text_kep
     again = await room.server.click(room.writer, note, "Fix it…")
     (label,) = again.modal["components"]
     assert label["component"]["value"] == same
-    assert await query(room.bank.store, "SELECT count(*) FROM submissions") == [(0,)]
+    assert await reads.submission_count(room.bank) == 0
 
 
 async def test_a_double_click_and_a_resubmitted_modal_store_one_submission(room):
@@ -307,7 +298,7 @@ async def test_a_double_click_and_a_resubmitted_modal_store_one_submission(room)
     again = await room.server.click(room.writer, as_seen, "Submit")
     assert "already saved earlier" in room.server.text(room.server.answer(again))
     assert "Saved" in room.server.text(room.server.answer(first))
-    assert await query(room.bank.store, "SELECT count(*) FROM submissions") == [(1,)]
+    assert await reads.submission_count(room.bank) == 1
 
     sample = next(s for s in sample_files() if "rewrites" in s.name)
     await room.bank.import_batch(sample.read_bytes(), filename=sample.name)
@@ -315,7 +306,7 @@ async def test_a_double_click_and_a_resubmitted_modal_store_one_submission(room)
     opened = await room.server.click(room.writer, card, "Write your answer…")
     for _ in range(2):
         await room.server.submit(room.writer, opened, {"rewrite": REWRITE})
-    assert await query(room.bank.store, "SELECT count(*) FROM submissions") == [(2,)]
+    assert await reads.submission_count(room.bank) == 2
 
 
 async def test_skip_release_and_a_stale_card(room):
@@ -331,9 +322,8 @@ async def test_skip_release_and_a_stale_card(room):
     card = room.server.answer(await room.server.click(room.writer, card, "Release…"))
     card = room.server.answer(await room.server.click(room.writer, card, "Yes, release it"))
     assert "Released" in room.server.text(card)
-    states = await query(room.bank.store, "SELECT state FROM assignments ORDER BY id")
-    assert [s for (s,) in states] == ["skipped", "released"]
-    assert await query(room.bank.store, "SELECT count(*) FROM submissions") == [(0,)]
+    assert await reads.assignment_states(room.bank) == {"skipped": 1, "released": 1}
+    assert await reads.submission_count(room.bank) == 0
 
 
 async def test_earnings_privately(room):

@@ -9,7 +9,9 @@ from bot.events import ActionEvent, Actor, CommandEvent, Place
 from bot.handlers.context import BotContext
 from bot.roles import Roles
 from taskbank.fairpay import FairWorkPolicy
+from tests.discord.conftest import discord_bank, fake_discord, room  # noqa: F401
 from tests.fake_chat import FakeChat
+from tests.slack.conftest import fake_slack, slack_app, slack_bank, workspace  # noqa: F401
 
 WENDY = Actor("test", "wendy")
 RITA = Actor("test", "rita")
@@ -40,3 +42,10 @@ def command(actor: Actor, name: str, *args: str, place: Place = HERE) -> Command
 
 def press(actor: Actor, action_id: str, message=None, *values: str) -> ActionEvent:
     return ActionEvent(actor, HERE, action_id, tuple(values), message)
+
+
+def reject(actor: Actor, submission_id: int, reason: str):  # type: ignore[no-untyped-def]
+    """The reviewer's reject form sent back with a reason."""
+    from bot.events import FormSubmitEvent
+
+    return FormSubmitEvent(actor, HERE, f"reject:{submission_id}", {"reason": reason})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.text import plain_times
 from taskbank.models import Verdict
 from tests.batches import tone_batch
 from tests.fairwork.conftest import CORA, WENDY, command, press
@@ -23,7 +24,7 @@ async def test_earnings_with_only_pending_work_counts_the_pending_pay(taskbot, c
     await bank.import_batch(tone_batch(2, pay_cents=565), filename="b.jsonl")
     await hold(bank, 30, "submit")
     await taskbot.handle(command(WENDY, "earnings"))
-    text = "\n".join(chat.last("post").card.blocks)
+    text = plain_times("\n".join(chat.last("post").card.blocks))
     assert "no approved work yet; $11.30/h counting everything 🟢 green" in text
     assert "t-0001: $5.65, approved by Thu 05 Nov 09:30 UTC" in text
 
@@ -37,7 +38,7 @@ async def test_the_saved_card_says_when_it_is_approved_and_the_weeks_rate(taskbo
         await taskbot.handle(press(WENDY, action, message))
     card = chat.last("update").card
     assert card.title.startswith("Saved")
-    text = "\n".join(card.blocks)
+    text = plain_times("\n".join(card.blocks))
     assert "Approved and paid automatically by Thu 05 Nov 09:04 UTC" in text
     assert "This week: no approved work yet; $6.00/h counting everything 🔴 red" in text
 
@@ -45,7 +46,7 @@ async def test_the_saved_card_says_when_it_is_approved_and_the_weeks_rate(taskbo
 async def test_the_coordinators_tally_lists_each_writers_rates(taskbot, chat, bank):
     await forty_seven_minute_writer(bank)
     await taskbot.handle(command(CORA, "tally"))
-    text = "\n".join(chat.last("post").card.blocks)
+    text = plain_times("\n".join(chat.last("post").card.blocks))
     assert "test:wendy: $30.00/h on approved work; $1.27/h counting everything" in text
 
 
@@ -55,7 +56,7 @@ async def test_a_project_target_is_shown_as_a_share(taskbot, chat, bank):
     submission = await hold(bank, 6, "submit")
     await bank.record_review(submission, REVIEWER, Verdict.APPROVED)
     await taskbot.handle(command(WENDY, "earnings"))
-    text = "\n".join(chat.last("post").card.blocks)
+    text = plain_times("\n".join(chat.last("post").card.blocks))
     assert "Aim aims for $12.00/h: counting everything you are at 50% of it." in text
 
 

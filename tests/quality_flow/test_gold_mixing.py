@@ -118,6 +118,9 @@ async def test_a_wrong_gold_answer_is_paid_and_counted_by_default(bank):
     assert await bank.check_gold() == 1
     review = await bank.store.get_review(result.submission.id)
     assert review.verdict == Verdict.APPROVED
+    assert review.reason == (
+        "approved and paid; the expected answer to 'Dominant tone' was tense (you answered warm)"
+    )
     entries = await bank.store.ledger_entries("ana")
     assert [(e.kind, e.amount_cents) for e in entries] == [(LedgerKind.EARNED, 40)]
 

@@ -131,3 +131,37 @@ async def test_qualification_answers_do_not_count_towards_a_pause(bank):
     await answer(bank, "ana")
     await answer(bank, "ana", right_on_gold=False)  # the window after qualifying: 1 of 2
     assert [p.writer_id for p in await bank.paused_writers()] == ["ana"]
+
+
+async def test_training_mode_shows_the_expected_answer_and_the_guidelines_after_each(bank):
+    settings = {"project": {"name": "Trained", "guidelines": "Label what is on the page."}}
+    data = gold_batch(
+        3,
+        3,
+        gold_rate=0.0,
+        settings=settings,
+        qualification={"gold_tasks": 2, "min_accuracy": 0.5, "training": True},
+    )
+    await bank.import_batch(data, filename="g.jsonl")
+    told = []
+    for answer_with in (WRONG, TONE_ANSWER, TONE_ANSWER):
+        claimed = await bank.claim("ana")
+        result = await bank.submit(
+            claimed.assignment.id, "ana", answer_with, f"k{claimed.assignment.id}"
+        )
+        told.append(await bank.training_feedback(result.submission))
+    assert told[0] == (
+        "Training answer 1 of 2:\n✗ Dominant tone: expected tense (you answered warm)\n"
+        "Guidelines: Label what is on the page."
+    )
+    assert told[1].startswith("Training answer 2 of 2:\n✓ Dominant tone: tense")
+    assert told[2] is None  # qualified: ordinary work, nothing revealed
+
+
+async def test_without_training_mode_nothing_is_revealed(bank):
+    await bank.import_batch(
+        gold_batch(3, 3, gold_rate=0.0, qualification=QUALIFY), filename="g.jsonl"
+    )
+    claimed = await bank.claim("ana")
+    result = await bank.submit(claimed.assignment.id, "ana", WRONG, "k1")
+    assert await bank.training_feedback(result.submission) is None

@@ -14,12 +14,11 @@ import pytest
 
 from adapters.slack.runner import run_slack
 from bot.runtime import Runtime
-from tests import slack_payloads as payloads
+from tests import bank_reads as reads
 from tests.batches import tone_batch
-from tests.inspect_db import query
 from tests.slack.conftest import WRITER, slack_config
 from tests.slack_driver import SIGNING_SECRET, free_port, wait_until_serving
-from tests.slack_fake import APP_TOKEN, BOT_TOKEN
+from tests.slack_fake import APP_TOKEN, BOT_TOKEN, payloads, signing
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
@@ -27,7 +26,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 async def nothing_happened(workspace) -> None:
     await asyncio.sleep(0.3)  # the app works after its answer: let any work show
     assert workspace.fake.calls == []
-    assert await query(workspace.bank.store, "SELECT count(*) FROM assignments") == [(0,)]
+    assert await reads.assignment_states(workspace.bank) == {}
 
 
 @pytest.mark.parametrize(
@@ -49,7 +48,7 @@ async def test_unsigned_wrongly_signed_or_stale_requests_get_401_and_touch_nothi
 async def test_a_body_changed_after_signing_is_refused(workspace):
     url = workspace.fake.issue_response_url(WRITER, "C0WRITERS")
     body = payloads.slash_command("/task", "", WRITER, "C0WRITERS", url)
-    headers = payloads.sign(SIGNING_SECRET, body)
+    headers = signing.sign(SIGNING_SECRET, body)
     async with workspace.session.post(
         workspace.app_url,
         data=body.replace("task", "tally").encode(),
@@ -118,7 +117,7 @@ coordinator_channel = "C0COORDS"
             url = fake_slack.issue_response_url(WRITER, "C0WRITERS")
             body = payloads.slash_command("/task", "", WRITER, "C0WRITERS", url)
             headers = {
-                **payloads.sign(SIGNING_SECRET, body),
+                **signing.sign(SIGNING_SECRET, body),
                 "Content-Type": "application/x-www-form-urlencoded",
             }
             async with session.post(f"{base}/slack/events", data=body, headers=headers) as got:
@@ -192,7 +191,10 @@ def test_the_manifest_matches_what_the_app_listens_for():
     commands = {c["command"] for c in manifest["features"]["slash_commands"]}
     assert commands == set(settings.commands.values())
     assert manifest["features"]["shortcuts"][0]["callback_id"] == settings.import_shortcut
-    assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["reaction_added"]
+    assert manifest["settings"]["event_subscriptions"]["bot_events"] == [
+        "reaction_added",
+        "app_home_opened",
+    ]
     urls = {c["url"] for c in manifest["features"]["slash_commands"]} | {
         manifest["settings"]["interactivity"]["request_url"],
         manifest["settings"]["event_subscriptions"]["request_url"],
@@ -203,6 +205,34 @@ def test_the_manifest_matches_what_the_app_listens_for():
     history = {"channels:history", "groups:history", "im:history"}
     assert needed | {"reactions:read", "reactions:write"} | history == set(
         manifest["oauth_config"]["scopes"]["bot"]
+    )
+
+
+def test_the_packaged_manifest_is_the_one_the_command_declaration_gives():
+    """adapters/slack/manifest.json is generated from bot/commands.py (see its module), so a
+    command changed in one place and not regenerated fails here."""
+    from adapters.slack.manifest import manifest
+
+    packaged = json.loads(
+        (Path(__file__).parents[2] / "adapters" / "slack" / "manifest.json").read_text()
+    )
+    assert packaged == manifest()
+
+
+def test_each_declared_command_is_a_slash_command_with_its_usage():
+    from adapters.slack.manifest import slash_commands
+    from bot.commands import COMMANDS
+
+    listed = {c["command"]: c for c in slash_commands("https://example.test/slack/events")}
+    assert list(listed) == [f"/{c.name}" for c in COMMANDS]
+    assert listed["/earnings"]["usage_hint"] == "[day | week | month | export]"
+    assert "export <id> [jsonl | csv]" in listed["/batch"]["usage_hint"]
+    assert listed["/review"]["usage_hint"] == "[adjudicate …]"  # optional words
+    assert listed["/reinstate"]["usage_hint"] == "<@writer> <id>"
+    bare = [f"/{c.name}" for c in COMMANDS if not c.usage()]
+    assert all("usage_hint" not in listed[name] for name in bare)  # nothing to take
+    assert all(
+        c["description"] == d.description for c, d in zip(listed.values(), COMMANDS, strict=True)
     )
 
 
@@ -218,8 +248,8 @@ async def post_raw(workspace, body: str, headers) -> tuple[int, str]:
 
 
 def signature_for(body: str, stamp: str, secret: str = SIGNING_SECRET) -> str:
-    digest = payloads.hmac.new(
-        secret.encode(), f"v0:{stamp}:{body}".encode(), payloads.hashlib.sha256
+    digest = signing.hmac.new(
+        secret.encode(), f"v0:{stamp}:{body}".encode(), signing.hashlib.sha256
     ).hexdigest()
     return f"v0={digest}"
 
@@ -432,5 +462,5 @@ async def test_a_signed_body_of_the_wrong_shape_is_refused_cleanly(workspace, ca
     status, _ = await workspace.send(body, content_type)
     assert status in (200, 400)
     await asyncio.sleep(0.3)  # the app works after its answer: let any work show
-    assert await query(workspace.bank.store, "SELECT count(*) FROM assignments") == [(0,)]
+    assert await reads.assignment_states(workspace.bank) == {}
     assert not [r for r in caplog.records if r.exc_info or r.levelname in ("ERROR", "CRITICAL")]

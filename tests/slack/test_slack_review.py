@@ -6,8 +6,8 @@ import asyncio
 
 from bot.config import ScheduleConfig
 from bot.scheduler import Jobs
+from tests import bank_reads as reads
 from tests.batches import TONE_ANSWER, tone_batch
-from tests.inspect_db import query
 from tests.slack.conftest import OTHER_WRITER, REVIEW_CHANNEL, REVIEWER, WRITER
 from tests.slack_driver import Workspace, buttons, text_of
 from tests.slack_fake import Message
@@ -56,12 +56,8 @@ async def test_a_reviewers_check_mark_approves_and_pays_once_even_when_slack_ret
         )
     await asyncio.sleep(0.5)  # events are handled after the ack: let any second handling show
     updates = len(workspace.fake.called("chat.update"))
-    rows = await query(
-        workspace.bank.store, "SELECT status FROM submissions WHERE id = ?", submission
-    )
-    assert rows == [("approved",)]
-    ledger = await query(workspace.bank.store, "SELECT count(*), sum(amount_cents) FROM ledger")
-    assert ledger == [(1, 40)]
+    assert (await workspace.bank.submission(submission)).status == "approved"
+    assert await reads.earned_this_week(workspace.bank) == (1, 40)  # paid once
     assert updates == 1
 
 
@@ -82,10 +78,7 @@ async def test_a_cross_asks_for_a_reason_in_a_modal_and_a_blank_one_is_refused(
     answer = await workspace.submit(REVIEWER, view, {"reason": "The genre is comedy, not noir."})
     assert answer == {}
     await workspace.wait_for(lambda: "Rejected" in text_of(ask), "the verdict on the card")
-    rows = await query(
-        workspace.bank.store, "SELECT status FROM submissions WHERE id = ?", submission
-    )
-    assert rows == [("rejected",)]
+    assert (await workspace.bank.submission(submission)).status == "rejected"
     assert len(workspace.visible_to(REVIEWER)) == 1  # the retried ❌ asked only once
 
 
@@ -102,10 +95,7 @@ async def test_reactions_of_non_reviewers_and_of_the_author_are_ignored_and_said
     assert "own work" in text_of(told)
     await workspace.react(REVIEWER, card, "thumbsup")  # not a verdict: nothing happens
     await asyncio.sleep(0.3)
-    rows = await query(
-        workspace.bank.store, "SELECT status FROM submissions WHERE id = ?", submission
-    )
-    assert rows == [("pending",)]
+    assert (await workspace.bank.submission(submission)).status == "pending"
     assert card.version == 1
 
 
@@ -113,7 +103,7 @@ async def test_review_command_shows_a_card_whose_approve_button_works(workspace)
     submission = await submitted(workspace)
     await workspace.command(REVIEWER, "/review")
     card = await workspace.new_card(REVIEWER, 0)
-    assert buttons(card) == ["Approve", "Reject…"]
+    assert buttons(card) == ["Approve", "Reject…", "Pass"]
     version = card.version
     await workspace.click(REVIEWER, card, f"approve:{submission}")
     await workspace.updated(card, version)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from taskbank.sample_bank import sample_files
+from tests import bank_reads as reads
 from tests.batches import TONE_ANSWER, header, jsonl, largest_batch, tone_batch
-from tests.inspect_db import query
 from tests.slack.conftest import OTHER_WRITER, WRITER
 from tests.slack_driver import Workspace, buttons, find_element, text_of
 from tests.slack_fake import Message
@@ -93,13 +91,8 @@ async def test_every_template_round_trips_from_task_to_saved(workspace, sample):
         card = await press(workspace, card, f"submit:{assignment}")
     assert card.blocks[0]["text"]["text"].startswith("✅ Saved — pending review")
     assert not control_ids(card, "ans:") and not control_ids(card, "submit:")
-    stored = await query(
-        workspace.bank.store,
-        "SELECT count(*) FROM submissions WHERE assignment_id = ? AND writer_id = ?",
-        assignment,
-        f"slack:{WRITER}",
-    )
-    assert stored == [(1,)]
+    saved = await workspace.bank.submission_for(int(assignment))
+    assert saved is not None and saved.writer_id == f"slack:{WRITER}"
 
 
 async def test_card_choices_are_saved_and_the_card_is_updated_in_place(workspace):
@@ -112,8 +105,7 @@ async def test_card_choices_are_saved_and_the_card_is_updated_in_place(workspace
     assert "✓ 3" in buttons(card)
     card = await press(workspace, card, f"submit:{aid}")
     assert len(workspace.visible_to(WRITER)) == 1  # one card, updated each time
-    rows = await query(workspace.bank.store, "SELECT answers_json FROM submissions")
-    assert json.loads(rows[0][0]) == TONE_ANSWER
+    assert await reads.answers(workspace.bank) == TONE_ANSWER
     assert buttons(card) == ["Next task"]
 
 
@@ -160,7 +152,7 @@ async def test_a_modal_with_errors_stays_open_and_keeps_what_was_typed(workspace
     answer = await workspace.submit(WRITER, view, {"rewrite": original.upper()})
     assert answer["response_action"] == "errors"
     assert "only case, punctuation or spacing changed" in answer["errors"]["rewrite"]
-    assert await query(slack_bank.store, "SELECT count(*) FROM submissions") == [(0,)]
+    assert await reads.submission_count(slack_bank) == 0
     view = await open_modal(workspace, card)  # opened again: the text is still there
     rewrite = next(b for b in view["blocks"] if b.get("block_id") == "rewrite")
     assert rewrite["element"]["initial_value"] == original.upper()
@@ -176,7 +168,7 @@ async def test_a_resubmitted_modal_stores_one_submission(workspace, slack_bank):
     again = await workspace.submit(WRITER, view, values)
     assert first == again == {}
     await workspace.wait_for(lambda: "Saved" in card.blocks[0]["text"]["text"], "the saved card")
-    assert await query(slack_bank.store, "SELECT count(*) FROM submissions") == [(1,)]
+    assert await reads.submission_count(slack_bank) == 1
     assert len(workspace.visible_to(WRITER)) == 1
 
 
@@ -192,7 +184,7 @@ async def test_a_double_click_on_submit_stores_one_submission_and_posts_no_secon
     version = card.version
     await workspace.double_click(WRITER, card, f"submit:{aid}")
     await workspace.wait_for(lambda: card.version >= version + 2, "both clicks answered")
-    assert await query(slack_bank.store, "SELECT count(*) FROM submissions") == [(1,)]
+    assert await reads.submission_count(slack_bank) == 1
     assert len(workspace.visible_to(WRITER)) == 1  # updated in place, no second card
     assert card.blocks[0]["text"]["text"].startswith("✅ Saved — pending review")
 
@@ -210,8 +202,8 @@ async def test_skip_and_release_end_the_card(workspace):
     card = await press(workspace, card, f"end:{aid}:release")
     card = await press(workspace, card, f"release:{aid}")
     assert card.blocks[0]["text"]["text"].startswith("Released")
-    ended = await query(workspace.bank.store, "SELECT state FROM assignments ORDER BY id")
-    assert ended == [("skipped",), ("released",)]
+    ended = await reads.assignment_states(workspace.bank)
+    assert ended == {"skipped": 1, "released": 1}
 
 
 async def test_another_writers_card_is_refused(workspace):
@@ -222,7 +214,7 @@ async def test_another_writers_card_is_refused(workspace):
     await workspace.click(OTHER_WRITER, card, f"end:{aid}:skip")
     await workspace.updated(card, version)
     assert "belongs to another writer" in text_of(card)
-    assert await query(workspace.bank.store, "SELECT state FROM assignments") == [("active",)]
+    assert await reads.assignment_states(workspace.bank) == {"active": 1}
 
 
 async def test_earnings_answer_privately(workspace):
@@ -245,4 +237,4 @@ async def test_a_card_whose_response_url_expired_is_shown_afresh_after_a_modal(
     fresh = await workspace.new_card(WRITER, 1)
     assert fresh.blocks[0]["text"]["text"].startswith("✅ Saved — pending review")
     assert workspace.fake.called("chat.postEphemeral")
-    assert await query(slack_bank.store, "SELECT count(*) FROM submissions") == [(1,)]
+    assert await reads.submission_count(slack_bank) == 1

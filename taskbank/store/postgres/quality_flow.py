@@ -169,6 +169,30 @@ class PostgresQualityFlow:
         )
         return {row[0]: json.loads(row[1]) for row in found}
 
+    async def task_answers(self, task_id: int) -> list[Submission]:
+        """Every answer to one task, oldest first."""
+        found = await self.pool.fetch(
+            "SELECT * FROM submissions WHERE task_id = $1 ORDER BY id", task_id
+        )
+        return [rows.submission(row) for row in found]
+
+    async def open_extra_slot(self, task_id: int, max_overlap: int) -> bool:
+        """Open one more slot on a fully taken task, below max_overlap live assignments (the
+        task row is locked first, so two submits cannot both open one)."""
+
+        async def operation(connection: asyncpg.Connection) -> bool:
+            await connection.execute("SELECT 1 FROM tasks WHERE id = $1 FOR UPDATE", task_id)
+            status = await connection.execute(
+                "UPDATE tasks SET open_slots = open_slots + 1 WHERE id = $1 AND open_slots = 0"
+                " AND (SELECT count(*) FROM assignments WHERE task_id = $1"
+                " AND state IN ('active', 'submitted')) < $2",
+                task_id,
+                max_overlap,
+            )
+            return status.endswith(" 1")
+
+        return await self._write(operation)
+
     async def answers_by_task(self, batch_id: int) -> dict[int, list[Submission]]:
         """Non-gold tasks of a batch answered by two or more writers, with their answers."""
         found = await self.pool.fetch(

@@ -30,9 +30,11 @@ def bundled_migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-async def migrate(pool: asyncpg.Pool) -> None:
+async def migrate(pool: asyncpg.Pool) -> list[int]:
     """Apply and record every migration not yet applied, in one transaction, one process at a
-    time (the others wait on the advisory lock, then find nothing left to do)."""
+    time (the others wait on the advisory lock, then find nothing left to do); returns the
+    versions applied now."""
+    applied_now: list[int] = []
     async with pool.acquire() as connection, connection.transaction():
         await connection.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
         await connection.execute(
@@ -44,6 +46,7 @@ async def migrate(pool: asyncpg.Pool) -> None:
         }
         for version, name, sql in bundled_migrations():
             if version not in applied:
+                applied_now.append(version)
                 await connection.execute(sql)
                 await connection.execute(
                     "INSERT INTO schema_migrations VALUES ($1, $2, $3)",
@@ -51,6 +54,7 @@ async def migrate(pool: asyncpg.Pool) -> None:
                     name,
                     to_micros(datetime.now(UTC)),
                 )
+    return applied_now
 
 
 async def try_scheduler_lock(url: str, schema: str | None) -> asyncpg.Connection | None:

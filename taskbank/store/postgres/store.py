@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import asyncpg
 
@@ -25,6 +25,7 @@ from taskbank.store.batches import Batches
 from taskbank.store.claims import Claims
 from taskbank.store.ledger import Ledger
 from taskbank.store.outbox import Posts
+from taskbank.store.postgres import quality
 from taskbank.store.postgres.copy import PostgresCopy
 from taskbank.store.postgres.fairwork import PostgresFairWork
 from taskbank.store.postgres.quality_flow import PostgresQualityFlow, store_quality
@@ -34,6 +35,9 @@ from taskbank.store.records import NewSubmission
 from taskbank.store.reports import Reports
 from taskbank.store.reviews import Reviews
 from taskbank.store.submissions import Submissions, answered_before
+
+if TYPE_CHECKING:
+    from taskbank.quality.answers import StoredAnswers
 
 # An answer is taken while the lease runs, whatever happened to the batch meanwhile (a lease taken
 # before a pause, a close or the deadline may be finished); a late one only while the batch is
@@ -88,6 +92,7 @@ class PostgresStore(
         self._sizes = (min_size, max_size)
         self.runner = PostgresRunner()
         self._leader: asyncpg.Connection | None = None
+        self.migrations_applied: list[int] = []
 
     async def open(self) -> None:
         """Connect, and apply any migrations not yet applied (one process at a time)."""
@@ -99,7 +104,8 @@ class PostgresStore(
             server_settings=settings,
             reset=_keep_session,
         )
-        await migrate(self.pool)
+        # Kept for `taskbot db migrate` to say what it applied.
+        self.migrations_applied = await migrate(self.pool)
 
     async def hold_scheduler_lock(self) -> bool:
         """Whether this process runs the scheduler: it holds a session advisory lock on a connection
@@ -264,3 +270,19 @@ class PostgresStore(
             ),
         )
         return rows.tally(start, end, work, money, pay)
+
+    # -- quality figures (the reads live in taskbank/store/postgres/quality.py) ---------------
+
+    async def quality_answers(
+        self, batch_id: int, option_fields: dict[str, str] | None = None
+    ) -> StoredAnswers:
+        """Every answer of a batch in columns, for agreement and consensus."""
+        return await quality.quality_answers(self._read, batch_id, option_fields)
+
+    async def review_counts(self, batch_id: int) -> dict[str, tuple[int, int]]:
+        """Per writer, (approved, rejected) verdicts by people on a batch."""
+        return await quality.review_counts(self._read, batch_id)
+
+    async def batches_answered_between(self, start: datetime, end: datetime) -> list[int]:
+        """The batches that received answers in a period."""
+        return await quality.batches_answered_between(self._read, start, end)

@@ -122,6 +122,7 @@ class GroupCommitWriter:
         self._stopped: asyncio.Future[None] | None = None
         self.transactions = 0
         self.operations = 0
+        self.migrations_applied: list[int] = []  # the versions this start applied
 
     async def start(self) -> None:
         """Open the writer connection on the writer's thread, migrate, and begin serving."""
@@ -169,7 +170,7 @@ class GroupCommitWriter:
         try:
             connection = connect_writer(self._path, self._synchronous)
             try:
-                migrate(connection)
+                self.migrations_applied = migrate(connection)
             except BaseException:
                 connection.close()
                 raise

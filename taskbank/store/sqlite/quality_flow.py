@@ -166,6 +166,27 @@ class SqliteQualityFlow:
         )
         return {row[0]: json.loads(row[1]) for row in found}
 
+    async def task_answers(self, task_id: int) -> list[Submission]:
+        """Every answer to one task, oldest first."""
+        found = await self._read(
+            "SELECT * FROM submissions WHERE task_id = ? ORDER BY id", (task_id,)
+        )
+        return [rows.submission(row) for row in found]
+
+    async def open_extra_slot(self, task_id: int, max_overlap: int) -> bool:
+        """Open one more slot on a fully taken task, below max_overlap live assignments."""
+
+        def operation(connection: sqlite3.Connection) -> bool:
+            cursor = connection.execute(
+                "UPDATE tasks SET open_slots = open_slots + 1 WHERE id = ? AND open_slots = 0"
+                " AND (SELECT count(*) FROM assignments WHERE task_id = ?"
+                " AND state IN ('active', 'submitted')) < ?",
+                (task_id, task_id, max_overlap),
+            )
+            return cursor.rowcount == 1
+
+        return await self._write(operation)
+
     async def answers_by_task(self, batch_id: int) -> dict[int, list[Submission]]:
         """Non-gold tasks of a batch answered by two or more writers, with their answers."""
         found = await self._read(

@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from taskbank.batchsettings import BatchSettings, TaskSpec
 from taskbank.clock import to_micros
@@ -26,11 +26,15 @@ from taskbank.store.outbox import Posts
 from taskbank.store.records import NewSubmission
 from taskbank.store.reports import Reports
 from taskbank.store.reviews import Reviews
+from taskbank.store.sqlite import quality
 from taskbank.store.sqlite.connection import Synchronous
 from taskbank.store.sqlite.fairwork import SqliteFairWork
 from taskbank.store.sqlite.quality_flow import SqliteQualityFlow, _store_quality
 from taskbank.store.sqlite.runner import SqliteRunner, run_steps
 from taskbank.store.submissions import Submissions, answered_before
+
+if TYPE_CHECKING:
+    from taskbank.quality.answers import StoredAnswers
 
 # One writer connection runs every write one after another, so the lease count in the claim's own
 # statement is exact: no other claim can commit between the count and the insert. Each kind of
@@ -119,12 +123,16 @@ class SqliteStore(
         self.synchronous = synchronous
         self.runner = SqliteRunner(self.path, synchronous)
         self._leader_lock: Any = None
+        self.migrations_applied: list[int] = []
 
     # -- lifecycle -------------------------------------------------------------------------
 
     async def open(self) -> None:
         """Open (creating if needed) the file, apply migrations, start group commit."""
         await self.runner.open()
+        assert self.runner.writer is not None
+        # Kept for `taskbot db migrate` to say what it applied.
+        self.migrations_applied = self.runner.writer.migrations_applied
 
     async def hold_scheduler_lock(self) -> bool:
         """Whether this process runs the scheduler: it holds an exclusive lock on a file beside the
@@ -323,6 +331,22 @@ class SqliteStore(
     async def table_columns(self, table: str) -> list[str]:
         """A table's column names, in order."""
         return [row[1] for row in await self.runner.fetch(f"PRAGMA table_info({table})")]
+
+    # -- quality figures (the reads live in taskbank/store/sqlite/quality.py) ---------------
+
+    async def quality_answers(
+        self, batch_id: int, option_fields: dict[str, str] | None = None
+    ) -> StoredAnswers:
+        """Every answer of a batch in columns, for agreement and consensus."""
+        return await quality.quality_answers(self._read, batch_id, option_fields)
+
+    async def review_counts(self, batch_id: int) -> dict[str, tuple[int, int]]:
+        """Per writer, (approved, rejected) verdicts by people on a batch."""
+        return await quality.review_counts(self._read, batch_id)
+
+    async def batches_answered_between(self, start: datetime, end: datetime) -> list[int]:
+        """The batches that received answers in a period."""
+        return await quality.batches_answered_between(self._read, start, end)
 
 
 def _try_file_lock(path: Path) -> Any:

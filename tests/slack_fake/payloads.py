@@ -1,4 +1,5 @@
-"""Slack's inbound requests as Slack sends them: signed, form-encoded or JSON, documented shapes.
+"""Payload builders: Slack's inbound requests as Slack sends them: signed, form-encoded or JSON,
+documented shapes.
 
 Shapes follow Slack's reference pages for slash commands, `block_actions`, `view_submission`,
 `message_action` and the Events API's `event_callback`.
@@ -6,8 +7,6 @@ Shapes follow Slack's reference pages for slash commands, `block_actions`, `view
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import itertools
 import json
 import time
@@ -17,13 +16,6 @@ from urllib.parse import urlencode
 TEAM = {"id": "T0TASKBOT", "domain": "writers"}
 APP_ID = "A0TASKBOT"
 _ids = itertools.count(1)
-
-
-def sign(secret: str, body: str, timestamp: int | None = None) -> dict[str, str]:
-    """Slack's request signature: v0= HMAC-SHA256 of 'v0:{timestamp}:{body}'."""
-    stamp = str(int(time.time()) if timestamp is None else timestamp)
-    digest = hmac.new(secret.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256).hexdigest()
-    return {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": f"v0={digest}"}
 
 
 def trigger_id() -> str:

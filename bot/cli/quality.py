@@ -1,0 +1,100 @@
+"""`taskbot batch quality N`: agreement per question, each writer's figures, tasks to adjudicate."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from bot.bootstrap import opened_bank
+from bot.cli.command import ConfigOption, fail, out, run
+from bot.config import Config
+from bot.quality_chart import writer_chart
+from bot.quality_view import alpha_text, share
+from taskbank.export import save_file
+from taskbank.quality import MIN_CONFIDENCE, RESAMPLES
+
+SHOWN_TASKS = 20
+
+
+def batch_quality(
+    batch_id: Annotated[int, typer.Argument(help="The batch id.", min=1, max=2**63 - 1)],
+    level: Annotated[
+        list[str] | None,
+        typer.Option(help="A question's distance, e.g. pacing=ordinal (repeatable)."),
+    ] = None,
+    resamples: Annotated[int, typer.Option(help="Bootstrap resamples.", min=0)] = RESAMPLES,
+    min_confidence: Annotated[
+        float, typer.Option(help="Below this, a task needs adjudication.", min=0, max=1)
+    ] = MIN_CONFIDENCE,
+    chart: Annotated[
+        Path | None, typer.Option(help="Also write a PNG of gold accuracy vs agreement.")
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Alpha per question with its 95% interval, each writer's gold accuracy, agreement and
+    approval, and the tasks whose answers reach no clear consensus."""
+    levels = {}
+    for item in level or []:
+        question, sep, name = item.partition("=")
+        if not sep or not question or not name:
+            fail(f"--level takes QUESTION=LEVEL, not '{item}'", 2)
+        levels[question] = name
+
+    async def work(cfg: Config) -> None:
+        async with opened_bank(cfg) as bank:
+            quality = await bank.batch_quality(
+                batch_id, levels=levels, resamples=resamples, min_confidence=min_confidence
+            )
+            batch = quality.batch
+            out.print(
+                f"Batch {batch.id} {batch.name}: {quality.submissions:,} answers on "
+                f"{quality.tasks:,} tasks, {quality.shared_tasks:,} answered by two writers or more"
+            )
+            table = Table(
+                "question", "kind", "distance", "alpha [95% CI]", "observed", "tasks", "answers"
+            )
+            for q in quality.questions:
+                observed = "—" if q.observed is None else f"{q.observed:.0%}"
+                table.add_row(
+                    q.question_id,
+                    q.kind,
+                    q.level or "—",
+                    alpha_text(q),
+                    observed,
+                    f"{q.units:,}",
+                    f"{q.pairable:,}",
+                )
+            out.print(table)
+            writers = Table("writer", "answers", "gold accuracy", "agreement", "approved")
+            for w in quality.writers:
+                agreement = (
+                    "—" if w.agreement is None else f"{w.agreement:.2f} ({w.pairings:,} pairs)"
+                )
+                writers.add_row(
+                    w.writer_id,
+                    f"{w.answers:,}",
+                    share(w.gold_correct, w.gold_answers),
+                    agreement,
+                    share(w.approved, w.reviewed),
+                )
+            out.print(writers)
+            waiting = quality.needs_adjudication
+            rows = {row.task_id: row for row in quality.consensus.rows()} if waiting else {}
+            shown = ", ".join(rows[t].external_id for t in waiting[:SHOWN_TASKS])
+            more = (
+                f" … and {len(waiting) - SHOWN_TASKS:,} more" if len(waiting) > SHOWN_TASKS else ""
+            )
+            out.print(
+                f"Tasks needing adjudication: {len(waiting):,}"
+                + (f" ({shown}{more})" if waiting else "")
+            )
+            if chart is not None:
+                png = writer_chart(quality.writers, f"Batch {batch.id} {batch.name}: writers")
+                await asyncio.to_thread(save_file, chart, png)
+                out.print(f"chart written to {chart}")
+
+    run(config, work)

@@ -1,0 +1,86 @@
+"""`/bonus <writer> <amount> <reason>`: a coordinator pays a writer a bonus, told privately."""
+
+from __future__ import annotations
+
+import re
+
+from bot.arguments import whole_number
+from bot.events import CommandEvent
+from bot.handlers.context import BotContext
+from bot.roles import Role
+from bot.ui import Card
+from taskbank.bonuses import parse_amount
+from taskbank.errors import Problem, ValidationFailed
+from taskbank.money import format_cents
+
+BONUS_USAGE = "/bonus <writer> <amount> <reason>, e.g. /bonus @ana 2.50 careful notes on act two"
+RULE_USAGE = (
+    "/bonus batch <id> gold <percent> <amount> <reason>, e.g. /bonus batch 3 gold 90 1.00 sharp"
+)
+# A chat mention (Slack's <@U123|name>, Discord's <@123> or <@!123>), a 'platform:id' or a bare id.
+_MENTION = re.compile(r"^<@!?([A-Za-z0-9]+)(?:\|[^>]*)?>$")
+_KEY = re.compile(r"^[a-z]+:[A-Za-z0-9_.-]{1,64}$")
+_BARE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+
+
+def writer_key(text: str, platform: str) -> str:
+    """The bank's key for the writer a coordinator named, or a refusal."""
+    if mention := _MENTION.match(text):
+        return f"{platform}:{mention[1]}"
+    if _KEY.match(text):
+        return text
+    if _BARE.match(text.lstrip("@")):
+        return f"{platform}:{text.lstrip('@')}"
+    raise ValidationFailed(
+        [Problem("usage", f"'{text[:40]}' names no writer; expected {BONUS_USAGE}")]
+    )
+
+
+async def bonus_command(ctx: BotContext, event: CommandEvent) -> None:
+    """Grant the bonus (a ledger entry), tell the writer privately, confirm to the coordinator."""
+    ctx.roles.require(event.actor, Role.COORDINATOR, "/bonus")
+    if event.args[:1] == ("batch",):
+        await batch_rule(ctx, event)
+        return
+    if len(event.args) < 3:
+        raise ValidationFailed([Problem("usage", f"expected {BONUS_USAGE}")])
+    writer = writer_key(event.args[0], event.actor.platform)
+    cents = parse_amount(event.args[1])
+    reason = " ".join(event.args[2:])
+    entry = await ctx.bank.grant_bonus(writer, cents, reason, event.actor.key)
+    amount = format_cents(entry.amount_cents, ctx.currency)
+    await ctx.port.send_direct(
+        writer,
+        Card(title=f"A bonus of {amount}", blocks=(f"For: {reason.strip()}",), tone="success"),
+    )
+    await ctx.reply(event, Card(title=f"Bonus of {amount} paid to {writer}", tone="success"))
+
+
+async def batch_rule(ctx: BotContext, event: CommandEvent) -> None:
+    """`/bonus batch <id> gold <percent> <amount> <reason>`: every writer of the batch whose gold
+    accuracy reaches the share gets the amount, told privately."""
+    args = event.args
+    if len(args) < 6 or args[2] != "gold":
+        raise ValidationFailed([Problem("usage", f"expected {RULE_USAGE}")])
+    batch_id = whole_number(args[1], "batch id")
+    percent = whole_number(args[3].rstrip("%"), "percentage")
+    cents = parse_amount(args[4])
+    reason = " ".join(args[5:])
+    paid = await ctx.bank.gold_accuracy_bonus(batch_id, percent, cents, reason, event.actor.key)
+    amount = format_cents(cents, ctx.currency)
+    for bonus in paid:
+        await ctx.port.send_direct(
+            bonus.writer_id,
+            Card(
+                title=f"A bonus of {amount}",
+                blocks=(
+                    f"For: {reason.strip()} — {bonus.gold_correct} of {bonus.gold_answered} gold"
+                    f" answers right in batch {batch_id}.",
+                ),
+                tone="success",
+            ),
+        )
+    await ctx.reply(
+        event,
+        Card(title=f"Batch {batch_id} rule: {amount} paid to {len(paid)} writers", tone="success"),
+    )

@@ -1,0 +1,82 @@
+"""Coordinators and quality: who is paused and `/reinstate`; shared by the chat and the CLI."""
+
+from __future__ import annotations
+
+import re
+
+from bot import render
+from bot.arguments import quoted, whole_number
+from bot.events import Actor, CommandEvent
+from bot.handlers.context import BotContext
+from bot.roles import Role
+from bot.ui import Field
+from taskbank.errors import Problem, ValidationFailed
+from taskbank.qualification import Pause
+from taskbank.service import TaskBank
+
+REINSTATE_USAGE = "/reinstate <writer> <batch id>"
+# A mention as chats send it: Slack <@U123> or <@U123|name>, Discord <@123> or <@!123>.
+_MENTION = re.compile(r"<@!?([A-Za-z0-9]+)(?:\|[^>]*)?>")
+_WRITER_KEY = re.compile(r"[a-z]+:[A-Za-z0-9._-]+")
+_USER_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+def writer_key(text: str, actor: Actor) -> str:
+    """The bank's key for a writer named in a command: a mention or a bare user id on the
+    coordinator's own chat, or a full 'platform:user' key; else a refusal naming the forms."""
+    text = text.strip()
+    if mention := _MENTION.fullmatch(text):
+        return f"{actor.platform}:{mention[1]}"
+    if _WRITER_KEY.fullmatch(text):
+        return text
+    if _USER_ID.fullmatch(text):
+        return f"{actor.platform}:{text}"
+    raise ValidationFailed(
+        [Problem("usage", f"{quoted(text)} is not a writer; mention them or give their user id")]
+    )
+
+
+def pause_line(pause: Pause) -> str:
+    """One paused writer, for coordinators: who, where, since when and why."""
+    when = pause.paused_at.strftime("%Y-%m-%d %H:%M UTC")
+    return (
+        f"{pause.writer_id} on batch {pause.batch_id} since {when}:"
+        f" {pause.gold_correct} of {pause.gold_answered} gold answers right"
+    )
+
+
+async def paused_field(bank: TaskBank, batch_id: int) -> Field:
+    """The 'Paused writers' line of a batch's status."""
+    paused = await bank.paused_writers(batch_id)
+    shown = ", ".join(
+        f"{p.writer_id} ({p.gold_correct}/{p.gold_answered} gold)" for p in paused[:10]
+    )
+    more = f" and {len(paused) - 10} more" if len(paused) > 10 else ""
+    return Field("Paused writers", (shown + more) if paused else "none")
+
+
+async def reinstate_command(ctx: BotContext, event: CommandEvent) -> None:
+    """`/reinstate <writer> <batch id>`: let a paused writer claim from the batch again; the
+    writer is told privately."""
+    ctx.roles.require(event.actor, Role.COORDINATOR, "/reinstate")
+    if len(event.args) != 2:
+        raise ValidationFailed([Problem("usage", f"usage: {REINSTATE_USAGE}")])
+    writer = writer_key(event.args[0], event.actor)
+    batch_id = whole_number(event.args[1], "batch id")
+    pause = await ctx.bank.reinstate(batch_id, writer, by=event.actor.key)
+    await ctx.port.send_direct(
+        writer,
+        render.notice_card(
+            "You can claim again",
+            f"A coordinator reinstated you on batch {batch_id}. Your quality-check record"
+            " starts afresh from your next answer.",
+        ),
+    )
+    await ctx.reply(
+        event,
+        render.notice_card(
+            "Writer reinstated",
+            f"{writer} may claim from batch {batch_id} again (was: {pause.gold_correct} of"
+            f" {pause.gold_answered} gold answers right). Their next window starts now.",
+        ),
+    )

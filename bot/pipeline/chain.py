@@ -1,0 +1,59 @@
+"""The chain: a delivery handed through steps, each calling `next()` to go on."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from bot import render
+from bot.events import Event, ReactionEvent
+from bot.handlers.context import BotContext
+from bot.ui import FormErrors
+
+log = logging.getLogger("bot.pipeline")
+Answer = FormErrors | None  # what a form submit may answer with; every other event, None
+Next = Callable[[], Awaitable[Answer]]
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One event on its way through the pipeline, with what every step needs."""
+
+    event: Event
+    ctx: BotContext
+
+    async def tell(self, title: str, text: str) -> None:
+        """A private note to the person who caused the event (a reaction: a direct message)."""
+        card = render.notice_card(title, text[:1].upper() + text[1:], "warning")
+        event = self.event
+        if isinstance(event, ReactionEvent):
+            await self.ctx.port.send_direct(event.actor, card)
+        else:
+            await self.ctx.reply(event, card)
+
+    async def tell_quietly(self, title: str, text: str) -> None:
+        """`tell`, logging instead of raising when the chat will not take even that (the steps
+        that tell what failed use it: nobody is left to tell)."""
+        try:
+            await self.tell(title, text)
+        except Exception as error:  # the chat itself failed; the failure is logged already
+            log.warning("could not tell the person either: %s", error)
+
+
+Step = Callable[[Delivery, Next], Awaitable[Answer]]
+
+
+class Pipeline:
+    """Steps run in order; the last one that does not call `next()` ends the delivery."""
+
+    def __init__(self, steps: Sequence[Step]) -> None:
+        self.steps = tuple(steps)
+
+    async def run(self, delivery: Delivery) -> Answer:
+        async def at(index: int) -> Answer:
+            if index == len(self.steps):
+                return None
+            return await self.steps[index](delivery, lambda: at(index + 1))
+
+        return await at(0)
