@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+import unicodedata
 from typing import Any
 
 from hypothesis import HealthCheck, event, given, settings
@@ -42,7 +43,8 @@ fair_text = (
         max_size=8,
     )
     .map("".join)
-    .filter(str.strip)
+    # the importer refuses text with nothing to read (marks or symbols alone read as empty)
+    .filter(lambda text: any(unicodedata.category(c)[0] in "LN" for c in text))
 )
 some_text = st.one_of(fair_text, fair_text, any_text)
 numbers = st.one_of(

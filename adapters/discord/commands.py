@@ -88,7 +88,11 @@ def _slash(
             elif option.kind == "words":
                 words.extend(str(value or "").split())
             elif option.kind == "user" and value is not None:
-                words.append(f"<@{value.id}>")  # as a mention reads in a typed command
+                # a resolved user; else what was sent (a mention, or a bare id)
+                mention = (
+                    value if str(value).startswith("<@") else f"<@{getattr(value, 'id', value)}>"
+                )
+                words.append(mention)
             elif value is not None and value != "":
                 words.append(str(value))
         await run(interaction, command, tuple(words), tuple(files))

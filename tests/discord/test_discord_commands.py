@@ -14,6 +14,7 @@ OPTION_TYPES = {
     "id": discord.AppCommandOptionType.integer,
     "choice": discord.AppCommandOptionType.string,
     "file": discord.AppCommandOptionType.attachment,
+    "user": discord.AppCommandOptionType.user,
 }
 
 

@@ -1,0 +1,1 @@
+"""The TaskBank service's parts, one module per concern, composed in taskbank/service.py."""

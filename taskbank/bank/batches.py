@@ -1,0 +1,194 @@
+"""Batches: importing batch files and screenplays, and reading batches, projects and tasks."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from taskbank.bank.values import TASK_CACHE_SIZE
+from taskbank.batchfile import (
+    BatchFormat,
+    BatchSettings,
+    ParsedBatch,
+    deadline_problems,
+    parse_batch_file,
+)
+from taskbank.errors import Problem, ValidationFailed
+from taskbank.models import (
+    Batch,
+    BatchState,
+    Project,
+    Task,
+)
+from taskbank.store import BatchProgress
+from taskbank.store.rows import duplicate_batch_name
+
+if TYPE_CHECKING:
+    from taskbank.screenplay import ScriptImport
+
+
+class Batches:
+    """The TaskBank's batches methods (state and store come from TaskBank)."""
+
+    # -- batches ---------------------------------------------------------------------------
+
+    async def import_batch(
+        self,
+        source: Path | str | bytes,
+        *,
+        filename: str | None = None,
+        settings: BatchSettings | Mapping[str, Any] | None = None,
+        file_format: BatchFormat | None = None,
+    ) -> Batch:
+        """Import a JSONL or CSV batch file whole, or raise ValidationFailed and import nothing.
+
+        The file is parsed and checked in a worker thread, so a big import never stalls the
+        event loop (and every chat answered on it); a deadline already past is refused.
+        """
+        if isinstance(source, bytes):
+            data, name = source, filename or "batch.jsonl"
+        else:
+            path = Path(source)
+            name = filename or path.name
+            size = (await asyncio.to_thread(path.stat)).st_size
+            if size > self.defaults.max_import_bytes:
+                raise ValidationFailed(
+                    [
+                        Problem(
+                            "file",
+                            f"is {size:,} bytes; at most {self.defaults.max_import_bytes:,} are accepted",
+                            name,
+                        )
+                    ]
+                )
+            data = await asyncio.to_thread(path.read_bytes)
+        parsed = await asyncio.to_thread(
+            parse_batch_file,
+            data,
+            name,
+            settings=settings,
+            file_format=file_format,
+            max_bytes=self.defaults.max_import_bytes,
+            now=self.clock.now(),
+        )
+        try:
+            return await self.create_batch(parsed)
+        except ValidationFailed as refused:  # the database's refusals, placed in the file
+            where = _header_location(data, name, in_file=settings is None)
+            raise ValidationFailed(
+                [Problem(p.field, p.message, p.location or where) for p in refused.problems],
+                summary=f"{name}: nothing was imported",
+            ) from None
+
+    async def create_batch(self, parsed: ParsedBatch) -> Batch:
+        """Store checked settings and tasks as a new, open batch (with its project the first
+        time), in one transaction: refused, it leaves nothing behind."""
+        settings = parsed.settings
+        now = self.clock.now()
+        gold_tasks = sum(1 for task in parsed.tasks if task.gold is not None)
+        policy = self._quality.new_policy(settings.quality, gold_tasks, len(parsed.tasks))
+        return await self.store.create_batch(
+            settings,
+            parsed.tasks,
+            overlap=settings.overlap or self.defaults.overlap,
+            lease_seconds=60 * (settings.lease_minutes or self.defaults.lease_minutes),
+            now=now,
+            quality=(policy.gold_rate, policy.to_json()),
+        )
+
+    async def batch(self, batch_id: int) -> Batch:
+        """A batch by id (its questions and pay never change, so it is cached)."""
+        cached = self._batches.get(batch_id)
+        if cached is None:
+            cached = self._batches[batch_id] = await self.store.get_batch(batch_id)
+        return cached
+
+    async def project(self, project_id: int) -> Project:
+        """A project by id (cached: projects are not edited once created)."""
+        cached = self._projects.get(project_id)
+        if cached is None:
+            cached = self._projects[project_id] = await self.store.get_project(project_id)
+        return cached
+
+    async def task(self, task_id: int) -> Task:
+        """A task by id (cached, the most recent few thousand: tasks never change once stored)."""
+        cached = self._tasks.get(task_id)
+        if cached is None:
+            cached = self._remember(self._tasks, task_id, await self.store.get_task(task_id))
+        return cached
+
+    @staticmethod
+    def _remember(cache: dict[int, Any], key: int, value: Any) -> Any:
+        """Keep a value in a bounded cache (the oldest entry goes first)."""
+        if key not in cache and len(cache) >= TASK_CACHE_SIZE:
+            cache.pop(next(iter(cache)))
+        cache[key] = value
+        return value
+
+    async def list_batches(self) -> list[Batch]:
+        """Every batch, newest first."""
+        return await self.store.list_batches()
+
+    async def set_batch_state(self, batch_id: int, state: BatchState) -> Batch:
+        """Pause, resume or close a batch."""
+        batch = await self.store.set_batch_state(batch_id, state)
+        self._batches.pop(batch_id, None)
+        return batch
+
+    async def batch_progress(self, batch_id: int) -> BatchProgress:
+        """How far a batch has come."""
+        return await self.store.batch_progress(batch_id)
+
+    # -- screenplays -----------------------------------------------------------------------
+
+    async def import_script(
+        self,
+        files: Iterable[Path | tuple[str, bytes]],
+        *,
+        settings: BatchSettings | Mapping[str, Any],
+        unit: str,
+        dry_run: bool = False,
+    ) -> ScriptImport:
+        """Cut screenplays (.fountain, .fdx, .pdf) into tasks of one unit and store them as one
+        batch, or with `dry_run` only say what would be stored. Parsing runs off the event loop;
+        a refused file or a unit that does not fit raises ValidationFailed and stores nothing."""
+        from taskbank.screenplay import ScriptImport, plan_script_batch
+
+        plan = await asyncio.to_thread(
+            plan_script_batch,
+            files,
+            settings,
+            unit,
+            default_overlap=self.defaults.overlap,
+            max_bytes=self.defaults.max_import_bytes,
+        )
+        late = deadline_problems(plan.parsed.settings, self.now(), "settings")
+        if late:
+            raise ValidationFailed(late, summary="nothing was imported")
+        if dry_run:
+            # A preview promises what the import will do: a name the project already has is the
+            # same refusal now as at the import.
+            settings = plan.parsed.settings
+            for batch in await self.list_batches():
+                project = await self.project(batch.project_id)
+                if batch.name == settings.name and project.name == settings.project.name:
+                    raise duplicate_batch_name(settings.name)
+            return ScriptImport(plan, None)
+        return ScriptImport(plan, await self.create_batch(plan.parsed))
+
+
+def _header_location(data: bytes, name: str, *, in_file: bool) -> str:
+    """Where a batch's settings stand: a JSONL file's header line, else the file itself."""
+    if not in_file:
+        return name
+    start = 0
+    for number in range(1, 1000):
+        end = data.find(b"\n", start)
+        if data[start : None if end < 0 else end].strip():
+            return f"{name}:{number}"
+        if end < 0:
+            break
+        start = end + 1
+    return name
