@@ -33,3 +33,31 @@ def whole_number(text: str, what: str, field: str = "usage") -> int:
             [Problem(field, f"{quoted(text)} is not a {what}; expected a number such as 12")]
         )
     return int(text)
+
+
+# A writer as a coordinator names one: a chat mention (Slack's <@U123|name>, Discord's <@123> or
+# <@!123>), a full 'platform:id' key, or a bare id (an '@' before it is allowed).
+_MENTION = re.compile(r"<@!?([A-Za-z0-9]+)(?:\|[^>]*)?>")
+_WRITER_KEY = re.compile(r"[a-z]+:[A-Za-z0-9._-]{1,64}")
+_USER_ID = re.compile(r"@?([A-Za-z0-9._-]{1,64})")
+
+
+def named_writer(text: str, platform: str, usage: str) -> str:
+    """The bank's key for the writer named in a command, on the coordinator's own `platform`
+    unless the text is a full key; else a refusal naming the forms and the command's usage."""
+    text = text.strip()
+    if mention := _MENTION.fullmatch(text):
+        return f"{platform}:{mention[1]}"
+    if _WRITER_KEY.fullmatch(text):
+        return text
+    if bare := _USER_ID.fullmatch(text):
+        return f"{platform}:{bare[1]}"
+    raise ValidationFailed(
+        [
+            Problem(
+                "usage",
+                f"{quoted(text)} names no writer: mention them or give their user id; "
+                f"expected {usage}",
+            )
+        ]
+    )

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
-from bot.arguments import whole_number
+from bot.arguments import named_writer, whole_number
 from bot.events import CommandEvent
 from bot.handlers.context import BotContext
 from bot.roles import Role
@@ -17,23 +15,6 @@ BONUS_USAGE = "/bonus <writer> <amount> <reason>, e.g. /bonus @ana 2.50 careful 
 RULE_USAGE = (
     "/bonus batch <id> gold <percent> <amount> <reason>, e.g. /bonus batch 3 gold 90 1.00 sharp"
 )
-# A chat mention (Slack's <@U123|name>, Discord's <@123> or <@!123>), a 'platform:id' or a bare id.
-_MENTION = re.compile(r"^<@!?([A-Za-z0-9]+)(?:\|[^>]*)?>$")
-_KEY = re.compile(r"^[a-z]+:[A-Za-z0-9_.-]{1,64}$")
-_BARE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
-
-
-def writer_key(text: str, platform: str) -> str:
-    """The bank's key for the writer a coordinator named, or a refusal."""
-    if mention := _MENTION.match(text):
-        return f"{platform}:{mention[1]}"
-    if _KEY.match(text):
-        return text
-    if _BARE.match(text.lstrip("@")):
-        return f"{platform}:{text.lstrip('@')}"
-    raise ValidationFailed(
-        [Problem("usage", f"'{text[:40]}' names no writer; expected {BONUS_USAGE}")]
-    )
 
 
 async def bonus_command(ctx: BotContext, event: CommandEvent) -> None:
@@ -44,7 +25,7 @@ async def bonus_command(ctx: BotContext, event: CommandEvent) -> None:
         return
     if len(event.args) < 3:
         raise ValidationFailed([Problem("usage", f"expected {BONUS_USAGE}")])
-    writer = writer_key(event.args[0], event.actor.platform)
+    writer = named_writer(event.args[0], event.actor.platform, BONUS_USAGE)
     cents = parse_amount(event.args[1])
     reason = " ".join(event.args[2:])
     entry = await ctx.bank.grant_bonus(writer, cents, reason, event.actor.key)

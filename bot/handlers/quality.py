@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from bot import render
-from bot.arguments import quoted, whole_number
-from bot.events import Actor, CommandEvent
+from bot.arguments import named_writer, whole_number
+from bot.events import CommandEvent
 from bot.handlers.context import BotContext
 from bot.roles import Role
 from bot.ui import Field
@@ -15,25 +13,6 @@ from taskbank.qualification import Pause
 from taskbank.service import TaskBank
 
 REINSTATE_USAGE = "/reinstate <writer> <batch id>"
-# A mention as chats send it: Slack <@U123> or <@U123|name>, Discord <@123> or <@!123>.
-_MENTION = re.compile(r"<@!?([A-Za-z0-9]+)(?:\|[^>]*)?>")
-_WRITER_KEY = re.compile(r"[a-z]+:[A-Za-z0-9._-]+")
-_USER_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
-
-
-def writer_key(text: str, actor: Actor) -> str:
-    """The bank's key for a writer named in a command: a mention or a bare user id on the
-    coordinator's own chat, or a full 'platform:user' key; else a refusal naming the forms."""
-    text = text.strip()
-    if mention := _MENTION.fullmatch(text):
-        return f"{actor.platform}:{mention[1]}"
-    if _WRITER_KEY.fullmatch(text):
-        return text
-    if _USER_ID.fullmatch(text):
-        return f"{actor.platform}:{text}"
-    raise ValidationFailed(
-        [Problem("usage", f"{quoted(text)} is not a writer; mention them or give their user id")]
-    )
 
 
 def pause_line(pause: Pause) -> str:
@@ -61,7 +40,7 @@ async def reinstate_command(ctx: BotContext, event: CommandEvent) -> None:
     ctx.roles.require(event.actor, Role.COORDINATOR, "/reinstate")
     if len(event.args) != 2:
         raise ValidationFailed([Problem("usage", f"usage: {REINSTATE_USAGE}")])
-    writer = writer_key(event.args[0], event.actor)
+    writer = named_writer(event.args[0], event.actor.platform, REINSTATE_USAGE)
     batch_id = whole_number(event.args[1], "batch id")
     pause = await ctx.bank.reinstate(batch_id, writer, by=event.actor.key)
     await ctx.port.send_direct(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.handlers.bonus import writer_key
+from bot.arguments import named_writer
 from taskbank.bonuses import parse_amount
 from taskbank.errors import ValidationFailed
 from taskbank.models import LedgerKind
@@ -66,10 +66,10 @@ def test_amounts_and_writers_parse_as_people_type_them():
     ]
     with pytest.raises(ValidationFailed):
         parse_amount("-1")
-    assert writer_key("<@U0ANA|ana>", "slack") == "slack:U0ANA"
-    assert writer_key("<@!1234>", "discord") == "discord:1234"
-    assert writer_key("@ana", "console") == "console:ana"
-    assert writer_key("slack:U0ANA", "discord") == "slack:U0ANA"
+    assert named_writer("<@U0ANA|ana>", "slack", "usage") == "slack:U0ANA"
+    assert named_writer("<@!1234>", "discord", "usage") == "discord:1234"
+    assert named_writer("@ana", "console", "usage") == "console:ana"
+    assert named_writer("slack:U0ANA", "discord", "usage") == "slack:U0ANA"
 
 
 async def test_a_batch_rule_pays_writers_whose_gold_accuracy_reaches_the_share_once(
