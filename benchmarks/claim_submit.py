@@ -4,7 +4,7 @@ Run: python -m benchmarks.claim_submit [--quick] [--million] [--dir DIR] [--stor
 
 In one run it measures, on the same file system and at synchronous=FULL:
 - the sequential-commit baseline: one small insert-and-commit transaction per operation;
-- the SQL floor: Taskbot's own claim, task look-up and submit statements, straight on `sqlite3`
+- the SQL floor: Taskbot's own claim (which returns its task) and submit statements, straight on `sqlite3`
   over the same schema and triggers, grouped as the writer groups them when every writer waits
   (one transaction of W claims, then one of W submits, for W writers, at most 256);
 - claim+submit through TaskBank at 1, 50 and 500 concurrent writers;
@@ -32,8 +32,9 @@ from taskbank.clock import ManualClock, to_micros
 from taskbank.models import Period
 from taskbank.service import TaskBank
 from taskbank.store.sqlite import SqliteStore
+from taskbank.store.sqlite.claim import claim_params, claim_sql
 from taskbank.store.sqlite.connection import connect, connect_writer
-from taskbank.store.sqlite.store import _SUBMIT, _claim_sql
+from taskbank.store.sqlite.store import _SUBMIT
 
 MAX_GROUP = 256  # the writer's own limit on a group
 
@@ -91,7 +92,7 @@ async def floor(folder: Path, tasks: int, writers: int, operations: int) -> Resu
 
 def _floor(path: Path, writers: int, operations: int) -> Result:
     db = connect_writer(path, "full")
-    claim = _claim_sql("any", budget=False)
+    claim = claim_sql((("any", False),))
     batch = db.execute("SELECT id FROM batches").fetchone()[0]
     group = min(writers, MAX_GROUP)
     now = to_micros(ManualClock().now())
@@ -105,10 +106,9 @@ def _floor(path: Path, writers: int, operations: int) -> Result:
         claimed = []
         for number in range(size):
             writer = f"floor-{writers}-w{number}"
-            params = {"writer": writer, "now": now, "batch": batch, "max_active": 1}
-            found = db.execute(claim, params).fetchall()[0]
-            task = db.execute("SELECT * FROM tasks WHERE id = ?", (found["task_id"],)).fetchone()
-            claimed.append((found["id"], writer, task))
+            params = claim_params(writer, [batch], {}, now, 1)
+            found = db.execute(claim, params).fetchall()[0]  # the task comes back with it
+            claimed.append((found["id"], writer, found["task_payload_json"]))
         db.execute("COMMIT")
         db.execute("BEGIN IMMEDIATE")
         for assignment, writer, _ in claimed:
