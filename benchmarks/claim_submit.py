@@ -23,7 +23,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from benchmarks.measure import Result, claim_submit, row, settings_for
+from benchmarks.measure import ANSWER, Result, claim_submit, row, settings_for
 from bot.bootstrap import build_bank
 from bot.config import Config
 from taskbank.batchfile import ParsedBatch
@@ -173,6 +173,29 @@ async def tally_benchmark(folder: Path, submissions: int) -> tuple[float, int, f
     return min(timings), tally.totals.submitted, load_seconds
 
 
+async def writer_statements(bank: TaskBank, store: SqliteStore) -> tuple[int, int]:
+    """How many statements the writer runs for one claim and one submit through TaskBank (its
+    trace hook, minus the group's framing; a statement repeats once per trigger it fires)."""
+    seen: list[str] = []
+    framing = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "ROLLBACK")
+
+    def trace(connection: sqlite3.Connection, on: bool) -> None:
+        connection.set_trace_callback(seen.append if on else None)
+
+    def count() -> int:
+        ran = [s.strip() for s in seen if not s.strip().upper().startswith(framing)]
+        seen.clear()
+        return len(dict.fromkeys(ran))
+
+    await store.runner.run(lambda connection: trace(connection, True))
+    claimed = await bank.claim("statement-counter")
+    claims = count()
+    await bank.submit(claimed.assignment.id, "statement-counter", ANSWER, "statement-counter")
+    submits = count()
+    await store.runner.run(lambda connection: trace(connection, False))
+    return claims, submits
+
+
 def share_row(result: Result, floor_result: Result, base: Result) -> str:
     return f"{row(result, base)}   {result.rate / floor_result.rate:>6.0%} of floor"
 
@@ -214,6 +237,8 @@ async def main() -> None:
         for tasks in sizes:
             bank, store, load = await bank_with(folder, tasks, args.gold_rate)
             print(f"-- bank of {tasks:,} tasks (bulk-loaded in {load:.1f} s)")
+            claim_count, submit_count = await writer_statements(bank, store)
+            print(f"   writer statements: {claim_count} per claim, {submit_count} per submit")
             for writers in (1, 50, 500):
                 count = min(operations, tasks * 3 // 4)
                 floors[(tasks, writers)] = at_floor = await floor(folder, tasks, writers, count)
