@@ -8,6 +8,7 @@ submit, the tally, the scheduler lock and the copy source's column list.
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
@@ -51,6 +52,29 @@ WHERE a.id = :assignment AND a.writer_id = :writer
   AND (a.lease_expires_at > :now OR (b.state = 'open' AND (b.deadline IS NULL OR b.deadline > :now)))
 ON CONFLICT DO NOTHING
 RETURNING *
+"""
+
+# The tally's work half without sorting the period: a loose index scan finds each writer, then
+# each of their batches (a seek apiece), and one range of the index per pair holds that pair's
+# submissions in the period, aggregated in index order into a JSON array (one scalar subquery
+# carries the figures). Cost: the period's rows plus a few seeks per (writer, batch) pair.
+_EVERY_WRITER = """writers(w) AS (
+  SELECT min(writer_id) FROM submissions
+  UNION ALL SELECT (SELECT min(writer_id) FROM submissions WHERE writer_id > w)
+  FROM writers WHERE w IS NOT NULL),"""
+_TALLY_WORK = """
+WITH RECURSIVE {writers}
+pairs(w, b) AS (
+  SELECT w, (SELECT min(batch_id) FROM submissions WHERE writer_id = w)
+  FROM writers WHERE w IS NOT NULL
+  UNION ALL SELECT w, (SELECT min(batch_id) FROM submissions WHERE writer_id = w AND batch_id > b)
+  FROM pairs WHERE b IS NOT NULL)
+SELECT w, b, (SELECT json_array(count(*), total(status = 'approved'), total(status = 'rejected'),
+                                total(seconds_on_task))
+              FROM submissions INDEXED BY submissions_by_writer_batch
+              WHERE writer_id = w AND batch_id = b
+                AND submitted_at >= :start AND submitted_at < :end)
+FROM pairs WHERE b IS NOT NULL
 """
 
 
@@ -222,21 +246,19 @@ class SqliteStore(
     # -- tallies ---------------------------------------------------------------------------
 
     async def tally(self, start: datetime, end: datetime, writer_id: str | None) -> Tally:
-        """Per-writer figures: submission counts and time from submissions, money from the ledger."""
+        """Per-writer figures: submission counts and time from submissions, money from the ledger.
+
+        The work half walks the (writer, batch) pairs and aggregates each pair's period as one
+        range of `submissions_by_writer_batch` (migration 0010): no GROUP BY over the period's
+        rows, whose sort was nine tenths of a tally over a million of them."""
         span = {"start": to_micros(start), "end": to_micros(end), "writer": writer_id}
         writer_filter = "" if writer_id is None else " AND writer_id = :writer"
         pay = {
             row[0]: row[1] for row in await self.runner.fetch("SELECT id, pay_cents FROM batches")
         }
-        work, money = await asyncio.gather(
-            self.runner.fetch(
-                "SELECT writer_id, batch_id, count(*), sum(status = 'approved'),"
-                " sum(status = 'rejected'), sum(status = 'pending'), sum(seconds_on_task)"
-                " FROM submissions WHERE submitted_at >= :start AND submitted_at < :end"
-                + writer_filter
-                + " GROUP BY writer_id, batch_id",
-                span,
-            ),
+        writers = _EVERY_WRITER if writer_id is None else "writers(w) AS (SELECT :writer),"
+        figures, money = await asyncio.gather(
+            self.runner.fetch(_TALLY_WORK.format(writers=writers), span),
             self.runner.fetch(
                 "SELECT writer_id, kind, sum(amount_cents) FROM ledger"
                 " WHERE created_at >= :start AND created_at < :end"
@@ -245,6 +267,13 @@ class SqliteStore(
                 span,
             ),
         )
+        work = []
+        for writer, batch_id, packed in figures:
+            count, approved, rejected, seconds = json.loads(packed)
+            if count:  # status is one of three, so what is neither approved nor rejected pends
+                approved, rejected = int(approved), int(rejected)
+                pending = count - approved - rejected
+                work.append((writer, batch_id, count, approved, rejected, pending, int(seconds)))
         return rows.tally(start, end, work, money, pay)
 
     # -- copying out -----------------------------------------------------------------------
