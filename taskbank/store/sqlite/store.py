@@ -21,6 +21,7 @@ from taskbank.store import batchrows, rows
 from taskbank.store.batches import Batches
 from taskbank.store.claims import Claims
 from taskbank.store.copy import CopyReads
+from taskbank.store.credit import CreditQueries
 from taskbank.store.ledger import Ledger
 from taskbank.store.outbox import Posts
 from taskbank.store.records import NewSubmission
@@ -115,6 +116,7 @@ class SqliteStore(
     CopyReads,
     SqliteQualityFlow,
     SqliteFairWork,
+    CreditQueries,
 ):
     """The Store protocol on one SQLite file: a writer connection with group commit, readers."""
 
