@@ -10,7 +10,7 @@ needs adjudication. Free text has no consensus.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +30,7 @@ class QuestionConsensus:
 
     question_id: str
     method: str  # model, vote
-    answer: list[Any]  # per task: the consensus value, or None
+    answer: Sequence[Any]  # per task: the consensus value, or None
     confidence: np.ndarray  # per task; NaN where no consensus was computed
     answers: np.ndarray  # per task: how many answers it rests on
     unclear: np.ndarray  # per task: tied or below the confidence floor
@@ -100,15 +100,15 @@ class Consensus:
 
 def batch_consensus(
     table: AnswerTable,
-    gold: Sequence[dict[str, Any] | None],
+    gold: Mapping[int, Mapping[str, Any]],
     *,
     min_confidence: float = MIN_CONFIDENCE,
     external_ids: Sequence[str] = (),
     method: str = "model",
     settled: frozenset[int] = frozenset(),
 ) -> Consensus:
-    """Aggregate every question with a consensus rule; `gold` is each task's gold answer;
-    `method` "vote" keeps to majority vote where the model would run."""
+    """Aggregate every question with a consensus rule; `gold` is the gold answer of each gold
+    task, by task index; `method` "vote" keeps to majority vote where the model would run."""
     if method not in ("model", "vote"):
         raise ValueError(f"unknown consensus method '{method}'; expected model or vote")
     questions = []
@@ -124,7 +124,7 @@ def batch_consensus(
 def _categorical(
     table: AnswerTable,
     question: Question,
-    gold: Sequence[dict[str, Any] | None],
+    gold: Mapping[int, Mapping[str, Any]],
     floor: float,
     method: str,
 ) -> QuestionConsensus:
@@ -146,30 +146,46 @@ def _categorical(
     if shared and method == "model":
         coding = {value: code for code, value in enumerate(column.domain)}
         known = {}
-        for i, expected in enumerate(gold):
-            value = None if expected is None else expected.get(question.id)
+        for i, expected in gold.items():
+            value = expected.get(question.id)
             if _hashable(value) and value in coding:
                 known[i] = coding[value]
         fit = dawid_skene(
             task, writer, column.codes, tasks=tasks, writers=writers, classes=classes, known=known
         )
-        scores = fit.posteriors
+        scores = fit.posteriors.T  # classes × tasks: the model works class-major
+        tied = np.zeros(tasks, bool)
     else:
-        scores, method = shares, "vote"
-    best = scores.argmax(axis=1)
-    confidence = scores[np.arange(tasks), best]
-    top = shares.max(axis=1, keepdims=True)
-    tied = (np.count_nonzero(np.isclose(shares, top) & (shares > 0), axis=1) > 1) & (
-        method == "vote"
-    )
+        scores, method = shares.T, "vote"
+        top = shares.max(axis=1, keepdims=True)
+        tied = np.count_nonzero(np.isclose(shares, top) & (shares > 0), axis=1) > 1
+    best = scores.argmax(axis=0)
+    confidence = np.take_along_axis(scores, best[None, :], axis=0)[0]
     answered = answers > 0
     confidence = np.where(answered, confidence, np.nan)
     unclear = answered & (answers >= 2) & (tied | (confidence < floor))
-    answer = [
-        column.domain[code] if ok else None
-        for code, ok in zip(best.tolist(), answered.tolist(), strict=True)
-    ]
-    return QuestionConsensus(question.id, method, answer, confidence, answers, unclear)
+    return QuestionConsensus(
+        question.id, method, _Decided(best, answered, column.domain), confidence, answers, unclear
+    )
+
+
+class _Decided(Sequence[Any]):
+    """Per task, the consensus value (None where unanswered), named only when read: a batch's
+    figures need the codes, an export the values."""
+
+    def __init__(self, codes: np.ndarray, answered: np.ndarray, domain: list[Any]) -> None:
+        self._codes, self._answered, self._domain = codes, answered, domain
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+    def __getitem__(self, i):  # type: ignore[no-untyped-def]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return self._domain[self._codes[i]] if self._answered[i] else None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
 
 
 def _hashable(value: Any) -> bool:
