@@ -15,7 +15,7 @@ from bot.config import Config
 from bot.quality_chart import writer_chart
 from bot.quality_view import alpha_text, share
 from taskbank.export import save_file
-from taskbank.quality import MIN_CONFIDENCE, RESAMPLES
+from taskbank.quality import RESAMPLES
 
 SHOWN_TASKS = 20
 
@@ -28,8 +28,14 @@ def batch_quality(
     ] = None,
     resamples: Annotated[int, typer.Option(help="Bootstrap resamples.", min=0)] = RESAMPLES,
     min_confidence: Annotated[
-        float, typer.Option(help="Below this, a task needs adjudication.", min=0, max=1)
-    ] = MIN_CONFIDENCE,
+        float | None,
+        typer.Option(
+            help="Below this, a task needs adjudication (default: the batch's [quality]"
+            " min_confidence, as the adjudication queue uses).",
+            min=0,
+            max=1,
+        ),
+    ] = None,
     chart: Annotated[
         Path | None, typer.Option(help="Also write a PNG of gold accuracy vs agreement.")
     ] = None,

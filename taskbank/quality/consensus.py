@@ -5,7 +5,10 @@ their estimated confusion, gold answers held as known) when at least two writers
 else by majority vote ("vote"); `labels` keeps each option more than half the writers chose;
 `ranking` orders options by their mean place (Borda). A task answered once keeps that answer
 ("single"). A task whose answer on some question is tied or less than `min_confidence` sure
-needs adjudication. Free text has no consensus.
+needs adjudication, unless it is a gold task (its answer is known) or a reviewer settled it.
+That is the one definition of "no clear consensus": the figures count it and the adjudication
+queue serves it (`Consensus.needs_adjudication`); its floor and method come from the batch's
+quality policy (the config's [quality] min_confidence and consensus). Free text has no consensus.
 """
 
 from __future__ import annotations
@@ -16,12 +19,11 @@ from typing import Any
 
 import numpy as np
 
+from taskbank.qualification import MIN_CONFIDENCE
 from taskbank.quality.answers import AnswerTable
 from taskbank.quality.dawid_skene import dawid_skene, majority_shares
 from taskbank.quality.votes import rank_vote, set_vote
 from taskbank.questions import Question
-
-MIN_CONFIDENCE = 0.6
 
 
 @dataclass(frozen=True)
@@ -58,16 +60,24 @@ class Consensus:
     submissions: np.ndarray  # per task
     questions: list[QuestionConsensus]
     settled: frozenset[int] = frozenset()  # tasks a reviewer has adjudicated
+    gold: np.ndarray | None = None  # per task: whether it is a gold task (its answer is known)
 
     @property
     def needs_adjudication(self) -> np.ndarray:
-        """Per task: whether some question lacks a clear consensus and no reviewer settled it."""
+        """Per task: whether some question lacks a clear consensus, the task is not gold, and no
+        reviewer settled it."""
         flags = np.zeros(len(self.task_ids), dtype=bool)
         for question in self.questions:
             flags |= question.unclear
+        if self.gold is not None:
+            flags &= ~self.gold
         if self.settled:
             flags &= ~np.isin(np.asarray(self.task_ids), list(self.settled))
         return flags
+
+    def unclear_questions(self, index: int) -> list[str]:
+        """The questions on which the task at `index` lacks a clear consensus."""
+        return [q.question_id for q in self.questions if q.unclear[index]]
 
     def tasks_without_consensus(self) -> list[int]:
         """Ids of the tasks that need adjudication, in task order."""
@@ -118,7 +128,11 @@ def batch_consensus(
         elif question.kind in ("labels", "ranking"):
             questions.append(_by_task(table, question, min_confidence))
     submissions = np.bincount(table.task, minlength=table.task_count)
-    return Consensus(list(table.task_ids), list(external_ids), submissions, questions, settled)
+    has_gold = np.zeros(table.task_count, dtype=bool)
+    has_gold[np.fromiter(gold.keys(), np.int64, len(gold))] = True
+    return Consensus(
+        list(table.task_ids), list(external_ids), submissions, questions, settled, has_gold
+    )
 
 
 def _categorical(
