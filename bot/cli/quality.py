@@ -1,4 +1,5 @@
-"""`taskbot batch quality N`: agreement per question, each writer's figures, tasks to adjudicate."""
+"""`taskbot batch quality N`: agreement per question, each writer's figures, the writers paused
+on the batch (since when and why), tasks to adjudicate."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from rich.table import Table
 from bot.bootstrap import opened_bank
 from bot.cli.command import ConfigOption, fail, out, run
 from bot.config import Config
+from bot.handlers.quality import pause_line
 from bot.quality_chart import writer_chart
 from bot.quality_view import alpha_text, share
+from bot.terminal import literal
 from taskbank.export import save_file
 from taskbank.quality import RESAMPLES
 
@@ -42,7 +45,8 @@ def batch_quality(
     config: ConfigOption = None,
 ) -> None:
     """Alpha per question with its 95% interval, each writer's gold accuracy, agreement and
-    approval, and the tasks whose answers reach no clear consensus."""
+    approval, the writers paused on the batch (when and why), and the tasks whose answers reach
+    no clear consensus."""
     levels = {}
     for item in level or []:
         question, sep, name = item.partition("=")
@@ -88,6 +92,11 @@ def batch_quality(
                     share(w.approved, w.reviewed),
                 )
             out.print(writers)
+            paused = await bank.paused_writers(batch_id)
+            out.print(f"Paused writers: {len(paused):,}" if paused else "Paused writers: none")
+            for pause in paused:
+                out.print(literal(f"  {pause_line(pause)}"))
+                out.print(literal(f"    {pause.reason}"))
             waiting = quality.needs_adjudication
             rows = {row.task_id: row for row in quality.consensus.rows()} if waiting else {}
             shown = ", ".join(rows[t].external_id for t in waiting[:SHOWN_TASKS])

@@ -17,25 +17,12 @@ from bot.config import Config
 from taskbank.errors import NothingToClaim
 from taskbank.store import open_store
 from tests.batches import TONE_ANSWER, header, jsonl, tone_task
-from tests.conftest import POSTGRES_URL, drop_schema, postgres_schema
 
 TONES = {  # per writer, task by task: clear, 2 of 3, 1-1-1, clear, 2 of 3, 1-1-1
     "ana": ["tense", "tense", "tense", "warm", "warm", "wry"],
     "ben": ["tense", "tense", "warm", "warm", "warm", "tense"],
     "cy": ["tense", "warm", "comic", "warm", "tense", "warm"],
 }
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request, tmp_path):  # type: ignore[no-untyped-def]
-    if request.param == "sqlite":
-        yield str(tmp_path / "rule.db")
-        return
-    schema = asyncio.run(postgres_schema())
-    try:
-        yield f"{POSTGRES_URL}?search_path={schema}"
-    finally:
-        asyncio.run(drop_schema(schema))
 
 
 async def answered(url: str, quality: dict[str, object], name: str = "tone-1") -> int:
