@@ -157,8 +157,9 @@ def test_cli_export_of_a_batch_named_like_a_path_writes_in_the_working_folder(
     monkeypatch.chdir(work)
     result = CliRunner().invoke(app, ["batch", "export", "1", "--config", str(config)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in work.iterdir()) == ["escaped.jsonl"]
+    assert sorted(p.name for p in work.iterdir()) == ["escaped.contributors.csv", "escaped.jsonl"]
     assert not (tmp_path / "escaped.jsonl").exists()
+    assert not (tmp_path / "escaped.contributors.csv").exists()
 
 
 async def test_console_export_of_a_batch_named_like_a_path_stays_in_the_exports_folder(
