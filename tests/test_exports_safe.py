@@ -168,7 +168,10 @@ async def test_console_export_of_a_batch_named_like_a_path_stays_in_the_exports_
     await chat_bank.import_batch(tone_batch(1, name="../../escaped"), filename="b.jsonl")
     transcript = await run_script(chat_bank, tmp_path, ["/as cora", "/batch export 1 csv"])
     assert "saved to" in transcript
-    assert [p.name for p in (tmp_path / "exports").iterdir()] == ["escaped.csv"]
+    assert sorted(p.name for p in (tmp_path / "exports").iterdir()) == [
+        "escaped.contributors.csv",
+        "escaped.csv",
+    ]
     assert not (tmp_path.parent / "escaped.csv").exists()
 
 
