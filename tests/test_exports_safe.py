@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import os
+import re
 import resource
 import signal
 import subprocess
@@ -68,8 +69,10 @@ async def test_csv_export_neutralises_every_cell_a_spreadsheet_would_run(bank):
     assert cells["project"] == "'=cmd|' /C calc'!A0"
     assert cells["batch"] == "'@SUM(1+1)"
     assert cells["task_external_id"] == "'+1+1"
-    assert cells["writer_id"] == "'\t=1+1"
-    assert cells["reviewer_id"] == "'+reviewer"
+    # people are named by pseudonym, never by their (here hostile) chat ids
+    assert re.fullmatch(r"w-[0-9a-f]{16}", cells["writer"]) and cells["credited"] == "false"
+    assert re.fullmatch(r"w-[0-9a-f]{16}", cells["reviewer"])
+    assert HOSTILE_WRITER not in out.getvalue() and HOSTILE_REVIEWER not in out.getvalue()
     assert cells["review_reason"] == "'-2+3 is not a note"
     assert cells["answer.note"] == "'" + HOSTILE_ANSWER
     assert cells["answer.pick"] == "'-1+2"
@@ -84,7 +87,7 @@ async def test_jsonl_export_keeps_the_values_exactly_as_stored(bank):
     await bank.export(batch_id, out, "jsonl")
     (record,) = [json.loads(line) for line in out.getvalue().splitlines()]
     assert record["answers"]["note"] == HOSTILE_ANSWER
-    assert record["writer_id"] == HOSTILE_WRITER and record["task_external_id"] == "+1+1"
+    assert record["writer"].startswith("w-") and record["task_external_id"] == "+1+1"
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,7 @@ from taskbank.models import Assignment, Batch, Submission, Tally, Task
 from taskbank.store import batchrows, rows
 from taskbank.store.batches import Batches
 from taskbank.store.claims import Claims
+from taskbank.store.credit import CreditQueries
 from taskbank.store.ledger import Ledger
 from taskbank.store.outbox import Posts
 from taskbank.store.postgres import quality
@@ -81,6 +82,7 @@ class PostgresStore(
     PostgresCopy,
     PostgresQualityFlow,
     PostgresFairWork,
+    CreditQueries,
 ):
     """The Store protocol on a PostgreSQL database (optionally inside one schema)."""
 

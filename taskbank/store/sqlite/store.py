@@ -22,6 +22,7 @@ from taskbank.store import batchrows, rows
 from taskbank.store.batches import Batches
 from taskbank.store.claims import Claims
 from taskbank.store.copy import CopyReads
+from taskbank.store.credit import CreditQueries
 from taskbank.store.ledger import Ledger
 from taskbank.store.outbox import Posts
 from taskbank.store.records import NewSubmission
@@ -89,6 +90,7 @@ class SqliteStore(
     CopyReads,
     SqliteQualityFlow,
     SqliteFairWork,
+    CreditQueries,
 ):
     """The Store protocol on one SQLite file: a writer connection with group commit, readers."""
 
