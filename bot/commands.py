@@ -220,6 +220,21 @@ COMMANDS: tuple[Command, ...] = (
             ),
         ),
     ),
+    Command(
+        "credit",
+        "Be credited on a project's exports under a name you choose (or off)",
+        Role.WRITER,
+        (
+            Option("project", "The project's name", hint="project"),
+            Option(
+                "name",
+                "The name to be credited as, or off to withdraw it",
+                kind="words",
+                hint="name | off",
+                max_length=100,
+            ),
+        ),
+    ),
 )
 BY_NAME = {command.name: command for command in COMMANDS}
 NAMES = tuple(BY_NAME)

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from taskbank.bank.batches import Batches
 from taskbank.bank.claims import Claims
+from taskbank.bank.credit import CreditAndPrivacy
 from taskbank.bank.fairwork import FairWork
 from taskbank.bank.money import Money
 from taskbank.bank.quality import Quality
@@ -24,7 +25,7 @@ from taskbank.store import Store
 __all__ = ["Defaults", "PostState", "ReviewOutcome", "TaskBank"]
 
 
-class TaskBank(Batches, Claims, Reviews, Money, Quality, FairWork):
+class TaskBank(Batches, Claims, Reviews, Money, Quality, FairWork, CreditAndPrivacy):
     """Imports batches, hands out tasks, takes answers and reviews, and keeps the ledger."""
 
     def __init__(

@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import os
+import re
 import resource
 import signal
 import subprocess
@@ -68,8 +69,10 @@ async def test_csv_export_neutralises_every_cell_a_spreadsheet_would_run(bank):
     assert cells["project"] == "'=cmd|' /C calc'!A0"
     assert cells["batch"] == "'@SUM(1+1)"
     assert cells["task_external_id"] == "'+1+1"
-    assert cells["writer_id"] == "'\t=1+1"
-    assert cells["reviewer_id"] == "'+reviewer"
+    # people are named by pseudonym, never by their (here hostile) chat ids
+    assert re.fullmatch(r"w-[0-9a-f]{16}", cells["writer"]) and cells["credited"] == "false"
+    assert re.fullmatch(r"w-[0-9a-f]{16}", cells["reviewer"])
+    assert HOSTILE_WRITER not in out.getvalue() and HOSTILE_REVIEWER not in out.getvalue()
     assert cells["review_reason"] == "'-2+3 is not a note"
     assert cells["answer.note"] == "'" + HOSTILE_ANSWER
     assert cells["answer.pick"] == "'-1+2"
@@ -84,7 +87,7 @@ async def test_jsonl_export_keeps_the_values_exactly_as_stored(bank):
     await bank.export(batch_id, out, "jsonl")
     (record,) = [json.loads(line) for line in out.getvalue().splitlines()]
     assert record["answers"]["note"] == HOSTILE_ANSWER
-    assert record["writer_id"] == HOSTILE_WRITER and record["task_external_id"] == "+1+1"
+    assert record["writer"].startswith("w-") and record["task_external_id"] == "+1+1"
 
 
 @pytest.mark.parametrize(
@@ -154,8 +157,9 @@ def test_cli_export_of_a_batch_named_like_a_path_writes_in_the_working_folder(
     monkeypatch.chdir(work)
     result = CliRunner().invoke(app, ["batch", "export", "1", "--config", str(config)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in work.iterdir()) == ["escaped.jsonl"]
+    assert sorted(p.name for p in work.iterdir()) == ["escaped.contributors.csv", "escaped.jsonl"]
     assert not (tmp_path / "escaped.jsonl").exists()
+    assert not (tmp_path / "escaped.contributors.csv").exists()
 
 
 async def test_console_export_of_a_batch_named_like_a_path_stays_in_the_exports_folder(
@@ -164,7 +168,10 @@ async def test_console_export_of_a_batch_named_like_a_path_stays_in_the_exports_
     await chat_bank.import_batch(tone_batch(1, name="../../escaped"), filename="b.jsonl")
     transcript = await run_script(chat_bank, tmp_path, ["/as cora", "/batch export 1 csv"])
     assert "saved to" in transcript
-    assert [p.name for p in (tmp_path / "exports").iterdir()] == ["escaped.csv"]
+    assert sorted(p.name for p in (tmp_path / "exports").iterdir()) == [
+        "escaped.contributors.csv",
+        "escaped.csv",
+    ]
     assert not (tmp_path.parent / "escaped.csv").exists()
 
 

@@ -154,7 +154,9 @@ async def test_export_carries_provenance_on_every_row(bank, clock):
     await bank.export(batch.id, out, "csv", progress=progress.append)
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert progress == [1, 2]
-    assert rows[1]["writer_id"] == "ben" and rows[1]["answer.genre"] == "noir"
+    # ben by his pseudonym, the same one the JSONL carried
+    assert rows[1]["writer"] == records[1]["writer"] != records[0]["writer"]
+    assert rows[1]["writer"].startswith("w-") and rows[1]["answer.genre"] == "noir"
     assert rows[0]["submitted_at"].endswith("+00:00")
 
 

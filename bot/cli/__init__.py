@@ -22,6 +22,7 @@ from bot.cli.quality import batch_quality
 from bot.cli.serve import demo, run_command
 from bot.cli.tally import tally
 from bot.cli.tools import discord_app
+from bot.cli.writer import writer_app
 from bot.script_cli import batch_from_script
 
 app = typer.Typer(
@@ -55,6 +56,7 @@ def options(
 app.add_typer(batch_app, name="batch")
 app.add_typer(db_app, name="db")
 app.add_typer(discord_app, name="discord")
+app.add_typer(writer_app, name="writer")
 app.command("tally")(tally)
 app.command("demo")(demo)
 app.command("run")(run_command)

@@ -19,6 +19,7 @@ from bot.failures import shown_url
 from bot.handlers.coordinator import BATCH_COLUMNS, batch_rows, status_card
 from bot.terminal import literal, literal_progress
 from taskbank.batchfile import settings_from
+from taskbank.credit import contributors_file_name
 from taskbank.errors import ValidationFailed
 from taskbank.export import export_file_name, replacing_file
 from taskbank.sample_bank import import_sample_bank
@@ -168,6 +169,10 @@ def batch_export(
                         file_format,  # type: ignore[arg-type]
                         progress=lambda done: bar.update(task, completed=done),
                     )
+                # Beside the rows: who is credited (opted in on the project), the rest counted.
+                credits = contributors_file_name(path)
+                with replacing_file(credits) as handle:
+                    named, others = await bank.export_contributors(batch_id, handle)
             except ValidationFailed as refused:  # the place cannot take the file
                 fail(
                     f"cannot write the export to {path}: {refused.problems[0].message}; "
@@ -178,5 +183,8 @@ def batch_export(
                 kept = "the file already there is unchanged" if existed else "nothing was written"
                 fail(f"could not write {path}: {error.strerror or error}; {kept}", 1)
             out.print(f"exported {count} answers from batch {batch_id} to {path}")
+            out.print(
+                f"contributors: {named} credited, {others} more counted anonymously, in {credits}"
+            )
 
     run(config, work)

@@ -20,6 +20,7 @@ from bot.roles import Role
 from bot.text import counted
 from bot.ui import Card, Field, FileUpload
 from taskbank.batchfile import read_settings_object
+from taskbank.credit import contributors_file_name
 from taskbank.errors import Problem, ValidationFailed
 from taskbank.export import export_file_name
 from taskbank.models import Batch, BatchState
@@ -111,6 +112,17 @@ async def batch_command(ctx: BotContext, event: CommandEvent) -> None:
             f"{counted(count, 'answer')} from batch {batch.id}",
         )
         await ctx.port.upload_file(event.place, upload, to=event.actor)
+        credits = io.StringIO()
+        named, others = await ctx.bank.export_contributors(batch_id, credits)
+        await ctx.port.upload_file(
+            event.place,
+            FileUpload(
+                contributors_file_name(PurePath(upload.filename)).name,
+                credits.getvalue().encode(),
+                f"contributors to batch {batch.id}: {named} credited, {others} more",
+            ),
+            to=event.actor,
+        )
 
 
 def _encoded(out: io.StringIO) -> bytes:

@@ -29,7 +29,7 @@ from bot.actions import (
     parse_form,
 )
 from bot.events import ActionEvent, CommandEvent, FormSubmitEvent, ReactionEvent
-from bot.handlers import appeals, bonus, coordinator, quality, reviewer, work, writer
+from bot.handlers import appeals, bonus, coordinator, credit, quality, reviewer, work, writer
 from bot.pipeline import chain
 from bot.pipeline.chain import Delivery, Next
 
@@ -44,6 +44,7 @@ HANDLERS: dict[str, Callable[[Any, CommandEvent], Awaitable[None]]] = {
     "work": work.work_command,
     "appeal": appeals.appeal_command,
     "bonus": bonus.bonus_command,
+    "credit": credit.credit_command,
 }
 
 

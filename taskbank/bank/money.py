@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, TextIO
 
 from taskbank.bank.values import PostState
+from taskbank.credit import named_rows
 from taskbank.errors import NotAllowed, Problem, ValidationFailed
 from taskbank.export import ExportFormat, write_export
 from taskbank.models import (
@@ -104,6 +105,6 @@ class Money:
         """Write every answer of a batch with provenance; returns how many rows."""
         batch = await self.batch(batch_id)
         questions = [q.id for q in batch.questions]
-        return await write_export(
-            self.store.export_rows(batch_id), out, file_format, questions, progress
-        )
+        names = await self.export_names(batch_id)  # type: ignore[attr-defined]
+        rows = named_rows(self.store.export_rows(batch_id), names)
+        return await write_export(rows, out, file_format, questions, progress)

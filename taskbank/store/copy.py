@@ -28,6 +28,8 @@ TABLES = (
     "batch_quality",
     "writer_pauses",
     "adjudications",
+    "pseudonyms",
+    "writer_credits",
 )
 CHUNK = 5000
 Progress = Callable[[str, int], None]

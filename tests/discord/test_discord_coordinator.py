@@ -112,7 +112,8 @@ async def test_export_comes_back_as_a_file_in_the_coordinators_direct_messages(r
     await room.bank.submit(claimed.assignment.id, f"discord:{room.writer.id}", TONE_ANSWER, "k")
     card = await batch(room, "export", {"batch": 1, "format": "jsonl"})
     assert card["embeds"][0]["title"] == "✅ Done"  # the thinking state ends
-    (message,) = room.fake.direct_to(room.coordinator.id)
+    message, contributors = room.fake.direct_to(room.coordinator.id)  # rows, then credits
+    assert contributors["content"] == "contributors to batch 1: 0 credited, 1 more"
     assert message["content"] == "1 answer from batch 1"
     (attachment,) = message["attachments"]
     assert attachment["filename"] == "tone-1.jsonl"

@@ -261,7 +261,7 @@ async def test_discord_sync_registers_the_commands_in_a_server_or_globally(fake_
     env = {**os.environ, "DISCORD_TOKEN": TOKEN}
     code, out = await _taskbot("discord", "sync", "--config", config, env=env)
     assert code == 0, out
-    names = "/task, /work, /earnings, /review, /batch, /tally, /reinstate, /appeal, /bonus"
+    names = "/task, /work, /earnings, /review, /batch, /tally, /reinstate, /appeal, /bonus, /credit"
     assert f"registered {names}" in out  # as declared
     commands = {c["name"]: c for c in fake_discord.commands[GUILD_ID]}
     assert set(commands) == {n.strip("/ ") for n in names.split(",")}

@@ -152,9 +152,10 @@ async def test_export_comes_back_as_a_file_in_the_coordinators_direct_messages(w
     await bank.submit(claimed.assignment.id, f"slack:{WRITER}", TONE_ANSWER, "k")
     await workspace.command(COORDINATOR, "/batch", "export 1 jsonl", channel="C0COORDS")
     await workspace.wait_for(
-        lambda: any(u.get("completed") for u in workspace.fake.uploads), "the upload"
+        lambda: sum(bool(u.get("completed")) for u in workspace.fake.uploads) == 2, "the uploads"
     )
-    (upload,) = workspace.fake.uploads
+    upload, contributors = workspace.fake.uploads  # the rows, then who is credited
+    assert contributors["filename"] == "tone-1.contributors.csv"
     assert upload["filename"] == "tone-1.jsonl"
     assert upload["channel"] == "D" + COORDINATOR[1:]
     assert upload["comment"] == "1 answer from batch 1"

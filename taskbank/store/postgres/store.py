@@ -23,6 +23,7 @@ from taskbank.models import Assignment, Batch, Submission, Tally, Task
 from taskbank.store import batchrows, rows
 from taskbank.store.batches import Batches
 from taskbank.store.claims import Claims
+from taskbank.store.credit import CreditQueries
 from taskbank.store.ledger import Ledger
 from taskbank.store.outbox import Posts
 from taskbank.store.postgres import quality
@@ -81,6 +82,7 @@ class PostgresStore(
     PostgresCopy,
     PostgresQualityFlow,
     PostgresFairWork,
+    CreditQueries,
 ):
     """The Store protocol on a PostgreSQL database (optionally inside one schema)."""
 
@@ -207,9 +209,9 @@ class PostgresStore(
         orders: Sequence[str] | None = None,
     ) -> tuple[Assignment, Task] | None:
         # `orders` gives per batch the kinds of task to try (gold mixing, migration 0004).
-        # One statement, one round trip, in autocommit: claim_task (migration 0003) takes the
-        # writer's lease lock, counts their live leases on a fresh snapshot, and tries the
-        # batches in order, each claim locking its task row FOR UPDATE SKIP LOCKED. It returns
+        # One statement, one round trip, in autocommit: claim_task (migration 0008) takes the
+        # writer's lease lock, counts their live leases on a fresh snapshot, and claims in one
+        # INSERT across the batches in order, locking the task row FOR UPDATE SKIP LOCKED. It returns
         # the task with the assignment, saving the round trip a card would need to fetch it.
         row = await self.pool.fetchrow(
             "SELECT * FROM claim_task($1, $2::bigint[], $3::bigint[], $4, $5, $6::text[])",
