@@ -4,7 +4,7 @@ Run: python -m benchmarks.claim_submit [--quick] [--million] [--dir DIR] [--stor
 
 In one run it measures, on the same file system and at synchronous=FULL:
 - the sequential-commit baseline: one small insert-and-commit transaction per operation;
-- the SQL floor: Taskbot's own claim, task look-up and submit statements, straight on `sqlite3`
+- the SQL floor: Taskbot's own claim (which returns its task) and submit statements, straight on `sqlite3`
   over the same schema and triggers, grouped as the writer groups them when every writer waits
   (one transaction of W claims, then one of W submits, for W writers, at most 256);
 - claim+submit through TaskBank at 1, 50 and 500 concurrent writers;
@@ -23,7 +23,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from benchmarks.measure import Result, claim_submit, row, settings_for
+from benchmarks.measure import ANSWER, Result, claim_submit, row, settings_for
 from bot.bootstrap import build_bank
 from bot.config import Config
 from taskbank.batchfile import ParsedBatch
@@ -32,8 +32,9 @@ from taskbank.clock import ManualClock, to_micros
 from taskbank.models import Period
 from taskbank.service import TaskBank
 from taskbank.store.sqlite import SqliteStore
+from taskbank.store.sqlite.claim import claim_params, claim_sql
 from taskbank.store.sqlite.connection import connect, connect_writer
-from taskbank.store.sqlite.store import _SUBMIT, _claim_sql
+from taskbank.store.sqlite.store import _SUBMIT
 
 MAX_GROUP = 256  # the writer's own limit on a group
 
@@ -91,7 +92,7 @@ async def floor(folder: Path, tasks: int, writers: int, operations: int) -> Resu
 
 def _floor(path: Path, writers: int, operations: int) -> Result:
     db = connect_writer(path, "full")
-    claim = _claim_sql("any", budget=False)
+    claim = claim_sql((("any", False),))
     batch = db.execute("SELECT id FROM batches").fetchone()[0]
     group = min(writers, MAX_GROUP)
     now = to_micros(ManualClock().now())
@@ -105,10 +106,9 @@ def _floor(path: Path, writers: int, operations: int) -> Result:
         claimed = []
         for number in range(size):
             writer = f"floor-{writers}-w{number}"
-            params = {"writer": writer, "now": now, "batch": batch, "max_active": 1}
-            found = db.execute(claim, params).fetchall()[0]
-            task = db.execute("SELECT * FROM tasks WHERE id = ?", (found["task_id"],)).fetchone()
-            claimed.append((found["id"], writer, task))
+            params = claim_params(writer, [batch], {}, now, 1)
+            found = db.execute(claim, params).fetchall()[0]  # the task comes back with it
+            claimed.append((found["id"], writer, found["task_payload_json"]))
         db.execute("COMMIT")
         db.execute("BEGIN IMMEDIATE")
         for assignment, writer, _ in claimed:
@@ -173,6 +173,29 @@ async def tally_benchmark(folder: Path, submissions: int) -> tuple[float, int, f
     return min(timings), tally.totals.submitted, load_seconds
 
 
+async def writer_statements(bank: TaskBank, store: SqliteStore) -> tuple[int, int]:
+    """How many statements the writer runs for one claim and one submit through TaskBank (its
+    trace hook, minus the group's framing; a statement repeats once per trigger it fires)."""
+    seen: list[str] = []
+    framing = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "ROLLBACK")
+
+    def trace(connection: sqlite3.Connection, on: bool) -> None:
+        connection.set_trace_callback(seen.append if on else None)
+
+    def count() -> int:
+        ran = [s.strip() for s in seen if not s.strip().upper().startswith(framing)]
+        seen.clear()
+        return len(dict.fromkeys(ran))
+
+    await store.runner.run(lambda connection: trace(connection, True))
+    claimed = await bank.claim("statement-counter")
+    claims = count()
+    await bank.submit(claimed.assignment.id, "statement-counter", ANSWER, "statement-counter")
+    submits = count()
+    await store.runner.run(lambda connection: trace(connection, False))
+    return claims, submits
+
+
 def share_row(result: Result, floor_result: Result, base: Result) -> str:
     return f"{row(result, base)}   {result.rate / floor_result.rate:>6.0%} of floor"
 
@@ -214,6 +237,8 @@ async def main() -> None:
         for tasks in sizes:
             bank, store, load = await bank_with(folder, tasks, args.gold_rate)
             print(f"-- bank of {tasks:,} tasks (bulk-loaded in {load:.1f} s)")
+            claim_count, submit_count = await writer_statements(bank, store)
+            print(f"   writer statements: {claim_count} per claim, {submit_count} per submit")
             for writers in (1, 50, 500):
                 count = min(operations, tasks * 3 // 4)
                 floors[(tasks, writers)] = at_floor = await floor(folder, tasks, writers, count)

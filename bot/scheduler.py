@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import threading
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -204,8 +205,12 @@ class Jobs:
             log.warning(install_hint("charts", "The tally chart", "matplotlib"))
             return
         buckets = await self.ctx.bank.activity_by_quarter_hour(period)
-        png = tally_chart(
-            daily_totals(buckets, period, self.ctx.time_zone), title, self.ctx.currency
+        # Drawing takes matplotlib hundreds of milliseconds: off the loop that answers chats.
+        png = await asyncio.to_thread(
+            _drawn,
+            daily_totals(buckets, period, self.ctx.time_zone),
+            title,
+            self.ctx.currency,
         )
         await self.ctx.port.upload_file(
             place,
@@ -394,3 +399,13 @@ def build_scheduler(jobs: Jobs) -> AsyncIOScheduler:
         **common,
     )
     return scheduler
+
+
+# pyplot keeps global state: charts drawn in worker threads are drawn one at a time.
+_PYPLOT = threading.Lock()
+
+
+def _drawn(days: Any, title: str, currency: str) -> bytes:
+    """The tally chart, drawn in a worker thread (see `_post_summary`)."""
+    with _PYPLOT:
+        return tally_chart(days, title, currency)

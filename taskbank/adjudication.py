@@ -1,9 +1,11 @@
-"""Adjudication: tasks whose writers disagree (no strict majority on a question) wait for a
-reviewer, who picks the answer that stands as final.
+"""Adjudication: tasks without a clear consensus wait for a reviewer, who picks the answer that
+stands as final.
 
-The vote here is the simple one the flow needs to route work: per question, an answer held by
-more than half of the task's writers wins. Free text and rewrites are never compared (two good
-rewrites differ by nature). The agreement and consensus figures live in `taskbank.quality`.
+Which tasks those are is decided in one place, `taskbank.quality.consensus` (the same rule the
+figures count: tied, or less sure than the batch's min_confidence). The strict majority below is
+only dynamic overlap's quick look at one task's first answers, to open one more slot: per
+question, an answer held by more than half of the task's writers settles it. Free text and
+rewrites are never compared (two good rewrites differ by nature).
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from taskbank.errors import NotAllowed
 from taskbank.models import Batch, Submission, Task
 from taskbank.questions import QuestionBase
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the figures (numpy) load only when asked for
+    from taskbank.quality.consensus import Consensus
     from taskbank.store import Store
 
 COMPARED_KINDS = frozenset({"label", "labels", "rating", "ranking"})
@@ -64,31 +67,27 @@ class Dispute:
     questions: list[str]
 
 
-def disputes(
-    batch: Batch, tasks: dict[int, Task], answered: dict[int, list[Submission]], settled: set[int]
-) -> list[Dispute]:
-    """The tasks of a batch without a majority and without a final answer yet, in task order."""
-    found = []
-    for task_id in sorted(answered):
-        if task_id in settled:
-            continue
-        submissions = answered[task_id]
-        questions = disputed_questions(batch.questions, [s.answers for s in submissions])
-        if questions:
-            found.append(Dispute(batch, tasks[task_id], submissions, questions))
-    return found
-
-
 async def find_disputes(
-    store: Store, batch: Batch, task: Callable[[int], Awaitable[Task]]
+    store: Store, batch: Batch, task: Callable[[int], Awaitable[Task]], consensus: Consensus
 ) -> list[Dispute]:
-    """A batch's tasks awaiting adjudication (none unless its overlap is above one)."""
-    if batch.overlap < 2:
+    """A batch's tasks awaiting adjudication, in task order: those its consensus flags (tasks a
+    reviewer settled, and gold tasks, are never flagged), with their answers."""
+    flagged = [i for i, flag in enumerate(consensus.needs_adjudication.tolist()) if flag]
+    if not flagged:
         return []
     answered = await store.answers_by_task(batch.id)
-    settled = set(await store.adjudications(batch.id))
-    tasks = {task_id: await task(task_id) for task_id in answered if task_id not in settled}
-    return disputes(batch, tasks, answered, settled)
+    found = []
+    for index in flagged:
+        task_id = consensus.task_ids[index]
+        found.append(
+            Dispute(
+                batch,
+                await task(task_id),
+                answered.get(task_id, []),
+                consensus.unclear_questions(index),
+            )
+        )
+    return found
 
 
 async def settle(

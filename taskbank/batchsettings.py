@@ -115,6 +115,11 @@ class QualitySettings(BaseModel):
     gold_modes: dict[str, Literal["check", "feedback"]] = Field(default_factory=dict)
     # Dynamic overlap: when a task's answers disagree, one more slot opens, up to this many.
     max_overlap: StrictInt | None = Field(default=None, ge=2, le=50)
+    # No clear consensus (the one rule for the figures and the adjudication queue): a task whose
+    # consensus answer on some question is tied or less than `min_confidence` sure, by the
+    # `consensus` method ("model": Dawid–Skene; "vote": majority vote).
+    min_confidence: StrictFloat | StrictInt | None = Field(default=None, ge=0, le=1)
+    consensus: Literal["model", "vote"] | None = None
 
 
 class BatchSettings(BaseModel):

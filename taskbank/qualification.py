@@ -11,6 +11,10 @@ from datetime import datetime
 from taskbank.batchsettings import QualitySettings
 
 GOLD_SLOTS = 1_000_000  # a gold task is a control task: every writer may answer it once
+# The one rule for "no clear consensus" (figures and adjudication queue alike), by default: a
+# task's consensus answer on some question tied, or less sure than this, by this method.
+MIN_CONFIDENCE = 0.6
+CONSENSUS_METHOD = "model"
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,8 @@ class QualityPolicy:
     pause_accuracy: float = 0.0
     gold_modes: dict[str, str] = field(default_factory=dict)  # question id -> 'check'
     max_overlap: int = 0  # dynamic overlap: 0 off, else the most writers a disputed task gets
+    min_confidence: float = MIN_CONFIDENCE  # below it (or tied) a task needs adjudication
+    consensus: str = CONSENSUS_METHOD  # how consensus answers are decided: model or vote
 
     def to_json(self) -> str:
         """The policy as stored beside its batch."""
@@ -58,8 +64,13 @@ def resolve_policy(
         return getattr(batch, name) if name in given else getattr(defaults, name)
 
     max_overlap = pick("max_overlap") or 0
+    confidence = pick("min_confidence")
+    consensus = {
+        "min_confidence": MIN_CONFIDENCE if confidence is None else float(confidence),
+        "consensus": pick("consensus") or CONSENSUS_METHOD,
+    }
     if gold_tasks == 0:
-        return QualityPolicy(max_overlap=max_overlap)
+        return QualityPolicy(max_overlap=max_overlap, **consensus)
     rate = pick("gold_rate")
     qualification, pause = pick("qualification"), pick("pause")
     return QualityPolicy(
@@ -71,6 +82,7 @@ def resolve_policy(
         pause_accuracy=float(pause.min_accuracy) if pause else 0.0,
         gold_modes={**defaults.gold_modes, **(batch.gold_modes if batch else {})},
         max_overlap=max_overlap,
+        **consensus,
     )
 
 

@@ -1,4 +1,5 @@
-"""`taskbot batch quality N`: agreement per question, each writer's figures, tasks to adjudicate."""
+"""`taskbot batch quality N`: agreement per question, each writer's figures, the writers paused
+on the batch (since when and why), tasks to adjudicate."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ from rich.table import Table
 from bot.bootstrap import opened_bank
 from bot.cli.command import ConfigOption, fail, out, run
 from bot.config import Config
+from bot.handlers.quality import pause_line
 from bot.quality_chart import writer_chart
 from bot.quality_view import alpha_text, share
+from bot.terminal import literal
 from taskbank.export import save_file
-from taskbank.quality import MIN_CONFIDENCE, RESAMPLES
+from taskbank.quality import RESAMPLES
 
 SHOWN_TASKS = 20
 
@@ -28,15 +31,22 @@ def batch_quality(
     ] = None,
     resamples: Annotated[int, typer.Option(help="Bootstrap resamples.", min=0)] = RESAMPLES,
     min_confidence: Annotated[
-        float, typer.Option(help="Below this, a task needs adjudication.", min=0, max=1)
-    ] = MIN_CONFIDENCE,
+        float | None,
+        typer.Option(
+            help="Below this, a task needs adjudication (default: the batch's [quality]"
+            " min_confidence, as the adjudication queue uses).",
+            min=0,
+            max=1,
+        ),
+    ] = None,
     chart: Annotated[
         Path | None, typer.Option(help="Also write a PNG of gold accuracy vs agreement.")
     ] = None,
     config: ConfigOption = None,
 ) -> None:
     """Alpha per question with its 95% interval, each writer's gold accuracy, agreement and
-    approval, and the tasks whose answers reach no clear consensus."""
+    approval, the writers paused on the batch (when and why), and the tasks whose answers reach
+    no clear consensus."""
     levels = {}
     for item in level or []:
         question, sep, name = item.partition("=")
@@ -82,6 +92,11 @@ def batch_quality(
                     share(w.approved, w.reviewed),
                 )
             out.print(writers)
+            paused = await bank.paused_writers(batch_id)
+            out.print(f"Paused writers: {len(paused):,}" if paused else "Paused writers: none")
+            for pause in paused:
+                out.print(literal(f"  {pause_line(pause)}"))
+                out.print(literal(f"    {pause.reason}"))
             waiting = quality.needs_adjudication
             rows = {row.task_id: row for row in quality.consensus.rows()} if waiting else {}
             shown = ", ".join(rows[t].external_id for t in waiting[:SHOWN_TASKS])

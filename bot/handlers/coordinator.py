@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from datetime import datetime
 from pathlib import PurePath
@@ -107,7 +108,7 @@ async def batch_command(ctx: BotContext, event: CommandEvent) -> None:
         batch = await ctx.bank.batch(batch_id)
         upload = FileUpload(
             export_file_name(batch.name, file_format),  # type: ignore[arg-type]
-            out.getvalue().encode(),
+            await asyncio.to_thread(_encoded, out),  # megabytes: off the event loop
             f"{counted(count, 'answer')} from batch {batch.id}",
         )
         await ctx.port.upload_file(event.place, upload, to=event.actor)
@@ -122,6 +123,10 @@ async def batch_command(ctx: BotContext, event: CommandEvent) -> None:
             ),
             to=event.actor,
         )
+
+
+def _encoded(out: io.StringIO) -> bytes:
+    return out.getvalue().encode()
 
 
 def _batch_id(rest: tuple[str, ...]) -> int:

@@ -37,12 +37,14 @@ class Quality:
         *,
         levels: Mapping[str, str] | None = None,
         resamples: int = quality.RESAMPLES,
-        min_confidence: float = quality.MIN_CONFIDENCE,
-        method: str = "model",
+        min_confidence: float | None = None,
+        method: str | None = None,
     ) -> quality.BatchQuality:
         """Agreement per question (with bootstrap intervals), per-writer figures and consensus
-        answers of a batch; `levels` picks a question's distance (e.g. {"pacing": "ordinal"})."""
+        answers of a batch; `levels` picks a question's distance (e.g. {"pacing": "ordinal"});
+        the consensus floor and method default to the batch's policy."""
         batch = await self.batch(batch_id)
+        min_confidence, method = await self._consensus_rule(batch_id, min_confidence, method)
         stored = await self.store.quality_answers(batch_id, option_fields(batch.questions))
         reviews = await self.store.review_counts(batch_id)
         settled = frozenset(await self.store.adjudications(batch_id))
@@ -56,11 +58,13 @@ class Quality:
         self,
         batch_id: int,
         *,
-        min_confidence: float = quality.MIN_CONFIDENCE,
-        method: str = "model",
+        min_confidence: float | None = None,
+        method: str | None = None,
     ) -> quality.Consensus:
-        """Every task's aggregated answer with its confidence (`method` "vote": no model)."""
+        """Every task's aggregated answer with its confidence (`method` "vote": no model); the
+        floor and method default to the batch's policy."""
         batch = await self.batch(batch_id)
+        min_confidence, method = await self._consensus_rule(batch_id, min_confidence, method)
         stored = await self.store.quality_answers(batch_id, option_fields(batch.questions))
         settled = frozenset(await self.store.adjudications(batch_id))
         return await asyncio.to_thread(
@@ -72,8 +76,8 @@ class Quality:
         self,
         batch_id: int,
         *,
-        min_confidence: float = quality.MIN_CONFIDENCE,
-        method: str = "model",
+        min_confidence: float | None = None,
+        method: str | None = None,
     ) -> list[int]:
         """Ids of a batch's tasks whose answers reach no clear consensus (for adjudication)."""
         consensus = await self.batch_consensus(
@@ -88,7 +92,7 @@ class Quality:
         file_format: ExportFormat = "jsonl",
         *,
         adjudicated: Mapping[int, Mapping[str, Any]] | None = None,
-        method: str = "model",
+        method: str | None = None,
     ) -> int:
         """Write one row per task with its consensus answer, confidence and method; reviewers'
         final answers (or `adjudicated`: task id -> answers) stand as "adjudicated". Returns how
@@ -102,6 +106,16 @@ class Quality:
             write_consensus, consensus, out, file_format, batch=batch.name, project=project.name,
             question_ids=[q.id for q in batch.questions], adjudicated=adjudicated,
         )  # fmt: skip
+
+    async def _consensus_rule(
+        self, batch_id: int, min_confidence: float | None, method: str | None
+    ) -> tuple[float, str]:
+        """The floor and method of "no clear consensus": as asked, else the batch's policy."""
+        policy = await self._quality.policy(batch_id)
+        return (
+            policy.min_confidence if min_confidence is None else min_confidence,
+            policy.consensus if method is None else method,
+        )
 
     async def batches_answered_in(self, period: Period) -> list[int]:
         """The batches that received answers in a period (for the quality digest)."""
@@ -130,11 +144,15 @@ class Quality:
     # -- quality flow: adjudication ----------------------------------------------------------
 
     async def adjudication_queue(self, batch_id: int | None = None) -> list[Dispute]:
-        """Tasks whose writers disagree and that no reviewer has settled, oldest batch first."""
+        """Tasks without a clear consensus that no reviewer has settled (the very tasks the
+        figures count as needing adjudication), oldest batch first."""
         batches = [await self.batch(batch_id)] if batch_id else await self.list_batches()
         found: list[Dispute] = []
         for batch in sorted(batches, key=lambda b: b.id):
-            found += await find_disputes(self.store, batch, self.task)
+            if batch.overlap < 2 and not (await self._quality.policy(batch.id)).max_overlap:
+                continue  # one answer per task: nothing to compare
+            consensus = await self.batch_consensus(batch.id)
+            found += await find_disputes(self.store, batch, self.task, consensus)
         return found
 
     async def adjudicate(

@@ -5,23 +5,25 @@ their estimated confusion, gold answers held as known) when at least two writers
 else by majority vote ("vote"); `labels` keeps each option more than half the writers chose;
 `ranking` orders options by their mean place (Borda). A task answered once keeps that answer
 ("single"). A task whose answer on some question is tied or less than `min_confidence` sure
-needs adjudication. Free text has no consensus.
+needs adjudication, unless it is a gold task (its answer is known) or a reviewer settled it.
+That is the one definition of "no clear consensus": the figures count it and the adjudication
+queue serves it (`Consensus.needs_adjudication`); its floor and method come from the batch's
+quality policy (the config's [quality] min_confidence and consensus). Free text has no consensus.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from taskbank.qualification import MIN_CONFIDENCE
 from taskbank.quality.answers import AnswerTable
 from taskbank.quality.dawid_skene import dawid_skene, majority_shares
 from taskbank.quality.votes import rank_vote, set_vote
 from taskbank.questions import Question
-
-MIN_CONFIDENCE = 0.6
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,7 @@ class QuestionConsensus:
 
     question_id: str
     method: str  # model, vote
-    answer: list[Any]  # per task: the consensus value, or None
+    answer: Sequence[Any]  # per task: the consensus value, or None
     confidence: np.ndarray  # per task; NaN where no consensus was computed
     answers: np.ndarray  # per task: how many answers it rests on
     unclear: np.ndarray  # per task: tied or below the confidence floor
@@ -58,16 +60,24 @@ class Consensus:
     submissions: np.ndarray  # per task
     questions: list[QuestionConsensus]
     settled: frozenset[int] = frozenset()  # tasks a reviewer has adjudicated
+    gold: np.ndarray | None = None  # per task: whether it is a gold task (its answer is known)
 
     @property
     def needs_adjudication(self) -> np.ndarray:
-        """Per task: whether some question lacks a clear consensus and no reviewer settled it."""
+        """Per task: whether some question lacks a clear consensus, the task is not gold, and no
+        reviewer settled it."""
         flags = np.zeros(len(self.task_ids), dtype=bool)
         for question in self.questions:
             flags |= question.unclear
+        if self.gold is not None:
+            flags &= ~self.gold
         if self.settled:
             flags &= ~np.isin(np.asarray(self.task_ids), list(self.settled))
         return flags
+
+    def unclear_questions(self, index: int) -> list[str]:
+        """The questions on which the task at `index` lacks a clear consensus."""
+        return [q.question_id for q in self.questions if q.unclear[index]]
 
     def tasks_without_consensus(self) -> list[int]:
         """Ids of the tasks that need adjudication, in task order."""
@@ -100,15 +110,15 @@ class Consensus:
 
 def batch_consensus(
     table: AnswerTable,
-    gold: Sequence[dict[str, Any] | None],
+    gold: Mapping[int, Mapping[str, Any]],
     *,
     min_confidence: float = MIN_CONFIDENCE,
     external_ids: Sequence[str] = (),
     method: str = "model",
     settled: frozenset[int] = frozenset(),
 ) -> Consensus:
-    """Aggregate every question with a consensus rule; `gold` is each task's gold answer;
-    `method` "vote" keeps to majority vote where the model would run."""
+    """Aggregate every question with a consensus rule; `gold` is the gold answer of each gold
+    task, by task index; `method` "vote" keeps to majority vote where the model would run."""
     if method not in ("model", "vote"):
         raise ValueError(f"unknown consensus method '{method}'; expected model or vote")
     questions = []
@@ -118,13 +128,17 @@ def batch_consensus(
         elif question.kind in ("labels", "ranking"):
             questions.append(_by_task(table, question, min_confidence))
     submissions = np.bincount(table.task, minlength=table.task_count)
-    return Consensus(list(table.task_ids), list(external_ids), submissions, questions, settled)
+    has_gold = np.zeros(table.task_count, dtype=bool)
+    has_gold[np.fromiter(gold.keys(), np.int64, len(gold))] = True
+    return Consensus(
+        list(table.task_ids), list(external_ids), submissions, questions, settled, has_gold
+    )
 
 
 def _categorical(
     table: AnswerTable,
     question: Question,
-    gold: Sequence[dict[str, Any] | None],
+    gold: Mapping[int, Mapping[str, Any]],
     floor: float,
     method: str,
 ) -> QuestionConsensus:
@@ -146,30 +160,46 @@ def _categorical(
     if shared and method == "model":
         coding = {value: code for code, value in enumerate(column.domain)}
         known = {}
-        for i, expected in enumerate(gold):
-            value = None if expected is None else expected.get(question.id)
+        for i, expected in gold.items():
+            value = expected.get(question.id)
             if _hashable(value) and value in coding:
                 known[i] = coding[value]
         fit = dawid_skene(
             task, writer, column.codes, tasks=tasks, writers=writers, classes=classes, known=known
         )
-        scores = fit.posteriors
+        scores = fit.posteriors.T  # classes × tasks: the model works class-major
+        tied = np.zeros(tasks, bool)
     else:
-        scores, method = shares, "vote"
-    best = scores.argmax(axis=1)
-    confidence = scores[np.arange(tasks), best]
-    top = shares.max(axis=1, keepdims=True)
-    tied = (np.count_nonzero(np.isclose(shares, top) & (shares > 0), axis=1) > 1) & (
-        method == "vote"
-    )
+        scores, method = shares.T, "vote"
+        top = shares.max(axis=1, keepdims=True)
+        tied = np.count_nonzero(np.isclose(shares, top) & (shares > 0), axis=1) > 1
+    best = scores.argmax(axis=0)
+    confidence = np.take_along_axis(scores, best[None, :], axis=0)[0]
     answered = answers > 0
     confidence = np.where(answered, confidence, np.nan)
     unclear = answered & (answers >= 2) & (tied | (confidence < floor))
-    answer = [
-        column.domain[code] if ok else None
-        for code, ok in zip(best.tolist(), answered.tolist(), strict=True)
-    ]
-    return QuestionConsensus(question.id, method, answer, confidence, answers, unclear)
+    return QuestionConsensus(
+        question.id, method, _Decided(best, answered, column.domain), confidence, answers, unclear
+    )
+
+
+class _Decided(Sequence[Any]):
+    """Per task, the consensus value (None where unanswered), named only when read: a batch's
+    figures need the codes, an export the values."""
+
+    def __init__(self, codes: np.ndarray, answered: np.ndarray, domain: list[Any]) -> None:
+        self._codes, self._answered, self._domain = codes, answered, domain
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+    def __getitem__(self, i):  # type: ignore[no-untyped-def]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return self._domain[self._codes[i]] if self._answered[i] else None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
 
 
 def _hashable(value: Any) -> bool:

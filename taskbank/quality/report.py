@@ -99,16 +99,14 @@ def batch_quality(
         figures[item.question.id] = summary(
             item, point_alpha(item), intervals.get(item.question.id)
         )
-    gold = [stored.tasks.get(task_id, ("", None))[1] for task_id in table.task_ids]
-    external = [stored.tasks.get(task_id, (str(task_id), None))[0] for task_id in table.task_ids]
     consensus = batch_consensus(
-        table, gold, min_confidence=min_confidence, external_ids=external, method=method,
-        settled=settled,
+        table, table.gold, min_confidence=min_confidence, external_ids=table.external_ids,
+        method=method, settled=settled,
     )  # fmt: skip
     per_task = np.bincount(table.task, minlength=table.task_count)
     return BatchQuality(
         batch=batch,
-        submissions=len(stored.task_ids),
+        submissions=len(stored.submissions),
         tasks=table.task_count,
         shared_tasks=int(np.count_nonzero(per_task >= 2)),
         questions=[figures[q.id] for q in batch.questions],
@@ -164,9 +162,7 @@ def consensus_of(
 ) -> Consensus:
     """Only the consensus answers of a batch (no agreement, no bootstrap)."""
     table = AnswerTable(stored, batch.questions)
-    gold = [stored.tasks.get(task_id, ("", None))[1] for task_id in table.task_ids]
-    external = [stored.tasks.get(task_id, (str(task_id), None))[0] for task_id in table.task_ids]
     return batch_consensus(
-        table, gold, min_confidence=min_confidence, external_ids=external, method=method,
-        settled=settled,
+        table, table.gold, min_confidence=min_confidence, external_ids=table.external_ids,
+        method=method, settled=settled,
     )  # fmt: skip

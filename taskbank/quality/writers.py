@@ -88,12 +88,9 @@ def writer_quality(
                         )
                         pairings += np.bincount(writer[grid[:, i]], minlength=writers)
     answers = np.bincount(table.writer, minlength=writers)
-    gold_answers = np.zeros(writers, dtype=np.int64)
-    gold_right = np.zeros(writers, dtype=np.int64)
-    for index, correct in zip(table.writer.tolist(), table.stored.gold_correct, strict=True):
-        if correct is not None:
-            gold_answers[index] += 1
-            gold_right[index] += bool(correct)
+    gold = table.stored.gold_correct  # 1 right, 0 wrong, −1 not a gold task
+    gold_answers = np.bincount(table.writer[gold >= 0], minlength=writers)
+    gold_right = np.bincount(table.writer[gold > 0], minlength=writers)
     found = []
     for index, writer_id in enumerate(table.writer_ids):
         approved, rejected = reviews.get(writer_id, (0, 0))

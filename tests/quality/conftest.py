@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+import pytest
 
 from taskbank.errors import NothingToClaim
 from taskbank.service import TaskBank
 from tests.batches import header, jsonl
+from tests.conftest import POSTGRES_URL, drop_schema, postgres_schema
 
 
 def batch_file(
@@ -56,3 +60,16 @@ async def answer_in_order(
             await bank.skip(claimed.assignment.id, writer)
         else:
             await bank.submit(claimed.assignment.id, writer, answer, f"{writer}-{number}")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path):  # type: ignore[no-untyped-def]
+    """A database URL for the command line's tests: a SQLite file, or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "quality.db")
+        return
+    schema = asyncio.run(postgres_schema())
+    try:
+        yield f"{POSTGRES_URL}?search_path={schema}"
+    finally:
+        asyncio.run(drop_schema(schema))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -17,21 +19,31 @@ Read = Callable[..., Awaitable[list[Any]]]
 async def quality_answers(
     read: Read, batch_id: int, option_fields: dict[str, str] | None
 ) -> StoredAnswers:
-    """Every answer of a batch (grouped by task, which spares the figures a sort), with its tasks' external ids and gold (and payloads when some
-    question takes its options from them)."""
-    from taskbank.quality.answers import stored_answers
+    """Every answer of a batch in one read, grouped by task (which spares the figures a sort):
+    each question's answer cut out of the answers JSON by PostgreSQL (as JSON text, the text
+    parsed once per row), so Python never parses a whole answer; with its tasks' external ids and
+    gold (and payloads when some question takes its options from them), read at the same time."""
+    from taskbank.quality.answers import StoredAnswers
 
-    submissions = await read(
-        "SELECT task_id, writer_id, answers_json, gold_correct FROM submissions"
-        " WHERE batch_id = $1 ORDER BY task_id, id",
-        batch_id,
-    )
+    found = await read("SELECT questions_json FROM batches WHERE id = $1", batch_id)
+    question_ids = [question["id"] for question in json.loads(found[0][0])] if found else []
+    picked = "".join(f", a -> ${i + 2}::text" for i in range(len(question_ids)))
     payload = "payload_json" if option_fields else "NULL"
-    tasks = await read(
-        f"SELECT id, external_id, gold_json, {payload} FROM tasks WHERE batch_id = $1 ORDER BY id",
-        batch_id,
+    submissions, tasks = await asyncio.gather(
+        read(
+            f"SELECT task_id, writer_id, coalesce(gold_correct, -1){picked} FROM"
+            " (SELECT task_id, writer_id, gold_correct, id, answers_json::json AS a"
+            "  FROM submissions WHERE batch_id = $1 OFFSET 0) AS s ORDER BY task_id, id",
+            batch_id,
+            *question_ids,
+        ),
+        read(
+            f"SELECT id, external_id, gold_json, {payload} FROM tasks WHERE batch_id = $1"
+            " ORDER BY id",
+            batch_id,
+        ),
     )
-    return stored_answers(submissions, tasks, option_fields)
+    return StoredAnswers(question_ids, submissions, tasks, option_fields or {})
 
 
 async def review_counts(read: Read, batch_id: int) -> dict[str, tuple[int, int]]:

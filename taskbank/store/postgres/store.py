@@ -209,9 +209,9 @@ class PostgresStore(
         orders: Sequence[str] | None = None,
     ) -> tuple[Assignment, Task] | None:
         # `orders` gives per batch the kinds of task to try (gold mixing, migration 0004).
-        # One statement, one round trip, in autocommit: claim_task (migration 0003) takes the
-        # writer's lease lock, counts their live leases on a fresh snapshot, and tries the
-        # batches in order, each claim locking its task row FOR UPDATE SKIP LOCKED. It returns
+        # One statement, one round trip, in autocommit: claim_task (migration 0008) takes the
+        # writer's lease lock, counts their live leases on a fresh snapshot, and claims in one
+        # INSERT across the batches in order, locking the task row FOR UPDATE SKIP LOCKED. It returns
         # the task with the assignment, saving the round trip a card would need to fetch it.
         row = await self.pool.fetchrow(
             "SELECT * FROM claim_task($1, $2::bigint[], $3::bigint[], $4, $5, $6::text[])",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -17,22 +19,29 @@ Read = Callable[..., Awaitable[list[Any]]]
 async def quality_answers(
     read: Read, batch_id: int, option_fields: dict[str, str] | None
 ) -> StoredAnswers:
-    """Every answer of a batch (grouped by task, which spares the figures a sort), with its tasks' external ids and gold (and payloads when some
-    question takes its options from them)."""
-    from taskbank.quality.answers import stored_answers
+    """Every answer of a batch in one read, grouped by task (which spares the figures a sort):
+    each question's answer cut out of the answers JSON by SQLite (as JSON text), so Python never
+    parses a whole answer; with its tasks' external ids and gold (and payloads when some question
+    takes its options from them), read at the same time on the other reader."""
+    from taskbank.quality.answers import StoredAnswers
 
-    submissions = await read(
-        "SELECT task_id, writer_id, answers_json, gold_correct FROM submissions"
-        " WHERE batch_id = ? ORDER BY task_id, id",
-        (batch_id,),
-    )
+    found = await read("SELECT questions_json FROM batches WHERE id = ?", (batch_id,))
+    question_ids = [question["id"] for question in json.loads(found[0][0])] if found else []
+    picked = "".join(", answers_json -> ?" for _ in question_ids)
     payload = "payload_json" if option_fields else "NULL"
-    tasks = await read(
-        f"SELECT id, external_id, gold_json, {payload} FROM tasks WHERE batch_id = ? ORDER BY id",
-        (batch_id,),
-        second=True,
+    submissions, tasks = await asyncio.gather(
+        read(
+            f"SELECT task_id, writer_id, coalesce(gold_correct, -1){picked} FROM submissions"
+            " WHERE batch_id = ? ORDER BY task_id, id",
+            (*(f'$."{qid}"' for qid in question_ids), batch_id),
+        ),
+        read(
+            f"SELECT id, external_id, gold_json, {payload} FROM tasks WHERE batch_id = ?"
+            " ORDER BY id",
+            (batch_id,),
+        ),
     )
-    return stored_answers(submissions, tasks, option_fields)
+    return StoredAnswers(question_ids, submissions, tasks, option_fields or {})
 
 
 async def review_counts(read: Read, batch_id: int) -> dict[str, tuple[int, int]]:

@@ -1,0 +1,217 @@
+"""How long each heavy request path holds the event loop, against a 50 ms target.
+
+Run: python -m benchmarks.loop_block [--quick]
+
+While the loop runs one callback, no other chat request is read, acknowledged or answered, so
+the figure that matters is the longest single callback (a task's step between two awaits), not
+the total. Every callback on the loop is timed by wrapping `asyncio.events.Handle._run`; each
+path runs alone on the loop, so its longest callback is its own.
+
+The paths go through the real pipeline and handlers (`Taskbot.handle` with an in-memory chat
+port, a real SQLite bank), as a coordinator would ask for them: `/batch import` of a JSONL file
+and of a CSV with its settings at the largest accepted size (`defaults.max_import_mb`, filled
+with the shortest tasks, so the most rows), `/batch import` of a feature-length screenplay as
+Fountain, FDX and PDF, `/batch export` as JSONL and CSV, and `/tally` with its chart. `--quick`
+shrinks the batch files to 5 MB and the answers to 2,000. Not a test: it reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from bot.bootstrap import build_bank
+from bot.config import Config
+from bot.events import Actor, Attachment, CommandEvent, Place
+from bot.runtime import Runtime
+from taskbank.store.sqlite import SqliteStore
+from tests.fake_chat import FakeChat
+
+TARGET_MS = 50.0
+COORDINATOR = Actor("slack", "U0COORD", "coordinator")
+COORDINATORS = Place("C0COORDS")
+ANSWER = {"tone": "tense", "genre": ["noir"], "pacing": 3}
+SETTINGS = {"project": "Loop", "template": "dialogue_tone", "pay_cents": 40, "overlap": 1}
+
+
+class LoopWatch:
+    """The longest single callback the event loop ran since `reset`, and what it was."""
+
+    def __init__(self) -> None:
+        self.longest = 0.0
+        self.what = ""
+
+    def reset(self) -> None:
+        self.longest, self.what = 0.0, ""
+
+    @contextmanager
+    def installed(self) -> Iterator[None]:
+        original: Callable[[asyncio.Handle], None] = asyncio.events.Handle._run
+        watch = self
+
+        def timed(handle: asyncio.Handle) -> None:
+            started = time.perf_counter()
+            try:
+                original(handle)
+            finally:
+                took = time.perf_counter() - started
+                if took > watch.longest:
+                    watch.longest, watch.what = took, _describe(handle)
+
+        asyncio.events.Handle._run = timed  # type: ignore[method-assign]
+        try:
+            yield
+        finally:
+            asyncio.events.Handle._run = original  # type: ignore[method-assign]
+
+
+def _describe(handle: asyncio.Handle) -> str:
+    """Where a task's step ended (the await it reached after holding the loop)."""
+    callback = getattr(handle, "_callback", None)
+    task = getattr(callback, "__self__", None)
+    if isinstance(task, asyncio.Task):
+        coro: Any = task.get_coro()
+        while getattr(coro, "cr_await", None) is not None and hasattr(coro.cr_await, "cr_frame"):
+            coro = coro.cr_await  # down to the innermost coroutine the task awaits in
+        frame = getattr(coro, "cr_frame", None)
+        if frame is not None:
+            return (
+                f"{Path(frame.f_code.co_filename).name}:{frame.f_lineno} ({frame.f_code.co_name})"
+            )
+        return "a task's last step"
+    return repr(callback)[:80]
+
+
+def batch_lines(megabytes: float) -> tuple[bytes, bytes, bytes, int]:
+    """A JSONL batch, and the same tasks as CSV plus its settings, of about `megabytes` MB."""
+    target = int(megabytes * 1024 * 1024)
+    header = json.dumps({"batch": {**SETTINGS, "name": "big-jsonl"}})
+    jsonl, csv, size, count = [header], ["id,excerpt"], len(header), 0
+    while size < target - 200:
+        task_id, excerpt = f"t{count}", f"A: Line {count}. B: Reply."
+        line = json.dumps({"id": task_id, "payload": {"excerpt": excerpt}})
+        jsonl.append(line)
+        csv.append(f"{task_id},{excerpt}")
+        size += len(line) + 1
+        count += 1
+    csv_settings = json.dumps({**SETTINGS, "name": "big-csv"}).encode()
+    return ("\n".join(jsonl) + "\n").encode(), ("\n".join(csv) + "\n").encode(), csv_settings, count
+
+
+def screenplays(pages: int) -> dict[str, bytes]:
+    """One feature-length script as Fountain, FDX and PDF (the PDF needs fpdf2)."""
+    from benchmarks.screenplay_import import feature_fountain
+    from taskbank.screenplay import parse_script
+    from taskbank.screenplay.writers import to_fdx, to_pdf
+
+    text = feature_fountain(pages)
+    script = parse_script(text.encode(), "feature.fountain")
+    return {
+        "feature.fountain": text.encode(),
+        "feature.fdx": to_fdx(script.elements, script.title, script.page_breaks).encode(),
+        "feature.pdf": to_pdf(script.elements, script.title, script.page_breaks),
+    }
+
+
+def command(*args: str, attachments: tuple[Attachment, ...] = ()) -> CommandEvent:
+    return CommandEvent(COORDINATOR, COORDINATORS, args[0], tuple(args[1:]), attachments)
+
+
+async def main(quick: bool) -> None:
+    folder = Path(tempfile.mkdtemp(prefix="taskbot-loop-"))
+    config = Config.model_validate(
+        {
+            "database": {"url": str(folder / "taskbot.db")},
+            "roles": {"writers": ["*"], "coordinators": [COORDINATOR.key]},
+        }
+    )
+    store = SqliteStore(folder / "taskbot.db")
+    await store.open()
+    bank = build_bank(config, store=store, rng=random.Random(1))
+    runtime = Runtime(config, bank, config.roles.roles())
+    chat = FakeChat()
+    bot = runtime.build_bot(chat, "C0REVIEWS", COORDINATORS.channel_id, "slack")
+    limit_mb = bank.defaults.max_import_bytes / 1024 / 1024
+    megabytes = 5.0 if quick else limit_mb - 0.01
+    answers = 2_000 if quick else 20_000
+    jsonl, csv, csv_settings, count = batch_lines(megabytes)
+    scripts = screenplays(120)
+    watch = LoopWatch()
+    rows: list[tuple[str, float, str, str]] = []
+
+    async def path(label: str, event: CommandEvent) -> None:
+        seen = len(chat.sent)
+        watch.reset()
+        started = time.perf_counter()
+        await bot.handle(event)
+        seconds = time.perf_counter() - started
+        said = [
+            s.card.title if s.card else (s.upload.filename if s.upload else s.kind)
+            for s in chat.sent[seen:]
+        ]
+        rows.append(
+            (label, watch.longest * 1000, watch.what, f"{seconds:.1f} s: {'; '.join(said)[:70]}")
+        )
+        print(f"  {label:<40} {watch.longest * 1000:8.1f} ms  ({rows[-1][3]})", flush=True)
+
+    print(
+        f"batch files of {len(jsonl) / 1024 / 1024:.1f} MB ({count:,} tasks; the limit is {limit_mb:.0f} MB)"
+    )
+    with watch.installed():
+        await path(
+            "/batch import, JSONL",
+            command("batch", "import", attachments=(Attachment("big.jsonl", jsonl),)),
+        )
+        await path(
+            "/batch import, CSV + settings",
+            command(
+                "batch",
+                "import",
+                attachments=(
+                    Attachment("big.csv", csv),
+                    Attachment("big.settings.json", csv_settings),
+                ),
+            ),
+        )
+        for name, data in scripts.items():
+            options = ("template=plot_beat", "unit=scene", "pay=40", f"name={name}", "confirm")
+            label = f"/batch import, {name.split('.')[1].upper()} ({len(data) // 1024} KB)"
+            await path(
+                label, command("batch", "import", *options, attachments=(Attachment(name, data),))
+            )
+        # Answers to export and tally (not measured): one writer each, claim then submit.
+        watch_off = time.perf_counter()
+        for number in range(answers):
+            claimed = await bank.claim(f"slack:U{number:07d}", batch_id=1)
+            await bank.submit(claimed.assignment.id, f"slack:U{number:07d}", ANSWER, f"k{number}")
+        print(
+            f"  ({answers:,} answers stored in {time.perf_counter() - watch_off:.1f} s, not measured)"
+        )
+        await path(
+            f"/batch export 1 jsonl ({answers:,} answers)", command("batch", "export", "1", "jsonl")
+        )
+        await path(
+            f"/batch export 1 csv ({answers:,} answers)", command("batch", "export", "1", "csv")
+        )
+        await path(f"/tally week, with its chart ({answers:,} writers)", command("tally", "week"))
+    await store.close()
+    print(f"\nlongest single loop callback per path (target < {TARGET_MS:.0f} ms):")
+    print("| path | longest hold | target | where |")
+    print("|---|---|---|---|")
+    for label, held, what, _ in rows:
+        verdict = "met" if held < TARGET_MS else "MISSED"
+        print(f"| {label} | {held:.1f} ms | {verdict} | {what} |")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="5 MB batch files, 2,000 answers")
+    asyncio.run(main(parser.parse_args().quick))

@@ -1,0 +1,95 @@
+"""The heavy pieces of a request run in worker threads, not on the event loop that answers chats.
+
+Each test watches (with a profile hook on every thread, patching nothing) which thread enters the
+heavy function, and checks it is not the loop's. Timing is not asserted: benchmarks/loop_block.py
+measures how long the loop is held.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from bot.chart import tally_chart
+from bot.config import ScheduleConfig
+from bot.extras import module_available
+from bot.handlers.context import BotContext
+from bot.roles import Roles
+from bot.scheduler import Jobs
+from taskbank.batchfile import parse_batch_file
+from taskbank.export import provenance_record
+from taskbank.sample_scripts import script_file
+from taskbank.screenplay import plan_script_batch
+from tests.batches import TONE_ANSWER, tone_batch
+from tests.fake_chat import FakeChat
+
+MONDAY_9 = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
+
+
+@contextmanager
+def threads_entering(function: Callable[..., Any]) -> Iterator[list[int]]:
+    """The ident of each thread that enters `function` while the block runs."""
+    code = getattr(function, "__code__", None)
+    entered: list[int] = []
+
+    def hook(frame: Any, event: str, _: Any) -> None:
+        if event == "call" and frame.f_code is code:
+            entered.append(threading.get_ident())
+
+    threading.setprofile(hook)
+    sys.setprofile(hook)
+    # The hook reaches threads started from now on: the loop gets fresh worker threads.
+    asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor())
+    try:
+        yield entered
+    finally:
+        sys.setprofile(None)
+        threading.setprofile(None)  # type: ignore[arg-type]
+
+
+async def test_a_batch_file_is_parsed_off_the_event_loop(bank):
+    with threads_entering(parse_batch_file) as entered:
+        await bank.import_batch(tone_batch(3), filename="tone.jsonl")
+    assert entered and threading.get_ident() not in entered
+
+
+async def test_a_screenplay_is_cut_into_tasks_off_the_event_loop(bank):
+    fountain = ("low_tide.fountain", script_file("low_tide.fountain").read_bytes())
+    settings = {"project": "P", "name": "tide", "template": "plot_beat", "pay_cents": 40}
+    with threads_entering(plan_script_batch) as entered:
+        await bank.import_script([fountain], settings=settings, unit="scene", dry_run=True)
+    assert entered and threading.get_ident() not in entered
+
+
+async def test_export_rows_are_written_off_the_event_loop(bank):
+    await bank.import_batch(tone_batch(2), filename="tone.jsonl")
+    claimed = await bank.claim("ana")
+    await bank.submit(claimed.assignment.id, "ana", TONE_ANSWER, "k1")
+    with threads_entering(provenance_record) as entered:
+        assert await bank.export(claimed.batch.id, io.StringIO(), "jsonl") == 1
+    assert entered and threading.get_ident() not in entered
+
+
+@pytest.mark.skipif(not module_available("matplotlib"), reason="charts need matplotlib")
+async def test_the_tally_chart_is_drawn_off_the_event_loop(bank, clock):
+    clock.set(MONDAY_9 - timedelta(days=6))
+    await bank.import_batch(tone_batch(2), filename="tone.jsonl")
+    claimed = await bank.claim("slack:ana")
+    clock.advance(seconds=600)
+    await bank.submit(claimed.assignment.id, "slack:ana", TONE_ANSWER, "k1")
+    clock.set(MONDAY_9)
+    chat = FakeChat()
+    jobs = Jobs(BotContext(bank, chat, Roles(), time_zone="UTC"), ScheduleConfig(tally_chart=True))
+    with threads_entering(tally_chart) as entered:
+        await jobs.run_tally()
+    assert chat.last("upload").upload.content.startswith(b"\x89PNG")
+    assert entered and threading.get_ident() not in entered
