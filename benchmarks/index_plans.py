@@ -20,6 +20,7 @@ from taskbank.store.fairwork import _HOLDS
 from taskbank.store.sqlite import SqliteStore
 from taskbank.store.sqlite.claim import claim_sql
 from taskbank.store.sqlite.runner import sqlite_text
+from taskbank.store.sqlite.store import _EVERY_WRITER, _TALLY_WORK
 
 # (index, where the statement lives, the statement). UNIQUE constraints' own indexes are
 # listed too: they enforce a rule (no repeat claim, one earning per submission) whatever reads.
@@ -55,11 +56,14 @@ QUERIES: list[tuple[str, str, str]] = [
     ),
     (
         "submissions_by_period",
-        "sqlite/store.py tally (covering)",
-        "SELECT writer_id, batch_id, count(*), sum(status = 'approved'),"
-        " sum(status = 'rejected'), sum(status = 'pending'), sum(seconds_on_task)"
-        " FROM submissions WHERE submitted_at >= ?1 AND submitted_at < ?2"
-        " GROUP BY writer_id, batch_id",
+        "reports.py activity by quarter hour (covering)",
+        "SELECT submitted_at / 900000000 * 900000000, count(*) FROM submissions"
+        " WHERE submitted_at >= ?1 AND submitted_at < ?2 GROUP BY 1",
+    ),
+    (
+        "submissions_by_writer_batch",
+        "sqlite/store.py tally, work half (one range per pair)",
+        _TALLY_WORK.format(writers=_EVERY_WRITER),
     ),
     (
         "submissions_pending",

@@ -1,11 +1,13 @@
 """The PostgreSQL half of the claim/submit benchmark (run through claim_submit.py --store URL).
 
-Baseline: one small INSERT per transaction on raw asyncpg, one at a time. Then claim+submit
-through TaskBank at 50 and 500 writers (in total), in 1 and in 4 processes that start together,
+Baseline: one small INSERT per transaction on raw asyncpg, one at a time. Then, per writer count,
+the asyncpg floor (Taskbot's own three statements straight on asyncpg, see postgres_floor.py) in
+one process, and claim+submit through TaskBank at 50 and 500 writers (in total), in 1 and in 4 processes that start together,
 each row with the CPU time one claim+submit costs: the server's (the worker processes' own
 backends, from /proc/<pid>/stat; background writers and the WAL writer are not counted) and the
 client's (the worker processes' own CPU time). On a 2-core machine the CPU figures say more than
-a 4-process scaling figure. Everything happens in a throw-away schema that is dropped at the end.
+a 4-process scaling figure; Taskbot's share of its floor is printed by rate and by CPU cost. The
+floor runs first on the same bank (its claims take the bank's first tasks). Everything happens in a throw-away schema that is dropped at the end.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import uuid
 import asyncpg
 
 from benchmarks.measure import Result, claim_submit, row, settings_for
+from benchmarks.postgres_floor import cpu_seconds, floor
 from bot.bootstrap import build_bank
 from bot.config import Config
 from taskbank.batchfile import ParsedBatch, TaskSpec
@@ -48,13 +51,6 @@ async def baseline(url: str, schema: str, operations: int) -> Result:
     return Result("baseline: insert+commit (asyncpg)", operations, seconds, latencies)
 
 
-def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time a process has used so far, from /proc/<pid>/stat."""
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 async def backend_pids(pool: asyncpg.Pool, size: int) -> list[int]:
     """The server process behind each of the pool's connections (all of them opened now)."""
     held = [await pool.acquire() for _ in range(size)]
@@ -64,19 +60,28 @@ async def backend_pids(pool: asyncpg.Pool, size: int) -> list[int]:
     return pids
 
 
-async def worker(url: str, schema: str, name: str, writers: int, operations: int) -> None:
-    """One process's share: wait for 'go' on stdin, run, print a JSON result line."""
+async def worker(
+    url: str, schema: str, name: str, writers: int, operations: int, kind: str
+) -> None:
+    """One process's share: wait for 'go' on stdin, run Taskbot (or, as `kind` 'floor', its
+    statements straight on asyncpg), print a JSON result line."""
     size = min(writers, 20)
-    store = PostgresStore(url, schema=schema, min_size=size, max_size=size)
-    await store.open()
-    bank = build_bank(CONFIG, store=store)
-    backends = await backend_pids(store.pool, size)
-    print("ready", flush=True)
-    await asyncio.to_thread(sys.stdin.readline)
-    server, client = sum(map(cpu_seconds, backends)), time.process_time()
-    result = await claim_submit(bank, writers, operations, name)
-    server, client = sum(map(cpu_seconds, backends)) - server, time.process_time() - client
-    await store.close()
+    if kind == "floor":
+        print("ready", flush=True)
+        await asyncio.to_thread(sys.stdin.readline)
+        limit = CONFIG.defaults.max_active_per_writer
+        result, server, client = await floor(url, schema, name, writers, operations, size, limit)
+    else:
+        store = PostgresStore(url, schema=schema, min_size=size, max_size=size)
+        await store.open()
+        bank = build_bank(CONFIG, store=store)
+        backends = await backend_pids(store.pool, size)
+        print("ready", flush=True)
+        await asyncio.to_thread(sys.stdin.readline)
+        server, client = sum(map(cpu_seconds, backends)), time.process_time()
+        result = await claim_submit(bank, writers, operations, name)
+        server, client = sum(map(cpu_seconds, backends)) - server, time.process_time() - client
+        await store.close()
     print(
         json.dumps(
             {
@@ -92,7 +97,7 @@ async def worker(url: str, schema: str, name: str, writers: int, operations: int
 
 
 async def in_processes(
-    url: str, schema: str, processes: int, writers: int, operations: int, tag: str
+    url: str, schema: str, processes: int, writers: int, operations: int, tag: str, kind: str
 ) -> tuple[Result, float, float]:
     """Run `writers` (in total) across `processes` processes that start together; the result
     with the server's and the client's CPU milliseconds per claim+submit."""
@@ -108,6 +113,7 @@ async def in_processes(
             f"{tag}-p{i}",
             str(max(1, writers // processes)),
             str(operations // processes),
+            kind,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             limit=1 << 24,
@@ -128,11 +134,25 @@ async def in_processes(
     for child in children:
         await child.wait()
     latencies = [latency for output in outputs for latency in output["latencies"]]
-    label = f"claim+submit, {writers} writers, {processes} proc"
+    label = f"{'asyncpg floor' if kind == 'floor' else 'claim+submit'}, {writers} writers, {processes} proc"
     done = sum(o["ops"] for o in outputs)
     server = sum(o["server_cpu"] for o in outputs) * 1000 / max(done, 1)
     client = sum(o["client_cpu"] for o in outputs) * 1000 / max(done, 1)
     return Result(label, done, seconds, latencies), server, client
+
+
+def cpu_row(measured: tuple[Result, float, float], base: Result) -> str:
+    result, server, client = measured
+    return f"{row(result, base)}   {server:.2f} + {client:.2f} = {server + client:.2f}"
+
+
+def share_row(result: Result, cpu: float, at_floor: tuple[Result, float, float]) -> str:
+    """Taskbot (1 process) as a share of its floor: by rate, and floor CPU over Taskbot's."""
+    floor_cpu = at_floor[1] + at_floor[2]
+    return (
+        f"   Taskbot, 1 proc, as a share of the floor: {result.rate / at_floor[0].rate:.0%} of its"
+        f" rate, {floor_cpu / cpu:.0%} of its CPU cost ({floor_cpu:.2f} ms vs {cpu:.2f} ms)"
+    )
 
 
 async def run(url: str, operations: int) -> None:
@@ -159,15 +179,22 @@ async def run(url: str, operations: int) -> None:
         print(f"-- bank of {BANK:,} tasks (bulk-loaded in {load:.1f} s), overlap 3")
         results = {}
         cpu = {}
+        floors = {}
         for writers in (50, 500):
+            floors[writers] = await in_processes(
+                url, schema, 1, writers, operations, f"f{writers}", "floor"
+            )
+            print(cpu_row(floors[writers], base))
             for processes in (1, 4):
-                result, server, client = await in_processes(
-                    url, schema, processes, writers, operations, f"w{writers}p{processes}"
+                measured = await in_processes(
+                    url, schema, processes, writers, operations, f"w{writers}p{processes}", "bank"
                 )
-                results[(writers, processes)] = result
-                cpu[(writers, processes)] = server + client
-                print(f"{row(result, base)}   {server:.2f} + {client:.2f} = {server + client:.2f}")
+                results[(writers, processes)] = measured[0]
+                cpu[(writers, processes)] = measured[1] + measured[2]
+                print(cpu_row(measured, base))
+            print(share_row(results[(writers, 1)], cpu[(writers, 1)], floors[writers]))
         share = results[(50, 1)].rate / base.rate
+        of_floor = results[(50, 1)].rate / floors[50][0].rate
         scale = results[(50, 4)].rate / results[(50, 1)].rate
         scale_500 = results[(500, 4)].rate / results[(500, 1)].rate
         print("\ntargets")
@@ -177,6 +204,10 @@ async def run(url: str, operations: int) -> None:
         print(
             f"  server + client CPU per claim+submit <= 0.6 ms (50 writers, 1 process):"
             f" {cpu[(50, 1)]:.2f} ms  {'met' if cpu[(50, 1)] <= 0.6 else 'MISSED'}"
+        )
+        print(
+            f"  claim+submit at 50 writers, 1 process >= 50% of its asyncpg floor:"
+            f" {of_floor:.0%}  {'met' if of_floor >= 0.5 else 'MISSED'}"
         )
         print(
             f"  4 processes >= 1.5x one (50 writers): x{scale:.2f}  {'met' if scale >= 1.5 else 'MISSED'}"
@@ -191,7 +222,7 @@ async def run(url: str, operations: int) -> None:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--worker"]:
-        url, schema, name, writers, operations = sys.argv[2:7]
-        asyncio.run(worker(url, schema, name, int(writers), int(operations)))
+        url, schema, name, writers, operations, kind = sys.argv[2:8]
+        asyncio.run(worker(url, schema, name, int(writers), int(operations), kind))
     else:
         raise SystemExit("run it as: python -m benchmarks.claim_submit --store postgresql://…")

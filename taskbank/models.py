@@ -172,10 +172,12 @@ class ClaimedTask:
 
 @dataclass(frozen=True)
 class SubmitResult:
-    """The stored submission; `replayed` when this was a repeat of an earlier submit."""
+    """The stored submission; `replayed` when this was a repeat of an earlier submit; `paused`
+    when this answer paused its writer (a `taskbank.qualification.Pause`), to tell them now."""
 
     submission: Submission
     replayed: bool = False
+    paused: Any = None
 
 
 @dataclass(frozen=True)

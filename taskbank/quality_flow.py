@@ -220,8 +220,12 @@ class QualityFlow:
         open_pauses = await self._store.pauses(batch_id=batch_id, writer_id=writer_id)
         if not open_pauses:
             return f"you are paused on batch {batch_id}"
-        pause = open_pauses[0]
-        return (
-            f"you are paused on batch {batch_id}: {pause.reason}."
-            " A coordinator can reinstate you once you have talked it over"
-        )
+        return pause_words(open_pauses[0])
+
+
+def pause_words(pause: Pause) -> str:
+    """Why a writer is paused, in the words they are told (when it happens and at /task)."""
+    return (
+        f"you are paused on batch {pause.batch_id}: {pause.reason}."
+        " A coordinator can reinstate you once you have talked it over"
+    )

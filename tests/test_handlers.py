@@ -290,8 +290,9 @@ async def test_batch_status_pause_resume_close_and_export(taskbot, chat, bank):
         await taskbot.handle(command(COORDINATOR, "batch", verb, "1"))
         assert chat.last().card.title.endswith(f"is {state}")
     await taskbot.handle(command(COORDINATOR, "batch", "export", "1", "csv"))
-    upload = chat.last("upload").upload
+    upload, contributors = [s.upload for s in chat.sent if s.kind == "upload"]
     assert upload.filename == "tone-1.csv" and b"task_external_id" in upload.content
+    assert contributors.filename == "tone-1.contributors.csv"
 
 
 async def test_batch_usage_errors_and_unknown_commands_are_explained(taskbot, chat):

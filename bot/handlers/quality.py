@@ -1,4 +1,5 @@
-"""Coordinators and quality: who is paused and `/reinstate`; shared by the chat and the CLI."""
+"""Coordinators and quality: who is paused and `/reinstate`, and telling a writer at once that an
+answer paused them; shared by the chat and the CLI."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from bot.roles import Role
 from bot.ui import Field
 from taskbank.errors import Problem, ValidationFailed
 from taskbank.qualification import Pause
+from taskbank.quality_flow import pause_words
 from taskbank.service import TaskBank
 
 REINSTATE_USAGE = "/reinstate <writer> <batch id>"
@@ -32,6 +34,21 @@ async def paused_field(bank: TaskBank, batch_id: int) -> Field:
     )
     more = f" and {len(paused) - 10} more" if len(paused) > 10 else ""
     return Field("Paused writers", (shown + more) if paused else "none")
+
+
+async def tell_writer_of_pause(ctx: BotContext, pause: Pause) -> None:
+    """Tell a writer privately, the moment an answer pauses them, why and with their record
+    (recorded in the outbox as job 'pause', so each pause is told once)."""
+    words = pause_words(pause)
+    card = render.notice_card(
+        f"Paused on batch {pause.batch_id}", words[0].upper() + words[1:] + ".", "warning"
+    )
+    await ctx.bank.send_once(
+        "pause",
+        f"{pause.batch_id}:{pause.last_submission_id}",
+        pause.writer_id,
+        lambda retry: ctx.port.send_direct(pause.writer_id, card),
+    )
 
 
 async def reinstate_command(ctx: BotContext, event: CommandEvent) -> None:

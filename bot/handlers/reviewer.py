@@ -99,7 +99,7 @@ async def adjudicate(ctx: BotContext, event: CommandEvent, args: tuple[str, ...]
     ]
     if not waiting:
         card = render.notice_card(
-            "Nothing to adjudicate", "Every task with overlap has a majority."
+            "Nothing to adjudicate", "Every task with overlap has a clear consensus."
         )
     else:
         card = dispute_card(waiting[0], len(waiting))

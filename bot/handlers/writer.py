@@ -25,7 +25,7 @@ from bot.actions import (
 from bot.arguments import is_whole_number
 from bot.budget import budgets
 from bot.events import ActionEvent, Actor, CommandEvent, FormSubmitEvent, MessageRef, Place
-from bot.handlers import fair_work
+from bot.handlers import fair_work, quality
 from bot.handlers.context import BotContext
 from bot.roles import Role
 from bot.ui import Card, FormErrors
@@ -281,6 +281,8 @@ async def _submitted(
     """Submit (the service validates, once) and return the outcome card."""
     aid = claimed.assignment.id
     result = await ctx.bank.submit(aid, actor.key, draft, f"card:{aid}")
+    if result.paused is not None:
+        await quality.tell_writer_of_pause(ctx, result.paused)
     card = render.outcome_card(claimed, result.submission, ctx.currency, result.replayed)
     training = await ctx.bank.training_feedback(result.submission)
     if training is not None:

@@ -191,11 +191,12 @@ class Claims:
         submission, replayed = await self.store.insert_submission(
             NewSubmission(assignment_id, writer_id, client_key, answers, gold), self.clock.now()
         )
+        paused = None
         if gold is not None and not replayed:
-            await self._quality.after_gold_answer(submission, self.clock.now())
+            paused = await self._quality.after_gold_answer(submission, self.clock.now())
         elif not replayed and batch.overlap > 1:
             await self._quality.after_answer(batch, submission)
-        return SubmitResult(submission, replayed)
+        return SubmitResult(submission, replayed, paused)
 
     async def submission(self, submission_id: int) -> Submission:
         """A submission by id."""
