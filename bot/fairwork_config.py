@@ -30,6 +30,14 @@ class FairWorkConfig(BaseModel):
         description="Projects (by name) whose review cards name the author; others hide it.",
     )
 
+    min_timings: int = Field(
+        default=5,
+        ge=1,
+        le=1000,
+        description="Timed answers a batch needs before writers see its median time per task"
+        " instead of the coordinator's estimate (batch file `estimate_minutes`).",
+    )
+
     def policy(self, auto_approve_hours: int) -> FairWorkPolicy:
         """The core's policy object for these settings."""
         return FairWorkPolicy(
@@ -38,4 +46,5 @@ class FairWorkConfig(BaseModel):
             appeal_days=self.appeal_days,
             top_up_projects=tuple(self.top_up_projects),
             authors_shown_to_reviewers=tuple(self.authors_shown_to_reviewers),
+            min_timings=self.min_timings,
         )

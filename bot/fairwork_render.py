@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from bot.render import answer_text, local_time, payload_blocks
 from bot.ui import Button, Card, ControlRow, Field
+from taskbank.appeal_row import AppealRow
 from taskbank.appeals import AppealCase, ReviewerAppeals
 from taskbank.calibration import MIN_TIMINGS, PayCalibration
 from taskbank.fairpay import (
@@ -20,9 +21,8 @@ from taskbank.fairpay import (
     band,
 )
 from taskbank.money import format_cents
-from taskbank.openwork import WorkOffer
+from taskbank.openwork import TimeSource, WorkOffer
 from taskbank.reasons import RejectionNotice
-from taskbank.store.appeals import AppealRow
 from taskbank.topups import TopUp
 
 _BAND_MARK = {Band.RED: "🔴", Band.ORANGE: "🟠", Band.GREEN: "🟢"}
@@ -254,6 +254,26 @@ def top_up_card(top_up: TopUp, period_label: str, currency: str) -> Card:
 SHOWN_OFFERS = 10
 
 
+def _offer_time(offer: WorkOffer, currency: str) -> tuple[str, str]:
+    """How long an offer's tasks take, saying whether measured or estimated, and the rate."""
+    answers = f"{offer.timings} answer{'s' if offer.timings != 1 else ''}"
+    match offer.time_source:
+        case TimeSource.MEDIAN:
+            timing = f"median time per task {_minutes(offer.median_seconds or 0)} ({answers})"
+        case TimeSource.ESTIMATE:
+            timing = (
+                f"the coordinator's estimate: {_minutes(offer.estimate_seconds or 0)} a task"
+                f" (timed answers so far: {offer.timings} of {offer.min_timings})"
+            )
+        case _:
+            return (
+                f"time per task: not enough answers yet ({offer.timings} of {offer.min_timings})",
+                "rate: not estimated yet",
+            )
+    hourly = offer.estimated_hourly_cents or 0
+    return timing, f"about {_per_hour(hourly, currency)} {band_text(hourly, currency)}"
+
+
 def work_menu(
     offers: Sequence[WorkOffer], policy: FairWorkPolicy, zone: str, currency: str
 ) -> Card:
@@ -264,15 +284,7 @@ def work_menu(
         return Card(title="Open work", blocks=("No batch has a task for you right now.",))
     lines, buttons = [], []
     for offer in offers[:SHOWN_OFFERS]:
-        if offer.median_seconds is None:
-            timing = f"time per task: not enough answers yet ({offer.timings} of {MIN_TIMINGS})"
-            rate = "rate: not estimated yet"
-        else:
-            timing = (
-                f"median time per task {_minutes(offer.median_seconds)} ({offer.timings} answers)"
-            )
-            rate = f"about {_per_hour(offer.estimated_hourly_cents, currency)}"
-            rate += " " + band_text(offer.estimated_hourly_cents or 0, currency)
+        timing, rate = _offer_time(offer, currency)
         deadline = (
             "no deadline" if offer.deadline is None else f"until {local_time(offer.deadline, zone)}"
         )

@@ -310,16 +310,19 @@ def terms_card(project: Project, wanted: str | None = None) -> Card:
 def tally_card(
     tally: Tally, title: str, currency: str, names: Mapping[str, str] | None = None
 ) -> Card:
-    """A tally as a card: a line per writer, then the totals."""
+    """A tally as a card: a line per writer, then the totals.
+
+    No hourly figure here: cash paid in a period over that period's answers' time is no rate at
+    all (pending pay and unpaid time fall out; work paid a week late shows $0/h). Every caller
+    adds the honest rates from the fair-pay module (bot/handlers/fair_work.py: `tally_notes`,
+    `earnings_notes`), counted by the period the work was done in."""
     lines = []
     for line in [*tally.lines, tally.totals]:
-        hourly = line.effective_hourly_cents
         name = (names or {}).get(line.writer_id, line.writer_id)
         lines.append(
             f"{name}: {line.submitted} submitted, {line.approved} approved, {line.rejected} rejected,"
             f" {line.pending} pending · paid {format_cents(line.total_cents, currency)}"
             f" (+{format_cents(line.pending_cents, currency)} pending) · {_duration(line.seconds_on_task)}"
-            f" · {'—' if hourly is None else format_cents(hourly, currency) + '/h'}"
         )
     return Card(
         title=title, blocks=("\n".join(lines) if tally.lines else "No work in this period.",)

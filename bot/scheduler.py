@@ -120,13 +120,12 @@ class Jobs:
             "tally", key, CHANNEL, lambda once: self._post_summary(period, tally, once)
         ):
             sent_any = True
-        targets = await self._targets(period)
         for line in tally.lines:
             if await self._deliver(
                 "tally",
                 key,
                 line.writer_id,
-                lambda once, line=line: self._post_private(period, line, targets, once),
+                lambda once, line=line: self._post_private(period, line, once),
             ):
                 sent_any = True
         return sent_any
@@ -150,10 +149,9 @@ class Jobs:
         await self._post_summary(
             period, tally, None, place=place, title=f"Tally, {period.label}", to=privately_to
         )
-        targets = await self._targets(period)
         here = [line for line in tally.lines if line.writer_id.startswith(f"{platform}:")]
         for line in here:
-            await self._post_private(period, line, targets, None)
+            await self._post_private(period, line, None)
         return len(here)
 
     async def _post_summary(
@@ -224,45 +222,15 @@ class Jobs:
             else once_key("tally-chart", self.period_key(period), CHANNEL, retry=once.retry),
         )
 
-    async def _targets(self, period: Period) -> dict[str, list[tuple[str, int]]]:
-        projects = {p.id: p for p, _ in await self.ctx.bank.project_spend()}
-        worked = await self.ctx.bank.writer_projects(period)
-        return {
-            writer: [
-                (projects[pid].name, projects[pid].target_hourly_cents)
-                for pid in sorted(ids)
-                if projects[pid].target_hourly_cents
-            ]  # type: ignore[misc]
-            for writer, ids in worked.items()
-        }
-
-    async def _post_private(
-        self,
-        period: Period,
-        line: TallyLine,
-        targets: dict[str, list[tuple[str, int]]],
-        once: Once | None,
-    ) -> None:
+    async def _post_private(self, period: Period, line: TallyLine, once: Once | None) -> None:
+        """A writer's own line, with their honest rates against the floor and their projects'
+        targets (bot/handlers/fair_work.earnings_notes), as `/earnings` shows them."""
         card = render.tally_card(
             Tally(period_start=period.start, period_end=period.end, lines=[line]),
             f"Your pay, {period.label}",
             self.ctx.currency,
         )
         card = await fair_work.earnings_notes(self.ctx, card, period, line.writer_id)
-        hourly = line.effective_hourly_cents
-        notes = []
-        for project_name, target in targets.get(line.writer_id, []):
-            if hourly is None:
-                notes.append(
-                    f"{project_name} states a target of {format_cents(target, self.ctx.currency)}/h."
-                )
-            else:
-                notes.append(
-                    f"Your effective rate, {format_cents(hourly, self.ctx.currency)}/h, is {hourly / target:.0%} of "
-                    f"{project_name}'s stated target of {format_cents(target, self.ctx.currency)}/h."
-                )
-        if notes:
-            card = Card(card.title, (*card.blocks, "\n".join(notes)))
         await self.ctx.port.send_direct(line.writer_id, card, once=once)
 
     # -- QA sample, auto-approval, leases ------------------------------------------------------

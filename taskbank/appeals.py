@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from taskbank.appeal_row import AppealRow
 from taskbank.errors import NotAllowed, Problem, ValidationFailed
 from taskbank.models import Batch, Submission, SubmissionStatus, Task
-from taskbank.store.appeals import AppealRow
 
 if TYPE_CHECKING:
     from taskbank.service import TaskBank

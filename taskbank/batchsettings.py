@@ -140,6 +140,9 @@ class BatchSettings(BaseModel):
     review_rate: StrictFloat = Field(default=0.1, ge=0, le=1)
     priority: StrictInt = 0
     deadline: AwareDatetime | None = None
+    # The coordinator's guess at a task's time, shown before claiming until the batch has enough
+    # timed answers for a median ([fair_work] min_timings); up to a day, in minutes.
+    estimate_minutes: StrictInt | StrictFloat | None = Field(default=None, gt=0, le=24 * 60)
     quality: QualitySettings | None = None
 
     @field_validator("project", mode="before")
@@ -179,6 +182,13 @@ class BatchSettings(BaseModel):
                     f" batch; its questions are {', '.join(sorted(known))}"
                 )
         return self
+
+    @property
+    def estimate_seconds(self) -> int | None:
+        """The coordinator's estimate of a task's time, in whole seconds (at least one)."""
+        if self.estimate_minutes is None:
+            return None
+        return max(1, round(self.estimate_minutes * 60))
 
     def resolved_template(self) -> Template:
         """The built-in template, or one made from this batch's own questions."""

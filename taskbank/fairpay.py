@@ -59,6 +59,8 @@ class FairWorkPolicy:
     top_up_projects: tuple[str, ...] = ()
     # Reviewers judge the work, not the person: the author is hidden unless the project is here.
     authors_shown_to_reviewers: tuple[str, ...] = ()
+    # Timed answers a batch needs before its median replaces the coordinator's estimate.
+    min_timings: int = 5
 
     @property
     def approval_window(self) -> timedelta:

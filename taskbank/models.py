@@ -92,6 +92,7 @@ class Batch(_Record):
     deadline: AwareDatetime | None
     state: BatchState
     created_at: AwareDatetime
+    estimate_seconds: int | None = None  # the coordinator's estimate of a task's time
 
 
 class Task(_Record):

@@ -7,10 +7,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.config import ScheduleConfig
+from bot.events import Place
 from bot.handlers.context import BotContext
 from bot.roles import Roles
 from bot.scheduler import CHANNEL, Jobs, build_scheduler, pseudonym
 from taskbank.models import SubmissionStatus, Verdict
+from taskbank.periods import period_containing
 from taskbank.service import TaskBank
 from tests.batches import TONE_ANSWER, header, jsonl, tone_batch, tone_task
 from tests.fake_chat import FakeChat
@@ -66,14 +68,24 @@ async def test_the_weekly_tally_matches_a_hand_computed_ledger(bank, week_of_wor
     summary = next(s for s in chat.sent if s.kind == "post")
     assert summary.place.channel_id == "coordinators"
     text = summary.card.blocks[0]
-    # ana: 2 approved × 40 = 80 cents over 30 minutes -> $1.60/h; ben: 40 over 40 minutes -> $0.60/h
     assert (
-        "ana: 3 submitted, 2 approved, 1 rejected, 0 pending · paid $0.80 (+$0.00 pending) · 30m00s · $1.60/h"
+        "ana: 3 submitted, 2 approved, 1 rejected, 0 pending · paid $0.80 (+$0.00 pending) · 30m00s\n"
         in text
     )
     assert (
-        "ben: 2 submitted, 1 approved, 0 rejected, 1 pending · paid $0.40 (+$0.40 pending) · 40m00s · $0.60/h"
+        "ben: 2 submitted, 1 approved, 0 rejected, 1 pending · paid $0.40 (+$0.40 pending) · 40m00s\n"
         in text
+    )
+    assert "/h" not in text  # no cash ÷ time figure: the honest rates follow, block of their own
+    rates = next(b for b in summary.card.blocks if b.startswith("Hourly rates"))
+    # ana: 80 cents for the 20 approved minutes -> $2.40/h; 80 cents over all 30 minutes (the
+    # rejected 10 included) -> $1.60/h. ben: 40 cents for 20 approved minutes -> $1.20/h; 40 paid
+    # + 40 pending over 40 minutes -> $1.20/h. Both under $7.25/h: red.
+    assert (
+        "ana: $2.40/h on approved work; $1.60/h counting everything 🔴 red (under $7.25/h)" in rates
+    )
+    assert (
+        "ben: $1.20/h on approved work; $1.20/h counting everything 🔴 red (under $7.25/h)" in rates
     )
     assert "(all): 5 submitted, 3 approved" in text and "paid $1.20" in text
     ledger = sum(e.amount_cents for e in await bank.store.ledger_entries())
@@ -99,8 +111,35 @@ async def test_each_writer_gets_only_their_own_lines_and_the_target_comparison(b
     assert sorted(s.to for s in direct) == ["ana", "ben"]
     to_ana = next(s for s in direct if s.to == "ana").card
     assert "ben" not in " ".join(to_ana.blocks)
-    # one approval (40 cents) over 2 × 10 minutes: $1.20/h, a fifth of the $6.00 target
-    assert "$1.20/h, is 20% of P's stated target of $6.00/h" in to_ana.blocks[-1]
+    text = "\n".join(to_ana.blocks)
+    # one approval (40 cents) for its 10 minutes: $2.40/h; with the pending 40 cents over both
+    # answers' 20 minutes also $2.40/h, 40% of the $6.00 target and under the $7.25 floor
+    assert "$2.40/h on approved work; $2.40/h counting everything 🔴 red" in text
+    assert "P aims for $6.00/h: counting everything you are at 40% of it." in text
+    assert "below the floor of $7.25/h" in text
+    assert "is 20% of" not in text  # the old cash ÷ time comparison is gone
+    to_ben = next(s for s in direct if s.to == "ben").card
+    assert "no approved work yet; $2.40/h counting everything" in "\n".join(to_ben.blocks)
+
+
+async def test_work_paid_the_week_after_shows_its_rate_in_the_week_it_was_done(bank, week_of_work):
+    clock, chat = week_of_work, FakeChat()
+    await bank.import_batch(tone_batch(1), filename="b.jsonl")
+    (done,) = await work(bank, clock, "ana", 1)  # 10 minutes in the week of 9 November
+    clock.set(MONDAY_9 + timedelta(hours=1))  # approved (and paid) in the week of 16 November
+    await bank.record_review(done.id, "rev", Verdict.APPROVED)
+    jobs = jobs_for(bank, chat)
+    for day in (MONDAY_9 - timedelta(days=6), MONDAY_9 + timedelta(days=1)):
+        period = period_containing(day, "week", "UTC")
+        await jobs.post_tally_now(period, Place("coordinators"), "test")
+    first, second = [s.card for s in chat.sent if s.kind == "post"]
+    # the week of the work: no cash yet, and still its honest rate (40 cents for 10 minutes)
+    assert "ana: 1 submitted, 1 approved" in first.blocks[0] and "paid $0.00" in first.blocks[0]
+    assert "$0.00/h" not in str(first)
+    assert "ana: $2.40/h on approved work; $2.40/h counting everything" in str(first.blocks)
+    # the week of the payment: the cash, and no rate at all for work not done in it
+    assert "paid $0.40" in second.blocks[0]
+    assert "Hourly rates" not in str(second.blocks) and "/h" not in second.blocks[0]
 
 
 async def test_pseudonyms_replace_names_in_the_channel_summary(bank, week_of_work):

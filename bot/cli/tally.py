@@ -34,6 +34,8 @@ def tally(
             if writer is not None:
                 await known_writer(bank, writer)
             result = await bank.tally(span, writer)
+            # The honest rates (work done in the period, unpaid time counted), not cash ÷ time.
+            rates = {rate.writer_id: rate for rate in await bank.hourly_rates(span, writer)}
             money = lambda cents: format_cents(cents, cfg.locale.currency)  # noqa: E731
             table = Table(
                 "writer",
@@ -44,11 +46,13 @@ def tally(
                 "paid",
                 "pending pay",
                 "time on task",
-                "per hour",
+                "/h approved work",
+                "/h everything",
                 title=f"Tally, {span.label} ({cfg.locale.time_zone})",
             )
+            per_hour = lambda cents: "—" if cents is None else money(cents)  # noqa: E731
             for line in [*result.lines, result.totals]:
-                hourly = line.effective_hourly_cents
+                rate = rates.get(line.writer_id)
                 table.add_row(
                     line.writer_id,
                     str(line.submitted),
@@ -58,7 +62,8 @@ def tally(
                     money(line.total_cents),
                     money(line.pending_cents),
                     duration_text(line.seconds_on_task),
-                    "—" if hourly is None else money(hourly),
+                    per_hour(rate and rate.paid_work_hourly_cents),
+                    per_hour(rate and rate.all_in_hourly_cents),
                 )
             out.print(table)
 

@@ -20,7 +20,7 @@ async def home_card(ctx: BotContext, actor: Actor) -> Card:
         week = period_containing(ctx.bank.now(), "week", ctx.time_zone)
         rates = await ctx.bank.hourly_rates(week, actor.key)
         waiting = await ctx.bank.awaiting_approval(actor.key, ctx.fair_work.approval_window)
-        offers = await ctx.bank.open_work(actor.key)
+        offers = await ctx.bank.open_work(actor.key, ctx.fair_work.min_timings)
         menu = show.work_menu(offers, ctx.fair_work, ctx.time_zone, ctx.currency)
         blocks += [
             f"This week ({week.label})\n"

@@ -26,7 +26,7 @@ class ClaimFrom(Action, template=rf"work:(?P<batch_id>{_ID})"):
 async def work_command(ctx: BotContext, event: CommandEvent) -> None:
     """The open-work menu, privately."""
     ctx.roles.require(event.actor, Role.WRITER, "/work")
-    offers = await ctx.bank.open_work(event.actor.key)
+    offers = await ctx.bank.open_work(event.actor.key, ctx.fair_work.min_timings)
     card = show.work_menu(offers, ctx.fair_work, ctx.time_zone, ctx.currency)
     await ctx.reply(event, card)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from bot import confirm_cards, render
+from bot import confirm_cards, fairwork_render, render
 from bot.actions import (
     AcceptTerms,
     Answer,
@@ -31,7 +31,7 @@ from bot.roles import Role
 from bot.ui import Card, FormErrors
 from bot.widgets import widget_for
 from taskbank.errors import LeaseLost, NotAllowed, NothingToClaim, ValidationFailed
-from taskbank.models import AssignmentState, ClaimedTask
+from taskbank.models import AssignmentState, BatchState, ClaimedTask
 from taskbank.periods import period_containing
 from taskbank.questions import _Question
 
@@ -52,10 +52,13 @@ async def show(
 
 
 async def task_command(ctx: BotContext, event: CommandEvent) -> None:
-    """`/task [batch id | template]`: the writer's current task, or the next one."""
+    """`/task [batch id | template]`: the writer's current task, else the next one; with several
+    batches open to them and none named, the open-work menu (as `/work`) to choose from."""
     ctx.roles.require(event.actor, Role.WRITER, "/task")
     wanted = event.args[0] if event.args else None
-    await offer_task(ctx, event.actor, event.place, None, event.context, wanted=wanted)
+    await offer_task(
+        ctx, event.actor, event.place, None, event.context, wanted=wanted, menu_if_several=True
+    )
 
 
 async def offer_task(
@@ -67,11 +70,13 @@ async def offer_task(
     *,
     wanted: str | None = None,
     project_id: int | None = None,
+    menu_if_several: bool = False,
 ) -> None:
     """Show the task the writer already holds, else claim the next; explain when there is none.
 
     `wanted` is a batch id, a batch name or a template name to claim from; `project_id` keeps
-    "Next task" in the project of the task just done.
+    "Next task" in the project of the task just done; `menu_if_several` shows the open-work
+    menu instead of claiming when nothing is named and several batches have a task for them.
     """
     writer = actor.key
     batch_id, template = None, None
@@ -83,6 +88,11 @@ async def offer_task(
         claimed = await ctx.bank.claimed(held[0].id)
         if claimed.assignment.lease_expires_at > ctx.bank.now():
             await show(ctx, actor, place, await _task_card(ctx, claimed), message, context)
+            return
+    if menu_if_several and batch_id is None and template is None and project_id is None:
+        menu = await _menu_if_several(ctx, writer)
+        if menu is not None:
+            await show(ctx, actor, place, menu, message, context)
             return
     try:
         claimed = await ctx.bank.claim(
@@ -101,6 +111,17 @@ async def offer_task(
         await show(ctx, actor, place, card, message, context)
         return
     await show(ctx, actor, place, await _task_card(ctx, claimed), message, context)
+
+
+async def _menu_if_several(ctx: BotContext, writer: str) -> Card | None:
+    """The open-work menu when more than one batch has a task for this writer, else None (the
+    claim goes ahead). One open batch, the usual case, costs no more than a list of batches."""
+    if sum(b.state == BatchState.OPEN for b in await ctx.bank.list_batches()) < 2:
+        return None
+    offers = await ctx.bank.open_work(writer, ctx.fair_work.min_timings)
+    if len(offers) < 2:
+        return None
+    return fairwork_render.work_menu(offers, ctx.fair_work, ctx.time_zone, ctx.currency)
 
 
 async def _nothing_card(ctx: BotContext, reason: str) -> Card:

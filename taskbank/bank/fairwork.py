@@ -15,6 +15,7 @@ from taskbank import (
     reasons,
     topups,
 )
+from taskbank.appeal_row import AppealRow
 from taskbank.appeals import AppealCase, ReviewerAppeals
 from taskbank.bonuses import RuleBonus
 from taskbank.calibration import PayCalibration
@@ -25,7 +26,6 @@ from taskbank.models import (
 )
 from taskbank.openwork import WorkOffer
 from taskbank.reasons import RejectionNotice
-from taskbank.store.appeals import AppealRow
 from taskbank.topups import TopUp
 
 if TYPE_CHECKING:
@@ -91,9 +91,12 @@ class FairWork:
         """Bonus entries that bring opted-in projects' writers up to the target rate."""
         return await topups.top_up_to_target(self, period, period_key, project_names)
 
-    async def open_work(self, writer_id: str) -> list[WorkOffer]:
-        """Open batches as a writer weighs them before claiming: pay, time, rate, what is left."""
-        return await openwork.open_work(self, writer_id)
+    async def open_work(
+        self, writer_id: str, min_timings: int = openwork.MIN_TIMINGS
+    ) -> list[WorkOffer]:
+        """Open batches as a writer weighs them before claiming: pay, time (the median once a
+        batch has `min_timings` answers, else the coordinator's estimate), rate, what is left."""
+        return await openwork.open_work(self, writer_id, min_timings)
 
     async def writer_record_csv(self, writer_id: str) -> tuple[str, int]:
         """A writer's own record (answers, verdicts, reasons, pay, bonuses) as CSV, and its rows."""

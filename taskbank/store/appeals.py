@@ -5,10 +5,10 @@ reviewer."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
+from taskbank.appeal_row import AppealRow
 from taskbank.clock import from_micros, to_micros
 from taskbank.errors import NotAllowed, NotFound
 
@@ -20,22 +20,6 @@ class Fetch(Protocol):
     """Run one statement inside the current transaction and return its rows."""
 
     async def __call__(self, sql: str, *args: Any) -> list[Row]: ...
-
-
-@dataclass(frozen=True)
-class AppealRow:
-    """An appeal against a rejection, open or decided."""
-
-    id: int
-    submission_id: int
-    writer_id: str
-    reviewer_id: str
-    note: str
-    filed_at: datetime
-    outcome: str
-    decided_by: str | None
-    decision_reason: str | None
-    decided_at: datetime | None
 
 
 _APPEAL_COLUMNS = (

@@ -19,6 +19,7 @@ from taskbank.questions import QUESTION_LIST
 BATCH_COLUMNS = (
     "project_id", "name", "template", "template_version", "title", "instructions", "questions_json",
     "pay_cents", "overlap", "lease_seconds", "review_rate", "priority", "deadline", "state", "created_at",
+    "estimate_seconds",
 )  # fmt: skip
 
 
@@ -43,6 +44,7 @@ def batch_values(
         None if settings.deadline is None else to_micros(settings.deadline),
         "open",
         to_micros(now),
+        settings.estimate_seconds,
     )
 
 

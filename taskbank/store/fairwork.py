@@ -227,9 +227,11 @@ class FairWorkQueries(AppealQueries):
 
     async def open_work(self, writer_id: str, now: datetime) -> list[Row]:
         """Open batches before their deadline, in claim order, with the slots this writer could
-        still take (tasks they never held): id, name, title, pay, deadline, project, left."""
+        still take (tasks they never held): id, name, title, pay, deadline, the coordinator's
+        estimate, project, left."""
         found = await self._fw_fetch(
-            "SELECT b.id, b.name, b.title, b.pay_cents, b.deadline, p.name AS project_name,"
+            "SELECT b.id, b.name, b.title, b.pay_cents, b.deadline, b.estimate_seconds,"
+            " p.name AS project_name,"
             " CAST((SELECT coalesce(sum(t.open_slots), 0) FROM tasks AS t WHERE t.batch_id = b.id"
             " AND NOT EXISTS (SELECT 1 FROM assignments AS a"
             " WHERE a.task_id = t.id AND a.writer_id = $1)) AS BIGINT) AS tasks_left"

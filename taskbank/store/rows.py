@@ -71,6 +71,7 @@ def batch(row: Row) -> Batch:
         deadline=_time(row["deadline"]),
         state=row["state"],
         created_at=from_micros(row["created_at"]),
+        estimate_seconds=row["estimate_seconds"],
     )
 
 
