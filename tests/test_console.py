@@ -57,6 +57,7 @@ async def test_the_whole_loop_in_one_console_transcript(bank, clock, tmp_path):
     (tmp_path / "good.jsonl").write_bytes(tone_batch(2, name="fresh"))
     script = [
         "/task",
+        "1",  # several batches are open: the menu first, choose the tone batch
         "1",  # the terms first, then the tone task
         "1 1",
         "2 8",
@@ -94,6 +95,7 @@ async def test_the_whole_loop_in_one_console_transcript(bank, clock, tmp_path):
     ]
     transcript = await run_script(bank, tmp_path, script)
 
+    assert "Open work" in transcript  # /task with several batches open: the menu
     assert "Terms of Taskbot sample" in transcript
     assert transcript.count("Saved — pending review") == 4
     assert "only case, punctuation or spacing changed" in transcript
