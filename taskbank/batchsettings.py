@@ -142,7 +142,8 @@ class BatchSettings(BaseModel):
     deadline: AwareDatetime | None = None
     # The coordinator's guess at a task's time, shown before claiming until the batch has enough
     # timed answers for a median ([fair_work] min_timings); up to a day, in minutes.
-    estimate_minutes: StrictInt | StrictFloat | None = Field(default=None, gt=0, le=24 * 60)
+    # StrictFloat takes whole numbers too; a union with StrictInt gave two errors for "abc".
+    estimate_minutes: StrictFloat | None = Field(default=None, gt=0, le=24 * 60)
     quality: QualitySettings | None = None
 
     @field_validator("project", mode="before")
