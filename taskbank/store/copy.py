@@ -16,11 +16,13 @@ from taskbank.store.runner import Runner
 TABLES = (
     "projects",
     "terms_acceptances",
+    "terms_views",
     "batches",
     "tasks",
     "assignments",
     "submissions",
     "reviews",
+    "appeals",
     "ledger",
     "drafts",
     "message_links",
@@ -31,6 +33,12 @@ TABLES = (
     "pseudonyms",
     "writer_credits",
 )
+# Tables a copy leaves behind, and why (every other table must be in TABLES: a test checks).
+NOT_COPIED = {
+    "deliveries": "platform delivery ids kept a day to drop retries; a copy runs with the bot stopped",
+    "forgetting": "a guard row lives only while `writer forget` runs; it is gone once that commits",
+    "schema_migrations": "each store records its own migrations",
+}
 CHUNK = 5000
 Progress = Callable[[str, int], None]
 
