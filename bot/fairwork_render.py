@@ -10,7 +10,7 @@ from bot.render import answer_text, local_time, payload_blocks
 from bot.ui import Button, Card, ControlRow, Field
 from taskbank.appeal_row import AppealRow
 from taskbank.appeals import AppealCase, ReviewerAppeals
-from taskbank.calibration import MIN_TIMINGS, PayCalibration
+from taskbank.calibration import PayCalibration
 from taskbank.fairpay import (
     GREEN_ABOVE_CENTS,
     RED_BELOW_CENTS,
@@ -224,7 +224,7 @@ def calibration_text(cal: PayCalibration, currency: str, name: str = "") -> str:
     if not cal.ready:
         return (
             f"{lead}{cal.timings} timed answer{'s' if cal.timings != 1 else ''} so far;"
-            f" at least {MIN_TIMINGS} are needed to calibrate pay."
+            f" at least {cal.min_timings} are needed to calibrate pay."
         )
     pay = format_cents(cal.pay_cents, currency)
     whose = "the project's target" if cal.target_is_projects else "the floor (no project target)"

@@ -8,7 +8,7 @@ Timings are the batch's answers' time on task (claim to submit). With fewer than
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ class PayCalibration:
     timings: int
     median_seconds: int | None = None
     p75_seconds: int | None = None
+    min_timings: int = MIN_TIMINGS  # timed answers needed before the figures are calibrated
 
     @property
     def ready(self) -> bool:
@@ -63,28 +64,34 @@ class PayCalibration:
 
 
 def calibrate(
-    batch_id: int, pay_cents: int, target_cents: int, from_project: bool, seconds: list[int]
+    batch_id: int,
+    pay_cents: int,
+    target_cents: int,
+    from_project: bool,
+    seconds: list[int],
+    min_timings: int = MIN_TIMINGS,
 ) -> PayCalibration:
-    """The calibration of one batch from its answers' times on task."""
-    base = PayCalibration(batch_id, pay_cents, target_cents, from_project, len(seconds))
-    if len(seconds) < MIN_TIMINGS:
-        return base
-    _, median, p75 = statistics.quantiles(sorted(seconds), n=4, method="inclusive")
-    return PayCalibration(
-        batch_id,
-        pay_cents,
-        target_cents,
-        from_project,
-        len(seconds),
-        round(median),
-        round(p75),
+    """The calibration of one batch from its answers' times on task (none below `min_timings`)."""
+    base = PayCalibration(
+        batch_id, pay_cents, target_cents, from_project, len(seconds), min_timings=min_timings
     )
+    if len(seconds) < max(min_timings, 1):
+        return base
+    if len(seconds) == 1:  # quantiles needs two points; one answer is its own median and p75
+        return replace(base, median_seconds=seconds[0], p75_seconds=seconds[0])
+    _, median, p75 = statistics.quantiles(sorted(seconds), n=4, method="inclusive")
+    return replace(base, median_seconds=round(median), p75_seconds=round(p75))
 
 
-async def pay_calibration(bank: TaskBank, batch_id: int, floor_cents: int) -> PayCalibration:
-    """A batch's calibration against its project's target (or `floor_cents` when it has none)."""
+async def pay_calibration(
+    bank: TaskBank, batch_id: int, floor_cents: int, min_timings: int = MIN_TIMINGS
+) -> PayCalibration:
+    """A batch's calibration against its project's target (or `floor_cents` when it has none),
+    once it has `min_timings` timed answers (`[fair_work] min_timings`)."""
     batch = await bank.batch(batch_id)
     project = await bank.project(batch.project_id)
     target = project.target_hourly_cents or floor_cents
     seconds = await bank.store.batch_timings(batch_id)  # type: ignore[attr-defined]
-    return calibrate(batch_id, batch.pay_cents, target, bool(project.target_hourly_cents), seconds)
+    return calibrate(
+        batch_id, batch.pay_cents, target, bool(project.target_hourly_cents), seconds, min_timings
+    )

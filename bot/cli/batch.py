@@ -114,7 +114,8 @@ def batch_status(
 
     async def work(cfg: Config) -> None:
         async with opened_bank(cfg, existing=True) as bank:
-            card = await status_card(bank, batch_id, cfg.locale.currency)
+            policy = cfg.fair_work.policy(cfg.schedule.auto_approve_hours)
+            card = await status_card(bank, batch_id, cfg.locale.currency, policy)
             table = Table("", "", title=card.title, show_header=False)
             for field in card.fields:
                 table.add_row(field.label, field.value)

@@ -23,6 +23,7 @@ from taskbank.batchfile import read_settings_object
 from taskbank.credit import contributors_file_name
 from taskbank.errors import Problem, ValidationFailed
 from taskbank.export import export_file_name
+from taskbank.fairpay import FairWorkPolicy
 from taskbank.models import Batch, BatchState
 from taskbank.money import format_cents
 from taskbank.periods import period_containing
@@ -78,7 +79,7 @@ async def batch_command(ctx: BotContext, event: CommandEvent) -> None:
         raise usage(f"unknown /batch action '{verb}'")
     batch_id = _batch_id(rest)
     if verb == "status":
-        await post(await status_card(ctx.bank, batch_id, ctx.currency))
+        await post(await status_card(ctx.bank, batch_id, ctx.currency, ctx.fair_work))
     elif verb in _STATES:
         current = await ctx.bank.batch(batch_id)
         if current.state is BatchState.CLOSED:
@@ -270,9 +271,12 @@ def throughput_text(answered: int, first: datetime | None, last: datetime | None
     return f"{answered / hours:.1f} answers/hour"
 
 
-async def status_card(bank: TaskBank, batch_id: int, currency: str) -> Card:
-    """Progress, throughput, budget and pending reviews of one batch (in chat and
-    `taskbot batch status`)."""
+async def status_card(
+    bank: TaskBank, batch_id: int, currency: str, fair_work: FairWorkPolicy | None = None
+) -> Card:
+    """Progress, throughput, budget, pending reviews and pay calibration (against the
+    `[fair_work]` floor and `min_timings`) of one batch (in chat and `taskbot batch status`)."""
+    fair_work = fair_work or FairWorkPolicy()
     progress = await bank.batch_progress(batch_id)
     batch = progress.batch
     answered = sum(progress.submissions.values())
@@ -280,7 +284,10 @@ async def status_card(bank: TaskBank, batch_id: int, currency: str) -> Card:
     share = answered / progress.slots if progress.slots else 0
     budget_shown = await budget_fields(bank, batch, currency)
     closed = (Field("Closed", CLOSED_IS_FINAL),) if batch.state is BatchState.CLOSED else ()
-    calibration = fairwork_render.calibration_text(await bank.pay_calibration(batch_id), currency)
+    calibration = fairwork_render.calibration_text(
+        await bank.pay_calibration(batch_id, fair_work.floor_hourly_cents, fair_work.min_timings),
+        currency,
+    )
     return Card(
         title=f"Batch {batch.id}: {batch.name} ({batch.state.value})",
         fields=(

@@ -35,7 +35,9 @@ async def tally_notes(
     calibrations = []
     for batch in await ctx.bank.list_batches():
         if batch.state == BatchState.OPEN:
-            cal = await ctx.bank.pay_calibration(batch.id, ctx.fair_work.floor_hourly_cents)
+            cal = await ctx.bank.pay_calibration(
+                batch.id, ctx.fair_work.floor_hourly_cents, ctx.fair_work.min_timings
+            )
             calibrations.append(
                 show.calibration_text(cal, ctx.currency, f"Batch {batch.id} {batch.name}")
             )

@@ -35,7 +35,9 @@ async def home_card(ctx: BotContext, actor: Actor) -> Card:
                 continue
             progress = await ctx.bank.batch_progress(batch.id)
             answered = sum(progress.submissions.values())
-            cal = await ctx.bank.pay_calibration(batch.id, ctx.fair_work.floor_hourly_cents)
+            cal = await ctx.bank.pay_calibration(
+                batch.id, ctx.fair_work.floor_hourly_cents, ctx.fair_work.min_timings
+            )
             lines.append(
                 f"{batch.id} {batch.name}: {answered} of {progress.slots} answers · "
                 + show.calibration_text(cal, ctx.currency, "pay")

@@ -81,9 +81,11 @@ class FairWork:
         """A coordinator's bonus for a writer, as a new ledger entry with its reason."""
         return await bonuses.grant_bonus(self, writer_id, amount_cents, reason, granted_by)
 
-    async def pay_calibration(self, batch_id: int, floor_cents: int = 725) -> PayCalibration:
+    async def pay_calibration(
+        self, batch_id: int, floor_cents: int = 725, min_timings: int = calibration.MIN_TIMINGS
+    ) -> PayCalibration:
         """What a batch's pay makes per hour at typical times, and what would reach the target."""
-        return await calibration.pay_calibration(self, batch_id, floor_cents)
+        return await calibration.pay_calibration(self, batch_id, floor_cents, min_timings)
 
     async def top_up_to_target(
         self, period: Period, period_key: str, project_names: tuple[str, ...]

@@ -3,6 +3,10 @@ on task, and the pay per task that reaches the target, in /batch status and the 
 
 from __future__ import annotations
 
+from bot.app import Taskbot
+from bot.handlers.context import BotContext
+from bot.roles import Roles
+from taskbank.fairpay import FairWorkPolicy
 from tests.batches import tone_batch
 from tests.fairwork.conftest import CORA, command
 from tests.fairwork.ledger import hold
@@ -47,3 +51,29 @@ async def test_too_few_timings_are_not_calibrated(taskbot, chat, bank):
     await taskbot.handle(command(CORA, "tally"))
     text = "\n".join(chat.last("post").card.blocks)
     assert "Batch 1 tone-1: 1 timed answer so far; at least 5 are needed to calibrate pay." in text
+
+
+async def test_min_timings_and_the_floor_come_from_the_fair_work_settings(bank, chat):
+    """`[fair_work] min_timings` decides when pay is calibrated (not a fixed 5), in /batch
+    status and the tally alike, and the configured floor stands in for a missing target."""
+    roles = Roles(writers=("*",), coordinators=("test:cora",))
+    policy = FairWorkPolicy(floor_hourly_cents=1500, min_timings=2)
+    bot = Taskbot(BotContext(bank, chat, roles, time_zone="UTC", fair_work=policy))
+    await bank.import_batch(tone_batch(4, pay_cents=40, project="No target"), filename="b.jsonl")
+    await hold(bank, 3, "submit")
+    await bot.handle(command(CORA, "batch", "status", "1"))
+    text = "\n".join(chat.last("post").card.blocks)
+    assert "1 timed answer so far; at least 2 are needed to calibrate pay." in text
+    await hold(bank, 5, "submit")
+    await bot.handle(command(CORA, "tally"))
+    text = " ".join("\n".join(chat.last("post").card.blocks).split())
+    assert "writers make $6.00/h at the median time on task (4m00s)" in text
+    assert "$1.00 a task reaches the floor (no project target) of $15.00/h" in text
+
+
+async def test_one_timing_is_enough_when_so_configured(bank):
+    await bank.import_batch(tone_batch(3, pay_cents=40, project=TARGETED), filename="b.jsonl")
+    await hold(bank, 2, "submit")
+    cal = await bank.pay_calibration(1, min_timings=1)
+    assert (cal.median_seconds, cal.p75_seconds, cal.median_hourly_cents) == (120, 120, 1200)
+    assert not (await bank.pay_calibration(1)).ready  # the default still asks for five
