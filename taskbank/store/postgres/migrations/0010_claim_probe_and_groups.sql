@@ -89,3 +89,30 @@ BEGIN
            c.ended_at, t.external_id, t.payload_json, t.gold_json, false
     FROM claimed AS c JOIN tasks AS t ON t.id = c.task_id;
 END $$;
+
+-- Group commit (taskbank/store/postgres/grouped.py): the claims that arrive together run as one
+-- statement, one transaction, one commit. Claim i is claim_task for writer p_writers[i] over the
+-- slice [p_firsts[i], p_lasts[i]] of the batch, cap and kind arrays, in order, so each sees the
+-- leases and slots the claims before it took; its rows come back tagged with `op` = i. Every
+-- writer's advisory lock is held to the commit, and rows this transaction locked are not
+-- skipped by its own later claims, so the overlap CHECK and the one-lease rule hold as before.
+-- The writers' locks are all taken first, in one order (of their keys), so two groups sharing
+-- writers wait for each other instead of deadlocking (claim_task takes its lock again: a no-op).
+CREATE FUNCTION claim_tasks(
+    p_writers text[], p_nows bigint[], p_maxes integer[], p_firsts integer[], p_lasts integer[],
+    p_batches bigint[], p_caps bigint[], p_kinds text[]
+) RETURNS TABLE (
+    op integer, id bigint, task_id bigint, batch_id bigint, writer_id text, state text,
+    claimed_at bigint, lease_expires_at bigint, ended_at bigint, task_external_id text,
+    task_payload_json text, task_gold_json text, existing boolean
+) LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock(7301002, k.key)
+    FROM (SELECT DISTINCT hashtext(w) AS key FROM unnest(p_writers) AS w ORDER BY 1) AS k;
+    FOR i IN 1 .. coalesce(array_length(p_writers, 1), 0) LOOP
+        RETURN QUERY
+        SELECT i, c.* FROM claim_task(
+            p_writers[i], p_batches[p_firsts[i]:p_lasts[i]], p_caps[p_firsts[i]:p_lasts[i]],
+            p_nows[i], p_maxes[i], p_kinds[p_firsts[i]:p_lasts[i]]) AS c;
+    END LOOP;
+END $$;
