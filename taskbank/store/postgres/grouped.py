@@ -55,9 +55,12 @@ class Group(Generic[A, R]):
         self._running = 0
         self._scheduled = False
         self._tasks: set[asyncio.Task[None]] = set()
+        self.calls = 0  # calls made, and of them, those answered by a group's statement
+        self.grouped = 0
 
     async def __call__(self, item: A) -> R:
         future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
+        self.calls += 1
         self._waiting.append((item, future))
         self._schedule()
         return await future
@@ -86,6 +89,7 @@ class Group(Generic[A, R]):
                 except Exception:  # nothing was committed: each runs again on its own
                     pass
                 else:
+                    self.grouped += len(taken)
                     for (_, future), result in zip(taken, results, strict=True):
                         if future.done():
                             continue
