@@ -1,6 +1,8 @@
 """Every index of the SQLite schema with the query that uses it, shown by EXPLAIN QUERY PLAN.
 
-Run: python -m benchmarks.index_plans
+Run: python -m benchmarks.index_plans [--store postgresql://127.0.0.1:5432/test]
+
+With --store, the same for PostgreSQL's schema (benchmarks/index_plans_postgres.py).
 
 Each index costs a write on every insert (and on updates of its columns), so each must earn its
 place: this prints, per index, the statement from the store that reads through it and the plan
@@ -180,4 +182,16 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--store", help="a postgresql:// URL: PostgreSQL's indexes instead of SQLite's"
+    )
+    url = parser.parse_args().store
+    if url:
+        from benchmarks.index_plans_postgres import run
+
+        asyncio.run(run(url))
+    else:
+        main()

@@ -29,6 +29,20 @@ from taskbank.store.outbox import Posts
 from taskbank.store.postgres import quality
 from taskbank.store.postgres.copy import PostgresCopy
 from taskbank.store.postgres.fairwork import PostgresFairWork
+from taskbank.store.postgres.grouped import (
+    CLAIM,
+    CLAIM_TOGETHER,
+    SUBMIT_TOGETHER,
+    ClaimCall,
+    Group,
+    Refused,
+    SubmitCall,
+    claim_arguments,
+    claims_by_call,
+    submissions_by_call,
+    submit_arguments,
+)
+from taskbank.store.postgres.grouped import SUBMIT as _SUBMIT
 from taskbank.store.postgres.quality_flow import PostgresQualityFlow, store_quality
 from taskbank.store.postgres.runner import PostgresRunner, refusing_unstorable_values, run_steps
 from taskbank.store.postgres.schema import migrate, try_scheduler_lock
@@ -40,23 +54,7 @@ from taskbank.store.submissions import Submissions, answered_before
 if TYPE_CHECKING:
     from taskbank.quality.answers import StoredAnswers
 
-# An answer is taken while the lease runs, whatever happened to the batch meanwhile (a lease taken
-# before a pause, a close or the deadline may be finished); a late one only while the batch is
-# open and nobody has taken the slot.
 T = TypeVar("T")
-
-_SUBMIT = """
-INSERT INTO submissions (assignment_id, task_id, batch_id, writer_id, client_key, answers_json,
-                         submitted_at, seconds_on_task, gold_correct)
-SELECT a.id, a.task_id, a.batch_id, a.writer_id, $3, $4, $5,
-       greatest(0, ($5 - a.claimed_at) / 1000000), $6
-FROM assignments AS a JOIN tasks AS t ON t.id = a.task_id JOIN batches AS b ON b.id = a.batch_id
-WHERE a.id = $1 AND a.writer_id = $2
-  AND (a.state = 'active' OR (a.state = 'expired' AND t.open_slots > 0))
-  AND (a.lease_expires_at > $5 OR (b.state = 'open' AND (b.deadline IS NULL OR b.deadline > $5)))
-ON CONFLICT DO NOTHING
-RETURNING *
-"""
 
 
 async def _keep_session(connection: asyncpg.Connection) -> None:
@@ -95,6 +93,8 @@ class PostgresStore(
         self.runner = PostgresRunner()
         self._leader: asyncpg.Connection | None = None
         self.migrations_applied: list[int] = []
+        self._claims = Group(self._claim_together, self._claim_alone)
+        self._submits = Group(self._submit_together, self._submit_alone)
 
     async def open(self) -> None:
         """Connect, and apply any migrations not yet applied (one process at a time)."""
@@ -197,7 +197,7 @@ class PostgresStore(
 
         return await self.get_batch(await self._write(operation))
 
-    # -- claims ----------------------------------------------------------------------------
+    # -- claims and answers (grouped: taskbank/store/postgres/grouped.py) --------------------
 
     async def claim(
         self,
@@ -213,42 +213,81 @@ class PostgresStore(
         # writer's lease lock, counts their live leases on a fresh snapshot, and claims in one
         # INSERT across the batches in order, locking the task row FOR UPDATE SKIP LOCKED. It returns
         # the task with the assignment, saving the round trip a card would need to fetch it.
-        row = await self.pool.fetchrow(
-            "SELECT * FROM claim_task($1, $2::bigint[], $3::bigint[], $4, $5, $6::text[])",
+        # Claims made in the same loop turn share that statement and its commit (claim_tasks).
+        call = ClaimCall(
             writer_id,
-            list(batch_ids),
-            [caps.get(batch_id) for batch_id in batch_ids],
+            tuple(batch_ids),
+            tuple(caps.get(batch_id) for batch_id in batch_ids),
             to_micros(now),
             max_active,
-            list(orders) if orders is not None else ["any"] * len(batch_ids),
+            tuple(orders) if orders is not None else ("any",) * len(batch_ids),
         )
+        row = await self._claims(call)
         return None if row is None else rows.claimed(row)
+
+    async def _claim_alone(self, call: ClaimCall) -> asyncpg.Record | None:
+        return await self.pool.fetchrow(
+            CLAIM,
+            call.writer_id,
+            list(call.batch_ids),
+            list(call.caps),
+            call.now,
+            call.max_active,
+            list(call.kinds),
+        )
+
+    async def _claim_together(self, calls: list[ClaimCall]) -> list[asyncpg.Record | None]:
+        found = await self.pool.fetch(CLAIM_TOGETHER, *claim_arguments(calls))
+        return claims_by_call(found, len(calls))
 
     async def insert_submission(self, new: NewSubmission, now: datetime) -> tuple[Submission, bool]:
         gold = None if new.gold_correct is None else int(new.gold_correct)
+        row, replayed = await self._submits(
+            SubmitCall(new, rows.dumps(new.answers), to_micros(now), gold)
+        )
+        return rows.submission(row), replayed
 
-        async def operation(connection: asyncpg.Connection) -> tuple[asyncpg.Record, bool]:
-            try:
-                inserted = await connection.fetchrow(
-                    _SUBMIT,
-                    new.assignment_id,
-                    new.writer_id,
-                    new.client_key,
-                    rows.dumps(new.answers),
-                    to_micros(now),
-                    gold,
-                )
-            except asyncpg.CheckViolationError:  # someone retook the expired slot meanwhile
-                raise LeaseLost("the lease ran out and another writer has taken the slot") from None
-            if inserted is not None:
-                return inserted, False
-            return await run_steps(connection, answered_before(new, to_micros(now))), True
-
+    async def _submit_alone(self, call: SubmitCall) -> tuple[asyncpg.Record, bool]:
         # One atomic statement, then reads: autocommit.
         with refusing_unstorable_values():
             async with self.pool.acquire() as connection:
-                row, replayed = await operation(connection)
-        return rows.submission(row), replayed
+                try:
+                    inserted = await connection.fetchrow(
+                        _SUBMIT,
+                        call.new.assignment_id,
+                        call.new.writer_id,
+                        call.new.client_key,
+                        call.answers_json,
+                        call.now,
+                        call.gold,
+                    )
+                except asyncpg.CheckViolationError:  # someone retook the expired slot meanwhile
+                    raise LeaseLost(
+                        "the lease ran out and another writer has taken the slot"
+                    ) from None
+                if inserted is not None:
+                    return inserted, False
+                return await run_steps(connection, answered_before(call.new, call.now)), True
+
+    async def _submit_together(
+        self, calls: list[SubmitCall]
+    ) -> list[tuple[asyncpg.Record, bool] | Refused]:
+        async with self.pool.acquire() as connection:
+            inserted = await connection.fetch(SUBMIT_TOGETHER, *submit_arguments(calls))
+            answers: list[tuple[asyncpg.Record, bool] | Refused] = []
+            # Committed now; an answer that stored nothing is a repeat or a refusal, told apart
+            # by the same reads as alone (a refusal reaches only its own caller).
+            for call, row in zip(calls, submissions_by_call(inserted, calls), strict=True):
+                if row is not None:
+                    answers.append((row, False))
+                    continue
+                try:
+                    earlier = await run_steps(connection, answered_before(call.new, call.now))
+                except Exception as error:
+                    answers.append(Refused(error))
+                else:
+                    answers.append((earlier, True))
+            return answers
 
     # -- tallies ---------------------------------------------------------------------------
 
