@@ -94,6 +94,10 @@ class SqliteStore(
 ):
     """The Store protocol on one SQLite file: a writer connection with group commit, readers."""
 
+    # Its claim statement refuses paused writers, unaccepted terms and batches no longer open by
+    # itself, so TaskBank may plan claims from a moment-old list of open batches.
+    claim_rechecks_access = True
+
     def __init__(self, path: Path | str, *, synchronous: Synchronous = "full") -> None:
         self.path = Path(path)
         self.synchronous = synchronous
