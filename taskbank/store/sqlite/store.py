@@ -226,7 +226,7 @@ class SqliteStore(
         def operation(connection: sqlite3.Connection) -> sqlite3.Row | None:
             return claim_on(connection, writer_id, batch_ids, caps, moment, max_active, orders)
 
-        found = await self._write(operation)
+        found = await self.runner.run(operation, savepoint=False)  # one INSERT, then reads
         return None if found is None else rows.claimed(found)
 
     async def insert_submission(self, new: NewSubmission, now: datetime) -> tuple[Submission, bool]:
@@ -246,7 +246,7 @@ class SqliteStore(
                 return inserted[0], False
             return run_steps(connection, answered_before(new, params["now"])), True
 
-        row, replayed = await self._write(operation)
+        row, replayed = await self.runner.run(operation, savepoint=False)  # one INSERT, then reads
         return rows.submission(row), replayed
 
     # -- tallies ---------------------------------------------------------------------------
