@@ -9,6 +9,8 @@ In one run it measures, on the same file system and at synchronous=FULL:
   (one transaction of W claims, then one of W submits, for W writers, at most 256);
 - claim+submit through TaskBank at 1, 50 and 500 concurrent writers;
 for a bank of 1,000 tasks (and 1,000,000 with --million), then a tally over many submissions.
+Every bulk load is checkpointed and flushed to disk before anything is timed. `--profile N` prints
+where the event loop's thread spends its time in the 50-writer runs.
 Taskbot's rate is printed as a share of the floor and of the baseline. Not a test: it asserts
 nothing, it reports, and says which targets were met.
 """
@@ -17,6 +19,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
+import os
+import pstats
 import sqlite3
 import tempfile
 import time
@@ -83,11 +88,30 @@ async def bank_with(
     return bank, store, time.perf_counter() - start
 
 
-async def floor(folder: Path, tasks: int, writers: int, operations: int) -> Result:
-    """Taskbot's claim and submit statements on raw sqlite3, in the writer's groups."""
+async def floor_bank(folder: Path, tasks: int) -> Path:
+    """A closed bank file for the floor runs of one size (each run claims other writers' slots)."""
     _, store, _ = await bank_with(folder, tasks)
     await store.close()
-    return await asyncio.to_thread(_floor, store.path, writers, operations)
+    await settle_disk(store.path)
+    return store.path
+
+
+async def settle_disk(path: Path) -> None:
+    """Fold the bulk load's WAL into the file and flush the file system, so no run pays for the
+    write-back of a load made just before it (a million-task load is hundreds of megabytes)."""
+
+    def settle() -> None:
+        db = sqlite3.connect(path)
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        db.close()
+        os.sync()
+
+    await asyncio.to_thread(settle)
+
+
+async def floor(path: Path, writers: int, operations: int) -> Result:
+    """Taskbot's claim and submit statements on raw sqlite3, in the writer's groups."""
+    return await asyncio.to_thread(_floor, path, writers, operations)
 
 
 def _floor(path: Path, writers: int, operations: int) -> Result:
@@ -216,6 +240,13 @@ async def main() -> None:
         default=0.0,
         help="make this share of the tasks gold and mix them into claims at that rate",
     )
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="profile the event loop's thread in the 50-writer runs; print the top N functions",
+    )
     args = parser.parse_args()
     if args.store:
         from benchmarks.postgres import run
@@ -233,16 +264,25 @@ async def main() -> None:
         print(f"{'':<40} {'rate':>11} {'p50':>11} {'p99':>11}   vs baseline")
         print(row(base, base))
         results: dict[tuple[int, int], Result] = {}
+        profiles: list[tuple[str, cProfile.Profile]] = []
         floors: dict[tuple[int, int], Result] = {}
         for tasks in sizes:
+            floor_path = await floor_bank(folder, tasks)
             bank, store, load = await bank_with(folder, tasks, args.gold_rate)
+            await settle_disk(store.path)
             print(f"-- bank of {tasks:,} tasks (bulk-loaded in {load:.1f} s)")
             claim_count, submit_count = await writer_statements(bank, store)
             print(f"   writer statements: {claim_count} per claim, {submit_count} per submit")
             for writers in (1, 50, 500):
-                count = min(operations, tasks * 3 // 4)
-                floors[(tasks, writers)] = at_floor = await floor(folder, tasks, writers, count)
+                count = min(operations, tasks * 3 // 4)  # the floor runs share a bank too
+                floors[(tasks, writers)] = at_floor = await floor(floor_path, writers, count)
+                profile = cProfile.Profile() if args.profile and writers == 50 else None
+                if profile is not None:
+                    profile.enable()
                 result = await claim_submit(bank, writers, count, f"{tasks}-{writers}")
+                if profile is not None:
+                    profile.disable()
+                    profiles.append((f"{tasks:,} tasks, {writers} writers", profile))
                 results[(tasks, writers)] = result
                 print(row(at_floor, base))
                 print(share_row(result, at_floor, base))
@@ -253,6 +293,10 @@ async def main() -> None:
         print(
             f"-- tally over {counted:,} submissions (loaded in {load:.1f} s): {seconds * 1000:.0f} ms"
         )
+
+        for label, profile in profiles:
+            print(f"\n-- profile of the event loop's thread, {label} (by own time)")
+            pstats.Stats(profile).sort_stats("tottime").print_stats(args.profile)
 
         at_50 = results[(1_000, 50)]
         vs_base = at_50.rate / base.rate

@@ -89,14 +89,17 @@ class Batches:
         now = self.clock.now()
         gold_tasks = sum(1 for task in parsed.tasks if task.gold is not None)
         policy = self._quality.new_policy(settings.quality, gold_tasks, len(parsed.tasks))
-        return await self.store.create_batch(
-            settings,
-            parsed.tasks,
-            overlap=settings.overlap or self.defaults.overlap,
-            lease_seconds=60 * (settings.lease_minutes or self.defaults.lease_minutes),
-            now=now,
-            quality=(policy.gold_rate, policy.to_json()),
-        )
+        try:
+            return await self.store.create_batch(
+                settings,
+                parsed.tasks,
+                overlap=settings.overlap or self.defaults.overlap,
+                lease_seconds=60 * (settings.lease_minutes or self.defaults.lease_minutes),
+                now=now,
+                quality=(policy.gold_rate, policy.to_json()),
+            )
+        finally:
+            self._forget_open_batches()  # a claim's read in flight now is not kept either
 
     async def batch(self, batch_id: int) -> Batch:
         """A batch by id (its questions and pay never change, so it is cached)."""
@@ -133,8 +136,11 @@ class Batches:
 
     async def set_batch_state(self, batch_id: int, state: BatchState) -> Batch:
         """Pause, resume or close a batch."""
-        batch = await self.store.set_batch_state(batch_id, state)
-        self._batches.pop(batch_id, None)
+        try:
+            batch = await self.store.set_batch_state(batch_id, state)
+        finally:
+            self._batches.pop(batch_id, None)
+            self._forget_open_batches()
         return batch
 
     async def batch_progress(self, batch_id: int) -> BatchProgress:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from taskbank.bank.openbatches import OpenBatches
 from taskbank.bank.values import DELIVERY_MEMORY
 from taskbank.errors import NotAllowed, NothingToClaim, Problem, ValidationFailed
 from taskbank.models import (
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
 
 class Claims:
     """The TaskBank's claims methods (state and store come from TaskBank)."""
+
+    _open_batches: OpenBatches | None = None  # made on the first claim (see openbatches.py)
 
     # -- claims and answers ----------------------------------------------------------------
 
@@ -45,8 +48,40 @@ class Claims:
         A writer holding `max_active_per_writer` live leases gets the oldest of them back (a
         double click or a second process claiming at the same moment gets the first's lease).
         """
-        now = self.clock.now()
+        kept = self._open_batch_list()
+        planned = kept.current() if kept is not None else None
+        if planned is not None:
+            try:
+                return await self._claim_from(writer_id, planned, batch_id, template, project_id)
+            except NothingToClaim:
+                pass  # the cached list may be behind: read it afresh, for the true reason
+        mark = kept.started() if kept is not None else None
         candidates = await self.store.claim_candidates(writer_id)
+        if kept is not None and mark is not None:
+            kept.keep(mark, candidates)
+        return await self._claim_from(writer_id, candidates, batch_id, template, project_id)
+
+    def _open_batch_list(self) -> OpenBatches | None:
+        """The cached open batches, for a store whose claim re-checks access itself."""
+        kept = self._open_batches
+        if kept is None and getattr(self.store, "claim_rechecks_access", False):
+            kept = self._open_batches = OpenBatches()
+        return kept
+
+    def _forget_open_batches(self) -> None:
+        if self._open_batches is not None:
+            self._open_batches.forget()
+
+    async def _claim_from(
+        self,
+        writer_id: str,
+        candidates: list[BatchCandidate],
+        batch_id: int | None,
+        template: str | None,
+        project_id: int | None,
+    ) -> ClaimedTask:
+        """Claim from these open batches (in claim order), or raise NothingToClaim saying why."""
+        now = self.clock.now()
         if project_id is not None:
             candidates = [c for c in candidates if c.project_id == project_id]
         usable, reason, terms_project = _usable_candidates(candidates, now, batch_id, template)

@@ -8,6 +8,12 @@ under LIMIT 1, so SQLite stops at the first arm that finds a task: one statement
 batches are tried, where there used to be one per batch. The task's own columns come back in the
 RETURNING clause (primary-key look-ups of the row just claimed), so no second statement fetches it.
 The overlap CHECK on `tasks.open_slots` and UNIQUE (task_id, writer_id) stay the last word.
+
+Each arm also refuses, on its own, a batch that is not open or past its deadline, a writer paused
+on it, a project whose terms the writer has not accepted, a claim over the project's budget cap
+and one past the writer's live-lease limit: whatever list of batches a claim was planned from
+(TaskBank plans from a moment-old cached list), the statement lets through only what the
+database allows at the moment it runs.
 """
 
 from __future__ import annotations
@@ -37,6 +43,12 @@ WHERE b.id = :batch{n} AND b.state = 'open' AND t.open_slots > 0 {kind}
        WHERE held.writer_id = :writer AND held.state = 'active') < :max_active
   AND NOT EXISTS (
       SELECT 1 FROM assignments AS mine WHERE mine.task_id = t.id AND mine.writer_id = :writer)
+  AND NOT EXISTS (
+      SELECT 1 FROM writer_pauses AS wp
+      WHERE wp.batch_id = b.id AND wp.writer_id = :writer AND wp.reinstated_at IS NULL)
+  AND (SELECT p.terms IS NULL OR EXISTS (
+         SELECT 1 FROM terms_acceptances AS ta WHERE ta.project_id = p.id AND ta.writer_id = :writer)
+       FROM projects AS p WHERE p.id = b.project_id)
   {budget}
 ORDER BY t.id
 LIMIT 1)

@@ -108,12 +108,13 @@ class SqliteRunner:
         """Run an operation (or one step) in the next group; its result after the commit."""
         return await self.run(lambda connection: run_steps(connection, operation))
 
-    async def run(self, operation: ConnectionOperation[T]) -> T:
-        """Run a SQLite-only operation (a function over the writer connection) in the next group."""
+    async def run(self, operation: ConnectionOperation[T], *, savepoint: bool = True) -> T:
+        """Run a SQLite-only operation (a function over the writer connection) in the next group
+        (`savepoint=False`: it writes with one statement at most, see GroupCommitWriter.run)."""
         if self.writer is None:
             raise RuntimeError("the store is not open")
         try:
-            return await self.writer.run(operation)
+            return await self.writer.run(operation, savepoint=savepoint)
         except UnicodeEncodeError as error:  # a lone surrogate in a text parameter
             raise batchrows.refused_value(
                 f"text that is not valid Unicode ({error.reason})"

@@ -94,6 +94,10 @@ class SqliteStore(
 ):
     """The Store protocol on one SQLite file: a writer connection with group commit, readers."""
 
+    # Its claim statement refuses paused writers, unaccepted terms and batches no longer open by
+    # itself, so TaskBank may plan claims from a moment-old list of open batches.
+    claim_rechecks_access = True
+
     def __init__(self, path: Path | str, *, synchronous: Synchronous = "full") -> None:
         self.path = Path(path)
         self.synchronous = synchronous
@@ -222,7 +226,7 @@ class SqliteStore(
         def operation(connection: sqlite3.Connection) -> sqlite3.Row | None:
             return claim_on(connection, writer_id, batch_ids, caps, moment, max_active, orders)
 
-        found = await self._write(operation)
+        found = await self.runner.run(operation, savepoint=False)  # one INSERT, then reads
         return None if found is None else rows.claimed(found)
 
     async def insert_submission(self, new: NewSubmission, now: datetime) -> tuple[Submission, bool]:
@@ -242,7 +246,7 @@ class SqliteStore(
                 return inserted[0], False
             return run_steps(connection, answered_before(new, params["now"])), True
 
-        row, replayed = await self._write(operation)
+        row, replayed = await self.runner.run(operation, savepoint=False)  # one INSERT, then reads
         return rows.submission(row), replayed
 
     # -- tallies ---------------------------------------------------------------------------
