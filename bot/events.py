@@ -135,4 +135,14 @@ class ReactionEvent:
     delivery: str | None = None  # the platform's id for this delivery: handled once
 
 
-Event = CommandEvent | ActionEvent | FormSubmitEvent | ReactionEvent
+@dataclass(frozen=True)
+class HomeEvent:
+    """A person opened their home view (Slack's App Home tab): the bot shows them their home card."""
+
+    actor: Actor
+    place: Place
+    context: Any = None
+    delivery: str | None = None  # the platform's id for this delivery: handled once
+
+
+Event = CommandEvent | ActionEvent | FormSubmitEvent | ReactionEvent | HomeEvent

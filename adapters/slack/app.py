@@ -3,8 +3,8 @@ event to the bot.
 
 Commands, buttons and the import shortcut are acknowledged at once and handled after. A modal is
 answered only after its handler has committed (so `response_action: errors` can keep it open),
-and the card updates it causes follow the answer. Reaction events are handled once per event_id,
-whichever process Slack delivers them to, however often it retries.
+and the card updates it causes follow the answer. Events (reactions, the App Home tab opened) are
+handled once per event_id, whichever process Slack delivers them to, however often it retries.
 
 Bolt runs each listener before it answers (`process_before_response`), and a listener starts the
 work after its ack as a task of its own (`_after_ack`): the answer goes out as soon as the
@@ -34,7 +34,6 @@ from adapters.slack.files import SlackFiles
 from adapters.slack.port import NotOnSlack, SlackPort
 from bot.app import Taskbot
 from bot.config import Config
-from bot.handlers import home
 from bot.inflight import Finish, WorkInFlight
 from bot.pipeline import Answer, Delivery, Next
 from bot.ui import FormErrors
@@ -280,14 +279,14 @@ class SlackApp:
         if reaction is not None:  # the pipeline handles each event_id once, however often sent
             await self.bot.handle(reaction)
 
-    async def _on_home_opened(self, event: dict[str, Any]) -> None:
-        """The App Home tab: the person's home card, published as their home view."""
-        if event.get("tab") != "home" or not event.get("user"):
-            return
-        with self.work.working():
-            card = await home.home_card(self.bot.ctx, inbound.actor(event["user"]))
-            view = {"type": "home", "blocks": blocks.card_blocks(card)}
-            await self.client.views_publish(user_id=event["user"], view=view)
+    async def _on_home_opened(
+        self, body: payloads.EventCallback, event: payloads.AppHomeOpened
+    ) -> None:
+        """The App Home tab: acknowledged at once; the pipeline publishes the person's home card
+        (once per event_id, however often Slack retries)."""
+        home = inbound.home_event(event, body.get("event_id"))
+        if home is not None:
+            self._after_ack(self._slotted(self.bot.handle(home)))
 
 
 async def slack_refusals(delivery: Delivery, next: Next) -> Answer:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from adapters.slack.payloads import (
+    AppHomeOpened,
     BlockActions,
     ElementState,
     ReactionAdded,
@@ -24,6 +25,7 @@ from bot.events import (
     Attachment,
     CommandEvent,
     FormSubmitEvent,
+    HomeEvent,
     MessageRef,
     Place,
     ReactionEvent,
@@ -40,7 +42,8 @@ class SlackContext:
     """How to answer the person behind an event, and where their card is.
 
     `deferred` collects replies while a view submission is answered: Slack must get the modal's
-    answer (close it, or show errors) first, and the card updates follow.
+    answer (close it, or show errors) first, and the card updates follow. `home`: the person is
+    on their App Home tab, where a private card is their published home view.
     """
 
     user_id: str
@@ -49,6 +52,7 @@ class SlackContext:
     trigger_id: str | None = None
     message_ts: str | None = None
     ephemeral: bool = False
+    home: bool = False
     deferred: list[Callable[[], Awaitable[Any]]] | None = field(default=None, repr=False)
 
     def metadata(self) -> dict[str, Any]:
@@ -105,6 +109,8 @@ def shape_problem(body: Mapping[str, Any]) -> str | None:
             if not isinstance(item, dict):
                 return "reaction_added without an item"
             return _needs(event, "user", "reaction") or _needs(item, "type", "channel", "ts")
+        if event["type"] == "app_home_opened":
+            return _needs(event, "user") or _texts(event, "channel", "tab")
     return None
 
 
@@ -268,6 +274,21 @@ def reaction_event(event: ReactionAdded, event_id: str | None = None) -> Reactio
         added=event.get("type") == "reaction_added",
         context=SlackContext(user_id=event["user"], channel_id=item["channel"]),
         delivery=event_id or f"{item['ts']}:{event['user']}:{event['reaction']}",
+    )
+
+
+def home_event(event: AppHomeOpened, event_id: str | None) -> HomeEvent | None:
+    """An `app_home_opened` event on the Home tab (not the Messages or About tab), else None.
+
+    Its delivery key is Slack's event_id, the same on every retry."""
+    if event.get("tab") != "home":
+        return None
+    channel_id = event.get("channel", "")
+    return HomeEvent(
+        actor=actor(event["user"]),
+        place=_place(channel_id),
+        context=SlackContext(user_id=event["user"], channel_id=channel_id, home=True),
+        delivery=event_id,
     )
 
 

@@ -7,7 +7,7 @@ Only what is read is declared: Slack sends much more, and nothing else is relied
 
 from __future__ import annotations
 
-from typing import Literal, NotRequired, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict
 
 
 class User(TypedDict):
@@ -129,9 +129,21 @@ class ReactionAdded(TypedDict):
     item: ReactionItem
 
 
+class AppHomeOpened(TypedDict):
+    """The `app_home_opened` event: a person entered the App Home (`tab`: home or messages);
+    `view` is the Home tab's current view once one has been published."""
+
+    type: Literal["app_home_opened"]
+    user: str
+    channel: str
+    event_ts: NotRequired[str]
+    tab: NotRequired[str]
+    view: NotRequired[dict[str, Any]]
+
+
 class EventCallback(TypedDict):
     """An Events API delivery; `event_id` is the same on each of Slack's retries."""
 
     type: Literal["event_callback"]
     event_id: NotRequired[str]
-    event: ReactionAdded
+    event: ReactionAdded | AppHomeOpened

@@ -176,6 +176,11 @@ class SlackPort:
         to: Actor | None,
         slack: SlackContext | None,
     ) -> MessageRef:
+        if slack is not None and slack.home and to is not None:
+            # On the App Home tab a private card is the person's home view, published for them.
+            view = {"type": "home", "blocks": blocks.card_blocks(card)}
+            await self.client.views_publish(user_id=to.user_id, view=view)
+            return MessageRef(place.channel_id, f"home-{to.user_id}")
         body = blocks.message(card)
         if visibility == "private" and to is not None:
             if slack is not None and slack.response_url:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.events import ActionEvent, CommandEvent, FormSubmitEvent, MessageRef, Place
+from bot.events import ActionEvent, CommandEvent, FormSubmitEvent, HomeEvent, MessageRef, Place
 from bot.port import ChatPort
 from bot.roles import Roles
 from bot.ui import Card
@@ -27,7 +27,7 @@ class BotContext:
     fair_work: FairWorkPolicy = field(default_factory=FairWorkPolicy)
 
     async def reply(
-        self, event: CommandEvent | ActionEvent | FormSubmitEvent, card: Card
+        self, event: CommandEvent | ActionEvent | FormSubmitEvent | HomeEvent, card: Card
     ) -> MessageRef:
         """Answer the person who sent an event, privately, where they sent it."""
         return await self.port.post_card(

@@ -5,12 +5,17 @@ progress and pay calibration, and the appeals waiting for them."""
 from __future__ import annotations
 
 from bot import fairwork_render as show
-from bot.events import Actor
+from bot.events import Actor, HomeEvent
 from bot.handlers.context import BotContext
 from bot.roles import Role
 from bot.ui import Card
 from taskbank.models import BatchState
 from taskbank.periods import period_containing
+
+
+async def show_home(ctx: BotContext, event: HomeEvent) -> None:
+    """The person's home card, shown privately where they opened it (their home view)."""
+    await ctx.reply(event, await home_card(ctx, event.actor))
 
 
 async def home_card(ctx: BotContext, actor: Actor) -> Card:

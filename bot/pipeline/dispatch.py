@@ -28,8 +28,18 @@ from bot.actions import (
     parse_action,
     parse_form,
 )
-from bot.events import ActionEvent, CommandEvent, FormSubmitEvent, ReactionEvent
-from bot.handlers import appeals, bonus, coordinator, credit, quality, reviewer, work, writer
+from bot.events import ActionEvent, CommandEvent, FormSubmitEvent, HomeEvent, ReactionEvent
+from bot.handlers import (
+    appeals,
+    bonus,
+    coordinator,
+    credit,
+    home,
+    quality,
+    reviewer,
+    work,
+    writer,
+)
 from bot.pipeline import chain
 from bot.pipeline.chain import Delivery, Next
 
@@ -88,4 +98,6 @@ async def dispatch(delivery: Delivery, next: Next) -> chain.Answer:
                 return await writer.draft_form(ctx, event, form)
     elif isinstance(event, ReactionEvent):
         await reviewer.reaction(ctx, event)
+    elif isinstance(event, HomeEvent):
+        await home.show_home(ctx, event)
     return None
