@@ -5,23 +5,26 @@ then a task a row; the settings come beside the file. Quote trouble is located b
 from __future__ import annotations
 
 import csv
-import io
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from taskbank.batchrows import ReadFile, TaskRow
 from taskbank.batchsettings import BatchSettings
+from taskbank.batchtext import csv_lines
 from taskbank.csvquotes import csv_problem, swallowed_row
 from taskbank.errors import Problem
 from taskbank.safejson import UnreadableJson, load_json, printable
 
 
-def read_csv(text: str, name: str, settings: BatchSettings | None, read: ReadFile) -> ReadFile:
-    """Every row of a CSV text into `read` (which holds the settings' own problems, if any)."""
+def read_csv(
+    pieces: Iterable[str], name: str, settings: BatchSettings | None, read: ReadFile
+) -> ReadFile:
+    """Every row of a CSV text (given in pieces, see taskbank.batchtext) into `read` (which holds
+    the settings' own problems, if any)."""
     list_fields = _list_fields(settings)
     record: list[str] = []  # the raw lines of the row being read, to explain quote trouble
-    reader = csv.reader(_recorded_lines(text, record), strict=True)
+    reader = csv.reader(_recorded_lines(pieces, record), strict=True)
     try:
         columns = [column.strip() for column in next(reader)]
     except StopIteration:
@@ -96,9 +99,9 @@ def _list_fields(settings: BatchSettings | None) -> set[str]:
     }
 
 
-def _recorded_lines(text: str, record: list[str]) -> Iterator[str]:
+def _recorded_lines(pieces: Iterable[str], record: list[str]) -> Iterator[str]:
     """The text's lines as the csv module reads them, each also kept in `record`."""
-    for line in io.StringIO(text, newline=""):
+    for line in csv_lines(pieces):
         record.append(line)
         yield line
 

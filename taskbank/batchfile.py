@@ -19,6 +19,8 @@ from taskbank.batchcsv import read_csv
 from taskbank.batchjsonl import read_jsonl
 from taskbank.batchrows import ReadFile, line_number
 from taskbank.batchsettings import BatchSettings, ProjectSettings, TaskSpec, settings_from
+from taskbank.batchtext import decoded_pieces, is_blank
+from taskbank.bulkmemory import release
 from taskbank.errors import Problem, ValidationFailed
 from taskbank.plainerrors import pydantic_problems
 from taskbank.questions import validate_response
@@ -98,11 +100,11 @@ def parse_batch_file(
         raise ValidationFailed(
             [Problem("file", f"is {len(data):,} bytes; at most {max_bytes:,} are accepted", name)]
         )
-    if not data.strip():
+    if is_blank(data):
         raise ValidationFailed(
             [Problem("file", "is empty; expected a batch header and tasks", name)]
         )
-    text = _decode(data, name)
+    text = decoded_pieces(data, name)
     file_format = file_format or detect_format(filename)
     if file_format == "jsonl":
         if settings is not None:
@@ -138,9 +140,9 @@ def read_settings_object(data: bytes, name: str) -> dict[str, Any]:
     """A settings file's object, not yet checked (callers may add to it first): the settings, or
     the same `{"batch": {…}}` a JSONL header holds. Raises ValidationFailed naming the file."""
     name = PurePath(name).name or "settings.json"
-    if not data.strip():
+    if is_blank(data):
         raise ValidationFailed([Problem("settings", "is empty; expected a JSON object", name)])
-    text = _decode(data, name)
+    text = "".join(decoded_pieces(data, name))
     try:
         raw = load_json(text)
     except UnreadableJson as error:
@@ -270,23 +272,6 @@ def _gold_problems(template: Template, task: TaskSpec) -> list[Problem]:
     return []
 
 
-def _decode(data: bytes, name: str) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-        raise ValidationFailed(
-            [
-                Problem(
-                    "encoding",
-                    f"byte 0x{data[error.start]:02x} at column {column} is not UTF-8; save the file as UTF-8",
-                    f"{name}:{line}",
-                )
-            ]
-        ) from None
-
-
 def deadline_problems(
     settings: BatchSettings, now: datetime | None, location: str
 ) -> list[Problem]:
@@ -311,10 +296,12 @@ def _finish(read: ReadFile, name: str, now: datetime | None) -> ParsedBatch:
     if read.settings is not None:
         problems += deadline_problems(read.settings, now, read.settings_location)
         if read.rows:
-            located = [(r.location, TaskSpec(r.external_id, r.payload, r.gold)) for r in read.rows]
+            located = ((r.location, TaskSpec(r.external_id, r.payload, r.gold)) for r in read.rows)
             clean, task_problems = check_tasks(read.settings, located)
             problems += task_problems
-    if not read.rows and not problems:
+    rows = bool(read.rows)
+    release(read.rows)  # a million rows freed at once would keep the GIL from the event loop
+    if not rows and not problems:
         problems = [Problem("tasks", "the file has no tasks", name)]
     if problems:
         problems.sort(key=line_number)

@@ -3,24 +3,27 @@ does not stop the reading: every line's own problems are reported with it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from taskbank.batchrows import ReadFile, TaskRow
 from taskbank.batchsettings import settings_from
+from taskbank.batchtext import json_lines
 from taskbank.errors import Problem, ValidationFailed
 from taskbank.safejson import UnreadableJson, load_json, printable
 
 HEADER_EXAMPLE = '{"batch": {…settings…}}'
 
 
-def read_jsonl(text: str, name: str) -> ReadFile:
-    """Every task line of a JSONL text, with the header's settings when they are usable."""
-    lines = json_lines(text)
-    header_number = next((i for i, line in enumerate(lines, 1) if not _blank(line)), 1)
+def read_jsonl(pieces: Iterable[str], name: str) -> ReadFile:
+    """Every task line of a JSONL text (given in pieces, see taskbank.batchtext), with the
+    header's settings when they are usable."""
+    lines = enumerate(json_lines(pieces), 1)
+    header_number, header_line = _header(lines)
     header_location = f"{name}:{header_number}"
     read = ReadFile(None, header_location)
     try:
-        header = load_json(lines[header_number - 1])
+        header = load_json(header_line)
     except UnreadableJson as error:
         read.problems.append(
             Problem(
@@ -40,8 +43,7 @@ def read_jsonl(text: str, name: str) -> ReadFile:
                 read.settings = settings_from(header["batch"], header_location)
             except ValidationFailed as refused:
                 read.problems.extend(refused.problems)
-    for number in range(header_number + 1, len(lines) + 1):
-        line = lines[number - 1]
+    for number, line in lines:
         if _blank(line):
             continue
         location = f"{name}:{number}"
@@ -54,10 +56,14 @@ def read_jsonl(text: str, name: str) -> ReadFile:
     return read
 
 
-def json_lines(text: str) -> list[str]:
-    """A JSON Lines text split on \\n (and \\r\\n) only: U+2028, U+2029, U+0085, form feeds
-    and the like are legal inside JSON strings, so str.splitlines() would cut tasks apart."""
-    return [line.removesuffix("\r") for line in text.split("\n")]
+def _header(lines: Iterator[tuple[int, str]]) -> tuple[int, str]:
+    """The first line that is not blank, with its number (all blank: the first line)."""
+    first: tuple[int, str] | None = None
+    for number, line in lines:
+        if not _blank(line):
+            return number, line
+        first = first or (number, line)
+    return first or (1, "")
 
 
 def _blank(line: str) -> bool:

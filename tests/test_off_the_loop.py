@@ -93,3 +93,20 @@ async def test_the_tally_chart_is_drawn_off_the_event_loop(bank, clock):
         await jobs.run_tally()
     assert chat.last("upload").upload.content.startswith(b"\x89PNG")
     assert entered and threading.get_ident() not in entered
+
+
+async def test_other_work_runs_on_the_loop_while_a_big_batch_is_imported(bank):
+    ticks_during_import: list[int] = []
+    importing = True
+
+    async def heartbeat() -> None:
+        while importing:
+            ticks_during_import.append(1)
+            await asyncio.sleep(0)
+
+    beating = asyncio.get_running_loop().create_task(heartbeat())
+    batch = await bank.import_batch(tone_batch(20_000), filename="tone.jsonl")
+    importing = False
+    await beating
+    assert (await bank.batch_progress(batch.id)).tasks == 20_000
+    assert len(ticks_during_import) > 10  # the loop went on while the file was parsed and stored

@@ -15,6 +15,7 @@ from taskbank.batchfile import (
     deadline_problems,
     parse_batch_file,
 )
+from taskbank.bulkmemory import full_collections_postponed, release
 from taskbank.errors import Problem, ValidationFailed
 from taskbank.models import (
     Batch,
@@ -64,23 +65,28 @@ class Batches:
                     ]
                 )
             data = await asyncio.to_thread(path.read_bytes)
-        parsed = await asyncio.to_thread(
-            parse_batch_file,
-            data,
-            name,
-            settings=settings,
-            file_format=file_format,
-            max_bytes=self.defaults.max_import_bytes,
-            now=self.clock.now(),
-        )
-        try:
-            return await self.create_batch(parsed)
-        except ValidationFailed as refused:  # the database's refusals, placed in the file
-            where = _header_location(data, name, in_file=settings is None)
-            raise ValidationFailed(
-                [Problem(p.field, p.message, p.location or where) for p in refused.problems],
-                summary=f"{name}: nothing was imported",
-            ) from None
+        # A big file is millions of objects: no full garbage collection walks them meanwhile,
+        # and they are freed off the loop (see taskbank.bulkmemory).
+        with full_collections_postponed():
+            parsed = await asyncio.to_thread(
+                parse_batch_file,
+                data,
+                name,
+                settings=settings,
+                file_format=file_format,
+                max_bytes=self.defaults.max_import_bytes,
+                now=self.clock.now(),
+            )
+            try:
+                return await self.create_batch(parsed)
+            except ValidationFailed as refused:  # the database's refusals, placed in the file
+                where = _header_location(data, name, in_file=settings is None)
+                raise ValidationFailed(
+                    [Problem(p.field, p.message, p.location or where) for p in refused.problems],
+                    summary=f"{name}: nothing was imported",
+                ) from None
+            finally:
+                await asyncio.to_thread(release, parsed.tasks)
 
     async def create_batch(self, parsed: ParsedBatch) -> Batch:
         """Store checked settings and tasks as a new, open batch (with its project the first

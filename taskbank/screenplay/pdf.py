@@ -46,13 +46,16 @@ def parse_pdf(data: bytes, source: str) -> Script:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             if getattr(pdf.doc, "encryption", None):
                 raise _refused(source, _ENCRYPTED)
-            pages = [_page_chars(page) for page in pdf.pages]
-            # A page that is a picture and has no text: a scan whose words would be lost.
-            scanned = [
-                number
-                for number, (page, chars) in enumerate(zip(pdf.pages, pages, strict=True), 1)
-                if page.images and not any(c["text"].strip() for c in chars)
-            ]
+            pages: list[list[dict]] = []
+            scanned: list[int] = []
+            for number, page in enumerate(pdf.pages, 1):
+                pages.append(_page_chars(page))
+                # A page that is a picture and has no text: a scan whose words would be lost.
+                if not any(c["text"].strip() for c in pages[-1]) and page.images:
+                    scanned.append(number)
+                # Its layout objects go now: every page's kept to the end make a heap that each
+                # full garbage collection walks, holding the GIL (and the event loop) for long.
+                page.close()
     except (PdfminerException, PDFException, PSException) as error:
         cause = error.args[0] if error.args and isinstance(error.args[0], Exception) else error
         if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):

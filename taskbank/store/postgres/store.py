@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import asyncpg
 
 from taskbank.batchsettings import BatchSettings, TaskSpec
+from taskbank.bulkmemory import release
 from taskbank.clock import to_micros
 from taskbank.errors import LeaseLost
 from taskbank.models import Assignment, Batch, Submission, Tally, Task
@@ -195,7 +196,10 @@ class PostgresStore(
                 await store_quality(connection, batch_id, quality)
             return batch_id
 
-        return await self.get_batch(await self._write(operation))
+        try:
+            return await self.get_batch(await self._write(operation))
+        finally:  # a million encoded rows freed at once would hold the event loop
+            await asyncio.to_thread(release, prepared.tasks)
 
     # -- claims and answers (grouped: taskbank/store/postgres/grouped.py) --------------------
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from taskbank.batchsettings import BatchSettings, TaskSpec
+from taskbank.bulkmemory import release
 from taskbank.clock import to_micros
 from taskbank.models import Assignment, Batch, Submission, Tally, Task
 from taskbank.store import batchrows, rows
@@ -204,7 +205,10 @@ class SqliteStore(
                 _store_quality(connection, batch_id, quality)
             return batch_id
 
-        return await self.get_batch(await self._write(operation))
+        try:
+            return await self.get_batch(await self._write(operation))
+        finally:  # a million encoded rows freed at once would hold the event loop
+            await asyncio.to_thread(release, prepared.tasks)
 
     # -- claims ----------------------------------------------------------------------------
 

@@ -1,0 +1,74 @@
+"""A batch file's bytes as text, decoded and split a piece at a time.
+
+A 50 MB file decoded, split or copied in one call keeps the GIL for a tenth of a second or more,
+and the event loop waits that long even though parsing runs in a worker thread; pieces of a
+quarter megabyte, each ending at a line end, keep every step short. The lines are exactly those
+of the whole text: a piece ends just after a newline, which is never inside a UTF-8 sequence, a
+`\\r\\n` or a line.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+from collections.abc import Iterable, Iterator
+
+from taskbank.errors import Problem, ValidationFailed
+
+PIECE_BYTES = 256 * 1024
+
+
+def is_blank(data: bytes) -> bool:
+    """Whether the bytes hold nothing but ASCII whitespace (as `not data.strip()`, uncopied)."""
+    return not data or data.isspace()
+
+
+def decoded_pieces(data: bytes, name: str) -> list[str]:
+    """The file's text (UTF-8, a leading BOM dropped) in pieces that each end at a line end, or
+    ValidationFailed locating the first byte that is not UTF-8."""
+    pieces = []
+    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    while start < len(data):
+        newline = data.find(b"\n", min(start + PIECE_BYTES, len(data)) - 1)
+        end = len(data) if newline < 0 else newline + 1
+        try:
+            pieces.append(data[start:end].decode("utf-8"))
+        except UnicodeDecodeError as error:
+            raise not_utf8(data, start + error.start, name) from None
+        start = end
+    return pieces
+
+
+def not_utf8(data: bytes, position: int, name: str) -> ValidationFailed:
+    """The refusal of a file whose byte at `position` is not UTF-8, with its line and column."""
+    line = data.count(b"\n", 0, position) + 1
+    column = position - (data.rfind(b"\n", 0, position) + 1) + 1
+    return ValidationFailed(
+        [
+            Problem(
+                "encoding",
+                f"byte 0x{data[position]:02x} at column {column} is not UTF-8; save the file as UTF-8",
+                f"{name}:{line}",
+            )
+        ]
+    )
+
+
+def json_lines(pieces: Iterable[str]) -> Iterator[str]:
+    """The text's lines split on \\n (and \\r\\n) only: U+2028, U+2029, U+0085, form feeds and
+    the like are legal inside JSON strings, so str.splitlines() would cut tasks apart. As
+    `text.split("\\n")`, a text ending in a newline ends in an empty line."""
+    last = ""
+    for piece in pieces:
+        lines = piece.split("\n")
+        last = lines.pop()  # "" after a piece's closing newline; the file's last line otherwise
+        for line in lines:
+            yield line.removesuffix("\r")
+    yield last.removesuffix("\r")
+
+
+def csv_lines(pieces: Iterable[str]) -> Iterator[str]:
+    """The text's lines as the csv module reads a file opened with newline="": split after \\n,
+    \\r or \\r\\n, each keeping its line end."""
+    for piece in pieces:
+        yield from io.StringIO(piece, newline="")
