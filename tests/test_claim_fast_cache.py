@@ -132,6 +132,21 @@ async def test_a_batch_made_elsewhere_is_claimed_once_the_cached_list_lapses(ban
     await here.submit(claimed.assignment.id, "w2", TONE_ANSWER, "k-w2")
 
 
+async def test_the_open_batch_count_follows_changes_here_at_once_and_elsewhere_in_a_moment(banks):
+    """/task asks how many batches are open (menu or straight claim) from the claim's list."""
+    here, there = banks
+    ticks = [0.0]
+    here._open_batches = OpenBatches(seconds=1.0, clock=lambda: ticks[0])
+    assert await here.open_batch_count("w1") == 0
+    first = await here.import_batch(tone_batch(3, name="one"), filename="1.jsonl")
+    assert await here.open_batch_count("w1") == 1  # a batch made here drops the list
+    await there.import_batch(tone_batch(3, name="two"), filename="2.jsonl")
+    ticks[0] += 1.0
+    assert await here.open_batch_count("w1") == 2  # made elsewhere: seen once the list lapses
+    await here.set_batch_state(first.id, BatchState.PAUSED)
+    assert await here.open_batch_count("w1") == 1
+
+
 def candidate(batch_id: int, **facts) -> BatchCandidate:
     return BatchCandidate(batch_id, 1, "P", "dialogue_tone", 40, None, False, None, **facts)
 

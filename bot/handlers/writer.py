@@ -31,7 +31,7 @@ from bot.roles import Role
 from bot.ui import Card, FormErrors
 from bot.widgets import widget_for
 from taskbank.errors import LeaseLost, NotAllowed, NothingToClaim, ValidationFailed
-from taskbank.models import AssignmentState, BatchState, ClaimedTask
+from taskbank.models import AssignmentState, ClaimedTask
 from taskbank.periods import period_containing
 from taskbank.questions import _Question
 
@@ -115,8 +115,9 @@ async def offer_task(
 
 async def _menu_if_several(ctx: BotContext, writer: str) -> Card | None:
     """The open-work menu when more than one batch has a task for this writer, else None (the
-    claim goes ahead). One open batch, the usual case, costs no more than a list of batches."""
-    if sum(b.state == BatchState.OPEN for b in await ctx.bank.list_batches()) < 2:
+    claim goes ahead). One open batch, the usual case, costs no more than the claim's own
+    moment-old list of open batches."""
+    if await ctx.bank.open_batch_count(writer) < 2:
         return None
     offers = await ctx.bank.open_work(writer, ctx.fair_work.min_timings)
     if len(offers) < 2:

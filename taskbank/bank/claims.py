@@ -55,11 +55,26 @@ class Claims:
                 return await self._claim_from(writer_id, planned, batch_id, template, project_id)
             except NothingToClaim:
                 pass  # the cached list may be behind: read it afresh, for the true reason
+        candidates = await self._read_open_batches(writer_id)
+        return await self._claim_from(writer_id, candidates, batch_id, template, project_id)
+
+    async def open_batch_count(self, writer_id: str) -> int:
+        """How many batches are open (a moment old where the store lets claims cache the list),
+        e.g. to decide whether /task shows the open-work menu without listing every batch."""
+        kept = self._open_batch_list()
+        planned = kept.current() if kept is not None else None
+        if planned is None:
+            planned = await self._read_open_batches(writer_id)
+        return len(planned)
+
+    async def _read_open_batches(self, writer_id: str) -> list[BatchCandidate]:
+        """The open batches read afresh (and kept for the next claims, where allowed)."""
+        kept = self._open_batch_list()
         mark = kept.started() if kept is not None else None
         candidates = await self.store.claim_candidates(writer_id)
         if kept is not None and mark is not None:
             kept.keep(mark, candidates)
-        return await self._claim_from(writer_id, candidates, batch_id, template, project_id)
+        return candidates
 
     def _open_batch_list(self) -> OpenBatches | None:
         """The cached open batches, for a store whose claim re-checks access itself."""
