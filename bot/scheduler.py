@@ -38,6 +38,7 @@ from bot.handlers.reviewer import post_for_review
 from bot.port import Once
 from bot.quality_view import digest
 from bot.ui import Card, FileUpload
+from taskbank.bulkmemory import full_collections_postponed
 from taskbank.models import Period, Tally, TallyLine
 from taskbank.money import format_cents
 from taskbank.periods import PeriodKind, period_containing, previous_period
@@ -114,12 +115,13 @@ class Jobs:
         """Send one period's tally to every recipient not yet served; True when anything was sent."""
         bank, key = self.ctx.bank, self.period_key(period)
         await fair_work.pay_top_ups(self.ctx, period, key)
-        tally = await bank.tally(period)
         sent_any = False
-        if await self._deliver(
-            "tally", key, CHANNEL, lambda once: self._post_summary(period, tally, once)
-        ):
-            sent_any = True
+        with full_collections_postponed():  # as in post_tally_now
+            tally = await bank.tally(period)
+            if await self._deliver(
+                "tally", key, CHANNEL, lambda once: self._post_summary(period, tally, once)
+            ):
+                sent_any = True
         for line in tally.lines:
             if await self._deliver(
                 "tally",
@@ -145,10 +147,12 @@ class Jobs:
         `privately_to` alone, there), and each writer on this platform their own line
         privately, as the scheduled tally sends them (not recorded: each ask sends anew).
         Returns how many writers were sent theirs."""
-        tally = await self.ctx.bank.tally(period)
-        await self._post_summary(
-            period, tally, None, place=place, title=f"Tally, {period.label}", to=privately_to
-        )
+        # Every writer's rows are alive at once: no full collection walks them meanwhile.
+        with full_collections_postponed():
+            tally = await self.ctx.bank.tally(period)
+            await self._post_summary(
+                period, tally, None, place=place, title=f"Tally, {period.label}", to=privately_to
+            )
         here = [line for line in tally.lines if line.writer_id.startswith(f"{platform}:")]
         for line in here:
             await self._post_private(period, line, None)
@@ -164,14 +168,10 @@ class Jobs:
         title: str | None = None,
         to: Actor | None = None,
     ) -> None:
-        names = (
-            {line.writer_id: pseudonym(line.writer_id) for line in tally.lines}
-            if self.schedule.tally_pseudonyms
-            else None
-        )
         title = title or f"Pay tally, {period.label}"
         place = place or self.ctx.coordinator_place
-        card = render.tally_card(tally, title, self.ctx.currency, names)
+        # Thousands of writers' lines take the renderer hundreds of milliseconds: off the loop.
+        names, card = await asyncio.to_thread(self._summary_card, tally, title)
         card = await fair_work.tally_notes(self.ctx, card, period, names)
         qualities = [
             quality
@@ -221,6 +221,15 @@ class Jobs:
             if once is None
             else once_key("tally-chart", self.period_key(period), CHANNEL, retry=once.retry),
         )
+
+    def _summary_card(self, tally: Tally, title: str) -> tuple[dict[str, str] | None, Card]:
+        """The summary card (run in a worker thread), with the pseudonyms it shows, if any."""
+        names = (
+            {line.writer_id: pseudonym(line.writer_id) for line in tally.lines}
+            if self.schedule.tally_pseudonyms
+            else None
+        )
+        return names, render.tally_card(tally, title, self.ctx.currency, names)
 
     async def _post_private(self, period: Period, line: TallyLine, once: Once | None) -> None:
         """A writer's own line, with their honest rates against the floor and their projects'

@@ -15,6 +15,7 @@ not become an answer counts at most up to its lease's end; terms reading at most
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -198,6 +199,8 @@ async def hourly_rates(
         extras = []
     project_ids = {h.project_id for h in holds} | {t.project_id for t in terms}
     projects = {pid: await bank.project(pid) for pid in sorted(project_ids)}
+    if writer_id is None:  # every writer's (a tally): too much arithmetic for the event loop
+        return await asyncio.to_thread(compute_rates, holds, terms, extras, projects)
     return compute_rates(holds, terms, extras, projects)
 
 

@@ -22,11 +22,14 @@ import pytest
 from bot.chart import tally_chart
 from bot.config import ScheduleConfig
 from bot.extras import module_available
+from bot.fairwork_render import rates_summary
 from bot.handlers.context import BotContext
+from bot.render import tally_card
 from bot.roles import Roles
 from bot.scheduler import Jobs
 from taskbank.batchfile import parse_batch_file
 from taskbank.export import provenance_record
+from taskbank.fairpay import compute_rates
 from taskbank.sample_scripts import script_file
 from taskbank.screenplay import plan_script_batch
 from tests.batches import TONE_ANSWER, tone_batch
@@ -36,13 +39,16 @@ MONDAY_9 = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
 
 
 @contextmanager
-def threads_entering(function: Callable[..., Any]) -> Iterator[list[int]]:
-    """The ident of each thread that enters `function` while the block runs."""
+def threads_entering(
+    function: Callable[..., Any], when: Callable[[dict[str, Any]], bool] | None = None
+) -> Iterator[list[int]]:
+    """The ident of each thread that enters `function` while the block runs (called with
+    arguments `when` accepts, given the call's locals)."""
     code = getattr(function, "__code__", None)
     entered: list[int] = []
 
     def hook(frame: Any, event: str, _: Any) -> None:
-        if event == "call" and frame.f_code is code:
+        if event == "call" and frame.f_code is code and (when is None or when(frame.f_locals)):
             entered.append(threading.get_ident())
 
     threading.setprofile(hook)
@@ -92,6 +98,35 @@ async def test_the_tally_chart_is_drawn_off_the_event_loop(bank, clock):
     with threads_entering(tally_chart) as entered:
         await jobs.run_tally()
     assert chat.last("upload").upload.content.startswith(b"\x89PNG")
+    assert entered and threading.get_ident() not in entered
+
+
+def _everyone(values: dict[str, Any]) -> bool:
+    """A call about every writer (the summary), not one writer's own card."""
+    if "tally" in values:
+        return len(values["tally"].lines) > 1
+    if "holds" in values:
+        return len({hold.writer_id for hold in values["holds"]}) > 1
+    return True
+
+
+@pytest.mark.parametrize("heavy", [tally_card, compute_rates, rates_summary])
+async def test_the_tally_summary_is_written_off_the_event_loop(bank, clock, heavy):
+    """Every writer's line, rates and their text: thousands of writers' worth on a big bank
+    (each writer's own card, with one writer's figures, is small and stays on the loop)."""
+    clock.set(MONDAY_9 - timedelta(days=6))
+    await bank.import_batch(tone_batch(2), filename="tone.jsonl")
+    for writer in ("slack:ana", "slack:ben"):
+        claimed = await bank.claim(writer)
+        clock.advance(seconds=600)
+        await bank.submit(claimed.assignment.id, writer, TONE_ANSWER, f"k-{writer}")
+    clock.set(MONDAY_9)
+    chat = FakeChat()
+    jobs = Jobs(BotContext(bank, chat, Roles(), time_zone="UTC"), ScheduleConfig())
+    with threads_entering(heavy, _everyone) as entered:
+        await jobs.run_tally()
+    summary = next(s.card for s in chat.sent if s.kind == "post")
+    assert "slack:ana" in " ".join((*summary.blocks, *(f.value for f in summary.fields)))
     assert entered and threading.get_ident() not in entered
 
 

@@ -3,6 +3,7 @@ rate on `/earnings`, each tally and each saved card, and when waiting work is ap
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import timedelta
@@ -41,9 +42,11 @@ async def tally_notes(
             calibrations.append(
                 show.calibration_text(cal, ctx.currency, f"Batch {batch.id} {batch.name}")
             )
+    # Every writer's rates, written out: off the loop (thousands of writers take a while).
+    summary = await asyncio.to_thread(show.rates_summary, rates, ctx.currency, names)
     return show.with_blocks(
         card,
-        show.rates_summary(rates, ctx.currency, names),
+        summary,
         "Pay calibration (open batches):\n" + "\n".join(calibrations) if calibrations else "",
     )
 
