@@ -4,23 +4,22 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from taskbank.clock import from_micros
 from taskbank.models import Period
 
 
 def daily_totals(
-    buckets: Sequence[tuple[int, int, int]], period: Period, zone: str
+    buckets: Sequence[tuple[datetime, int, int]], period: Period, zone: str
 ) -> list[tuple[date, int, int]]:
-    """Quarter-hour buckets (epoch µs, cents, tasks) folded into local days of the period."""
+    """Quarter-hour buckets (start, cents, tasks) folded into local days of the period."""
     tz = ZoneInfo(zone)
     first = period.start.astimezone(tz).date()
     last = (period.end - timedelta(microseconds=1)).astimezone(tz).date()
     days = {first + timedelta(days=i): [0, 0] for i in range((last - first).days + 1)}
     for bucket, cents, tasks in buckets:
-        day = from_micros(bucket).astimezone(tz).date()
+        day = bucket.astimezone(tz).date()
         if day in days:
             days[day][0] += cents
             days[day][1] += tasks

@@ -418,3 +418,21 @@ async def test_with_several_chats_each_writer_is_messaged_in_their_own(bank, clo
     assert [s.place.channel_id for s in slack.sent if s.kind == "post"] == ["C-COORDS"]
     assert [s.to for s in slack.sent if s.kind == "direct"] == ["slack:U1"]
     assert [s.to for s in discord.sent if s.kind == "direct"] == ["discord:42"]
+
+
+async def test_the_charts_days_hold_the_periods_work_in_the_local_zone(bank, week_of_work):
+    """The bank hands the chart aware quarter-hour starts; the chart folds them into local days."""
+    from bot.chart import daily_totals
+    from taskbank.periods import period_containing
+
+    clock = week_of_work
+    await bank.import_batch(tone_batch(2), filename="b.jsonl")
+    (done,) = await work(bank, clock, "ana", 1)
+    await bank.record_review(done.id, "rev", Verdict.APPROVED)
+    period = period_containing(clock.now(), "week", "UTC")
+    buckets = await bank.activity_by_quarter_hour(period)
+    assert buckets and all(start.tzinfo is not None for start, _, _ in buckets)
+    days = daily_totals(buckets, period, "UTC")
+    assert len(days) == 7
+    assert [(cents, tasks) for day, cents, tasks in days if tasks] == [(40, 1)]
+    assert next(day for day, _, tasks in days if tasks) == clock.now().date()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import TYPE_CHECKING, TextIO
 
 from taskbank.bank.values import PostState
+from taskbank.clock import from_micros
 from taskbank.credit import named_rows
 from taskbank.errors import NotAllowed, Problem, ValidationFailed
 from taskbank.export import ExportFormat, write_export
@@ -57,9 +59,11 @@ class Money:
         """Per writer, the projects they submitted work to in a period."""
         return await self.store.writer_projects(period.start, period.end)
 
-    async def activity_by_quarter_hour(self, period: Period) -> list[tuple[int, int, int]]:
-        """Money and tasks per quarter hour of a period, for the tally chart."""
-        return await self.store.activity_by_quarter_hour(period.start, period.end)
+    async def activity_by_quarter_hour(self, period: Period) -> list[tuple[datetime, int, int]]:
+        """Money and tasks per quarter hour of a period (its start in UTC, cents, tasks), for
+        the tally chart."""
+        found = await self.store.activity_by_quarter_hour(period.start, period.end)
+        return [(from_micros(bucket), cents, tasks) for bucket, cents, tasks in found]
 
     # -- the outbox: scheduled posts sent once -----------------------------------------------
 
