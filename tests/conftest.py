@@ -8,6 +8,8 @@ import os
 import random
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
 
 import pytest
 
@@ -47,6 +49,21 @@ async def drop_schema(schema: str) -> None:
         await connection.close()
 
 
+@asynccontextmanager
+async def fresh_postgres_store(min_size: int = 1, max_size: int = 8) -> AsyncIterator[Any]:
+    """An open PostgresStore in a schema of its own, dropped afterwards."""
+    from taskbank.store.postgres import PostgresStore
+
+    schema = await postgres_schema()
+    opened = PostgresStore(POSTGRES_URL, schema=schema, min_size=min_size, max_size=max_size)
+    try:
+        await opened.open()
+        yield opened
+    finally:
+        await opened.close()
+        await drop_schema(schema)
+
+
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock()
@@ -73,16 +90,8 @@ async def store(request, tmp_path) -> AsyncIterator[object]:
         finally:
             await opened.close()
         return
-    from taskbank.store.postgres import PostgresStore
-
-    schema = await postgres_schema()
-    opened = PostgresStore(POSTGRES_URL, schema=schema, min_size=1, max_size=8)
-    try:
-        await opened.open()
+    async with fresh_postgres_store() as opened:
         yield opened
-    finally:
-        await opened.close()
-        await drop_schema(schema)
 
 
 @pytest.fixture

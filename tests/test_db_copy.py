@@ -16,7 +16,7 @@ from taskbank.store.copy import NOT_COPIED, TABLES
 from taskbank.store.postgres import PostgresStore
 from taskbank.store.sqlite import SqliteStore
 from tests.batches import TONE_ANSWER
-from tests.conftest import POSTGRES_URL, drop_schema, postgres_schema
+from tests.conftest import POSTGRES_URL, drop_schema, fresh_postgres_store, postgres_schema
 
 
 async def pilot(path) -> dict:
@@ -114,19 +114,10 @@ async def test_every_table_is_copied_or_left_behind_for_a_stated_reason(tmp_path
     finally:
         await store.close()
     sqlite_tables = {row[0] for row in found}
-    schema = await postgres_schema()
-    try:
-        pg = PostgresStore(POSTGRES_URL, schema=schema, min_size=1, max_size=1)
-        await pg.open()
-        try:
-            found = await pg.runner.fetch(
-                "SELECT table_name FROM information_schema.tables"
-                " WHERE table_schema = current_schema()"
-            )
-        finally:
-            await pg.close()
-    finally:
-        await drop_schema(schema)
+    async with fresh_postgres_store(max_size=1) as pg:
+        found = await pg.runner.fetch(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+        )
     pg_tables = {row[0] for row in found}
     assert len(TABLES) == len(set(TABLES))
     assert set(TABLES).isdisjoint(NOT_COPIED)

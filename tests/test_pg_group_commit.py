@@ -18,21 +18,15 @@ from taskbank.service import Defaults, TaskBank
 from taskbank.store.postgres import PostgresStore
 from taskbank.store.records import NewSubmission
 from tests.batches import TONE_ANSWER, tone_batch
-from tests.conftest import POSTGRES_URL, drop_schema, postgres_schema
+from tests.conftest import POSTGRES_URL, fresh_postgres_store
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
 
 @pytest.fixture
 async def pg_store():
-    schema = await postgres_schema()
-    store = PostgresStore(POSTGRES_URL, schema=schema, min_size=2, max_size=4)
-    try:
-        await store.open()
+    async with fresh_postgres_store(min_size=2, max_size=4) as store:
         yield store
-    finally:
-        await store.close()
-        await drop_schema(schema)
 
 
 async def bank_on(store: PostgresStore, tasks: int, overlap: int, limit: int = 1) -> TaskBank:
