@@ -5,7 +5,7 @@ directly, as before."""
 from __future__ import annotations
 
 from tests.batches import tone_batch
-from tests.fairwork.conftest import WENDY, command, press
+from tests.fairwork.conftest import WENDY, command
 from tests.fairwork.test_work_menu import two_open_batches
 
 
@@ -28,16 +28,6 @@ async def test_task_menu_is_the_same_card_as_work(taskbot, chat, bank):
     work = chat.last("post").card
     await taskbot.handle(command(WENDY, "task"))
     assert chat.last("post").card == work
-
-
-async def test_choosing_from_the_task_menu_claims_from_that_batch(taskbot, chat, bank):
-    await two_open_batches(bank)
-    await taskbot.handle(command(WENDY, "task"))
-    menu = chat.last("post")
-    await taskbot.handle(press(WENDY, "work:2", menu.message))
-    [held] = await bank.active_assignments(WENDY.key)
-    assert held.batch_id == 2
-    assert chat.last("update").message == menu.message
 
 
 async def test_task_with_one_open_batch_claims_directly(taskbot, chat, bank):

@@ -3,6 +3,8 @@ chosen batch."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.batches import tone_batch
 from tests.fairwork.conftest import WENDY, command, press
 from tests.fairwork.ledger import hold
@@ -36,9 +38,11 @@ async def test_the_menu_shows_pay_time_rate_what_is_left_and_the_approval_window
     assert labels == ["Claim from 1", "Claim from 2"]
 
 
-async def test_choosing_a_batch_claims_from_it(taskbot, chat, bank):
+# /task shows the same menu when several batches are open
+@pytest.mark.parametrize("asked", ["work", "task"])
+async def test_choosing_a_batch_claims_from_it(taskbot, chat, bank, asked):
     await two_open_batches(bank)
-    await taskbot.handle(command(WENDY, "work"))
+    await taskbot.handle(command(WENDY, asked))
     menu = chat.last("post")
     await taskbot.handle(press(WENDY, "work:2", menu.message))
     [held] = await bank.active_assignments(WENDY.key)
