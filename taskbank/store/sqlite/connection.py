@@ -46,7 +46,9 @@ def connect_writer(path: Path | str, synchronous: Synchronous) -> sqlite3.Connec
     """The writer's autocommit connection, for use on the thread that opens it."""
     connection = sqlite3.connect(str(path), isolation_level=None)
     connection.row_factory = sqlite3.Row
-    connection.executescript(_SETTINGS + f"PRAGMA synchronous = {synchronous.upper()};")
+    connection.executescript(
+        _SETTINGS + f"PRAGMA synchronous = {synchronous.upper()}; PRAGMA temp_store = MEMORY;"
+    )
     return connection
 
 
