@@ -6,6 +6,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 class Clock(Protocol):
     """Tells the current time as a timezone-aware UTC datetime."""
 
@@ -42,10 +45,10 @@ def to_micros(when: datetime) -> int:
     """A timezone-aware datetime as integer microseconds since the Unix epoch (UTC)."""
     if when.tzinfo is None:
         raise ValueError("naive datetimes are not accepted; use timezone-aware UTC")
-    delta = when - datetime(1970, 1, 1, tzinfo=UTC)
+    delta = when - _EPOCH
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
 def from_micros(micros: int) -> datetime:
     """The inverse of `to_micros`: an aware UTC datetime."""
-    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=micros)
+    return _EPOCH + timedelta(microseconds=micros)

@@ -7,6 +7,7 @@ work); this module composes them over one store, clock and random source.
 from __future__ import annotations
 
 import random
+from collections import OrderedDict
 from datetime import datetime
 
 from taskbank.bank.batches import Batches
@@ -42,10 +43,10 @@ class TaskBank(Batches, Claims, Reviews, Money, Quality, FairWork, CreditAndPriv
         self.defaults = defaults or Defaults()
         self._batches: dict[int, Batch] = {}
         self._projects: dict[int, Project] = {}
-        self._tasks: dict[int, Task] = {}
+        self._tasks: OrderedDict[int, Task] = OrderedDict()
         # Who holds each recently claimed assignment, and which task: fixed for its life, so a
         # submit in this process needs no lookup (its state is checked by the insert itself).
-        self._assignments: dict[int, tuple[str, int, int]] = {}
+        self._assignments: OrderedDict[int, tuple[str, int, int]] = OrderedDict()
         self._quality = QualityFlow(store, self.rng, self.defaults.quality)
 
     @property

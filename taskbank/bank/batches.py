@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -129,10 +130,11 @@ class Batches:
         return cached
 
     @staticmethod
-    def _remember(cache: dict[int, Any], key: int, value: Any) -> Any:
-        """Keep a value in a bounded cache (the oldest entry goes first)."""
+    def _remember(cache: OrderedDict[int, Any], key: int, value: Any) -> Any:
+        """Keep a value in a bounded cache (the oldest entry goes first: an OrderedDict drops
+        it at once, where a dict whose front was popped again and again scans the holes left)."""
         if key not in cache and len(cache) >= TASK_CACHE_SIZE:
-            cache.pop(next(iter(cache)))
+            cache.popitem(last=False)
         cache[key] = value
         return value
 
