@@ -111,3 +111,22 @@ CREATE TRIGGER assignments_slots_moved AFTER UPDATE OF state ON assignments
         (OLD.state IN ('active', 'submitted') AND NEW.state IN ('released', 'skipped', 'expired'))
         OR (OLD.state IN ('released', 'skipped', 'expired') AND NEW.state IN ('active', 'submitted')))
     EXECUTE FUNCTION assignments_slots();
+
+-- An answer closes its lease. That was a row trigger: per answer stored, a PL/pgSQL call and an
+-- UPDATE of its own (its executor started, its CHECKs prepared), so a group's one INSERT of 40
+-- answers ran 40 more statements. A statement trigger over the inserted rows (a transition
+-- table) closes them all in one UPDATE at the end of the INSERT, in the same transaction, before
+-- the caller hears of it, as before. The UPDATE still fires assignments' own row triggers: a
+-- late answer to an expired lease takes its slot back, and the overlap CHECK refuses it when
+-- the slot has gone to someone else meanwhile (LeaseLost).
+CREATE FUNCTION submissions_close_assignments() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE assignments AS a SET state = 'submitted', ended_at = n.submitted_at
+    FROM inserted AS n WHERE a.id = n.assignment_id;
+    RETURN NULL;
+END $$;
+DROP TRIGGER submissions_close_assignment ON submissions;
+DROP FUNCTION submissions_close_assignment();
+CREATE TRIGGER submissions_close_assignment AFTER INSERT ON submissions
+    REFERENCING NEW TABLE AS inserted
+    FOR EACH STATEMENT EXECUTE FUNCTION submissions_close_assignments();
