@@ -1,7 +1,7 @@
-"""The PostgreSQL half of the claim/submit benchmark (run through claim_submit.py --store URL).
+"""The PostgreSQL half of the claim/submit benchmark (`python -m benchmarks.postgres URL`).
 
 Baseline: one small INSERT per transaction on raw asyncpg, one at a time. Then, per writer count,
-the asyncpg floor (Taskbot's own three statements straight on asyncpg, see postgres_floor.py) in
+the asyncpg floor (Taskbot's own claim and submit statements straight on asyncpg, see postgres_floor.py) in
 one process, and claim+submit through TaskBank at 50 and 500 writers (in total), in 1 and in 4 processes that start together,
 each row with the CPU time one claim+submit costs: the server's (the worker processes' own
 backends, from /proc/<pid>/stat; background writers and the WAL writer are not counted) and the
@@ -225,4 +225,12 @@ if __name__ == "__main__":
         url, schema, name, writers, operations, kind = sys.argv[2:8]
         asyncio.run(worker(url, schema, name, int(writers), int(operations), kind))
     else:
-        raise SystemExit("run it as: python -m benchmarks.claim_submit --store postgresql://…")
+        import argparse
+
+        parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+        parser.add_argument("store", help="a postgresql:// URL (a throw-away schema is used)")
+        parser.add_argument(
+            "--quick", action="store_true", help="1,000 operations per run, not 4,000"
+        )
+        args = parser.parse_args()
+        asyncio.run(run(args.store, 1000 if args.quick else 4000))

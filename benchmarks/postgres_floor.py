@@ -3,9 +3,11 @@
 The statements are not copied here: they are captured from `PostgresStore` itself, by running
 its `claim_candidates`, `claim` and `insert_submission` once over a recording stand-in for the
 pool, with marker values in place of the writer, the time, the assignment and the key. The floor
-then runs those statements with the markers swapped for real values, grouped as Taskbot runs
-them on PostgreSQL (each statement alone in autocommit, the three of a claim+submit one after
-another), from `writers` coroutines sharing as many plain connections as Taskbot's pool holds.
+then runs those statements with the markers swapped for real values, each alone in autocommit,
+the claim and the submit of a claim+submit one after another, from `writers` coroutines sharing as
+many plain connections as Taskbot's pool holds. The open batches are read once, before the clock
+starts: Taskbot plans claims from a moment-old list of them (taskbank/bank/openbatches.py, on
+PostgreSQL since migration 0011), so that read is no longer part of each claim.
 What Taskbot costs above this is its own: the service, the store's Python, the pool.
 """
 
@@ -116,6 +118,7 @@ async def floor(
         free.put_nowait(connection)
     batch_id = await connections[0].fetchval("SELECT min(id) FROM batches WHERE state = 'open'")
     statements = await captured(batch_id, max_active)
+    await connections[0].fetch(statements.candidates[0], *statements.candidates[1])
     latencies: list[float] = []
     remaining = operations
 
@@ -131,9 +134,6 @@ async def floor(
             }
             connection = await free.get()
             try:
-                await connection.fetch(
-                    statements.candidates[0], *_filled(statements.candidates[1], values)
-                )
                 claimed = await connection.fetchrow(
                     statements.claim[0], *_filled(statements.claim[1], values)
                 )

@@ -85,6 +85,11 @@ class PostgresStore(
 ):
     """The Store protocol on a PostgreSQL database (optionally inside one schema)."""
 
+    # Its claim refuses paused writers, unaccepted terms and batches no longer open by itself
+    # (claim_task, migration 0011), so TaskBank may plan claims from a moment-old list of open
+    # batches instead of reading it before every claim.
+    claim_rechecks_access = True
+
     def __init__(
         self, url: str, *, schema: str | None = None, min_size: int = 2, max_size: int = 10
     ) -> None:
