@@ -328,7 +328,7 @@ async def main(args: argparse.Namespace) -> None:
             if cards:
                 delivered = sum(c[0] for c in cards)
                 line += f", {delivered / sum(c[1] for c in cards):.0f} cards/s to the last card"
-            if contestant.tree is None:
+            if contestant is contestants[1]:  # Taskbot at this tree
                 p99, share = pooled.percentile(0.99), statistics.median(shares)
                 figures["p99"], figures["share"] = p99, share
         print(line)
