@@ -1,13 +1,22 @@
 """How fast Taskbot's Slack app acknowledges /task, against a bare slack-bolt app that only acks.
 
-Run: python -m benchmarks.slack_ack [--requests N] [--concurrency C]
+Run: python -m benchmarks.slack_ack [--requests N] [--concurrency C] [--rounds R] [--base-tree DIR]
 
 In one run: a fake Slack Web API and the load generator live in this process; each app under
-test is served by a child process on 127.0.0.1 (the bare bolt app first, as the baseline, then
-Taskbot's on a fresh SQLite bank). Both get the same signed /task requests, C at a time, each from
-a different writer. Printed: p50 and p99 ack latency and throughput for both, their ratios, and
-how long Taskbot took to deliver every card (the work done after the ack). Not a test: it
-reports, and says which targets were met (p99 ack < 100 ms; throughput >= 0.9x the bare app's).
+test is served by a child process on 127.0.0.1: the bare bolt app (the baseline), Taskbot's on
+a SQLite bank, and with `--base-tree` Taskbot's app from another checkout (a base commit) on the
+same bank. Each gets the same signed /task requests, C at a time, each from a different writer,
+in R rounds that take the apps in turn (the order rotating each round), so the machine's noise
+falls on all alike. Printed per round and over all rounds: p50 and p99 ack latency and
+throughput, the ratios to the bare app of the same round, and how long Taskbot took to deliver
+every card (the work done after the ack). Not a test: it reports, and says which targets were
+met (p99 ack < 100 ms; throughput >= 0.9x the bare app's).
+
+The bare app is configured as Taskbot's is where that changes the path to an ack: bolt runs the
+listener before it answers (`process_before_response=True`); `--bare-default` adds a bare app with
+bolt's default too (the listener on a task of its own, the ack polled every 10 ms: about 1 ms of
+CPU more per request, so a far easier baseline). Both verify Slack's
+signature: bolt does in the bare app, Taskbot's `_dispatch` before bolt in Taskbot's.
 `--profile-apps` runs each app under cProfile and prints where its time went.
 """
 
@@ -19,6 +28,7 @@ import json
 import os
 import pstats
 import random
+import statistics
 import sys
 import tempfile
 import time
@@ -39,6 +49,7 @@ class Result:
     label: str
     latencies: list[float]
     seconds: float
+    cards: tuple[int, float] | None = None  # delivered, seconds from the first request
 
     @property
     def rate(self) -> float:
@@ -52,13 +63,17 @@ class Result:
 # -- the apps under test (child processes) --------------------------------------------------
 
 
-async def serve_bare(port: int, api_url: str) -> None:
+async def serve_bare(port: int, api_url: str, before_response: bool = True) -> None:
     from aiohttp import web
     from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
     from slack_bolt.app.async_app import AsyncApp
     from slack_sdk.web.async_client import AsyncWebClient
 
-    bolt = AsyncApp(client=AsyncWebClient(token=BOT_TOKEN, base_url=api_url), signing_secret=SECRET)
+    bolt = AsyncApp(
+        client=AsyncWebClient(token=BOT_TOKEN, base_url=api_url),
+        signing_secret=SECRET,
+        process_before_response=before_response,
+    )
 
     @bolt.command("/task")
     async def task(ack):  # type: ignore[no-untyped-def]
@@ -111,7 +126,7 @@ def serve_child(args: argparse.Namespace) -> None:
     import signal
 
     serving = (
-        serve_bare(args.port, args.api_url)
+        serve_bare(args.port, args.api_url, not args.bare_default)
         if args.serve == "bare"
         else serve_taskbot(args.port, args.api_url, args.folder)
     )
@@ -136,13 +151,15 @@ def serve_child(args: argparse.Namespace) -> None:
 
 
 async def start_app(
-    kind: str, api_url: str, folder: str, profile: str | None = None
+    kind: str, api_url: str, folder: str, *, tree: str | None = None, options: tuple[str, ...] = ()
 ) -> tuple[asyncio.subprocess.Process, str]:
+    """Serve one app in a child process; `tree`: Taskbot's code from that checkout instead."""
     port = free_port()
-    extra = ("--profile", profile) if profile else ()
+    env = {**os.environ, "PYTHONPATH": tree} if tree else None
     child = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "benchmarks.slack_ack", "--serve", kind,
-        "--port", str(port), "--api-url", api_url, "--folder", folder, *extra,
+        "--port", str(port), "--api-url", api_url, "--folder", folder, *options,
+        cwd=tree, env=env,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     if await wait_until_serving(base):
@@ -151,10 +168,12 @@ async def start_app(
     raise RuntimeError(f"the {kind} app did not start")
 
 
-async def load(label: str, url: str, fake: FakeSlack, requests: int, concurrency: int) -> Result:
+async def load(
+    label: str, url: str, fake: FakeSlack, requests: int, concurrency: int, writers: str
+) -> Result:
     bodies = []
     for n in range(requests):
-        user = f"U{n:08d}"
+        user = f"U{writers}{n:06d}"
         response_url = fake.issue_response_url(user, "C0WRITERS")
         bodies.append(payloads.slash_command("/task", "", user, "C0WRITERS", response_url))
     latencies: list[float] = []
@@ -163,11 +182,11 @@ async def load(label: str, url: str, fake: FakeSlack, requests: int, concurrency
     connector = aiohttp.TCPConnector(limit=concurrency)
     async with aiohttp.ClientSession(connector=connector) as session:
         # One request first, so bolt's one-time auth.test is not in the figures.
-        warmup = fake.issue_response_url("U0WARMUP", "C0WRITERS")
+        warmup = fake.issue_response_url(f"U{writers}WARMUP", "C0WRITERS")
         await _one(
             session,
             url,
-            payloads.slash_command("/task", "", "U0WARMUP", "C0WRITERS", warmup),
+            payloads.slash_command("/task", "", f"U{writers}WARMUP", "C0WRITERS", warmup),
             [],
             [],
         )
@@ -194,7 +213,71 @@ async def _one(session, url, body, latencies, failures) -> None:  # type: ignore
     latencies.append(time.perf_counter() - started)
 
 
-async def main(requests: int, concurrency: int, profile: bool = False) -> None:
+@dataclass
+class Contestant:
+    kind: str
+    label: str
+    index: int
+    tree: str | None = None
+    options: tuple[str, ...] = ()
+
+
+async def run_one(
+    contestant: Contestant, fake: FakeSlack, folder: str, args: argparse.Namespace, round_: int
+) -> Result:
+    """One app's load in one round; Taskbot's apps are stopped only after every card is out."""
+    index = contestant.index  # with the round, a writer prefix of its own
+    saved = (
+        str(Path(folder) / f"{contestant.kind}-{index}-{round_}.prof")
+        if args.profile_apps
+        else None
+    )
+    options = contestant.options + (("--profile", saved) if saved else ())
+    child, url = await start_app(
+        contestant.kind, fake.api_url, folder, tree=contestant.tree, options=options
+    )
+    try:
+        before = len(fake.messages) + 1  # the warm-up request's card
+        writers = f"{round_:02d}{index}"
+        result = await load(contestant.label, url, fake, args.requests, args.concurrency, writers)
+        during = len(fake.messages) - before  # cards out by the last ack
+        line = (
+            f"  {contestant.label:<28} p50 {result.percentile(0.50):7.1f} ms"
+            f"  p99 {result.percentile(0.99):7.1f} ms  {result.rate:8.0f} acks/s"
+        )
+        if contestant.kind == "taskbot":
+            started = time.perf_counter()
+            for _ in range(2400):  # up to two minutes for the work after the acks
+                if len(fake.messages) - before >= args.requests:
+                    break
+                await asyncio.sleep(0.05)
+            delivered = len(fake.messages) - before
+            total = result.seconds + time.perf_counter() - started
+            result.cards = (delivered, total)
+            line += f"  cards {delivered:,} in {total:.2f} s ({during:,} during the acks)"
+        print(line)
+    finally:
+        child.terminate()
+        await child.wait()
+    if saved:
+        print(f"  profile of {contestant.label}: {saved}")
+        pstats.Stats(saved).sort_stats("tottime").print_stats(25)
+    return result
+
+
+async def main(args: argparse.Namespace) -> None:
+    contestants = [
+        Contestant("bare", "bare bolt app (ack only)", 0),
+        Contestant("taskbot", "Taskbot's Slack app", 1),
+    ]
+    if args.bare_default:
+        contestants.append(
+            Contestant("bare", "bare app, bolt's default", 3, options=("--bare-default",))
+        )
+    if args.base_tree:
+        contestants.append(
+            Contestant("taskbot", "Taskbot at the base tree", 2, tree=args.base_tree)
+        )
     fake = await FakeSlack().start()
     folder = tempfile.mkdtemp(prefix="taskbot-slack-bench-")
     from taskbank.service import TaskBank
@@ -202,59 +285,80 @@ async def main(requests: int, concurrency: int, profile: bool = False) -> None:
 
     store = SqliteStore(Path(folder) / "taskbot.db")
     await store.open()
-    await TaskBank(store).import_batch(tone_batch(requests + 10), filename="bench.jsonl")
+    needed = (args.requests + 1) * args.rounds * (len(contestants) - 1) + 10
+    await TaskBank(store).import_batch(tone_batch(needed), filename="bench.jsonl")
     await store.close()
-    print(f"{requests:,} signed /task requests, {concurrency} at a time, over 127.0.0.1")
-    results = []
-    for kind, label in (("bare", "bare bolt app (ack only)"), ("taskbot", "Taskbot's Slack app")):
-        saved = str(Path(folder) / f"{kind}.prof") if profile else None
-        child, url = await start_app(kind, fake.api_url, folder, saved)
-        try:
-            before = len(fake.messages) + 1  # the warm-up request's card
-            result = await load(label, url, fake, requests, concurrency)
-            results.append(result)
-            print(
-                f"  {label:<26} p50 {result.percentile(0.50):7.1f} ms  p99 {result.percentile(0.99):7.1f} ms"
-                f"  {result.rate:8.0f} acks/s"
-            )
-            if kind == "taskbot":
-                started = time.perf_counter()
-                for _ in range(2400):  # up to two minutes for the work after the acks
-                    if len(fake.messages) - before >= requests:
-                        break
-                    await asyncio.sleep(0.05)
-                delivered = len(fake.messages) - before
-                total = result.seconds + time.perf_counter() - started
-                print(
-                    f"  cards delivered: {delivered:,} of {requests:,}; all work done "
-                    f"{total:.2f} s after the first request ({delivered / total:.0f} cards/s)"
-                )
-        finally:
-            child.terminate()
-            await child.wait()
-        if saved:
-            print(f"  profile of the {kind} app: {saved}")
-            pstats.Stats(saved).sort_stats("tottime").print_stats(25)
-    bare, taskbot = results
-    share = taskbot.rate / bare.rate
     print(
-        f"ratios (Taskbot / bare): throughput {share:.2f}×, "
-        f"p50 {taskbot.percentile(0.5) / bare.percentile(0.5):.2f}×, "
-        f"p99 {taskbot.percentile(0.99) / bare.percentile(0.99):.2f}×"
+        f"{args.requests:,} signed /task requests per app and round, {args.concurrency} at a time,"
+        f" over 127.0.0.1, {args.rounds} round(s)"
     )
-    p99 = taskbot.percentile(0.99)
+    results: dict[str, list[Result]] = {c.label: [] for c in contestants}
+    for round_ in range(args.rounds):
+        print(f"round {round_ + 1}:")
+        turn = round_ % len(contestants)
+        for contestant in contestants[turn:] + contestants[:turn]:
+            results[contestant.label].append(await run_one(contestant, fake, folder, args, round_))
+    await fake.stop()
+    bare_label = contestants[0].label
+    print(
+        "over all rounds (latencies pooled; ratios to the bare app, per round: median and range):"
+    )
+    figures: dict[str, float] = {}
+    for contestant in contestants:
+        runs = results[contestant.label]
+        pooled = Result(
+            contestant.label, [x for r in runs for x in r.latencies], sum(r.seconds for r in runs)
+        )
+        line = (
+            f"  {contestant.label:<28} p50 {pooled.percentile(0.50):7.1f} ms"
+            f"  p99 {pooled.percentile(0.99):7.1f} ms  {pooled.rate:8.0f} acks/s"
+        )
+        figures[contestant.label] = pooled.rate
+        if contestant.label != bare_label:
+            shares = sorted(r.rate / b.rate for r, b in zip(runs, results[bare_label], strict=True))
+            p99s = sorted(
+                r.percentile(0.99) / b.percentile(0.99)
+                for r, b in zip(runs, results[bare_label], strict=True)
+            )
+            cards = [r.cards for r in runs if r.cards]
+            line += (
+                f"\n  {'':<28} throughput {statistics.median(shares):.2f}× bare"
+                f" ({shares[0]:.2f}–{shares[-1]:.2f}), p99 {statistics.median(p99s):.2f}× bare"
+            )
+            if cards:
+                delivered = sum(c[0] for c in cards)
+                line += f", {delivered / sum(c[1] for c in cards):.0f} cards/s to the last card"
+            if contestant is contestants[1]:  # Taskbot at this tree
+                p99, share = pooled.percentile(0.99), statistics.median(shares)
+                figures["p99"], figures["share"] = p99, share
+        print(line)
+    p99, share = figures["p99"], figures["share"]
     print(
         f"targets: p99 ack < 100 ms: {'met' if p99 < 100 else 'MISSED'} ({p99:.0f} ms); "
         f"throughput >= 0.9× bare: {'met' if share >= 0.9 else 'MISSED'} ({share:.2f}×)"
     )
-    print(json.dumps({"bare_rate": round(bare.rate), "taskbot_rate": round(taskbot.rate)}))
-    await fake.stop()
+    print(
+        json.dumps(
+            {label: round(rate) for label, rate in figures.items() if label not in ("p99", "share")}
+        )
+    )
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=4000)
     parser.add_argument("--concurrency", type=int, default=200)
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="rounds taking the apps in turn (order rotating)"
+    )
+    parser.add_argument(
+        "--base-tree", help="also serve Taskbot's app from this checkout (e.g. the base commit)"
+    )
+    parser.add_argument(
+        "--bare-default",
+        action="store_true",
+        help="also a bare app with bolt's default process_before_response=False",
+    )
     parser.add_argument(
         "--profile-apps", action="store_true", help="run each app under cProfile and print its top"
     )
@@ -268,4 +372,4 @@ if __name__ == "__main__":
         serve_child(args)
     else:
         os.environ.setdefault("PYTHONUNBUFFERED", "1")
-        asyncio.run(main(args.requests, args.concurrency, args.profile_apps))
+        asyncio.run(main(args))
