@@ -143,6 +143,8 @@ class SlackApp:
                 )
             try:
                 parsed = signing.request_body(text, request.content_type)
+                if parsed is signing.SSL_CHECK:
+                    return web.Response(status=200)
                 problem = inbound.shape_problem(parsed)
             except signing.NotFromSlack as refused:
                 problem = str(refused)

@@ -49,6 +49,9 @@ def signed_text(headers: CIMultiDictProxy[str], body: bytes, secret: str, now: f
         return None
 
 
+SSL_CHECK = {"ssl_check": "1"}
+
+
 class NotFromSlack(ValueError):
     """A signed body that is none of the requests Slack sends this app."""
 
@@ -60,6 +63,8 @@ def request_body(text: str, content_type: str) -> dict[str, Any]:
     if content_type != "application/x-www-form-urlencoded":
         raise NotFromSlack(f"unexpected content type {content_type[:60]!r}")
     fields = dict(parse_qsl(text, keep_blank_values=True))
+    if fields.get("ssl_check") == "1":
+        return SSL_CHECK  # Slack checking the app's certificate: answered 200, nothing to do
     if "payload" in fields:
         return _object(fields["payload"], "payload", PAYLOAD_TYPES)
     if not fields.get("command", "").startswith("/"):

@@ -68,6 +68,16 @@ async def test_url_verification_and_health(workspace):
         assert got.status == 200
 
 
+async def test_slacks_certificate_check_gets_200_and_touches_nothing(workspace):
+    # Slack's slash-command page: on setting a command URL, Slack may POST ssl_check=1 (with a
+    # token) to check the certificate, and expects a 200.
+    status, _ = await workspace.send("ssl_check=1&token=gIkuvaNzQIHg97ATvDxqgjtO")
+    assert status == 200
+    await nothing_happened(workspace)
+    status, _ = await workspace.send("ssl_check=1&token=x", secret="wrong-secret")
+    assert status == 401
+
+
 async def the_writers_task_card(fake_slack) -> None:
     """Wait for the one card the app posts after a /task, and check it is the writer's task."""
     for _ in range(1500):  # a bound against hanging, not a speed assertion
