@@ -13,18 +13,28 @@ and of a CSV with its settings at the largest accepted size (`defaults.max_impor
 with the shortest tasks, so the most rows), `/batch import` of a feature-length screenplay as
 Fountain, FDX and PDF, `/batch export` as JSONL and CSV, and `/tally` with its chart. `--quick`
 shrinks the batch files to 5 MB and the answers to 2,000. Not a test: it reports.
+
+`--profile` says what held the GIL while a heartbeat was late: every garbage collection (its
+generation, length and the thread and frames that set it off) and every C call that spent 10 ms of CPU time
+or more, on any thread, that overlapped a heartbeat more than 20 ms late. It slows the Python code down
+(a profile hook on every call), so its lateness figures are not the benchmark's.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import random
+import sys
 import tempfile
+import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +46,8 @@ from taskbank.store.sqlite import SqliteStore
 from tests.fake_chat import FakeChat
 
 TARGET_MS = 50.0
+LATE_MS = 20.0  # --profile explains each heartbeat later than this
+LONG_C_CALL_MS = 10.0
 COORDINATOR = Actor("slack", "U0COORD", "coordinator")
 COORDINATORS = Place("C0COORDS")
 ANSWER = {"tone": "tense", "genre": ["noir"], "pacing": 3}
@@ -52,15 +64,21 @@ class LoopWatch:
         self.what = ""
         self.latest = 0.0
 
+        self.late: list[tuple[float, float]] = []  # (due, woke) of each beat over LATE_MS
+
     def reset(self) -> None:
         self.longest, self.what, self.latest = 0.0, "", 0.0
+        self.late = []
 
     async def heartbeat(self, every: float = 0.005) -> None:
         """Sleep `every` seconds, again and again, noting the worst lateness."""
         while True:
             due = time.perf_counter() + every
             await asyncio.sleep(every)
-            self.latest = max(self.latest, time.perf_counter() - due)
+            woke = time.perf_counter()
+            self.latest = max(self.latest, woke - due)
+            if woke - due > LATE_MS / 1000:
+                self.late.append((due, woke))
 
     @contextmanager
     def installed(self) -> Iterator[None]:
@@ -81,6 +99,118 @@ class LoopWatch:
             yield
         finally:
             asyncio.events.Handle._run = original  # type: ignore[method-assign]
+
+
+class GilProfile:
+    """What ran while the GIL was held long (see `--profile`): garbage collections and long C
+    calls on every thread, each with the thread and the frames that led to it."""
+
+    def __init__(self) -> None:
+        self.loop_thread = threading.get_ident()
+        self.events: list[tuple[float, float, str]] = []  # (start, end, description)
+        self.active = False  # True while a measured path runs
+        self._gc_started: dict[int, tuple[float, str]] = {}
+        self._calls: dict[int, list[tuple[float, float, Any]]] = {}
+
+    def _sample(self, stop: threading.Event) -> None:
+        """Every 2 ms, where the loop thread is (it hands over the GIL every 5 ms while it runs
+        Python code, so a long callback is sampled; a long C call or collection is not)."""
+        due = time.perf_counter()
+        while not stop.wait(0.002):
+            now = time.perf_counter()
+            held, due = now - due - 0.002, now
+            if not self.active:
+                continue
+            frames = sys._current_frames()
+            frame = frames.get(self.loop_thread)
+            if frame is not None:
+                self.events.append((now, now, "sample: " + self._where(frame, thread="loop")))
+            if held > LATE_MS / 1000:
+                # Something held the GIL that long, in no call the hook sees (a cascade of
+                # frees, say): each thread's place just after is where it ended.
+                for ident, other in frames.items():
+                    if ident not in (self.loop_thread, threading.get_ident()):
+                        where = self._where(other, thread="worker")
+                        self.events.append((now - held, now, f"GIL held, then: {where}"))
+
+    def _where(self, frame: Any, thread: str | None = None) -> str:
+        if thread is None:
+            thread = "loop" if threading.get_ident() == self.loop_thread else "worker"
+        frames = []
+        while frame is not None and len(frames) < 5:
+            name = Path(frame.f_code.co_filename)
+            if "site-packages" not in name.parts and name.parent.name != "python3.11":
+                frames.append(f"{name.name}:{frame.f_lineno} {frame.f_code.co_name}")
+            frame = frame.f_back
+        return f"{thread} thread, in " + " < ".join(frames or ["(library code)"])
+
+    def _on_gc(self, phase: str, info: dict[str, int]) -> None:
+        ident = threading.get_ident()
+        if phase == "start":
+            self._gc_started[ident] = (time.perf_counter(), self._where(sys._getframe(1)))
+        elif ident in self._gc_started:
+            started, where = self._gc_started.pop(ident)
+            self.events.append(
+                (
+                    started,
+                    time.perf_counter(),
+                    f"gc gen {info['generation']} ({info['collected']} freed), {where}",
+                )
+            )
+
+    def _on_call(self, frame: Any, event: str, argument: Any) -> None:
+        if not self.active:
+            return
+        stack = self._calls.setdefault(threading.get_ident(), [])
+        if event == "c_call":
+            stack.append((time.perf_counter(), time.thread_time(), argument))
+        elif event in ("c_return", "c_exception") and stack:
+            started, cpu, function = stack.pop()
+            ended = time.perf_counter()
+            # A call that waits (a queue, a lock, epoll) spends no CPU time: it does not hold
+            # the GIL. (One that computes without it, as sqlite3 does, is listed all the same.)
+            if time.thread_time() - cpu > LONG_C_CALL_MS / 1000:
+                name = getattr(function, "__qualname__", repr(function))
+                self.events.append((started, ended, f"C call {name}, {self._where(frame)}"))
+
+    @contextmanager
+    def installed(self) -> Iterator[None]:
+        gc.callbacks.append(self._on_gc)
+        threading.setprofile(self._on_call)
+        sys.setprofile(self._on_call)
+        stop = threading.Event()
+        sampler = threading.Thread(target=self._sample, args=(stop,), daemon=True)
+        sampler.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            sampler.join()
+            sys.setprofile(None)
+            threading.setprofile(None)  # type: ignore[arg-type]
+            gc.callbacks.remove(self._on_gc)
+
+    def explain(self, late: list[tuple[float, float]]) -> list[str]:
+        """Each event that overlapped a late heartbeat, once, longest first."""
+        seen = {
+            (start, end, what)
+            for start, end, what in self.events
+            for due, woke in late
+            if start < woke and end > due
+        }
+        self.events = []
+        samples: dict[str, int] = {}
+        for _, _, what in seen:
+            if what.startswith("sample: "):
+                samples[what] = samples.get(what, 0) + 1
+        return [
+            f"{count:4d} samples of the {what}"
+            for what, count in sorted(samples.items(), key=lambda item: -item[1])[:6]
+        ] + [
+            f"{(end - start) * 1000:7.1f} ms  {what}"
+            for start, end, what in sorted(seen, key=lambda e: e[0] - e[1])
+            if not what.startswith("sample: ")
+        ]
 
 
 def _describe(handle: asyncio.Handle) -> str:
@@ -135,7 +265,50 @@ def command(*args: str, attachments: tuple[Attachment, ...] = ()) -> CommandEven
     return CommandEvent(COORDINATOR, COORDINATORS, args[0], tuple(args[1:]), attachments)
 
 
-async def main(quick: bool) -> None:
+async def _opened_store(url: str | None, folder: Path) -> tuple[Any, Callable[[], Any]]:
+    """The store to measure, opened: SQLite in `folder`, or PostgreSQL at `url` in a schema of
+    its own; and what to call after closing it (the schema dropped)."""
+    if url is None:
+        store = SqliteStore(folder / "taskbot.db")
+        await store.open()
+        return store, _nothing
+    import asyncpg
+
+    from taskbank.store.postgres import PostgresStore
+
+    schema = f"taskbot_loop_block_{uuid.uuid4().hex[:8]}"
+    connection = await asyncpg.connect(url)
+    try:
+        await connection.execute(f"CREATE SCHEMA {schema}")
+    finally:
+        await connection.close()
+
+    async def drop() -> None:
+        connection = await asyncpg.connect(url)
+        try:
+            await connection.execute(f"DROP SCHEMA {schema} CASCADE")
+        finally:
+            await connection.close()
+
+    store = PostgresStore(url, schema=schema)
+    try:
+        await store.open()
+    except BaseException:
+        await drop()
+        raise
+    return store, drop
+
+
+async def _nothing() -> None:
+    return None
+
+
+async def main(
+    quick: bool, profile: GilProfile | None, store_url: str | None, only: list[str]
+) -> None:
+    if profile is not None:
+        # Threads started from here on (the store's, the loop's workers) carry the hook.
+        asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor())
     folder = Path(tempfile.mkdtemp(prefix="taskbot-loop-"))
     config = Config.model_validate(
         {
@@ -143,12 +316,12 @@ async def main(quick: bool) -> None:
             "roles": {"writers": ["*"], "coordinators": [COORDINATOR.key]},
         }
     )
-    store = SqliteStore(folder / "taskbot.db")
-    await store.open()
+    store, dropped = await _opened_store(store_url, folder)
     bank = build_bank(config, store=store, rng=random.Random(1))
     runtime = Runtime(config, bank, config.roles.roles())
     chat = FakeChat()
     bot = runtime.build_bot(chat, "C0REVIEWS", COORDINATORS.channel_id, "slack")
+    runtime.settle_heap()  # as Runtime.serve does before the first request
     limit_mb = bank.defaults.max_import_bytes / 1024 / 1024
     megabytes = 5.0 if quick else limit_mb - 0.01
     answers = 2_000 if quick else 20_000
@@ -157,9 +330,20 @@ async def main(quick: bool) -> None:
     watch = LoopWatch()
     rows: list[tuple[str, float, float, str, str]] = []
 
-    async def path(label: str, event: CommandEvent) -> None:
+    def selected(label: str) -> bool:
+        return not only or any(word.lower() in label.lower() for word in only)
+
+    async def path(label: str, event: CommandEvent, *, needed: bool = False) -> None:
+        """Run one request path and note how long it held the loop (unless `--only` leaves it
+        out: then it runs, unmeasured, when later paths need what it stores, else not at all)."""
+        if not selected(label):
+            if needed:
+                await bot.handle(event)
+            return
         seen = len(chat.sent)
         watch.reset()
+        if profile is not None:
+            profile.events, profile.active = [], True
         started = time.perf_counter()
         await bot.handle(event)
         seconds = time.perf_counter() - started
@@ -181,6 +365,13 @@ async def main(quick: bool) -> None:
             f"  ({rows[-1][4]})",
             flush=True,
         )
+        if profile is not None:
+            profile.active = False
+            for line in profile.explain(watch.late)[:16]:
+                print(f"      {line}", flush=True)
+        # A real chat port keeps nothing it sent: neither does the fake, between paths (every
+        # card kept alive would make each full collection walk it).
+        chat.sent.clear()
 
     print(
         f"batch files of {len(jsonl) / 1024 / 1024:.1f} MB ({count:,} tasks; the limit is {limit_mb:.0f} MB)"
@@ -190,6 +381,7 @@ async def main(quick: bool) -> None:
         await path(
             "/batch import, JSONL",
             command("batch", "import", attachments=(Attachment("big.jsonl", jsonl),)),
+            needed=True,  # batch 1: the answers below are to its tasks
         )
         await path(
             "/batch import, CSV + settings",
@@ -210,7 +402,8 @@ async def main(quick: bool) -> None:
             )
         # Answers to export and tally (not measured): one writer each, claim then submit.
         watch_off = time.perf_counter()
-        for number in range(answers):
+        later = ("/batch export 1 jsonl", "/batch export 1 csv", "/tally week")
+        for number in range(answers if any(map(selected, later)) else 0):
             claimed = await bank.claim(f"slack:U{number:07d}", batch_id=1)
             await bank.submit(claimed.assignment.id, f"slack:U{number:07d}", ANSWER, f"k{number}")
         print(
@@ -225,6 +418,7 @@ async def main(quick: bool) -> None:
         await path(f"/tally week, with its chart ({answers:,} writers)", command("tally", "week"))
     heartbeat.cancel()
     await store.close()
+    await dropped()
     print(f"\nlongest loop hold per path (target < {TARGET_MS:.0f} ms):")
     print("| path | longest callback | heartbeat late by | target | callback ended at |")
     print("|---|---|---|---|---|")
@@ -236,4 +430,24 @@ async def main(quick: bool) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="5 MB batch files, 2,000 answers")
-    asyncio.run(main(parser.parse_args().quick))
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="say which garbage collections and C calls held the GIL while a heartbeat was late",
+    )
+    parser.add_argument(
+        "--store",
+        metavar="URL",
+        help="measure on PostgreSQL at URL (in a schema of its own, dropped after); default SQLite",
+    )
+    parser.add_argument(
+        "--only",
+        metavar="WORD",
+        action="append",
+        default=[],
+        help="measure only the paths whose label holds WORD (repeatable), e.g. --only tally",
+    )
+    arguments = parser.parse_args()
+    gil = GilProfile() if arguments.profile else None
+    with gil.installed() if gil else nullcontext():
+        asyncio.run(main(arguments.quick, gil, arguments.store, arguments.only))

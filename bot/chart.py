@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from taskbank.models import Period
@@ -26,13 +27,19 @@ def daily_totals(
     return [(day, cents, tasks) for day, (cents, tasks) in days.items()]
 
 
-def tally_chart(days: Sequence[tuple[date, int, int]], title: str, currency: str) -> bytes:
-    """Two bar charts, earnings and tasks per day, as PNG bytes."""
+def load_pyplot() -> Any:
+    """matplotlib's pyplot on the Agg backend (files, no window); ImportError without it."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib import pyplot
 
+    return pyplot
+
+
+def tally_chart(days: Sequence[tuple[date, int, int]], title: str, currency: str) -> bytes:
+    """Two bar charts, earnings and tasks per day, as PNG bytes."""
+    pyplot = load_pyplot()
     labels = [day.strftime("%a %d") for day, _, _ in days]
     figure, (money_axis, task_axis) = pyplot.subplots(2, 1, figsize=(7, 4.5), sharex=True)
     try:

@@ -16,14 +16,16 @@ from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
 from bot.app import Taskbot
+from bot.chart import load_pyplot
 from bot.config import Config
 from bot.events import Place
-from bot.extras import ExtraMissing, install_hint, missing_extra
+from bot.extras import ExtraMissing, install_hint, missing_extra, module_available
 from bot.handlers.context import BotContext
 from bot.leader import SchedulerLeader
 from bot.port import ChatPort, RoutedPort
 from bot.roles import Roles
 from bot.scheduler import Jobs, build_scheduler
+from taskbank.bulkmemory import freeze_start_up_heap, thaw_start_up_heap
 from taskbank.service import TaskBank
 
 log = logging.getLogger(__name__)
@@ -108,6 +110,14 @@ class Runtime:
         )
         self._leader_task = asyncio.get_running_loop().create_task(leader.run())
 
+    def settle_heap(self) -> int:
+        """Start-up's last step: load what request paths would load on first use (pyplot for
+        tally charts, the PDF reader), then freeze every object alive, so that no garbage
+        collection during a request walks them on the loop's time. Returns how many."""
+        if module_available("matplotlib"):
+            load_pyplot()
+        return freeze_start_up_heap(PDF_READER)
+
     # -- stopping: every adapter stops taking work, finishes what it acknowledged, closes ------
 
     async def serve(self, runners: list[AdapterRunner], *, scheduler: bool = False) -> None:
@@ -115,6 +125,7 @@ class Runtime:
         stop (each finishes its acknowledged work within the grace period, then closes). With
         `scheduler`, the scheduler starts once every adapter has reported itself up."""
         loop = asyncio.get_running_loop()
+        self.settle_heap()
         handled = []
         for number in STOP_SIGNALS:
             try:
@@ -131,6 +142,7 @@ class Runtime:
             for number in handled:
                 loop.remove_signal_handler(number)
             self.stop()
+            thaw_start_up_heap()
 
     async def _when_up(self, count: int, served: asyncio.Future[Any]) -> None:
         """Start the scheduler once `count` chats are up (not if they end first)."""
@@ -195,6 +207,8 @@ class Runtime:
             self.scheduler = None
 
 
+# What parse_pdf imports (taskbank/screenplay/pdf.py), when the pdf extra is installed.
+PDF_READER = ("pdfplumber", "pdfminer.layout")
 AdapterRunner = Callable[[Runtime], Awaitable[None]]
 
 

@@ -11,7 +11,12 @@ import io
 import pytest
 
 from taskbank.batchtext import PIECE_BYTES, csv_lines, decoded_pieces, json_lines
-from taskbank.bulkmemory import full_collections_postponed, release
+from taskbank.bulkmemory import (
+    freeze_start_up_heap,
+    full_collections_postponed,
+    release,
+    thaw_start_up_heap,
+)
 from taskbank.errors import ValidationFailed
 
 
@@ -62,3 +67,18 @@ def test_release_empties_a_list_of_any_length():
     items = [{"n": n} for n in range(12_345)]
     release(items)
     assert items == []
+
+
+class _Survivor:
+    """An object alive at start-up (instances are tracked by the collector)."""
+
+
+def test_the_start_up_heap_is_frozen_out_of_collections_until_thawed():
+    alive = _Survivor()
+    try:
+        assert freeze_start_up_heap(["json"]) > 0
+        assert not any(thing is alive for thing in gc.get_objects())  # no collection walks it
+    finally:
+        thaw_start_up_heap()
+    assert gc.get_freeze_count() == 0
+    assert any(thing is alive for thing in gc.get_objects())

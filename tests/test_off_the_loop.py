@@ -8,6 +8,7 @@ measures how long the loop is held.
 from __future__ import annotations
 
 import asyncio
+import gc
 import io
 import sys
 import threading
@@ -19,19 +20,24 @@ from typing import Any
 
 import pytest
 
+from bot.bootstrap import build_runtime
 from bot.chart import tally_chart
-from bot.config import ScheduleConfig
+from bot.config import Config, ScheduleConfig
+from bot.events import Actor, CommandEvent, Place
 from bot.extras import module_available
 from bot.fairwork_render import rates_summary
 from bot.handlers.context import BotContext
+from bot.handlers.coordinator import tally_command
 from bot.render import tally_card
 from bot.roles import Roles
+from bot.runtime import Runtime
 from bot.scheduler import Jobs
 from taskbank.batchfile import parse_batch_file
 from taskbank.export import provenance_record
 from taskbank.fairpay import compute_rates
 from taskbank.sample_scripts import script_file
 from taskbank.screenplay import plan_script_batch
+from taskbank.screenplay.fountain import parse_fountain
 from tests.batches import TONE_ANSWER, tone_batch
 from tests.fake_chat import FakeChat
 
@@ -145,3 +151,53 @@ async def test_other_work_runs_on_the_loop_while_a_big_batch_is_imported(bank):
     await beating
     assert (await bank.batch_progress(batch.id)).tasks == 20_000
     assert len(ticks_during_import) > 10  # the loop went on while the file was parsed and stored
+
+
+def _no_full_collection(_: dict[str, Any]) -> bool:
+    """Whether full garbage collections are postponed (taskbank.bulkmemory) at this call."""
+    return gc.get_threshold()[2] > 1_000_000
+
+
+async def test_a_screenplay_is_parsed_with_full_collections_postponed(bank):
+    """A full collection in the parsing thread walks the script's objects holding the GIL."""
+    fountain = ("low_tide.fountain", script_file("low_tide.fountain").read_bytes())
+    settings = {"project": "P", "name": "tide", "template": "plot_beat", "pay_cents": 40}
+    with threads_entering(parse_fountain, _no_full_collection) as entered:
+        await bank.import_script([fountain], settings=settings, unit="scene", dry_run=True)
+    assert entered and threading.get_ident() not in entered
+
+
+async def test_tally_sends_every_private_card_with_full_collections_postponed(bank, clock):
+    """`/tally`: every writer's line and card stay alive to the last one sent; a full
+    collection meanwhile would walk them all on the loop's thread."""
+    clock.set(MONDAY_9 - timedelta(days=6))
+    await bank.import_batch(tone_batch(2), filename="tone.jsonl")
+    for writer in ("slack:ana", "slack:ben"):
+        claimed = await bank.claim(writer)
+        clock.advance(seconds=600)
+        await bank.submit(claimed.assignment.id, writer, TONE_ANSWER, f"k-{writer}")
+    clock.set(MONDAY_9 - timedelta(days=1))  # still the week they worked in
+    chat = FakeChat()
+    ctx = BotContext(bank, chat, Roles(coordinators=("slack:UC",)), time_zone="UTC")
+    event = CommandEvent(Actor("slack", "UC"), Place("C0"), "tally", ("week",))
+    postponed: list[bool] = []  # at each step of sending a writer's own card
+    with threads_entering(Jobs._post_private, lambda v: postponed.append(_no_full_collection(v))):
+        await tally_command(ctx, event)
+    assert len([sent for sent in chat.sent if sent.kind == "direct"]) == 2
+    assert postponed and all(postponed)
+    assert not _no_full_collection({})  # and full collections resume after
+
+
+async def test_serving_freezes_the_start_up_heap_and_thaws_it_after(bank):
+    """What start-up left alive (pyplot too, when installed) is out of every collection's way
+    while the chats are served."""
+    runtime = build_runtime(Config.model_validate({}), bank)
+    frozen: list[int] = []
+
+    async def chat(served: Runtime) -> None:
+        frozen.append(gc.get_freeze_count())
+
+    await runtime.serve([chat])
+    assert frozen[0] > 0 and gc.get_freeze_count() == 0
+    if module_available("matplotlib"):
+        assert "matplotlib.pyplot" in sys.modules

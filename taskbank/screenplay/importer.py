@@ -18,6 +18,7 @@ from taskbank.batchfile import (
     check_tasks,
     pydantic_problems,
 )
+from taskbank.bulkmemory import full_collections_postponed
 from taskbank.errors import Problem, ValidationFailed
 from taskbank.models import Batch
 from taskbank.screenplay.fdx import parse_fdx
@@ -129,7 +130,21 @@ def plan_script_batch(
     budget: int = EXCERPT_BUDGET,
 ) -> ScriptPlan:
     """Parse the files, cut them into units and check the tasks; raise ValidationFailed listing
-    every problem (nothing is stored either way)."""
+    every problem (nothing is stored either way). Run it in a worker thread: no full garbage
+    collection runs meanwhile (a PDF's layout objects would make each one hold the GIL, and the
+    event loop, for most of a tenth of a second; see taskbank/bulkmemory.py)."""
+    with full_collections_postponed():
+        return _planned(files, settings, unit, default_overlap, max_bytes, budget)
+
+
+def _planned(
+    files: Iterable[Path | tuple[str, bytes]],
+    settings: BatchSettings | Mapping[str, Any],
+    unit: str,
+    default_overlap: int,
+    max_bytes: int,
+    budget: int,
+) -> ScriptPlan:
     if unit not in UNITS:
         raise ValidationFailed(
             [Problem("unit", f"unknown unit '{unit}'; expected one of {', '.join(UNITS)}")]
