@@ -9,8 +9,6 @@ handled once per event_id, whichever process Slack delivers them to, however oft
 Bolt runs each listener before it answers (`process_before_response`), and a listener starts the
 work after its ack as a task of its own (`_after_ack`): the answer goes out as soon as the
 listener returns, where bolt's default would poll every 10 ms for the ack from a listener task.
-That work takes its turn after the acks (adapters/slack/afterack.py): while requests keep
-arriving, answering them within Slack's 3 seconds comes first.
 """
 
 from __future__ import annotations
@@ -32,7 +30,6 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import blocks, files, inbound, payloads, signing
-from adapters.slack.afterack import AcksFirst
 from adapters.slack.files import SlackFiles
 from adapters.slack.port import NotOnSlack, SlackPort
 from bot.app import Taskbot
@@ -88,12 +85,13 @@ class SlackApp:
         )
         self.commands = {slash: name for name, slash in settings.commands.items()}
         self.files = SlackFiles(self.client, secrets.bot_token)
-        self.after_acks = AcksFirst(WORK_IN_FLIGHT)
+        self.work_slots = asyncio.Semaphore(WORK_IN_FLIGHT)
         # Requests being answered and work already acknowledged, for a stop that loses nothing.
         self.work = WorkInFlight("Slack work")
-        # One listener for every command (bolt tries each listener's matchers in turn, on the
-        # path to every ack); a command renamed in Slack but not here gets a clear answer.
-        self.bolt.command(re.compile(".*"))(self._on_command)
+        for slash in self.commands:
+            self.bolt.command(slash)(self._on_command)
+        # Listeners match in order: a command renamed in Slack but not here gets a clear answer.
+        self.bolt.command(re.compile(".*"))(self._on_unknown_command)
         self.bolt.action(re.compile(".+"))(self._on_action)
         self.bolt.view(re.compile(".+"))(self._on_view)
         self.bolt.shortcut(settings.import_shortcut)(self._on_import_shortcut)
@@ -130,7 +128,6 @@ class SlackApp:
     async def _dispatch(self, request: web.Request) -> web.Response:
         """Refuse what Slack did not sign (401) or could not have sent (400); bolt gets the rest."""
         with self.work.working():
-            self.after_acks.request_arrived()
             body = await request.read()
             text = signing.signed_text(
                 request.headers, body, self.secrets.signing_secret, time.time()
@@ -168,10 +165,9 @@ class SlackApp:
     # -- listeners -------------------------------------------------------------------------
 
     def _after_ack(self, work: Coroutine[Any, Any, None]) -> None:
-        """Run acknowledged work as its own task, counted as work in flight from now on, when its
-        turn comes after the acks; bolt sends the answer when the listener that started it
-        returns."""
-        task = asyncio.get_running_loop().create_task(self._in_turn(work))
+        """Run acknowledged work as its own task, counted as work in flight from now on; bolt
+        sends the answer when the listener that started it returns."""
+        task = asyncio.get_running_loop().create_task(work)
         self.work.tasks.add(task)
         task.add_done_callback(self._finished)
 
@@ -181,21 +177,15 @@ class SlackApp:
             # The pipeline apologises for what a handler raises; this is what failed outside it.
             log.error("work after an ack failed", exc_info=error)
 
-    async def _in_turn(self, work: Coroutine[Any, Any, None]) -> None:
-        try:
-            async with self.after_acks.slot():
-                await work
-        finally:
-            work.close()  # cancelled before its turn: never started, and never warned about
-
     async def _on_command(self, ack: Any, body: payloads.SlashCommand) -> None:
-        if body["command"] not in self.commands:
-            await self._unknown_command(ack, body)
-            return
         await ack()
-        self._after_ack(self._command(body))
+        self._after_ack(self._slotted(self._command(body)))
 
-    async def _unknown_command(self, ack: Any, body: payloads.SlashCommand) -> None:
+    async def _slotted(self, work: Coroutine[Any, Any, None]) -> None:
+        async with self.work_slots:
+            await work
+
+    async def _on_unknown_command(self, ack: Any, body: payloads.SlashCommand) -> None:
         known = ", ".join(self.commands)
         await ack(
             text=blocks.escape(
@@ -254,7 +244,7 @@ class SlackApp:
 
     async def _on_action(self, ack: Any, body: payloads.BlockActions) -> None:
         await ack()
-        self._after_ack(self._action(body))
+        self._after_ack(self._slotted(self._action(body)))
 
     async def _action(self, body: payloads.BlockActions) -> None:
         await self.bot.handle(inbound.action_event(body))
@@ -298,7 +288,7 @@ class SlackApp:
         (once per event_id, however often Slack retries)."""
         home = inbound.home_event(event, body.get("event_id"))
         if home is not None:
-            self._after_ack(self.bot.handle(home))
+            self._after_ack(self._slotted(self.bot.handle(home)))
 
 
 async def slack_refusals(delivery: Delivery, next: Next) -> Answer:
