@@ -1,7 +1,7 @@
 """Claims planned from the cached list of open batches (taskbank/bank/openbatches.py) stay exact
 when another process changes what a writer may claim: two banks on one database, both stores
-(PostgreSQL's claim reads afresh every time; SQLite's plans from the cache and its statement
-re-checks)."""
+(both plan from the cache, and each store's claim statement re-checks: SQLite's, and
+PostgreSQL's claim_task since migration 0011)."""
 
 from __future__ import annotations
 
