@@ -2,6 +2,8 @@
 submitting against one PostgreSQL schema. Prints each acknowledged submission id as it gets it.
 
 Usage: python -m tests.pg_worker URL SCHEMA PROCESS_NAME WRITERS
+It prints "ready" once its store is open and its holder's lease taken, then waits for a line on
+stdin before its writers start.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ async def main(url: str, schema: str, name: str, writers: int) -> None:
     store = PostgresStore(url, schema=schema, min_size=4, max_size=16)
     await store.open()
     bank = TaskBank(store)
-    print("ready", flush=True)
 
     async def writer(number: int) -> None:
         me = f"{name}-w{number}"
@@ -35,8 +36,12 @@ async def main(url: str, schema: str, name: str, writers: int) -> None:
     try:
         # One writer keeps a lease through the whole run (answering only at the end), so a
         # process killed mid-run surely leaves a lease behind, however its group commits fall.
+        # It claims before any process's writers start: one that started late would find every
+        # task taken by the others.
         holder = f"{name}-holder"
         kept = await bank.claim(holder)
+        print("ready", flush=True)
+        await asyncio.to_thread(sys.stdin.readline)  # every process is ready: go
         await asyncio.gather(*(writer(i) for i in range(writers)))
         result = await bank.submit(kept.assignment.id, holder, ANSWER, f"{holder}:{kept.task.id}")
         print(result.submission.id, flush=True)

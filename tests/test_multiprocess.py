@@ -30,9 +30,20 @@ async def start_worker(schema: str, name: str) -> asyncio.subprocess.Process:
         schema,
         name,
         str(WRITERS),
+        stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
         env={**os.environ, "PYTHONPATH": os.getcwd()},
     )
+
+
+async def all_ready(workers: list[asyncio.subprocess.Process]) -> None:
+    """Wait until every worker holds its lease, then let them all start at once."""
+    for process in workers:
+        assert process.stdout is not None and process.stdin is not None
+        assert (await process.stdout.readline()).decode().strip() == "ready"
+    for process in workers:
+        process.stdin.write(b"go\n")
+        await process.stdin.drain()
 
 
 async def read_acks(
@@ -59,6 +70,7 @@ async def test_four_processes_then_a_kill_lose_nothing_and_leases_come_back():
         )
 
         workers = [await start_worker(schema, f"p{i}") for i in range(PROCESSES)]
+        await asyncio.wait_for(all_ready(workers), timeout=120)
         acks = [set() for _ in workers]
         enough = asyncio.Event()
         readers = [
