@@ -147,15 +147,16 @@ class Jobs:
         `privately_to` alone, there), and each writer on this platform their own line
         privately, as the scheduled tally sends them (not recorded: each ask sends anew).
         Returns how many writers were sent theirs."""
-        # Every writer's rows are alive at once: no full collection walks them meanwhile.
+        # Every writer's rows and private cards are alive at once, to the last card sent: no full
+        # collection walks them meanwhile (on the loop's thread).
         with full_collections_postponed():
             tally = await self.ctx.bank.tally(period)
             await self._post_summary(
                 period, tally, None, place=place, title=f"Tally, {period.label}", to=privately_to
             )
-        here = [line for line in tally.lines if line.writer_id.startswith(f"{platform}:")]
-        for line in here:
-            await self._post_private(period, line, None)
+            here = [line for line in tally.lines if line.writer_id.startswith(f"{platform}:")]
+            for line in here:
+                await self._post_private(period, line, None)
         return len(here)
 
     async def _post_summary(

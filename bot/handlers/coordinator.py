@@ -20,7 +20,6 @@ from bot.roles import Role
 from bot.text import counted
 from bot.ui import Card, Field, FileUpload
 from taskbank.batchfile import read_settings_object
-from taskbank.bulkmemory import full_collections_postponed
 from taskbank.credit import contributors_file_name
 from taskbank.errors import Problem, ValidationFailed
 from taskbank.export import export_file_name
@@ -329,12 +328,6 @@ async def tally_command(ctx: BotContext, event: CommandEvent) -> None:
     # Everyone's pay is for the coordinators' channel; typed anywhere else it comes privately.
     in_channel = event.place.channel_id == ctx.coordinator_place.channel_id
     jobs = Jobs(ctx, ScheduleConfig(tally_chart=module_available("matplotlib")))
-    # Every writer's line and private card alive at once, to the last one sent: a full garbage
-    # collection meanwhile would walk them all on the loop's thread.
-    with full_collections_postponed():
-        await jobs.post_tally_now(
-            period,
-            event.place,
-            event.actor.platform,
-            privately_to=None if in_channel else event.actor,
-        )
+    await jobs.post_tally_now(
+        period, event.place, event.actor.platform, privately_to=None if in_channel else event.actor
+    )
