@@ -116,16 +116,21 @@ def _everyone(values: dict[str, Any]) -> bool:
     return True
 
 
-@pytest.mark.parametrize("heavy", [tally_card, compute_rates, rates_summary])
-async def test_the_tally_summary_is_written_off_the_event_loop(bank, clock, heavy):
-    """Every writer's line, rates and their text: thousands of writers' worth on a big bank
-    (each writer's own card, with one writer's figures, is small and stays on the loop)."""
+async def two_writers_answered_last_week(bank, clock) -> None:
+    """Two writers each answer a task of a new batch on the Tuesday before MONDAY_9."""
     clock.set(MONDAY_9 - timedelta(days=6))
     await bank.import_batch(tone_batch(2), filename="tone.jsonl")
     for writer in ("slack:ana", "slack:ben"):
         claimed = await bank.claim(writer)
         clock.advance(seconds=600)
         await bank.submit(claimed.assignment.id, writer, TONE_ANSWER, f"k-{writer}")
+
+
+@pytest.mark.parametrize("heavy", [tally_card, compute_rates, rates_summary])
+async def test_the_tally_summary_is_written_off_the_event_loop(bank, clock, heavy):
+    """Every writer's line, rates and their text: thousands of writers' worth on a big bank
+    (each writer's own card, with one writer's figures, is small and stays on the loop)."""
+    await two_writers_answered_last_week(bank, clock)
     clock.set(MONDAY_9)
     chat = FakeChat()
     jobs = Jobs(BotContext(bank, chat, Roles(), time_zone="UTC"), ScheduleConfig())
@@ -170,12 +175,7 @@ async def test_a_screenplay_is_parsed_with_full_collections_postponed(bank):
 async def test_tally_sends_every_private_card_with_full_collections_postponed(bank, clock):
     """`/tally`: every writer's line and card stay alive to the last one sent; a full
     collection meanwhile would walk them all on the loop's thread."""
-    clock.set(MONDAY_9 - timedelta(days=6))
-    await bank.import_batch(tone_batch(2), filename="tone.jsonl")
-    for writer in ("slack:ana", "slack:ben"):
-        claimed = await bank.claim(writer)
-        clock.advance(seconds=600)
-        await bank.submit(claimed.assignment.id, writer, TONE_ANSWER, f"k-{writer}")
+    await two_writers_answered_last_week(bank, clock)
     clock.set(MONDAY_9 - timedelta(days=1))  # still the week they worked in
     chat = FakeChat()
     ctx = BotContext(bank, chat, Roles(coordinators=("slack:UC",)), time_zone="UTC")
