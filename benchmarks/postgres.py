@@ -1,7 +1,7 @@
 """The PostgreSQL half of the claim/submit benchmark (`python -m benchmarks.postgres URL`).
 
 Baseline: one small INSERT per transaction on raw asyncpg, one at a time. Then, per writer count,
-the asyncpg floor (Taskbot's own claim and submit statements straight on asyncpg, see postgres_floor.py) in
+the asyncpg floor (Taskbot's own grouped claim and submit statements straight on asyncpg, see postgres_floor.py) in
 one process, and claim+submit through TaskBank at 50 and 500 writers (in total), in 1 and in 4 processes that start together,
 each row with the CPU time one claim+submit costs: the server's (the worker processes' own
 backends, from /proc/<pid>/stat; background writers and the WAL writer are not counted) and the
