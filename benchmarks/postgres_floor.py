@@ -20,6 +20,7 @@ import asyncio
 import os
 import time
 from datetime import UTC, datetime
+from typing import Any
 
 import asyncpg
 
@@ -62,11 +63,19 @@ def _submit_row(call: SubmitCall) -> list[object]:
 
 
 async def floor(
-    url: str, schema: str, tag: str, writers: int, operations: int, size: int, max_active: int
+    url: str,
+    schema: str,
+    tag: str,
+    writers: int,
+    operations: int,
+    size: int,
+    max_active: int,
+    groups: list[Group[Any, Any]] | None = None,
 ) -> tuple[Result, float, float]:
     """Run the floor on a pool of `size` connections (opened and warmed before the clock
     starts); the result, and the CPU seconds its server backends and this process spent
-    meanwhile."""
+    meanwhile. `groups`, when given, receives the claims' and the submits' Group (their counts
+    say how many calls shared a statement)."""
     pool = await asyncpg.create_pool(
         url, min_size=size, max_size=size, server_settings={"search_path": schema}
     )
@@ -93,6 +102,8 @@ async def floor(
 
     claims = Group(claims_together, claim_alone)
     submits = Group(submits_together, submit_alone)
+    if groups is not None:
+        groups += [claims, submits]
     latencies: list[float] = []
     remaining = operations
 
