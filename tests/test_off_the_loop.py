@@ -35,9 +35,11 @@ from bot.scheduler import Jobs
 from taskbank.batchfile import parse_batch_file
 from taskbank.export import provenance_record
 from taskbank.fairpay import compute_rates
+from taskbank.models import Period
 from taskbank.sample_scripts import script_file
 from taskbank.screenplay import plan_script_batch
 from taskbank.screenplay.fountain import parse_fountain
+from taskbank.store import rows
 from tests.batches import TONE_ANSWER, tone_batch
 from tests.fake_chat import FakeChat
 
@@ -201,3 +203,18 @@ async def test_serving_freezes_the_start_up_heap_and_thaws_it_after(bank):
     assert frozen[0] > 0 and gc.get_freeze_count() == 0
     if module_available("matplotlib"):
         assert "matplotlib.pyplot" in sys.modules
+
+
+async def test_a_big_tally_is_built_off_the_event_loop_and_a_small_one_on_it(
+    bank, clock, monkeypatch
+):
+    await two_writers_answered_last_week(bank, clock)
+    period = Period(MONDAY_9 - timedelta(days=7), MONDAY_9)
+    with threads_entering(rows.tally) as entered:
+        small = await bank.tally(period)
+    assert entered == [threading.get_ident()]  # two writers: no thread hop
+    monkeypatch.setattr(rows, "TALLY_ROWS_ON_THE_LOOP", 1)  # two writers' rows count as many
+    with threads_entering(rows.tally) as entered:
+        big = await bank.tally(period)
+    assert entered and threading.get_ident() not in entered
+    assert big == small and big.totals.submitted == 2

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -78,6 +78,17 @@ SELECT w, b, (SELECT json_array(count(*), total(status = 'approved'), total(stat
                 AND submitted_at >= :start AND submitted_at < :end)
 FROM pairs WHERE b IS NOT NULL
 """
+
+
+def _tally_work(figures: Sequence[Sequence[Any]]) -> Iterator[tuple[Any, ...]]:
+    """The tally's (writer, batch, submitted, approved, rejected, pending, seconds) rows from
+    `_TALLY_WORK`'s packed figures."""
+    for writer, batch_id, packed in figures:
+        count, approved, rejected, seconds = json.loads(packed)
+        if count:  # status is one of three, so what is neither approved nor rejected pends
+            approved, rejected = int(approved), int(rejected)
+            pending = count - approved - rejected
+            yield writer, batch_id, count, approved, rejected, pending, int(seconds)
 
 
 class SqliteStore(
@@ -277,14 +288,8 @@ class SqliteStore(
                 span,
             ),
         )
-        work = []
-        for writer, batch_id, packed in figures:
-            count, approved, rejected, seconds = json.loads(packed)
-            if count:  # status is one of three, so what is neither approved nor rejected pends
-                approved, rejected = int(approved), int(rejected)
-                pending = count - approved - rejected
-                work.append((writer, batch_id, count, approved, rejected, pending, int(seconds)))
-        return rows.tally(start, end, work, money, pay)
+        work = _tally_work(figures)  # decoded where the tally is built
+        return await rows.built_tally(len(figures) + len(money), start, end, work, money, pay)
 
     # -- copying out -----------------------------------------------------------------------
 
