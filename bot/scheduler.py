@@ -116,20 +116,20 @@ class Jobs:
         bank, key = self.ctx.bank, self.period_key(period)
         await fair_work.pay_top_ups(self.ctx, period, key)
         sent_any = False
-        with full_collections_postponed():  # as in post_tally_now
+        with full_collections_postponed():  # as in post_tally_now, to the last private card
             tally = await bank.tally(period)
             if await self._deliver(
                 "tally", key, CHANNEL, lambda once: self._post_summary(period, tally, once)
             ):
                 sent_any = True
-        for line in tally.lines:
-            if await self._deliver(
-                "tally",
-                key,
-                line.writer_id,
-                lambda once, line=line: self._post_private(period, line, once),
-            ):
-                sent_any = True
+            for line in tally.lines:
+                if await self._deliver(
+                    "tally",
+                    key,
+                    line.writer_id,
+                    lambda once, line=line: self._post_private(period, line, once),
+                ):
+                    sent_any = True
         return sent_any
 
     async def _deliver(

@@ -190,6 +190,22 @@ async def test_tally_sends_every_private_card_with_full_collections_postponed(ba
     assert not _no_full_collection({})  # and full collections resume after
 
 
+async def test_the_scheduled_tally_sends_every_private_card_with_full_collections_postponed(
+    bank, clock
+):
+    """The weekly tally, as `/tally`: full collections wait until the last writer's card."""
+    await two_writers_answered_last_week(bank, clock)
+    clock.set(MONDAY_9)
+    chat = FakeChat()
+    jobs = Jobs(BotContext(bank, chat, Roles(), time_zone="UTC"), ScheduleConfig())
+    postponed: list[bool] = []
+    with threads_entering(Jobs._post_private, lambda v: postponed.append(_no_full_collection(v))):
+        assert await jobs.run_tally()
+    assert len([sent for sent in chat.sent if sent.kind == "direct"]) == 2
+    assert postponed and all(postponed)
+    assert not _no_full_collection({})
+
+
 async def test_serving_freezes_the_start_up_heap_and_thaws_it_after(bank):
     """What start-up left alive (pyplot too, when installed) is out of every collection's way
     while the chats are served."""
