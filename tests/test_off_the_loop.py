@@ -34,12 +34,12 @@ from bot.runtime import Runtime
 from bot.scheduler import Jobs
 from taskbank.batchfile import parse_batch_file
 from taskbank.export import provenance_record
-from taskbank.fairpay import compute_rates
+from taskbank.fairpay import compute_rates, hourly_rates
 from taskbank.models import Period
 from taskbank.sample_scripts import script_file
 from taskbank.screenplay import plan_script_batch
 from taskbank.screenplay.fountain import parse_fountain
-from taskbank.store import rows
+from taskbank.store import fairwork, rows
 from tests.batches import TONE_ANSWER, tone_batch
 from tests.fake_chat import FakeChat
 
@@ -229,8 +229,22 @@ async def test_a_big_tally_is_built_off_the_event_loop_and_a_small_one_on_it(
     with threads_entering(rows.tally) as entered:
         small = await bank.tally(period)
     assert entered == [threading.get_ident()]  # two writers: no thread hop
-    monkeypatch.setattr(rows, "TALLY_ROWS_ON_THE_LOOP", 1)  # two writers' rows count as many
+    monkeypatch.setattr(rows, "ROWS_ON_THE_LOOP", 1)  # two writers' rows count as many
     with threads_entering(rows.tally) as entered:
         big = await bank.tally(period)
     assert entered and threading.get_ident() not in entered
     assert big == small and big.totals.submitted == 2
+
+
+async def test_many_holds_are_turned_into_records_off_the_event_loop(bank, clock, monkeypatch):
+    """The rates beside a tally read every writer's holds of the period: tens of thousands."""
+    await two_writers_answered_last_week(bank, clock)
+    period = Period(MONDAY_9 - timedelta(days=7), MONDAY_9)
+    with threads_entering(fairwork._holds) as entered:
+        few = await hourly_rates(bank, period)
+    assert entered == [threading.get_ident()]
+    monkeypatch.setattr(rows, "ROWS_ON_THE_LOOP", 1)
+    with threads_entering(fairwork._holds) as entered:
+        many = await hourly_rates(bank, period)
+    assert entered and threading.get_ident() not in entered
+    assert many == few and len(many) == 2

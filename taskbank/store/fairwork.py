@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from taskbank.clock import from_micros, to_micros
 from taskbank.store.appeals import AppealQueries, Fetch
+from taskbank.store.rows import built
 
 T = TypeVar("T")
 Row = Mapping[str, Any]
@@ -75,6 +76,32 @@ ORDER BY a.id
 """
 
 
+def _holds(found: Sequence[Row]) -> list[HoldRow]:
+    """`_HOLDS`' rows as HoldRows (a tally's are every writer's: tens of thousands)."""
+    holds = []
+    for row in found:
+        if row["submission_id"] is not None:
+            seconds = int(row["seconds_on_task"])
+        else:
+            until = min(row["ended_at"], row["lease_expires_at"])
+            seconds = max(0, (until - row["claimed_at"]) // 1_000_000)
+        holds.append(
+            HoldRow(
+                writer_id=row["writer_id"],
+                batch_id=row["batch_id"],
+                project_id=row["project_id"],
+                state=row["state"],
+                ended_at=from_micros(row["ended_at"]),
+                seconds=seconds,
+                submission_id=row["submission_id"],
+                status=row["status"],
+                pay_cents=int(row["pay_cents"]),
+                earned_cents=int(row["earned_cents"]),
+            )
+        )
+    return holds
+
+
 class FairWorkQueries(AppealQueries):
     """Fair-work reads and writes, shared by SqliteStore and PostgresStore."""
 
@@ -98,28 +125,7 @@ class FairWorkQueries(AppealQueries):
         found = await self._fw_fetch(
             _HOLDS.format(writer=where), to_micros(start), to_micros(end), *extra
         )
-        holds = []
-        for row in found:
-            if row["submission_id"] is not None:
-                seconds = int(row["seconds_on_task"])
-            else:
-                until = min(row["ended_at"], row["lease_expires_at"])
-                seconds = max(0, (until - row["claimed_at"]) // 1_000_000)
-            holds.append(
-                HoldRow(
-                    writer_id=row["writer_id"],
-                    batch_id=row["batch_id"],
-                    project_id=row["project_id"],
-                    state=row["state"],
-                    ended_at=from_micros(row["ended_at"]),
-                    seconds=seconds,
-                    submission_id=row["submission_id"],
-                    status=row["status"],
-                    pay_cents=int(row["pay_cents"]),
-                    earned_cents=int(row["earned_cents"]),
-                )
-            )
-        return holds
+        return await built(len(found), lambda: _holds(found))
 
     async def fair_work_terms(
         self, start: datetime, end: datetime, writer_id: str | None

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from taskbank.clock import from_micros
 from taskbank.models import (
@@ -29,6 +29,7 @@ from taskbank.store.batchrows import duplicate_batch_name as duplicate_batch_nam
 from taskbank.store.records import BatchCandidate, BatchProgress
 
 Row = Mapping[str, Any]
+T = TypeVar("T")
 
 
 def dumps(value: Any) -> str:
@@ -207,25 +208,18 @@ def tally(
     )
 
 
-# Up to this many aggregate rows a tally is built on the event loop's thread (a writer's own, or
-# a small team's: a thread hop would cost more); beyond, in a worker thread: 20,000 writers'
-# lines took the loop 151 ms to build.
-TALLY_ROWS_ON_THE_LOOP = 500
+# Up to this many rows are turned into records on the event loop's thread (a writer's own
+# figures, a small team's: a thread hop would cost more); beyond, in a worker thread: 20,000
+# writers' tally lines took the loop 151 ms to build.
+ROWS_ON_THE_LOOP = 500
 
 
-async def built_tally(
-    rows_count: int,
-    start: datetime,
-    end: datetime,
-    work: Iterable[Sequence[Any]],
-    money: Iterable[Sequence[Any]],
-    pay_by_batch: Mapping[int, int],
-) -> Tally:
-    """`tally` of `rows_count` aggregate rows, off the event loop when they are many (`work` may
-    be a generator: it is consumed where the tally is built)."""
-    if rows_count <= TALLY_ROWS_ON_THE_LOOP:
-        return tally(start, end, work, money, pay_by_batch)
-    return await asyncio.to_thread(tally, start, end, work, money, pay_by_batch)
+async def built(rows_count: int, build: Callable[[], T]) -> T:
+    """`build()`, which turns `rows_count` fetched rows into records: on the loop's thread when
+    they are few, in a worker thread when many."""
+    if rows_count <= ROWS_ON_THE_LOOP:
+        return build()
+    return await asyncio.to_thread(build)
 
 
 def activity(

@@ -334,7 +334,9 @@ class PostgresStore(
                 *span,
             ),
         )
-        return await rows.built_tally(len(work) + len(money), start, end, work, money, pay)
+        return await rows.built(
+            len(work) + len(money), lambda: rows.tally(start, end, work, money, pay)
+        )
 
     # -- quality figures (the reads live in taskbank/store/postgres/quality.py) ---------------
 

@@ -288,8 +288,10 @@ class SqliteStore(
                 span,
             ),
         )
-        work = _tally_work(figures)  # decoded where the tally is built
-        return await rows.built_tally(len(figures) + len(money), start, end, work, money, pay)
+        return await rows.built(
+            len(figures) + len(money),
+            lambda: rows.tally(start, end, _tally_work(figures), money, pay),
+        )
 
     # -- copying out -----------------------------------------------------------------------
 
