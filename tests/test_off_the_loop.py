@@ -40,6 +40,7 @@ from taskbank.sample_scripts import script_file
 from taskbank.screenplay import plan_script_batch
 from taskbank.screenplay.fountain import parse_fountain
 from taskbank.store import fairwork, rows
+from taskbank.store.sqlite import fairwork as sqlite_fairwork
 from tests.batches import TONE_ANSWER, tone_batch
 from tests.fake_chat import FakeChat
 
@@ -248,3 +249,15 @@ async def test_many_holds_are_turned_into_records_off_the_event_loop(bank, clock
         many = await hourly_rates(bank, period)
     assert entered and threading.get_ident() not in entered
     assert many == few and len(many) == 2
+
+
+async def test_many_fair_work_rows_read_from_sqlite_become_dicts_off_the_event_loop(
+    chat_bank, clock, monkeypatch
+):
+    await two_writers_answered_last_week(chat_bank, clock)
+    period = Period(MONDAY_9 - timedelta(days=7), MONDAY_9)
+    monkeypatch.setattr(rows, "ROWS_ON_THE_LOOP", 1)
+    many = lambda values: len(values["found"]) > 1  # noqa: E731 (the two writers' holds)
+    with threads_entering(sqlite_fairwork._as_dicts, many) as entered:
+        await hourly_rates(chat_bank, period)
+    assert entered and threading.get_ident() not in entered

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
 from taskbank.store.fairwork import FairWorkQueries, Fetch, Row, sqlite_placeholders
+from taskbank.store.rows import built
 
 T = TypeVar("T")
 
@@ -26,12 +27,18 @@ def run_without_waiting(coroutine: Coroutine[Any, Any, T]) -> T:
     raise RuntimeError("a write on the SQLite writer may await only its own statements")
 
 
+def _as_dicts(found: list[Any]) -> list[Row]:
+    """Reader rows as plain dicts, as the shared queries take them."""
+    return [dict(row) for row in found]
+
+
 class SqliteFairWork(FairWorkQueries):
     """Fair-work queries on the SQLite store's reader and group-commit writer."""
 
     async def _fw_fetch(self, sql: str, *args: Any) -> list[Row]:
         statement, params = sqlite_placeholders(sql, args)
-        return [dict(row) for row in await self._read(statement, params)]  # type: ignore[attr-defined]
+        found = await self._read(statement, params)  # type: ignore[attr-defined]
+        return await built(len(found), lambda: _as_dicts(found))
 
     async def _fw_transaction(self, work: Callable[[Fetch], Awaitable[T]]) -> T:
         def operation(connection: sqlite3.Connection) -> T:
