@@ -6,7 +6,10 @@ has one), so a decompression bomb fails there with MemoryError instead of taking
 
 One reader process serves the whole process, started on the first PDF (a fresh interpreter:
 `spawn`, never `fork`, since this process runs threads), and replaced after it is killed or dies.
-It reads one PDF at a time, so each file's time limit counts its own reading only.
+It reads one PDF at a time, so each file's time limit counts its own reading only. As with any
+`spawn` child, the reader imports the program's main module again: a program that imports PDFs
+keeps its work under `if __name__ == "__main__":` (the taskbot command, pytest and the benchmarks
+do).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import os
 import signal
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import CancelledError, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -38,6 +41,10 @@ START_SECONDS = 60.0
 # What the reader imports before its first PDF (parse_pdf's own imports).
 PDF_READER = ("pdfplumber", "pdfminer.layout")
 ADVICE = "export the PDF again from the screenwriting app, or import the .fountain or .fdx file"
+_STOPPED = (
+    "stopped the PDF reader while it was read (it crashed, ran out of memory or was stopped); "
+    + ADVICE
+)
 
 _reading = threading.Lock()  # one PDF at a time
 _guard = threading.Lock()  # the pool below, replaced or stopped from any thread
@@ -65,7 +72,11 @@ def read_pdf(data: bytes, source: str) -> Script:
     with _reading:
         pool = _started_pool(source)
         started = time.perf_counter()
-        future = pool.submit(_read_in_child, data, source)
+        try:
+            future = pool.submit(_read_in_child, data, source)
+        except RuntimeError:  # broken, or stopped since (stop_pdf_reader in another thread)
+            _discard(pool)
+            raise _refused(source, _STOPPED) from None
         log.debug("reading %s in process %s", source, ", ".join(map(str, reader_pids())))
         try:
             read = future.result(timeout=limit)
@@ -74,7 +85,7 @@ def read_pdf(data: bytes, source: str) -> Script:
             raise _refused(
                 source, f"took longer than {limit:g} s to read; the PDF may be damaged: {ADVICE}"
             ) from None
-        except BrokenProcessPool:
+        except (BrokenProcessPool, CancelledError):
             _discard(pool)
             raise _refused(source, _STOPPED) from None
         if read.spent:
@@ -101,12 +112,6 @@ def stop_pdf_reader() -> None:
         _discard(pool)
 
 
-_STOPPED = (
-    "stopped the PDF reader before it was read (it crashed, ran out of memory or was stopped); "
-    + ADVICE
-)
-
-
 def _started_pool(source: str) -> ProcessPoolExecutor:
     """The reader's pool, started (and waited for) if there is none."""
     global _pool
@@ -124,7 +129,12 @@ def _started_pool(source: str) -> ProcessPoolExecutor:
     # Started outside the time limit, so that a file's limit counts its own reading only.
     try:
         pool.submit(os.getpid).result(timeout=START_SECONDS)
-    except (FutureTimeout, BrokenProcessPool):
+    except (FutureTimeout, BrokenProcessPool, CancelledError, RuntimeError) as error:
+        log.error(
+            "the PDF reader process did not start (%s); its error is printed above it, if any "
+            "(does the main module start work outside `if __name__ == '__main__':`?)",
+            type(error).__name__,
+        )
         _discard(pool)
         raise _refused(
             source, f"could not be read: the PDF reader did not start; {ADVICE}"

@@ -118,7 +118,7 @@ def test_a_pdf_whose_reader_is_killed_is_refused_and_the_next_is_read(night_shif
     with reader_killed_when_reading():
         refusal = _refusal(*night_shift)
     assert str(refusal).endswith(
-        "night_shift.pdf: file: stopped the PDF reader before it was read (it crashed, ran out "
+        "night_shift.pdf: file: stopped the PDF reader while it was read (it crashed, ran out "
         f"of memory or was stopped); {ADVICE}"
     )
     assert _gone(reader)
