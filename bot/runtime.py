@@ -26,6 +26,7 @@ from bot.port import ChatPort, RoutedPort
 from bot.roles import Roles
 from bot.scheduler import Jobs, build_scheduler
 from taskbank.bulkmemory import freeze_start_up_heap, thaw_start_up_heap
+from taskbank.screenplay.pdfprocess import stop_pdf_reader
 from taskbank.service import TaskBank
 
 log = logging.getLogger(__name__)
@@ -112,11 +113,12 @@ class Runtime:
 
     def settle_heap(self) -> int:
         """Start-up's last step: load what request paths would load on first use (pyplot for
-        tally charts, the PDF reader), then freeze every object alive, so that no garbage
-        collection during a request walks them on the loop's time. Returns how many."""
+        tally charts), then freeze every object alive, so that no garbage collection during a
+        request walks them on the loop's time. Returns how many. (The PDF reader is not loaded
+        here: PDFs are read in a child process of their own, see taskbank/screenplay/pdfprocess.py.)"""
         if module_available("matplotlib"):
             load_pyplot()
-        return freeze_start_up_heap(PDF_READER)
+        return freeze_start_up_heap()
 
     # -- stopping: every adapter stops taking work, finishes what it acknowledged, closes ------
 
@@ -142,6 +144,7 @@ class Runtime:
             for number in handled:
                 loop.remove_signal_handler(number)
             self.stop()
+            stop_pdf_reader()  # its process ends with serving (any PDF it still reads is refused)
             thaw_start_up_heap()
 
     async def _when_up(self, count: int, served: asyncio.Future[Any]) -> None:
@@ -207,8 +210,6 @@ class Runtime:
             self.scheduler = None
 
 
-# What parse_pdf imports (taskbank/screenplay/pdf.py), when the pdf extra is installed.
-PDF_READER = ("pdfplumber", "pdfminer.layout")
 AdapterRunner = Callable[[Runtime], Awaitable[None]]
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import gc
 import io
+import multiprocessing
+import os
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -39,6 +41,8 @@ from taskbank.models import Period
 from taskbank.sample_scripts import script_file
 from taskbank.screenplay import plan_script_batch
 from taskbank.screenplay.fountain import parse_fountain
+from taskbank.screenplay.pdf import parse_pdf
+from taskbank.screenplay.pdfprocess import reader_pids
 from taskbank.store import fairwork, rows
 from taskbank.store.sqlite import fairwork as sqlite_fairwork
 from tests.batches import TONE_ANSWER, tone_batch
@@ -75,6 +79,17 @@ async def test_a_batch_file_is_parsed_off_the_event_loop(bank):
     with threads_entering(parse_batch_file) as entered:
         await bank.import_batch(tone_batch(3), filename="tone.jsonl")
     assert entered and threading.get_ident() not in entered
+
+
+async def test_a_pdf_screenplay_is_read_in_another_process(bank):
+    """pdfminer's parsing holds the GIL: in a worker thread it would still keep the loop
+    waiting, so no thread of this process reads the PDF; the reader process does."""
+    pdf = ("low_tide.pdf", script_file("low_tide.pdf").read_bytes())
+    settings = {"project": "P", "name": "tide", "template": "plot_beat", "pay_cents": 40}
+    with threads_entering(parse_pdf) as entered:
+        imported = await bank.import_script([pdf], settings=settings, unit="scene", dry_run=True)
+    assert imported.plan.units and entered == []
+    assert reader_pids() and os.getpid() not in reader_pids()
 
 
 async def test_a_screenplay_is_cut_into_tasks_off_the_event_loop(bank):
@@ -261,3 +276,19 @@ async def test_many_fair_work_rows_read_from_sqlite_become_dicts_off_the_event_l
     with threads_entering(sqlite_fairwork._as_dicts, many) as entered:
         await hourly_rates(chat_bank, period)
     assert entered and threading.get_ident() not in entered
+
+
+async def test_serving_stops_the_pdf_reader_when_it_ends(bank):
+    """The reader process started by a PDF import ends with serving: nothing is left running."""
+    runtime = build_runtime(Config.model_validate({}), bank)
+    pdf = ("low_tide.pdf", script_file("low_tide.pdf").read_bytes())
+    settings = {"project": "P", "name": "tide", "template": "plot_beat", "pay_cents": 40}
+    readers: list[int] = []
+
+    async def chat(served: Runtime) -> None:
+        await served.bank.import_script([pdf], settings=settings, unit="scene", dry_run=True)
+        readers.extend(reader_pids())
+
+    await runtime.serve([chat])
+    assert readers and reader_pids() == []
+    assert not set(readers) & {child.pid for child in multiprocessing.active_children()}

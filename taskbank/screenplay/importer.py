@@ -24,7 +24,7 @@ from taskbank.models import Batch
 from taskbank.screenplay.fdx import parse_fdx
 from taskbank.screenplay.fountain import parse_fountain
 from taskbank.screenplay.model import Script
-from taskbank.screenplay.pdf import parse_pdf
+from taskbank.screenplay.pdfprocess import read_pdf
 from taskbank.screenplay.units import EXCERPT_BUDGET, UNITS, ScriptUnit, Unit, script_units
 
 SCRIPT_FORMATS = {".fountain": "fountain", ".spmd": "fountain", ".fdx": "fdx", ".pdf": "pdf"}
@@ -91,7 +91,7 @@ def parse_script(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYT
         raise _refused(name, "is empty")
     kind = SCRIPT_FORMATS[suffix]
     if kind == "pdf":
-        script = parse_pdf(data, name)
+        script = read_pdf(data, name)  # in a child process: see pdfprocess.py
     elif kind == "fdx":
         script = parse_fdx(data, name)
     else:

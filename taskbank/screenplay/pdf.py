@@ -58,6 +58,8 @@ def parse_pdf(data: bytes, source: str) -> Script:
                 page.close()
     except (PdfminerException, PDFException, PSException) as error:
         cause = error.args[0] if error.args and isinstance(error.args[0], Exception) else error
+        if isinstance(cause, MemoryError):  # a decompression bomb, say: not a damaged file
+            raise cause from None
         if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
             raise _refused(source, _ENCRYPTED) from None
         raise _refused(source, f"is not a readable PDF file ({type(cause).__name__})") from None

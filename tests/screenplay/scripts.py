@@ -101,3 +101,31 @@ def courier_pdf(pages: list[list[tuple[int, int, str]]]) -> bytes:
         for row, column, text in lines:
             pdf.text(108 + 7.2 * column, 84 + 12 * row, text)
     return bytes(pdf.output())
+
+
+def inflating_pdf(megabytes: int) -> bytes:
+    """A one-page PDF whose page content is a small compressed stream that inflates to
+    `megabytes` MB of spaces: a decompression bomb, in miniature."""
+    import zlib
+
+    squeeze = zlib.compressobj(1)
+    spaces = b" " * (1 << 20)
+    stream = b"".join(squeeze.compress(spaces) for _ in range(megabytes)) + squeeze.flush()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream),
+    ]
+    pdf, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    table = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        table,
+    )
+    return bytes(pdf)
