@@ -34,6 +34,7 @@ from bot.render import tally_card
 from bot.roles import Roles
 from bot.runtime import Runtime
 from bot.scheduler import Jobs
+from taskbank.bank import batches
 from taskbank.batchfile import parse_batch_file
 from taskbank.export import provenance_record
 from taskbank.fairpay import compute_rates, hourly_rates
@@ -43,7 +44,7 @@ from taskbank.screenplay import plan_script_batch
 from taskbank.screenplay.fountain import parse_fountain
 from taskbank.screenplay.pdf import parse_pdf
 from taskbank.screenplay.pdfprocess import reader_pids
-from taskbank.store import fairwork, rows
+from taskbank.store import fairwork, reports, rows
 from taskbank.store.sqlite import fairwork as sqlite_fairwork
 from tests.batches import TONE_ANSWER, tone_batch
 from tests.fake_chat import FakeChat
@@ -292,3 +293,23 @@ async def test_serving_stops_the_pdf_reader_when_it_ends(bank):
     await runtime.serve([chat])
     assert readers and reader_pids() == []
     assert not set(readers) & {child.pid for child in multiprocessing.active_children()}
+
+
+async def test_a_big_batchs_gold_is_counted_and_its_export_rows_decoded_off_the_event_loop(
+    bank, monkeypatch
+):
+    """741,412 tasks at the size limit: counting their gold took the loop 55 ms; an export's
+    rows are decoded a chunk at a time (each chunk's JSON columns)."""
+    monkeypatch.setattr(rows, "ROWS_ON_THE_LOOP", 1)
+    with threads_entering(batches._gold_count) as counted:
+        await bank.import_batch(tone_batch(2), filename="tone.jsonl")
+    assert counted and threading.get_ident() not in counted
+    claimed = await bank.claim("ana")
+    await bank.submit(claimed.assignment.id, "ana", TONE_ANSWER, "k1")
+    claimed = await bank.claim("ben")
+    await bank.submit(claimed.assignment.id, "ben", TONE_ANSWER, "k2")
+    out = io.StringIO()
+    with threads_entering(reports._export_records) as decoded:
+        assert await bank.export(claimed.batch.id, out, "csv") == 2
+    assert decoded and threading.get_ident() not in decoded
+    assert out.getvalue().count("\r\n") == 3  # the header and two answers (CSV line ends)
