@@ -35,9 +35,11 @@ from taskbank.store.postgres.grouped import (
     ClaimCall,
     Group,
     SubmitCall,
+    claim_alone_arguments,
     claim_arguments,
     claims_by_call,
     submissions_by_call,
+    submit_alone_arguments,
     submit_arguments,
 )
 from taskbank.store.records import NewSubmission
@@ -48,18 +50,6 @@ def cpu_seconds(pid: int) -> float:
     with open(f"/proc/{pid}/stat") as stat:
         fields = stat.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _submit_row(call: SubmitCall) -> list[object]:
-    new = call.new
-    return [
-        new.assignment_id,
-        new.writer_id,
-        new.client_key,
-        call.answers_json,
-        call.now,
-        call.gold,
-    ]
 
 
 async def floor(
@@ -90,15 +80,14 @@ async def floor(
         return claims_by_call(await pool.fetch(CLAIM_TOGETHER, *claim_arguments(calls)), len(calls))
 
     async def claim_alone(call: ClaimCall) -> asyncpg.Record | None:
-        arguments = [list(call.batch_ids), list(call.caps), call.now, call.max_active]
-        return await pool.fetchrow(CLAIM, call.writer_id, *arguments, list(call.kinds))
+        return await pool.fetchrow(CLAIM, *claim_alone_arguments(call))
 
     async def submits_together(calls: list[SubmitCall]) -> list[asyncpg.Record | None]:
         inserted = await pool.fetch(SUBMIT_TOGETHER, *submit_arguments(calls))
         return submissions_by_call(inserted, calls)
 
     async def submit_alone(call: SubmitCall) -> asyncpg.Record | None:
-        return await pool.fetchrow(SUBMIT, *_submit_row(call))
+        return await pool.fetchrow(SUBMIT, *submit_alone_arguments(call))
 
     claims = Group(claims_together, claim_alone)
     submits = Group(submits_together, submit_alone)

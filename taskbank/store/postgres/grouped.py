@@ -176,6 +176,18 @@ def claim_arguments(calls: Sequence[ClaimCall]) -> list[list[Any]]:
     return [writers, nows, maxes, firsts, lasts, batches, caps, kinds]
 
 
+def claim_alone_arguments(call: ClaimCall) -> list[Any]:
+    """CLAIM's six arguments for a claim alone."""
+    return [
+        call.writer_id,
+        list(call.batch_ids),
+        list(call.caps),
+        call.now,
+        call.max_active,
+        list(call.kinds),
+    ]
+
+
 def claims_by_call(found: Sequence[Row], count: int) -> list[Row | None]:
     """claim_tasks' rows (each tagged with its claim's 1-based `op`) in call order; None for a
     claim that found nothing."""
@@ -228,6 +240,19 @@ def submit_arguments(calls: Sequence[SubmitCall]) -> list[list[Any]]:
         [call.answers_json for call in calls],
         [call.now for call in calls],
         [call.gold for call in calls],
+    ]
+
+
+def submit_alone_arguments(call: SubmitCall) -> list[Any]:
+    """SUBMIT's six arguments for an answer alone."""
+    new = call.new
+    return [
+        new.assignment_id,
+        new.writer_id,
+        new.client_key,
+        call.answers_json,
+        call.now,
+        call.gold,
     ]
 
 

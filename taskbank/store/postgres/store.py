@@ -38,9 +38,11 @@ from taskbank.store.postgres.grouped import (
     Group,
     Refused,
     SubmitCall,
+    claim_alone_arguments,
     claim_arguments,
     claims_by_call,
     submissions_by_call,
+    submit_alone_arguments,
     submit_arguments,
 )
 from taskbank.store.postgres.grouped import SUBMIT as _SUBMIT
@@ -250,15 +252,7 @@ class PostgresStore(
         return None if row is None else rows.claimed(row)
 
     async def _claim_alone(self, call: ClaimCall) -> asyncpg.Record | None:
-        return await self.pool.fetchrow(
-            CLAIM,
-            call.writer_id,
-            list(call.batch_ids),
-            list(call.caps),
-            call.now,
-            call.max_active,
-            list(call.kinds),
-        )
+        return await self.pool.fetchrow(CLAIM, *claim_alone_arguments(call))
 
     async def _claim_together(self, calls: list[ClaimCall]) -> list[asyncpg.Record | None]:
         found = await self.pool.fetch(CLAIM_TOGETHER, *claim_arguments(calls))
@@ -276,15 +270,7 @@ class PostgresStore(
         with refusing_unstorable_values():
             async with self.pool.acquire() as connection:
                 try:
-                    inserted = await connection.fetchrow(
-                        _SUBMIT,
-                        call.new.assignment_id,
-                        call.new.writer_id,
-                        call.new.client_key,
-                        call.answers_json,
-                        call.now,
-                        call.gold,
-                    )
+                    inserted = await connection.fetchrow(_SUBMIT, *submit_alone_arguments(call))
                 except asyncpg.CheckViolationError:  # someone retook the expired slot meanwhile
                     raise LeaseLost(
                         "the lease ran out and another writer has taken the slot"
