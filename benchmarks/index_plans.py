@@ -22,7 +22,7 @@ from taskbank.store.fairwork import _HOLDS
 from taskbank.store.sqlite import SqliteStore
 from taskbank.store.sqlite.claim import claim_sql
 from taskbank.store.sqlite.runner import sqlite_text
-from taskbank.store.sqlite.store import _EVERY_WRITER, _TALLY_WORK
+from taskbank.store.sqlite.store import _EVERY_WRITER, _TALLY_MONEY, _TALLY_WORK
 
 # (index, where the statement lives, the statement). UNIQUE constraints' own indexes are
 # listed too: they enforce a rule (no repeat claim, one earning per submission) whatever reads.
@@ -63,9 +63,9 @@ QUERIES: list[tuple[str, str, str]] = [
         " WHERE submitted_at >= ?1 AND submitted_at < ?2 GROUP BY 1",
     ),
     (
-        "submissions_by_writer_batch",
-        "sqlite/store.py tally, work half (one range per pair)",
-        _TALLY_WORK.format(writers=_EVERY_WRITER),
+        "submissions_by_writer_batch_status",
+        "sqlite/store.py tally, work half (one range per writer, batch and status)",
+        _TALLY_WORK.format(writers=_EVERY_WRITER.format(table="submissions")),
     ),
     (
         "submissions_pending",
@@ -93,9 +93,14 @@ QUERIES: list[tuple[str, str, str]] = [
     ),
     (
         "ledger_by_period",
-        "sqlite/store.py tally, money half (covering)",
-        "SELECT writer_id, kind, sum(amount_cents) FROM ledger"
-        " WHERE created_at >= ?1 AND created_at < ?2 GROUP BY writer_id, kind",
+        "reports.py activity by quarter hour; fairwork.py bonuses in a period (covering)",
+        "SELECT created_at / 900000000 * 900000000, sum(amount_cents) FROM ledger"
+        " WHERE created_at >= ?1 AND created_at < ?2 GROUP BY 1",
+    ),
+    (
+        "ledger_by_writer_kind",
+        "sqlite/store.py tally, money half (one range per writer and kind)",
+        _TALLY_MONEY.format(writers=_EVERY_WRITER.format(table="ledger")),
     ),
     (
         "ledger_by_batch",

@@ -56,38 +56,58 @@ ON CONFLICT DO NOTHING
 RETURNING *
 """
 
-# The tally's work half without sorting the period: a loose index scan finds each writer, then
-# each of their batches (a seek apiece), and one range of the index per pair holds that pair's
-# submissions in the period, aggregated in index order into a JSON array (one scalar subquery
-# carries the figures). Cost: the period's rows plus a few seeks per (writer, batch) pair.
+# The tally reads both its halves as ranges of an index (migration 0012), without sorting the
+# period and without testing each row: a loose index scan finds each writer, then each of their
+# batches (or ledger kinds), a seek apiece, and one range per (writer, batch, status) — or per
+# (writer, kind) — holds that group's rows in the period, aggregated in index order. Cost: the
+# period's rows plus a few seeks per group.
 _EVERY_WRITER = """writers(w) AS (
-  SELECT min(writer_id) FROM submissions
-  UNION ALL SELECT (SELECT min(writer_id) FROM submissions WHERE writer_id > w)
+  SELECT min(writer_id) FROM {table}
+  UNION ALL SELECT (SELECT min(writer_id) FROM {table} WHERE writer_id > w)
   FROM writers WHERE w IS NOT NULL),"""
-_TALLY_WORK = """
-WITH RECURSIVE {writers}
+_ONE_WRITER = "writers(w) AS (SELECT :writer),"
+# Per (writer, batch): each status's [count, seconds] packed into one JSON array by a scalar
+# subquery, one range of `submissions_by_writer_batch_status` apiece.
+_STATUS_RANGE = """(SELECT json_array(count(*), total(seconds_on_task))
+   FROM submissions INDEXED BY submissions_by_writer_batch_status
+   WHERE writer_id = w AND batch_id = b AND status = '{status}'
+     AND submitted_at >= :start AND submitted_at < :end)"""
+_TALLY_WORK = f"""
+WITH RECURSIVE {{writers}}
 pairs(w, b) AS (
   SELECT w, (SELECT min(batch_id) FROM submissions WHERE writer_id = w)
   FROM writers WHERE w IS NOT NULL
   UNION ALL SELECT w, (SELECT min(batch_id) FROM submissions WHERE writer_id = w AND batch_id > b)
   FROM pairs WHERE b IS NOT NULL)
-SELECT w, b, (SELECT json_array(count(*), total(status = 'approved'), total(status = 'rejected'),
-                                total(seconds_on_task))
-              FROM submissions INDEXED BY submissions_by_writer_batch
-              WHERE writer_id = w AND batch_id = b
-                AND submitted_at >= :start AND submitted_at < :end)
+SELECT w, b, {_STATUS_RANGE.format(status="approved")}, {_STATUS_RANGE.format(status="rejected")},
+       {_STATUS_RANGE.format(status="pending")}
 FROM pairs WHERE b IS NOT NULL
+"""
+_TALLY_MONEY = """
+WITH RECURSIVE {writers}
+kinds(w, k) AS (
+  SELECT w, (SELECT min(kind) FROM ledger WHERE writer_id = w) FROM writers WHERE w IS NOT NULL
+  UNION ALL SELECT w, (SELECT min(kind) FROM ledger WHERE writer_id = w AND kind > k)
+  FROM kinds WHERE k IS NOT NULL)
+SELECT w, k, cents FROM (
+  SELECT w, k, (SELECT sum(amount_cents) FROM ledger INDEXED BY ledger_by_writer_kind
+                WHERE writer_id = w AND kind = k
+                  AND created_at >= :start AND created_at < :end) AS cents
+  FROM kinds WHERE k IS NOT NULL)
+WHERE cents IS NOT NULL
 """
 
 
 def _tally_work(figures: Sequence[Sequence[Any]]) -> Iterator[tuple[Any, ...]]:
     """The tally's (writer, batch, submitted, approved, rejected, pending, seconds) rows from
     `_TALLY_WORK`'s packed figures."""
-    for writer, batch_id, packed in figures:
-        count, approved, rejected, seconds = json.loads(packed)
-        if count:  # status is one of three, so what is neither approved nor rejected pends
-            approved, rejected = int(approved), int(rejected)
-            pending = count - approved - rejected
+    for writer, batch_id, *packed in figures:
+        (approved, approved_seconds), (rejected, rejected_seconds), (pending, pending_seconds) = (
+            json.loads(status) for status in packed
+        )
+        count = approved + rejected + pending
+        if count:
+            seconds = approved_seconds + rejected_seconds + pending_seconds
             yield writer, batch_id, count, approved, rejected, pending, int(seconds)
 
 
@@ -269,24 +289,20 @@ class SqliteStore(
     async def tally(self, start: datetime, end: datetime, writer_id: str | None) -> Tally:
         """Per-writer figures: submission counts and time from submissions, money from the ledger.
 
-        The work half walks the (writer, batch) pairs and aggregates each pair's period as one
-        range of `submissions_by_writer_batch` (migration 0010): no GROUP BY over the period's
-        rows, whose sort was nine tenths of a tally over a million of them."""
+        Both halves walk their groups — (writer, batch, status) for the work, (writer, kind) for
+        the money — and aggregate each group's period as one index range (migration 0012): no
+        GROUP BY over the period's rows, whose sort was most of a tally over a million of them."""
         span = {"start": to_micros(start), "end": to_micros(end), "writer": writer_id}
-        writer_filter = "" if writer_id is None else " AND writer_id = :writer"
         pay = {
             row[0]: row[1] for row in await self.runner.fetch("SELECT id, pay_cents FROM batches")
         }
-        writers = _EVERY_WRITER if writer_id is None else "writers(w) AS (SELECT :writer),"
+
+        def every_writer(table: str) -> str:
+            return _EVERY_WRITER.format(table=table) if writer_id is None else _ONE_WRITER
+
         figures, money = await asyncio.gather(
-            self.runner.fetch(_TALLY_WORK.format(writers=writers), span),
-            self.runner.fetch(
-                "SELECT writer_id, kind, sum(amount_cents) FROM ledger"
-                " WHERE created_at >= :start AND created_at < :end"
-                + writer_filter
-                + " GROUP BY writer_id, kind",
-                span,
-            ),
+            self.runner.fetch(_TALLY_WORK.format(writers=every_writer("submissions")), span),
+            self.runner.fetch(_TALLY_MONEY.format(writers=every_writer("ledger")), span),
         )
         return await rows.built(
             len(figures) + len(money),
