@@ -1,6 +1,7 @@
 """Claim-then-submit throughput and latency through TaskBank, against its SQL floor and a baseline.
 
-Run: python -m benchmarks.claim_submit [--quick] [--million] [--dir DIR] [--store postgresql://…]
+Run: python -m benchmarks.claim_submit [--quick] [--million] [--rounds R] [--dir DIR]
+     [--store postgresql://…]
 
 In one run it measures, on the same file system and at synchronous=FULL:
 - the sequential-commit baseline: one small insert-and-commit transaction per operation;
@@ -9,6 +10,10 @@ In one run it measures, on the same file system and at synchronous=FULL:
   (one transaction of W claims, then one of W submits, for W writers, at most 256);
 - claim+submit through TaskBank at 1, 50 and 500 concurrent writers;
 for a bank of 1,000 tasks (and 1,000,000 with --million), then a tally over many submissions.
+Every run does the same number of pairs at every bank size (what a 1,000-task bank holds), after
+an untimed warm-up of a few pairs (a bank serving chat is warm), in
+`--rounds` rounds (3; 1 with --quick) in which the baseline and the sizes take turns; each row
+pools its rounds, so a burst of noise on the shared disk lands on every size alike.
 Every bulk load is checkpointed and flushed to disk before anything is timed. `--profile N` prints
 where the event loop's thread spends its time in the 50-writer runs.
 Taskbot's rate is printed as a share of the floor and of the baseline. Not a test: it asserts
@@ -220,6 +225,16 @@ async def writer_statements(bank: TaskBank, store: SqliteStore) -> tuple[int, in
     return claims, submits
 
 
+def pooled(found: list[Result]) -> Result:
+    """Several rounds of one run as one: their pairs over their seconds, every latency."""
+    return Result(
+        found[0].label,
+        sum(result.operations for result in found),
+        sum(result.seconds for result in found),
+        [latency for result in found for latency in result.latencies],
+    )
+
+
 def share_row(result: Result, floor_result: Result, base: Result) -> str:
     return f"{row(result, base)}   {result.rate / floor_result.rate:>6.0%} of floor"
 
@@ -247,48 +262,108 @@ async def main() -> None:
         metavar="N",
         help="profile the event loop's thread in the 50-writer runs; print the top N functions",
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        help="rounds of every run, the bank sizes taking turns (default 3; with --quick, 1)",
+    )
     args = parser.parse_args()
+    if args.rounds is None:
+        args.rounds = 1 if args.quick else 3
+    if args.rounds < 1:
+        parser.error("--rounds must be 1 or more")
     if args.store:
         from benchmarks.postgres import run
 
         await run(args.store, 1000 if args.quick else 4000)
         return
     big = 1_000_000 if args.million else 100_000
-    operations = 600 if args.quick else 3000
     sizes = (1_000, 1_000_000) if args.million else (1_000,)
+    # The same work at every bank size, so that p99 compares sizes and nothing else (a longer
+    # run meets more WAL checkpoints): what a fresh 1,000-task bank holds, three quarters of its
+    # slots (overlap 3), and for one writer three quarters of its tasks (a writer answers each
+    # task once). 500 writers then do several pairs each, not one wave and its ramp.
+    most = 600 if args.quick else 3000
+    smallest = min(sizes)
+    counts = {
+        1: min(most, smallest * 3 // 4),
+        50: min(most, smallest * 3 * 3 // 4),
+        500: min(most, smallest * 3 * 3 // 4),
+    }
+    rounds = args.rounds
     with tempfile.TemporaryDirectory(dir=args.dir) as name:
         folder = Path(name)
-        base = await baseline(folder, operations)
-        print(f"files in {folder}; durability: WAL, synchronous=FULL; {operations} ops per run")
+        print(f"files in {folder}; durability: WAL, synchronous=FULL")
+        print(
+            f"pairs per run at 1 / 50 / 500 writers: {counts[1]} / {counts[50]} / {counts[500]};"
+            f" {rounds} round(s), the sizes taking turns; each row pools its rounds"
+            " (rate = pairs / seconds, percentiles over every pair)"
+        )
         print(f"gold: {args.gold_rate:.0%} of tasks, mixed in at that rate\n")
-        print(f"{'':<40} {'rate':>11} {'p50':>11} {'p99':>11}   vs baseline")
-        print(row(base, base))
-        results: dict[tuple[int, int], Result] = {}
+        runs: dict[tuple[int, int], list[Result]] = {}
+        floor_runs: dict[tuple[int, int], list[Result]] = {}
         profiles: list[tuple[str, cProfile.Profile]] = []
-        floors: dict[tuple[int, int], Result] = {}
+        kept: dict[int, tuple[Path, TaskBank, SqliteStore]] = {}
+        loads: dict[int, float] = {}
+        statements: dict[int, tuple[int, int]] = {}
+        grouped = dict.fromkeys(sizes, (0, 0))
+        bases: list[Result] = []
+
+        def count_groups(tasks: int, store: SqliteStore) -> None:
+            transactions, writes = store.group_commit_stats
+            grouped[tasks] = (grouped[tasks][0] + transactions, grouped[tasks][1] + writes)
+
+        for turn in range(rounds):
+            bases.append(await baseline(folder, most))
+            for tasks in sizes:
+                # A bank whose slots last every round is loaded once; a small one, per run.
+                lasting = tasks * 3 * 3 // 4 >= rounds * (sum(counts.values()) + 101)
+                for writers, count in counts.items():
+                    if tasks in kept:
+                        floor_path, bank, store = kept[tasks]
+                    else:
+                        floor_path = await floor_bank(folder, tasks)
+                        bank, store, loads[tasks] = await bank_with(folder, tasks, args.gold_rate)
+                        await settle_disk(store.path)
+                        if tasks not in statements:
+                            statements[tasks] = await writer_statements(bank, store)
+                        if lasting:
+                            kept[tasks] = floor_path, bank, store
+                    at_floor = await floor(floor_path, writers, count)
+                    floor_runs.setdefault((tasks, writers), []).append(at_floor)
+                    # Untimed: a bank serving chat is warm (its statements prepared, its lists
+                    # and caches filled); a bank loaded a moment ago is not.
+                    warm = min(writers, 50)
+                    await claim_submit(bank, warm, warm, f"{tasks}-{turn}-{writers}-warm")
+                    profile = cProfile.Profile() if args.profile and writers == 50 else None
+                    if profile is not None:
+                        profile.enable()
+                    result = await claim_submit(bank, writers, count, f"{tasks}-{turn}-{writers}")
+                    if profile is not None:
+                        profile.disable()
+                        profiles.append((f"{tasks:,} tasks, {writers} writers", profile))
+                    runs.setdefault((tasks, writers), []).append(result)
+                    if not lasting:
+                        count_groups(tasks, store)
+                        await store.close()
+                if lasting and turn == rounds - 1:
+                    count_groups(tasks, store)
+                    await store.close()
+            print(f"   round {turn + 1} of {rounds} done")
+        base = pooled(bases)
+        print(f"\n{'':<40} {'rate':>11} {'p50':>11} {'p99':>11}   vs baseline")
+        print(row(base, base))
+        results = {key: pooled(found) for key, found in runs.items()}
+        floors = {key: pooled(found) for key, found in floor_runs.items()}
         for tasks in sizes:
-            floor_path = await floor_bank(folder, tasks)
-            bank, store, load = await bank_with(folder, tasks, args.gold_rate)
-            await settle_disk(store.path)
-            print(f"-- bank of {tasks:,} tasks (bulk-loaded in {load:.1f} s)")
-            claim_count, submit_count = await writer_statements(bank, store)
-            print(f"   writer statements: {claim_count} per claim, {submit_count} per submit")
+            print(f"-- bank of {tasks:,} tasks (bulk-loaded in {loads[tasks]:.1f} s)")
+            claims, submits = statements[tasks]
+            print(f"   writer statements: {claims} per claim, {submits} per submit")
             for writers in (1, 50, 500):
-                count = min(operations, tasks * 3 // 4)  # the floor runs share a bank too
-                floors[(tasks, writers)] = at_floor = await floor(floor_path, writers, count)
-                profile = cProfile.Profile() if args.profile and writers == 50 else None
-                if profile is not None:
-                    profile.enable()
-                result = await claim_submit(bank, writers, count, f"{tasks}-{writers}")
-                if profile is not None:
-                    profile.disable()
-                    profiles.append((f"{tasks:,} tasks, {writers} writers", profile))
-                results[(tasks, writers)] = result
-                print(row(at_floor, base))
-                print(share_row(result, at_floor, base))
-            transactions, grouped = store.group_commit_stats
-            print(f"   group commit: {grouped} writes in {transactions} transactions")
-            await store.close()
+                print(row(floors[(tasks, writers)], base))
+                print(share_row(results[(tasks, writers)], floors[(tasks, writers)], base))
+            transactions, writes = grouped[tasks]
+            print(f"   group commit: {writes} writes in {transactions} transactions")
         seconds, counted, load = await tally_benchmark(folder, big)
         print(
             f"-- tally over {counted:,} submissions (loaded in {load:.1f} s): {seconds * 1000:.0f} ms"

@@ -28,6 +28,7 @@ import json
 import os
 import pstats
 import random
+import signal
 import statistics
 import sys
 import tempfile
@@ -203,6 +204,105 @@ async def load(
     return Result(label, latencies, seconds)
 
 
+# wrk (Debian's package) sends the same requests from C: a load generator that costs the shared
+# CPUs far less than Python's, so the apps' latency is less the generator's. Each connection
+# sends its next request as its last answer arrives (C at once). At the N-th answer the script
+# says so and the benchmark interrupts wrk (SIGINT), which then reports its elapsed time and the
+# latency of every answer (the histogram's buckets, a microsecond apart).
+_WRK_SCRIPT = """
+local bodies = {{ {bodies} }}
+local stamps = {{ {stamps} }}
+local signatures = {{ {signatures} }}
+local prepared, sent, answered, wanted = {{}}, 0, 0, {wanted}
+function init(args)
+  for i, body in ipairs(bodies) do
+    prepared[i] = wrk.format("POST", "{path}", {{
+      ["Content-Type"] = "application/x-www-form-urlencoded",
+      ["X-Slack-Request-Timestamp"] = stamps[i],
+      ["X-Slack-Signature"] = signatures[i],
+    }}, body)
+  end
+end
+function request()
+  sent = sent + 1
+  return prepared[(sent - 1) % #prepared + 1]
+end
+function response(status, headers, body)
+  answered = answered + 1
+  if status ~= 200 then io.stderr:write("status " .. status .. "\\n") end
+  if answered == wanted then io.write("ANSWERED\\n"); io.flush() end
+end
+function done(summary, latency, requests)
+  local buckets = {{}}
+  for i = 1, #latency do
+    local value, count = latency(i)
+    buckets[#buckets + 1] = string.format("[%d,%d]", value, count)
+  end
+  io.write(string.format('WRK {{"requests":%d,"micros":%d,"non2xx":%d,"buckets":[%s]}}\\n',
+    summary.requests, summary.duration, summary.errors.status, table.concat(buckets, ",")))
+end
+"""
+
+
+def _lua_text(text: str) -> str:
+    return "[==[" + text + "]==]"
+
+
+async def load_wrk(
+    label: str, url: str, fake: FakeSlack, requests: int, concurrency: int, writers: str
+) -> Result:
+    """The same load as `load`, sent by wrk: every request a writer of its own (N of them, and
+    C more for those still in flight when the N-th answer stops the run)."""
+    async with aiohttp.ClientSession() as session:  # the warm-up, as in `load`
+        warmup = fake.issue_response_url(f"U{writers}WARMUP", "C0WRITERS")
+        body = payloads.slash_command("/task", "", f"U{writers}WARMUP", "C0WRITERS", warmup)
+        await _one(session, url, body, [], [])
+    bodies, stamps, signatures = [], [], []
+    for n in range(requests + concurrency):
+        user = f"U{writers}{n:06d}"
+        response_url = fake.issue_response_url(user, "C0WRITERS")
+        body = payloads.slash_command("/task", "", user, "C0WRITERS", response_url)
+        signed = signing.sign(SECRET, body)
+        bodies.append(_lua_text(body))
+        stamps.append(_lua_text(signed["X-Slack-Request-Timestamp"]))
+        signatures.append(_lua_text(signed["X-Slack-Signature"]))
+    base, path = url.split("/slack/", 1)
+    script = _WRK_SCRIPT.format(
+        bodies=",".join(bodies),
+        stamps=",".join(stamps),
+        signatures=",".join(signatures),
+        wanted=requests,
+        path=f"/slack/{path}",
+    )
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as file:
+        file.write(script)
+    try:
+        wrk = await asyncio.create_subprocess_exec(
+            "wrk", "-t1", f"-c{concurrency}", "-d300s", "--timeout", "30s", "-s", file.name,
+            f"{base}/slack/{path}",
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        assert wrk.stdout is not None
+        lines = []
+        while line := (await wrk.stdout.readline()).decode():
+            lines.append(line)
+            if line.startswith("ANSWERED"):
+                wrk.send_signal(signal.SIGINT)
+        err = await wrk.stderr.read() if wrk.stderr else b""
+        await wrk.wait()
+    finally:
+        os.unlink(file.name)
+    out = "".join(lines).encode()
+    found = [line for line in out.decode().splitlines() if line.startswith("WRK ")]
+    if wrk.returncode != 0 or not found:
+        raise RuntimeError(f"wrk failed ({wrk.returncode}): {err.decode()[-500:]}")
+    figures = json.loads(found[0][4:])
+    if figures["non2xx"] or err.strip():
+        print(f"  {label}: {figures['non2xx']} answers were not 200 ({err.decode()[-200:]})")
+    latencies = [value / 1e6 for value, count in figures["buckets"] for _ in range(count)]
+    return Result(label, latencies, figures["micros"] / 1e6)
+
+
 async def _one(session, url, body, latencies, failures) -> None:  # type: ignore[no-untyped-def]
     headers = {**signing.sign(SECRET, body), "Content-Type": "application/x-www-form-urlencoded"}
     started = time.perf_counter()
@@ -239,7 +339,8 @@ async def run_one(
     try:
         before = len(fake.messages) + 1  # the warm-up request's card
         writers = f"{round_:02d}{index}"
-        result = await load(contestant.label, url, fake, args.requests, args.concurrency, writers)
+        loader = load_wrk if args.load == "wrk" else load
+        result = await loader(contestant.label, url, fake, args.requests, args.concurrency, writers)
         during = len(fake.messages) - before  # cards out by the last ack
         line = (
             f"  {contestant.label:<28} p50 {result.percentile(0.50):7.1f} ms"
@@ -285,7 +386,8 @@ async def main(args: argparse.Namespace) -> None:
 
     store = SqliteStore(Path(folder) / "taskbot.db")
     await store.open()
-    needed = (args.requests + 1) * args.rounds * (len(contestants) - 1) + 10
+    sent = args.requests + 1 + (args.concurrency if args.load == "wrk" else 0)
+    needed = sent * args.rounds * (len(contestants) - 1) + 10
     await TaskBank(store).import_batch(tone_batch(needed), filename="bench.jsonl")
     await store.close()
     print(
@@ -350,6 +452,12 @@ if __name__ == "__main__":
     parser.add_argument("--concurrency", type=int, default=200)
     parser.add_argument(
         "--rounds", type=int, default=1, help="rounds taking the apps in turn (order rotating)"
+    )
+    parser.add_argument(
+        "--load",
+        choices=("python", "wrk"),
+        default="python",
+        help="what sends the requests: aiohttp in this process, or wrk (apt-get install wrk)",
     )
     parser.add_argument(
         "--base-tree", help="also serve Taskbot's app from this checkout (e.g. the base commit)"
