@@ -27,7 +27,7 @@ class StoredAnswers:
     """What the store reads for the figures, as it read it (decoding waits for the figures'
     thread): one row per submission, grouped by task — (task id, writer id, gold as 1/0/−1,
     then the JSON text of its answer to each of `question_ids`, None when absent) — and one row
-    per task of the batch — (id, external id, gold JSON, payload JSON or None)."""
+    per answered task of the batch — (id, external id, gold JSON, payload JSON or None)."""
 
     question_ids: Sequence[str]
     submissions: Sequence[Sequence[Any]]
@@ -50,7 +50,7 @@ class StoredAnswers:
 
     @cached_property
     def by_task(self) -> dict[int, tuple[str, dict[str, Any] | None]]:
-        """Every task of the batch: its external id and gold answer (if any)."""
+        """Every answered task of the batch: its external id and gold answer (if any)."""
         loads = json.loads
         return {row[0]: (row[1], None if row[2] is None else loads(row[2])) for row in self.tasks}
 

@@ -21,8 +21,9 @@ async def quality_answers(
 ) -> StoredAnswers:
     """Every answer of a batch in one read, grouped by task (which spares the figures a sort):
     each question's answer cut out of the answers JSON by PostgreSQL (as JSON text, the text
-    parsed once per row), so Python never parses a whole answer; with its tasks' external ids and
-    gold (and payloads when some question takes its options from them), read at the same time."""
+    parsed once per row), so Python never parses a whole answer; with the answered tasks' external
+    ids and gold (and payloads when some question takes its options from them), read at the same
+    time (only the answered ones: a big batch's other tasks cost rows the figures never use)."""
     from taskbank.quality.answers import StoredAnswers
 
     found = await read("SELECT questions_json FROM batches WHERE id = $1", batch_id)
@@ -39,7 +40,7 @@ async def quality_answers(
         ),
         read(
             f"SELECT id, external_id, gold_json, {payload} FROM tasks WHERE batch_id = $1"
-            " ORDER BY id",
+            " AND id IN (SELECT task_id FROM submissions WHERE batch_id = $1) ORDER BY id",
             batch_id,
         ),
     )
