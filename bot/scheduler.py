@@ -34,6 +34,7 @@ from bot.events import Actor, Place
 from bot.extras import install_hint, module_available
 from bot.handlers import fair_work
 from bot.handlers.context import BotContext
+from bot.handlers.fair_work import EveryWritersNotes
 from bot.handlers.reviewer import post_for_review
 from bot.port import Once
 from bot.quality_view import digest
@@ -122,12 +123,13 @@ class Jobs:
                 "tally", key, CHANNEL, lambda once: self._post_summary(period, tally, once)
             ):
                 sent_any = True
+            notes = await fair_work.every_writers_notes(self.ctx, period)
             for line in tally.lines:
                 if await self._deliver(
                     "tally",
                     key,
                     line.writer_id,
-                    lambda once, line=line: self._post_private(period, line, once),
+                    lambda once, line=line: self._post_private(period, line, once, notes),
                 ):
                     sent_any = True
         return sent_any
@@ -155,8 +157,9 @@ class Jobs:
                 period, tally, None, place=place, title=f"Tally, {period.label}", to=privately_to
             )
             here = [line for line in tally.lines if line.writer_id.startswith(f"{platform}:")]
+            notes = await fair_work.every_writers_notes(self.ctx, period)
             for line in here:
-                await self._post_private(period, line, None)
+                await self._post_private(period, line, None, notes)
         return len(here)
 
     async def _post_summary(
@@ -232,15 +235,21 @@ class Jobs:
         )
         return names, render.tally_card(tally, title, self.ctx.currency, names)
 
-    async def _post_private(self, period: Period, line: TallyLine, once: Once | None) -> None:
+    async def _post_private(
+        self, period: Period, line: TallyLine, once: Once | None, notes: EveryWritersNotes
+    ) -> None:
         """A writer's own line, with their honest rates against the floor and their projects'
-        targets (bot/handlers/fair_work.earnings_notes), as `/earnings` shows them."""
+        targets and their work awaiting review, as `/earnings` shows them (read for every
+        writer at once: `notes`)."""
         card = render.tally_card(
             Tally(period_start=period.start, period_end=period.end, lines=[line]),
             f"Your pay, {period.label}",
             self.ctx.currency,
         )
-        card = await fair_work.earnings_notes(self.ctx, card, period, line.writer_id)
+        writer = line.writer_id
+        card = fair_work.earnings_blocks(
+            self.ctx, card, notes.rates.get(writer), notes.waiting.get(writer, [])
+        )
         await self.ctx.port.send_direct(line.writer_id, card, once=once)
 
     # -- QA sample, auto-approval, leases ------------------------------------------------------

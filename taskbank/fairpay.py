@@ -218,3 +218,14 @@ async def awaiting_approval(
     """A writer's unreviewed submissions with their automatic approval time, soonest first."""
     found = await bank.store.pending_for_writer(writer_id)  # type: ignore[attr-defined]
     return [AwaitingApproval(row, row.submitted_at + window) for row in found]
+
+
+async def awaiting_approval_by_writer(
+    bank: TaskBank, window: timedelta
+) -> dict[str, list[AwaitingApproval]]:
+    """Every writer's unreviewed submissions, as `awaiting_approval` gives one writer's."""
+    found = await bank.store.pending_by_writer()  # type: ignore[attr-defined]
+    return {
+        writer: [AwaitingApproval(row, row.submitted_at + window) for row in rows]
+        for writer, rows in found.items()
+    }

@@ -45,6 +45,12 @@ class FairWork:
         """A writer's unreviewed answers with when each is approved automatically."""
         return await fairpay.awaiting_approval(self, writer_id, window)
 
+    async def awaiting_approval_by_writer(
+        self, window: timedelta
+    ) -> dict[str, list[AwaitingApproval]]:
+        """Every writer's unreviewed answers (one read), by writer, soonest first."""
+        return await fairpay.awaiting_approval_by_writer(self, window)
+
     async def rejection_notice(
         self, submission_id: int, appeal_window: timedelta | None
     ) -> RejectionNotice:

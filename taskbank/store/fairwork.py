@@ -185,23 +185,14 @@ class FairWorkQueries(AppealQueries):
 
     async def pending_for_writer(self, writer_id: str) -> list[PendingRow]:
         """A writer's submissions still waiting for a verdict, oldest first."""
-        found = await self._fw_fetch(
-            "SELECT s.id, s.batch_id, t.external_id, s.submitted_at, b.pay_cents"
-            " FROM submissions AS s JOIN tasks AS t ON t.id = s.task_id"
-            " JOIN batches AS b ON b.id = s.batch_id"
-            " WHERE s.writer_id = $1 AND s.status = 'pending' ORDER BY s.submitted_at, s.id",
-            writer_id,
-        )
-        return [
-            PendingRow(
-                row["id"],
-                row["batch_id"],
-                row["external_id"],
-                from_micros(row["submitted_at"]),
-                int(row["pay_cents"]),
-            )
-            for row in found
-        ]
+        found = await self._fw_fetch(_PENDING.format(where="s.writer_id = $1 AND"), writer_id)
+        return [_pending_row(row) for row in found]
+
+    async def pending_by_writer(self) -> dict[str, list[PendingRow]]:
+        """Every writer's submissions still waiting for a verdict, oldest first: one read for a
+        tally's private cards, where one per writer cost 20,000 round trips."""
+        found = await self._fw_fetch(_PENDING.format(where=""))
+        return await built(len(found), lambda: _pending_by_writer(found))
 
     async def batch_timings(self, batch_id: int) -> list[int]:
         """Every answer's time on task in a batch, in seconds (for pay calibration)."""
@@ -295,3 +286,28 @@ class FairWorkQueries(AppealQueries):
 def sqlite_placeholders(sql: str, args: Sequence[Any]) -> tuple[str, tuple[Any, ...]]:
     """The same statement for SQLite: `$n` becomes `?n` (numbered, so one argument serves twice)."""
     return sql.replace("$", "?"), tuple(args)
+
+
+_PENDING = (
+    "SELECT s.writer_id, s.id, s.batch_id, t.external_id, s.submitted_at, b.pay_cents"
+    " FROM submissions AS s JOIN tasks AS t ON t.id = s.task_id"
+    " JOIN batches AS b ON b.id = s.batch_id"
+    " WHERE {where} s.status = 'pending' ORDER BY s.submitted_at, s.id"
+)
+
+
+def _pending_row(row: Row) -> PendingRow:
+    return PendingRow(
+        row["id"],
+        row["batch_id"],
+        row["external_id"],
+        from_micros(row["submitted_at"]),
+        int(row["pay_cents"]),
+    )
+
+
+def _pending_by_writer(found: Sequence[Row]) -> dict[str, list[PendingRow]]:
+    by_writer: dict[str, list[PendingRow]] = {}
+    for row in found:
+        by_writer.setdefault(row["writer_id"], []).append(_pending_row(row))
+    return by_writer

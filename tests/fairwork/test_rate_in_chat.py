@@ -77,3 +77,35 @@ async def test_the_scheduled_tally_tells_each_writer_their_rates_privately(bank)
     assert "test:wendy: $30.00/h on approved work; $1.27/h" in "\n".join(summary.blocks)
     assert private.to == "test:wendy"
     assert "$1.27/h counting everything 🔴 red" in "\n".join(private.card.blocks)
+
+
+async def test_a_tally_to_many_writers_reads_their_rates_and_waiting_work_once(
+    taskbot, chat, bank
+):
+    # Each writer's private card carries their own rates and answers awaiting review, read for
+    # every writer at once: per writer, it cost several statements (147 s for 20,000 writers on
+    # PostgreSQL).
+    await bank.import_batch(tone_batch(4, pay_cents=565), filename="b.jsonl")
+    writers = ["test:ann", "test:bob", "test:cyd"]
+    for number, writer in enumerate(writers):
+        await hold(bank, 30 * (number + 1), "submit", writer=writer)
+    per_writer = []
+    for name in ("pending_for_writer", "fair_work_holds"):
+        read = getattr(bank.store, name)
+
+        async def counted(*args, read=read, name=name, **kwargs):
+            if name == "pending_for_writer" or (len(args) > 2 and args[2] is not None):
+                per_writer.append(name)
+            return await read(*args, **kwargs)
+
+        setattr(bank.store, name, counted)
+
+    await taskbot.handle(command(CORA, "tally"))
+
+    cards = {s.to: plain_times("\n".join(s.card.blocks)) for s in chat.sent if s.kind == "direct"}
+    assert sorted(cards) == writers
+    assert "$11.30/h counting everything" in cards["test:ann"]  # $5.65 pending over 30 minutes
+    assert "$5.65/h counting everything" in cards["test:bob"]  # over 60 minutes
+    for writer, text in cards.items():
+        assert "$5.65, approved by" in text, writer  # their own answer, awaiting review
+    assert per_writer == []
