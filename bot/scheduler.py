@@ -119,11 +119,11 @@ class Jobs:
         sent_any = False
         with full_collections_postponed():  # as in post_tally_now, to the last private card
             tally = await bank.tally(period)
+            notes = await fair_work.every_writers_notes(self.ctx, period)
             if await self._deliver(
-                "tally", key, CHANNEL, lambda once: self._post_summary(period, tally, once)
+                "tally", key, CHANNEL, lambda once: self._post_summary(period, tally, once, notes)
             ):
                 sent_any = True
-            notes = await fair_work.every_writers_notes(self.ctx, period)
             for line in tally.lines:
                 if await self._deliver(
                     "tally",
@@ -153,11 +153,17 @@ class Jobs:
         # collection walks them meanwhile (on the loop's thread).
         with full_collections_postponed():
             tally = await self.ctx.bank.tally(period)
+            notes = await fair_work.every_writers_notes(self.ctx, period)
             await self._post_summary(
-                period, tally, None, place=place, title=f"Tally, {period.label}", to=privately_to
+                period,
+                tally,
+                None,
+                notes,
+                place=place,
+                title=f"Tally, {period.label}",
+                to=privately_to,
             )
             here = [line for line in tally.lines if line.writer_id.startswith(f"{platform}:")]
-            notes = await fair_work.every_writers_notes(self.ctx, period)
             for line in here:
                 await self._post_private(period, line, None, notes)
         return len(here)
@@ -167,6 +173,7 @@ class Jobs:
         period: Period,
         tally: Tally,
         once: Once | None,
+        notes: EveryWritersNotes,
         *,
         place: Place | None = None,
         title: str | None = None,
@@ -176,7 +183,9 @@ class Jobs:
         place = place or self.ctx.coordinator_place
         # Thousands of writers' lines take the renderer hundreds of milliseconds: off the loop.
         names, card = await asyncio.to_thread(self._summary_card, tally, title)
-        card = await fair_work.tally_notes(self.ctx, card, period, names)
+        card = await fair_work.tally_notes(
+            self.ctx, card, period, names, rates=list(notes.rates.values())
+        )
         qualities = [
             quality
             for batch_id in await self.ctx.bank.batches_answered_in(period)

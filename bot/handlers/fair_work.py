@@ -4,7 +4,7 @@ rate on `/earnings`, each tally and each saved card, and when waiting work is ap
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
@@ -54,10 +54,16 @@ def earnings_blocks(
 
 
 async def tally_notes(
-    ctx: BotContext, card: Card, period: Period, names: Mapping[str, str] | None = None
+    ctx: BotContext,
+    card: Card,
+    period: Period,
+    names: Mapping[str, str] | None = None,
+    rates: Sequence[HourlyRate] | None = None,
 ) -> Card:
-    """A tally with every writer's rates for the work done in its period."""
-    rates = await ctx.bank.hourly_rates(period)
+    """A tally with every writer's rates for the work done in its period (`rates`: as read
+    already for the private cards)."""
+    if rates is None:
+        rates = await ctx.bank.hourly_rates(period)
     calibrations = []
     for batch in await ctx.bank.list_batches():
         if batch.state == BatchState.OPEN:

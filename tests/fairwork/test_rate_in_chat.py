@@ -79,9 +79,7 @@ async def test_the_scheduled_tally_tells_each_writer_their_rates_privately(bank)
     assert "$1.27/h counting everything 🔴 red" in "\n".join(private.card.blocks)
 
 
-async def test_a_tally_to_many_writers_reads_their_rates_and_waiting_work_once(
-    taskbot, chat, bank
-):
+async def test_a_tally_to_many_writers_reads_their_rates_and_waiting_work_once(taskbot, chat, bank):
     # Each writer's private card carries their own rates and answers awaiting review, read for
     # every writer at once: per writer, it cost several statements (147 s for 20,000 writers on
     # PostgreSQL).
@@ -89,13 +87,15 @@ async def test_a_tally_to_many_writers_reads_their_rates_and_waiting_work_once(
     writers = ["test:ann", "test:bob", "test:cyd"]
     for number, writer in enumerate(writers):
         await hold(bank, 30 * (number + 1), "submit", writer=writer)
-    per_writer = []
+    per_writer, every_writer = [], []
     for name in ("pending_for_writer", "fair_work_holds"):
         read = getattr(bank.store, name)
 
         async def counted(*args, read=read, name=name, **kwargs):
             if name == "pending_for_writer" or (len(args) > 2 and args[2] is not None):
                 per_writer.append(name)
+            else:
+                every_writer.append(name)
             return await read(*args, **kwargs)
 
         setattr(bank.store, name, counted)
@@ -109,3 +109,4 @@ async def test_a_tally_to_many_writers_reads_their_rates_and_waiting_work_once(
     for writer, text in cards.items():
         assert "$5.65, approved by" in text, writer  # their own answer, awaiting review
     assert per_writer == []
+    assert every_writer == ["fair_work_holds"]  # once, for the summary and the cards alike
