@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import threading
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -27,8 +26,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot import budget, render
-from bot.chart import daily_totals, tally_chart
+from bot import budget, render, tally_cards
+from bot.chart import daily_totals
 from bot.config import ScheduleConfig
 from bot.events import Actor, Place
 from bot.extras import install_hint, module_available
@@ -41,16 +40,10 @@ from bot.quality_view import digest
 from bot.ui import Card, FileUpload
 from taskbank.bulkmemory import full_collections_postponed
 from taskbank.models import Period, Tally, TallyLine
-from taskbank.money import format_cents
 from taskbank.periods import PeriodKind, period_containing, previous_period
 
 CHANNEL = "channel"
 log = logging.getLogger(__name__)
-
-
-def pseudonym(writer_id: str) -> str:
-    """A stable stand-in for a writer's name in the public summary."""
-    return "Writer " + hashlib.sha256(writer_id.encode()).hexdigest()[:6]
 
 
 @dataclass
@@ -182,7 +175,13 @@ class Jobs:
         title = title or f"Pay tally, {period.label}"
         place = place or self.ctx.coordinator_place
         # Thousands of writers' lines take the renderer hundreds of milliseconds: off the loop.
-        names, card = await asyncio.to_thread(self._summary_card, tally, title)
+        names, card = await asyncio.to_thread(
+            tally_cards.summary_card,
+            tally,
+            title,
+            self.ctx.currency,
+            pseudonyms=self.schedule.tally_pseudonyms,
+        )
         card = await fair_work.tally_notes(
             self.ctx, card, period, names, rates=list(notes.rates.values())
         )
@@ -194,14 +193,7 @@ class Jobs:
         ]
         if qualities:
             card = Card(card.title, (*card.blocks, digest(qualities)), card.fields)
-        budgets = []
-        for project, spent in await self.ctx.bank.project_spend():
-            if project.budget_cap_cents:
-                share = spent / project.budget_cap_cents
-                budgets.append(
-                    f"{project.name}: {format_cents(spent, self.ctx.currency)} of "
-                    f"{format_cents(project.budget_cap_cents, self.ctx.currency)} ({share:.0%})"
-                )
+        budgets = tally_cards.budget_lines(await self.ctx.bank.project_spend(), self.ctx.currency)
         if budgets:
             card = Card(
                 card.title, (*card.blocks, "Budgets spent:\n" + "\n".join(budgets)), card.fields
@@ -218,7 +210,7 @@ class Jobs:
         buckets = await self.ctx.bank.activity_by_quarter_hour(period)
         # Drawing takes matplotlib hundreds of milliseconds: off the loop that answers chats.
         png = await asyncio.to_thread(
-            _drawn,
+            tally_cards.drawn,
             daily_totals(buckets, period, self.ctx.time_zone),
             title,
             self.ctx.currency,
@@ -235,30 +227,11 @@ class Jobs:
             else once_key("tally-chart", self.period_key(period), CHANNEL, retry=once.retry),
         )
 
-    def _summary_card(self, tally: Tally, title: str) -> tuple[dict[str, str] | None, Card]:
-        """The summary card (run in a worker thread), with the pseudonyms it shows, if any."""
-        names = (
-            {line.writer_id: pseudonym(line.writer_id) for line in tally.lines}
-            if self.schedule.tally_pseudonyms
-            else None
-        )
-        return names, render.tally_card(tally, title, self.ctx.currency, names)
-
     async def _post_private(
         self, period: Period, line: TallyLine, once: Once | None, notes: EveryWritersNotes
     ) -> None:
-        """A writer's own line, with their honest rates against the floor and their projects'
-        targets and their work awaiting review, as `/earnings` shows them (read for every
-        writer at once: `notes`)."""
-        card = render.tally_card(
-            Tally(period_start=period.start, period_end=period.end, lines=[line]),
-            f"Your pay, {period.label}",
-            self.ctx.currency,
-        )
-        writer = line.writer_id
-        card = fair_work.earnings_blocks(
-            self.ctx, card, notes.rates.get(writer), notes.waiting.get(writer, [])
-        )
+        """A writer's own line with their rates and work awaiting review (tally_cards)."""
+        card = tally_cards.private_card(self.ctx, period, line, notes)
         await self.ctx.port.send_direct(line.writer_id, card, once=once)
 
     # -- QA sample, auto-approval, leases ------------------------------------------------------
@@ -395,13 +368,3 @@ def build_scheduler(jobs: Jobs) -> AsyncIOScheduler:
         **common,
     )
     return scheduler
-
-
-# pyplot keeps global state: charts drawn in worker threads are drawn one at a time.
-_PYPLOT = threading.Lock()
-
-
-def _drawn(days: Any, title: str, currency: str) -> bytes:
-    """The tally chart, drawn in a worker thread (see `_post_summary`)."""
-    with _PYPLOT:
-        return tally_chart(days, title, currency)

@@ -10,7 +10,8 @@ from bot.config import ScheduleConfig
 from bot.events import Place
 from bot.handlers.context import BotContext
 from bot.roles import Roles
-from bot.scheduler import CHANNEL, Jobs, build_scheduler, pseudonym
+from bot.scheduler import CHANNEL, Jobs, build_scheduler
+from bot.tally_cards import pseudonym
 from taskbank.models import SubmissionStatus, Verdict
 from taskbank.periods import period_containing
 from taskbank.service import TaskBank
