@@ -169,28 +169,33 @@ async def start_app(
     raise RuntimeError(f"the {kind} app did not start")
 
 
-async def load(
-    label: str, url: str, fake: FakeSlack, requests: int, concurrency: int, writers: str
-) -> Result:
+def _bodies(fake: FakeSlack, writers: str, count: int) -> list[str]:
+    """`count` /task commands, each from a writer of its own (with its response_url)."""
     bodies = []
-    for n in range(requests):
+    for n in range(count):
         user = f"U{writers}{n:06d}"
         response_url = fake.issue_response_url(user, "C0WRITERS")
         bodies.append(payloads.slash_command("/task", "", user, "C0WRITERS", response_url))
+    return bodies
+
+
+async def _warm_up(session: aiohttp.ClientSession, url: str, fake: FakeSlack, writers: str) -> None:
+    """One request first, so bolt's one-time auth.test is not in the figures."""
+    warmup = fake.issue_response_url(f"U{writers}WARMUP", "C0WRITERS")
+    body = payloads.slash_command("/task", "", f"U{writers}WARMUP", "C0WRITERS", warmup)
+    await _one(session, url, body, [], [])
+
+
+async def load(
+    label: str, url: str, fake: FakeSlack, requests: int, concurrency: int, writers: str
+) -> Result:
+    bodies = _bodies(fake, writers, requests)
     latencies: list[float] = []
     failures: list[int] = []
     queue = iter(bodies)
     connector = aiohttp.TCPConnector(limit=concurrency)
     async with aiohttp.ClientSession(connector=connector) as session:
-        # One request first, so bolt's one-time auth.test is not in the figures.
-        warmup = fake.issue_response_url(f"U{writers}WARMUP", "C0WRITERS")
-        await _one(
-            session,
-            url,
-            payloads.slash_command("/task", "", f"U{writers}WARMUP", "C0WRITERS", warmup),
-            [],
-            [],
-        )
+        await _warm_up(session, url, fake, writers)
 
         async def worker() -> None:
             for body in queue:
@@ -253,15 +258,10 @@ async def load_wrk(
 ) -> Result:
     """The same load as `load`, sent by wrk: every request a writer of its own (N of them, and
     C more for those still in flight when the N-th answer stops the run)."""
-    async with aiohttp.ClientSession() as session:  # the warm-up, as in `load`
-        warmup = fake.issue_response_url(f"U{writers}WARMUP", "C0WRITERS")
-        body = payloads.slash_command("/task", "", f"U{writers}WARMUP", "C0WRITERS", warmup)
-        await _one(session, url, body, [], [])
+    async with aiohttp.ClientSession() as session:
+        await _warm_up(session, url, fake, writers)
     bodies, stamps, signatures = [], [], []
-    for n in range(requests + concurrency):
-        user = f"U{writers}{n:06d}"
-        response_url = fake.issue_response_url(user, "C0WRITERS")
-        body = payloads.slash_command("/task", "", user, "C0WRITERS", response_url)
+    for body in _bodies(fake, writers, requests + concurrency):
         signed = signing.sign(SECRET, body)
         bodies.append(_lua_text(body))
         stamps.append(_lua_text(signed["X-Slack-Request-Timestamp"]))
