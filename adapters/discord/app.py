@@ -27,7 +27,7 @@ from adapters.discord.inbound import DiscordContext
 from adapters.discord.port import DiscordPort, NotOnDiscord
 from bot.app import Taskbot
 from bot.config import Config
-from bot.events import Actor, Attachment, Event
+from bot.events import Actor, Attachment, Event, FormSubmitEvent
 from bot.inflight import Finish, WorkInFlight
 from bot.pipeline import Answer, Delivery, Next
 from bot.pipeline.apologise import SORRY_TEXT, SORRY_TITLE
@@ -222,6 +222,8 @@ class DiscordApp:
                 answer = await self.bot.handle(event)
             if isinstance(answer, FormErrors) and answer.errors:
                 await self._show_form_errors(context, answer)
+            elif isinstance(event, FormSubmitEvent):
+                self.port.forget_typed(interaction.user.id, event.form_id)
         finally:
             handled.set()
             await answer_in_time
@@ -263,6 +265,8 @@ class DiscordApp:
     async def _show_form_errors(self, context: DiscordContext, answer: FormErrors) -> None:
         """Discord closes a modal on submit: say what to fix, with a button to open it again."""
         form = answer.form
+        if form is not None and context.interaction is not None:
+            self.port.keep_typed(context.interaction.user.id, form)
         labels = {item.input_id: item.label for item in form.inputs} if form else {}
         lines = [f"{labels.get(key, key)}: {message}" for key, message in answer.errors.items()]
         rows: tuple[ControlRow, ...] = ()

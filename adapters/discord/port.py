@@ -21,6 +21,7 @@ import hashlib
 import io
 import logging
 import time
+from collections import OrderedDict
 from typing import Any
 
 import discord
@@ -34,6 +35,10 @@ from bot.ui import Button, Card, ControlRow, FileUpload, Form
 log = logging.getLogger(__name__)
 
 NONCE_LENGTH = 25  # Discord's limit on a message nonce
+# A refused form is kept as typed for its "Fix it…" button (Discord closes a modal on submit):
+# for this long, and for at most this many people at once.
+TYPED_KEPT_SECONDS = 15 * 60
+TYPED_KEPT_MOST = 1000
 
 
 class NotOnDiscord(Exception):
@@ -62,6 +67,29 @@ class DiscordPort:
     def __init__(self, client: discord.Client, direct_per_second: float = 5.0) -> None:
         self.client = client
         self.pacer = Pacer(direct_per_second)
+        self._typed: OrderedDict[tuple[int, str], tuple[float, Form]] = OrderedDict()
+
+    # -- forms refused as typed ------------------------------------------------------------
+
+    def keep_typed(self, user_id: int, form: Form) -> None:
+        """A form refused on submit, with what the person typed and the errors beside it: the
+        next time this form opens for them, it opens so (not from the saved draft, which a
+        refused answer never reached)."""
+        key = (user_id, form.form_id)
+        self._typed[key] = (time.monotonic(), form)
+        self._typed.move_to_end(key)
+        while len(self._typed) > TYPED_KEPT_MOST:
+            self._typed.popitem(last=False)
+
+    def forget_typed(self, user_id: int, form_id: str) -> None:
+        """The form went through: what was typed is saved, or no longer wanted."""
+        self._typed.pop((user_id, form_id), None)
+
+    def _as_typed(self, user_id: int, form: Form) -> Form:
+        kept = self._typed.pop((user_id, form.form_id), None)
+        if kept is None or time.monotonic() - kept[0] > TYPED_KEPT_SECONDS:
+            return form
+        return kept[1]
 
     # -- the port --------------------------------------------------------------------------
 
@@ -134,6 +162,7 @@ class DiscordPort:
             raise ValueError("a Discord modal needs the interaction that asks for it")
         interaction = ctx.interaction
         assert interaction is not None
+        form = self._as_typed(interaction.user.id, form)
         page = ctx.form_page if ctx.form_page is not None else draw.page_to_show(form)
         async with ctx.lock:
             if not interaction.response.is_done():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -307,10 +308,12 @@ async def answer_form(
         card = render.outcome_card(claimed, done, ctx.currency, replayed=True)
         await show(ctx, event.actor, event.place, card, event.message, event.context)
         return None
-    answers = render.form_values_to_answers(
-        claimed, event.values, await ctx.bank.draft(assignment_id)
-    )
-    draft = await ctx.bank.save_draft(assignment_id, event.actor.key, answers)
+    stored = await ctx.bank.draft(assignment_id)
+    answers = render.form_values_to_answers(claimed, event.values, stored)
+    try:
+        draft = await ctx.bank.save_draft(assignment_id, event.actor.key, answers)
+    except ValidationFailed as failure:  # nothing was kept: the form stays open, as typed
+        return await _form_refused(ctx, event, claimed, failure, {**stored, **answers})
     try:
         card = await _submitted(ctx, claimed, event.actor, draft)
     except LeaseLost as lost:
@@ -318,18 +321,35 @@ async def answer_form(
             "Can't do that", str(lost).capitalize() + ".", "warning", next_button=True
         )
     except ValidationFailed as failure:
-        problems = {p.field: p.message for p in failure.problems}
-        errors = render.form_errors_for(claimed, problems)
-        if errors:
-            return FormErrors(errors, render.answer_form(claimed, draft, errors))
-        card = await _task_card(ctx, claimed, problems)
+        return await _form_refused(ctx, event, claimed, failure, draft)
     await show(ctx, event.actor, event.place, card, event.message, event.context)
     return None
 
 
-async def draft_form(ctx: BotContext, event: FormSubmitEvent, form: DraftForm) -> None:
+async def _form_refused(
+    ctx: BotContext,
+    event: FormSubmitEvent,
+    claimed: ClaimedTask,
+    failure: ValidationFailed,
+    typed: Mapping[str, Any],
+    *,
+    editing: bool = False,
+) -> FormErrors | None:
+    """A form's answers refused: the problems beside the form's inputs (the form kept open with
+    what was typed), or on the task card when only card questions need fixing."""
+    problems = {p.field: p.message for p in failure.problems}
+    errors = render.form_errors_for(claimed, problems)
+    if errors:
+        return FormErrors(errors, render.answer_form(claimed, typed, errors, editing=editing))
+    card = await _task_card(ctx, claimed, problems)
+    await show(ctx, event.actor, event.place, card, event.message, event.context)
+    return None
+
+
+async def draft_form(ctx: BotContext, event: FormSubmitEvent, form: DraftForm) -> FormErrors | None:
     """The form opened to edit a written answer: keep the changes, submit nothing; the card
-    comes back with them, and its Submit button sends the task."""
+    comes back with them, and its Submit button sends the task. Answers the draft cannot keep
+    go back beside the form's inputs, nothing saved."""
     claimed = await ctx.bank.claimed(form.assignment_id)
     if claimed.assignment.writer_id != event.actor.key:
         raise NotAllowed("that form belongs to another writer")
@@ -339,9 +359,14 @@ async def draft_form(ctx: BotContext, event: FormSubmitEvent, form: DraftForm) -
     else:
         saved = await ctx.bank.draft(form.assignment_id)
         answers = render.form_values_to_answers(claimed, event.values, saved)
-        await ctx.bank.save_draft(form.assignment_id, event.actor.key, answers)
+        try:
+            await ctx.bank.save_draft(form.assignment_id, event.actor.key, answers)
+        except ValidationFailed as failure:
+            typed = {**saved, **answers}
+            return await _form_refused(ctx, event, claimed, failure, typed, editing=True)
         card = await _task_card(ctx, claimed, note="Draft saved. Press Submit when it is ready.")
     await show(ctx, event.actor, event.place, card, event.message, event.context)
+    return None
 
 
 async def earnings_command(ctx: BotContext, event: CommandEvent) -> None:

@@ -158,6 +158,21 @@ async def test_a_modal_with_errors_stays_open_and_keeps_what_was_typed(workspace
     assert rewrite["element"]["initial_value"] == original.upper()
 
 
+async def test_text_the_draft_refuses_keeps_the_modal_open_with_it(workspace, slack_bank):
+    # A bidi isolate (text pasted from many apps carries them) is refused by the draft itself:
+    # the refusal goes beside the field, the modal stays open, nothing is saved.
+    sample = next(s for s in sample_files() if "rewrites" in s.name)
+    await slack_bank.import_batch(sample.read_bytes(), filename=sample.name)
+    card = await claim(workspace)
+    view = await open_modal(workspace, card)
+    text = "I am so tired after \u2066Maria\u2069's double shift that I could sleep standing."
+    answer = await workspace.submit(WRITER, view, {"rewrite": text})
+    assert answer["response_action"] == "errors"
+    assert "U+2066" in answer["errors"]["rewrite"]
+    assert await reads.saved_drafts(slack_bank, f"slack:{WRITER}") == 0
+    assert await reads.submission_count(slack_bank) == 0
+
+
 async def test_a_resubmitted_modal_stores_one_submission(workspace, slack_bank):
     endings = next(s for s in sample_files() if "endings" in s.name)
     await slack_bank.import_batch(endings.read_bytes(), filename=endings.name)
