@@ -60,6 +60,12 @@ class Command:
     options: tuple[Option, ...] = ()
     subcommands: tuple[Subcommand, ...] = ()
 
+    @property
+    def names_people(self) -> bool:
+        """Whether it takes a person (an @mention): Slack then sends mentions as user ids."""
+        options = [*self.options, *(o for sub in self.subcommands for o in sub.options)]
+        return any(option.kind == "user" for option in options)
+
     def usage(self) -> str:
         """The words after the command, as a person types them (Slack's usage hint)."""
         if self.subcommands:

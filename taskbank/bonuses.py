@@ -43,6 +43,16 @@ async def grant_bonus(
     """Append a bonus for a writer (never one's own) with the reason and who granted it."""
     if writer_id == granted_by:
         raise NotAllowed("a coordinator cannot grant themselves a bonus")
+    if not await bank.store.has_claimed(writer_id):
+        raise ValidationFailed(
+            [
+                Problem(
+                    "writer",
+                    f"{writer_id} has no work on record (a bonus goes to a writer who has"
+                    " claimed a task): mention them, or give their user id",
+                )
+            ]
+        )
     reason = reason.strip()
     if not reason:
         raise ValidationFailed([Problem("reason", "say what the bonus is for")])

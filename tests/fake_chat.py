@@ -38,6 +38,11 @@ class FakeChat:
     sent: list[Sent] = field(default_factory=list)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     shown_once: dict[str, MessageRef] = field(default_factory=dict)
+    failing: dict[str, Exception] = field(default_factory=dict)  # kind -> the next call's error
+
+    def fail_next(self, kind: str, error: Exception) -> None:
+        """The next call of this kind ('direct') raises `error`, as a platform refusing it."""
+        self.failing[kind] = error
 
     def _seen(self, once: Once | None) -> MessageRef | None:
         return self.shown_once.get(once.key) if once is not None else None
@@ -79,6 +84,8 @@ class FakeChat:
     async def send_direct(
         self, user: Actor | str, card: Card, *, once: Once | None = None
     ) -> MessageRef:
+        if (error := self.failing.pop("direct", None)) is not None:
+            raise error
         if (earlier := self._seen(once)) is not None:
             return earlier
         key = user.key if isinstance(user, Actor) else user

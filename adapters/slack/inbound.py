@@ -7,6 +7,7 @@ Shapes follow Slack's documented payloads; `SlackContext` carries what a reply n
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,7 @@ from adapters.slack.payloads import (
     SlashCommand,
     ViewSubmission,
 )
+from bot.commands import BY_NAME
 from bot.events import (
     ActionEvent,
     Actor,
@@ -171,6 +173,20 @@ def user_key_to_id(key: str) -> str | None:
     return user_id if platform == PLATFORM and user_id else None
 
 
+_ENTITIES = re.compile(r"&(amp|lt|gt);")
+_DECODED = {"amp": "&", "lt": "<", "gt": ">"}
+
+
+def command_text(body: SlashCommand, name: str) -> str:
+    """A command's text as typed: a command the manifest escapes (one that names people, see
+    adapters/slack/manifest.py) arrives with &, < and > as entities, its mentions as <@U…>."""
+    text = str(body.get("text", ""))
+    declared = BY_NAME.get(name)
+    if declared is not None and declared.names_people:
+        text = _ENTITIES.sub(lambda entity: _DECODED[entity[1]], text)
+    return text
+
+
 def command_event(
     body: SlashCommand, name: str, attachments: tuple[Attachment, ...] = ()
 ) -> CommandEvent:
@@ -186,7 +202,7 @@ def command_event(
         actor=actor(body["user_id"], body.get("user_name", "")),
         place=_place(body.get("channel_id", "")),
         name=name,
-        args=tuple(str(body.get("text", "")).split()),
+        args=tuple(command_text(body, name).split()),
         attachments=attachments,
         context=context,
     )

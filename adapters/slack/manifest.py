@@ -40,7 +40,10 @@ def slash_commands(url: str, settings: SlackConfig | None = None) -> list[dict[s
         }
         if usage := command.usage():
             entry["usage_hint"] = usage
-        entry["should_escape"] = False
+        # Escaping makes Slack send an @mention as <@U123|name>, the id a command about a
+        # person needs (unescaped, it arrives as the bare '@name'); its text then comes with
+        # &, < and > as entities (adapters/slack/inbound.py decodes them).
+        entry["should_escape"] = command.names_people
         listed.append(entry)
     return listed
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from bot.arguments import named_writer, whole_number
 from bot.events import CommandEvent
 from bot.handlers.context import BotContext
@@ -10,6 +12,8 @@ from bot.ui import Card
 from taskbank.bonuses import parse_amount
 from taskbank.errors import Problem, ValidationFailed
 from taskbank.money import format_cents
+
+log = logging.getLogger(__name__)
 
 BONUS_USAGE = "/bonus <writer> <amount> <reason>, e.g. /bonus @ana 2.50 careful notes on act two"
 RULE_USAGE = (
@@ -30,11 +34,20 @@ async def bonus_command(ctx: BotContext, event: CommandEvent) -> None:
     reason = " ".join(event.args[2:])
     entry = await ctx.bank.grant_bonus(writer, cents, reason, event.actor.key)
     amount = format_cents(entry.amount_cents, ctx.currency)
-    await ctx.port.send_direct(
-        writer,
-        Card(title=f"A bonus of {amount}", blocks=(f"For: {reason.strip()}",), tone="success"),
-    )
-    await ctx.reply(event, Card(title=f"Bonus of {amount} paid to {writer}", tone="success"))
+    paid = Card(title=f"Bonus of {amount} paid to {writer}", tone="success")
+    try:
+        await ctx.port.send_direct(
+            writer,
+            Card(title=f"A bonus of {amount}", blocks=(f"For: {reason.strip()}",), tone="success"),
+        )
+    except Exception as error:  # paid all the same: say so, so nobody pays it twice
+        log.warning("bonus %s paid, but its note to %s failed: %s", entry.id, writer, error)
+        paid = Card(
+            title=f"Bonus of {amount} paid to {writer}",
+            blocks=(f"They could not be told privately ({error}); tell them yourself.",),
+            tone="warning",
+        )
+    await ctx.reply(event, paid)
 
 
 async def batch_rule(ctx: BotContext, event: CommandEvent) -> None:

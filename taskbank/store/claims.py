@@ -56,6 +56,10 @@ class ClaimStore(Protocol):
         """A writer's live leases, oldest first."""
         ...
 
+    async def has_claimed(self, writer_id: str) -> bool:
+        """Whether this writer ever claimed a task (has any work on record)."""
+        ...
+
     async def end_assignment(
         self, assignment_id: int, writer_id: str, state: AssignmentState, now: datetime
     ) -> Assignment:
@@ -115,6 +119,13 @@ class Claims:
             writer_id,
         )
         return [rows.assignment(row) for row in found]
+
+    async def has_claimed(self, writer_id: str) -> bool:
+        """Whether this writer ever claimed a task (has any work on record)."""
+        found = await self.runner.fetch_one(
+            "SELECT 1 FROM assignments WHERE writer_id = $1 LIMIT 1", writer_id
+        )
+        return found is not None
 
     async def end_assignment(
         self, assignment_id: int, writer_id: str, state: AssignmentState, now: datetime

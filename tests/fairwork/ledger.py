@@ -43,6 +43,13 @@ async def hold(bank: TaskBank, minutes: float, end: str, writer: str = WRITER) -
     return aid
 
 
+async def has_worked(bank: TaskBank, writer: str = WRITER) -> None:
+    """The writer has claimed a task (and skipped it): work on record, nothing earned."""
+    name = f"worked-{writer.rsplit(':', 1)[-1]}"
+    await bank.import_batch(tone_batch(1, name=name), filename="worked.jsonl")
+    await hold(bank, 1, "skip", writer)
+
+
 async def forty_seven_minute_writer(bank: TaskBank) -> int:
     """Held tasks 47 minutes in all: skipped 10, released 15, expired after its 20-minute lease,
     and one answered in 2 minutes, approved at $1.00. Returns the approved submission's id."""

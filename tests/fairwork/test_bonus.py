@@ -9,10 +9,11 @@ from taskbank.bonuses import parse_amount
 from taskbank.errors import ValidationFailed
 from taskbank.models import LedgerKind
 from tests.fairwork.conftest import CORA, WENDY, command
-from tests.fairwork.ledger import WRITER, ledger_sum, week_of
+from tests.fairwork.ledger import WRITER, has_worked, ledger_sum, week_of
 
 
 async def test_a_bonus_is_one_new_ledger_entry_and_a_private_message(taskbot, chat, bank):
+    await has_worked(bank)
     before = await ledger_sum(bank)
     await taskbot.handle(command(CORA, "bonus", "<@wendy>", "$2.50", "careful", "notes"))
     count, total, rows = await ledger_sum(bank)
@@ -26,9 +27,11 @@ async def test_a_bonus_is_one_new_ledger_entry_and_a_private_message(taskbot, ch
 
 
 async def test_a_bonus_counts_in_the_all_in_rate_of_its_period(taskbot, chat, bank):
+    await has_worked(bank)
     await taskbot.handle(command(CORA, "bonus", "test:wendy", "1", "welcome"))
     [rate] = await bank.hourly_rates(week_of(bank), WRITER)
-    assert rate.extra_cents == 100 and rate.all_in_hourly_cents is None  # no time given yet
+    # $1.00 over the one minute she held (and skipped) a task: $60.00 an hour, all in
+    assert rate.extra_cents == 100 and rate.all_in_hourly_cents == 6000
 
 
 @pytest.mark.parametrize(
@@ -43,12 +46,35 @@ async def test_a_bonus_counts_in_the_all_in_rate_of_its_period(taskbot, chat, ba
     ],
 )
 async def test_bad_bonuses_are_refused_and_change_nothing(taskbot, chat, bank, args):
+    await has_worked(bank)
     await taskbot.handle(command(CORA, "bonus", *args))
     assert chat.last("post").card.title == "That didn't work"
     assert await ledger_sum(bank) == (0, 0, [])
 
 
+async def test_a_bonus_to_someone_with_no_work_on_record_is_refused(taskbot, chat, bank):
+    # '/bonus @ana …' from a chat that sent the bare name: slack:ana has never claimed a task.
+    await taskbot.handle(command(CORA, "bonus", "@ana", "2.50", "careful", "notes"))
+    refusal = chat.last("post").card
+    assert refusal.title == "That didn't work"
+    assert "test:ana has no work on record" in " ".join(refusal.blocks)
+    assert await ledger_sum(bank) == (0, 0, [])
+    assert not [sent for sent in chat.sent if sent.kind == "direct"]
+
+
+async def test_a_bonus_whose_note_fails_is_paid_once_and_says_so(taskbot, chat, bank):
+    await has_worked(bank)
+    chat.fail_next("direct", RuntimeError("channel_not_found"))
+    await taskbot.handle(command(CORA, "bonus", "test:wendy", "2", "welcome"))
+    assert (await ledger_sum(bank))[:2] == (1, 200)
+    confirmed = chat.last("post").card
+    assert confirmed.title == "Bonus of $2.00 paid to test:wendy"
+    assert "could not be told privately (channel_not_found)" in confirmed.blocks[0]
+
+
 async def test_only_coordinators_grant_bonuses_and_never_to_themselves(taskbot, chat, bank):
+    await has_worked(bank)
+    await has_worked(bank, "test:cora")
     await taskbot.handle(command(WENDY, "bonus", "test:wendy", "5", "me"))
     assert chat.last("post").card.title == "Not allowed"
     await taskbot.handle(command(CORA, "bonus", "test:cora", "5", "me"))

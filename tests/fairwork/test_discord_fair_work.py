@@ -8,6 +8,7 @@ import io
 
 from taskbank.models import Verdict
 from tests.batches import TONE_ANSWER, tone_batch
+from tests.fairwork.ledger import has_worked
 
 
 async def test_earnings_export_arrives_as_a_csv_in_the_writers_direct_messages(room):
@@ -28,6 +29,7 @@ async def test_earnings_export_arrives_as_a_csv_in_the_writers_direct_messages(r
 
 
 async def test_a_bonus_on_discord_reaches_the_writer(room):
+    await has_worked(room.bank, f"discord:{room.writer.id}")
     await room.server.command(
         room.coordinator,
         "bonus",

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from tests.batches import TONE_ANSWER, tone_batch
-from tests.fairwork.ledger import ledger_sum
+from tests.fairwork.ledger import has_worked, ledger_sum
 from tests.slack.conftest import COORDINATOR, REVIEWER, WRITER
 from tests.slack.test_slack_review import posted_sample
 from tests.slack_driver import text_of
@@ -60,10 +60,26 @@ async def test_a_rejection_an_appeal_and_its_payment_on_slack(workspace, slack_a
 
 async def test_a_bonus_on_slack_names_the_writer_by_mention(workspace):
     ws = workspace
+    await has_worked(ws.bank, f"slack:{WRITER}")
     await ws.command(COORDINATOR, "/bonus", f"<@{WRITER}|rita> 3 sharp dialogue notes")
     told = await ws.new_card(WRITER, 0)
     assert "A bonus of $3.00" in text_of(told) and "sharp dialogue notes" in text_of(told)
     assert (await ledger_sum(ws.bank))[:2] == (1, 300)
+
+
+async def test_bonus_text_arrives_escaped_and_is_read_as_typed(workspace):
+    # The manifest escapes /bonus (it names a person): Slack sends the mention as <@U…|name>
+    # and &, <, > as entities; the reason is stored as the coordinator typed it.
+    from adapters.slack.manifest import slash_commands
+
+    (bonus,) = [c for c in slash_commands("https://x/slack/events") if c["command"] == "/bonus"]
+    assert bonus["should_escape"] is True
+    ws = workspace
+    await has_worked(ws.bank, f"slack:{WRITER}")
+    await ws.command(COORDINATOR, "/bonus", f"<@{WRITER}|rita> 3 notes &amp; fixes &lt;3")
+    await ws.new_card(WRITER, 0)
+    (entry,) = await ws.bank.store.ledger_entries(f"slack:{WRITER}")
+    assert entry.note.startswith("notes & fixes <3 (granted by")
 
 
 def home_opened(user: str) -> dict:
