@@ -175,7 +175,7 @@ def check_tasks(
     problems: list[Problem] = []
     first_seen: dict[str, str] = {}
     for location, task in tasks:
-        found = _task_problems(template, fields, task)
+        found, task = _task_problems(template, fields, task)
         usable_id = not any(p.field == "id" for p in found)  # a bad id is never quoted back
         if usable_id and task.external_id in first_seen:
             found.append(
@@ -197,23 +197,27 @@ def check_tasks(
 
 def _task_problems(
     template: Template, fields: Mapping[str, PayloadKind], task: TaskSpec
-) -> list[Problem]:
+) -> tuple[list[Problem], TaskSpec]:
+    """A task's problems, and the task as it is stored (its gold normalised as answers are)."""
     if not isinstance(task.external_id, str) or not 1 <= len(task.external_id) <= 200:
-        return [Problem("id", "expected a task id of 1 to 200 characters")]
+        return [Problem("id", "expected a task id of 1 to 200 characters")], task
     id_problem = text_problem(task.external_id, one_line=True)
     if id_problem:
-        return [Problem("id", id_problem)]
+        return [Problem("id", id_problem)], task
     unstorable = value_problems(task.payload, "payload") + value_problems(task.gold, "gold")
     if unstorable:
-        return [Problem(field, message) for field, message in unstorable]
+        return [Problem(field, message) for field, message in unstorable], task
     found = [
         Problem(message.split(":", 1)[0], message.split(":", 1)[1].strip())
         for message in payload_problems(fields, template.questions, task.payload)
     ]
     found = _unknown_fields(template, fields, task.payload, found)
     if task.gold is not None and not found:
-        found.extend(_gold_problems(template, task))
-    return found
+        gold_problems, gold = _gold_answers(template, task)
+        if gold_problems:
+            return found + gold_problems, task
+        task = TaskSpec(task.external_id, task.payload, gold)
+    return found, task
 
 
 def _unknown_fields(
@@ -247,7 +251,11 @@ def _unknown_fields(
     return [p for p in found if p.field not in meant] + unknown
 
 
-def _gold_problems(template: Template, task: TaskSpec) -> list[Problem]:
+def _gold_answers(template: Template, task: TaskSpec) -> tuple[list[Problem], dict[str, Any]]:
+    """The gold answer normalised as a writer's answer is (a CSV cell's '3' is the rating 3, one
+    label of a multi-label question a list of one; blank values dropped), so the two compare;
+    or its problems. A gold answer that answers nothing is refused: the task would count as
+    gold and check nothing."""
     shape = measure(task.gold)
     if shape.depth > MAX_GOLD_DEPTH or shape.items > MAX_GOLD_ITEMS:
         return [
@@ -256,20 +264,29 @@ def _gold_problems(template: Template, task: TaskSpec) -> list[Problem]:
                 f"expected an answer per question (at most {MAX_GOLD_ITEMS:,} values, "
                 f"{MAX_GOLD_DEPTH} levels deep)",
             )
-        ]
+        ], {}
     questions = [
         q.model_copy(update={"required": False, "required_if_answered": None})
         for q in template.questions
     ]
     try:
-        validate_response(questions, task.payload, task.gold or {})
+        gold = validate_response(questions, task.payload, task.gold or {})
     except ValidationFailed as failure:
-        return [Problem(f"gold.{p.field}", p.message) for p in failure.problems]
+        return [Problem(f"gold.{p.field}", p.message) for p in failure.problems], {}
     except ValueError as error:
         # A question kind's normaliser tripping on an odd value is still a bad gold answer,
         # and an import must end in located problems, not a traceback.
-        return [Problem("gold", f"not a valid answer ({printable(str(error))})")]
-    return []
+        return [Problem("gold", f"not a valid answer ({printable(str(error))})")], {}
+    if not gold:
+        ids = ", ".join(q.id for q in template.questions)
+        return [
+            Problem(
+                "gold",
+                f"answers no question (every value is blank); give the right answer to at "
+                f"least one of {ids}, or no gold",
+            )
+        ], {}
+    return [], gold
 
 
 def deadline_problems(

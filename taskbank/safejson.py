@@ -46,10 +46,25 @@ def _refuse_constant(name: str) -> Any:
     raise UnreadableJson(f"{name} is not standard JSON; write a number or null")
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # A repeated key would silently keep its last value (`"pay_cents": 40, "pay_cents": 4000`).
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise UnreadableJson(
+                    f"the key '{printable(key)}' appears twice in one object; give each key once"
+                )
+            seen.add(key)
+    return found
+
+
 def load_json(text: str) -> Any:
-    """Parse JSON text, or raise UnreadableJson saying why; never anything else."""
+    """Parse JSON text, or raise UnreadableJson saying why; never anything else. An object that
+    repeats a key is refused (json.loads would keep the last value)."""
     try:
-        return json.loads(text, parse_constant=_refuse_constant)
+        return json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as error:
         message = error.msg.removesuffix(" at")  # "Invalid control character at"
         raise UnreadableJson(f"{message} at column {error.colno}", error.lineno) from None

@@ -1,0 +1,76 @@
+"""Gold answers are stored as a writer's answers are normalised, so the two compare; a gold that
+answers nothing is refused; a JSON object that repeats a key is refused, never read as its last
+value."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from taskbank.batchfile import load_settings_file
+from taskbank.errors import ValidationFailed
+from tests.batches import TONE_ANSWER, header, jsonl, tone_task
+
+CSV_SETTINGS = {
+    "project": "P",
+    "name": "tone-1",
+    "template": "dialogue_tone",
+    "pay_cents": 40,
+    "quality": {"gold_modes": {"pacing": "check"}},
+}
+
+
+async def answered_gold(bank, data: bytes, filename: str, **options) -> bool | None:
+    """Import, claim the one task, answer it as TONE_ANSWER does; whether it matched the gold."""
+    batch = await bank.import_batch(data, filename=filename, **options)
+    claimed = await bank.claim("test:wendy", batch_id=batch.id)
+    result = await bank.submit(claimed.assignment.id, "test:wendy", TONE_ANSWER, "k1")
+    return result.submission.gold_correct
+
+
+async def test_csv_gold_cells_compare_with_the_answer_they_spell(bank):
+    # A CSV cell is always text: the rating '3' and the single label 'noir' (of a multi-label
+    # question) were stored as written, so the right answer scored as wrong.
+    data = b"id,excerpt,gold.tone,gold.genre,gold.pacing\nt1,A: hi.,tense,noir,3\n"
+    assert await answered_gold(bank, data, "b.csv", settings=CSV_SETTINGS) is True
+    claimed = await bank.claimed(1)
+    assert claimed.task.gold == {"tone": "tense", "genre": ["noir"], "pacing": 3}
+
+
+async def test_jsonl_gold_written_loosely_is_stored_normalised(bank):
+    task = tone_task(1, gold={"tone": "tense", "genre": "noir", "pacing": "3"})
+    assert await answered_gold(bank, jsonl(header(), [task]), "b.jsonl") is True
+
+
+@pytest.mark.parametrize("gold", [{}, {"tone": None}, {"tone": ""}, {"genre": []}])
+async def test_a_gold_answer_that_answers_nothing_is_refused(bank, gold):
+    data = jsonl(header(), [tone_task(1), tone_task(2, gold=gold)])
+    with pytest.raises(ValidationFailed) as raised:
+        await bank.import_batch(data, filename="b.jsonl")
+    (problem,) = raised.value.problems
+    assert (problem.location, problem.field) == ("b.jsonl:3", "gold")
+    assert "answers no question" in problem.message
+    assert await bank.list_batches() == []
+
+
+async def test_a_repeated_key_in_a_header_or_task_is_refused_on_its_line(bank):
+    settings = json.dumps({"batch": header()})[:-2] + ', "pay_cents": 4000}}'
+    task = '{"id": "t2", "id": "t3", "payload": {"excerpt": "x"}}'
+    for data, line in (
+        (f"{settings}\n{json.dumps(tone_task(1))}\n", "b.jsonl:1"),
+        (f"{json.dumps({'batch': header()})}\n{task}\n", "b.jsonl:2"),
+    ):
+        with pytest.raises(ValidationFailed) as raised:
+            await bank.import_batch(data.encode(), filename="b.jsonl")
+        (problem,) = raised.value.problems
+        assert problem.location == line
+        assert "appears twice in one object" in problem.message
+    assert await bank.list_batches() == []
+
+
+def test_a_repeated_key_in_a_settings_file_is_refused():
+    data = b'{"project": "P", "name": "n", "template": "dialogue_tone",\n "pay_cents": 40, "pay_cents": 4000}'
+    with pytest.raises(ValidationFailed) as raised:
+        load_settings_file(data, "s.json")
+    assert "'pay_cents' appears twice" in raised.value.problems[0].message
