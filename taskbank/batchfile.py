@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from taskbank.batchcsv import read_csv
 from taskbank.batchjsonl import read_jsonl
-from taskbank.batchrows import ReadFile, line_number
+from taskbank.batchrows import MAX_LISTED, Problems, ReadFile, line_number
 from taskbank.batchsettings import BatchSettings, ProjectSettings, TaskSpec, settings_from
 from taskbank.batchtext import decoded_pieces, is_blank
 from taskbank.bulkmemory import release
@@ -165,14 +165,32 @@ def read_settings_object(data: bytes, name: str) -> dict[str, Any]:
     return raw
 
 
+def listed_refusal(problems: Problems, name: str) -> ValidationFailed:
+    """Every problem found, in line order, or the first MAX_LISTED and how many more."""
+    listed = sorted(problems, key=line_number)
+    lines = len({p.location for p in listed})
+    counted = f"{lines} bad line(s)"
+    if problems.unlisted:
+        counted = f"{MAX_LISTED + problems.unlisted:,} problems (the first {MAX_LISTED} listed)"
+        listed.append(
+            Problem(
+                "file",
+                f"and {problems.unlisted:,} more problem(s) not listed; fix the ones above and "
+                "import again to see the rest",
+                name,
+            )
+        )
+    return ValidationFailed(listed, summary=f"{name}: {counted}; nothing was imported")
+
+
 def check_tasks(
     settings: BatchSettings, tasks: Iterable[tuple[str, TaskSpec]]
-) -> tuple[list[TaskSpec], list[Problem]]:
+) -> tuple[list[TaskSpec], Problems]:
     """Check located tasks against the template: payload, gold answers, unique ids."""
     template = settings.resolved_template()
     fields = {**template.payload_fields, **settings.payload_fields}
     clean: list[TaskSpec] = []
-    problems: list[Problem] = []
+    problems = Problems()
     first_seen: dict[str, str] = {}
     for location, task in tasks:
         found, task = _task_problems(template, fields, task)
@@ -308,7 +326,7 @@ def deadline_problems(
 
 def _finish(read: ReadFile, name: str, now: datetime | None) -> ParsedBatch:
     """Check the tasks read, then return the batch or raise every problem found, in line order."""
-    problems = list(read.problems)
+    problems = Problems(read.problems)
     clean: list[TaskSpec] = []
     if read.settings is not None:
         problems += deadline_problems(read.settings, now, read.settings_location)
@@ -319,12 +337,8 @@ def _finish(read: ReadFile, name: str, now: datetime | None) -> ParsedBatch:
     rows = bool(read.rows)
     release(read.rows)  # a million rows freed at once would keep the GIL from the event loop
     if not rows and not problems:
-        problems = [Problem("tasks", "the file has no tasks", name)]
+        problems = Problems([Problem("tasks", "the file has no tasks", name)])
     if problems:
-        problems.sort(key=line_number)
-        lines = {p.location for p in problems}
-        raise ValidationFailed(
-            problems, summary=f"{name}: {len(lines)} bad line(s); nothing was imported"
-        )
+        raise listed_refusal(problems, name)
     assert read.settings is not None  # no problems: the settings were usable
     return ParsedBatch(read.settings, clean)

@@ -115,3 +115,17 @@ def test_the_command_lists_every_problem_and_exits_2(tmp_path):
     assert result.exit_code == 2
     assert "bad.jsonl:1: batch.colour: unknown setting `colour`" in result.stderr
     assert "bad.jsonl:3: json: not valid JSON" in result.stderr
+
+
+async def test_a_file_of_countless_bad_lines_lists_the_first_hundred_and_counts_the_rest(bank):
+    # 20,000 bad lines: the refusal lists the first 100 problems in line order, then says how
+    # many more there are (a 49 MB file of them had held 4.28 million problems in memory).
+    data = (json.dumps({"batch": header()}) + "\n" + '{"id": 1.5}\n' * 20_000).encode()
+    with pytest.raises(ValidationFailed) as raised:
+        await bank.import_batch(data, filename="b.jsonl")
+    problems = raised.value.problems
+    assert len(problems) == 101
+    assert [line_of(str(p)) for p in problems[:100]] == list(range(2, 102))
+    assert problems[-1].message.startswith("and 19,900 more problem(s) not listed")
+    assert str(raised.value).startswith("b.jsonl: 20,000 problems (the first 100 listed)")
+    assert await bank.list_batches() == []
