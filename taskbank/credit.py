@@ -64,7 +64,8 @@ def _name_problem(name: str) -> str | None:
         marks = marks + 1 if category == "Mn" else 0
         if marks > MARKS_PER_LETTER:
             return f"no more than {MARKS_PER_LETTER} marks on one letter"
-        if not (ch.isalnum() or ch in NAME_PUNCTUATION or category == "Mn"):
+        # Mc: the spacing vowel signs of Devanagari, Bengali, Tamil… (names need them).
+        if not (ch.isalnum() or ch in NAME_PUNCTUATION or category in ("Mn", "Mc")):
             return (
                 f"'{ch}' is not allowed: letters, digits, spaces and . , ' - & ( ) only "
                 "(no @mentions or formatting)"

@@ -47,3 +47,9 @@ async def test_a_blank_name_is_refused_and_no_credit_stored(bank):
     with pytest.raises(ValidationFailed):
         await bank.set_credit("test:ana", "Test project", "\u3164\u3164")
     assert await bank.store.project_credits(batch.project_id) == {}
+
+
+@pytest.mark.parametrize("name", ["प्रिया शर्मा", "அருண் குமார்", "সুমিতা দাস"])
+def test_names_with_spacing_vowel_signs_are_kept(name):
+    # Devanagari, Tamil and Bengali vowel signs such as U+093F are spacing marks (Mc)
+    assert credited_name(name) == name
