@@ -4,6 +4,9 @@ on the project, else a stored random pseudonym; never a chat user id.
 A credited name is shown to strangers (in a dataset's contributors file), so it is checked like
 any public text: 2 to 60 characters, starting with a letter or digit, letters of any script,
 digits, spaces and `. , ' - & ( )` only — no control characters, no @mentions, no markup.
+What counts as blank is answer text's notion (taskbank/answer_text.py): blank glyphs such as the
+Hangul fillers are trimmed at the ends and refused inside, and at least 2 characters must show
+(combining marks add nothing, and at most a few sit on one letter).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
+from taskbank.answer_text import BLANK_GLYPHS, measure, trim
 from taskbank.errors import Problem, ValidationFailed
 
 if TYPE_CHECKING:
@@ -23,6 +27,7 @@ if TYPE_CHECKING:
 
 NAME_MIN, NAME_MAX = 2, 60
 NAME_PUNCTUATION = set(" .,'-&()")
+MARKS_PER_LETTER = 4  # scripts stack a few (Thai vowel and tone); more is a smear over the line
 PSEUDONYM_PREFIX = "w-"
 P = TypeVar("P", bound=PurePath)
 CONTRIBUTOR_COLUMNS = ("credited_as", "tasks", "hours_on_task")
@@ -35,7 +40,7 @@ def mint_pseudonym() -> str:
 
 def credited_name(text: str) -> str:
     """A name as it will be credited, or ValidationFailed saying what is wrong with it."""
-    name = " ".join(unicodedata.normalize("NFC", text).split())
+    name = trim(" ".join(unicodedata.normalize("NFC", text).split()))
     problem = _name_problem(name)
     if problem:
         raise ValidationFailed([Problem("name", problem)], summary="that name cannot be credited")
@@ -43,16 +48,24 @@ def credited_name(text: str) -> str:
 
 
 def _name_problem(name: str) -> str | None:
-    if not NAME_MIN <= len(name) <= NAME_MAX:
-        return f"expected {NAME_MIN} to {NAME_MAX} characters, got {len(name)}"
+    shown = measure(name)[0]  # what a reader sees: no blank glyphs, no combining marks
+    if shown < NAME_MIN or len(name) > NAME_MAX:
+        got = shown if shown < NAME_MIN else len(name)
+        return f"expected {NAME_MIN} to {NAME_MAX} characters, got {got}"
     if name.lower() == "off":
         return "'off' withdraws your credit; choose another name"
     if not name[0].isalnum():
         return "start with a letter or a digit"
+    marks = 0  # combining marks in a row, on the letter before them
     for ch in name:
-        if unicodedata.category(ch).startswith("C"):
+        category = unicodedata.category(ch)
+        if category.startswith("C") or ch in BLANK_GLYPHS:
             return "no control or invisible characters"
-        if not (ch.isalnum() or ch in NAME_PUNCTUATION or unicodedata.category(ch) == "Mn"):
+        marks = marks + 1 if category == "Mn" else 0
+        if marks > MARKS_PER_LETTER:
+            return f"no more than {MARKS_PER_LETTER} marks on one letter"
+        # Mc: the spacing vowel signs of Devanagari, Bengali, Tamil… (names need them).
+        if not (ch.isalnum() or ch in NAME_PUNCTUATION or category in ("Mn", "Mc")):
             return (
                 f"'{ch}' is not allowed: letters, digits, spaces and . , ' - & ( ) only "
                 "(no @mentions or formatting)"

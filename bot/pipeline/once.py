@@ -3,6 +3,10 @@
 The adapter puts the platform's own id for a delivery on the event (`delivery`: Slack's
 event_id, Discord's message, user and emoji of a reaction); the task bank remembers it across
 restarts and processes. An event without one is not deduplicated.
+
+Only a delivery handled without an error stays taken: when its handling raises, the key is
+released, so the platform's retry is handled, and so is a reaction given again (Discord's key for
+one is its message, user and emoji: kept, it would drop the reviewer's second try for a day).
 """
 
 from __future__ import annotations
@@ -23,4 +27,17 @@ async def once_per_delivery(delivery: Delivery, next: Next) -> Answer:
     if not await delivery.ctx.bank.first_delivery(key):
         log.info("%s delivered again; handled already", key)
         return None
-    return await next()
+    try:
+        return await next()
+    except Exception:  # not handled: released, then passed on to the steps that tell
+        await _release(delivery, key)
+        raise
+
+
+async def _release(delivery: Delivery, key: str) -> None:
+    """Forget the key of a delivery whose handling failed; if even that fails (the store is the
+    likely cause of both), log it and let the first failure be the one told."""
+    try:
+        await delivery.ctx.bank.forget_delivery(key)
+    except Exception as error:  # the handler's own failure is the one to tell
+        log.warning("could not release delivery %s after its failure: %s", key, error)

@@ -52,6 +52,16 @@ def option_pick(raw: str, options: list[str]) -> str | None:
     return options[int(raw)] if ok else None
 
 
+def option_picked(raw: str, options: list[str], question: _Question) -> str:
+    """The option an index sent by a chat names, or a refusal naming the question (a pick the
+    menu never offered must not quietly change the saved answer)."""
+    option = option_pick(raw, options)
+    if option is None:
+        problem = f"{quoted(str(raw))} is not one of the options; pick one from the menu"
+        raise ValidationFailed([Problem(question.id, problem)])
+    return option
+
+
 def scale_point(raw: str, question: _Question) -> int:
     """A point on a rating scale as sent by a chat, or a refusal naming the question."""
     if not isinstance(raw, str) or _INTEGER.fullmatch(raw) is None:

@@ -8,7 +8,7 @@ from typing import Any
 from bot.actions import Answer
 from bot.text import full_options
 from bot.ui import Button, Choice, ControlRow, Select
-from bot.widgets.base import CardWidget, option_pick
+from bot.widgets.base import CardWidget, option_picked
 from taskbank.questions import LabelQuestion
 
 BUTTON_LIMIT = 5  # buttons on one card row
@@ -59,5 +59,5 @@ class LabelWidget(CardWidget):
     ) -> str | None:
         options = question.resolve_options(payload)
         picks = [str(pick)] if pick is not None else list(values)
-        labels = [label for label in (option_pick(p, options) for p in picks) if label is not None]
+        labels = [option_picked(p, options, question) for p in picks]
         return labels[0] if labels else None

@@ -8,7 +8,7 @@ from typing import Any
 from bot.actions import Answer
 from bot.text import full_options
 from bot.ui import Choice, ControlRow, Select
-from bot.widgets.base import CardWidget, option_pick
+from bot.widgets.base import CardWidget, option_picked
 from taskbank.questions import LabelsQuestion
 
 
@@ -50,4 +50,4 @@ class LabelsWidget(CardWidget):
     ) -> list[str]:
         options = question.resolve_options(payload)
         picks = [str(pick)] if pick is not None else list(values)
-        return [label for label in (option_pick(p, options) for p in picks) if label is not None]
+        return [option_picked(p, options, question) for p in picks]

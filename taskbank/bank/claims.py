@@ -199,6 +199,11 @@ class Claims:
         now = self.clock.now()
         return await self.store.first_delivery(key, now, now - DELIVERY_MEMORY)
 
+    async def forget_delivery(self, key: str) -> None:
+        """Release a delivery whose handling failed: the platform's retry of it, or the same
+        reaction given again, is then handled rather than dropped as a repeat."""
+        await self.store.forget_delivery(key)
+
     async def hold_scheduler_lock(self) -> bool:
         """Try to become the one process that runs the scheduled jobs; True while this one holds
         it (a PostgreSQL advisory lock, or an OS lock beside the SQLite file)."""

@@ -52,6 +52,10 @@ class Deliveries(Protocol):
         than `keep_since` are forgotten."""
         ...
 
+    async def forget_delivery(self, key: str) -> None:
+        """Forget a recorded delivery (its handling failed), so the next with its key is taken."""
+        ...
+
 
 class Posts:
     """Outbox and Deliveries over `runner`."""
@@ -147,3 +151,7 @@ class Posts:
             return found is not None
 
         return await self.runner.write(operation())
+
+    async def forget_delivery(self, key: str) -> None:
+        """Forget a recorded delivery; a key never recorded is no error."""
+        await self.runner.execute("DELETE FROM deliveries WHERE key = $1", key)
