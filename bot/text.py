@@ -4,6 +4,7 @@ nouns, and moments each chat shows in its reader's own time zone."""
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 
@@ -110,13 +111,17 @@ def _shared_opening(labels: Sequence[str]) -> str:
 
 
 # A moment inside neutral text: each chat shows it in the reader's own zone (Slack's <!date>
-# token, Discord's <t:…:f>); where a chat cannot, the fallback (the bot's zone) is shown.
-_TIME = re.compile("\ue000([0-9]{1,12})\ue001([^\ue000-\ue002]*)\ue002")
+# token, Discord's <t:…:f>); where a chat cannot, the fallback (the bot's zone) is shown. The mark
+# carries a key drawn when the process starts, so text from people (an answer, a reason, a name)
+# holding the same private-use characters is never read as a mark: it would hide what it wraps
+# behind a date. Marks are drawn in the process that made them, so the key never leaves it.
+_KEY = secrets.token_hex(8)
+_TIME = re.compile(f"\ue000{_KEY}([0-9]{{1,12}})\ue001([^\ue000-\ue002]*)\ue002")
 
 
 def time_mark(moment: datetime, fallback: str) -> str:
     """A moment in a card's text, drawn by each chat in its reader's zone."""
-    return f"\ue000{int(moment.timestamp())}\ue001{fallback}\ue002"
+    return f"\ue000{_KEY}{int(moment.timestamp())}\ue001{fallback}\ue002"
 
 
 def with_times(text: str, draw: Callable[[int, str], str]) -> str:

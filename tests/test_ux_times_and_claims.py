@@ -4,9 +4,11 @@ project, and an explicit "none" for bias flags."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 from adapters.discord import draw
 from adapters.slack import blocks
+from bot.text import time_mark
 from tests.batches import header, jsonl, tone_batch
 from tests.fake_chat import FakeChat
 from tests.test_console import run_script
@@ -86,3 +88,15 @@ async def test_untouched_bias_flags_ask_before_submitting_as_none(bank):
     await bot.handle(press(WRITER, control(asked, "None of these — submit").action_id, message))
     saved = await bank.submission_for(1)
     assert saved is not None and saved.answers == {}
+
+
+def test_text_from_people_holding_mark_characters_is_shown_not_drawn_as_a_date():
+    # An answer (or reason, or name) spelling the bot's private-use mark characters around text
+    # had it drawn as a 1970 date on both chats, the wrapped text hidden from the reviewer.
+    hidden = "I pasted junk to get paid"
+    forged = f"fine \ue0001\ue001{hidden}\ue002"
+    real = time_mark(datetime(2026, 11, 2, 9, 30, tzinfo=UTC), "Mon 02 Nov 09:30 UTC")
+    slack = blocks.escape(forged + " " + real)
+    discord = draw.escape(forged + " " + real)
+    assert hidden in slack and "<!date^1^" not in slack and "<!date^1793611800^" in slack
+    assert hidden in discord and "<t:1:f>" not in discord and "<t:1793611800:f>" in discord
