@@ -13,6 +13,8 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
+from taskbank.errors import Problem, ValidationFailed
+
 QUOTE_CHARS = 40
 
 # Characters that draw nothing yet are letters or symbols to Unicode; they separate like spaces.
@@ -51,6 +53,24 @@ def refusal(text: str) -> str | None:
             "and are not accepted"
         )
     return f"holds a control character ({code}) {where}; only line breaks and tabs are accepted"
+
+
+def written_note(value: str | None, field: str, limit: int) -> str | None:
+    """A short text a person writes beside a decision (a rejection's reason, an appeal's note, a
+    bonus's reason): trimmed and stored as text is, or None when it shows nothing (only spaces,
+    blank glyphs or zero-width characters); ValidationFailed naming `field` when it holds a
+    refused character or runs past `limit` characters."""
+    text = trim(value or "")
+    if not text or measure(text)[0] == 0:
+        return None
+    problem = refusal(text)
+    if problem is not None:
+        raise ValidationFailed([Problem(field, f"the text {problem}")])
+    if len(text) > limit:
+        raise ValidationFailed(
+            [Problem(field, f"is {len(text):,} characters; at most {limit:,} are kept")]
+        )
+    return clean_text(text)
 
 
 def clean_text(text: str) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from taskbank.answer_text import written_note
 from taskbank.appeal_row import AppealRow
 from taskbank.errors import NotAllowed, Problem, ValidationFailed
 from taskbank.models import Batch, Submission, SubmissionStatus, Task
@@ -47,11 +48,9 @@ class ReviewerAppeals:
 
 
 def _text(value: str | None, field: str, why: str) -> str:
-    text = (value or "").strip()
-    if not text:
+    text = written_note(value, field, MAX_NOTE_CHARS)
+    if text is None:
         raise ValidationFailed([Problem(field, why)])
-    if len(text) > MAX_NOTE_CHARS:
-        raise ValidationFailed([Problem(field, f"at most {MAX_NOTE_CHARS} characters")])
     return text
 
 

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from taskbank.answer_text import written_note
 from taskbank.errors import NotAllowed, Problem, ValidationFailed
 from taskbank.models import LedgerEntry, LedgerKind
 
@@ -53,11 +54,10 @@ async def grant_bonus(
                 )
             ]
         )
-    reason = reason.strip()
-    if not reason:
+    written = written_note(reason, "reason", MAX_REASON_CHARS)
+    if written is None:
         raise ValidationFailed([Problem("reason", "say what the bonus is for")])
-    if len(reason) > MAX_REASON_CHARS:
-        raise ValidationFailed([Problem("reason", f"at most {MAX_REASON_CHARS} characters")])
+    reason = written
     return await bank.add_ledger_entry(
         writer_id, LedgerKind.BONUS, amount_cents, f"{reason} (granted by {granted_by})"
     )

@@ -6,6 +6,7 @@ from collections import defaultdict
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from taskbank.answer_text import written_note
 from taskbank.bank.values import ReviewOutcome
 from taskbank.errors import NotAllowed, Problem, ValidationFailed
 from taskbank.models import (
@@ -14,6 +15,9 @@ from taskbank.models import (
     Verdict,
 )
 from taskbank.quality_flow import settle_gold_answer
+
+# A rejection's reason, as long as the reject form lets a reviewer write (bot/review_render.py).
+MAX_REASON_CHARS = 1000
 
 if TYPE_CHECKING:
     pass
@@ -115,7 +119,7 @@ class Reviews:
         submission = await self.store.get_submission(submission_id)
         if submission.writer_id == reviewer_id:
             raise NotAllowed("a reviewer cannot judge their own work")
-        reason = (reason or "").strip() or None
+        reason = written_note(reason, "reason", MAX_REASON_CHARS)
         if verdict == Verdict.REJECTED and reason is None:
             raise ValidationFailed(
                 [Problem("reason", "a rejection needs a reason the writer can learn from")]
