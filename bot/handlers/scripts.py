@@ -11,6 +11,7 @@ import re
 import shlex
 
 from bot import render
+from bot.arguments import is_whole_number
 from bot.events import CommandEvent
 from bot.handlers.context import BotContext
 from bot.roles import Role
@@ -164,7 +165,7 @@ async def _settings(event: CommandEvent, options: dict[str, str], first: str) ->
             settings[target] = options[key]
     for key, target in (("pay", "pay_cents"), ("overlap", "overlap")):
         if key in options:
-            if not options[key].isdigit():
+            if not is_whole_number(options[key]):  # ASCII digits, small enough to store
                 raise _usage(
                     f"{key} must be a whole number ({'cents' if key == 'pay' else 'writers'})"
                 )
