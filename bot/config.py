@@ -39,7 +39,8 @@ def default_data_dir() -> Path:
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # TOML reads `nan` and `inf` as floats: no setting means either.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class DatabaseConfig(_Section):
@@ -195,6 +196,29 @@ Config = create_model(
 )
 
 
+MAX_CONFIG_BYTES = 1_000_000  # a configuration file is a page or two; more is not one
+
+
+def _read_toml(path: Path) -> dict:
+    """A configuration file's TOML (a UTF-8 byte-order mark allowed), or a located refusal."""
+    if not path.is_file():
+        raise ValidationFailed([Problem("file", "is not a regular file", str(path))])
+    with path.open("rb") as file:
+        data = file.read(MAX_CONFIG_BYTES + 1)
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ValidationFailed(
+            [Problem("file", f"is over {MAX_CONFIG_BYTES:,} bytes; not a configuration", str(path))]
+        )
+    try:
+        return tomllib.loads(data.decode("utf-8-sig"))
+    except tomllib.TOMLDecodeError as error:
+        raise ValidationFailed([Problem("toml", str(error), str(path))]) from None
+    except UnicodeDecodeError:
+        raise ValidationFailed([Problem("encoding", "expected a UTF-8 file", str(path))]) from None
+    except RecursionError:
+        raise ValidationFailed([Problem("toml", "nested too deeply to read", str(path))]) from None
+
+
 def load_config(path: Path | None = None) -> Config:
     """Read and check a configuration file; with no file, the defaults (and the environment)."""
     explicit = path is not None
@@ -204,14 +228,7 @@ def load_config(path: Path | None = None) -> Config:
             raise ValidationFailed([Problem("file", "does not exist", str(path))])
         data: dict = {}
     else:
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as error:
-            raise ValidationFailed([Problem("toml", str(error), str(path))]) from None
-        except UnicodeDecodeError:
-            raise ValidationFailed(
-                [Problem("encoding", "expected a UTF-8 file", str(path))]
-            ) from None
+        data = _read_toml(path)
     database_url = os.environ.get("TASKBOT_DATABASE_URL")
     if database_url:
         data.setdefault("database", {})["url"] = database_url

@@ -104,6 +104,7 @@ _PLAIN = {
     "int_parsing": "expected a whole number" + WHOLE_NUMBERS,
     "float_type": "expected a number",
     "float_parsing": "expected a number",
+    "finite_number": "expected a finite number, not nan or inf",
     "bool_type": "expected true or false",
     "bool_parsing": "expected true or false",
     "string_type": "expected text",

@@ -95,6 +95,12 @@ def test_db_migrate_creates_the_database(runner, config, tmp_path):
         ("[defaults]\noverlap = 0\n", "defaults.overlap"),
         ("[database]\nurl = 'x'\nsurprise = 1\n", "database.surprise"),
         ("[locale\n", "Expected ']'"),
+        ("x = " + "[" * 5000 + "]" * 5000 + "\n", "nested too deeply to read"),
+        (
+            "[chat]\nshutdown_grace_seconds = nan\n",
+            "chat.shutdown_grace_seconds: expected a finite number",
+        ),
+        ("# " + "x" * 1_000_001 + "\n", "is over 1,000,000 bytes"),
     ],
 )
 def test_a_bad_configuration_is_refused_naming_the_key(runner, tmp_path, text, expected):
@@ -103,6 +109,19 @@ def test_a_bad_configuration_is_refused_naming_the_key(runner, tmp_path, text, e
     result = runner.invoke(app, ["db", "migrate", "--config", str(path)])
     assert result.exit_code == 2
     assert expected in " ".join(result.stderr.split())
+
+
+def test_a_configuration_with_a_byte_order_mark_is_read(runner, tmp_path):
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + f'[database]\nurl = "{tmp_path / "b.db"}"\n'.encode())
+    result = runner.invoke(app, ["db", "migrate", "--config", str(path)])
+    assert result.exit_code == 0, result.stderr
+
+
+def test_a_configuration_that_is_no_regular_file_is_refused(runner):
+    result = runner.invoke(app, ["db", "migrate", "--config", "/dev/zero"])
+    assert result.exit_code == 2
+    assert "/dev/zero: file: is not a regular file" in " ".join(result.stderr.split())
 
 
 def answered_batch(runner, config, tmp_path):
