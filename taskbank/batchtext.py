@@ -12,10 +12,31 @@ from __future__ import annotations
 import codecs
 import io
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from taskbank.errors import Problem, ValidationFailed
 
 PIECE_BYTES = 256 * 1024
+
+
+def read_file(path: Path, limit: int, name: str) -> bytes:
+    """A file's bytes, at most `limit` of them, or ValidationFailed naming it: a device, a pipe
+    or a folder is no batch file (`/dev/zero` reads forever, a pipe waits), and a file past the
+    limit is refused before it is read whole."""
+    if not path.is_file():
+        problem = "does not exist" if not path.exists() else "is not a regular file"
+        raise ValidationFailed([Problem("file", f"{problem}; expected a batch file", name)])
+    try:
+        with path.open("rb") as file:
+            data = file.read(limit + 1)
+    except OSError as error:
+        raise ValidationFailed([Problem("file", f"cannot be read ({error.strerror})", name)]) from None
+    if len(data) > limit:
+        size = max(len(data), path.stat().st_size)
+        raise ValidationFailed(
+            [Problem("file", f"is {size:,} bytes; at most {limit:,} are accepted", name)]
+        )
+    return data
 
 
 def is_blank(data: bytes) -> bool:

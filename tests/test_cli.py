@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from typer.testing import CliRunner
@@ -219,3 +220,22 @@ def test_config_example_documents_every_key_and_holds_the_defaults():
                 assert f"[{section}.commands]" in text
                 continue
             assert re.search(rf"^#?\s*{key}\s*=", text, re.MULTILINE), f"{section}.{key}"
+
+
+@pytest.mark.parametrize("special", ["/dev/zero", "fifo"])
+def test_a_device_or_a_pipe_is_refused_not_read(runner, config, tmp_path, special):
+    # /dev/zero has no size to check and reads forever; a named pipe waits for a writer.
+    if special == "fifo":
+        special = str(tmp_path / "pipe.jsonl")
+        os.mkfifo(special)
+    imported = runner.invoke(app, ["batch", "import", special, "--config", str(config)])
+    assert imported.exit_code == 2
+    assert "is not a regular file" in imported.stderr
+    csv_path = tmp_path / "t.csv"
+    csv_path.write_text("id,excerpt\na,Hello.\n")
+    settings = ["--settings", special]
+    with_settings = runner.invoke(
+        app, ["batch", "import", str(csv_path), *settings, "--config", str(config)]
+    )
+    assert with_settings.exit_code == 2
+    assert "is not a regular file" in with_settings.stderr

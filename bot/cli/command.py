@@ -16,9 +16,11 @@ import typer
 from bot.config import Config, load_config
 from bot.extras import ExtraMissing
 from bot.failures import InfrastructureFailure, failure_while
+from bot.handlers.coordinator import SETTINGS_MAX_BYTES
 from bot.terminal import literal, literal_console
 from taskbank.batchfile import read_settings_object
-from taskbank.errors import Problem, TaskbankError, ValidationFailed
+from taskbank.batchtext import read_file
+from taskbank.errors import Problem, TaskbankError
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -89,11 +91,7 @@ def typer_problem(path: Path, message: str) -> Problem:
 
 def read_settings(path: Path) -> dict[str, Any]:
     """A `--settings` file's object (not yet checked), or a refusal naming the file."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ValidationFailed([typer_problem(path, f"unreadable settings: {error}")]) from None
-    return read_settings_object(data, str(path))
+    return read_settings_object(read_file(path, SETTINGS_MAX_BYTES, str(path)), str(path))
 
 
 def _flags_without_metavar() -> None:

@@ -16,6 +16,7 @@ from taskbank.batchfile import (
     deadline_problems,
     parse_batch_file,
 )
+from taskbank.batchtext import read_file
 from taskbank.bulkmemory import full_collections_postponed, release
 from taskbank.errors import Problem, ValidationFailed
 from taskbank.models import (
@@ -54,18 +55,7 @@ class Batches:
         else:
             path = Path(source)
             name = filename or path.name
-            size = (await asyncio.to_thread(path.stat)).st_size
-            if size > self.defaults.max_import_bytes:
-                raise ValidationFailed(
-                    [
-                        Problem(
-                            "file",
-                            f"is {size:,} bytes; at most {self.defaults.max_import_bytes:,} are accepted",
-                            name,
-                        )
-                    ]
-                )
-            data = await asyncio.to_thread(path.read_bytes)
+            data = await asyncio.to_thread(read_file, path, self.defaults.max_import_bytes, name)
         # A big file is millions of objects: no full garbage collection walks them meanwhile,
         # and they are freed off the loop (see taskbank.bulkmemory).
         with full_collections_postponed():
