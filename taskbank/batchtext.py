@@ -30,7 +30,9 @@ def read_file(path: Path, limit: int, name: str) -> bytes:
         with path.open("rb") as file:
             data = file.read(limit + 1)
     except OSError as error:
-        raise ValidationFailed([Problem("file", f"cannot be read ({error.strerror})", name)]) from None
+        raise ValidationFailed(
+            [Problem("file", f"cannot be read ({error.strerror})", name)]
+        ) from None
     if len(data) > limit:
         size = max(len(data), path.stat().st_size)
         raise ValidationFailed(
