@@ -48,6 +48,9 @@ MAX_PAYLOAD_FIELDS = 20
 MAX_PAYLOAD_CHARS = 20_000
 MAX_PAYLOAD_DEPTH = 8
 MAX_PAYLOAD_ITEMS = 1_000
+# Places in one task's answer form (a text answer is one, a ranking one per option): Slack's modal
+# holds 100 blocks, and an input with a problem beside it takes two.
+MAX_FORM_PLACES = 40
 
 
 def payload_problems(
@@ -86,6 +89,14 @@ def payload_problems(
             problems.append(f"payload.{name}: expected a list of strings")
     for question in questions:
         problems.extend(p for p in question.payload_problems(payload) if p not in problems)
+    if not problems:
+        places = sum(question.form_places(payload) for question in questions)
+        if places > MAX_FORM_PLACES:
+            problems.append(
+                f"questions: the answer form would hold {places} places (a text answer is one, a"
+                f" ranking one per option); at most {MAX_FORM_PLACES} fit one chat form. Rank"
+                " fewer options, or split the questions across batches"
+            )
     return problems
 
 

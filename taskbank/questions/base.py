@@ -76,6 +76,11 @@ class QuestionBase(BaseModel):
         """What a task's payload lacks for this question (checked at import)."""
         return []
 
+    def form_places(self, payload: Mapping[str, Any]) -> int:
+        """How many places of the answer form this question takes (a text one, a ranking one
+        per option; a choice answered on the card none), so a task's form fits every chat."""
+        return 0
+
     def normalize(self, value: Any, payload: Mapping[str, Any]) -> Any:
         """The answer in canonical form, or InvalidAnswer saying what is wrong."""
         raise NotImplementedError

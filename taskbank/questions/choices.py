@@ -201,6 +201,9 @@ class RankingQuestion(_WithOptions):
 
     kind: Literal["ranking"] = "ranking"
 
+    def form_places(self, payload: Mapping[str, Any]) -> int:
+        return len(self.resolve_options(payload))
+
     def normalize(self, value: Any, payload: Mapping[str, Any]) -> list[str]:
         options = self.resolve_options(payload)
         expected = f"rank all {len(options)} options once each"

@@ -22,6 +22,9 @@ class _TextBounds(QuestionBase):
         "min_chars", "max_chars", "min_words", "max_words", mode="before"
     )(no_bool)
 
+    def form_places(self, payload: Mapping[str, Any]) -> int:
+        return 1
+
     @property
     def char_limit(self) -> int:
         """The most characters an answer may hold (max_chars, or the global cap)."""
