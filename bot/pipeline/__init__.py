@@ -7,7 +7,8 @@ passes on (or answers and stops). Outermost first:
 - the adapter's own steps (`Taskbot.use`): platform errors mapped to a note (Slack refused…);
 - `refusals` (refusals.py): the core's refusals (bad input, not allowed) become a private note;
 - `once_per_delivery` (once.py): what the platform delivers again (a retry, a replayed gateway
-  event) is handled once, by the delivery key the adapter put on the event;
+  event) is handled once, by the delivery key the adapter put on the event; a delivery whose
+  handling raised is released, so its retry is handled;
 - `requires_role` (roles.py): a command is run only by the role bot/commands.py declares;
 - `dispatch` (dispatch.py): the event reaches its handler.
 """
