@@ -239,3 +239,23 @@ def test_a_device_or_a_pipe_is_refused_not_read(runner, config, tmp_path, specia
     )
     assert with_settings.exit_code == 2
     assert "is not a regular file" in with_settings.stderr
+
+
+def test_several_files_are_all_checked_before_any_is_imported(runner, config, tmp_path):
+    # a is good, b has a bad line, c names a's batch again: every problem is told at once and
+    # nothing is imported (a had been stored, and c never checked, when b failed).
+    (tmp_path / "a.jsonl").write_bytes(tone_batch(2, name="a"))
+    (tmp_path / "b.jsonl").write_bytes(jsonl(header(name="b"), [tone_task(1), {"id": 1.5}]))
+    (tmp_path / "c.jsonl").write_bytes(jsonl(header(name="a"), [tone_task(1)]))
+    files = [str(tmp_path / f"{n}.jsonl") for n in "abc"]
+    result = runner.invoke(app, ["batch", "import", *files, "--config", str(config)])
+    assert result.exit_code == 2
+    said = " ".join(result.stderr.split())
+    assert "3 files checked: nothing was imported" in said
+    assert "b.jsonl:3: id:" in said and "names batch 'a'" in said
+    listed = runner.invoke(app, ["batch", "list", "--config", str(config)])
+    assert "no batches" in listed.output
+    again = runner.invoke(app, ["batch", "import", *files[:1], "--config", str(config)])
+    assert again.exit_code == 0
+    existing = runner.invoke(app, ["batch", "import", files[0], files[1], "--config", str(config)])
+    assert "batch 'a' already exists" in " ".join(existing.stderr.split())

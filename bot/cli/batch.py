@@ -19,10 +19,12 @@ from bot.failures import shown_url
 from bot.handlers.coordinator import BATCH_COLUMNS, batch_rows, status_card
 from bot.terminal import literal, literal_progress
 from taskbank.batchfile import settings_from
+from taskbank.batchsettings import BatchSettings
 from taskbank.credit import contributors_file_name
-from taskbank.errors import ValidationFailed
+from taskbank.errors import Problem, ValidationFailed
 from taskbank.export import export_file_name, replacing_file
 from taskbank.sample_bank import import_sample_bank
+from taskbank.service import TaskBank
 
 MAX_ID = 2**63 - 1  # ids are 64-bit SQL integers
 
@@ -55,6 +57,8 @@ def batch_import(
                 if settings is None
                 else settings_from(read_settings(settings), settings.name, prefix="")
             )
+            if len(files or []) > 1:  # every file checked before any is stored
+                await check_every_file(bank, files or [], extra)
             for file in files or []:
                 if not file.exists():
                     raise ValidationFailed([typer_problem(file, "does not exist")])
@@ -70,6 +74,33 @@ def batch_import(
                 )
 
     run(config, work)
+
+
+async def check_every_file(bank: TaskBank, files: list[Path], extra: BatchSettings | None) -> None:
+    """Check several batch files before importing any: every problem of every file, and two
+    files naming the same batch, or a batch that exists, refuse them all, nothing imported."""
+    problems: list[Problem] = []
+    named: dict[tuple[str, str], Path] = {}
+    existing = {
+        ((await bank.project(batch.project_id)).name, batch.name)
+        for batch in await bank.list_batches()
+    }
+    for file in files:
+        with err.status(literal(f"checking {file.name}…")):
+            try:
+                key = await bank.check_batch_file(file, settings=extra)
+            except ValidationFailed as refused:
+                problems += refused.problems
+                continue
+        if key in named:
+            problems.append(typer_problem(file, f"names batch '{key[1]}' as {named[key]} does"))
+        elif key in existing:
+            problems.append(typer_problem(file, f"batch '{key[1]}' already exists in '{key[0]}'"))
+        named.setdefault(key, file)
+    if problems:
+        raise ValidationFailed(
+            problems, summary=f"{len(files)} files checked: nothing was imported"
+        )
 
 
 @batch_app.command("list")

@@ -50,24 +50,11 @@ class Batches:
         The file is parsed and checked in a worker thread, so a big import never stalls the
         event loop (and every chat answered on it); a deadline already past is refused.
         """
-        if isinstance(source, bytes):
-            data, name = source, filename or "batch.jsonl"
-        else:
-            path = Path(source)
-            name = filename or path.name
-            data = await asyncio.to_thread(read_file, path, self.defaults.max_import_bytes, name)
+        data, name = await self._batch_file_bytes(source, filename)
         # A big file is millions of objects: no full garbage collection walks them meanwhile,
         # and they are freed off the loop (see taskbank.bulkmemory).
         with full_collections_postponed():
-            parsed = await asyncio.to_thread(
-                parse_batch_file,
-                data,
-                name,
-                settings=settings,
-                file_format=file_format,
-                max_bytes=self.defaults.max_import_bytes,
-                now=self.clock.now(),
-            )
+            parsed = await self._parsed(data, name, settings, file_format)
             try:
                 return await self.create_batch(parsed)
             except ValidationFailed as refused:  # the database's refusals, placed in the file
@@ -78,6 +65,49 @@ class Batches:
                 ) from None
             finally:
                 await asyncio.to_thread(release, parsed.tasks)
+
+    async def check_batch_file(
+        self,
+        source: Path | str | bytes,
+        *,
+        filename: str | None = None,
+        settings: BatchSettings | Mapping[str, Any] | None = None,
+        file_format: BatchFormat | None = None,
+    ) -> tuple[str, str]:
+        """Read and check a batch file as `import_batch` would, storing nothing: its (project,
+        batch name), or ValidationFailed with every problem (so several files can all be checked
+        before any is imported)."""
+        data, name = await self._batch_file_bytes(source, filename)
+        with full_collections_postponed():
+            parsed = await self._parsed(data, name, settings, file_format)
+            await asyncio.to_thread(release, parsed.tasks)
+        return parsed.settings.project.name, parsed.settings.name
+
+    async def _batch_file_bytes(
+        self, source: Path | str | bytes, filename: str | None
+    ) -> tuple[bytes, str]:
+        if isinstance(source, bytes):
+            return source, filename or "batch.jsonl"
+        path = Path(source)
+        name = filename or path.name
+        return await asyncio.to_thread(read_file, path, self.defaults.max_import_bytes, name), name
+
+    async def _parsed(
+        self,
+        data: bytes,
+        name: str,
+        settings: BatchSettings | Mapping[str, Any] | None,
+        file_format: BatchFormat | None,
+    ) -> ParsedBatch:
+        return await asyncio.to_thread(
+            parse_batch_file,
+            data,
+            name,
+            settings=settings,
+            file_format=file_format,
+            max_bytes=self.defaults.max_import_bytes,
+            now=self.clock.now(),
+        )
 
     async def create_batch(self, parsed: ParsedBatch) -> Batch:
         """Store checked settings and tasks as a new, open batch (with its project the first
