@@ -383,7 +383,7 @@ async def test_a_ranking_place_that_is_not_a_plain_number_is_an_empty_place_not_
     assert await bank.store.submission_for_assignment(1) is None
 
 
-async def test_a_twenty_megabyte_form_answer_is_refused_with_a_notice_and_not_stored(bank):
+async def test_a_twenty_megabyte_form_answer_is_refused_beside_its_field_and_not_stored(bank):
     # given a scene form
     chat = FakeChat()
     taskbot = form_bot(bank, chat)
@@ -393,13 +393,12 @@ async def test_a_twenty_megabyte_form_answer_is_refused_with_a_notice_and_not_st
     )
     # when the scene sent is 20 MB
     values = {"scene": "word " * 4_000_000}
-    assert (
-        await taskbot.handle(FormSubmitEvent(WRITER, HERE, form.form_id, values, message)) is None
-    )
-    # then the writer is told why, and neither a draft nor a submission is stored
-    notice = chat.last().card
-    assert notice.title == "That didn't work"
-    assert "too long to keep: 20,000,000 characters, at most 20,000" in str(notice)
+    errors = await taskbot.handle(FormSubmitEvent(WRITER, HERE, form.form_id, values, message))
+    # then the form stays open saying why (not holding the 20 MB to show again), and neither a
+    # draft nor a submission is stored
+    assert isinstance(errors, FormErrors) and errors.form is not None
+    assert "too long to keep: 20,000,000 characters, at most 20,000" in errors.errors["scene"]
+    assert all(len(str(item.value or "")) < 100 for item in errors.form.inputs)
     assert await bank.draft(1) == {}
     assert await bank.store.submission_for_assignment(1) is None
 

@@ -35,6 +35,7 @@ from taskbank.errors import LeaseLost, NotAllowed, NothingToClaim, ValidationFai
 from taskbank.models import AssignmentState, ClaimedTask
 from taskbank.periods import period_containing
 from taskbank.questions import _Question
+from taskbank.questions.base import MAX_TEXT_CHARS
 
 
 async def show(
@@ -313,7 +314,7 @@ async def answer_form(
     try:
         draft = await ctx.bank.save_draft(assignment_id, event.actor.key, answers)
     except ValidationFailed as failure:  # nothing was kept: the form stays open, as typed
-        return await _form_refused(ctx, event, claimed, failure, {**stored, **answers})
+        return await _form_refused(ctx, event, claimed, failure, _as_typed(stored, answers))
     try:
         card = await _submitted(ctx, claimed, event.actor, draft)
     except LeaseLost as lost:
@@ -324,6 +325,15 @@ async def answer_form(
         return await _form_refused(ctx, event, claimed, failure, draft)
     await show(ctx, event.actor, event.place, card, event.message, event.context)
     return None
+
+
+def _as_typed(saved: Mapping[str, Any], answers: Mapping[str, Any]) -> dict[str, Any]:
+    """A refused form's answers to show again: what was typed, but a text too long to keep at
+    all (a 20 MB paste) gives way to what was saved."""
+    kept = {
+        k: v for k, v in answers.items() if not (isinstance(v, str) and len(v) > MAX_TEXT_CHARS)
+    }
+    return {**saved, **kept}
 
 
 async def _form_refused(
@@ -362,7 +372,7 @@ async def draft_form(ctx: BotContext, event: FormSubmitEvent, form: DraftForm) -
         try:
             await ctx.bank.save_draft(form.assignment_id, event.actor.key, answers)
         except ValidationFailed as failure:
-            typed = {**saved, **answers}
+            typed = _as_typed(saved, answers)
             return await _form_refused(ctx, event, claimed, failure, typed, editing=True)
         card = await _task_card(ctx, claimed, note="Draft saved. Press Submit when it is ready.")
     await show(ctx, event.actor, event.place, card, event.message, event.context)
