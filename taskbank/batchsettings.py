@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from taskbank.answer_text import trim
 from taskbank.errors import Problem, ValidationFailed
 from taskbank.plainerrors import settings_problems
 from taskbank.questions import Question, check_question_set
@@ -75,6 +76,10 @@ class ProjectSettings(BaseModel):
         problem = text_problem(name, one_line=True)
         if problem:
             raise ValueError(f"the project name {problem}")
+        if trim(name) != name:  # 'Acme ' would be a second project beside 'Acme'
+            raise ValueError(
+                "the project name begins or ends with a space or an invisible character"
+            )
         return name
 
 

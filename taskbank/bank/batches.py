@@ -13,6 +13,7 @@ from taskbank.batchfile import (
     BatchFormat,
     BatchSettings,
     ParsedBatch,
+    ProjectSettings,
     deadline_problems,
     parse_batch_file,
 )
@@ -113,6 +114,7 @@ class Batches:
         """Store checked settings and tasks as a new, open batch (with its project the first
         time), in one transaction: refused, it leaves nothing behind."""
         settings = parsed.settings
+        await self._check_project(settings.project)
         now = self.clock.now()
         tasks = parsed.tasks  # 741,412 of them at the size limit: counted off the loop
         gold_tasks = await built(len(tasks), lambda: _gold_count(tasks))
@@ -128,6 +130,43 @@ class Batches:
             )
         finally:
             self._forget_open_batches()  # a claim's read in flight now is not kept either
+
+    async def _check_project(self, given: ProjectSettings) -> None:
+        """A batch joins an existing project only as it is: a project is set by its first import,
+        so settings that differ from it are refused (they were silently ignored), as is a name
+        that differs from an existing one only in case (it would start a second project)."""
+        names = await self.store.project_names()
+        same = [pid for pid, name in names.items() if name == given.name]
+        if not same:
+            alike = [name for name in names.values() if name.casefold() == given.name.casefold()]
+            if alike:
+                raise ValidationFailed(
+                    [
+                        Problem(
+                            "project.name",
+                            f"a project named '{alike[0]}' exists; give its name exactly as it"
+                            " is, or a name of its own",
+                        )
+                    ]
+                )
+            return
+        project = await self.store.get_project(same[0])
+        differ = [
+            key
+            for key in sorted(given.model_fields_set - {"name"})
+            if getattr(given, key) != getattr(project, key)
+        ]
+        if differ:
+            raise ValidationFailed(
+                [
+                    Problem(
+                        f"project.{differ[0]}",
+                        f"project '{given.name}' already exists with other {', '.join(differ)};"
+                        " a project is set by its first import: leave these out, or give the"
+                        " values it has",
+                    )
+                ]
+            )
 
     async def batch(self, batch_id: int) -> Batch:
         """A batch by id (its questions and pay never change, so it is cached)."""
