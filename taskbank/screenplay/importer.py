@@ -8,15 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any
 
-from pydantic import ValidationError
-
 from taskbank.batchfile import (
     DEFAULT_MAX_BYTES,
     BatchSettings,
     ParsedBatch,
     TaskSpec,
     check_tasks,
-    pydantic_problems,
+    settings_from,
 )
 from taskbank.bulkmemory import full_collections_postponed
 from taskbank.errors import Problem, ValidationFailed
@@ -226,12 +224,8 @@ def _payload(item: ScriptUnit) -> dict[str, Any]:
 
 
 def _settings(raw: BatchSettings | Mapping[str, Any]) -> BatchSettings:
-    if isinstance(raw, BatchSettings):
-        return raw
-    try:
-        return BatchSettings.model_validate(raw)
-    except ValidationError as error:
-        raise ValidationFailed(pydantic_problems(error, "settings", prefix="batch")) from None
+    """The same checks a batch file's settings get: storable values, then the model."""
+    return settings_from(raw, "settings")
 
 
 def _check_template(settings: BatchSettings, unit: str) -> None:
