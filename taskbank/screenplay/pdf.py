@@ -18,6 +18,7 @@ from typing import Any
 from taskbank.errors import Problem, ValidationFailed
 from taskbank.screenplay.layout import DUAL_SPLIT
 from taskbank.screenplay.model import Element, Script, character_name, group_scenes, squash
+from taskbank.screenplay.pdfdamage import structure_errors
 
 HEADING = re.compile(r"^(INT|EXT|EST|INT\.?/EXT|I/E)[.\s/]", re.IGNORECASE)
 PAGE_NUMBER = re.compile(r"^\d{1,4}\.?$")
@@ -63,6 +64,10 @@ def parse_pdf(data: bytes, source: str) -> Script:
         if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
             raise _refused(source, _ENCRYPTED) from None
         raise _refused(source, f"is not a readable PDF file ({type(cause).__name__})") from None
+    except structure_errors() as error:  # a page box or dictionary of the wrong type, say
+        raise _refused(source, f"is not a readable PDF file ({type(error).__name__})") from None
+    if not pages:  # its page tree is broken: no page is found
+        raise _refused(source, f"is not a readable PDF file (no pages found); {_EXPORT}")
     chars = [c for page in pages for c in page if c["text"].strip()]
     if not chars:
         raise _refused(
@@ -85,6 +90,7 @@ def parse_pdf(data: bytes, source: str) -> Script:
     return _script(lines, source, size)
 
 
+_EXPORT = "export the PDF again from the screenwriting app, or import the .fountain or .fdx file"
 _ENCRYPTED = "is encrypted; save a copy without a password (or import the .fountain or .fdx file)"
 
 
