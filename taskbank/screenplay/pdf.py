@@ -18,7 +18,7 @@ from typing import Any
 from taskbank.errors import Problem, ValidationFailed
 from taskbank.screenplay.layout import DUAL_SPLIT
 from taskbank.screenplay.model import Element, Script, character_name, group_scenes, squash
-from taskbank.screenplay.pdfdamage import structure_errors
+from taskbank.screenplay.pdfdamage import DAMAGED, page_is_damaged, structure_errors
 
 HEADING = re.compile(r"^(INT|EXT|EST|INT\.?/EXT|I/E)[.\s/]", re.IGNORECASE)
 PAGE_NUMBER = re.compile(r"^\d{1,4}\.?$")
@@ -50,6 +50,8 @@ def parse_pdf(data: bytes, source: str) -> Script:
             pages: list[list[dict]] = []
             scanned: list[int] = []
             for number, page in enumerate(pdf.pages, 1):
+                if page_is_damaged(page):
+                    raise _refused(source, f"{DAMAGED} (page {number}); {_EXPORT}")
                 pages.append(_page_chars(page))
                 # A page that is a picture and has no text: a scan whose words would be lost.
                 if not any(c["text"].strip() for c in pages[-1]) and page.images:

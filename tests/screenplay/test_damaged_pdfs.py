@@ -41,6 +41,18 @@ def mutated(seed: int) -> bytes:
     return bytes(data)
 
 
+def content_stream_flipped(stream: int, fraction: float) -> bytes:
+    """The sample with one byte of a page's compressed text flipped, `fraction` into it."""
+    starts = [
+        m.end() for m in re.finditer(rb"/FlateDecode\n/Length \d+\n>>\nstream\n", NIGHT_SHIFT)
+    ]
+    start = starts[stream]
+    end = NIGHT_SHIFT.index(b"endstream", start)
+    data = bytearray(NIGHT_SHIFT)
+    data[start + int((end - start) * fraction)] ^= 0x55
+    return bytes(data)
+
+
 def refusal(data: bytes) -> str:
     with pytest.raises(ValidationFailed) as caught:
         plan_script_batch([("damaged.pdf", data)], SETTINGS, "exchange")
@@ -62,6 +74,12 @@ def test_randomly_damaged_pdfs_import_cleanly_or_are_refused_never_crash():
         else:
             outcomes["imported"] += 1
     assert outcomes["imported"] and outcomes["refused"]  # the seeds reach both
+
+
+@pytest.mark.parametrize("fraction", [0.0, 0.5, 0.61, 0.99])
+def test_a_corrupted_text_stream_is_refused_as_damaged_not_imported_short(fraction):
+    message = refusal(content_stream_flipped(1, fraction))
+    assert "damaged.pdf: file: is damaged" in message
 
 
 def test_the_cli_refuses_a_broken_pdf_with_exit_2_and_no_traceback(tmp_path):
