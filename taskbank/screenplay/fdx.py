@@ -151,7 +151,7 @@ def parse_fdx(data: bytes, source: str) -> Script:
         elements.append(element)
     paginate(elements, breaks)
     title = next((squash(t) for t in handler.title_lines if t.strip()), "")
-    scenes = group_scenes(elements)
+    scenes = group_scenes(elements, source)
     return Script(
         source, title, scenes, max((e.page for e in elements), default=0), elements, breaks
     )

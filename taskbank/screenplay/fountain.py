@@ -52,7 +52,7 @@ def parse_fountain(text: str, source: str) -> Script:
             _add(elements, (_KINDS[item.type], item.text), item.line_number, item)
     paginate(elements, breaks)
     title = squash(str(document.metadata.get("title", ""))).replace("*", "").replace("_", "")
-    scenes = group_scenes(elements)
+    scenes = group_scenes(elements, source)
     return Script(
         source, title, scenes, max((e.page for e in elements), default=0), elements, breaks
     )

@@ -317,7 +317,7 @@ def _finish(
         numbers[physical] = previous = printed.get(physical, previous + 1)
     for element in elements:
         element.page = numbers[element.page]
-    scenes = group_scenes(elements)
+    scenes = group_scenes(elements, source)
     return Script(source, title, scenes, max(numbers.values(), default=0), elements)
 
 
