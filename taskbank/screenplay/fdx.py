@@ -6,6 +6,7 @@ file can be fetched (external entities); Final Draft writes no DTD, so no real s
 
 from __future__ import annotations
 
+import re
 from xml.sax import SAXParseException
 from xml.sax.handler import ContentHandler
 from xml.sax.xmlreader import Locator
@@ -32,6 +33,9 @@ _KINDS = {
     "dialogue": "dialogue",
     "transition": "transition",
 }
+
+
+_DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]{1,40})""")
 
 
 class _Handler(ContentHandler):
@@ -107,6 +111,11 @@ def parse_fdx(data: bytes, source: str) -> Script:
         raise _refused(source, _dtd_reason(data)) from None
     except (EntitiesForbidden, ExternalReferenceForbidden, DefusedXmlException):
         raise _refused(source, "declares entities; Taskbot refuses XML entities") from None
+    except (LookupError, ValueError) as error:  # expat's declared encoding: unknown, or not text
+        raise ValidationFailed(
+            [Problem("file", _encoding_reason(data, error), f"{source}:1")],
+            summary=f"{source}: not a Final Draft file; nothing was imported",
+        ) from None
     except SAXParseException as error:
         raise ValidationFailed(
             [
@@ -151,9 +160,18 @@ def parse_fdx(data: bytes, source: str) -> Script:
         elements.append(element)
     paginate(elements, breaks)
     title = next((squash(t) for t in handler.title_lines if t.strip()), "")
-    scenes = group_scenes(elements)
+    scenes = group_scenes(elements, source)
     return Script(
         source, title, scenes, max((e.page for e in elements), default=0), elements, breaks
+    )
+
+
+def _encoding_reason(data: bytes, error: Exception) -> str:
+    declared = _DECLARED_ENCODING.search(data[:200])
+    name = declared.group(1).decode("ascii", "replace") if declared else "?"
+    return (
+        f"declares the encoding '{name}', which cannot be read ({error}); "
+        "save it as UTF-8 (Final Draft does)"
     )
 
 

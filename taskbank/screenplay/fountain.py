@@ -15,9 +15,14 @@ from typing import Any
 from fountain.elements import ElementType
 from fountain.parser import FountainParser
 
+from taskbank.errors import Problem, ValidationFailed
 from taskbank.screenplay.layout import paginate
 from taskbank.screenplay.model import Element, Script, character_name, group_scenes, squash
 
+_UNCLOSED_BONEYARD = (
+    "'/*' opens a boneyard (text left out) that no '*/' closes, so the rest of the script "
+    "would be left out too; close it with '*/' or remove the '/*'"
+)
 _KINDS = {
     ElementType.SCENE_HEADING: "heading",
     ElementType.ACTION: "action",
@@ -33,6 +38,12 @@ _KINDS = {
 def parse_fountain(text: str, source: str) -> Script:
     """A Fountain script as scenes, its pages set as printed."""
     document = FountainParser().parse(_one_caret_per_pair(_plain_lines(text)))
+    for issue in document.issues:
+        if issue.code == "unclosed-boneyard":  # fountain-py cuts everything after it
+            raise ValidationFailed(
+                [Problem("boneyard", _UNCLOSED_BONEYARD, f"{source}:{issue.line_number}")],
+                summary=f"{source}: refused; nothing was imported",
+            )
     elements: list[Element] = []
     breaks: set[int] = set()
     for item in document.elements:
@@ -52,7 +63,7 @@ def parse_fountain(text: str, source: str) -> Script:
             _add(elements, (_KINDS[item.type], item.text), item.line_number, item)
     paginate(elements, breaks)
     title = squash(str(document.metadata.get("title", ""))).replace("*", "").replace("_", "")
-    scenes = group_scenes(elements)
+    scenes = group_scenes(elements, source)
     return Script(
         source, title, scenes, max((e.page for e in elements), default=0), elements, breaks
     )

@@ -3,12 +3,12 @@ and check them with the same rules as a batch file. Nothing is stored here."""
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any
-
-from pydantic import ValidationError
 
 from taskbank.batchfile import (
     DEFAULT_MAX_BYTES,
@@ -16,7 +16,7 @@ from taskbank.batchfile import (
     ParsedBatch,
     TaskSpec,
     check_tasks,
-    pydantic_problems,
+    settings_from,
 )
 from taskbank.bulkmemory import full_collections_postponed
 from taskbank.errors import Problem, ValidationFailed
@@ -155,15 +155,11 @@ def _planned(
     problems: list[Problem] = []
     for item in files:
         if isinstance(item, Path):
-            size = item.stat().st_size
-            if size > max_bytes:  # refused before reading it into memory
-                problems.append(
-                    Problem(
-                        "file", f"is {size:,} bytes; at most {max_bytes:,} are accepted", item.name
-                    )
-                )
+            read = _read_file(item, max_bytes)
+            if isinstance(read, Problem):
+                problems.append(read)
                 continue
-            name, data = item.name, item.read_bytes()
+            name, data = item.name, read
         else:
             name, data = item
         try:
@@ -217,6 +213,31 @@ def _planned(
     )
 
 
+def _read_file(path: Path, max_bytes: int) -> bytes | Problem:
+    """A script file's bytes, or why not: only a regular file is read (a device never ends, a
+    named pipe waits for a writer), and never more than one byte past the limit."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
+        return Problem("file", f"cannot be read ({error.strerror or error})", path.name)
+    with os.fdopen(descriptor, "rb") as file:
+        info = os.fstat(file.fileno())  # of what was opened, not what the name points at now
+        if not stat.S_ISREG(info.st_mode):
+            return Problem(
+                "file", "is not a regular file (a device, pipe or folder); give a script", path.name
+            )
+        if info.st_size > max_bytes:  # refused before reading it into memory
+            return _too_big(f"{info.st_size:,}", max_bytes, path.name)
+        data = file.read(max_bytes + 1)
+    if len(data) > max_bytes:  # it grew while it was read
+        return _too_big(f"over {max_bytes:,}", max_bytes, path.name)
+    return data
+
+
+def _too_big(size: str, max_bytes: int, name: str) -> Problem:
+    return Problem("file", f"is {size} bytes; at most {max_bytes:,} are accepted", name)
+
+
 def _payload(item: ScriptUnit) -> dict[str, Any]:
     payload: dict[str, Any] = {"excerpt": item.excerpt}
     if item.character:
@@ -226,12 +247,8 @@ def _payload(item: ScriptUnit) -> dict[str, Any]:
 
 
 def _settings(raw: BatchSettings | Mapping[str, Any]) -> BatchSettings:
-    if isinstance(raw, BatchSettings):
-        return raw
-    try:
-        return BatchSettings.model_validate(raw)
-    except ValidationError as error:
-        raise ValidationFailed(pydantic_problems(error, "settings", prefix="batch")) from None
+    """The same checks a batch file's settings get: storable values, then the model."""
+    return settings_from(raw, "settings")
 
 
 def _check_template(settings: BatchSettings, unit: str) -> None:

@@ -6,11 +6,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from taskbank.errors import Problem, ValidationFailed
+
 ElementKind = Literal["heading", "action", "cue", "parenthetical", "dialogue", "transition"]
 Side = Literal["left", "right"]
 SPEECH_KINDS = ("cue", "parenthetical", "dialogue")
 
 _EXTENSION = re.compile(r"\s*\(([^)]*)\)\s*$")
+# A locked draft's scene numbers are short (12, 12A, A-1); a longer one is not a scene number.
+MAX_SCENE_NUMBER = 20
 
 
 @dataclass
@@ -42,6 +46,7 @@ class Scene:
     number: str
     heading: str
     elements: list[Element] = field(default_factory=list)
+    key: str = ""  # its part of the task ids (s012), unique in the script; see scene_key
 
     @property
     def pages(self) -> tuple[int, int]:
@@ -93,26 +98,31 @@ def squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def group_scenes(elements: list[Element]) -> list[Scene]:
+def group_scenes(elements: list[Element], source: str) -> list[Scene]:
     """Cut a flat element list into scenes at each heading, numbered in order unless the script
-    numbers its scenes itself (a locked draft)."""
+    numbers its scenes itself (a locked draft); a scene number too long to be one is refused."""
     scenes: list[Scene] = []
     current: Scene | None = None
     following = 1  # an unnumbered heading takes the number after the last one seen
     used: set[str] = set()
+    keys: set[str] = set()
     for element in elements:
         if element.kind == "heading":
             number = element.scene_number or str(following)
+            if len(number) > MAX_SCENE_NUMBER:
+                raise _long_number(number, element.line, source)
             digits = re.match(r"[0-9]+", number)
             if digits:
                 following = int(digits.group()) + 1
             number = _unused(number, used)
             used.add(number)
-            current = Scene(number, element.text, [element])
+            current = Scene(number, element.text, [element], _unused(scene_key(number), keys))
+            keys.add(current.key)
             scenes.append(current)
             continue
         if current is None:
-            current = Scene("0", "", [])
+            current = Scene("0", "", [], "s000")
+            keys.add(current.key)
             scenes.append(current)
         current.elements.append(element)
     # A preamble of nothing but transitions (FADE IN:) is no scene of its own.
@@ -125,11 +135,37 @@ def group_scenes(elements: list[Element]) -> list[Scene]:
     return scenes
 
 
+def scene_key(number: str) -> str:
+    """`s012`, `s012A` for a numbered draft's inserted scene, `s000` before the first heading;
+    distinct numbers can share one (1 and 01, A-1 and A.1): group_scenes keeps keys unique."""
+    match = re.fullmatch(r"(\d+)(.*)", number)
+    if match:
+        return f"s{int(match.group(1)):03d}{match.group(2)}"
+    return "s" + re.sub(r"[^A-Za-z0-9]+", "-", number).strip("-")
+
+
+def _long_number(number: str, line: int, source: str) -> ValidationFailed:
+    return ValidationFailed(
+        [
+            Problem(
+                "scene number",
+                f"'{number[:MAX_SCENE_NUMBER]}…' is {len(number):,} characters long; a scene "
+                f"number has at most {MAX_SCENE_NUMBER} (12, 12A, A-1)",
+                f"{source}:{line}",
+            )
+        ],
+        summary=f"{source}: refused; nothing was imported",
+    )
+
+
 def _unused(number: str, used: set[str]) -> str:
-    """A scene number no earlier scene has: a repeat becomes an A-scene (12, 12A, 12B …)."""
+    """A scene number (or key) no earlier scene has: a repeat becomes an A-scene (12, 12A …)."""
     if number not in used:
         return number
     for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
         if f"{number}{letter}" not in used:
             return f"{number}{letter}"
-    return f"{number}-{len(used)}"
+    count = len(used)
+    while f"{number}-{count}" in used:
+        count += 1
+    return f"{number}-{count}"

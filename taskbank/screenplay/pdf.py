@@ -18,6 +18,7 @@ from typing import Any
 from taskbank.errors import Problem, ValidationFailed
 from taskbank.screenplay.layout import DUAL_SPLIT
 from taskbank.screenplay.model import Element, Script, character_name, group_scenes, squash
+from taskbank.screenplay.pdfdamage import DAMAGED, page_is_damaged, structure_errors
 
 HEADING = re.compile(r"^(INT|EXT|EST|INT\.?/EXT|I/E)[.\s/]", re.IGNORECASE)
 PAGE_NUMBER = re.compile(r"^\d{1,4}\.?$")
@@ -49,6 +50,8 @@ def parse_pdf(data: bytes, source: str) -> Script:
             pages: list[list[dict]] = []
             scanned: list[int] = []
             for number, page in enumerate(pdf.pages, 1):
+                if page_is_damaged(page):
+                    raise _refused(source, f"{DAMAGED} (page {number}); {_EXPORT}")
                 pages.append(_page_chars(page))
                 # A page that is a picture and has no text: a scan whose words would be lost.
                 if not any(c["text"].strip() for c in pages[-1]) and page.images:
@@ -63,6 +66,10 @@ def parse_pdf(data: bytes, source: str) -> Script:
         if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
             raise _refused(source, _ENCRYPTED) from None
         raise _refused(source, f"is not a readable PDF file ({type(cause).__name__})") from None
+    except structure_errors() as error:  # a page box or dictionary of the wrong type, say
+        raise _refused(source, f"is not a readable PDF file ({type(error).__name__})") from None
+    if not pages:  # its page tree is broken: no page is found
+        raise _refused(source, f"is not a readable PDF file (no pages found); {_EXPORT}")
     chars = [c for page in pages for c in page if c["text"].strip()]
     if not chars:
         raise _refused(
@@ -85,6 +92,7 @@ def parse_pdf(data: bytes, source: str) -> Script:
     return _script(lines, source, size)
 
 
+_EXPORT = "export the PDF again from the screenwriting app, or import the .fountain or .fdx file"
 _ENCRYPTED = "is encrypted; save a copy without a password (or import the .fountain or .fdx file)"
 
 
@@ -309,7 +317,7 @@ def _finish(
         numbers[physical] = previous = printed.get(physical, previous + 1)
     for element in elements:
         element.page = numbers[element.page]
-    scenes = group_scenes(elements)
+    scenes = group_scenes(elements, source)
     return Script(source, title, scenes, max(numbers.values(), default=0), elements)
 
 

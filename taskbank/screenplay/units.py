@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from taskbank.screenplay.layout import CONTINUED, excerpt_text
-from taskbank.screenplay.model import Element, Scene, Script
+from taskbank.screenplay.model import Element, Scene, Script, scene_key
 
 Unit = Literal["scene", "page", "exchange", "character-scene"]
 UNITS: tuple[Unit, ...] = ("scene", "page", "exchange", "character-scene")
@@ -76,10 +76,7 @@ def script_units(script: Script, unit: Unit, budget: int = EXCERPT_BUDGET) -> li
 
 def scene_id(scene: Scene) -> str:
     """`s012`, `s012A` for a numbered draft's inserted scene, `s000` before the first heading."""
-    match = re.fullmatch(r"(\d+)(.*)", scene.number)
-    if match:
-        return f"s{int(match.group(1)):03d}{match.group(2)}"
-    return "s" + re.sub(r"[^A-Za-z0-9]+", "-", scene.number).strip("-")
+    return scene.key or scene_key(scene.number)
 
 
 def exchanges(scene: Scene) -> list[list[Element]]:
