@@ -142,7 +142,7 @@ def batch_from_script(
     async def work(cfg: Config) -> None:
         base: dict[str, Any] = {} if settings is None else read_settings(settings)
         for file in files:
-            if not file.is_file():
+            if not file.exists():
                 raise ValidationFailed([typer_problem(file, "does not exist")])
         merged = script_settings(
             base,

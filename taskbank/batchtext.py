@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import codecs
 import io
+import os
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -19,26 +21,38 @@ from taskbank.errors import Problem, ValidationFailed
 PIECE_BYTES = 256 * 1024
 
 
-def read_file(path: Path, limit: int, name: str) -> bytes:
-    """A file's bytes, at most `limit` of them, or ValidationFailed naming it: a device, a pipe
-    or a folder is no batch file (`/dev/zero` reads forever, a pipe waits), and a file past the
-    limit is refused before it is read whole."""
-    if not path.is_file():
-        problem = "does not exist" if not path.exists() else "is not a regular file"
-        raise ValidationFailed([Problem("file", f"{problem}; expected a batch file", name)])
+def file_problem(path: Path, limit: int, name: str, what: str = "a batch file") -> bytes | Problem:
+    """A file's bytes, or the problem with it: only a regular file is read (`/dev/zero` never
+    ends, a named pipe waits for a writer; it is opened without waiting and checked once open),
+    and never more than one byte past `limit`."""
     try:
-        with path.open("rb") as file:
-            data = file.read(limit + 1)
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        return Problem("file", f"does not exist; expected {what}", name)
     except OSError as error:
-        raise ValidationFailed(
-            [Problem("file", f"cannot be read ({error.strerror})", name)]
-        ) from None
-    if len(data) > limit:
-        size = max(len(data), path.stat().st_size)
-        raise ValidationFailed(
-            [Problem("file", f"is {size:,} bytes; at most {limit:,} are accepted", name)]
-        )
+        return Problem("file", f"cannot be read ({error.strerror or error})", name)
+    with os.fdopen(descriptor, "rb") as file:
+        info = os.fstat(file.fileno())  # of what was opened, not what the name points at now
+        if not stat.S_ISREG(info.st_mode):
+            return Problem(
+                "file", f"is not a regular file (a device, pipe or folder); give {what}", name
+            )
+        if info.st_size > limit:  # refused before it is read into memory
+            return Problem(
+                "file", f"is {info.st_size:,} bytes; at most {limit:,} are accepted", name
+            )
+        data = file.read(limit + 1)
+    if len(data) > limit:  # it grew while it was read
+        return Problem("file", f"is over {limit:,} bytes; at most {limit:,} are accepted", name)
     return data
+
+
+def read_file(path: Path, limit: int, name: str) -> bytes:
+    """`file_problem`'s bytes, or its problem raised as ValidationFailed."""
+    read = file_problem(path, limit, name)
+    if isinstance(read, Problem):
+        raise ValidationFailed([read])
+    return read
 
 
 def is_blank(data: bytes) -> bool:

@@ -3,8 +3,6 @@ and check them with the same rules as a batch file. Nothing is stored here."""
 
 from __future__ import annotations
 
-import os
-import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePath
@@ -18,6 +16,7 @@ from taskbank.batchfile import (
     check_tasks,
     settings_from,
 )
+from taskbank.batchtext import file_problem
 from taskbank.bulkmemory import full_collections_postponed
 from taskbank.errors import Problem, ValidationFailed
 from taskbank.models import Batch
@@ -155,7 +154,7 @@ def _planned(
     problems: list[Problem] = []
     for item in files:
         if isinstance(item, Path):
-            read = _read_file(item, max_bytes)
+            read = file_problem(item, max_bytes, item.name, "a script")
             if isinstance(read, Problem):
                 problems.append(read)
                 continue
@@ -211,31 +210,6 @@ def _planned(
         scripts,
         checked.overlap or default_overlap,  # type: ignore[arg-type]
     )
-
-
-def _read_file(path: Path, max_bytes: int) -> bytes | Problem:
-    """A script file's bytes, or why not: only a regular file is read (a device never ends, a
-    named pipe waits for a writer), and never more than one byte past the limit."""
-    try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError as error:
-        return Problem("file", f"cannot be read ({error.strerror or error})", path.name)
-    with os.fdopen(descriptor, "rb") as file:
-        info = os.fstat(file.fileno())  # of what was opened, not what the name points at now
-        if not stat.S_ISREG(info.st_mode):
-            return Problem(
-                "file", "is not a regular file (a device, pipe or folder); give a script", path.name
-            )
-        if info.st_size > max_bytes:  # refused before reading it into memory
-            return _too_big(f"{info.st_size:,}", max_bytes, path.name)
-        data = file.read(max_bytes + 1)
-    if len(data) > max_bytes:  # it grew while it was read
-        return _too_big(f"over {max_bytes:,}", max_bytes, path.name)
-    return data
-
-
-def _too_big(size: str, max_bytes: int, name: str) -> Problem:
-    return Problem("file", f"is {size} bytes; at most {max_bytes:,} are accepted", name)
 
 
 def _payload(item: ScriptUnit) -> dict[str, Any]:

@@ -48,7 +48,7 @@ def test_a_named_pipe_is_refused_without_waiting_for_a_writer(tmp_path):
 
 def test_a_missing_file_is_refused_by_name(tmp_path):
     (problem,) = refused([tmp_path / "gone.fountain"]).problems
-    assert problem.location == "gone.fountain" and "cannot be read" in problem.message
+    assert problem.location == "gone.fountain" and "does not exist" in problem.message
 
 
 def test_a_file_over_the_limit_is_refused_by_its_size(tmp_path):
