@@ -80,7 +80,19 @@ def _header_problems(columns: list[str], name: str, read: ReadFile) -> bool:
     if "id" not in columns:
         read.problems.append(Problem("header", "expected an 'id' column", f"{name}:1"))
         usable = False
-    repeated = sorted(column for column, count in Counter(columns).items() if count > 1)
+    blank = [str(i) for i, column in enumerate(columns, 1) if not column.strip()]
+    if blank:
+        read.problems.append(
+            Problem(
+                "header",
+                f"column(s) {', '.join(blank[:10])} have no name; name every column",
+                f"{name}:1",
+            )
+        )
+        usable = False
+    repeated = sorted(
+        column for column, count in Counter(columns).items() if count > 1 and column.strip()
+    )
     if repeated:
         shown = ", ".join(printable(c) for c in repeated[:10])
         read.problems.append(Problem("header", f"repeated columns: {shown}", f"{name}:1"))

@@ -28,7 +28,7 @@ def read_jsonl(pieces: Iterable[str], name: str) -> ReadFile:
         read.problems.append(
             Problem(
                 "header",
-                f"not valid JSON ({error.detail}); expected {HEADER_EXAMPLE}",
+                f"{_not_json(error, header_line)}; expected {HEADER_EXAMPLE}",
                 header_location,
             )
         )
@@ -50,10 +50,19 @@ def read_jsonl(pieces: Iterable[str], name: str) -> ReadFile:
         try:
             read.rows.append(_task_from_json(load_json(line), location))
         except UnreadableJson as error:
-            read.problems.append(Problem("json", f"not valid JSON ({error.detail})", location))
+            read.problems.append(Problem("json", _not_json(error, line), location))
         except _BadTask as bad:
             read.problems.append(Problem(bad.field, bad.message, location))
     return read
+
+
+def _not_json(error: UnreadableJson, line: str) -> str:
+    """Why a line is not JSON; for lines ended by a carriage return alone (old Mac files, which
+    read as one long line), how to save the file instead."""
+    said = f"not valid JSON ({error.detail})"
+    if "\r" in line.rstrip("\r\n"):
+        said += "; the file ends lines with a carriage return alone: save it with LF or CRLF"
+    return said
 
 
 def _header(lines: Iterator[tuple[int, str]]) -> tuple[int, str]:

@@ -42,6 +42,13 @@ class UnreadableJson(Exception):
         self.detail, self.line = detail, line
 
 
+def _exact_float(literal: str) -> float:
+    value = float(literal)
+    if value == 0.0 and any(digit in literal.split("e")[0].split("E")[0] for digit in "123456789"):
+        raise UnreadableJson(f"{literal[:20]} is too small for standard JSON (it reads as 0)")
+    return value
+
+
 def _refuse_constant(name: str) -> Any:
     raise UnreadableJson(f"{name} is not standard JSON; write a number or null")
 
@@ -64,7 +71,12 @@ def load_json(text: str) -> Any:
     """Parse JSON text, or raise UnreadableJson saying why; never anything else. An object that
     repeats a key is refused (json.loads would keep the last value)."""
     try:
-        return json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_unique_keys)
+        return json.loads(
+            text,
+            parse_constant=_refuse_constant,
+            parse_float=_exact_float,
+            object_pairs_hook=_unique_keys,
+        )
     except json.JSONDecodeError as error:
         message = error.msg.removesuffix(" at")  # "Invalid control character at"
         raise UnreadableJson(f"{message} at column {error.colno}", error.lineno) from None
@@ -143,6 +155,9 @@ def text_problem(text: str, *, one_line: bool = False) -> str | None:
             f"holds a lone surrogate {code} at character {position} (from an escape like "
             f"\\u{ord(char):04x}); UTF-8 cannot store it, so write the character itself"
         )
+    if char in "\u2028\u2029":
+        kind = "line" if char == "\u2028" else "paragraph"
+        return f"holds a {kind} separator {code} at character {position}; write it on one line"
     if one_line:
         return f"holds control character {code} at character {position}; none are allowed here"
     return (

@@ -1,0 +1,46 @@
+"""Odd batch files that had been read wrong or explained badly: a float too small to store, CSV
+columns without a name, lines ended by a carriage return alone, a line separator in a name."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from taskbank.errors import ValidationFailed
+from tests.batches import header, jsonl, tone_task
+
+CSV_SETTINGS = {"project": "P", "name": "n", "template": "dialogue_tone", "pay_cents": 40}
+
+
+async def refused(bank, data: bytes, filename: str, **options) -> list[str]:
+    with pytest.raises(ValidationFailed) as raised:
+        await bank.import_batch(data, filename=filename, **options)
+    assert await bank.list_batches() == []
+    return [str(problem) for problem in raised.value.problems]
+
+
+async def test_a_number_too_small_to_store_is_refused_not_read_as_zero(bank):
+    line = '{"id": "a", "payload": {"excerpt": "x", "weight": 1e-400}}'
+    data = (json.dumps({"batch": header()}) + "\n" + line + "\n").encode()
+    (problem,) = await refused(bank, data, "b.jsonl")
+    assert problem.startswith("b.jsonl:2: json:") and "1e-400 is too small" in problem
+    zero = (json.dumps({"batch": header()}) + "\n" + line.replace("1e-400", "0.0") + "\n").encode()
+    assert (await bank.import_batch(zero, filename="z.jsonl")).name == "tone-1"
+
+
+async def test_csv_columns_without_a_name_are_refused_naming_their_places(bank):
+    data = b"id,,excerpt, \na,x,Hello,y\n"
+    (problem,) = await refused(bank, data, "b.csv", settings=CSV_SETTINGS)
+    assert problem == "b.csv:1: header: column(s) 2, 4 have no name; name every column"
+
+
+async def test_a_jsonl_file_with_carriage_returns_alone_says_how_to_save_it(bank):
+    lines = [json.dumps({"batch": header()}), json.dumps(tone_task(1))]
+    (problem,) = await refused(bank, ("\r".join(lines) + "\r").encode(), "b.jsonl")
+    assert "ends lines with a carriage return alone: save it with LF or CRLF" in problem
+
+
+async def test_a_line_separator_in_a_name_is_called_what_it_is(bank):
+    (problem,) = await refused(bank, jsonl(header(name="one\u2028two"), [tone_task(1)]), "b.jsonl")
+    assert "line separator U+2028" in problem and "control character" not in problem
