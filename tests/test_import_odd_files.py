@@ -44,3 +44,47 @@ async def test_a_jsonl_file_with_carriage_returns_alone_says_how_to_save_it(bank
 async def test_a_line_separator_in_a_name_is_called_what_it_is(bank):
     (problem,) = await refused(bank, jsonl(header(name="one\u2028two"), [tone_task(1)]), "b.jsonl")
     assert "line separator U+2028" in problem and "control character" not in problem
+
+
+@pytest.mark.parametrize(
+    ("header_changes", "task_changes", "says"),
+    [
+        ({"name": "n\u202e1"}, {}, "direction control U+202E"),
+        ({"name": "n\u20661"}, {}, "direction control U+2066"),
+        ({}, {"id": "t\u202e1"}, "direction control U+202E"),
+        ({}, {"id": "\u200b"}, "shows nothing"),
+        ({"name": "   "}, {}, "shows nothing"),
+        ({"project": "  "}, {}, "shows nothing"),
+        ({}, {"payload": {"excerpt": "\u200b\u2800"}}, "expected non-empty text"),
+        ({}, {"payload": {"excerpt": "A: \u202eevil"}}, "direction control U+202E"),
+    ],
+    ids=[
+        "rlo-name",
+        "isolate-name",
+        "rlo-id",
+        "invisible-id",
+        "blank-name",
+        "blank-project",
+        "invisible-excerpt",
+        "rlo-excerpt",
+    ],
+)
+async def test_invisible_or_reordering_text_in_a_file_is_refused_as_in_answers(
+    bank, header_changes, task_changes, says
+):
+    from taskbank.errors import ValidationFailed
+    from tests.batches import header, jsonl, tone_task
+
+    task = {**tone_task(1), **task_changes}
+    with pytest.raises(ValidationFailed) as refused:
+        await bank.import_batch(jsonl(header(**header_changes), [task]), filename="b.jsonl")
+    assert any(says in str(p) and p.location for p in refused.value.problems), refused.value
+    assert await bank.list_batches() == []
+
+
+async def test_right_to_left_text_with_its_plain_marks_imports(bank):
+    from tests.batches import header, jsonl
+
+    task = {"id": "he-1", "payload": {"excerpt": "שלום\u200f, said MARA. مرحبا"}}
+    batch = await bank.import_batch(jsonl(header(), [task]), filename="b.jsonl")
+    assert batch.name == "tone-1"

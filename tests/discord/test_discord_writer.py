@@ -289,22 +289,6 @@ async def test_a_form_with_errors_says_what_to_fix_and_reopens_with_the_text_kep
     assert await reads.submission_count(room.bank) == 0
 
 
-async def test_text_the_draft_refuses_reopens_the_form_with_it_and_saves_nothing(room):
-    sample = next(s for s in sample_files() if "rewrites" in s.name)
-    await room.bank.import_batch(sample.read_bytes(), filename=sample.name)
-    card = await claim(room)
-    opened = await room.server.click(room.writer, card, "Write your answer…")
-    text = "I am so tired after \u2066Maria\u2069's double shift that I could sleep standing."
-    sent = await room.server.submit(room.writer, opened, {"rewrite": text})
-    note = room.server.answer(sent)
-    assert "U+2066" in room.server.text(note), room.server.text(note)
-    again = await room.server.click(room.writer, note, "Fix it…")
-    (label,) = again.modal["components"]
-    assert label["component"]["value"] == text  # what was typed, to fix
-    assert await reads.saved_drafts(room.bank, f"discord:{room.writer.id}") == 0
-    assert await reads.submission_count(room.bank) == 0
-
-
 async def test_a_double_click_and_a_resubmitted_modal_store_one_submission(room):
     await room.bank.import_batch(tone_batch(1), filename="tone.jsonl")
     card = await claim(room)
