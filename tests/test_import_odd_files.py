@@ -1,5 +1,6 @@
 """Odd batch files that had been read wrong or explained badly: a float too small to store, CSV
-columns without a name, lines ended by a carriage return alone, a line separator in a name."""
+columns without a name, lines ended by a carriage return alone, a line separator in a name; and
+invisible or reordering text, refused as in answers."""
 
 from __future__ import annotations
 
