@@ -366,7 +366,7 @@ async def open_form(bank: TaskBank, taskbot: Taskbot, chat: FakeChat, data: byte
     return chat.last("form").form, message
 
 
-async def test_a_ranking_place_that_is_not_a_plain_number_is_an_empty_place_not_a_crash(bank):
+async def test_a_ranking_place_that_is_not_a_plain_number_is_refused_by_place_not_a_crash(bank):
     # given a ranking form of three places
     chat = FakeChat()
     taskbot = form_bot(bank, chat)
@@ -377,10 +377,14 @@ async def test_a_ranking_place_that_is_not_a_plain_number_is_an_empty_place_not_
     # when a client sends "²" and a 10,000-digit number as places
     values = {"ranking.1": "²", "ranking.2": "9" * 10_000, "ranking.3": "0", "reason": "a b c d e"}
     errors = await taskbot.handle(FormSubmitEvent(WRITER, HERE, form.form_id, values, message))
-    # then the form comes back saying what is missing, and nothing is stored
-    assert isinstance(errors, FormErrors)
-    assert "missing: 'Down', 'Sideways'" in errors.errors["ranking.1"]
+    # then the writer is told which places hold picks the form never offered, and nothing is
+    # stored (neither read as empty places, which a saved draft would lose without a word)
+    assert not isinstance(errors, FormErrors)
+    said = "\n".join(chat.last("post").card.blocks)
+    assert "1st place: '²' is not one of the options" in said
+    assert "2nd place: '9999" in said and len(said) < 400
     assert await bank.store.submission_for_assignment(1) is None
+    assert await bank.draft(1) == {}
 
 
 async def test_a_twenty_megabyte_form_answer_is_refused_beside_its_field_and_not_stored(bank):

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.ui import Choice, FormInput
-from bot.widgets.base import NOT_SENT, FormWidget, help_text, option_pick
+from bot.widgets.base import NOT_SENT, FormWidget, help_text, option_picked
+from taskbank.errors import Problem, ValidationFailed
 from taskbank.questions import RankingQuestion
 
 ORDINALS = ("1st", "2nd", "3rd", "4th", "5th", "6th", "7th", "8th", "9th", "10th")
@@ -15,6 +16,11 @@ ORDINALS = ("1st", "2nd", "3rd", "4th", "5th", "6th", "7th", "8th", "9th", "10th
 def place_input(question: RankingQuestion, place: int) -> str:
     """The form input id of one place (counted from 1)."""
     return f"{question.id}.{place}"
+
+
+def place_name(place: int) -> str:
+    """A place as the form labels it (counted from 1): 1st, 2nd, … 10th, 11, 12."""
+    return ORDINALS[place - 1] if place <= len(ORDINALS) else str(place)
 
 
 class RankingWidget(FormWidget):
@@ -43,7 +49,7 @@ class RankingWidget(FormWidget):
             inputs.append(
                 FormInput(
                     place_input(question, place + 1),
-                    f"{question.prompt}: {ORDINALS[place] if place < 10 else place + 1}",
+                    f"{question.prompt}: {place_name(place + 1)}",
                     "select",
                     value,
                     choices,
@@ -66,12 +72,26 @@ class RankingWidget(FormWidget):
             return NOT_SENT
         kept = list(saved) if isinstance(saved, list) else []
         slots: list[str | None] = [*kept[: len(keys)], *[None] * (len(keys) - len(kept))]
+        problems: list[Problem] = []
         for place, key in enumerate(keys):
             if key not in values:
                 continue
             raw = values[key]
             raw = raw[0] if isinstance(raw, tuple | list) and raw else raw
-            slots[place] = option_pick(raw, options)
+            if raw in (None, "", (), []):  # the place was emptied
+                slots[place] = None
+                continue
+            # A pick the form never offered is refused, not read as an empty place: a saved
+            # draft would lose that place without a word.
+            try:
+                slots[place] = option_picked(raw, options, question)
+            except ValidationFailed as failure:
+                problems += [
+                    Problem(p.field, f"{place_name(place + 1)} place: {p.message}")
+                    for p in failure.problems
+                ]
+        if problems:
+            raise ValidationFailed(problems)
         return [option for option in slots if option is not None]
 
     def error_input(self, question: RankingQuestion) -> str:

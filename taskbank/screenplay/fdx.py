@@ -20,6 +20,7 @@ from defusedxml import (
 )
 
 from taskbank.errors import Problem, ValidationFailed
+from taskbank.screenplay.controls import ControlCharacters
 from taskbank.screenplay.layout import paginate
 from taskbank.screenplay.model import Element, Script, character_name, group_scenes, squash
 
@@ -41,8 +42,9 @@ _DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0
 class _Handler(ContentHandler):
     """Collects Paragraph elements of the script's Content (not the title page's) with lines."""
 
-    def __init__(self) -> None:
+    def __init__(self, source: str) -> None:
         super().__init__()
+        self.controls = ControlCharacters(source)
         self.locator: Locator | None = None
         self.path: list[str] = []
         self.root: str | None = None
@@ -85,6 +87,10 @@ class _Handler(ContentHandler):
     def characters(self, content: str) -> None:
         if self._text is not None:
             self._text.append(content)
+            if self.locator is not None:  # expat's column counts characters from 0
+                self.controls.check(
+                    content, self.locator.getLineNumber(), self.locator.getColumnNumber() + 1
+                )
 
     def endElement(self, name: str) -> None:
         self.path.pop()
@@ -102,7 +108,7 @@ class _Handler(ContentHandler):
 
 def parse_fdx(data: bytes, source: str) -> Script:
     """A Final Draft script as scenes, its pages set as printed."""
-    handler = _Handler()
+    handler = _Handler(source)
     try:
         defusedxml.sax.parseString(
             data, handler, forbid_dtd=True, forbid_entities=True, forbid_external=True
@@ -131,6 +137,9 @@ def parse_fdx(data: bytes, source: str) -> Script:
         raise _refused(
             source, f"is XML whose root is <{handler.root}>, not a Final Draft <FinalDraft> file"
         )
+    refusal = handler.controls.refusal()
+    if refusal is not None:
+        raise refusal
     elements: list[Element] = []
     breaks: set[int] = set()
     sides: dict[int, int] = {}

@@ -16,6 +16,7 @@ from fountain.elements import ElementType
 from fountain.parser import FountainParser
 
 from taskbank.errors import Problem, ValidationFailed
+from taskbank.screenplay.controls import check_lines
 from taskbank.screenplay.layout import paginate
 from taskbank.screenplay.model import Element, Script, character_name, group_scenes, squash
 
@@ -36,7 +37,9 @@ _KINDS = {
 
 
 def parse_fountain(text: str, source: str) -> Script:
-    """A Fountain script as scenes, its pages set as printed."""
+    """A Fountain script as scenes, its pages set as printed; a control character anywhere in it
+    is refused at its line and column."""
+    check_lines(text, source)
     document = FountainParser().parse(_one_caret_per_pair(_plain_lines(text)))
     for issue in document.issues:
         if issue.code == "unclosed-boneyard":  # fountain-py cuts everything after it
