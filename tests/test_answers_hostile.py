@@ -379,8 +379,8 @@ async def test_a_ranking_place_that_is_not_a_plain_number_is_refused_by_place_no
     errors = await taskbot.handle(FormSubmitEvent(WRITER, HERE, form.form_id, values, message))
     # then the writer is told which places hold picks the form never offered, and nothing is
     # stored (neither read as empty places, which a saved draft would lose without a word)
-    assert not isinstance(errors, FormErrors)
-    said = "\n".join(chat.last("post").card.blocks)
+    assert isinstance(errors, FormErrors)
+    said = errors.errors["ranking.1"]  # the form stays open, the places named beside it
     assert "1st place: '²' is not one of the options" in said
     assert "2nd place: '9999" in said and len(said) < 400
     assert await bank.store.submission_for_assignment(1) is None

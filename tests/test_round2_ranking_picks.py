@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.actions import EditForm
+from bot.ui import FormErrors
 from bot.widgets import widget_for
 from taskbank.errors import ValidationFailed
 from taskbank.questions import RankingQuestion
@@ -69,11 +70,9 @@ async def test_a_forged_place_is_refused_in_words_and_the_draft_keeps_its_places
     sent = len(chat.sent)
     # when the form comes back with a place the menu never offered
     values = {"ranking.1": ("1",), "ranking.2": ("99",), "ranking.3": ("2",), "reason": "a b c d e"}
-    await bot.handle(submit_form(WRITER, form.form_id, values, message))
-    # then the writer is told which question and place, and nothing is stored
-    notes = [s.card for s in chat.sent[sent:] if s.kind == "post" and s.visibility == "private"]
-    assert notes, chat.sent[sent:]
-    said = "\n".join(notes[-1].blocks)
-    assert "Ranking: 2nd place: '99' is not one of the options" in said
+    errors = await bot.handle(submit_form(WRITER, form.form_id, values, message))
+    # then the form stays open saying which place, beside the ranking, and nothing is stored
+    assert isinstance(errors, FormErrors), chat.sent[sent:]
+    assert errors.errors["ranking.1"].startswith("2nd place: '99' is not one of the options")
     assert await bank.draft(1) == {"ranking": ["Down", "Up"]}
     assert await bank.store.submission_for_assignment(1) is None

@@ -9,10 +9,13 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from bot import fairwork_render as show
+from bot import render
 from bot.events import CommandEvent
 from bot.handlers.context import BotContext
 from bot.render import local_time
+from bot.roles import Role
 from bot.ui import Card, FileUpload
+from taskbank.errors import Problem, ValidationFailed
 from taskbank.fairpay import AwaitingApproval, HourlyRate
 from taskbank.models import BatchState, Period, Submission, SubmissionStatus
 from taskbank.periods import period_containing
@@ -146,3 +149,18 @@ async def send_record(ctx: BotContext, event: CommandEvent) -> None:
     text, rows = await ctx.bank.writer_record_csv(event.actor.key)
     upload = FileUpload("my-taskbot-record.csv", text.encode(), f"Your record: {rows} rows")
     await ctx.port.upload_file(event.place, upload, to=event.actor)
+
+
+async def earnings_command(ctx: BotContext, event: CommandEvent) -> None:
+    """`/earnings [day|week|month|export]`: the writer's own tally (or record), privately."""
+    ctx.roles.require(event.actor, Role.WRITER, "/earnings")
+    kind = event.args[0] if event.args else "week"
+    if kind == "export":
+        await send_record(ctx, event)
+        return
+    if kind not in ("day", "week", "month"):
+        raise ValidationFailed([Problem("period", "expected day, week or month")])
+    period = period_containing(ctx.bank.now(), kind, ctx.time_zone)  # type: ignore[arg-type]
+    tally = await ctx.bank.tally(period, writer_id=event.actor.key)
+    card = render.tally_card(tally, f"Your earnings, {period.label}", ctx.currency)
+    await ctx.reply(event, await earnings_notes(ctx, card, period, event.actor.key))

@@ -33,7 +33,6 @@ from bot.ui import Card, FormErrors
 from bot.widgets import widget_for
 from taskbank.errors import LeaseLost, NotAllowed, NothingToClaim, ValidationFailed
 from taskbank.models import AssignmentState, ClaimedTask
-from taskbank.periods import period_containing
 from taskbank.questions import _Question
 from taskbank.questions.base import MAX_TEXT_CHARS
 
@@ -309,12 +308,9 @@ async def answer_form(
         card = render.outcome_card(claimed, done, ctx.currency, replayed=True)
         await show(ctx, event.actor, event.place, card, event.message, event.context)
         return None
-    stored = await ctx.bank.draft(assignment_id)
-    answers = render.form_values_to_answers(claimed, event.values, stored)
-    try:
-        draft = await ctx.bank.save_draft(assignment_id, event.actor.key, answers)
-    except ValidationFailed as failure:  # nothing was kept: the form stays open, as typed
-        return await _form_refused(ctx, event, claimed, failure, _as_typed(stored, answers))
+    draft, refused = await _save_form(ctx, event, claimed)
+    if draft is None:
+        return refused
     try:
         card = await _submitted(ctx, claimed, event.actor, draft)
     except LeaseLost as lost:
@@ -325,6 +321,22 @@ async def answer_form(
         return await _form_refused(ctx, event, claimed, failure, draft)
     await show(ctx, event.actor, event.place, card, event.message, event.context)
     return None
+
+
+async def _save_form(
+    ctx: BotContext, event: FormSubmitEvent, claimed: ClaimedTask, *, editing: bool = False
+) -> tuple[dict[str, Any] | None, FormErrors | None]:
+    """The form's answers merged into the saved draft and kept: (the draft, None); or, refused
+    (a pick never offered, text a draft cannot hold), nothing kept and (None, the form's errors
+    or None when the card shows them)."""
+    stored = await ctx.bank.draft(claimed.assignment.id)
+    answers: dict[str, Any] = {}
+    try:
+        answers = render.form_values_to_answers(claimed, event.values, stored)
+        return await ctx.bank.save_draft(claimed.assignment.id, event.actor.key, answers), None
+    except ValidationFailed as failure:  # the form stays open, as typed
+        typed = _as_typed(stored, answers)
+        return None, await _form_refused(ctx, event, claimed, failure, typed, editing=editing)
 
 
 def _as_typed(saved: Mapping[str, Any], answers: Mapping[str, Any]) -> dict[str, Any]:
@@ -347,7 +359,10 @@ async def _form_refused(
 ) -> FormErrors | None:
     """A form's answers refused: the problems beside the form's inputs (the form kept open with
     what was typed), or on the task card when only card questions need fixing."""
-    problems = {p.field: p.message for p in failure.problems}
+    problems: dict[str, str] = {}
+    for problem in failure.problems:  # a ranking's places each have their own
+        said = problems.get(problem.field)
+        problems[problem.field] = problem.message if said is None else f"{said}; {problem.message}"
     errors = render.form_errors_for(claimed, problems)
     if errors:
         return FormErrors(errors, render.answer_form(claimed, typed, errors, editing=editing))
@@ -367,34 +382,9 @@ async def draft_form(ctx: BotContext, event: FormSubmitEvent, form: DraftForm) -
     if done is not None:
         card = render.outcome_card(claimed, done, ctx.currency, replayed=True)
     else:
-        saved = await ctx.bank.draft(form.assignment_id)
-        answers = render.form_values_to_answers(claimed, event.values, saved)
-        try:
-            await ctx.bank.save_draft(form.assignment_id, event.actor.key, answers)
-        except ValidationFailed as failure:
-            typed = _as_typed(saved, answers)
-            return await _form_refused(ctx, event, claimed, failure, typed, editing=True)
+        draft, refused = await _save_form(ctx, event, claimed, editing=True)
+        if draft is None:
+            return refused
         card = await _task_card(ctx, claimed, note="Draft saved. Press Submit when it is ready.")
     await show(ctx, event.actor, event.place, card, event.message, event.context)
     return None
-
-
-async def earnings_command(ctx: BotContext, event: CommandEvent) -> None:
-    """`/earnings [day|week|month|export]`: the writer's own tally (or record), privately."""
-    ctx.roles.require(event.actor, Role.WRITER, "/earnings")
-    kind = event.args[0] if event.args else "week"
-    if kind == "export":
-        await fair_work.send_record(ctx, event)
-        return
-    if kind not in ("day", "week", "month"):
-        raise ValidationFailed([_usage("period", "expected day, week or month")])
-    period = period_containing(ctx.bank.now(), kind, ctx.time_zone)  # type: ignore[arg-type]
-    tally = await ctx.bank.tally(period, writer_id=event.actor.key)
-    card = render.tally_card(tally, f"Your earnings, {period.label}", ctx.currency)
-    await ctx.reply(event, await fair_work.earnings_notes(ctx, card, period, event.actor.key))
-
-
-def _usage(field: str, message: str):  # type: ignore[no-untyped-def]
-    from taskbank.errors import Problem
-
-    return Problem(field, message)

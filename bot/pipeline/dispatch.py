@@ -34,6 +34,7 @@ from bot.handlers import (
     bonus,
     coordinator,
     credit,
+    fair_work,
     home,
     quality,
     reviewer,
@@ -46,7 +47,7 @@ from bot.pipeline.chain import Delivery, Next
 # The handler of each command declared in bot/commands.py (a test checks they match).
 HANDLERS: dict[str, Callable[[Any, CommandEvent], Awaitable[None]]] = {
     "task": writer.task_command,
-    "earnings": writer.earnings_command,
+    "earnings": fair_work.earnings_command,
     "review": reviewer.review_command,
     "batch": coordinator.batch_command,
     "tally": coordinator.tally_command,

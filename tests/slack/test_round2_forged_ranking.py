@@ -3,10 +3,12 @@ offered is refused naming the place, and the saved draft keeps its places."""
 
 from __future__ import annotations
 
+import json
+
 from taskbank.sample_bank import sample_files
 from tests import bank_reads as reads
 from tests.slack.conftest import WRITER
-from tests.slack.test_slack_writer import claim, modal_answers, open_modal, text_of
+from tests.slack.test_slack_writer import claim, modal_answers, open_modal
 from tests.slack_fake import payloads
 
 
@@ -39,15 +41,14 @@ async def test_a_modal_with_a_forged_ranking_place_is_refused_naming_it(workspac
     seen = len(workspace.visible_to(WRITER))
     # when the modal comes back with a second place Slack never offered
     state = forged_state(view, modal_answers(view), {"ranking.2": "99"})
-    status, _ = await workspace.send(
+    status, answer = await workspace.send(
         payloads.interactive(payloads.view_submission(WRITER, view, state))
     )
     assert status == 200
-    # then the writer is told, privately, which question and place; nothing is stored
-    note = await workspace.wait_for(
-        lambda: workspace.visible_to(WRITER)[seen:], "the note to the writer"
-    )
-    said = text_of(note[-1])
-    assert "2nd place: '99' is not one of the options" in said, said
+    # then the modal stays open with the place named beside the ranking; nothing is stored
+    errors = json.loads(answer)
+    assert errors["response_action"] == "errors"
+    assert errors["errors"]["ranking.1"].startswith("2nd place: '99' is not one of the options")
+    assert workspace.visible_to(WRITER)[seen:] == []
     assert await reads.submission_count(slack_bank) == 0
     assert await slack_bank.draft(1) == {"ranking": [best]}
