@@ -68,15 +68,19 @@ class _WithOptions(QuestionBase):
         else:
             raise InvalidAnswer(f"expected a label or a list of labels, got {quote(value)}")
         try:
-            most = len(self.resolve_options(payload))
+            options: list[str] | None = self.resolve_options(payload)
         except InvalidAnswer:
-            most = MAX_OPTIONS
+            options = None
+        most = MAX_OPTIONS if options is None else len(options)
         if len(value) > most:
             raise InvalidAnswer(f"{len(value):,} labels; this task has {most} options")
         items = string_items(value, "a label")
         if any(len(item) > MAX_LABEL_CHARS for item in items):
             raise InvalidAnswer(f"a label longer than {MAX_LABEL_CHARS:,} characters")
         items = [clean_text(item) for item in items]
+        unknown = [item for item in items if options is not None and item not in options]
+        if unknown:  # a draft keeps only picks the task offers, as an answer does
+            raise InvalidAnswer(f"not options of this task: {quote_list(unknown)}")
         return items[0] if single else items
 
 
