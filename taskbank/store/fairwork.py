@@ -223,13 +223,14 @@ class FairWorkQueries(AppealQueries):
         return await self._fw_transaction(work)
 
     async def open_work(self, writer_id: str, now: datetime) -> list[Row]:
-        """Open batches before their deadline, in claim order, with the slots this writer could
-        still take (tasks they never held): id, name, title, pay, deadline, the coordinator's
-        estimate, project, left."""
+        """Open batches before their deadline, in claim order, with the tasks this writer could
+        still take (a task with a slot open that they never held; overlap gives a task several
+        slots, a gold task a million, yet a writer takes each task once): id, name, title, pay,
+        deadline, the coordinator's estimate, project, left."""
         found = await self._fw_fetch(
             "SELECT b.id, b.name, b.title, b.pay_cents, b.deadline, b.estimate_seconds,"
             " p.name AS project_name,"
-            " CAST((SELECT coalesce(sum(t.open_slots), 0) FROM tasks AS t WHERE t.batch_id = b.id"
+            " CAST((SELECT count(*) FROM tasks AS t WHERE t.batch_id = b.id AND t.open_slots > 0"
             " AND NOT EXISTS (SELECT 1 FROM assignments AS a"
             " WHERE a.task_id = t.id AND a.writer_id = $1)) AS BIGINT) AS tasks_left"
             " FROM batches AS b JOIN projects AS p ON p.id = b.project_id"

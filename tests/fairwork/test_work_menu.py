@@ -55,3 +55,17 @@ async def test_a_batch_with_nothing_left_for_the_writer_is_not_offered(taskbot, 
     await hold(bank, 2, "skip", writer=WENDY.key)
     await taskbot.handle(command(WENDY, "work"))
     assert chat.last("post").card.blocks == ("No batch has a task for you right now.",)
+
+
+async def test_what_is_left_counts_tasks_not_slots(taskbot, chat, bank):
+    # Overlap 2 gives each of 3 tasks two slots, and a gold task holds a million (every writer
+    # may answer it): a writer takes each task once, so 3 and 2 are left, not 6 and 1,000,001.
+    from tests.batches import TONE_ANSWER, header, jsonl, tone_task
+
+    await bank.import_batch(tone_batch(3, overlap=2, name="twice"), filename="a.jsonl")
+    gold = tone_task(2, gold=TONE_ANSWER)
+    data = jsonl(header(name="gold"), [tone_task(1), gold])
+    await bank.import_batch(data, filename="b.jsonl")
+    await taskbot.handle(command(WENDY, "work"))
+    twice, with_gold = chat.last("post").card.blocks[0].splitlines()
+    assert "3 left for you" in twice and "2 left for you" in with_gold
