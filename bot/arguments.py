@@ -7,6 +7,7 @@ number too large to store is a refusal that names what was expected, never a Val
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from taskbank.errors import Problem, ValidationFailed
 
@@ -61,3 +62,13 @@ def named_writer(text: str, platform: str, usage: str) -> str:
             )
         ]
     )
+
+
+def at_most(words: Sequence[str], most: int, usage: str) -> None:
+    """Refuse the words past the `most` a command takes, rather than ignore them: a mistyped
+    '/batch close 1 2' must not close batch 1."""
+    if len(words) > most:
+        extra = " ".join(words[most:])
+        raise ValidationFailed(
+            [Problem("usage", f"{quoted(extra)} is more than this takes; expected {usage}")]
+        )

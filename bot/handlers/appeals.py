@@ -4,7 +4,7 @@ each reviewer's rejections fared."""
 from __future__ import annotations
 
 from bot import fairwork_render as show
-from bot.arguments import whole_number
+from bot.arguments import at_most, whole_number
 from bot.events import CommandEvent
 from bot.handlers.context import BotContext
 from bot.roles import Role
@@ -69,6 +69,8 @@ async def route_to_coordinators(ctx: BotContext, case: AppealCase) -> None:
 async def _coordinate(
     ctx: BotContext, event: CommandEvent, verb: str, rest: tuple[str, ...]
 ) -> None:
+    if verb in ("list", "report"):
+        at_most(rest, 0, f"/appeal {verb}")
     if verb == "list":
         waiting = await ctx.bank.open_appeals()
         await ctx.reply(event, show.open_appeals_card(waiting, ctx.time_zone))

@@ -9,7 +9,7 @@ from pathlib import PurePath
 from typing import Any
 
 from bot import budget, fairwork_render, render
-from bot.arguments import whole_number
+from bot.arguments import at_most, whole_number
 from bot.config import ScheduleConfig
 from bot.events import Attachment, CommandEvent
 from bot.extras import module_available
@@ -66,6 +66,7 @@ async def batch_command(ctx: BotContext, event: CommandEvent) -> None:
             await import_files(ctx, event, post)
         return
     if verb == "list":
+        at_most(rest, 0, "/batch list")
         rows = await batch_rows(ctx.bank, ctx.currency)
         await post(
             render.notice_card(
@@ -77,6 +78,7 @@ async def batch_command(ctx: BotContext, event: CommandEvent) -> None:
         return
     if verb not in ("status", "export", *_STATES):
         raise usage(f"unknown /batch action '{verb}'")
+    at_most(rest, 2 if verb == "export" else 1, BATCH_USAGE)
     batch_id = _batch_id(rest)
     if verb == "status":
         await post(await status_card(ctx.bank, batch_id, ctx.currency, ctx.fair_work))
@@ -318,6 +320,7 @@ async def tally_command(ctx: BotContext, event: CommandEvent) -> None:
     """`/tally [day|week|month]`: post the tally now in the coordinators' channel; typed anywhere
     else, it goes to the coordinator privately (everyone's pay is not for a public channel)."""
     ctx.roles.require(event.actor, Role.COORDINATOR, "/tally")
+    at_most(event.args, 1, "/tally [day|week|month]")
     kind = event.args[0] if event.args else "week"
     if kind not in ("day", "week", "month"):
         raise ValidationFailed([Problem("period", "expected day, week or month")])

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from bot import fairwork_render as show
 from bot import render
+from bot.arguments import at_most
 from bot.events import CommandEvent
 from bot.handlers.context import BotContext
 from bot.render import local_time
@@ -154,6 +155,7 @@ async def send_record(ctx: BotContext, event: CommandEvent) -> None:
 async def earnings_command(ctx: BotContext, event: CommandEvent) -> None:
     """`/earnings [day|week|month|export]`: the writer's own tally (or record), privately."""
     ctx.roles.require(event.actor, Role.WRITER, "/earnings")
+    at_most(event.args, 1, "/earnings [day|week|month|export]")
     kind = event.args[0] if event.args else "week"
     if kind == "export":
         await send_record(ctx, event)
