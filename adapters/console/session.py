@@ -39,9 +39,12 @@ from bot.events import (
 from bot.handlers.reviewer import REVIEW_LINK
 from bot.roles import Role, Roles
 from bot.ui import Button, Form, FormErrors, FormInput, Select
+from taskbank.batchtext import file_problem
+from taskbank.errors import Problem, ValidationFailed
 
 log = logging.getLogger(__name__)
 PLATFORM = "console"
+WHAT = "a batch file or screenplay"
 SORRY_TEXT = "Sorry, something went wrong; it is logged. You can carry on."
 ReadLine = Callable[[str], Awaitable[str | None]]
 HELP = """What you can type:
@@ -153,21 +156,13 @@ class ConsoleSession:
         # key=value options and `confirm` (for a screenplay) pass through; the rest are files.
         options = [w for w in words if "=" in w or w.lower() == "confirm"]
         paths = [w for w in words if w not in options]
-        attachments = []
-        for name in paths:
-            path = Path(name)
-            try:
-                content = await asyncio.to_thread(_read_file, path)
-            except OSError as error:
-                self.say(f"Can't read {path}: {error.strerror or error}", "red")
-                return
-            attachments.append(Attachment(path.name, content))
+        attachments = tuple(Attachment(Path(name).name, fetch=_file_reader(name)) for name in paths)
         event = CommandEvent(
             self.actor,
             self.place,
             "batch",
             ("import", *options),
-            tuple(attachments),
+            attachments,
             self._context(),
         )
         await self.bot.handle(event)
@@ -310,9 +305,21 @@ def _pick_hint(buttons: tuple[Button, ...], number: str) -> str:
     return f"Give a choice after the number: {number} and 1 to {len(buttons)} (e.g. '{number} 1')."
 
 
-def _read_file(path: Path) -> bytes:
-    """A file's bytes, with ~ expanded (run in a thread: it touches the disk)."""
-    return path.expanduser().read_bytes()
+def _file_reader(name: str) -> Callable[[int], Awaitable[bytes]]:
+    """An attachment's `fetch` for a file on disk (~ expanded): the handler calls it after its
+    role check with the import limit, and only a regular file is read, never past the limit."""
+
+    def read(max_bytes: int) -> bytes | Problem:
+        path = Path(name).expanduser()
+        return file_problem(path, max_bytes, path.name, WHAT)
+
+    async def fetch(max_bytes: int) -> bytes:
+        read_or_problem = await asyncio.to_thread(read, max_bytes)  # it touches the disk
+        if isinstance(read_or_problem, Problem):
+            raise ValidationFailed([read_or_problem])
+        return read_or_problem
+
+    return fetch
 
 
 def _with_errors(form: Form, values: dict[str, str | tuple[str, ...]], result: FormErrors) -> Form:
