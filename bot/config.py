@@ -6,10 +6,12 @@ A bad file is refused with the key and what was expected. `config.example.toml` 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import parse_qs
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -43,14 +45,57 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+_BRACKETED_HOST = re.compile(r"\[[^\[\]/]+\](?::(?P<port>.*))?")
+
+
+def database_url_problem(url: str) -> str | None:
+    """What is wrong with a database URL's parts, or None: a path, sqlite:///path, or
+    postgresql://[user@]host[:port][,host[:port]…]/db with ports 1 to 65535 (checked here, as
+    the driver would otherwise fail later with a bare ValueError)."""
+    if "://" not in url or url.startswith("sqlite:///"):
+        return None
+    if not url.startswith(POSTGRES_SCHEMES):
+        scheme = url.split("://", 1)[0]
+        return f"unsupported scheme '{scheme}'; expected a path, sqlite:///path or postgresql://…"
+    hosts = url.split("://", 1)[1].split("/", 1)[0].split("?", 1)[0].rsplit("@", 1)[-1]
+    ports: list[str] = []
+    for host in hosts.split(",") if hosts else []:
+        if host.startswith("["):
+            bracketed = _BRACKETED_HOST.fullmatch(host)
+            if bracketed is None:
+                return f"host '{host}' is not an IPv6 address in brackets, such as [::1]"
+            ports.append(bracketed["port"] or "")
+        elif not host:
+            return f"empty host in the host list '{hosts}'"
+        elif "[" in host or "]" in host:
+            return f"host '{host}' has a bracket; an IPv6 address goes in brackets, such as [::1]"
+        else:
+            ports.append(host.partition(":")[2])
+    query = parse_qs(url.split("?", 1)[1]) if "?" in url else {}
+    ports += [p for value in query.get("port", []) for p in value.split(",")]
+    for port in ports:
+        if port and not (port.isascii() and port.isdigit() and 1 <= int(port) <= 65535):
+            return f"port '{port}' is not a port number; expected 1 to 65535"
+    return None
+
+
 class DatabaseConfig(_Section):
     """Where the data lives."""
 
     url: str = Field(
         default_factory=lambda: str(default_data_dir() / "taskbot.db"),
-        description="A SQLite file path or sqlite:///path URL.",
+        description="A SQLite file path, sqlite:///path or postgresql://… URL.",
     )
     synchronous: Literal["normal", "full", "extra"] = "full"
+
+    @field_validator("url")
+    @classmethod
+    def _well_formed_url(cls, value: str) -> str:
+        problem = database_url_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
 
 
 class TaskDefaults(_Section):

@@ -26,6 +26,7 @@ from rich.text import Text
 from adapters.console.chat import ConsoleChat, by_points
 from bot import commands
 from bot.app import Taskbot
+from bot.arguments import is_whole_number
 from bot.events import (
     ActionEvent,
     Actor,
@@ -39,9 +40,12 @@ from bot.events import (
 from bot.handlers.reviewer import REVIEW_LINK
 from bot.roles import Role, Roles
 from bot.ui import Button, Form, FormErrors, FormInput, Select
+from taskbank.batchtext import file_problem
+from taskbank.errors import Problem, ValidationFailed
 
 log = logging.getLogger(__name__)
 PLATFORM = "console"
+WHAT = "a batch file or screenplay"
 SORRY_TEXT = "Sorry, something went wrong; it is logged. You can carry on."
 ReadLine = Callable[[str], Awaitable[str | None]]
 HELP = """What you can type:
@@ -153,27 +157,19 @@ class ConsoleSession:
         # key=value options and `confirm` (for a screenplay) pass through; the rest are files.
         options = [w for w in words if "=" in w or w.lower() == "confirm"]
         paths = [w for w in words if w not in options]
-        attachments = []
-        for name in paths:
-            path = Path(name)
-            try:
-                content = await asyncio.to_thread(_read_file, path)
-            except OSError as error:
-                self.say(f"Can't read {path}: {error.strerror or error}", "red")
-                return
-            attachments.append(Attachment(path.name, content))
+        attachments = tuple(Attachment(Path(name).name, fetch=_file_reader(name)) for name in paths)
         event = CommandEvent(
             self.actor,
             self.place,
             "batch",
             ("import", *options),
-            tuple(attachments),
+            attachments,
             self._context(),
         )
         await self.bot.handle(event)
 
     async def _react(self, args: list[str]) -> None:
-        if len(args) != 2 or not args[0].lstrip("#").isdigit() or args[1] not in _EMOJI:
+        if len(args) != 2 or not is_whole_number(args[0].lstrip("#")) or args[1] not in _EMOJI:
             self.say("Usage: /react N ✅|❌ (or yes|no)", "red")
             return
         shown = self.chat.messages.get(args[0].lstrip("#"))
@@ -193,7 +189,7 @@ class ConsoleSession:
         number, _, rest = line.partition(" ")
         rest = rest.strip()
         found = self.chat.numbered_controls(self.actor.key)
-        if not number.isdigit() or found is None:
+        if not is_whole_number(number) or found is None:
             self.say(
                 "Type a /command, or the number of a control on your latest card. /help lists them.",
                 "red",
@@ -212,16 +208,14 @@ class ConsoleSession:
                 return
         elif isinstance(entry, Select):
             control = entry
-            picks = rest.replace(" ", "").split(",") if rest else []
-            if not picks or not all(
-                p.isdigit() and 1 <= int(p) <= len(control.choices) for p in picks
-            ):
+            picks = [_place(p, len(control.choices)) for p in rest.replace(" ", "").split(",")]
+            if not rest or None in picks:
                 self.say(
                     f"Give choices by number, 1 to {len(control.choices)}, e.g. '{number} 2' or '{number} 1,3'.",
                     "red",
                 )
                 return
-            values = tuple(control.choices[int(p) - 1].value for p in picks)
+            values = tuple(control.choices[p].value for p in picks if p is not None)
         else:
             control = entry
             if rest:
@@ -280,12 +274,8 @@ class ConsoleSession:
                 return None
             answer = answer.replace("\\n", "\n").strip()
             if field.kind in ("select", "multiselect"):
-                picked = [p for p in answer.replace(" ", "").split(",") if p]
-                chosen = tuple(
-                    field.choices[int(p) - 1].value
-                    for p in picked
-                    if p.isdigit() and 1 <= int(p) <= len(field.choices)
-                )
+                picked = [_place(p, len(field.choices)) for p in answer.replace(" ", "").split(",")]
+                chosen = tuple(field.choices[p].value for p in picked if p is not None)
                 values[field.input_id] = (
                     chosen[0] if chosen and field.kind == "select" else chosen or (current or "")
                 )
@@ -298,9 +288,16 @@ def _pick_button(buttons: tuple[Button, ...], pick: str) -> Button | None:
     """The button a question's pick names: a scale's point by its number, else by place."""
     if by_points(buttons):
         return next((b for b in buttons if b.label == pick), None)
-    if pick.isdigit() and 1 <= int(pick) <= len(buttons):
-        return buttons[int(pick) - 1]
-    return None
+    place = _place(pick, len(buttons))
+    return None if place is None else buttons[place]
+
+
+def _place(typed: str, count: int) -> int | None:
+    """The index a person's 1-based choice number names, or None: ASCII digits only ('²' passes
+    str.isdigit but not int), and within 1..count."""
+    if not is_whole_number(typed) or not 1 <= int(typed) <= count:
+        return None
+    return int(typed) - 1
 
 
 def _pick_hint(buttons: tuple[Button, ...], number: str) -> str:
@@ -310,9 +307,21 @@ def _pick_hint(buttons: tuple[Button, ...], number: str) -> str:
     return f"Give a choice after the number: {number} and 1 to {len(buttons)} (e.g. '{number} 1')."
 
 
-def _read_file(path: Path) -> bytes:
-    """A file's bytes, with ~ expanded (run in a thread: it touches the disk)."""
-    return path.expanduser().read_bytes()
+def _file_reader(name: str) -> Callable[[int], Awaitable[bytes]]:
+    """An attachment's `fetch` for a file on disk (~ expanded): the handler calls it after its
+    role check with the import limit, and only a regular file is read, never past the limit."""
+
+    def read(max_bytes: int) -> bytes | Problem:
+        path = Path(name).expanduser()
+        return file_problem(path, max_bytes, path.name, WHAT)
+
+    async def fetch(max_bytes: int) -> bytes:
+        read_or_problem = await asyncio.to_thread(read, max_bytes)  # it touches the disk
+        if isinstance(read_or_problem, Problem):
+            raise ValidationFailed([read_or_problem])
+        return read_or_problem
+
+    return fetch
 
 
 def _with_errors(form: Form, values: dict[str, str | tuple[str, ...]], result: FormErrors) -> Form:

@@ -10,7 +10,7 @@ import typer
 
 from bot.bootstrap import opened_bank
 from bot.cli.command import ConfigOption, err, out, run, typer_problem
-from bot.config import Config
+from bot.config import POSTGRES_SCHEMES, Config, database_url_problem
 from bot.failures import shown_url
 from bot.terminal import literal_progress
 from taskbank.errors import ValidationFailed
@@ -56,8 +56,11 @@ def db_copy(
 
     async def work(cfg: Config) -> None:
         source = source_option or cfg.database.url
-        if not target.startswith(("postgresql://", "postgres://")):
+        if not target.startswith(POSTGRES_SCHEMES):
             raise ValidationFailed([typer_problem(Path("--to"), "expected a postgresql:// URL")])
+        problem = database_url_problem(target)
+        if problem is not None:
+            raise ValidationFailed([typer_problem(Path("--to"), problem)])
         if not source.startswith("sqlite:///") and "://" in source:
             raise ValidationFailed(
                 [typer_problem(Path("--from"), "expected sqlite:///path or a path")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.table import Table
@@ -17,10 +17,12 @@ from bot.handlers.quality import pause_line
 from bot.quality_chart import writer_chart
 from bot.quality_view import alpha_text, share
 from bot.terminal import literal
-from taskbank.export import save_file
+from taskbank.errors import ValidationFailed
+from taskbank.export import check_export_target, save_file
 from taskbank.quality import RESAMPLES
 
 SHOWN_TASKS = 20
+MAX_RESAMPLES = 100_000  # bounds the work one command can ask for (the default is 1,000)
 
 
 def batch_quality(
@@ -29,7 +31,14 @@ def batch_quality(
         list[str] | None,
         typer.Option(help="A question's distance, e.g. pacing=ordinal (repeatable)."),
     ] = None,
-    resamples: Annotated[int, typer.Option(help="Bootstrap resamples.", min=0)] = RESAMPLES,
+    resamples: Annotated[
+        int,
+        typer.Option(
+            help=f"Bootstrap resamples, 0 to {MAX_RESAMPLES:,} (each one recomputes every alpha).",
+            min=0,
+            max=MAX_RESAMPLES,
+        ),
+    ] = RESAMPLES,
     min_confidence: Annotated[
         float | None,
         typer.Option(
@@ -40,7 +49,8 @@ def batch_quality(
         ),
     ] = None,
     chart: Annotated[
-        Path | None, typer.Option(help="Also write a PNG of gold accuracy vs agreement.")
+        Path | None,
+        typer.Option(help="Also write a PNG of gold accuracy vs agreement to this file."),
     ] = None,
     config: ConfigOption = None,
 ) -> None:
@@ -53,6 +63,8 @@ def batch_quality(
         if not sep or not question or not name:
             fail(f"--level takes QUESTION=LEVEL, not '{item}'", 2)
         levels[question] = name
+    if chart is not None:
+        chart_target(chart)  # before anything is computed or printed
 
     async def work(cfg: Config) -> None:
         async with opened_bank(cfg) as bank:
@@ -109,7 +121,28 @@ def batch_quality(
             )
             if chart is not None:
                 png = writer_chart(quality.writers, f"Batch {batch.id} {batch.name}: writers")
-                await asyncio.to_thread(save_file, chart, png)
+                try:
+                    await asyncio.to_thread(save_file, chart, png)
+                except ValidationFailed as refused:  # the place changed since the check
+                    _cannot_write_chart(chart, refused)
+                except OSError as error:
+                    fail(f"could not write the chart to {chart}: {error.strerror or error}", 1)
                 out.print(f"chart written to {chart}")
 
     run(config, work)
+
+
+def chart_target(path: Path) -> None:
+    """Refuse a --chart the PNG cannot be written to, as `batch export -o` is refused: exit 1."""
+    try:
+        check_export_target(path)
+    except ValidationFailed as refused:
+        _cannot_write_chart(path, refused)
+
+
+def _cannot_write_chart(path: Path, refused: ValidationFailed) -> NoReturn:
+    fail(
+        f"cannot write the chart to {path}: {refused.problems[0].message}; "
+        "give another --chart: a new or plain file in a folder that exists",
+        1,
+    )
