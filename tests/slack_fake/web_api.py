@@ -13,51 +13,16 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from tests.slack_fake.files import FakeFiles, SharedFile
 from tests.slack_fake.limits import block_problems, view_problems
+from tests.slack_fake.records import BOT_TOKEN, Message, ResponseUrl, error, ok
 
-BOT_TOKEN = "xoxb-test-token"
 APP_TOKEN = "xapp-test-token"
 BOT_USER = "U0TASKBOT"
 
 
 @dataclass
-class Message:
-    """A message as the fake workspace holds it."""
-
-    channel: str
-    ts: str
-    text: str
-    blocks: list[dict[str, Any]]
-    user: str | None = None  # for ephemeral messages: the one person who sees it
-    ephemeral: bool = False
-    thread_ts: str | None = None
-    version: int = 1
-    metadata: dict[str, Any] | None = None  # message metadata: event_type and event_payload
-    files: list[dict[str, Any]] = field(default_factory=list)
-    bot: bool = True  # posted by the app (chat.postMessage, a response_url, an upload)
-
-
-@dataclass
-class ResponseUrl:
-    """A response_url Slack issued with an interaction: who, where, which message, uses left."""
-
-    user: str
-    channel: str
-    message_ts: str | None
-    uses: int = 0
-    expired: bool = False
-
-
-@dataclass
-class SharedFile:
-    id: str
-    name: str
-    content: bytes
-    mimetype: str = "text/plain"
-
-
-@dataclass
-class FakeSlack:
+class FakeSlack(FakeFiles):
     """The fake Slack's state; `calls` records every Web API call in order."""
 
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
@@ -112,33 +77,6 @@ class FakeSlack:
     def called(self, method: str) -> list[dict[str, Any]]:
         return [args for name, args in self.calls if name == method]
 
-    def share_file(self, name: str, content: bytes) -> SharedFile:
-        shared = SharedFile(f"F{len(self.files) + 1:08d}", name, content)
-        self.files[shared.id] = shared
-        return shared
-
-    def file_message(self, shared: SharedFile, user: str, channel: str) -> Message:
-        message = Message(channel, self.next_ts(), "", [], user=user, bot=False)
-        message.files = [self.file_object(shared)]
-        self.messages[(channel, message.ts)] = message
-        return message
-
-    def link(self, shared: SharedFile, user: str = "U0COORD") -> str:
-        """The file's permalink, as a person pastes it into a command (Slack wraps it in <>)."""
-        return f"<https://writers.slack.com/files/{user}/{shared.id}/{shared.name}>"
-
-    def file_object(self, shared: SharedFile) -> dict[str, Any]:
-        return {
-            "id": shared.id,
-            "name": shared.name,
-            "title": shared.name,
-            "mimetype": shared.mimetype,
-            "filetype": shared.name.rsplit(".", 1)[-1],
-            "size": len(shared.content),
-            "url_private": f"{self.url}/files-pri/{shared.id}/{shared.name}",
-            "url_private_download": f"{self.url}/files-pri/{shared.id}/{shared.name}",
-        }
-
     # -- the Web API -------------------------------------------------------------------------
 
     async def _api(self, request: web.Request) -> web.Response:
@@ -157,14 +95,14 @@ class FakeSlack:
         self.calls.append((method, args))
         expected = APP_TOKEN if method == "apps.connections.open" else BOT_TOKEN
         if token != expected:
-            return _error("invalid_auth")
+            return error("invalid_auth")
         handler = getattr(self, "m_" + method.replace(".", "_"), None)
         if handler is None:
-            return _error("unknown_method")
+            return error("unknown_method")
         return await handler(args)
 
     async def m_auth_test(self, args: dict[str, Any]) -> web.Response:
-        return _ok(
+        return ok(
             url="https://writers.slack.com/",
             team="Writers",
             user="taskbot",
@@ -177,19 +115,19 @@ class FakeSlack:
     async def m_chat_postMessage(self, args: dict[str, Any]) -> web.Response:
         problems = block_problems(args.get("blocks", []), "message")
         if problems:
-            return _error("invalid_blocks", problems)
+            return error("invalid_blocks", problems)
         channel = str(args["channel"])
         if channel.startswith("U"):
             channel = "D" + channel[1:]  # the app's direct messages with that user
         elif not channel.startswith(("C", "D", "G")):
-            return _error("channel_not_found")
+            return error("channel_not_found")
         metadata = args.get("metadata")
         if metadata is not None and not (
             isinstance(metadata, dict)
             and isinstance(metadata.get("event_type"), str)
             and isinstance(metadata.get("event_payload"), dict)
         ):
-            return _error("invalid_metadata_format")
+            return error("invalid_metadata_format")
         message = Message(
             channel,
             self.next_ts(),
@@ -199,13 +137,13 @@ class FakeSlack:
             metadata=metadata,
         )
         self.messages[(channel, message.ts)] = message
-        return _ok(channel=channel, ts=message.ts, message={"ts": message.ts, "text": message.text})
+        return ok(channel=channel, ts=message.ts, message={"ts": message.ts, "text": message.text})
 
     async def m_conversations_history(self, args: dict[str, Any]) -> web.Response:
         """Newest first, at most `limit` (default 100, at most 999), metadata only when asked."""
         channel = str(args.get("channel", ""))
         if not channel.startswith(("C", "D", "G")):
-            return _error("channel_not_found")
+            return error("channel_not_found")
         limit = min(int(args.get("limit") or 100), 999)
         with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
         shown = sorted(
@@ -230,7 +168,7 @@ class FakeSlack:
             if with_metadata and message.metadata is not None:
                 item["metadata"] = message.metadata
             page.append(item)
-        return _ok(
+        return ok(
             messages=page,
             has_more=len(shown) > limit,
             pin_count=0,
@@ -240,7 +178,7 @@ class FakeSlack:
     async def m_chat_postEphemeral(self, args: dict[str, Any]) -> web.Response:
         problems = block_problems(args.get("blocks", []), "message")
         if problems:
-            return _error("invalid_blocks", problems)
+            return error("invalid_blocks", problems)
         message = Message(
             str(args["channel"]),
             self.next_ts(),
@@ -250,91 +188,53 @@ class FakeSlack:
             ephemeral=True,
         )
         self.messages[(message.channel, message.ts)] = message
-        return _ok(message_ts=message.ts)
+        return ok(message_ts=message.ts)
 
     async def m_chat_update(self, args: dict[str, Any]) -> web.Response:
         problems = block_problems(args.get("blocks", []), "message")
         if problems:
-            return _error("invalid_blocks", problems)
+            return error("invalid_blocks", problems)
         message = self.messages.get((str(args["channel"]), str(args["ts"])))
         if message is None or message.ephemeral:
-            return _error("message_not_found")
+            return error("message_not_found")
         message.text, message.blocks = args.get("text", ""), args.get("blocks", [])
         message.version += 1
-        return _ok(channel=message.channel, ts=message.ts, text=message.text)
+        return ok(channel=message.channel, ts=message.ts, text=message.text)
 
     async def m_views_publish(self, args: dict[str, Any]) -> web.Response:
         view = args.get("view")
         if not args.get("user_id") or not isinstance(view, dict) or view.get("type") != "home":
-            return _error("invalid_arguments")
+            return error("invalid_arguments")
         if len(view.get("blocks") or []) > 100:
-            return _error("invalid_blocks")
+            return error("invalid_blocks")
         self.homes[str(args["user_id"])] = view
-        return _ok(view={**view, "id": f"VH{len(self.homes):05d}"})
+        return ok(view={**view, "id": f"VH{len(self.homes):05d}"})
 
     async def m_views_open(self, args: dict[str, Any]) -> web.Response:
         if not args.get("trigger_id"):
-            return _error("invalid_trigger_id")
+            return error("invalid_trigger_id")
         problems = view_problems(args.get("view"))
         if problems:
-            return _error("invalid_arguments", problems)
+            return error("invalid_arguments", problems)
         view = {**args["view"], "id": f"V{len(self.views) + 1:06d}", "app_id": "A0TASKBOT"}
         self.views.append(view)
-        return _ok(view=view)
+        return ok(view=view)
 
     async def m_reactions_add(self, args: dict[str, Any]) -> web.Response:
         key = (str(args["channel"]), str(args["timestamp"]), str(args["name"]))
         if (key[0], key[1]) not in self.messages:
-            return _error("message_not_found")
+            return error("message_not_found")
         if key in self.reactions:
-            return _error("already_reacted")
+            return error("already_reacted")
         self.reactions.append(key)
-        return _ok()
+        return ok()
 
     async def m_conversations_open(self, args: dict[str, Any]) -> web.Response:
         users = str(args["users"])
-        return _ok(channel={"id": "D" + users[1:]})
-
-    async def m_files_info(self, args: dict[str, Any]) -> web.Response:
-        shared = self.files.get(str(args["file"]))
-        if shared is None:
-            return _error("file_not_found")
-        return _ok(file=self.file_object(shared))
-
-    async def m_files_getUploadURLExternal(self, args: dict[str, Any]) -> web.Response:
-        file_id = f"FUP{len(self.uploads) + 1:06d}"
-        self.uploads.append(
-            {"id": file_id, "filename": args["filename"], "length": int(args["length"])}
-        )
-        return _ok(upload_url=f"{self.url}/upload/{file_id}", file_id=file_id)
-
-    async def m_files_completeUploadExternal(self, args: dict[str, Any]) -> web.Response:
-        done = []
-        for item in args["files"]:
-            upload = next(u for u in self.uploads if u["id"] == item["id"])
-            if "content" not in upload:
-                return _error("file_not_uploaded")
-            upload.update(
-                channel=args.get("channel_id"),
-                comment=args.get("initial_comment"),
-                title=item.get("title"),
-                completed=True,
-            )
-            done.append({"id": upload["id"], "name": upload["filename"]})
-        channel = args.get("channel_id")
-        if channel:
-            # Sharing a file posts a message carrying it (and the comment as its text).
-            message = Message(str(channel), self.next_ts(), args.get("initial_comment") or "", [])
-            message.files = [
-                {"id": u["id"], "name": u["filename"], "title": u.get("title")}
-                for u in self.uploads
-                if u["id"] in {d["id"] for d in done}
-            ]
-            self.messages[(message.channel, message.ts)] = message
-        return _ok(files=done)
+        return ok(channel={"id": "D" + users[1:]})
 
     async def m_apps_connections_open(self, args: dict[str, Any]) -> web.Response:
-        return _ok(url=self.url.replace("http://", "ws://") + "/socket")
+        return ok(url=self.url.replace("http://", "ws://") + "/socket")
 
     # -- beyond the Web API -------------------------------------------------------------------
 
@@ -367,21 +267,6 @@ class FakeSlack:
         self.messages[(message.channel, message.ts)] = message
         return web.Response(text="ok")
 
-    async def _download(self, request: web.Request) -> web.Response:
-        shared = self.files.get(request.match_info["file_id"])
-        if request.headers.get("Authorization") != f"Bearer {BOT_TOKEN}":
-            # Slack answers a sign-in page, not the file.
-            return web.Response(text="<html>Sign in to Slack</html>", content_type="text/html")
-        if shared is None:
-            return web.Response(status=404)
-        self.downloads.append(shared.id)
-        return web.Response(body=shared.content, content_type="application/octet-stream")
-
-    async def _upload(self, request: web.Request) -> web.Response:
-        upload = next(u for u in self.uploads if u["id"] == request.match_info["file_id"])
-        upload["content"] = await request.read()
-        return web.Response(text=f"OK - {len(upload['content'])}")
-
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
         socket = web.WebSocketResponse()
         await socket.prepare(request)
@@ -401,15 +286,3 @@ class FakeSlack:
         finally:
             sender.cancel()
         return socket
-
-
-def _ok(**fields: Any) -> web.Response:
-    return web.json_response({"ok": True, **fields})
-
-
-def _error(error: str, problems: list[str] | None = None) -> web.Response:
-    body: dict[str, Any] = {"ok": False, "error": error}
-    if problems:
-        body["errors"] = problems
-        body["response_metadata"] = {"messages": [f"[ERROR] {p}" for p in problems]}
-    return web.json_response(body)
