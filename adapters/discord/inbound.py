@@ -53,7 +53,10 @@ class DiscordContext:
 
 
 def actor_of(user: discord.User | discord.Member) -> Actor:
-    """A Discord user as an actor ('discord:<id>'), with their server roles when in a server."""
+    """A Discord user as an actor ('discord:<id>'), with their server roles when in a server;
+    an interaction that names nobody (neither member nor user) is refused."""
+    if not isinstance(getattr(user, "id", None), int):
+        raise ValidationFailed([Problem("user", "the interaction names no user")])
     roles = tuple(
         str(role.id) for role in getattr(user, "roles", ()) or () if not role.is_default()
     )

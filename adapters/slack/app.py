@@ -94,6 +94,9 @@ class SlackApp:
         self.bolt.command(re.compile(".*"))(self._on_unknown_command)
         self.bolt.action(re.compile(".+"))(self._on_action)
         self.bolt.view(re.compile(".+"))(self._on_view)
+        # A modal dismissed (Slack sends it only for views asking notify_on_close): acknowledged,
+        # nothing to do (a draft keeps what was saved before).
+        self.bolt.view_closed(re.compile(".+"))(self._on_view_closed)
         self.bolt.shortcut(settings.import_shortcut)(self._on_import_shortcut)
         self.bolt.event("reaction_added")(self._on_reaction)
         self.bolt.event("app_home_opened")(self._on_home_opened)
@@ -248,6 +251,9 @@ class SlackApp:
 
     async def _action(self, body: payloads.BlockActions) -> None:
         await self.bot.handle(inbound.action_event(body))
+
+    async def _on_view_closed(self, ack: Any) -> None:
+        await ack()
 
     async def _on_view(self, ack: Any, body: payloads.ViewSubmission) -> None:
         with self.work.working():

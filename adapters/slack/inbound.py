@@ -59,7 +59,7 @@ class SlackContext:
 
     def metadata(self) -> dict[str, Any]:
         """What a modal carries in private_metadata to find this card again."""
-        packed: dict[str, Any] = {"c": self.channel_id}
+        packed: dict[str, Any] = {"c": self.channel_id, "u": self.user_id}
         if self.message_ts:
             packed["m"] = self.message_ts
         if self.response_url:
@@ -96,6 +96,9 @@ def shape_problem(body: Mapping[str, Any]) -> str | None:
         if not isinstance(view, dict):
             return "view_submission without a view"
         return _user(body) or _needs(view, "callback_id") or _view_state(view)
+    if kind == "view_closed":  # a modal dismissed: nothing to read but who and which
+        view = body.get("view")
+        return _user(body) if isinstance(view, dict) else "view_closed without a view"
     if kind == "message_action":
         message = body.get("message")
         files = message.get("files", []) if isinstance(message, dict) else None
@@ -144,6 +147,8 @@ def _option_values(state: Mapping[str, Any]) -> str | None:
         isinstance(o, dict) and isinstance(o.get("value"), str) for o in picked
     ):
         return "expected options with text values"
+    if state.get("value") is None:  # an optional input left empty comes as "value": null
+        return _texts(state, "type")
     return _texts(state, "value", "type")
 
 
@@ -242,7 +247,9 @@ def form_event(body: ViewSubmission) -> FormSubmitEvent:
         meta = json.loads(view.get("private_metadata") or "{}")
     except json.JSONDecodeError:
         meta = {}
-    meta = meta if isinstance(meta, dict) else {}
+    # The card a modal came from is only the submitter's own: metadata naming another person's
+    # (or none at all) is not followed, and the answer goes to a direct message instead.
+    meta = meta if isinstance(meta, dict) and meta.get("u") == user["id"] else {}
     values: dict[str, str | tuple[str, ...]] = {}
     for block_id, inputs in (view.get("state") or {}).get("values", {}).items():
         for state in inputs.values():

@@ -25,7 +25,7 @@ MAX_AGE_SECONDS = 5 * 60
 _TIMESTAMP = re.compile(r"[0-9]{1,11}")
 _SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
 # The request types the app listens for (interactivity as a form's `payload`, the Events API as JSON).
-PAYLOAD_TYPES = ("block_actions", "view_submission", "message_action")
+PAYLOAD_TYPES = ("block_actions", "view_submission", "view_closed", "message_action")
 JSON_TYPES = ("url_verification", "event_callback")
 
 

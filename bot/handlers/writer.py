@@ -208,6 +208,10 @@ async def action(ctx: BotContext, event: ActionEvent, action: WriterAction) -> N
                 draft = await ctx.bank.draft(assignment_id)
                 editing = isinstance(action, EditForm)
                 form = render.answer_form(claimed, draft, editing=editing)
+                if not form.inputs:  # a forged or stale form button: nothing to write
+                    raise NotAllowed(
+                        "this task has nothing to write in a form; answer it on the card"
+                    )
                 await ctx.port.open_form(form, context=event.context)
             case Submit(none=none):
                 draft = await ctx.bank.draft(assignment_id)
