@@ -276,6 +276,8 @@ def load_config(path: Path | None = None) -> Config:
         data = _read_toml(path)
     database_url = os.environ.get("TASKBOT_DATABASE_URL")
     if database_url:
+        if (problem := database_url_problem(database_url)) is not None:
+            raise ValidationFailed([Problem("TASKBOT_DATABASE_URL", problem, "environment")])
         data.setdefault("database", {})["url"] = database_url
     try:
         return Config.model_validate(data)

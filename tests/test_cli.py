@@ -259,3 +259,13 @@ def test_several_files_are_all_checked_before_any_is_imported(runner, config, tm
     assert again.exit_code == 0
     existing = runner.invoke(app, ["batch", "import", files[0], files[1], "--config", str(config)])
     assert "batch 'a' already exists" in " ".join(existing.stderr.split())
+
+
+def test_a_bad_database_url_in_the_environment_is_named_as_such(runner, tmp_path, monkeypatch):
+    monkeypatch.setenv("TASKBOT_DATABASE_URL", "postgresql://u@h:notaport/db")
+    config = tmp_path / "taskbot.toml"
+    config.write_text("")
+    result = runner.invoke(app, ["config", "check", "--config", str(config)])
+    assert result.exit_code == 2
+    said = " ".join(result.stderr.split())
+    assert "environment: TASKBOT_DATABASE_URL: port 'notaport' is not a port number" in said
