@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.actions import Answer
 from bot.ui import Button, Choice, ControlRow, Select
-from bot.widgets.base import CardWidget, on_scale, scale_point
+from bot.widgets.base import CardWidget, scale_point
 from bot.widgets.label import BUTTON_LIMIT
 from taskbank.questions import RatingQuestion
 
@@ -58,5 +58,5 @@ class RatingWidget(CardWidget):
         values: tuple[str, ...],
     ) -> int | None:
         if pick is not None:
-            return on_scale(pick, question)
+            return pick
         return scale_point(values[0], question) if values else None

@@ -58,9 +58,15 @@ class RatingQuestion(QuestionBase):
         return value
 
     def draft_value(self, value: Any, payload: Mapping[str, Any]) -> Any:
-        """A rating picked so far: a whole number (or its digits) of reasonable size."""
+        """A rating picked so far: a whole number on the scale (a pick the card never offered is
+        refused, as a choice's is), or its digits as typed, of reasonable size."""
         if isinstance(value, str) and len(value) <= 40:
             return clean_text(value)
         if isinstance(value, bool) or not isinstance(value, int) or value.bit_length() > 32:
             raise InvalidAnswer(f"expected a whole number, got {quote(value)}")
+        if not self.scale_min <= value <= self.scale_max:
+            raise InvalidAnswer(
+                f"{value} is off the scale; expected a whole number from {self.scale_min} to"
+                f" {self.scale_max}"
+            )
         return value

@@ -57,7 +57,7 @@ async def test_slack_scale_point_not_offered_is_refused(workspace, slack_bank):
         lambda: workspace.visible_to(WRITER)[seen:] or card.version != version, "an answer"
     )
     shown = text_of(told[-1]) if isinstance(told, list) else text_of(card)
-    assert "99 is not a point on the scale" in shown, shown
+    assert "99 is off the scale; expected a whole number from 1 to 5" in shown, shown
     assert await slack_bank.draft(int(aid)) == {}  # today: {'pacing': 99}
 
 
