@@ -26,6 +26,7 @@ from pydantic import (
 from bot.fairwork_config import FairWorkConfig
 from bot.roles import Roles
 from taskbank.batchsettings import QualitySettings
+from taskbank.batchtext import file_problem
 from taskbank.errors import Problem, ValidationFailed
 from taskbank.plainerrors import pydantic_problems
 from taskbank.service import Defaults
@@ -245,15 +246,11 @@ MAX_CONFIG_BYTES = 1_000_000  # a configuration file is a page or two; more is n
 
 
 def _read_toml(path: Path) -> dict:
-    """A configuration file's TOML (a UTF-8 byte-order mark allowed), or a located refusal."""
-    if not path.is_file():
-        raise ValidationFailed([Problem("file", "is not a regular file", str(path))])
-    with path.open("rb") as file:
-        data = file.read(MAX_CONFIG_BYTES + 1)
-    if len(data) > MAX_CONFIG_BYTES:
-        raise ValidationFailed(
-            [Problem("file", f"is over {MAX_CONFIG_BYTES:,} bytes; not a configuration", str(path))]
-        )
+    """A configuration file's TOML (a UTF-8 byte-order mark allowed), or a located refusal; read
+    as every file people name is (a regular file only, never past its limit)."""
+    data = file_problem(path, MAX_CONFIG_BYTES, str(path), "a configuration file")
+    if isinstance(data, Problem):
+        raise ValidationFailed([data])
     try:
         return tomllib.loads(data.decode("utf-8-sig"))
     except tomllib.TOMLDecodeError as error:

@@ -101,7 +101,7 @@ def test_db_migrate_creates_the_database(runner, config, tmp_path):
             "[chat]\nshutdown_grace_seconds = nan\n",
             "chat.shutdown_grace_seconds: expected a finite number",
         ),
-        ("# " + "x" * 1_000_001 + "\n", "is over 1,000,000 bytes"),
+        ("# " + "x" * 1_000_001 + "\n", "is 1,000,004 bytes; at most 1,000,000 are accepted"),
     ],
 )
 def test_a_bad_configuration_is_refused_naming_the_key(runner, tmp_path, text, expected):
