@@ -13,7 +13,16 @@ from rich.table import Table
 
 from bot.bootstrap import opened_bank
 from bot.budget import import_warning
-from bot.cli.command import ConfigOption, err, fail, out, read_settings, run, typer_problem
+from bot.cli.command import (
+    ConfigOption,
+    cannot_write,
+    err,
+    fail,
+    out,
+    read_settings,
+    run,
+    typer_problem,
+)
 from bot.config import Config
 from bot.failures import shown_url
 from bot.handlers.coordinator import BATCH_COLUMNS, batch_rows, status_card
@@ -206,11 +215,7 @@ def batch_export(
                 with replacing_file(credits) as handle:
                     named, others = await bank.export_contributors(batch_id, handle)
             except ValidationFailed as refused:  # the place cannot take the file
-                fail(
-                    f"cannot write the export to {path}: {refused.problems[0].message}; "
-                    "give another --output: a new or plain file in a folder that exists",
-                    1,
-                )
+                cannot_write("export", path, refused, "--output")
             except OSError as error:
                 kept = "the file already there is unchanged" if existed else "nothing was written"
                 fail(f"could not write {path}: {error.strerror or error}; {kept}", 1)

@@ -20,7 +20,7 @@ from bot.handlers.coordinator import SETTINGS_MAX_BYTES
 from bot.terminal import literal, literal_console
 from taskbank.batchfile import read_settings_object
 from taskbank.batchtext import read_file
-from taskbank.errors import Problem, TaskbankError
+from taskbank.errors import Problem, TaskbankError, ValidationFailed
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -82,6 +82,15 @@ def fail(message: str, code: int) -> NoReturn:
     """Print one error (literally: it quotes the input) and exit with `code`."""
     err.print(literal(("error:", "red"), " ", message))
     raise typer.Exit(code) from None
+
+
+def cannot_write(what: str, path: Path, refused: ValidationFailed, option: str) -> NoReturn:
+    """Exit 1: the place named cannot take the file (`batch export -o`, `batch quality --chart`)."""
+    fail(
+        f"cannot write the {what} to {path}: {refused.problems[0].message}; "
+        f"give another {option}: a new or plain file in a folder that exists",
+        1,
+    )
 
 
 def typer_problem(path: Path, message: str) -> Problem:

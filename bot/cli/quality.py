@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from bot.bootstrap import opened_bank
-from bot.cli.command import ConfigOption, fail, out, run
+from bot.cli.command import ConfigOption, cannot_write, fail, out, run
 from bot.config import Config
 from bot.handlers.quality import pause_line
 from bot.quality_chart import writer_chart
@@ -124,7 +124,7 @@ def batch_quality(
                 try:
                     await asyncio.to_thread(save_file, chart, png)
                 except ValidationFailed as refused:  # the place changed since the check
-                    _cannot_write_chart(chart, refused)
+                    cannot_write("chart", chart, refused, "--chart")
                 except OSError as error:
                     fail(f"could not write the chart to {chart}: {error.strerror or error}", 1)
                 out.print(f"chart written to {chart}")
@@ -137,12 +137,4 @@ def chart_target(path: Path) -> None:
     try:
         check_export_target(path)
     except ValidationFailed as refused:
-        _cannot_write_chart(path, refused)
-
-
-def _cannot_write_chart(path: Path, refused: ValidationFailed) -> NoReturn:
-    fail(
-        f"cannot write the chart to {path}: {refused.problems[0].message}; "
-        "give another --chart: a new or plain file in a folder that exists",
-        1,
-    )
+        cannot_write("chart", path, refused, "--chart")
