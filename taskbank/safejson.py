@@ -44,7 +44,8 @@ class UnreadableJson(Exception):
 
 def _exact_float(literal: str) -> float:
     value = float(literal)
-    if value == 0.0 and any(digit in literal.split("e")[0].split("E")[0] for digit in "123456789"):
+    mantissa = literal.lower().partition("e")[0]
+    if value == 0.0 and any(digit in mantissa for digit in "123456789"):
         raise UnreadableJson(f"{literal[:20]} is too small for standard JSON (it reads as 0)")
     return value
 

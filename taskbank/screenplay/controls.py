@@ -8,10 +8,9 @@ every format squashes them into a space, as it does tabs and line breaks.
 
 from __future__ import annotations
 
+from taskbank.batchrows import MAX_LISTED  # as many as a batch file's refusal lists
 from taskbank.errors import Problem, ValidationFailed
 from taskbank.safejson import text_problem
-
-MAX_LISTED = 100
 
 
 def _refused_here(text: str) -> bool:
