@@ -217,7 +217,7 @@ async def awaiting_approval(
 ) -> list[AwaitingApproval]:
     """A writer's unreviewed submissions with their automatic approval time, soonest first."""
     found = await bank.store.pending_for_writer(writer_id)  # type: ignore[attr-defined]
-    return [AwaitingApproval(row, row.submitted_at + window) for row in found]
+    return _awaiting(found, window)
 
 
 async def awaiting_approval_by_writer(
@@ -225,7 +225,9 @@ async def awaiting_approval_by_writer(
 ) -> dict[str, list[AwaitingApproval]]:
     """Every writer's unreviewed submissions, as `awaiting_approval` gives one writer's."""
     found = await bank.store.pending_by_writer()  # type: ignore[attr-defined]
-    return {
-        writer: [AwaitingApproval(row, row.submitted_at + window) for row in rows]
-        for writer, rows in found.items()
-    }
+    return {writer: _awaiting(rows, window) for writer, rows in found.items()}
+
+
+def _awaiting(rows: list[PendingRow], window: timedelta) -> list[AwaitingApproval]:
+    """Pending rows, each with the moment it is approved automatically."""
+    return [AwaitingApproval(row, row.submitted_at + window) for row in rows]
