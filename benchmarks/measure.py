@@ -1,4 +1,4 @@
-"""What both claim/submit benchmarks share: the timed claim+submit loop and how a row prints.
+"""What the benchmarks share: the timed claim+submit loop, how a row prints, a process's CPU time.
 
 `claim_submit.py` (SQLite) and `postgres.py` (PostgreSQL) both import it; neither imports the other
 at module level, so either runs on its own.
@@ -7,6 +7,7 @@ at module level, so either runs on its own.
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from dataclasses import dataclass
 
@@ -31,6 +32,13 @@ class Result:
     def percentile(self, share: float) -> float:
         ordered = sorted(self.latencies)
         return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time a process has used so far, from /proc/<pid>/stat."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def settings_for(name: str) -> BatchSettings:

@@ -21,8 +21,8 @@ import uuid
 
 import asyncpg
 
-from benchmarks.measure import Result, claim_submit, row, settings_for
-from benchmarks.postgres_floor import cpu_seconds, floor
+from benchmarks.measure import Result, claim_submit, cpu_seconds, row, settings_for
+from benchmarks.postgres_floor import floor
 from bot.bootstrap import build_bank
 from bot.config import Config
 from taskbank.batchfile import ParsedBatch, TaskSpec

@@ -17,14 +17,13 @@ grouping, not the floor.
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 
-from benchmarks.measure import ANSWER, Result
+from benchmarks.measure import ANSWER, Result, cpu_seconds
 from taskbank.clock import to_micros
 from taskbank.store import rows
 from taskbank.store.postgres.grouped import (
@@ -43,13 +42,6 @@ from taskbank.store.postgres.grouped import (
     submit_arguments,
 )
 from taskbank.store.records import NewSubmission
-
-
-def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time a process has used so far, from /proc/<pid>/stat."""
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def floor(

@@ -8,8 +8,10 @@ a SQLite bank, and with `--base-tree` Taskbot's app from another checkout (a bas
 same bank. Each gets the same signed /task requests, C at a time, each from a different writer,
 in R rounds that take the apps in turn (the order rotating each round), so the machine's noise
 falls on all alike. Printed per round and over all rounds: p50 and p99 ack latency and
-throughput, the ratios to the bare app of the same round, and how long Taskbot took to deliver
-every card (the work done after the ack). Not a test: it reports, and says which targets were
+throughput, the ratios to the bare app of the same round, how long Taskbot took to deliver
+every card (the work done after the ack), and each app's CPU time (all its threads, from /proc)
+per request from the first request to the last ack, and for Taskbot from then to the last card.
+Not a test: it reports, and says which targets were
 met (p99 ack < 100 ms; throughput >= 0.9x the bare app's).
 
 The bare app is configured as Taskbot's is where that changes the path to an ack: bolt runs the
@@ -36,6 +38,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks.measure import cpu_seconds
 from benchmarks.slack_load import SECRET, Result, load, load_wrk
 from tests.batches import tone_batch
 from tests.slack_driver import free_port, wait_until_serving
@@ -175,11 +178,14 @@ async def run_one(
         before = len(fake.messages) + 1  # the warm-up request's card
         writers = f"{round_:02d}{index}"
         loader = load_wrk if args.load == "wrk" else load
+        started_cpu = cpu_seconds(child.pid)
         result = await loader(contestant.label, url, fake, args.requests, args.concurrency, writers)
+        result.cpu = cpu_seconds(child.pid) - started_cpu
         during = len(fake.messages) - before  # cards out by the last ack
         line = (
             f"  {contestant.label:<28} p50 {result.percentile(0.50):7.1f} ms"
             f"  p99 {result.percentile(0.99):7.1f} ms  {result.rate:8.0f} acks/s"
+            f"  CPU {result.cpu * 1000 / args.requests:.2f} ms/ack"
         )
         if contestant.kind == "taskbot":
             started = time.perf_counter()
@@ -190,7 +196,11 @@ async def run_one(
             delivered = len(fake.messages) - before
             total = result.seconds + time.perf_counter() - started
             result.cards = (delivered, total)
-            line += f"  cards {delivered:,} in {total:.2f} s ({during:,} during the acks)"
+            result.cards_cpu = cpu_seconds(child.pid) - started_cpu - result.cpu
+            line += (
+                f"\n  {'':<28} cards {delivered:,} in {total:.2f} s ({during:,} during the acks),"
+                f" CPU after the last ack {result.cards_cpu * 1000 / args.requests:.2f} ms/card"
+            )
         print(line)
     finally:
         child.terminate()
@@ -246,10 +256,15 @@ async def main(args: argparse.Namespace) -> None:
         pooled = Result(
             contestant.label, [x for r in runs for x in r.latencies], sum(r.seconds for r in runs)
         )
+        per_ack = sum(r.cpu for r in runs) * 1000 / (args.requests * len(runs))
         line = (
             f"  {contestant.label:<28} p50 {pooled.percentile(0.50):7.1f} ms"
             f"  p99 {pooled.percentile(0.99):7.1f} ms  {pooled.rate:8.0f} acks/s"
+            f"  CPU {per_ack:.2f} ms/ack"
         )
+        if contestant.kind == "taskbot":
+            line += f" + {sum(r.cards_cpu for r in runs) * 1000 / (args.requests * len(runs)):.2f}"
+            line += " ms/card after the last ack"
         figures[contestant.label] = pooled.rate
         if contestant.label != bare_label:
             shares = sorted(r.rate / b.rate for r, b in zip(runs, results[bare_label], strict=True))

@@ -25,6 +25,10 @@ class Result:
     latencies: list[float]
     seconds: float
     cards: tuple[int, float] | None = None  # delivered, seconds from the first request
+    cpu: float = (
+        0.0  # the app's CPU seconds (all its threads) from the first request to the last ack
+    )
+    cards_cpu: float = 0.0  # and from the last ack to the last card
 
     @property
     def rate(self) -> float:
