@@ -113,7 +113,10 @@ def shape_problem(body: Mapping[str, Any]) -> str | None:
             item = event.get("item")
             if not isinstance(item, dict):
                 return "reaction_added without an item"
-            return _needs(event, "user", "reaction") or _needs(item, "type", "channel", "ts")
+            # A reaction on a file names the file, not a channel and ts (api.slack.com/events/
+            # reaction_added): acknowledged and ignored, as any reaction not on a message.
+            where = ("channel", "ts") if item.get("type") == "message" else ()
+            return _needs(event, "user", "reaction") or _needs(item, "type", *where)
         if event["type"] == "app_home_opened":
             return _needs(event, "user") or _texts(event, "channel", "tab")
     return None

@@ -115,9 +115,11 @@ class MessageShortcut(TypedDict):
 
 
 class ReactionItem(TypedDict):
+    """What was reacted to: a message (channel and ts), or a file (`file`, no channel)."""
+
     type: str
-    channel: str
-    ts: str
+    channel: NotRequired[str]
+    ts: NotRequired[str]
 
 
 class ReactionAdded(TypedDict):
