@@ -100,6 +100,9 @@ class SlackApp:
         self.bolt.shortcut(settings.import_shortcut)(self._on_import_shortcut)
         self.bolt.event("reaction_added")(self._on_reaction)
         self.bolt.event("app_home_opened")(self._on_home_opened)
+        # Any other event (one a newer manifest subscribes to, or Slack adds) is acknowledged:
+        # bolt would answer 404, and Slack retries and in the end disables the subscription.
+        self.bolt.event(re.compile(".*"))(self._on_other_event)
 
     # -- HTTP ------------------------------------------------------------------------------
 
@@ -144,6 +147,11 @@ class SlackApp:
             try:
                 parsed = signing.request_body(text, request.content_type)
                 if parsed is signing.SSL_CHECK:
+                    return web.Response(status=200)
+                if parsed.get("type") == "app_rate_limited":
+                    # Slack counts every answer but 200 as a failed delivery (and disables the
+                    # subscription past 5 %); there is nothing to do but note it.
+                    log.warning("Slack is rate-limiting this app's events: %s", parsed)
                     return web.Response(status=200)
                 problem = inbound.shape_problem(parsed)
             except signing.NotFromSlack as refused:
@@ -286,6 +294,9 @@ class SlackApp:
         reaction = inbound.reaction_event(event, body.get("event_id"))
         if reaction is not None:  # the pipeline handles each event_id once, however often sent
             await self.bot.handle(reaction)
+
+    async def _on_other_event(self, body: payloads.EventCallback) -> None:
+        log.info("an event the app does not read: %s", body["event"]["type"][:60])
 
     async def _on_home_opened(
         self, body: payloads.EventCallback, event: payloads.AppHomeOpened

@@ -26,7 +26,8 @@ _TIMESTAMP = re.compile(r"[0-9]{1,11}")
 _SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
 # The request types the app listens for (interactivity as a form's `payload`, the Events API as JSON).
 PAYLOAD_TYPES = ("block_actions", "view_submission", "view_closed", "message_action")
-JSON_TYPES = ("url_verification", "event_callback")
+# `app_rate_limited` is Slack's notice that it is holding events back; it has no inner event.
+JSON_TYPES = ("url_verification", "event_callback", "app_rate_limited")
 
 
 def signed_text(headers: CIMultiDictProxy[str], body: bytes, secret: str, now: float) -> str | None:

@@ -6,13 +6,14 @@ retries it, and disables the subscription when too many fail."""
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 
 from tests import bank_reads as reads
 from tests.slack.conftest import REVIEWER
 from tests.slack.test_slack_review import posted_sample, submitted
 from tests.slack_fake import BOT_USER
-from tests.slack_fake.payloads import event_callback
+from tests.slack_fake.payloads import APP_ID, TEAM, event_callback
 
 
 def reaction_on(item: dict, name: str = "white_check_mark") -> dict:
@@ -58,3 +59,31 @@ async def test_a_reaction_on_a_message_with_an_unknown_item_field_still_counts(
     await workspace.wait_for(lambda: card.version > 1, "the verdict on the card")
     assert (await workspace.bank.submission(submission)).status == "approved"
     assert await reads.earned_this_week(workspace.bank) == (1, 40)
+
+
+async def test_app_rate_limited_is_acknowledged(workspace):
+    body = json.dumps(
+        {
+            "token": "legacy-verification-token",
+            "type": "app_rate_limited",
+            "team_id": TEAM["id"],
+            "minute_rate_limited": int(time.time()) // 60 * 60,
+            "api_app_id": APP_ID,
+        }
+    )
+    status, text = await workspace.send(body, "application/json")
+    assert status == 200, text  # before the fix: 400 "type 'app_rate_limited'; expected one of …"
+
+
+async def test_an_event_the_app_does_not_read_is_acknowledged(workspace):
+    event = {
+        "type": "reaction_removed",
+        "user": REVIEWER,
+        "reaction": "x",
+        "item": {"type": "message", "channel": "C0REVIEWS", "ts": "1700000000.000001"},
+        "event_ts": f"{time.time():.6f}",
+    }
+    status, text = await workspace.send(
+        event_callback(event, "Ev0OTHER", BOT_USER), "application/json"
+    )
+    assert status == 200, text  # before the fix: bolt's 404 "unhandled request"
