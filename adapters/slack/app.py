@@ -32,6 +32,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import blocks, files, inbound, payloads, signing
 from adapters.slack.files import SlackFiles
 from adapters.slack.port import NotOnSlack, SlackPort
+from adapters.slack.retries import retry_handlers
 from bot.app import Taskbot
 from bot.config import Config
 from bot.inflight import Finish, WorkInFlight
@@ -71,7 +72,9 @@ class SlackApp:
         settings = config.slack
         self.config = config
         self.secrets = secrets
-        self.client = AsyncWebClient(token=secrets.bot_token, base_url=settings.api_url)
+        self.client = AsyncWebClient(
+            token=secrets.bot_token, base_url=settings.api_url, retry_handlers=retry_handlers()
+        )
         self.port = SlackPort(self.client)
         self.bot: Taskbot = build_bot(
             self.port, settings.review_channel, settings.coordinator_channel, "slack"

@@ -221,7 +221,10 @@ class SlackPort:
 
     async def respond(self, url: str, body: dict[str, Any]) -> bool:
         """Post to an interaction's response_url; False when Slack refuses (spent or expired)."""
-        answer = await AsyncWebhookClient(url, session=self.client.session).send_dict(body)
+        webhook = AsyncWebhookClient(
+            url, session=self.client.session, retry_handlers=self.client.retry_handlers
+        )
+        answer = await webhook.send_dict(body)
         if answer.status_code == 200:
             return True
         log.info("response_url refused (%s %s)", answer.status_code, answer.body[:200])

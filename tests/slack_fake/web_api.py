@@ -36,6 +36,8 @@ class FakeSlack(FakeFiles):
     downloads: list[str] = field(default_factory=list)  # file ids whose bytes were fetched
     socket_inbox: asyncio.Queue = field(default_factory=asyncio.Queue)  # what the app sent back
     socket_outbox: asyncio.Queue = field(default_factory=asyncio.Queue)  # envelopes to deliver
+    # Answers queued per method (or "response_url"): (HTTP status, error, Retry-After or None).
+    failures: dict[str, list[tuple[int, str, int | None]]] = field(default_factory=dict)
     url: str = ""
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
     _runner: web.AppRunner | None = None
@@ -74,6 +76,23 @@ class FakeSlack(FakeFiles):
         self.response_urls[key] = ResponseUrl(user, channel, message_ts)
         return f"{self.url}/respond/{key}"
 
+    def fail_next(
+        self, method: str, error: str, *, status: int = 200, retry_after: int | None = None
+    ) -> None:
+        """The next call of `method` is refused as Slack refuses it: `ok: false` with `error`
+        (a 429 `ratelimited` carries Retry-After); the call after it is served."""
+        self.failures.setdefault(method, []).append((status, error, retry_after))
+
+    def _refusal(self, method: str) -> web.Response | None:
+        queued = self.failures.get(method)
+        if not queued:
+            return None
+        status, problem, retry_after = queued.pop(0)
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+        if method == "response_url":
+            return web.Response(status=status, text=problem, headers=headers)
+        return web.json_response({"ok": False, "error": problem}, status=status, headers=headers)
+
     def called(self, method: str) -> list[dict[str, Any]]:
         return [args for name, args in self.calls if name == method]
 
@@ -96,6 +115,9 @@ class FakeSlack(FakeFiles):
         expected = APP_TOKEN if method == "apps.connections.open" else BOT_TOKEN
         if token != expected:
             return error("invalid_auth")
+        refused = self._refusal(method)
+        if refused is not None:
+            return refused
         handler = getattr(self, "m_" + method.replace(".", "_"), None)
         if handler is None:
             return error("unknown_method")
@@ -244,6 +266,9 @@ class FakeSlack(FakeFiles):
             return web.Response(status=404, text="expired_url")
         if issued.uses >= 5:
             return web.Response(status=404, text="used_url")
+        refused = self._refusal("response_url")
+        if refused is not None:
+            return refused
         issued.uses += 1
         body = await request.json()
         self.calls.append(("response_url", body))

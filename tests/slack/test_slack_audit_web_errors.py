@@ -1,0 +1,38 @@
+"""The Web API refusing the app, as Slack documents it: `ratelimited` with HTTP 429 and
+Retry-After (a request Slack did not carry out, to be sent again after that many seconds),
+`expired_trigger_id` for a modal opened too late. A verdict or an answer already committed is
+never reported as refused, nothing is paid or stored twice, and the person reads plain words."""
+
+from __future__ import annotations
+
+from tests import bank_reads as reads
+from tests.batches import tone_batch
+from tests.slack.conftest import REVIEWER, WRITER
+from tests.slack.test_slack_review import posted_sample, submitted
+from tests.slack.test_slack_writer import claim, control_ids, press
+from tests.slack_driver import buttons, text_of
+
+
+async def test_a_rate_limited_card_update_after_a_check_mark_is_sent_again(workspace, slack_app):
+    submission = await submitted(workspace)
+    card = await posted_sample(workspace, slack_app.bot)
+    workspace.fake.fail_next("chat.update", "ratelimited", status=429, retry_after=1)
+    await workspace.react(REVIEWER, card, "white_check_mark")
+    await workspace.wait_for(lambda: card.version > 1, "the verdict on the review card")
+    assert "Approved: submission" in text_of(card)
+    assert (await workspace.bank.submission(submission)).status == "approved"
+    assert await reads.earned_this_week(workspace.bank) == (1, 40)
+    await workspace.wait_for(lambda: not slack_app.work.tasks, "the work after the ack")
+    # Nothing tells the reviewer Slack refused a verdict that stands.
+    assert workspace.visible_to(REVIEWER) == []
+
+
+async def test_a_rate_limited_response_url_still_updates_the_one_card(workspace, slack_app):
+    await workspace.bank.import_batch(tone_batch(1), filename="tone.jsonl")
+    card = await claim(workspace)
+    aid = control_ids(card, "submit:")[0].split(":")[1]
+    workspace.fake.fail_next("response_url", "ratelimited", status=429, retry_after=1)
+    await press(workspace, card, f"ans:{aid}:pacing:3")
+    await workspace.wait_for(lambda: not slack_app.work.tasks, "the work after the click")
+    assert "✓ 3" in buttons(card)
+    assert len(workspace.visible_to(WRITER)) == 1  # the same card, not a second one
