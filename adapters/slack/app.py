@@ -318,13 +318,26 @@ async def slack_refusals(delivery: Delivery, next: Next) -> Answer:
     except (SlackApiError, NotOnSlack, aiohttp.ClientError) as error:
         reason = error.response.get("error") if isinstance(error, SlackApiError) else str(error)
         log.warning("Slack refused a reply to %s: %s", type(delivery.event).__name__, reason)
-        hint = (
-            " Invite the app to this channel (/invite @Taskbot) and try again."
-            if reason in ("not_in_channel", "channel_not_found")
-            else ""
+        hint = REFUSAL_HINTS.get(str(reason), "")
+        await delivery.tell_quietly(
+            "Slack refused that", f"Slack said: {reason}. {hint}{ALREADY_SAVED}"
         )
-        await delivery.tell_quietly("Slack refused that", f"Slack said: {reason}.{hint}")
         return None
+
+
+_INVITE = "Invite the app to this channel (/invite @Taskbot) and try again. "
+# What a person can do about each refusal Slack documents for the calls the app makes.
+REFUSAL_HINTS = {
+    "not_in_channel": _INVITE,
+    "channel_not_found": _INVITE,
+    "expired_trigger_id": (
+        "Slack opens a form only within 3 seconds of the click, and this took longer: "
+        "press the button again. "
+    ),
+    "ratelimited": "Slack is busy with this app's messages; try again in a minute. ",
+}
+# Replies follow the commit (acknowledged means committed): a refused reply loses nothing.
+ALREADY_SAVED = "Whatever Taskbot had saved before this reply stays saved."
 
 
 async def _healthz(_: web.Request) -> web.Response:

@@ -5,6 +5,7 @@ never reported as refused, nothing is paid or stored twice, and the person reads
 
 from __future__ import annotations
 
+from taskbank.sample_bank import sample_files
 from tests import bank_reads as reads
 from tests.batches import tone_batch
 from tests.slack.conftest import REVIEWER, WRITER
@@ -36,3 +37,27 @@ async def test_a_rate_limited_response_url_still_updates_the_one_card(workspace,
     await workspace.wait_for(lambda: not slack_app.work.tasks, "the work after the click")
     assert "✓ 3" in buttons(card)
     assert len(workspace.visible_to(WRITER)) == 1  # the same card, not a second one
+
+
+async def test_an_expired_trigger_says_to_press_the_button_again(workspace, slack_app):
+    sample = next(s for s in sample_files() if "rewrites" in s.name)
+    await workspace.bank.import_batch(sample.read_bytes(), filename=sample.name)
+    card = await claim(workspace)
+    seen = len(workspace.visible_to(WRITER))
+    workspace.fake.fail_next("views.open", "expired_trigger_id")
+    await workspace.click(WRITER, card, control_ids(card, "form:")[0])
+    told = await workspace.new_card(WRITER, seen)
+    shown = text_of(told)
+    assert "press the button again" in shown, shown
+
+
+async def test_a_long_rate_limit_is_told_in_words_and_the_verdict_stands(workspace, slack_app):
+    submission = await submitted(workspace)
+    card = await posted_sample(workspace, slack_app.bot)
+    workspace.fake.fail_next("chat.update", "ratelimited", status=429, retry_after=120)
+    await workspace.react(REVIEWER, card, "white_check_mark")
+    told = await workspace.new_card(REVIEWER, 0)
+    shown = text_of(told)
+    assert "busy" in shown and "saved" in shown, shown
+    assert (await workspace.bank.submission(submission)).status == "approved"
+    assert await reads.earned_this_week(workspace.bank) == (1, 40)
