@@ -29,10 +29,9 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import blocks, files, inbound, payloads, signing
+from adapters.slack import blocks, files, inbound, payloads, retries, signing
 from adapters.slack.files import SlackFiles
 from adapters.slack.port import NotOnSlack, SlackPort
-from adapters.slack.retries import retry_handlers
 from bot.app import Taskbot
 from bot.config import Config
 from bot.inflight import Finish, WorkInFlight
@@ -44,6 +43,9 @@ log = logging.getLogger(__name__)
 # Work after an ack runs at most this many at a time, so a burst of commands queues instead of
 # crowding the event loop that must ack the next request within Slack's 3 seconds.
 WORK_IN_FLIGHT = 64
+# Slack waits 3 seconds for a modal's answer; a rate limit met before it is waited out only
+# while the answer can still be on time.
+MODAL_ANSWER_SECONDS = 2.0
 
 IMPORT_HELP = (
     "Upload the JSONL or CSV file to Slack, then choose *Import batch* from the file message's "
@@ -73,7 +75,9 @@ class SlackApp:
         self.config = config
         self.secrets = secrets
         self.client = AsyncWebClient(
-            token=secrets.bot_token, base_url=settings.api_url, retry_handlers=retry_handlers()
+            token=secrets.bot_token,
+            base_url=settings.api_url,
+            retry_handlers=retries.retry_handlers(),
         )
         self.port = SlackPort(self.client)
         self.bot: Taskbot = build_bot(
@@ -272,7 +276,8 @@ class SlackApp:
 
     async def _view(self, ack: Any, body: payloads.ViewSubmission) -> None:
         event = inbound.form_event(body)
-        answer = await self.bot.handle(event)
+        with retries.answer_by(MODAL_ANSWER_SECONDS):
+            answer = await self.bot.handle(event)
         if isinstance(answer, FormErrors) and answer.errors:
             await ack(response_action="errors", errors=blocks.form_errors(answer.errors))
         else:

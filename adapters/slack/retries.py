@@ -5,12 +5,18 @@ cannot post, update or pay twice. Without this, slack_sdk raised the first 429 a
 verdict or an answer already committed was followed by "Slack refused that", and a card update
 through a response_url fell back to posting the card a second time. A wait longer than
 `MAX_WAIT_SECONDS` is not waited out: the error reaches the pipeline, which says so in words.
+Nor is a wait that would pass `answer_by`'s deadline: a modal is answered only after its handler
+has run, and Slack gives up on that answer after 3 seconds.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetryHandler
@@ -23,6 +29,18 @@ log = logging.getLogger(__name__)
 RATE_LIMIT_RETRIES = 2
 MAX_WAIT_SECONDS = 30
 DEFAULT_WAIT_SECONDS = 1
+# When the request being handled must be answered (time.monotonic()), if it must be soon.
+_answer_deadline: ContextVar[float | None] = ContextVar("answer_deadline", default=None)
+
+
+@contextmanager
+def answer_by(seconds: float) -> Iterator[None]:
+    """Within this block no rate limit is waited out past `seconds` from now."""
+    token = _answer_deadline.set(time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _answer_deadline.reset(token)
 
 
 def retry_after(response: HttpResponse) -> float:
@@ -54,7 +72,8 @@ class RateLimitRetry(AsyncRetryHandler):
         if response is None or response.status_code != 429:
             return False
         wait = retry_after(response)
-        if wait > MAX_WAIT_SECONDS:
+        deadline = _answer_deadline.get()
+        if wait > MAX_WAIT_SECONDS or (deadline is not None and time.monotonic() + wait > deadline):
             log.warning("Slack asks for %.0f s before %s; not waiting", wait, request.url)
             return False
         return True

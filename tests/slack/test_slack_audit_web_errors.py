@@ -5,6 +5,8 @@ never reported as refused, nothing is paid or stored twice, and the person reads
 
 from __future__ import annotations
 
+import time
+
 from taskbank.sample_bank import sample_files
 from tests import bank_reads as reads
 from tests.batches import tone_batch
@@ -61,3 +63,23 @@ async def test_a_long_rate_limit_is_told_in_words_and_the_verdict_stands(workspa
     assert "busy" in shown and "saved" in shown, shown
     assert (await workspace.bank.submission(submission)).status == "approved"
     assert await reads.earned_this_week(workspace.bank) == (1, 40)
+
+
+async def test_a_rate_limit_before_a_modal_is_answered_does_not_hold_the_answer(
+    workspace, slack_app
+):
+    """The reason modal is answered only after the verdict is committed, and Slack waits 3
+    seconds for that answer: a rate limit met on the way is not waited out there."""
+    submission = await submitted(workspace)
+    card = await posted_sample(workspace, slack_app.bot)
+    await workspace.react(REVIEWER, card, "x")
+    ask = await workspace.new_card(REVIEWER, 0)
+    await workspace.click(REVIEWER, ask, f"reject:{submission}")
+    await workspace.wait_for(lambda: workspace.fake.views, "the reason modal")
+    # The writer's notice of the rejection is a direct message sent before the modal's answer.
+    workspace.fake.fail_next("chat.postMessage", "ratelimited", status=429, retry_after=5)
+    started = time.monotonic()
+    answer = await workspace.submit(REVIEWER, workspace.fake.views[-1], {"reason": "Off tone."})
+    assert time.monotonic() - started < 3, "Slack gives up on a modal's answer after 3 seconds"
+    assert answer == {}
+    assert (await workspace.bank.submission(submission)).status == "rejected"
