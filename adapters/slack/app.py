@@ -31,7 +31,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import blocks, files, inbound, payloads, retries, signing
 from adapters.slack.files import SlackFiles
-from adapters.slack.port import NotOnSlack, SlackPort
+from adapters.slack.port import NotOnSlack, SlackPort, direct_messages_after
 from bot.app import Taskbot
 from bot.config import Config
 from bot.inflight import Finish, WorkInFlight
@@ -276,14 +276,15 @@ class SlackApp:
 
     async def _view(self, ack: Any, body: payloads.ViewSubmission) -> None:
         event = inbound.form_event(body)
-        with retries.answer_by(MODAL_ANSWER_SECONDS):
+        deferred = event.context.deferred
+        with retries.answer_by(MODAL_ANSWER_SECONDS), direct_messages_after(deferred):
             answer = await self.bot.handle(event)
         if isinstance(answer, FormErrors) and answer.errors:
             await ack(response_action="errors", errors=blocks.form_errors(answer.errors))
         else:
             await ack()
-        if event.context.deferred:
-            self._after_ack(self._deferred(event.context.deferred))
+        if deferred:
+            self._after_ack(self._deferred(deferred))
 
     async def _deferred(self, replies: list[Callable[[], Awaitable[Any]]]) -> None:
         """The card updates a modal's submission caused, after the modal's answer."""

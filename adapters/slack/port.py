@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import replace
 from typing import Any
 
@@ -32,6 +35,23 @@ log = logging.getLogger(__name__)
 ONCE_EVENT = "taskbot_post"
 # How far back a retry looks: a post whose send was cut short is among the channel's newest.
 HISTORY_WINDOW = 200
+
+
+# Direct messages a modal's handler sends wait for the modal's answer, as its cards do (their
+# context carries `deferred`; a direct message has no context, so the handler's run does).
+_after_answer: ContextVar[list[Callable[[], Awaitable[Any]]] | None] = ContextVar(
+    "after_answer", default=None
+)
+
+
+@contextmanager
+def direct_messages_after(replies: list[Callable[[], Awaitable[Any]]]) -> Iterator[None]:
+    """Within this block, direct messages are queued on `replies` instead of sent."""
+    token = _after_answer.set(replies)
+    try:
+        yield
+    finally:
+        _after_answer.reset(token)
 
 
 class NotOnSlack(Exception):
@@ -79,6 +99,10 @@ class SlackPort:
         user_id = user.user_id if isinstance(user, Actor) else user_key_to_id(user)
         if user_id is None or (isinstance(user, Actor) and user.platform != "slack"):
             raise NotOnSlack(f"{user} is not a Slack user; the Slack app cannot message them")
+        replies = _after_answer.get()
+        if replies is not None and once is None:
+            replies.append(lambda: self.send_direct(user, card))
+            return MessageRef("D" + user_id[1:], f"pending-{uuid.uuid4().hex}")
         if once is not None:
             # The history of the app's direct messages is read by the channel's own id.
             opened = await self.client.conversations_open(users=user_id)

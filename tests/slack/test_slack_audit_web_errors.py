@@ -83,3 +83,24 @@ async def test_a_rate_limit_before_a_modal_is_answered_does_not_hold_the_answer(
     assert time.monotonic() - started < 3, "Slack gives up on a modal's answer after 3 seconds"
     assert answer == {}
     assert (await workspace.bank.submission(submission)).status == "rejected"
+
+
+async def test_a_rejection_given_in_the_modal_reaches_the_writer_through_a_rate_limit(
+    workspace, slack_app
+):
+    submission = await submitted(workspace)
+    card = await posted_sample(workspace, slack_app.bot)
+    await workspace.react(REVIEWER, card, "x")
+    ask = await workspace.new_card(REVIEWER, 0)
+    await workspace.click(REVIEWER, ask, f"reject:{submission}")
+    await workspace.wait_for(lambda: workspace.fake.views, "the reason modal")
+    # Longer than a modal's answer can wait:
+    workspace.fake.fail_next("chat.postMessage", "ratelimited", status=429, retry_after=3)
+    answer = await workspace.submit(REVIEWER, workspace.fake.views[-1], {"reason": "Off tone."})
+    assert answer == {}
+    notice = await workspace.new_card(WRITER, 0)
+    assert "Off tone." in text_of(notice)
+    await workspace.wait_for(lambda: card.version > 1, "the verdict on the review card")
+    assert "Rejected" in text_of(card)
+    await workspace.wait_for(lambda: not slack_app.work.tasks, "the work after the answer")
+    assert not any("Slack refused" in text_of(m) for m in workspace.visible_to(REVIEWER))
