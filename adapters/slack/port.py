@@ -176,13 +176,17 @@ class SlackPort:
         """The ts of the newest of the channel's recent messages that `matches`, if any.
 
         A history Slack will not show (a scope not granted) finds nothing: the post is sent,
-        as it was before this lookup existed, rather than held back for good.
+        as it was before this lookup existed, rather than held back for good. A history Slack
+        will not show *yet* (rate-limited past the wait) raises: the post stays pending for the
+        next run, where posting now could show it twice.
         """
         try:
             history = await self.client.conversations_history(
                 channel=channel, limit=HISTORY_WINDOW, include_all_metadata=True
             )
         except SlackApiError as error:
+            if error.response.get("error") == "ratelimited":
+                raise
             log.warning(
                 "could not read %s's history (%s); posting again", channel, error.response["error"]
             )
