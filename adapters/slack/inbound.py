@@ -20,7 +20,6 @@ from adapters.slack.payloads import (
     SlashCommand,
     ViewSubmission,
 )
-from bot.commands import BY_NAME
 from bot.events import (
     ActionEvent,
     Actor,
@@ -185,14 +184,12 @@ _ENTITIES = re.compile(r"&(amp|lt|gt);")
 _DECODED = {"amp": "&", "lt": "<", "gt": ">"}
 
 
-def command_text(body: SlashCommand, name: str) -> str:
-    """A command's text as typed: a command the manifest escapes (one that names people, see
-    adapters/slack/manifest.py) arrives with &, < and > as entities, its mentions as <@U…>."""
-    text = str(body.get("text", ""))
-    declared = BY_NAME.get(name)
-    if declared is not None and declared.names_people:
-        text = _ENTITIES.sub(lambda entity: _DECODED[entity[1]], text)
-    return text
+def command_text(body: SlashCommand) -> str:
+    """A command's text as typed. Slack sends &, < and > as entities in the text it passes on
+    (a command the manifest escapes, one that names people, also has its mentions as <@U…>);
+    each is decoded, for every command, so `/credit Proj Ben & Jerry` reads as typed whichever
+    way the workspace sends it. A `&amp;` typed as such reads as `&`: the cheaper mistake."""
+    return _ENTITIES.sub(lambda entity: _DECODED[entity[1]], str(body.get("text", "")))
 
 
 def command_event(
@@ -210,7 +207,7 @@ def command_event(
         actor=actor(body["user_id"], body.get("user_name", "")),
         place=_place(body.get("channel_id", "")),
         name=name,
-        args=tuple(command_text(body, name).split()),
+        args=tuple(command_text(body).split()),
         attachments=attachments,
         context=context,
     )

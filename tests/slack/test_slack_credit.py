@@ -38,3 +38,19 @@ async def test_a_writer_opts_in_on_slack_and_the_export_credits_them(workspace):
         "1",
         "0.1",
     ]
+
+
+async def test_entities_slack_sends_in_any_command_read_as_typed(workspace):
+    """Slack passes &, < and > on as entities; a command that names nobody (not escaped in the
+    manifest) decodes them too, so a credited name with '&' is stored as typed, not refused
+    over the ';' of '&amp;'."""
+    ws = workspace
+    await ws.bank.import_batch(tone_batch(1), filename="tone.jsonl")
+    claimed = await ws.bank.claim(f"slack:{WRITER}")
+    ws.bank.clock.advance(minutes=6)
+    await ws.bank.submit(claimed.assignment.id, f"slack:{WRITER}", TONE_ANSWER, "k")
+
+    await ws.command(WRITER, "/credit", "Test project Ben &amp; Jerry")
+    answer = await ws.new_card(WRITER, 0)
+    # Shown escaped for mrkdwn (Slack draws "&amp;" as "&"): stored as "Ben & Jerry".
+    assert "Credited on Test project as Ben &amp; Jerry\n" in text_of(answer)
