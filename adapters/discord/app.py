@@ -25,6 +25,7 @@ from adapters.discord import custom_ids, draw, inbound
 from adapters.discord.commands import MalformedCommand, command_tree
 from adapters.discord.inbound import DiscordContext
 from adapters.discord.port import DiscordPort, NotOnDiscord
+from adapters.discord.retry import retrying
 from bot.app import Taskbot
 from bot.config import Config
 from bot.events import Actor, Attachment, Event, FormSubmitEvent
@@ -114,7 +115,9 @@ class DiscordApp:
         if not self.work.draining:
             return False
         try:
-            await interaction.response.send_message(RESTARTING_TEXT, ephemeral=True)
+            await retrying(
+                lambda: interaction.response.send_message(RESTARTING_TEXT, ephemeral=True)
+            )
         except discord.HTTPException as error:
             log.warning("could not say Taskbot is restarting: %s", error)
         return True
@@ -145,7 +148,9 @@ class DiscordApp:
         args: tuple[str, ...],
         files: tuple[discord.Attachment | None, ...],
     ) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await retrying(
+            lambda: interaction.response.defer(ephemeral=True, thinking=True), "a deferral"
+        )
         # An option of the wrong type reaches here as it came: the bot gets text (and parses it
         # into a refusal), and a file option that resolved to no attachment is no file.
         texts = tuple(str(arg) for arg in args)
@@ -234,7 +239,9 @@ class DiscordApp:
         if guild is None:
             return actor
         try:
-            member = await guild.fetch_member(int(actor.user_id))
+            member = await retrying(
+                lambda: guild.fetch_member(int(actor.user_id)), "reading server roles"
+            )
         except discord.HTTPException:
             return actor  # not a member: no server roles
         return inbound.actor_of(member)
@@ -258,7 +265,7 @@ class DiscordApp:
         async with context.lock:
             if not interaction.response.is_done():
                 try:
-                    await interaction.response.defer()
+                    await retrying(interaction.response.defer, "a deferral")
                 except discord.HTTPException as error:
                     log.warning("could not defer interaction %s: %s", interaction.id, error)
 

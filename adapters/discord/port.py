@@ -28,6 +28,7 @@ import discord
 
 from adapters.discord import custom_ids, draw, limits
 from adapters.discord.inbound import DiscordContext, user_key_to_id
+from adapters.discord.retry import retrying
 from bot.events import Actor, MessageRef, Place
 from bot.port import Once
 from bot.ui import Button, Card, ControlRow, FileUpload, Form
@@ -109,7 +110,10 @@ class DiscordPort:
         if visibility == "private" and to is not None:
             return await self.send_direct(to, card, once=once)
         channel = self.client.get_partial_messageable(int(place.channel_id))
-        sent = await channel.send(**draw.message(card).send_kwargs(), **_nonce(once))
+        drawn = draw.message(card)
+        sent = await retrying(
+            lambda: channel.send(**drawn.send_kwargs(), **_nonce(once)), "a channel post"
+        )
         return MessageRef(place.channel_id, str(sent.id))
 
     async def update_card(self, message: MessageRef, card: Card, *, context: Any = None) -> None:
@@ -126,17 +130,22 @@ class DiscordPort:
             )
             response = interaction.response
             if clicked and not response.is_done():
-                await response.edit_message(**drawn.edit_kwargs())
+                await retrying(lambda: response.edit_message(**drawn.edit_kwargs()), "an update")
                 return
             if clicked and response.type in (
                 discord.InteractionResponseType.deferred_message_update,
                 discord.InteractionResponseType.message_update,
             ):
-                await interaction.edit_original_response(**drawn.edit_kwargs())
+                await retrying(
+                    lambda: interaction.edit_original_response(**drawn.edit_kwargs()), "an edit"
+                )
                 return
             if message.message_id.isdigit() and int(message.message_id) in ctx.created:
-                await interaction.followup.edit_message(
-                    int(message.message_id), **drawn.edit_kwargs()
+                await retrying(
+                    lambda: interaction.followup.edit_message(
+                        int(message.message_id), **drawn.edit_kwargs()
+                    ),
+                    "an edit",
                 )
                 return
         if clicked or interaction.message is None:
@@ -152,8 +161,13 @@ class DiscordPort:
         if user_id is None or (isinstance(user, Actor) and user.platform != "discord"):
             raise NotOnDiscord(f"{user} is not a Discord user; the Discord bot cannot message them")
         await self.pacer.wait()
-        channel = await self.client.create_dm(discord.Object(user_id))
-        sent = await channel.send(**draw.message(card).send_kwargs(), **_nonce(once))
+        channel = await retrying(
+            lambda: self.client.create_dm(discord.Object(user_id)), "opening a DM"
+        )
+        drawn = draw.message(card)
+        sent = await retrying(
+            lambda: channel.send(**drawn.send_kwargs(), **_nonce(once)), "a direct message"
+        )
         return MessageRef(str(channel.id), str(sent.id))
 
     async def open_form(self, form: Form, *, context: Any) -> None:
@@ -166,7 +180,8 @@ class DiscordPort:
         page = ctx.form_page if ctx.form_page is not None else draw.page_to_show(form)
         async with ctx.lock:
             if not interaction.response.is_done():
-                await interaction.response.send_modal(draw.modal(form, page))
+                drawn_modal = draw.modal(form, page)
+                await retrying(lambda: interaction.response.send_modal(drawn_modal), "a modal")
                 return
         # Too late for a modal (Discord only takes one as the first answer): offer a button.
         again = form.reopen or ""
@@ -181,24 +196,30 @@ class DiscordPort:
         await self._reply(ctx, draw.message(card), Place(str(interaction.channel_id)))
 
     async def add_reaction(self, message: MessageRef, emoji: str) -> None:
-        channel = self.client.get_partial_messageable(int(message.channel_id))
-        await channel.get_partial_message(int(message.message_id)).add_reaction(emoji)
+        target = self.client.get_partial_messageable(int(message.channel_id))
+        partial = target.get_partial_message(int(message.message_id))
+        await retrying(lambda: partial.add_reaction(emoji), "a reaction")
 
     async def upload_file(
         self, place: Place, upload: FileUpload, *, to: Actor | None = None, once: Once | None = None
     ) -> None:
         if to is not None and to.platform == "discord":
             await self.pacer.wait()
-            channel: Any = await self.client.create_dm(discord.Object(int(to.user_id)))
+            recipient = discord.Object(int(to.user_id))
+            channel: Any = await retrying(lambda: self.client.create_dm(recipient), "opening a DM")
         else:
             channel = self.client.get_partial_messageable(int(place.channel_id))
-        await channel.send(
-            content=draw.shorten(upload.comment, limits.MESSAGE_CONTENT)
-            if upload.comment
-            else None,
-            file=discord.File(io.BytesIO(upload.content), filename=upload.filename),
-            allowed_mentions=draw.NO_MENTIONS,
-            **_nonce(once),
+        # each try sends the file afresh: a file is read once per request
+        await retrying(
+            lambda: channel.send(
+                content=draw.shorten(upload.comment, limits.MESSAGE_CONTENT)
+                if upload.comment
+                else None,
+                file=discord.File(io.BytesIO(upload.content), filename=upload.filename),
+                allowed_mentions=draw.NO_MENTIONS,
+                **_nonce(once),
+            ),
+            "a file",
         )
 
     # -- how ------------------------------------------------------------------------------
@@ -217,18 +238,26 @@ class DiscordPort:
         async with ctx.lock:
             response = interaction.response
             if not response.is_done():
-                answer = await response.send_message(ephemeral=True, **drawn.send_kwargs())
+                answer = await retrying(
+                    lambda: response.send_message(ephemeral=True, **drawn.send_kwargs()),
+                    "an answer",
+                )
                 message_id = answer.message_id
             elif (
                 response.type == discord.InteractionResponseType.deferred_channel_message
                 and not ctx.original_filled
             ):
-                edited = await interaction.edit_original_response(**drawn.edit_kwargs())
+                edited = await retrying(
+                    lambda: interaction.edit_original_response(**drawn.edit_kwargs()), "an answer"
+                )
                 ctx.original_filled = True
                 message_id = edited.id
             else:
-                sent = await interaction.followup.send(
-                    ephemeral=True, wait=True, **drawn.send_kwargs()
+                sent = await retrying(
+                    lambda: interaction.followup.send(
+                        ephemeral=True, wait=True, **drawn.send_kwargs()
+                    ),
+                    "a follow-up",
                 )
                 message_id = sent.id
         if message_id is not None:
@@ -237,7 +266,8 @@ class DiscordPort:
 
     async def _edit_by_rest(self, message: MessageRef, drawn: draw.Drawn) -> None:
         channel = self.client.get_partial_messageable(int(message.channel_id))
-        await channel.get_partial_message(int(message.message_id)).edit(**drawn.edit_kwargs())
+        partial = channel.get_partial_message(int(message.message_id))
+        await retrying(lambda: partial.edit(**drawn.edit_kwargs()), "an edit")
 
 
 def nonce_of(once: Once) -> str:

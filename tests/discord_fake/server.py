@@ -114,10 +114,31 @@ class FakeDiscord(Gateway, Rest):
         """The direct-message channel between the bot and a user (made on first use)."""
         return self.dm_channels.setdefault(user_id, self.snowflake())
 
-    def rate_limit(self, method: str, path: str, times: int = 1, retry_after: float = 0.05) -> None:
-        """Answer the next `times` calls matching with 429 and `retry_after`, as Discord does."""
+    def rate_limit(
+        self,
+        method: str,
+        path: str,
+        times: int = 1,
+        retry_after: float = 0.05,
+        *,
+        via: bool = True,
+        is_global: bool = False,
+    ) -> None:
+        """Answer the next `times` calls matching with 429 and `retry_after`, as Discord does.
+
+        `via=False` leaves out the `Via` header the real Discord's load balancer adds: the 429
+        exactly as Discord's rate-limit page shows it (body and `Retry-After`/`X-RateLimit-*`
+        headers only), as a fake written from that page sends it. `is_global` makes it a global
+        limit (`X-RateLimit-Global`, no bucket headers)."""
         self.throttle.append(
-            {"method": method, "path": re.compile(path), "left": times, "retry_after": retry_after}
+            {
+                "method": method,
+                "path": re.compile(path),
+                "left": times,
+                "retry_after": retry_after,
+                "via": via,
+                "global": is_global,
+            }
         )
 
     def answer_next(self, method: str, path: str, body: Any, status: int = 200) -> None:

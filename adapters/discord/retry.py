@@ -1,0 +1,61 @@
+"""Discord REST calls retried when Discord answers 429, as its rate-limit page asks.
+
+discord.py waits out a 429 itself only when the answer carries a `Via` header (it takes one
+without for a Cloudflare ban and raises at once). Discord documents a 429 by its JSON body
+(`retry_after`) and its `Retry-After` and `X-RateLimit-*` headers alone, so a 429 discord.py
+gives up on at once is waited out here (one with `Via` discord.py has retried already): every
+call a person's work goes through runs in `retrying`.
+A 429 means Discord did nothing, so the retry cannot show or pay anything twice. An answer that
+is not JSON (a ban page) is not retried.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import discord
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+ATTEMPTS = 5  # as many as discord.py makes for its own 429s
+LONGEST_WAIT = 30.0  # seconds; a longer limit is raised, as discord.py's shortest timeout does
+
+
+def retry_after(error: BaseException) -> float | None:
+    """Seconds Discord asks to wait before trying again, or None when it is no 429 to wait out."""
+    if not isinstance(error, discord.HTTPException) or error.status != 429:
+        return None
+    response = getattr(error, "response", None)
+    headers = getattr(response, "headers", None) or {}
+    if headers.get("Via"):
+        return None  # discord.py waited this one out already, as often as it will
+    if "json" not in str(headers.get("Content-Type", "")):
+        return None  # not Discord's answer (a proxy's or a ban page)
+    for header in ("X-RateLimit-Reset-After", "Retry-After"):
+        try:
+            wait = float(headers.get(header, ""))
+        except ValueError:
+            continue
+        if wait >= 0:
+            return wait
+    return None
+
+
+async def retrying(call: Callable[[], Awaitable[T]], what: str = "a Discord call") -> T:
+    """`call()`, again after the wait a 429 asks for (up to ATTEMPTS tries). `call` builds its
+    request afresh each time (files are read once per request)."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return await call()
+        except discord.HTTPException as error:
+            wait = retry_after(error)
+            if wait is None or wait > LONGEST_WAIT or attempt == ATTEMPTS:
+                raise
+            log.warning("Discord rate-limited %s; trying again in %.2f s", what, wait)
+            await asyncio.sleep(wait)
+    raise AssertionError("unreachable")  # the last attempt returns or raises
