@@ -17,11 +17,13 @@ Discord keeps nonces only a few minutes; a retry later than that can show a post
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import io
 import logging
 import time
 from collections import OrderedDict
+from collections.abc import AsyncIterator
 from typing import Any
 
 import discord
@@ -30,12 +32,13 @@ from adapters.discord import custom_ids, draw, limits
 from adapters.discord.inbound import DiscordContext, user_key_to_id
 from adapters.discord.retry import retrying
 from bot.events import Actor, MessageRef, Place
-from bot.port import Once
+from bot.port import Once, Unreachable
 from bot.ui import Button, Card, ControlRow, FileUpload, Form
 
 log = logging.getLogger(__name__)
 
 NONCE_LENGTH = 25  # Discord's limit on a message nonce
+CANNOT_MESSAGE_USER = 50007  # Discord's code: the user takes no direct messages from the bot
 # A refused form is kept as typed for its "Fix it…" button (Discord closes a modal on submit):
 # for this long, and for at most this many people at once.
 TYPED_KEPT_SECONDS = 15 * 60
@@ -161,13 +164,14 @@ class DiscordPort:
         if user_id is None or (isinstance(user, Actor) and user.platform != "discord"):
             raise NotOnDiscord(f"{user} is not a Discord user; the Discord bot cannot message them")
         await self.pacer.wait()
-        channel = await retrying(
-            lambda: self.client.create_dm(discord.Object(user_id)), "opening a DM"
-        )
         drawn = draw.message(card)
-        sent = await retrying(
-            lambda: channel.send(**drawn.send_kwargs(), **_nonce(once)), "a direct message"
-        )
+        async with _to_reach(f"discord:{user_id}"):
+            channel = await retrying(
+                lambda: self.client.create_dm(discord.Object(user_id)), "opening a DM"
+            )
+            sent = await retrying(
+                lambda: channel.send(**drawn.send_kwargs(), **_nonce(once)), "a direct message"
+            )
         return MessageRef(str(channel.id), str(sent.id))
 
     async def open_form(self, form: Form, *, context: Any) -> None:
@@ -206,21 +210,11 @@ class DiscordPort:
         if to is not None and to.platform == "discord":
             await self.pacer.wait()
             recipient = discord.Object(int(to.user_id))
-            channel: Any = await retrying(lambda: self.client.create_dm(recipient), "opening a DM")
-        else:
-            channel = self.client.get_partial_messageable(int(place.channel_id))
-        # each try sends the file afresh: a file is read once per request
-        await retrying(
-            lambda: channel.send(
-                content=draw.shorten(upload.comment, limits.MESSAGE_CONTENT)
-                if upload.comment
-                else None,
-                file=discord.File(io.BytesIO(upload.content), filename=upload.filename),
-                allowed_mentions=draw.NO_MENTIONS,
-                **_nonce(once),
-            ),
-            "a file",
-        )
+            async with _to_reach(to.key):
+                channel = await retrying(lambda: self.client.create_dm(recipient), "opening a DM")
+                await _send_file(channel, upload, once)
+            return
+        await _send_file(self.client.get_partial_messageable(int(place.channel_id)), upload, once)
 
     # -- how ------------------------------------------------------------------------------
 
@@ -281,6 +275,33 @@ def nonce_of(once: Once) -> str:
 def _nonce(once: Once | None) -> dict[str, Any]:
     # discord.py (2.5 and later) sends `enforce_nonce: true` with every nonce.
     return {"nonce": nonce_of(once)} if once is not None else {}
+
+
+async def _send_file(channel: Any, upload: FileUpload, once: Once | None) -> None:
+    """A file posted in a channel; each try sends it afresh (a file is read once per request)."""
+    await retrying(
+        lambda: channel.send(
+            content=draw.shorten(upload.comment, limits.MESSAGE_CONTENT)
+            if upload.comment
+            else None,
+            file=discord.File(io.BytesIO(upload.content), filename=upload.filename),
+            allowed_mentions=draw.NO_MENTIONS,
+            **_nonce(once),
+        ),
+        "a file",
+    )
+
+
+@contextlib.asynccontextmanager
+async def _to_reach(user: str) -> AsyncIterator[None]:
+    """A direct message to `user`: Discord's "Cannot send messages to this user" (they take
+    none from the bot) becomes the port's Unreachable, which the bot knows how to handle."""
+    try:
+        yield
+    except discord.Forbidden as error:
+        if error.code == CANNOT_MESSAGE_USER:
+            raise Unreachable(user) from error
+        raise
 
 
 def _interaction_context(context: Any) -> DiscordContext | None:

@@ -237,6 +237,8 @@ class Rest:
     ) -> web.Response:
         if channel_id not in self.channels and channel_id not in self.dm_channels.values():
             return _error(404, 10003, "Unknown Channel")
+        if any(self.dm_channels.get(user) == channel_id for user in self.dms_closed):
+            return _error(403, 50007, "Cannot send messages to this user")
         nonce = body.get("nonce")
         problems = sent_problems(body)
         if isinstance(nonce, str):

@@ -32,6 +32,7 @@ class FakeDiscord(Gateway, Rest):
         self.refused: list[tuple[str, list[str]]] = []
         self.reactions: list[tuple[str, str, str]] = []
         self.dm_channels: dict[str, str] = {}
+        self.dms_closed: set[str] = set()
         self.members: dict[str, dict[str, Any]] = {}
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.throttle: list[dict[str, Any]] = []
@@ -109,6 +110,12 @@ class FakeDiscord(Gateway, Rest):
     def bot_message(self, channel_id: str, body: dict[str, Any]) -> dict[str, Any]:
         """A message the bot posted earlier (say, by an older version), put straight in."""
         return self._create(channel_id, body, [])
+
+    def close_dms(self, user_id: str) -> None:
+        """The user accepts no direct messages from the bot (their privacy settings, or a shared
+        server left): Discord still opens the channel, but refuses each message with 403, code
+        50007 "Cannot send messages to this user"."""
+        self.dms_closed.add(user_id)
 
     def open_dm(self, user_id: str) -> str:
         """The direct-message channel between the bot and a user (made on first use)."""
