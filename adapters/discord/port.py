@@ -39,6 +39,9 @@ log = logging.getLogger(__name__)
 
 NONCE_LENGTH = 25  # Discord's limit on a message nonce
 CANNOT_MESSAGE_USER = 50007  # Discord's code: the user takes no direct messages from the bot
+# Discord's codes for a card there is no longer any updating: Unknown Channel, Unknown Message,
+# Missing Access (the bot was shut out of the channel).
+CARD_GONE = (10003, 10008, 50001)
 # A refused form is kept as typed for its "Fix it…" button (Discord closes a modal on submit):
 # for this long, and for at most this many people at once.
 TYPED_KEPT_SECONDS = 15 * 60
@@ -259,9 +262,16 @@ class DiscordPort:
         return MessageRef(place.channel_id or str(interaction.channel_id or ""), str(message_id))
 
     async def _edit_by_rest(self, message: MessageRef, drawn: draw.Drawn) -> None:
+        """Edit a posted card; one that is gone (deleted, or in a channel the bot no longer
+        sees) has nothing left to show, so what was done is not undone by it."""
         channel = self.client.get_partial_messageable(int(message.channel_id))
         partial = channel.get_partial_message(int(message.message_id))
-        await retrying(lambda: partial.edit(**drawn.edit_kwargs()), "an edit")
+        try:
+            await retrying(lambda: partial.edit(**drawn.edit_kwargs()), "an edit")
+        except (discord.NotFound, discord.Forbidden) as error:
+            if error.code not in CARD_GONE:
+                raise
+            log.info("card %s is gone (%s); not updated", message.key, error)
 
 
 def nonce_of(once: Once) -> str:
