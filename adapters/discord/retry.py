@@ -1,7 +1,7 @@
 """Discord REST calls retried when Discord answers 429, as its rate-limit page asks.
 
-discord.py waits out a 429 itself only when the answer carries a `Via` header (it takes one
-without for a Cloudflare ban and raises at once). Discord documents a 429 by its JSON body
+discord.py waits out a 429 itself only when the answer carries a `Via` header and a Content-Type
+of exactly `application/json` (it takes anything else for a Cloudflare ban and raises at once). Discord documents a 429 by its JSON body
 (`retry_after`) and its `Retry-After` and `X-RateLimit-*` headers alone, so a 429 discord.py
 gives up on at once is waited out here (one with `Via` discord.py has retried already): every
 call a person's work goes through runs in `retrying`.
@@ -12,6 +12,7 @@ is not JSON (a ban page) is not retried.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
@@ -32,10 +33,13 @@ def retry_after(error: BaseException) -> float | None:
         return None
     response = getattr(error, "response", None)
     headers = getattr(response, "headers", None) or {}
-    if headers.get("Via"):
-        return None  # discord.py waited this one out already, as often as it will
     if "json" not in str(headers.get("Content-Type", "")):
         return None  # not Discord's answer (a proxy's or a ban page)
+    body = _json_body(getattr(error, "text", ""))
+    if headers.get("Via") and not body:
+        return None  # discord.py read the body and waited this one out, as often as it will
+    if isinstance(body.get("retry_after"), int | float) and body["retry_after"] >= 0:
+        return float(body["retry_after"])
     for header in ("X-RateLimit-Reset-After", "Retry-After"):
         try:
             wait = float(headers.get(header, ""))
@@ -44,6 +48,16 @@ def retry_after(error: BaseException) -> float | None:
         if wait >= 0:
             return wait
     return None
+
+
+def _json_body(text: str) -> dict:
+    """The 429's JSON body when discord.py kept it as text (its Content-Type was not exactly
+    `application/json`, e.g. with a charset); else nothing."""
+    try:
+        body = json.loads(text)
+    except (TypeError, ValueError):
+        return {}
+    return body if isinstance(body, dict) else {}
 
 
 async def retrying(call: Callable[[], Awaitable[T]], what: str = "a Discord call") -> T:

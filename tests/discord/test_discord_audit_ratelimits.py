@@ -9,7 +9,7 @@ import asyncio
 from bot.config import ScheduleConfig
 from bot.scheduler import Jobs
 from tests import bank_reads as reads
-from tests.batches import tone_batch
+from tests.batches import TONE_ANSWER, tone_batch
 from tests.discord.test_discord_review import posted_sample, status_of, submitted
 from tests.discord.test_discord_writer import claim, ids
 
@@ -87,3 +87,25 @@ async def test_a_scheduled_tally_survives_a_documented_429(room):
     room.fake.rate_limit("POST", rf"^/channels/{room.coordinators}/messages$", via=False)
     await jobs.run_tally()
     assert len(room.fake.in_channel(room.coordinators)) == 1
+
+
+async def test_a_429_whose_json_comes_with_a_charset_is_waited_out_by_its_body(room):
+    """discord.py reads `application/json; charset=utf-8` as text and raises at once, Via or
+    not; the body's retry_after still says how long to wait."""
+    await room.bank.import_batch(tone_batch(1), filename="tone.jsonl")
+    room.fake.rate_limit("PATCH", r"/messages/@original$", retry_after=0.1, via=False, charset=True)
+    card = await claim(room)
+    assert ids(room, card, "submit:"), room.server.text(card)
+    _no_refusal_shown(room, card)
+    await submitted_elsewhere(room)
+    room.fake.rate_limit(
+        "POST", rf"^/channels/{room.reviews}/messages$", retry_after=0.1, charset=True
+    )
+    assert (await posted_sample(room))["embeds"]
+
+
+async def submitted_elsewhere(room) -> None:
+    key = f"discord:{room.other_writer.id}"
+    await room.bank.import_batch(tone_batch(1, name="tone-2", review_rate=1.0), filename="t.jsonl")
+    claimed = await room.bank.claim(key)
+    await room.bank.submit(claimed.assignment.id, key, TONE_ANSWER, "k-other")

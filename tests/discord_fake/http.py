@@ -47,7 +47,9 @@ def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -
     )
 
 
-def _rate_limited(retry_after: float, *, via: bool, scope: bool) -> web.Response:
+def _rate_limited(
+    retry_after: float, *, via: bool, scope: bool, charset: bool = False
+) -> web.Response:
     """A 429 as Discord's rate-limit page documents it: the body's `retry_after` in seconds,
     `Retry-After` rounded up, and the bucket headers (none for a global limit). The real Discord
     also sends `Via: 1.1 google` (its load balancer); `via=False` leaves that out."""
@@ -68,4 +70,6 @@ def _rate_limited(retry_after: float, *, via: bool, scope: bool) -> web.Response
     if via:
         headers["Via"] = "1.1 google"
     body = {"message": "You are being rate limited.", "retry_after": retry_after, "global": scope}
+    if charset:
+        headers["Content-Type"] = "application/json; charset=utf-8"
     return _json(body, status=429, headers=headers)

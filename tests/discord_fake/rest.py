@@ -35,7 +35,12 @@ class Rest:
         for rule in self.throttle:
             if rule["left"] > 0 and rule["method"] == method and rule["path"].search(path):
                 rule["left"] -= 1
-                return _rate_limited(rule["retry_after"], via=rule["via"], scope=rule["global"])
+                return _rate_limited(
+                    rule["retry_after"],
+                    via=rule["via"],
+                    scope=rule["global"],
+                    charset=rule["charset"],
+                )
         for rule in self.overrides:
             if rule["method"] == method and rule["path"].search(path):
                 self.overrides.remove(rule)

@@ -130,13 +130,15 @@ class FakeDiscord(Gateway, Rest):
         *,
         via: bool = True,
         is_global: bool = False,
+        charset: bool = False,
     ) -> None:
         """Answer the next `times` calls matching with 429 and `retry_after`, as Discord does.
 
         `via=False` leaves out the `Via` header the real Discord's load balancer adds: the 429
         exactly as Discord's rate-limit page shows it (body and `Retry-After`/`X-RateLimit-*`
         headers only), as a fake written from that page sends it. `is_global` makes it a global
-        limit (`X-RateLimit-Global`, no bucket headers)."""
+        limit (`X-RateLimit-Global`, no bucket headers); `charset` sends its JSON as
+        `application/json; charset=utf-8`, as many web frameworks do."""
         self.throttle.append(
             {
                 "method": method,
@@ -145,6 +147,7 @@ class FakeDiscord(Gateway, Rest):
                 "retry_after": retry_after,
                 "via": via,
                 "global": is_global,
+                "charset": charset,
             }
         )
 
