@@ -311,8 +311,13 @@ class DiscordApp:
         if me is not None and payload.user_id == me.id:
             return
         event = inbound.reaction_event(payload)
-        if event is not None:  # the pipeline counts each reaction once, replayed or not
-            await self.bot.handle(event)
+        if event is None:
+            return
+        if payload.member is None:
+            # Discord sends `member` only "if this happened in a guild", and in DMs never:
+            # without it the roles are read from the server, as for a DM's interactions.
+            event = replace(event, actor=await self._with_server_roles(event.actor))
+        await self.bot.handle(event)  # the pipeline counts each reaction once, replayed or not
 
     # -- helpers ---------------------------------------------------------------------------
 
