@@ -24,15 +24,14 @@ from discord.gateway import DiscordWebSocket
 from adapters.discord import custom_ids, draw, inbound
 from adapters.discord.commands import MalformedCommand, command_tree
 from adapters.discord.inbound import DiscordContext
-from adapters.discord.port import DiscordPort, NotOnDiscord
+from adapters.discord.port import DiscordPort
+from adapters.discord.refusals import discord_refusals
 from adapters.discord.retry import retrying
 from bot.app import Taskbot
 from bot.config import Config
 from bot.events import Actor, Attachment, Event, FormSubmitEvent
 from bot.inflight import Finish, WorkInFlight
-from bot.pipeline import Answer, Delivery, Next
 from bot.pipeline.apologise import SORRY_TEXT, SORRY_TITLE
-from bot.port import Unreachable
 from bot.ui import Button, Card, ControlRow, FormErrors
 from taskbank.errors import Problem, ValidationFailed
 
@@ -45,11 +44,6 @@ UNKNOWN_INTERACTION = 10062  # Discord's code for an interaction past its deadli
 WORK_IN_FLIGHT = 64
 DONE_TEXT = "Posted where it belongs: the channel, or your direct messages."
 RESTARTING_TEXT = "Taskbot is restarting; nothing was done. Try again in a minute."
-DMS_CLOSED_TEXT = (
-    "Discord says you take no direct messages from this server's members, and what you asked "
-    "for comes by direct message. Allow them (the server's menu → Privacy Settings → Direct "
-    "Messages) and ask again."
-)
 STALE_TEXT = (
     "Nothing was changed. If the commands Discord shows are out of date, a coordinator can run "
     "`taskbot discord sync`."
@@ -327,27 +321,6 @@ class DiscordApp:
             await self.port.reply_drawn(context, draw.message(card))
         except discord.HTTPException as error:
             log.warning("could not tell the user either: %s", error)
-
-
-async def discord_refusals(delivery: Delivery, next: Next) -> Answer:
-    """The pipeline step for Discord's own errors: what Discord refused, told in its words (a
-    person who takes no direct messages, in plain ones)."""
-    try:
-        return await next()
-    except Unreachable as error:
-        log.warning("%s: %s", type(delivery.event).__name__, error)
-        if error.user == delivery.event.actor.key:
-            await delivery.tell_quietly("Taskbot can't send you direct messages", DMS_CLOSED_TEXT)
-        else:
-            await delivery.tell_quietly(
-                "Not told privately",
-                f"{error.user} takes no direct messages from Taskbot, so they were not told.",
-            )
-        return None
-    except (discord.HTTPException, NotOnDiscord) as error:
-        log.warning("Discord refused a reply to %s: %s", type(delivery.event).__name__, error)
-        await delivery.tell_quietly("Discord refused that", f"Discord said: {error}")
-        return None
 
 
 def lazy_attachment(file: discord.Attachment) -> Attachment:

@@ -98,3 +98,22 @@ async def test_an_export_to_a_coordinator_who_takes_no_dms_says_how_to_get_it(ro
     shown = room.server.text(room.server.answer(answered))
     assert "403" not in shown and "error code" not in shown, shown
     assert "direct messages" in shown.lower() and "privacy" in shown.lower(), shown
+
+
+async def test_a_reviewer_who_takes_no_dms_is_told_beside_the_sample_how_to_reject(room):
+    submission = await submitted(room)
+    review = await posted_sample(room)
+    room.fake.close_dms(room.reviewer.id)
+    await room.server.react(room.reviewer, review, "❌")
+    note = await room.server.wait_for(
+        lambda: room.fake.in_channel(room.reviews)[1:], "a note in the review channel"
+    )
+    shown = room.server.text(note[0])
+    assert "rev" in shown and "Privacy Settings" in shown and "/review" in shown, shown
+    assert await status_of(room, submission) == "pending"
+    room.fake.dms_closed.clear()  # they allow DMs and react again: asked for the reason
+    await room.server.react(room.reviewer, review, "❌")
+    (ask,) = await room.server.wait_for(
+        lambda: room.fake.direct_to(room.reviewer.id), "the request for a reason"
+    )
+    assert "Why reject" in room.server.text(ask)
