@@ -38,6 +38,7 @@ def retry_after(error: BaseException) -> float | None:
     body = _json_body(getattr(error, "text", ""))
     if headers.get("Via") and not body:
         return None  # discord.py read the body and waited this one out, as often as it will
+    body = body or _json_body(_read_already(response))
     if isinstance(body.get("retry_after"), int | float) and body["retry_after"] >= 0:
         return float(body["retry_after"])
     for header in ("X-RateLimit-Reset-After", "Retry-After"):
@@ -48,6 +49,13 @@ def retry_after(error: BaseException) -> float | None:
         if wait >= 0:
             return wait
     return None
+
+
+def _read_already(response: object) -> str:
+    """The answer's body as aiohttp keeps it once read (discord.py read it; its error keeps only
+    the message), so the body's retry_after is known even when no header says it."""
+    raw = getattr(response, "_body", None)
+    return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else ""
 
 
 def _json_body(text: str) -> dict:

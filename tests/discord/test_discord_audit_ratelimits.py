@@ -109,3 +109,15 @@ async def submitted_elsewhere(room) -> None:
     await room.bank.import_batch(tone_batch(1, name="tone-2", review_rate=1.0), filename="t.jsonl")
     claimed = await room.bank.claim(key)
     await room.bank.submit(claimed.assignment.id, key, TONE_ANSWER, "k-other")
+
+
+async def test_a_429_with_its_body_alone_is_waited_out_by_the_bodys_retry_after(room):
+    await room.bank.import_batch(tone_batch(1), filename="tone.jsonl")
+    card = await claim(room)
+    aid = ids(room, card, "submit:")[0].split(":")[1]
+    room.fake.rate_limit(
+        "POST", r"^/interactions/\d+/[^/]+/callback$", retry_after=0.2, via=False, headers=False
+    )
+    done = await room.server.pick(room.writer, card, f"ans:{aid}:tone", ["tense"])
+    assert done.callback == 7 and not done.late
+    assert "tense" in room.server.text(room.server.answer(done))

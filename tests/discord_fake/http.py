@@ -48,7 +48,12 @@ def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -
 
 
 def _rate_limited(
-    retry_after: float, *, via: bool, scope: bool, charset: bool = False
+    retry_after: float,
+    *,
+    via: bool,
+    scope: bool,
+    charset: bool = False,
+    with_headers: bool = True,
 ) -> web.Response:
     """A 429 as Discord's rate-limit page documents it: the body's `retry_after` in seconds,
     `Retry-After` rounded up, and the bucket headers (none for a global limit). The real Discord
@@ -67,6 +72,8 @@ def _rate_limited(
                 "X-RateLimit-Scope": "user",
             }
         )
+    if not with_headers:
+        headers = {}
     if via:
         headers["Via"] = "1.1 google"
     body = {"message": "You are being rate limited.", "retry_after": retry_after, "global": scope}

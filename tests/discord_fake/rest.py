@@ -40,6 +40,7 @@ class Rest:
                     via=rule["via"],
                     scope=rule["global"],
                     charset=rule["charset"],
+                    with_headers=rule["headers"],
                 )
         for rule in self.overrides:
             if rule["method"] == method and rule["path"].search(path):

@@ -131,6 +131,7 @@ class FakeDiscord(Gateway, Rest):
         via: bool = True,
         is_global: bool = False,
         charset: bool = False,
+        headers: bool = True,
     ) -> None:
         """Answer the next `times` calls matching with 429 and `retry_after`, as Discord does.
 
@@ -138,7 +139,8 @@ class FakeDiscord(Gateway, Rest):
         exactly as Discord's rate-limit page shows it (body and `Retry-After`/`X-RateLimit-*`
         headers only), as a fake written from that page sends it. `is_global` makes it a global
         limit (`X-RateLimit-Global`, no bucket headers); `charset` sends its JSON as
-        `application/json; charset=utf-8`, as many web frameworks do."""
+        `application/json; charset=utf-8`, as many web frameworks do; `headers=False` sends the
+        body alone (no Retry-After or X-RateLimit-*)."""
         self.throttle.append(
             {
                 "method": method,
@@ -148,6 +150,7 @@ class FakeDiscord(Gateway, Rest):
                 "via": via,
                 "global": is_global,
                 "charset": charset,
+                "headers": headers,
             }
         )
 
