@@ -66,7 +66,7 @@ async def route_to_coordinators(ctx: BotContext, case: AppealCase) -> None:
     reached = [
         await if_reachable(ctx.port.send_direct(coordinator, card)) for coordinator in deciders
     ]
-    if not any(reached):  # no coordinator takes DMs: the channel, so the appeal is seen
+    if all(ref is None for ref in reached):  # nobody takes DMs: the channel, so it is seen
         await ctx.port.post_card(ctx.coordinator_place, card)
 
 
