@@ -2,14 +2,41 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar
 
 from bot.events import Actor, MessageRef, Place
 from bot.ui import Card, FileUpload, Form
 
 Visibility = Literal["public", "private"]
+T = TypeVar("T")
+
+log = logging.getLogger(__name__)
+
+
+class Unreachable(Exception):
+    """The chat will not deliver a direct message to this person (Discord's "Cannot send
+    messages to this user": they take none from the bot). Nothing was sent."""
+
+    def __init__(self, user: str) -> None:
+        super().__init__(f"{user} takes no direct messages from Taskbot")
+        self.user = user
+
+
+UNTOLD = "They take no direct messages from Taskbot, so they were not told: tell them yourself."
+
+
+async def if_reachable(sending: Awaitable[T]) -> T | None:
+    """A notice to someone, sent if they take direct messages: None (logged) when they take
+    none, so what was done before it stands and the people after them are still told. A
+    recorded post (send_once) stays pending, for a later run."""
+    try:
+        return await sending
+    except Unreachable as error:
+        log.warning("%s; not told", error)
+        return None
 
 
 @dataclass(frozen=True)
@@ -48,7 +75,8 @@ class ChatPort(Protocol):
     async def send_direct(
         self, user: Actor | str, card: Card, *, once: Once | None = None
     ) -> MessageRef:
-        """Send a card by direct message (to an Actor or a task-bank user key)."""
+        """Send a card by direct message (to an Actor or a task-bank user key); Unreachable
+        when the person takes none from the bot."""
         ...
 
     async def open_form(self, form: Form, *, context: Any) -> None:

@@ -35,7 +35,7 @@ from bot.handlers import fair_work
 from bot.handlers.context import BotContext
 from bot.handlers.fair_work import EveryWritersNotes
 from bot.handlers.reviewer import post_for_review
-from bot.port import Once
+from bot.port import Once, if_reachable
 from bot.quality_view import digest
 from bot.ui import Card, FileUpload
 from taskbank.bulkmemory import full_collections_postponed
@@ -117,12 +117,14 @@ class Jobs:
                 "tally", key, CHANNEL, lambda once: self._post_summary(period, tally, once, notes)
             ):
                 sent_any = True
-            for line in tally.lines:
-                if await self._deliver(
-                    "tally",
-                    key,
-                    line.writer_id,
-                    lambda once, line=line: self._post_private(period, line, once, notes),
+            for line in tally.lines:  # one writer who takes no DMs holds up nobody after them
+                if await if_reachable(
+                    self._deliver(
+                        "tally",
+                        key,
+                        line.writer_id,
+                        lambda once, line=line: self._post_private(period, line, once, notes),
+                    )
                 ):
                     sent_any = True
         return sent_any
@@ -157,9 +159,12 @@ class Jobs:
                 to=privately_to,
             )
             here = [line for line in tally.lines if line.writer_id.startswith(f"{platform}:")]
+            told = 0
             for line in here:
-                await self._post_private(period, line, None, notes)
-        return len(here)
+                if await if_reachable(self._post_private(period, line, None, notes)) is None:
+                    continue
+                told += 1
+        return told
 
     async def _post_summary(
         self,
@@ -297,7 +302,7 @@ class Jobs:
                 "warning",
                 next_button=True,
             )
-            await self.ctx.port.send_direct(assignment.writer_id, card)
+            await if_reachable(self.ctx.port.send_direct(assignment.writer_id, card))
         return len(expired)
 
 

@@ -24,12 +24,13 @@ from discord.gateway import DiscordWebSocket
 from adapters.discord import custom_ids, draw, inbound
 from adapters.discord.commands import MalformedCommand, command_tree
 from adapters.discord.inbound import DiscordContext
-from adapters.discord.port import DiscordPort, NotOnDiscord
+from adapters.discord.port import DiscordPort
+from adapters.discord.refusals import discord_refusals
+from adapters.discord.retry import retrying
 from bot.app import Taskbot
 from bot.config import Config
 from bot.events import Actor, Attachment, Event, FormSubmitEvent
 from bot.inflight import Finish, WorkInFlight
-from bot.pipeline import Answer, Delivery, Next
 from bot.pipeline.apologise import SORRY_TEXT, SORRY_TITLE
 from bot.ui import Button, Card, ControlRow, FormErrors
 from taskbank.errors import Problem, ValidationFailed
@@ -114,7 +115,9 @@ class DiscordApp:
         if not self.work.draining:
             return False
         try:
-            await interaction.response.send_message(RESTARTING_TEXT, ephemeral=True)
+            await retrying(
+                lambda: interaction.response.send_message(RESTARTING_TEXT, ephemeral=True)
+            )
         except discord.HTTPException as error:
             log.warning("could not say Taskbot is restarting: %s", error)
         return True
@@ -145,7 +148,9 @@ class DiscordApp:
         args: tuple[str, ...],
         files: tuple[discord.Attachment | None, ...],
     ) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await retrying(
+            lambda: interaction.response.defer(ephemeral=True, thinking=True), "a deferral"
+        )
         # An option of the wrong type reaches here as it came: the bot gets text (and parses it
         # into a refusal), and a file option that resolved to no attachment is no file.
         texts = tuple(str(arg) for arg in args)
@@ -234,7 +239,9 @@ class DiscordApp:
         if guild is None:
             return actor
         try:
-            member = await guild.fetch_member(int(actor.user_id))
+            member = await retrying(
+                lambda: guild.fetch_member(int(actor.user_id)), "reading server roles"
+            )
         except discord.HTTPException:
             return actor  # not a member: no server roles
         return inbound.actor_of(member)
@@ -258,7 +265,7 @@ class DiscordApp:
         async with context.lock:
             if not interaction.response.is_done():
                 try:
-                    await interaction.response.defer()
+                    await retrying(interaction.response.defer, "a deferral")
                 except discord.HTTPException as error:
                     log.warning("could not defer interaction %s: %s", interaction.id, error)
 
@@ -298,8 +305,13 @@ class DiscordApp:
         if me is not None and payload.user_id == me.id:
             return
         event = inbound.reaction_event(payload)
-        if event is not None:  # the pipeline counts each reaction once, replayed or not
-            await self.bot.handle(event)
+        if event is None:
+            return
+        if payload.member is None:
+            # Discord sends `member` only "if this happened in a guild", and in DMs never:
+            # without it the roles are read from the server, as for a DM's interactions.
+            event = replace(event, actor=await self._with_server_roles(event.actor))
+        await self.bot.handle(event)  # the pipeline counts each reaction once, replayed or not
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -309,16 +321,6 @@ class DiscordApp:
             await self.port.reply_drawn(context, draw.message(card))
         except discord.HTTPException as error:
             log.warning("could not tell the user either: %s", error)
-
-
-async def discord_refusals(delivery: Delivery, next: Next) -> Answer:
-    """The pipeline step for Discord's own errors: what Discord refused, told in its words."""
-    try:
-        return await next()
-    except (discord.HTTPException, NotOnDiscord) as error:
-        log.warning("Discord refused a reply to %s: %s", type(delivery.event).__name__, error)
-        await delivery.tell_quietly("Discord refused that", f"Discord said: {error}")
-        return None
 
 
 def lazy_attachment(file: discord.Attachment) -> Attachment:

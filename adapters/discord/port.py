@@ -17,24 +17,31 @@ Discord keeps nonces only a few minutes; a retry later than that can show a post
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import io
 import logging
 import time
 from collections import OrderedDict
+from collections.abc import AsyncIterator
 from typing import Any
 
 import discord
 
 from adapters.discord import custom_ids, draw, limits
 from adapters.discord.inbound import DiscordContext, user_key_to_id
+from adapters.discord.retry import retrying
 from bot.events import Actor, MessageRef, Place
-from bot.port import Once
+from bot.port import Once, Unreachable
 from bot.ui import Button, Card, ControlRow, FileUpload, Form
 
 log = logging.getLogger(__name__)
 
 NONCE_LENGTH = 25  # Discord's limit on a message nonce
+CANNOT_MESSAGE_USER = 50007  # Discord's code: the user takes no direct messages from the bot
+# Discord's codes for a card there is no longer any updating: Unknown Channel, Unknown Message,
+# Missing Access (the bot was shut out of the channel).
+CARD_GONE = (10003, 10008, 50001)
 # A refused form is kept as typed for its "Fix it…" button (Discord closes a modal on submit):
 # for this long, and for at most this many people at once.
 TYPED_KEPT_SECONDS = 15 * 60
@@ -109,7 +116,10 @@ class DiscordPort:
         if visibility == "private" and to is not None:
             return await self.send_direct(to, card, once=once)
         channel = self.client.get_partial_messageable(int(place.channel_id))
-        sent = await channel.send(**draw.message(card).send_kwargs(), **_nonce(once))
+        drawn = draw.message(card)
+        sent = await retrying(
+            lambda: channel.send(**drawn.send_kwargs(), **_nonce(once)), "a channel post"
+        )
         return MessageRef(place.channel_id, str(sent.id))
 
     async def update_card(self, message: MessageRef, card: Card, *, context: Any = None) -> None:
@@ -126,17 +136,22 @@ class DiscordPort:
             )
             response = interaction.response
             if clicked and not response.is_done():
-                await response.edit_message(**drawn.edit_kwargs())
+                await retrying(lambda: response.edit_message(**drawn.edit_kwargs()), "an update")
                 return
             if clicked and response.type in (
                 discord.InteractionResponseType.deferred_message_update,
                 discord.InteractionResponseType.message_update,
             ):
-                await interaction.edit_original_response(**drawn.edit_kwargs())
+                await retrying(
+                    lambda: interaction.edit_original_response(**drawn.edit_kwargs()), "an edit"
+                )
                 return
             if message.message_id.isdigit() and int(message.message_id) in ctx.created:
-                await interaction.followup.edit_message(
-                    int(message.message_id), **drawn.edit_kwargs()
+                await retrying(
+                    lambda: interaction.followup.edit_message(
+                        int(message.message_id), **drawn.edit_kwargs()
+                    ),
+                    "an edit",
                 )
                 return
         if clicked or interaction.message is None:
@@ -152,8 +167,14 @@ class DiscordPort:
         if user_id is None or (isinstance(user, Actor) and user.platform != "discord"):
             raise NotOnDiscord(f"{user} is not a Discord user; the Discord bot cannot message them")
         await self.pacer.wait()
-        channel = await self.client.create_dm(discord.Object(user_id))
-        sent = await channel.send(**draw.message(card).send_kwargs(), **_nonce(once))
+        drawn = draw.message(card)
+        async with _to_reach(f"discord:{user_id}"):
+            channel = await retrying(
+                lambda: self.client.create_dm(discord.Object(user_id)), "opening a DM"
+            )
+            sent = await retrying(
+                lambda: channel.send(**drawn.send_kwargs(), **_nonce(once)), "a direct message"
+            )
         return MessageRef(str(channel.id), str(sent.id))
 
     async def open_form(self, form: Form, *, context: Any) -> None:
@@ -166,7 +187,8 @@ class DiscordPort:
         page = ctx.form_page if ctx.form_page is not None else draw.page_to_show(form)
         async with ctx.lock:
             if not interaction.response.is_done():
-                await interaction.response.send_modal(draw.modal(form, page))
+                drawn_modal = draw.modal(form, page)
+                await retrying(lambda: interaction.response.send_modal(drawn_modal), "a modal")
                 return
         # Too late for a modal (Discord only takes one as the first answer): offer a button.
         again = form.reopen or ""
@@ -181,25 +203,21 @@ class DiscordPort:
         await self._reply(ctx, draw.message(card), Place(str(interaction.channel_id)))
 
     async def add_reaction(self, message: MessageRef, emoji: str) -> None:
-        channel = self.client.get_partial_messageable(int(message.channel_id))
-        await channel.get_partial_message(int(message.message_id)).add_reaction(emoji)
+        target = self.client.get_partial_messageable(int(message.channel_id))
+        partial = target.get_partial_message(int(message.message_id))
+        await retrying(lambda: partial.add_reaction(emoji), "a reaction")
 
     async def upload_file(
         self, place: Place, upload: FileUpload, *, to: Actor | None = None, once: Once | None = None
     ) -> None:
         if to is not None and to.platform == "discord":
             await self.pacer.wait()
-            channel: Any = await self.client.create_dm(discord.Object(int(to.user_id)))
-        else:
-            channel = self.client.get_partial_messageable(int(place.channel_id))
-        await channel.send(
-            content=draw.shorten(upload.comment, limits.MESSAGE_CONTENT)
-            if upload.comment
-            else None,
-            file=discord.File(io.BytesIO(upload.content), filename=upload.filename),
-            allowed_mentions=draw.NO_MENTIONS,
-            **_nonce(once),
-        )
+            recipient = discord.Object(int(to.user_id))
+            async with _to_reach(to.key):
+                channel = await retrying(lambda: self.client.create_dm(recipient), "opening a DM")
+                await _send_file(channel, upload, once)
+            return
+        await _send_file(self.client.get_partial_messageable(int(place.channel_id)), upload, once)
 
     # -- how ------------------------------------------------------------------------------
 
@@ -217,18 +235,26 @@ class DiscordPort:
         async with ctx.lock:
             response = interaction.response
             if not response.is_done():
-                answer = await response.send_message(ephemeral=True, **drawn.send_kwargs())
+                answer = await retrying(
+                    lambda: response.send_message(ephemeral=True, **drawn.send_kwargs()),
+                    "an answer",
+                )
                 message_id = answer.message_id
             elif (
                 response.type == discord.InteractionResponseType.deferred_channel_message
                 and not ctx.original_filled
             ):
-                edited = await interaction.edit_original_response(**drawn.edit_kwargs())
+                edited = await retrying(
+                    lambda: interaction.edit_original_response(**drawn.edit_kwargs()), "an answer"
+                )
                 ctx.original_filled = True
                 message_id = edited.id
             else:
-                sent = await interaction.followup.send(
-                    ephemeral=True, wait=True, **drawn.send_kwargs()
+                sent = await retrying(
+                    lambda: interaction.followup.send(
+                        ephemeral=True, wait=True, **drawn.send_kwargs()
+                    ),
+                    "a follow-up",
                 )
                 message_id = sent.id
         if message_id is not None:
@@ -236,8 +262,16 @@ class DiscordPort:
         return MessageRef(place.channel_id or str(interaction.channel_id or ""), str(message_id))
 
     async def _edit_by_rest(self, message: MessageRef, drawn: draw.Drawn) -> None:
+        """Edit a posted card; one that is gone (deleted, or in a channel the bot no longer
+        sees) has nothing left to show, so what was done is not undone by it."""
         channel = self.client.get_partial_messageable(int(message.channel_id))
-        await channel.get_partial_message(int(message.message_id)).edit(**drawn.edit_kwargs())
+        partial = channel.get_partial_message(int(message.message_id))
+        try:
+            await retrying(lambda: partial.edit(**drawn.edit_kwargs()), "an edit")
+        except (discord.NotFound, discord.Forbidden) as error:
+            if error.code not in CARD_GONE:
+                raise
+            log.info("card %s is gone (%s); not updated", message.key, error)
 
 
 def nonce_of(once: Once) -> str:
@@ -251,6 +285,33 @@ def nonce_of(once: Once) -> str:
 def _nonce(once: Once | None) -> dict[str, Any]:
     # discord.py (2.5 and later) sends `enforce_nonce: true` with every nonce.
     return {"nonce": nonce_of(once)} if once is not None else {}
+
+
+async def _send_file(channel: Any, upload: FileUpload, once: Once | None) -> None:
+    """A file posted in a channel; each try sends it afresh (a file is read once per request)."""
+    await retrying(
+        lambda: channel.send(
+            content=draw.shorten(upload.comment, limits.MESSAGE_CONTENT)
+            if upload.comment
+            else None,
+            file=discord.File(io.BytesIO(upload.content), filename=upload.filename),
+            allowed_mentions=draw.NO_MENTIONS,
+            **_nonce(once),
+        ),
+        "a file",
+    )
+
+
+@contextlib.asynccontextmanager
+async def _to_reach(user: str) -> AsyncIterator[None]:
+    """A direct message to `user`: Discord's "Cannot send messages to this user" (they take
+    none from the bot) becomes the port's Unreachable, which the bot knows how to handle."""
+    try:
+        yield
+    except discord.Forbidden as error:
+        if error.code == CANNOT_MESSAGE_USER:
+            raise Unreachable(user) from error
+        raise
 
 
 def _interaction_context(context: Any) -> DiscordContext | None:

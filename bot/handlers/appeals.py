@@ -7,6 +7,7 @@ from bot import fairwork_render as show
 from bot.arguments import at_most, whole_number
 from bot.events import CommandEvent
 from bot.handlers.context import BotContext
+from bot.port import UNTOLD, if_reachable
 from bot.roles import Role
 from bot.ui import Card
 from taskbank.appeals import AppealCase
@@ -62,8 +63,11 @@ async def route_to_coordinators(ctx: BotContext, case: AppealCase) -> None:
     if not deciders:
         await ctx.port.post_card(ctx.coordinator_place, card)
         return
-    for coordinator in deciders:
-        await ctx.port.send_direct(coordinator, card)
+    reached = [
+        await if_reachable(ctx.port.send_direct(coordinator, card)) for coordinator in deciders
+    ]
+    if all(ref is None for ref in reached):  # nobody takes DMs: the channel, so it is seen
+        await ctx.port.post_card(ctx.coordinator_place, card)
 
 
 async def _coordinate(
@@ -83,8 +87,14 @@ async def _coordinate(
     appeal_id = whole_number(rest[0], "appeal number")
     note = " ".join(rest[1:])
     case = await ctx.bank.decide_appeal(appeal_id, event.actor.key, verb == "uphold", note)
-    await ctx.port.send_direct(case.appeal.writer_id, show.appeal_decision_card(case, ctx.currency))
+    told = await if_reachable(
+        ctx.port.send_direct(case.appeal.writer_id, show.appeal_decision_card(case, ctx.currency))
+    )
     await ctx.reply(
         event,
-        Card(title=f"Appeal {appeal_id} {case.appeal.outcome}", tone="success"),
+        Card(
+            title=f"Appeal {appeal_id} {case.appeal.outcome}",
+            blocks=() if told is not None else (UNTOLD,),
+            tone="success",
+        ),
     )

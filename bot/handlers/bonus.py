@@ -7,6 +7,7 @@ import logging
 from bot.arguments import named_writer, whole_number
 from bot.events import CommandEvent
 from bot.handlers.context import BotContext
+from bot.port import UNTOLD, if_reachable
 from bot.roles import Role
 from bot.ui import Card
 from taskbank.bonuses import parse_amount
@@ -62,19 +63,28 @@ async def batch_rule(ctx: BotContext, event: CommandEvent) -> None:
     reason = " ".join(args[5:])
     paid = await ctx.bank.gold_accuracy_bonus(batch_id, percent, cents, reason, event.actor.key)
     amount = format_cents(cents, ctx.currency)
-    for bonus in paid:
-        await ctx.port.send_direct(
-            bonus.writer_id,
-            Card(
-                title=f"A bonus of {amount}",
-                blocks=(
-                    f"For: {reason.strip()} — {bonus.gold_correct} of {bonus.gold_answered} gold"
-                    f" answers right in batch {batch_id}.",
+    untold = []
+    for bonus in paid:  # paid already: one writer who takes no DMs stops nobody being told
+        told = await if_reachable(
+            ctx.port.send_direct(
+                bonus.writer_id,
+                Card(
+                    title=f"A bonus of {amount}",
+                    blocks=(
+                        f"For: {reason.strip()} — {bonus.gold_correct} of {bonus.gold_answered}"
+                        f" gold answers right in batch {batch_id}.",
+                    ),
+                    tone="success",
                 ),
-                tone="success",
-            ),
+            )
         )
+        if told is None:
+            untold.append(bonus.writer_id)
     await ctx.reply(
         event,
-        Card(title=f"Batch {batch_id} rule: {amount} paid to {len(paid)} writers", tone="success"),
+        Card(
+            title=f"Batch {batch_id} rule: {amount} paid to {len(paid)} writers",
+            blocks=(f"{', '.join(untold)}: {UNTOLD}",) if untold else (),
+            tone="success",
+        ),
     )

@@ -13,6 +13,7 @@ from bot import render
 from bot.arguments import at_most
 from bot.events import CommandEvent
 from bot.handlers.context import BotContext
+from bot.port import if_reachable
 from bot.render import local_time
 from bot.roles import Role
 from bot.ui import Card, FileUpload
@@ -107,11 +108,13 @@ async def tell_writer_of_rejection(ctx: BotContext, submission_id: int) -> None:
     appeal (recorded in the outbox, so each writer is told once)."""
     notice = await ctx.bank.rejection_notice(submission_id, ctx.fair_work.appeal_window)
     card = show.rejection_card(notice, ctx.time_zone)
-    await ctx.bank.send_once(
-        "rejection",
-        str(submission_id),
-        notice.writer_id,
-        lambda retry: ctx.port.send_direct(notice.writer_id, card),
+    await if_reachable(
+        ctx.bank.send_once(
+            "rejection",
+            str(submission_id),
+            notice.writer_id,
+            lambda retry: ctx.port.send_direct(notice.writer_id, card),
+        )
     )
 
 
@@ -129,11 +132,13 @@ async def pay_top_ups(ctx: BotContext, period: Period, period_key: str) -> None:
     paid = await ctx.bank.top_up_to_target(period, period_key, ctx.fair_work.top_up_projects)
     for top_up in paid:
         card = show.top_up_card(top_up, period.label, ctx.currency)
-        await ctx.bank.send_once(
-            "top-up",
-            f"{period_key}:{top_up.project_name}",
-            top_up.writer_id,
-            lambda retry, card=card, to=top_up.writer_id: ctx.port.send_direct(to, card),
+        await if_reachable(
+            ctx.bank.send_once(
+                "top-up",
+                f"{period_key}:{top_up.project_name}",
+                top_up.writer_id,
+                lambda retry, card=card, to=top_up.writer_id: ctx.port.send_direct(to, card),
+            )
         )
 
 

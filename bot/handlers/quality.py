@@ -7,6 +7,7 @@ from bot import render
 from bot.arguments import named_writer, whole_number
 from bot.events import CommandEvent
 from bot.handlers.context import BotContext
+from bot.port import UNTOLD, if_reachable
 from bot.roles import Role
 from bot.ui import Field
 from taskbank.errors import Problem, ValidationFailed
@@ -43,11 +44,13 @@ async def tell_writer_of_pause(ctx: BotContext, pause: Pause) -> None:
     card = render.notice_card(
         f"Paused on batch {pause.batch_id}", words[0].upper() + words[1:] + ".", "warning"
     )
-    await ctx.bank.send_once(
-        "pause",
-        f"{pause.batch_id}:{pause.last_submission_id}",
-        pause.writer_id,
-        lambda retry: ctx.port.send_direct(pause.writer_id, card),
+    await if_reachable(
+        ctx.bank.send_once(
+            "pause",
+            f"{pause.batch_id}:{pause.last_submission_id}",
+            pause.writer_id,
+            lambda retry: ctx.port.send_direct(pause.writer_id, card),
+        )
     )
 
 
@@ -60,19 +63,22 @@ async def reinstate_command(ctx: BotContext, event: CommandEvent) -> None:
     writer = named_writer(event.args[0], event.actor.platform, REINSTATE_USAGE)
     batch_id = whole_number(event.args[1], "batch id")
     pause = await ctx.bank.reinstate(batch_id, writer, by=event.actor.key)
-    await ctx.port.send_direct(
-        writer,
-        render.notice_card(
-            "You can claim again",
-            f"A coordinator reinstated you on batch {batch_id}. Your quality-check record"
-            " starts afresh from your next answer.",
-        ),
+    told = await if_reachable(
+        ctx.port.send_direct(
+            writer,
+            render.notice_card(
+                "You can claim again",
+                f"A coordinator reinstated you on batch {batch_id}. Your quality-check record"
+                " starts afresh from your next answer.",
+            ),
+        )
     )
     await ctx.reply(
         event,
         render.notice_card(
             "Writer reinstated",
             f"{writer} may claim from batch {batch_id} again (was: {pause.gold_correct} of"
-            f" {pause.gold_answered} gold answers right). Their next window starts now.",
+            f" {pause.gold_answered} gold answers right). Their next window starts now."
+            + ("" if told is not None else f" {UNTOLD}"),
         ),
     )

@@ -177,10 +177,11 @@ class Claims:
             raise NotAllowed(f"that task was {assignment.state}; claim a new one")
         batch = await self.batch(assignment.batch_id)
         task = await self.task(assignment.task_id)
-        stored = await self.store.get_draft(assignment_id)
-        draft = merge_draft(batch.questions, task.payload, stored, answers)
-        await self.store.save_draft(assignment_id, draft, self.clock.now())
-        return draft
+        return await self.store.update_draft(
+            assignment_id,
+            lambda stored: merge_draft(batch.questions, task.payload, stored, answers),
+            self.clock.now(),
+        )
 
     async def draft(self, assignment_id: int) -> dict[str, Any]:
         """The half-done answer kept for an assignment."""

@@ -8,7 +8,7 @@ is written once here.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -18,7 +18,7 @@ from taskbank.models import Assignment, AssignmentState, Task
 from taskbank.store import rows
 from taskbank.store.records import BatchCandidate
 from taskbank.store.refusals import refuse
-from taskbank.store.runner import Operation, Runner, fetch, fetch_one
+from taskbank.store.runner import Operation, Runner, execute, fetch, fetch_one
 
 
 class ClaimStore(Protocol):
@@ -70,8 +70,15 @@ class ClaimStore(Protocol):
         """Return every lapsed lease's slot to the pool; the leases expired now."""
         ...
 
-    async def save_draft(self, assignment_id: int, answers: dict[str, Any], now: datetime) -> None:
-        """Keep a half-done answer (replacing the previous draft)."""
+    async def update_draft(
+        self,
+        assignment_id: int,
+        change: Callable[[dict[str, Any]], dict[str, Any]],
+        now: datetime,
+    ) -> dict[str, Any]:
+        """Replace the half-done answer with `change(the one kept)`, in one transaction that
+        holds the draft meanwhile, so answers saved at the same moment are all kept; returns the
+        draft kept. What `change` raises refuses the change (nothing is stored)."""
         ...
 
     async def get_draft(self, assignment_id: int) -> dict[str, Any]:
@@ -158,16 +165,35 @@ class Claims:
         )
         return [rows.assignment(row) for row in found]
 
-    async def save_draft(self, assignment_id: int, answers: dict[str, Any], now: datetime) -> None:
-        """Keep a half-done answer (replacing the previous draft)."""
-        await self.runner.execute(
-            "INSERT INTO drafts (assignment_id, answers_json, updated_at) VALUES ($1, $2, $3)"
-            " ON CONFLICT (assignment_id) DO UPDATE SET answers_json = excluded.answers_json,"
-            " updated_at = excluded.updated_at",
-            assignment_id,
-            rows.dumps(answers),
-            to_micros(now),
-        )
+    async def update_draft(
+        self,
+        assignment_id: int,
+        change: Callable[[dict[str, Any]], dict[str, Any]],
+        now: datetime,
+    ) -> dict[str, Any]:
+        """Read, change and write the draft in one operation. Its first statement creates or
+        touches the draft's row, which locks it on PostgreSQL until the commit (and hands back
+        its latest answers), so a second save at the same moment waits and merges into this
+        one's; on SQLite the writer runs operations one at a time."""
+
+        def operation() -> Operation[dict[str, Any]]:
+            kept = yield fetch_one(
+                "INSERT INTO drafts (assignment_id, answers_json, updated_at) VALUES ($1, '{}', $2)"
+                " ON CONFLICT (assignment_id) DO UPDATE SET updated_at = excluded.updated_at"
+                " RETURNING answers_json",
+                assignment_id,
+                to_micros(now),
+            )
+            draft = change(json.loads(kept[0]) if kept else {})
+            yield execute(
+                "UPDATE drafts SET answers_json = $1, updated_at = $2 WHERE assignment_id = $3",
+                rows.dumps(draft),
+                to_micros(now),
+                assignment_id,
+            )
+            return draft
+
+        return await self.runner.write(operation())
 
     async def get_draft(self, assignment_id: int) -> dict[str, Any]:
         """The half-done answer kept for an assignment (empty when none)."""

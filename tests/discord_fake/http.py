@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+import time
 from typing import Any
 
 from aiohttp import web
@@ -43,3 +45,38 @@ def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -
         status=status,
         headers={"Content-Type": "application/json", **(headers or {})},
     )
+
+
+def _rate_limited(
+    retry_after: float,
+    *,
+    via: bool,
+    scope: bool,
+    charset: bool = False,
+    with_headers: bool = True,
+) -> web.Response:
+    """A 429 as Discord's rate-limit page documents it: the body's `retry_after` in seconds,
+    `Retry-After` rounded up, and the bucket headers (none for a global limit). The real Discord
+    also sends `Via: 1.1 google` (its load balancer); `via=False` leaves that out."""
+    headers = {"Retry-After": str(max(1, math.ceil(retry_after)))}
+    if scope:
+        headers.update({"X-RateLimit-Global": "true", "X-RateLimit-Scope": "global"})
+    else:
+        headers.update(
+            {
+                "X-RateLimit-Limit": "5",
+                "X-RateLimit-Remaining": "0",
+                "X-RateLimit-Reset": f"{time.time() + retry_after:.3f}",
+                "X-RateLimit-Reset-After": f"{retry_after:.3f}",
+                "X-RateLimit-Bucket": "fakebucket",
+                "X-RateLimit-Scope": "user",
+            }
+        )
+    if not with_headers:
+        headers = {}
+    if via:
+        headers["Via"] = "1.1 google"
+    body = {"message": "You are being rate limited.", "retry_after": retry_after, "global": scope}
+    if charset:
+        headers["Content-Type"] = "application/json; charset=utf-8"
+    return _json(body, status=429, headers=headers)

@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.discord_fake.http import _error, _form_error, _json, _read_body
+from tests.discord_fake.http import _error, _form_error, _json, _rate_limited, _read_body
 from tests.discord_fake.identity import APP_ID, BOT_ID, EPHEMERAL, GUILD_ID, LOADING, TOKEN
 from tests.discord_fake.interactions import Interaction
 from tests.discord_fake.limits import NONCE_MEMORY, _long, mentions, modal_problems, sent_problems
@@ -35,18 +35,12 @@ class Rest:
         for rule in self.throttle:
             if rule["left"] > 0 and rule["method"] == method and rule["path"].search(path):
                 rule["left"] -= 1
-                return _json(
-                    {
-                        "message": "You are being rate limited.",
-                        "retry_after": rule["retry_after"],
-                        "global": False,
-                    },
-                    status=429,
-                    headers={
-                        "Retry-After": "1",
-                        "X-RateLimit-Scope": "user",
-                        "Via": "1.1 google",
-                    },
+                return _rate_limited(
+                    rule["retry_after"],
+                    via=rule["via"],
+                    scope=rule["global"],
+                    charset=rule["charset"],
+                    with_headers=rule["headers"],
                 )
         for rule in self.overrides:
             if rule["method"] == method and rule["path"].search(path):
@@ -249,6 +243,8 @@ class Rest:
     ) -> web.Response:
         if channel_id not in self.channels and channel_id not in self.dm_channels.values():
             return _error(404, 10003, "Unknown Channel")
+        if any(self.dm_channels.get(user) == channel_id for user in self.dms_closed):
+            return _error(403, 50007, "Cannot send messages to this user")
         nonce = body.get("nonce")
         problems = sent_problems(body)
         if isinstance(nonce, str):

@@ -32,6 +32,7 @@ class FakeDiscord(Gateway, Rest):
         self.refused: list[tuple[str, list[str]]] = []
         self.reactions: list[tuple[str, str, str]] = []
         self.dm_channels: dict[str, str] = {}
+        self.dms_closed: set[str] = set()
         self.members: dict[str, dict[str, Any]] = {}
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.throttle: list[dict[str, Any]] = []
@@ -110,14 +111,47 @@ class FakeDiscord(Gateway, Rest):
         """A message the bot posted earlier (say, by an older version), put straight in."""
         return self._create(channel_id, body, [])
 
+    def close_dms(self, user_id: str) -> None:
+        """The user accepts no direct messages from the bot (their privacy settings, or a shared
+        server left): Discord still opens the channel, but refuses each message with 403, code
+        50007 "Cannot send messages to this user"."""
+        self.dms_closed.add(user_id)
+
     def open_dm(self, user_id: str) -> str:
         """The direct-message channel between the bot and a user (made on first use)."""
         return self.dm_channels.setdefault(user_id, self.snowflake())
 
-    def rate_limit(self, method: str, path: str, times: int = 1, retry_after: float = 0.05) -> None:
-        """Answer the next `times` calls matching with 429 and `retry_after`, as Discord does."""
+    def rate_limit(
+        self,
+        method: str,
+        path: str,
+        times: int = 1,
+        retry_after: float = 0.05,
+        *,
+        via: bool = True,
+        is_global: bool = False,
+        charset: bool = False,
+        headers: bool = True,
+    ) -> None:
+        """Answer the next `times` calls matching with 429 and `retry_after`, as Discord does.
+
+        `via=False` leaves out the `Via` header the real Discord's load balancer adds: the 429
+        exactly as Discord's rate-limit page shows it (body and `Retry-After`/`X-RateLimit-*`
+        headers only), as a fake written from that page sends it. `is_global` makes it a global
+        limit (`X-RateLimit-Global`, no bucket headers); `charset` sends its JSON as
+        `application/json; charset=utf-8`, as many web frameworks do; `headers=False` sends the
+        body alone (no Retry-After or X-RateLimit-*)."""
         self.throttle.append(
-            {"method": method, "path": re.compile(path), "left": times, "retry_after": retry_after}
+            {
+                "method": method,
+                "path": re.compile(path),
+                "left": times,
+                "retry_after": retry_after,
+                "via": via,
+                "global": is_global,
+                "charset": charset,
+                "headers": headers,
+            }
         )
 
     def answer_next(self, method: str, path: str, body: Any, status: int = 200) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -86,9 +87,30 @@ async def test_lapsed_leases_expire_once(store, batch):
 async def test_a_draft_replaces_the_one_before(store, batch):
     assignment, _ = await claimed(store, batch, "ana")
     assert await store.get_draft(assignment.id) == {}
-    await store.save_draft(assignment.id, {"tone": "calm"}, NOW)
-    await store.save_draft(assignment.id, {"tone": "tense"}, NOW)
+    await store.update_draft(assignment.id, lambda kept: {"tone": "calm"}, NOW)
+    await store.update_draft(assignment.id, lambda kept: {"tone": "tense"}, NOW)
     assert await store.get_draft(assignment.id) == {"tone": "tense"}
+
+
+async def test_drafts_changed_at_the_same_moment_keep_every_change(store, batch):
+    assignment, _ = await claimed(store, batch, "ana")
+
+    async def change(key: str, value: object) -> None:
+        await store.update_draft(assignment.id, lambda kept: {**kept, key: value}, NOW)
+
+    await asyncio.gather(*(change(key, value) for key, value in TONE_ANSWER.items()))
+    assert await store.get_draft(assignment.id) == TONE_ANSWER
+
+
+async def test_a_refused_draft_change_stores_nothing(store, batch):
+    assignment, _ = await claimed(store, batch, "ana")
+
+    def refuse(kept: dict) -> dict:
+        raise ValidationFailed([])
+
+    with pytest.raises(ValidationFailed):
+        await store.update_draft(assignment.id, refuse, NOW)
+    assert await store.get_draft(assignment.id) == {}
 
 
 # -- submissions -----------------------------------------------------------------------------
