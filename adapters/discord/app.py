@@ -26,7 +26,7 @@ from adapters.discord.commands import MalformedCommand, command_tree
 from adapters.discord.inbound import DiscordContext
 from adapters.discord.port import DiscordPort
 from adapters.discord.refusals import discord_refusals
-from adapters.discord.retry import retrying
+from adapters.discord.retry import responding, retrying
 from bot.app import Taskbot
 from bot.config import Config
 from bot.events import Actor, Attachment, Event, FormSubmitEvent
@@ -115,8 +115,10 @@ class DiscordApp:
         if not self.work.draining:
             return False
         try:
-            await retrying(
-                lambda: interaction.response.send_message(RESTARTING_TEXT, ephemeral=True)
+            await responding(
+                interaction,
+                lambda: interaction.response.send_message(RESTARTING_TEXT, ephemeral=True),
+                "a refusal",
             )
         except discord.HTTPException as error:
             log.warning("could not say Taskbot is restarting: %s", error)
@@ -148,8 +150,10 @@ class DiscordApp:
         args: tuple[str, ...],
         files: tuple[discord.Attachment | None, ...],
     ) -> None:
-        await retrying(
-            lambda: interaction.response.defer(ephemeral=True, thinking=True), "a deferral"
+        await responding(
+            interaction,
+            lambda: interaction.response.defer(ephemeral=True, thinking=True),
+            "a deferral",
         )
         # An option of the wrong type reaches here as it came: the bot gets text (and parses it
         # into a refusal), and a file option that resolved to no attachment is no file.
@@ -265,7 +269,7 @@ class DiscordApp:
         async with context.lock:
             if not interaction.response.is_done():
                 try:
-                    await retrying(interaction.response.defer, "a deferral")
+                    await responding(interaction, interaction.response.defer, "a deferral")
                 except discord.HTTPException as error:
                     log.warning("could not defer interaction %s: %s", interaction.id, error)
 

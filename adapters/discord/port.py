@@ -30,7 +30,7 @@ import discord
 
 from adapters.discord import custom_ids, draw, limits
 from adapters.discord.inbound import DiscordContext, user_key_to_id
-from adapters.discord.retry import retrying
+from adapters.discord.retry import responding, retrying
 from bot.events import Actor, MessageRef, Place
 from bot.port import Once, Unreachable
 from bot.ui import Button, Card, ControlRow, FileUpload, Form
@@ -188,7 +188,9 @@ class DiscordPort:
         async with ctx.lock:
             if not interaction.response.is_done():
                 drawn_modal = draw.modal(form, page)
-                await retrying(lambda: interaction.response.send_modal(drawn_modal), "a modal")
+                await responding(
+                    interaction, lambda: interaction.response.send_modal(drawn_modal), "a modal"
+                )
                 return
         # Too late for a modal (Discord only takes one as the first answer): offer a button.
         again = form.reopen or ""

@@ -186,6 +186,8 @@ class Rest:
         }
         if resource is not None:
             answer["resource"] = resource
+        if not self.callback_bodies:
+            return web.Response(status=204)
         return _json(answer)
 
     def _record_for(self, app: str, token: str) -> Interaction | None:

@@ -41,6 +41,9 @@ class FakeDiscord(Gateway, Rest):
         self.downloads: list[str] = []
         self.nonces: dict[str, tuple[float, str]] = {}
         self.answer_within = ANSWER_WITHIN
+        # Discord answers an interaction callback 200 with the callback's object only when it is
+        # asked back (`with_response`); False: 204 with no body, as without it.
+        self.callback_bodies = True
         self.identified: list[dict[str, Any]] = []
         self.heartbeats = 0
         self.heartbeat_ms = 41250  # Discord's usual; a test may shorten it
