@@ -136,7 +136,9 @@ class DiscordPort:
             )
             response = interaction.response
             if clicked and not response.is_done():
-                await retrying(lambda: response.edit_message(**drawn.edit_kwargs()), "an update")
+                await responding(
+                    interaction, lambda: response.edit_message(**drawn.edit_kwargs()), "an update"
+                )
                 return
             if clicked and response.type in (
                 discord.InteractionResponseType.deferred_message_update,
@@ -237,11 +239,12 @@ class DiscordPort:
         async with ctx.lock:
             response = interaction.response
             if not response.is_done():
-                answer = await retrying(
+                answer = await responding(
+                    interaction,
                     lambda: response.send_message(ephemeral=True, **drawn.send_kwargs()),
                     "an answer",
                 )
-                message_id = answer.message_id
+                message_id = answer.message_id if answer is not None else None
             elif (
                 response.type == discord.InteractionResponseType.deferred_channel_message
                 and not ctx.original_filled

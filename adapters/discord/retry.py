@@ -84,16 +84,18 @@ async def retrying(call: Callable[[], Awaitable[T]], what: str = "a Discord call
 
 
 async def responding(
-    interaction: discord.Interaction, call: Callable[[], Awaitable[object]], what: str
-) -> None:
-    """An interaction's first answer (a deferral, a message, a modal), through `retrying`.
+    interaction: discord.Interaction, call: Callable[[], Awaitable[T]], what: str
+) -> T | None:
+    """An interaction's first answer (a deferral, a message, an update, a modal), through
+    `retrying`; what discord.py returns, or None when Discord gave back no callback object.
 
     Discord answers the callback 204 with no body unless the answer is asked back; discord.py
     asks (`with_response`), and on a 204 all the same it records the answer as given, then fails
     reading the body that is not there (TypeError). Given is given: that is no failure."""
     try:
-        await retrying(call, what)
+        return await retrying(call, what)
     except TypeError:
         if not interaction.response.is_done():
             raise
         log.debug("Discord took %s for interaction %s without a body", what, interaction.id)
+        return None

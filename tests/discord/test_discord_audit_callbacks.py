@@ -5,6 +5,8 @@ submit) still counts as given, and each template's journey ends saved."""
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from taskbank.sample_bank import sample_files
@@ -16,7 +18,7 @@ JOURNEYS = ("01_dialogue-tone", "06_endings", "07_dialogue-rewrites")  # card, r
 @pytest.mark.parametrize(
     "sample", [p for p in sample_files() if p.stem in JOURNEYS], ids=lambda path: path.stem
 )
-async def test_a_journey_ends_saved_when_callbacks_come_back_without_a_body(room, sample):
+async def test_a_journey_ends_saved_when_callbacks_come_back_without_a_body(room, sample, caplog):
     room.fake.callback_bodies = False
     await room.bank.import_batch(sample.read_bytes(), filename=sample.name)
     card = await claim(room)
@@ -30,3 +32,4 @@ async def test_a_journey_ends_saved_when_callbacks_come_back_without_a_body(room
     saved = await room.bank.submission_for(assignment)
     assert saved is not None and saved.writer_id == f"discord:{room.writer.id}"
     assert not room.fake.refused
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
