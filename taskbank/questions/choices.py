@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from taskbank.answer_text import InvalidAnswer, clean_text, measure, quote, refusal
+from taskbank.answer_text import InvalidAnswer, measure, quote, refusal
 from taskbank.questions.base import (
     MAX_LABEL_CHARS,
     QuestionBase,
@@ -77,7 +77,8 @@ class _WithOptions(QuestionBase):
         items = string_items(value, "a label")
         if any(len(item) > MAX_LABEL_CHARS for item in items):
             raise InvalidAnswer(f"a label longer than {MAX_LABEL_CHARS:,} characters")
-        items = [clean_text(item) for item in items]
+        # Kept exactly as written, as an answer compares them: an option in decomposed Unicode
+        # (NFD, as macOS writes it) composed here would no longer be an option of the task.
         unknown = [item for item in items if options is not None and item not in options]
         if unknown:  # a draft keeps only picks the task offers, as an answer does
             raise InvalidAnswer(f"not options of this task: {quote_list(unknown)}")
