@@ -1,12 +1,15 @@
 """Fuzzing findings on option lists: a pick the card offers is kept as a draft exactly as the
 answer takes it, whatever Unicode form its label is written in, and options that read the same
-are refused at import."""
+(the same text in another Unicode form) are refused at import."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from taskbank.batchfile import parse_batch_file
+from taskbank.errors import ValidationFailed
 from taskbank.questions import QUESTION_LIST
 from tests.batches import header, jsonl
 
@@ -66,3 +69,37 @@ async def test_a_decomposed_option_can_be_drafted_and_submitted(bank):
     assert draft == answers
     result = await bank.submit(assignment_id, "w1", draft, "k1")
     assert result.submission.answers == answers
+
+
+@pytest.mark.parametrize(
+    "pair",
+    [
+        ["\u00c1", "A\u0301"],  # the same letter composed and decomposed
+        ["\u00e1", "A\u0301"],  # the same, in another case
+        ["\u212b", "\u00c5"],  # ANGSTROM SIGN and the letter NFC makes of it
+        ["Tense", "tense"],  # case, as before
+    ],
+)
+@pytest.mark.parametrize("source", ["options", "options_from"])
+def test_options_that_are_one_text_in_another_form_are_refused_naming_both(pair, source):
+    # given a label question whose two options a writer could not tell apart
+    question = {"id": "q", "kind": "label", "prompt": "Pick"}
+    payload = {"excerpt": "x"}
+    if source == "options":
+        question["options"] = pair
+    else:
+        question["options_from"] = "opts"
+        payload["opts"] = pair
+    settings = header(
+        template="custom",
+        payload_fields={"excerpt": "text", "opts": "text list"},
+        questions=[question],
+    )
+    # when the batch is read
+    with pytest.raises(ValidationFailed) as raised:
+        parse_batch_file(jsonl(settings, [{"id": "t1", "payload": payload}]), "b.jsonl")
+    # then it is refused at the option list, saying they read the same
+    (problem,) = raised.value.problems
+    assert problem.location == ("b.jsonl:1" if source == "options" else "b.jsonl:2")
+    assert problem.field in ("batch.questions #1", "payload.opts")
+    assert "read the same" in problem.message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
@@ -104,8 +105,16 @@ def _check_option_list(options: Sequence[str]) -> None:
             raise ValueError(f"option {quote(option)} {problem}")
         if not measure(option)[0]:
             raise ValueError("options must not be blank (they need visible text)")
-    if len({option.casefold() for option in options}) != len(options):
-        raise ValueError("options must be distinct")
+    seen: dict[str, str] = {}
+    for option in options:
+        # Options that are the same text are one option: in any case, and in either Unicode
+        # form ("é" composed or as "e" and a combining accent, which NFC makes one).
+        key = unicodedata.normalize("NFC", option).casefold()
+        if key in seen:
+            raise ValueError(
+                f"options must be distinct; {quote(seen[key])} and {quote(option)} read the same"
+            )
+        seen[key] = option
 
 
 class LabelQuestion(_WithOptions):
