@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationInfo
 
 from taskbank.answer_text import InvalidAnswer, clean_text, quote, refusal
 
@@ -63,7 +63,7 @@ class QuestionBase(BaseModel):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
     prompt: str = Field(min_length=1, max_length=300)
     help: str | None = Field(default=None, max_length=1000)
-    required: bool = True
+    required: StrictBool = True
     required_if_answered: str | None = Field(
         default=None, description="Required whenever this other question has a non-empty answer."
     )

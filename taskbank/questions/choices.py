@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, StrictInt, ValidationInfo, field_validator, model_validator
 
 from taskbank.answer_text import InvalidAnswer, measure, quote, refusal
 from taskbank.questions.base import (
@@ -142,8 +142,8 @@ class LabelsQuestion(_WithOptions):
     """
 
     kind: Literal["labels"] = "labels"
-    min_count: int = Field(default=1, ge=0)
-    max_count: int | None = Field(default=None, ge=1)
+    min_count: StrictInt = Field(default=1, ge=0)
+    max_count: StrictInt | None = Field(default=None, ge=1)
 
     _counts_are_numbers = field_validator("min_count", "max_count", mode="before")(no_bool)
 
