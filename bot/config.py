@@ -119,7 +119,7 @@ class LocaleConfig(_Section):
     def _known_zone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder, a long name
             raise ValueError(
                 f"unknown time zone '{value}'; expected an IANA name like 'Europe/London'"
             ) from None

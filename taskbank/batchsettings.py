@@ -3,6 +3,7 @@ checked field by field before anything is stored."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -48,6 +49,10 @@ ONE_LINE_SETTINGS = frozenset(
         "deadline",
     }
 )
+
+
+# A deadline starts with its date as ISO 8601 writes it (the time and zone pydantic checks).
+_ISO_DATE_START = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass(frozen=True)
@@ -155,6 +160,17 @@ class BatchSettings(BaseModel):
     @classmethod
     def _project_by_name(cls, value: Any) -> Any:
         return {"name": value} if isinstance(value, str) else value
+
+    @field_validator("deadline", mode="before")
+    @classmethod
+    def _deadline_written_as_a_date(cls, value: Any) -> Any:
+        # pydantic reads a number, or a string of digits, as seconds since 1970 (or milliseconds
+        # past 2e10): a deadline of 20301231 would be a day in 1970, not the last of 2030.
+        if isinstance(value, datetime) or value is None:
+            return value
+        if not isinstance(value, str) or not _ISO_DATE_START.match(value):
+            raise ValueError("expected a date and time with its zone, like 2026-12-01T17:00:00Z")
+        return value
 
     @field_validator("deadline")
     @classmethod

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationInfo, field_validator
 
-from taskbank.answer_text import InvalidAnswer, clean_text, quote, refusal
+from taskbank.answer_text import InvalidAnswer, clean_text, measure, quote, refusal
 
 MAX_TEXT_CHARS = 20_000  # the most any text answer (or a draft of one) may hold
 MAX_LABEL_CHARS = 1_000  # longer than any option a chat can show
@@ -63,7 +63,7 @@ class QuestionBase(BaseModel):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
     prompt: str = Field(min_length=1, max_length=300)
     help: str | None = Field(default=None, max_length=1000)
-    required: bool = True
+    required: StrictBool = True
     required_if_answered: str | None = Field(
         default=None, description="Required whenever this other question has a non-empty answer."
     )
@@ -71,6 +71,15 @@ class QuestionBase(BaseModel):
         default=None,
         description="With required_if_answered: required only when that answer includes one of these.",
     )
+
+    @field_validator("prompt")
+    @classmethod
+    def _visible_prompt(cls, prompt: str, info: ValidationInfo) -> str:
+        if not stored(info) and measure(prompt)[0] == 0:
+            raise ValueError(
+                "the prompt shows nothing (only spaces or invisible characters); write the question"
+            )
+        return prompt
 
     def payload_problems(self, payload: Mapping[str, Any]) -> list[str]:
         """What a task's payload lacks for this question (checked at import)."""

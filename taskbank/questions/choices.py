@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, StrictInt, ValidationInfo, field_validator, model_validator
 
-from taskbank.answer_text import InvalidAnswer, clean_text, measure, quote, refusal
+from taskbank.answer_text import InvalidAnswer, measure, quote, refusal
 from taskbank.questions.base import (
     MAX_LABEL_CHARS,
     QuestionBase,
@@ -77,7 +78,8 @@ class _WithOptions(QuestionBase):
         items = string_items(value, "a label")
         if any(len(item) > MAX_LABEL_CHARS for item in items):
             raise InvalidAnswer(f"a label longer than {MAX_LABEL_CHARS:,} characters")
-        items = [clean_text(item) for item in items]
+        # Kept exactly as written, as an answer compares them: an option in decomposed Unicode
+        # (NFD, as macOS writes it) composed here would no longer be an option of the task.
         unknown = [item for item in items if options is not None and item not in options]
         if unknown:  # a draft keeps only picks the task offers, as an answer does
             raise InvalidAnswer(f"not options of this task: {quote_list(unknown)}")
@@ -103,8 +105,16 @@ def _check_option_list(options: Sequence[str]) -> None:
             raise ValueError(f"option {quote(option)} {problem}")
         if not measure(option)[0]:
             raise ValueError("options must not be blank (they need visible text)")
-    if len({option.casefold() for option in options}) != len(options):
-        raise ValueError("options must be distinct")
+    seen: dict[str, str] = {}
+    for option in options:
+        # Options that are the same text are one option: in any case, and in either Unicode
+        # form ("é" composed or as "e" and a combining accent, which NFC makes one).
+        key = unicodedata.normalize("NFC", option).casefold()
+        if key in seen:
+            raise ValueError(
+                f"options must be distinct; {quote(seen[key])} and {quote(option)} read the same"
+            )
+        seen[key] = option
 
 
 class LabelQuestion(_WithOptions):
@@ -132,8 +142,8 @@ class LabelsQuestion(_WithOptions):
     """
 
     kind: Literal["labels"] = "labels"
-    min_count: int = Field(default=1, ge=0)
-    max_count: int | None = Field(default=None, ge=1)
+    min_count: StrictInt = Field(default=1, ge=0)
+    max_count: StrictInt | None = Field(default=None, ge=1)
 
     _counts_are_numbers = field_validator("min_count", "max_count", mode="before")(no_bool)
 

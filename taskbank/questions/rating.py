@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, StrictInt, ValidationInfo, field_validator, model_validator
 
 from taskbank.answer_text import InvalidAnswer, clean_text, quote
 from taskbank.questions.base import QuestionBase, no_bool, stored
@@ -20,8 +20,8 @@ class RatingQuestion(QuestionBase):
     """An integer on a scale whose ends are labelled."""
 
     kind: Literal["rating"] = "rating"
-    scale_min: int = 1
-    scale_max: int = 5
+    scale_min: StrictInt = 1
+    scale_max: StrictInt = 5
     min_label: str = Field(default="low", max_length=40)
     max_label: str = Field(default="high", max_length=40)
     # How agreement compares two ratings: by their difference, or only by their order.

@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    Field,
+    StrictFloat,
+    StrictInt,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from taskbank.answer_text import InvalidAnswer, clean_text, measure, quote, trim
 from taskbank.questions.base import MAX_TEXT_CHARS, QuestionBase, no_bool, stored
@@ -13,10 +20,10 @@ from taskbank.similarity import normalize_for_comparison, normalized_distance
 
 
 class _TextBounds(QuestionBase):
-    min_chars: int | None = Field(default=None, ge=1)
-    max_chars: int | None = Field(default=4000, ge=1, le=MAX_TEXT_CHARS)
-    min_words: int | None = Field(default=None, ge=1)
-    max_words: int | None = Field(default=None, ge=1)
+    min_chars: StrictInt | None = Field(default=None, ge=1)
+    max_chars: StrictInt | None = Field(default=4000, ge=1, le=MAX_TEXT_CHARS)
+    min_words: StrictInt | None = Field(default=None, ge=1)
+    max_words: StrictInt | None = Field(default=None, ge=1)
 
     _bounds_are_numbers = field_validator(
         "min_chars", "max_chars", "min_words", "max_words", mode="before"
@@ -97,7 +104,8 @@ class RewriteQuestion(_TextBounds):
 
     kind: Literal["rewrite"] = "rewrite"
     original_from: str = Field(description="Payload field holding the text to rewrite.")
-    min_distance: float = Field(default=0.2, gt=0, le=1)
+    # StrictFloat takes whole numbers too (1), but neither text ("0.5") nor true.
+    min_distance: StrictFloat = Field(default=0.2, gt=0, le=1)
 
     def payload_problems(self, payload: Mapping[str, Any]) -> list[str]:
         value = payload.get(self.original_from)

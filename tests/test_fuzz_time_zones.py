@@ -1,0 +1,24 @@
+"""Fuzzing finding on the configured time zone: a name that is a folder of the zone database
+('America') or too long for a file name is a bad value in the file (exit 2, naming the key), not
+a failure of the system Taskbot runs on (exit 1)."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+
+
+@pytest.mark.parametrize("zone", ["America", "Europe", "A" * 300, "Mars/Olympus", "UTC\\u0000"])
+def test_a_time_zone_that_is_no_zone_is_refused_naming_the_key(tmp_path, zone):
+    # given a configuration naming a zone the zone database does not hold as a zone
+    config = tmp_path / "taskbot.toml"
+    config.write_text(f'[locale]\ntime_zone = "{zone}"\n', encoding="utf-8")
+    # when the configuration is checked
+    result = CliRunner().invoke(app, ["config", "check", "--config", str(config)])
+    # then it is refused as bad input, naming the key and what was expected, with no traceback
+    assert result.exit_code == 2, result.output
+    assert "locale.time_zone: unknown time zone" in result.output
+    assert "expected an IANA name" in result.output
+    assert "Traceback" not in result.output
