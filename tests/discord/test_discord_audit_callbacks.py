@@ -10,7 +10,7 @@ import logging
 import pytest
 
 from taskbank.sample_bank import sample_files
-from tests.discord.test_discord_writer import answer_card, claim, fill_forms, ids
+from tests.discord.test_discord_writer import round_trip
 
 JOURNEYS = ("01_dialogue-tone", "06_endings", "07_dialogue-rewrites")  # card, ranking, rewrite
 
@@ -20,16 +20,5 @@ JOURNEYS = ("01_dialogue-tone", "06_endings", "07_dialogue-rewrites")  # card, r
 )
 async def test_a_journey_ends_saved_when_callbacks_come_back_without_a_body(room, sample, caplog):
     room.fake.callback_bodies = False
-    await room.bank.import_batch(sample.read_bytes(), filename=sample.name)
-    card = await claim(room)
-    assignment = int(ids(room, card, "submit:")[0].split(":")[1])
-    card = await answer_card(room, card)
-    if ids(room, card, "form:"):
-        card = await fill_forms(room, card)
-    else:
-        card = room.server.answer(await room.server.click(room.writer, card, "Submit"))
-    assert "Saved — pending review" in room.server.text(card), room.server.text(card)
-    saved = await room.bank.submission_for(assignment)
-    assert saved is not None and saved.writer_id == f"discord:{room.writer.id}"
-    assert not room.fake.refused
+    await round_trip(room, sample)
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
