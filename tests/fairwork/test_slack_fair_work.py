@@ -7,7 +7,7 @@ from __future__ import annotations
 from tests.batches import TONE_ANSWER, tone_batch
 from tests.fairwork.ledger import has_worked, ledger_sum
 from tests.slack.conftest import COORDINATOR, REVIEWER, WRITER
-from tests.slack.test_slack_review import posted_sample
+from tests.slack.test_slack_review import open_reason_modal
 from tests.slack_driver import text_of
 
 
@@ -21,12 +21,8 @@ async def submitted(ws, minutes: int = 6) -> int:
 
 async def rejected_on_slack(ws, app) -> int:
     submission = await submitted(ws)
-    card = await posted_sample(ws, app.bot)
-    await ws.react(REVIEWER, card, "x")
-    ask = await ws.new_card(REVIEWER, 0)
-    await ws.click(REVIEWER, ask, f"reject:{submission}")
-    await ws.wait_for(lambda: ws.fake.views, "the reason modal")
-    await ws.submit(REVIEWER, ws.fake.views[-1], {"reason": "The genre is comedy, not noir."})
+    _, modal = await open_reason_modal(ws, app.bot, submission)
+    await ws.submit(REVIEWER, modal, {"reason": "The genre is comedy, not noir."})
     return submission
 
 

@@ -11,7 +11,7 @@ from taskbank.sample_bank import sample_files
 from tests import bank_reads as reads
 from tests.batches import tone_batch
 from tests.slack.conftest import REVIEWER, WRITER
-from tests.slack.test_slack_review import posted_sample, submitted
+from tests.slack.test_slack_review import open_reason_modal, posted_sample, submitted
 from tests.slack.test_slack_writer import claim, control_ids, press
 from tests.slack_driver import buttons, text_of
 
@@ -71,15 +71,11 @@ async def test_a_rate_limit_before_a_modal_is_answered_does_not_hold_the_answer(
     """The reason modal is answered only after the verdict is committed, and Slack waits 3
     seconds for that answer: a rate limit met on the way is not waited out there."""
     submission = await submitted(workspace)
-    card = await posted_sample(workspace, slack_app.bot)
-    await workspace.react(REVIEWER, card, "x")
-    ask = await workspace.new_card(REVIEWER, 0)
-    await workspace.click(REVIEWER, ask, f"reject:{submission}")
-    await workspace.wait_for(lambda: workspace.fake.views, "the reason modal")
+    _, modal = await open_reason_modal(workspace, slack_app.bot, submission)
     # The writer's notice of the rejection is a direct message sent before the modal's answer.
     workspace.fake.fail_next("chat.postMessage", "ratelimited", status=429, retry_after=5)
     started = time.monotonic()
-    answer = await workspace.submit(REVIEWER, workspace.fake.views[-1], {"reason": "Off tone."})
+    answer = await workspace.submit(REVIEWER, modal, {"reason": "Off tone."})
     assert time.monotonic() - started < 3, "Slack gives up on a modal's answer after 3 seconds"
     assert answer == {}
     assert (await workspace.bank.submission(submission)).status == "rejected"
@@ -89,14 +85,10 @@ async def test_a_rejection_given_in_the_modal_reaches_the_writer_through_a_rate_
     workspace, slack_app
 ):
     submission = await submitted(workspace)
-    card = await posted_sample(workspace, slack_app.bot)
-    await workspace.react(REVIEWER, card, "x")
-    ask = await workspace.new_card(REVIEWER, 0)
-    await workspace.click(REVIEWER, ask, f"reject:{submission}")
-    await workspace.wait_for(lambda: workspace.fake.views, "the reason modal")
+    card, modal = await open_reason_modal(workspace, slack_app.bot, submission)
     # Longer than a modal's answer can wait:
     workspace.fake.fail_next("chat.postMessage", "ratelimited", status=429, retry_after=3)
-    answer = await workspace.submit(REVIEWER, workspace.fake.views[-1], {"reason": "Off tone."})
+    answer = await workspace.submit(REVIEWER, modal, {"reason": "Off tone."})
     assert answer == {}
     notice = await workspace.new_card(WRITER, 0)
     assert "Off tone." in text_of(notice)

@@ -12,12 +12,17 @@ from tests.slack.conftest import COORDINATOR, WRITER
 from tests.slack_driver import text_of
 
 
-async def test_a_writer_opts_in_on_slack_and_the_export_credits_them(workspace):
-    ws = workspace
+async def answered_once(ws) -> None:  # type: ignore[no-untyped-def]
+    """The writer has one answer on record (six minutes' work), so /credit has a project."""
     await ws.bank.import_batch(tone_batch(1), filename="tone.jsonl")
     claimed = await ws.bank.claim(f"slack:{WRITER}")
     ws.bank.clock.advance(minutes=6)
     await ws.bank.submit(claimed.assignment.id, f"slack:{WRITER}", TONE_ANSWER, "k")
+
+
+async def test_a_writer_opts_in_on_slack_and_the_export_credits_them(workspace):
+    ws = workspace
+    await answered_once(ws)
 
     await ws.command(WRITER, "/credit", "Test project Rita Moreno")
     answer = await ws.new_card(WRITER, 0)
@@ -45,10 +50,7 @@ async def test_entities_slack_sends_in_any_command_read_as_typed(workspace):
     manifest) decodes them too, so a credited name with '&' is stored as typed, not refused
     over the ';' of '&amp;'."""
     ws = workspace
-    await ws.bank.import_batch(tone_batch(1), filename="tone.jsonl")
-    claimed = await ws.bank.claim(f"slack:{WRITER}")
-    ws.bank.clock.advance(minutes=6)
-    await ws.bank.submit(claimed.assignment.id, f"slack:{WRITER}", TONE_ANSWER, "k")
+    await answered_once(ws)
 
     await ws.command(WRITER, "/credit", "Test project Ben &amp; Jerry")
     answer = await ws.new_card(WRITER, 0)

@@ -28,6 +28,17 @@ async def posted_sample(ws: Workspace, app_bot) -> Message:
     return card
 
 
+async def open_reason_modal(ws: Workspace, app_bot, submission: int) -> tuple[Message, dict]:
+    """The sample posted, a reviewer's ❌ on it, Reject pressed: the sample's card and the
+    reason modal Slack holds."""
+    card = await posted_sample(ws, app_bot)
+    await ws.react(REVIEWER, card, "x")
+    ask = await ws.new_card(REVIEWER, 0)
+    await ws.click(REVIEWER, ask, f"reject:{submission}")
+    await ws.wait_for(lambda: ws.fake.views, "the reason modal")
+    return card, ws.fake.views[-1]
+
+
 async def test_qa_samples_arrive_in_the_review_channel_with_both_reactions_ready(
     workspace, slack_app
 ):
