@@ -92,6 +92,9 @@ async def serve_taskbot(port: int, api_url: str, folder: str) -> None:
     )
     bank = build_bank(config, store=store, rng=random.Random(1))
     runtime = build_runtime(config, bank)
+    # As `Runtime.serve` does before it starts the adapters: the start-up heap is frozen, so no
+    # garbage collection during the load walks it.
+    runtime.settle_heap()
     slack = SlackApp(runtime.build_bot, config, SlackSecrets(BOT_TOKEN, SECRET))
     await _serve(slack.web_app(), port)
 
