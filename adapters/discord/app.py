@@ -119,6 +119,7 @@ class DiscordApp:
                 interaction,
                 lambda: interaction.response.send_message(RESTARTING_TEXT, ephemeral=True),
                 "a refusal",
+                answer=discord.InteractionResponseType.channel_message,
             )
         except discord.HTTPException as error:
             log.warning("could not say Taskbot is restarting: %s", error)
@@ -154,6 +155,7 @@ class DiscordApp:
             interaction,
             lambda: interaction.response.defer(ephemeral=True, thinking=True),
             "a deferral",
+            answer=discord.InteractionResponseType.deferred_channel_message,
         )
         # An option of the wrong type reaches here as it came: the bot gets text (and parses it
         # into a refusal), and a file option that resolved to no attachment is no file.
@@ -269,7 +271,13 @@ class DiscordApp:
         async with context.lock:
             if not interaction.response.is_done():
                 try:
-                    await responding(interaction, interaction.response.defer, "a deferral")
+                    await responding(
+                        interaction,
+                        interaction.response.defer,
+                        "a deferral",
+                        # what discord.py's defer() sends for a click or a modal submit
+                        answer=discord.InteractionResponseType.deferred_message_update,
+                    )
                 except discord.HTTPException as error:
                     log.warning("could not defer interaction %s: %s", interaction.id, error)
 

@@ -137,7 +137,10 @@ class DiscordPort:
             response = interaction.response
             if clicked and not response.is_done():
                 await responding(
-                    interaction, lambda: response.edit_message(**drawn.edit_kwargs()), "an update"
+                    interaction,
+                    lambda: response.edit_message(**drawn.edit_kwargs()),
+                    "an update",
+                    answer=discord.InteractionResponseType.message_update,
                 )
                 return
             if clicked and response.type in (
@@ -191,7 +194,10 @@ class DiscordPort:
             if not interaction.response.is_done():
                 drawn_modal = draw.modal(form, page)
                 await responding(
-                    interaction, lambda: interaction.response.send_modal(drawn_modal), "a modal"
+                    interaction,
+                    lambda: interaction.response.send_modal(drawn_modal),
+                    "a modal",
+                    answer=discord.InteractionResponseType.modal,
                 )
                 return
         # Too late for a modal (Discord only takes one as the first answer): offer a button.
@@ -243,6 +249,7 @@ class DiscordPort:
                     interaction,
                     lambda: response.send_message(ephemeral=True, **drawn.send_kwargs()),
                     "an answer",
+                    answer=discord.InteractionResponseType.channel_message,
                 )
                 message_id = answer.message_id if answer is not None else None
             elif (

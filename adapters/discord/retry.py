@@ -83,19 +83,39 @@ async def retrying(call: Callable[[], Awaitable[T]], what: str = "a Discord call
     raise AssertionError("unreachable")  # the last attempt returns or raises
 
 
+ALREADY_ACKNOWLEDGED = 40060  # Discord's code: "Interaction has already been acknowledged"
+
+
 async def responding(
-    interaction: discord.Interaction, call: Callable[[], Awaitable[T]], what: str
+    interaction: discord.Interaction,
+    call: Callable[[], Awaitable[T]],
+    what: str,
+    *,
+    answer: discord.InteractionResponseType,
 ) -> T | None:
-    """An interaction's first answer (a deferral, a message, an update, a modal), through
-    `retrying`; what discord.py returns, or None when Discord gave back no callback object.
+    """An interaction's first answer (`answer`: a deferral, a message, an update, a modal),
+    through `retrying`; what discord.py returns, or None when Discord gave back no callback
+    object.
 
     Discord answers the callback 204 with no body unless the answer is asked back; discord.py
     asks (`with_response`), and on a 204 all the same it records the answer as given, then fails
-    reading the body that is not there (TypeError). Given is given: that is no failure."""
+    reading the body that is not there (TypeError). Given is given: that is no failure.
+
+    A callback whose answer is lost after Discord took it (a 5xx from the proxy in front of
+    Discord) is sent again by discord.py, as after any 5xx, and Discord answers that 40060: the
+    first try was given. Nothing else answers an interaction before this first answer, so it is
+    recorded as given as discord.py would have recorded it (the response's type, which
+    discord.py keeps privately and reads to refuse a second first answer)."""
     try:
         return await retrying(call, what)
     except TypeError:
         if not interaction.response.is_done():
             raise
         log.debug("Discord took %s for interaction %s without a body", what, interaction.id)
+        return None
+    except discord.HTTPException as error:
+        if error.code != ALREADY_ACKNOWLEDGED or interaction.response.is_done():
+            raise
+        interaction.response._response_type = answer
+        log.info("Discord had taken %s for interaction %s already", what, interaction.id)
         return None

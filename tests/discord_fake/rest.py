@@ -51,7 +51,7 @@ class Rest:
             if found:
                 answer = await handler(request, body, uploads, *found.groups())
                 await self._held_back(method, path)
-                return answer
+                return self._lost(method, path) or answer
         return _error(404, 0, f"404: Not Found ({method} {path})")
 
     async def _held_back(self, method: str, path: str) -> None:
@@ -60,6 +60,15 @@ class Rest:
                 rule["reached"] = True
                 await rule["release"].wait()
                 return
+
+    def _lost(self, method: str, path: str) -> web.Response | None:
+        for rule in self.lost:
+            if rule["method"] == method and rule["path"].search(path):
+                self.lost.remove(rule)
+                return web.Response(
+                    status=rule["status"], text="<h1>Bad Gateway</h1>", content_type="text/html"
+                )
+        return None
 
     def _routes(self) -> list[tuple[str, Any]]:
         return [

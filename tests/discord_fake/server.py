@@ -38,6 +38,7 @@ class FakeDiscord(Gateway, Rest):
         self.throttle: list[dict[str, Any]] = []
         self.held: list[dict[str, Any]] = []
         self.overrides: list[dict[str, Any]] = []
+        self.lost: list[dict[str, Any]] = []
         self.downloads: list[str] = []
         self.nonces: dict[str, tuple[float, str]] = {}
         self.answer_within = ANSWER_WITHIN
@@ -163,6 +164,11 @@ class FakeDiscord(Gateway, Rest):
         self.overrides.append(
             {"method": method, "path": re.compile(path), "body": body, "status": status}
         )
+
+    def lose_answer(self, method: str, path: str, status: int = 502) -> None:
+        """Do the next call matching, then answer `status` instead of its answer (a proxy in
+        front of Discord that gave up waiting after Discord had done it)."""
+        self.lost.append({"method": method, "path": re.compile(path), "status": status})
 
     def hold(self, method: str, path: str) -> asyncio.Event:
         """Do the next call matching, then keep its answer back until the returned event is set

@@ -1,0 +1,48 @@
+"""An interaction's first answer that Discord took, but whose answer was lost on the way back
+(a 502 from the proxy in front of Discord): discord.py sends it again, as it does after any 5xx,
+and Discord answers 400 `40060 Interaction has already been acknowledged`. The first answer was
+given; the command runs, the click's update stands, and nobody is told that Discord refused."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from tests import bank_reads as reads
+from tests.batches import TONE_ANSWER, tone_batch
+from tests.discord.test_discord_writer import claim, ids
+
+CALLBACK = r"^/interactions/\d+/[^/]+/callback$"
+
+
+async def test_a_task_whose_deferral_answer_was_lost_still_shows_the_card(room, caplog):
+    await room.bank.import_batch(tone_batch(1), filename="tone.jsonl")
+    room.fake.lose_answer("POST", CALLBACK)
+    card = await claim(room)
+    assert ids(room, card, "submit:"), room.server.text(card)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
+
+
+async def test_a_submit_whose_update_answer_was_lost_is_saved_and_shown_once(room, caplog):
+    await room.bank.import_batch(tone_batch(1), filename="tone.jsonl")
+    card = await claim(room)
+    aid = ids(room, card, "submit:")[0].split(":")[1]
+    card = room.server.answer(
+        await room.server.pick(room.writer, card, f"ans:{aid}:tone", ["tense"])
+    )
+    card = room.server.answer(
+        await room.server.pick(room.writer, card, f"ans:{aid}:genre", ["noir"])
+    )
+    card = room.server.answer(await room.server.click(room.writer, card, f"ans:{aid}:pacing:3"))
+    room.fake.lose_answer("POST", CALLBACK)
+    done = await room.server.click(room.writer, card, "Submit")
+    assert done.callback == 7  # the card updated in place, as the first try asked
+    assert "Saved — pending review" in room.server.text(room.server.answer(done))
+    mine = rf"^/interactions/{done.id}/[^/]+/callback$"
+    await room.server.wait_for(lambda: len(room.fake.called("POST", mine)) >= 2, "the retry")
+    await asyncio.sleep(0.5)  # what the bot does after the retry's 40060
+    assert len(room.fake.called("POST", mine)) == 2  # no further first answer tried
+    shown = [room.server.text(room.fake.messages[m]) for m in done.followups]
+    assert not any("Discord refused" in text for text in shown), shown
+    assert await reads.answers(room.bank) == TONE_ANSWER
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text
