@@ -209,6 +209,20 @@ class Server:
             data.update(guild_id=GUILD_ID, member=who.member())
         await self.fake.dispatch("MESSAGE_REACTION_ADD", data)
 
+    async def unreact(self, who: Person, message: dict[str, Any], emoji: str) -> None:
+        """Take a reaction back, as the gateway reports it (MESSAGE_REACTION_REMOVE: no member)."""
+        data: dict[str, Any] = {
+            "user_id": who.id,
+            "channel_id": message["channel_id"],
+            "message_id": message["id"],
+            "emoji": {"id": None, "name": emoji},
+            "burst": False,
+            "type": 0,
+        }
+        if message.get("guild_id"):
+            data["guild_id"] = GUILD_ID
+        await self.fake.dispatch("MESSAGE_REACTION_REMOVE", data)
+
     # -- reading ---------------------------------------------------------------------------
 
     def answer(self, record: Interaction) -> dict[str, Any]:

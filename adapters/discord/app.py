@@ -84,6 +84,9 @@ class TaskbotClient(discord.Client):
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
         await self.app.on_reaction(payload)
 
+    async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
+        await self.app.on_reaction(payload)
+
 
 class DiscordApp:
     """Taskbot on Discord: the client, its command tree, and the bot they feed."""
@@ -319,7 +322,7 @@ class DiscordApp:
         event = inbound.reaction_event(payload)
         if event is None:
             return
-        if payload.member is None:
+        if payload.member is None and event.added:
             # Discord sends `member` only "if this happened in a guild", and in DMs never:
             # without it the roles are read from the server, as for a DM's interactions.
             event = replace(event, actor=await self._with_server_roles(event.actor))

@@ -198,7 +198,8 @@ def modal_event(interaction: discord.Interaction) -> FormSubmitEvent:
 
 
 def reaction_event(payload: discord.RawReactionActionEvent) -> ReactionEvent | None:
-    """A reaction with a plain emoji (custom server emoji are not verdicts)."""
+    """A reaction with a plain emoji, added or taken back (custom server emoji are not
+    verdicts)."""
     if payload.emoji.id is not None or not payload.emoji.name:
         return None
     user = payload.member
@@ -210,6 +211,7 @@ def reaction_event(payload: discord.RawReactionActionEvent) -> ReactionEvent | N
         added=payload.event_type == "REACTION_ADD",
         context=DiscordContext(),
         # A gateway that resumes may replay an event: its delivery key counts each reaction once.
+        # A removal carries its add's key: taken back, the reaction may be given again.
         delivery=f"{payload.message_id}:{payload.user_id}:{payload.emoji.name}",
     )
 

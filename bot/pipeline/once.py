@@ -7,12 +7,15 @@ restarts and processes. An event without one is not deduplicated.
 Only a delivery handled without an error stays taken: when its handling raises, the key is
 released, so the platform's retry is handled, and so is a reaction given again (Discord's key for
 one is its message, user and emoji: kept, it would drop the reviewer's second try for a day).
+For the same reason a reaction taken back releases the key its adding was taken under (the
+removal carries it): given again, it is a new reaction, not a replay.
 """
 
 from __future__ import annotations
 
 import logging
 
+from bot.events import ReactionEvent
 from bot.pipeline.chain import Answer, Delivery, Next
 
 log = logging.getLogger("bot.pipeline")
@@ -24,6 +27,9 @@ async def once_per_delivery(delivery: Delivery, next: Next) -> Answer:
     if event.delivery is None:
         return await next()
     key = f"{event.actor.platform}:{event.delivery}"
+    if isinstance(event, ReactionEvent) and not event.added:
+        await delivery.ctx.bank.forget_delivery(key)  # nothing else reads a removal
+        return None
     if not await delivery.ctx.bank.first_delivery(key):
         log.info("%s delivered again; handled already", key)
         return None
