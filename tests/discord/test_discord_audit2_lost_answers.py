@@ -8,9 +8,12 @@ from __future__ import annotations
 import asyncio
 import logging
 
+import pytest
+
+from taskbank.sample_bank import sample_files
 from tests import bank_reads as reads
 from tests.batches import TONE_ANSWER, tone_batch
-from tests.discord.test_discord_writer import claim, ids
+from tests.discord.test_discord_writer import claim, ids, round_trip
 
 CALLBACK = r"^/interactions/\d+/[^/]+/callback$"
 
@@ -45,4 +48,20 @@ async def test_a_submit_whose_update_answer_was_lost_is_saved_and_shown_once(roo
     shown = [room.server.text(room.fake.messages[m]) for m in done.followups]
     assert not any("Discord refused" in text for text in shown), shown
     assert await reads.answers(room.bank) == TONE_ANSWER
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text
+
+
+@pytest.mark.parametrize(
+    "sample", [p for p in sample_files() if p.stem == "07_dialogue-rewrites"], ids=lambda p: p.stem
+)
+async def test_a_journey_ends_saved_when_every_first_answer_is_lost_once(room, sample, caplog):
+    room.fake.lose_answer("POST", CALLBACK, times=100)  # the deferral, updates, modals, submits
+    await round_trip(room, sample)
+    lost = 100 - room.fake.lost[0]["left"]
+    assert lost >= 4  # the deferral, the updates, the modal and its submits: each lost once
+    await room.server.wait_for(
+        lambda: len(room.fake.called("POST", CALLBACK)) >= 2 * lost, "each one sent again"
+    )
+    await asyncio.sleep(0.5)  # what the bot does after each retry's 40060
+    assert len(room.fake.called("POST", CALLBACK)) == 2 * lost  # no other first answer tried
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text

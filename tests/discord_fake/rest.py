@@ -63,8 +63,10 @@ class Rest:
 
     def _lost(self, method: str, path: str) -> web.Response | None:
         for rule in self.lost:
-            if rule["method"] == method and rule["path"].search(path):
-                self.lost.remove(rule)
+            matched = rule["method"] == method and rule["path"].search(path)
+            if matched and rule["left"] > 0 and path not in rule["seen"]:
+                rule["left"] -= 1
+                rule["seen"].add(path)
                 return web.Response(
                     status=rule["status"], text="<h1>Bad Gateway</h1>", content_type="text/html"
                 )

@@ -165,10 +165,14 @@ class FakeDiscord(Gateway, Rest):
             {"method": method, "path": re.compile(path), "body": body, "status": status}
         )
 
-    def lose_answer(self, method: str, path: str, status: int = 502) -> None:
-        """Do the next call matching, then answer `status` instead of its answer (a proxy in
-        front of Discord that gave up waiting after Discord had done it)."""
-        self.lost.append({"method": method, "path": re.compile(path), "status": status})
+    def lose_answer(self, method: str, path: str, status: int = 502, times: int = 1) -> None:
+        """Do the next `times` calls matching, each to a path not lost before, then answer
+        `status` instead of their answer (a proxy in front of Discord that gave up waiting after
+        Discord had done it); the client's retry of the same path is answered as Discord would."""
+        self.lost.append(
+            {"method": method, "path": re.compile(path), "status": status, "left": times}
+            | {"seen": set()}
+        )
 
     def hold(self, method: str, path: str) -> asyncio.Event:
         """Do the next call matching, then keep its answer back until the returned event is set
