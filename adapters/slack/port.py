@@ -239,11 +239,13 @@ class SlackPort:
             if slack is not None and slack.response_url:
                 if await self.respond(slack.response_url, {**body, "replace_original": True}):
                     return
-            if slack is not None and slack.channel_id:
-                # The response_url is spent or expired (30 minutes): show the card afresh.
-                await self.client.chat_postEphemeral(
-                    channel=slack.channel_id, user=slack.user_id, **body
-                )
+            if slack is not None:
+                # The response_url is spent or expired (30 minutes: a long answer in a modal):
+                # the card is shown afresh where a new private card goes, ephemeral in the
+                # channel or, where Slack refuses that (the app is not in the channel), by DM.
+                place = Place(slack.channel_id, direct=slack.channel_id.startswith("D"))
+                fresh = replace(slack, response_url=None)
+                await self._post_now(place, card, "private", Actor("slack", slack.user_id), fresh)
             return
         await self.client.chat_update(channel=message.channel_id, ts=message.message_id, **body)
 

@@ -18,6 +18,14 @@ from tests.slack_fake.limits import block_problems, view_problems
 from tests.slack_fake.records import BOT_TOKEN, Message, ResponseUrl, error, ok
 
 APP_TOKEN = "xapp-test-token"
+# How Slack refuses each method in a public channel the app has not joined (chat.postEphemeral
+# documents channel_not_found, the others not_in_channel).
+_MEMBERS_ONLY = {
+    "chat.postMessage": "not_in_channel",
+    "chat.postEphemeral": "channel_not_found",
+    "chat.update": "not_in_channel",
+    "reactions.add": "not_in_channel",
+}
 BOT_USER = "U0TASKBOT"
 
 
@@ -38,6 +46,9 @@ class FakeSlack(FakeFiles):
     socket_outbox: asyncio.Queue = field(default_factory=asyncio.Queue)  # envelopes to deliver
     # Answers queued per method (or "response_url"): (HTTP status, error, Retry-After or None).
     failures: dict[str, list[tuple[int, str, int | None]]] = field(default_factory=dict)
+    # Public channels the app is not a member of: a person can use a slash command there (its
+    # response_url works), but Slack answers the app's own posts there `not_in_channel`.
+    outside: set[str] = field(default_factory=set)
     url: str = ""
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
     _runner: web.AppRunner | None = None
@@ -118,6 +129,8 @@ class FakeSlack(FakeFiles):
         refused = self._refusal(method)
         if refused is not None:
             return refused
+        if method in _MEMBERS_ONLY and str(args.get("channel", "")) in self.outside:
+            return error(_MEMBERS_ONLY[method])
         handler = getattr(self, "m_" + method.replace(".", "_"), None)
         if handler is None:
             return error("unknown_method")
