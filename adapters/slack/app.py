@@ -31,11 +31,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import blocks, files, inbound, payloads, retries, signing
 from adapters.slack.files import SlackFiles
-from adapters.slack.port import NotOnSlack, SlackPort, direct_messages_after
+from adapters.slack.port import SlackPort, direct_messages_after
+from adapters.slack.refusals import slack_refusals
 from bot.app import Taskbot
 from bot.config import Config
 from bot.inflight import Finish, WorkInFlight
-from bot.pipeline import Answer, Delivery, Next
 from bot.ui import FormErrors
 
 log = logging.getLogger(__name__)
@@ -315,35 +315,6 @@ class SlackApp:
         home = inbound.home_event(event, body.get("event_id"))
         if home is not None:
             self._after_ack(self._slotted(self.bot.handle(home)))
-
-
-async def slack_refusals(delivery: Delivery, next: Next) -> Answer:
-    """The pipeline step for Slack's own errors: what Slack refused, told in Slack's words."""
-    try:
-        return await next()
-    except (SlackApiError, NotOnSlack, aiohttp.ClientError) as error:
-        reason = error.response.get("error") if isinstance(error, SlackApiError) else str(error)
-        log.warning("Slack refused a reply to %s: %s", type(delivery.event).__name__, reason)
-        hint = REFUSAL_HINTS.get(str(reason), "")
-        await delivery.tell_quietly(
-            "Slack refused that", f"Slack said: {reason}. {hint}{ALREADY_SAVED}"
-        )
-        return None
-
-
-_INVITE = "Invite the app to this channel (/invite @Taskbot) and try again. "
-# What a person can do about each refusal Slack documents for the calls the app makes.
-REFUSAL_HINTS = {
-    "not_in_channel": _INVITE,
-    "channel_not_found": _INVITE,
-    "expired_trigger_id": (
-        "Slack opens a form only within 3 seconds of the click, and this took longer: "
-        "press the button again. "
-    ),
-    "ratelimited": "Slack is busy with this app's messages; try again in a minute. ",
-}
-# Replies follow the commit (acknowledged means committed): a refused reply loses nothing.
-ALREADY_SAVED = "Whatever Taskbot had saved before this reply stays saved."
 
 
 async def _healthz(_: web.Request) -> web.Response:

@@ -44,8 +44,11 @@ class FakeSlack(FakeFiles):
     downloads: list[str] = field(default_factory=list)  # file ids whose bytes were fetched
     socket_inbox: asyncio.Queue = field(default_factory=asyncio.Queue)  # what the app sent back
     socket_outbox: asyncio.Queue = field(default_factory=asyncio.Queue)  # envelopes to deliver
-    # Answers queued per method (or "response_url"): (HTTP status, error, Retry-After or None).
-    failures: dict[str, list[tuple[int, str, int | None]]] = field(default_factory=dict)
+    # Answers queued per method (or "response_url"): (HTTP status, error, Retry-After or None,
+    # the answer's other fields, such as missing_scope's `needed` and `provided`).
+    failures: dict[str, list[tuple[int, str, int | None, dict[str, Any]]]] = field(
+        default_factory=dict
+    )
     # Public channels the app is not a member of: a person can use a slash command there (its
     # response_url works), but Slack answers the app's own posts there `not_in_channel`.
     outside: set[str] = field(default_factory=set)
@@ -88,21 +91,29 @@ class FakeSlack(FakeFiles):
         return f"{self.url}/respond/{key}"
 
     def fail_next(
-        self, method: str, error: str, *, status: int = 200, retry_after: int | None = None
+        self,
+        method: str,
+        error: str,
+        *,
+        status: int = 200,
+        retry_after: int | None = None,
+        **fields: Any,
     ) -> None:
         """The next call of `method` is refused as Slack refuses it: `ok: false` with `error`
-        (a 429 `ratelimited` carries Retry-After); the call after it is served."""
-        self.failures.setdefault(method, []).append((status, error, retry_after))
+        and any other `fields` (a 429 `ratelimited` carries Retry-After); the call after it is
+        served."""
+        self.failures.setdefault(method, []).append((status, error, retry_after, fields))
 
     def _refusal(self, method: str) -> web.Response | None:
         queued = self.failures.get(method)
         if not queued:
             return None
-        status, problem, retry_after = queued.pop(0)
+        status, problem, retry_after, fields = queued.pop(0)
         headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
         if method == "response_url":
             return web.Response(status=status, text=problem, headers=headers)
-        return web.json_response({"ok": False, "error": problem}, status=status, headers=headers)
+        body = {"ok": False, "error": problem, **fields}
+        return web.json_response(body, status=status, headers=headers)
 
     def called(self, method: str) -> list[dict[str, Any]]:
         return [args for name, args in self.calls if name == method]
