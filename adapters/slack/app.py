@@ -32,10 +32,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import blocks, files, inbound, payloads, retries, signing
 from adapters.slack.files import SlackFiles
 from adapters.slack.port import SlackPort, direct_messages_after
-from adapters.slack.refusals import slack_refusals
+from adapters.slack.refusals import refusal_notice, slack_refusals
+from bot import render
 from bot.app import Taskbot
 from bot.config import Config
+from bot.events import Actor
 from bot.inflight import Finish, WorkInFlight
+from bot.port import Unreachable
 from bot.ui import FormErrors
 
 log = logging.getLogger(__name__)
@@ -284,15 +287,26 @@ class SlackApp:
         else:
             await ack()
         if deferred:
-            self._after_ack(self._deferred(deferred))
+            self._after_ack(self._deferred(deferred, event.actor))
 
-    async def _deferred(self, replies: list[Callable[[], Awaitable[Any]]]) -> None:
-        """The card updates a modal's submission caused, after the modal's answer."""
+    async def _deferred(self, replies: list[Callable[[], Awaitable[Any]]], actor: Actor) -> None:
+        """The card updates and direct messages a modal's submission caused, after the modal's
+        answer; what Slack refuses there is told to the person who submitted, by direct message
+        (the modal is closed), as a refusal before the answer is."""
+        told = False
         for reply in replies:
             try:
                 await reply()
-            except (SlackApiError, aiohttp.ClientError) as error:
-                log.warning("a card update after a modal failed: %s", error)
+            except (Unreachable, SlackApiError, aiohttp.ClientError) as error:
+                log.warning("a reply after a modal failed: %s", error)
+                if told or (isinstance(error, Unreachable) and error.user == actor.key):
+                    continue
+                told = True
+                title, text = refusal_notice(error)
+                try:
+                    await self.port.send_direct(actor, render.notice_card(title, text, "warning"))
+                except (Unreachable, SlackApiError, aiohttp.ClientError) as failed:
+                    log.warning("could not tell %s either: %s", actor.key, failed)
 
     async def _on_reaction(
         self, body: payloads.EventCallback, event: payloads.ReactionAdded

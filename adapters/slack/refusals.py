@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 
 from adapters.slack.port import NotOnSlack
 from bot.pipeline import Answer, Delivery, Next
+from bot.port import Unreachable
 
 log = logging.getLogger(__name__)
 
@@ -22,18 +23,28 @@ async def slack_refusals(delivery: Delivery, next: Next) -> Answer:
     """The pipeline step for Slack's own errors: what Slack refused, told in Slack's words."""
     try:
         return await next()
-    except (SlackApiError, NotOnSlack, aiohttp.ClientError) as error:
-        answer: Mapping[str, Any] = (
-            error.response.data
-            if isinstance(error, SlackApiError) and isinstance(error.response.data, dict)
-            else {}
-        )
-        reason = answer.get("error") if isinstance(error, SlackApiError) else str(error)
-        log.warning("Slack refused a reply to %s: %s", type(delivery.event).__name__, reason)
-        await delivery.tell_quietly(
-            "Slack refused that", f"Slack said: {reason}. {refusal_hint(answer)}{ALREADY_SAVED}"
-        )
+    except (Unreachable, SlackApiError, NotOnSlack, aiohttp.ClientError) as error:
+        log.warning("Slack refused a reply to %s: %s", type(delivery.event).__name__, error)
+        if isinstance(error, Unreachable) and error.user == delivery.event.actor.key:
+            return None  # their own direct messages do not reach them: nowhere to tell them
+        await delivery.tell_quietly(*refusal_notice(error))
         return None
+
+
+def refusal_notice(error: Exception) -> tuple[str, str]:
+    """The title and text that tell a person what Slack refused and what to do about it."""
+    if isinstance(error, Unreachable):
+        return "Not told privately", (
+            f"Slack delivers no direct message to {error.user} (deactivated, or out of the "
+            f"app's reach), so they were not told: tell them yourself. {ALREADY_SAVED}"
+        )
+    answer: Mapping[str, Any] = (
+        error.response.data
+        if isinstance(error, SlackApiError) and isinstance(error.response.data, dict)
+        else {}
+    )
+    reason = answer.get("error") if isinstance(error, SlackApiError) else str(error)
+    return "Slack refused that", f"Slack said: {reason}. {refusal_hint(answer)}{ALREADY_SAVED}"
 
 
 def refusal_hint(answer: Mapping[str, Any]) -> str:

@@ -52,6 +52,8 @@ class FakeSlack(FakeFiles):
     # Public channels the app is not a member of: a person can use a slash command there (its
     # response_url works), but Slack answers the app's own posts there `not_in_channel`.
     outside: set[str] = field(default_factory=set)
+    # Users deactivated in the workspace: no direct message reaches them.
+    deactivated: set[str] = field(default_factory=set)
     url: str = ""
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
     _runner: web.AppRunner | None = None
@@ -163,6 +165,8 @@ class FakeSlack(FakeFiles):
         if problems:
             return error("invalid_blocks", problems)
         channel = str(args["channel"])
+        if channel in self.deactivated or "U" + channel[1:] in self.deactivated:
+            return error("channel_not_found")
         if channel.startswith("U"):
             channel = "D" + channel[1:]  # the app's direct messages with that user
         elif not channel.startswith(("C", "D", "G")):
@@ -277,6 +281,8 @@ class FakeSlack(FakeFiles):
 
     async def m_conversations_open(self, args: dict[str, Any]) -> web.Response:
         users = str(args["users"])
+        if users in self.deactivated:
+            return error("user_disabled")
         return ok(channel={"id": "D" + users[1:]})
 
     async def m_apps_connections_open(self, args: dict[str, Any]) -> web.Response:
