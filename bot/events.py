@@ -59,6 +59,14 @@ class Attachment:
     content: bytes | None = None
     size: int | None = None
     fetch: Callable[[int], Awaitable[bytes]] | None = field(default=None, compare=False)
+    # A chat that sent the file without its name (Slack in a Slack Connect channel) gives
+    # `describe`, which asks the chat and returns the attachment named; called after the role
+    # check too, and before anything looks at the name.
+    describe: Callable[[], Awaitable[Attachment]] | None = field(default=None, compare=False)
+
+    async def described(self) -> Attachment:
+        """This attachment with its name (and size, when the chat says it), asking if need be."""
+        return await self.describe() if self.describe is not None else self
 
     async def read(self, max_bytes: int) -> bytes:
         """The file's bytes, refused (naming the file) when larger than `max_bytes`."""

@@ -31,11 +31,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import blocks, files, inbound, payloads, retries, signing
 from adapters.slack.files import SlackFiles
-from adapters.slack.port import NotOnSlack, SlackPort, direct_messages_after
+from adapters.slack.port import SlackPort, direct_messages_after
+from adapters.slack.refusals import refusal_notice, slack_refusals
+from bot import render
 from bot.app import Taskbot
 from bot.config import Config
+from bot.events import Actor
 from bot.inflight import Finish, WorkInFlight
-from bot.pipeline import Answer, Delivery, Next
+from bot.port import Unreachable
 from bot.ui import FormErrors
 
 log = logging.getLogger(__name__)
@@ -284,15 +287,26 @@ class SlackApp:
         else:
             await ack()
         if deferred:
-            self._after_ack(self._deferred(deferred))
+            self._after_ack(self._deferred(deferred, event.actor))
 
-    async def _deferred(self, replies: list[Callable[[], Awaitable[Any]]]) -> None:
-        """The card updates a modal's submission caused, after the modal's answer."""
+    async def _deferred(self, replies: list[Callable[[], Awaitable[Any]]], actor: Actor) -> None:
+        """The card updates and direct messages a modal's submission caused, after the modal's
+        answer; what Slack refuses there is told to the person who submitted, by direct message
+        (the modal is closed), as a refusal before the answer is."""
+        told = False
         for reply in replies:
             try:
                 await reply()
-            except (SlackApiError, aiohttp.ClientError) as error:
-                log.warning("a card update after a modal failed: %s", error)
+            except (Unreachable, SlackApiError, aiohttp.ClientError) as error:
+                log.warning("a reply after a modal failed: %s", error)
+                if told or (isinstance(error, Unreachable) and error.user == actor.key):
+                    continue
+                told = True
+                title, text = refusal_notice(error)
+                try:
+                    await self.port.send_direct(actor, render.notice_card(title, text, "warning"))
+                except (Unreachable, SlackApiError, aiohttp.ClientError) as failed:
+                    log.warning("could not tell %s either: %s", actor.key, failed)
 
     async def _on_reaction(
         self, body: payloads.EventCallback, event: payloads.ReactionAdded
@@ -315,35 +329,6 @@ class SlackApp:
         home = inbound.home_event(event, body.get("event_id"))
         if home is not None:
             self._after_ack(self._slotted(self.bot.handle(home)))
-
-
-async def slack_refusals(delivery: Delivery, next: Next) -> Answer:
-    """The pipeline step for Slack's own errors: what Slack refused, told in Slack's words."""
-    try:
-        return await next()
-    except (SlackApiError, NotOnSlack, aiohttp.ClientError) as error:
-        reason = error.response.get("error") if isinstance(error, SlackApiError) else str(error)
-        log.warning("Slack refused a reply to %s: %s", type(delivery.event).__name__, reason)
-        hint = REFUSAL_HINTS.get(str(reason), "")
-        await delivery.tell_quietly(
-            "Slack refused that", f"Slack said: {reason}. {hint}{ALREADY_SAVED}"
-        )
-        return None
-
-
-_INVITE = "Invite the app to this channel (/invite @Taskbot) and try again. "
-# What a person can do about each refusal Slack documents for the calls the app makes.
-REFUSAL_HINTS = {
-    "not_in_channel": _INVITE,
-    "channel_not_found": _INVITE,
-    "expired_trigger_id": (
-        "Slack opens a form only within 3 seconds of the click, and this took longer: "
-        "press the button again. "
-    ),
-    "ratelimited": "Slack is busy with this app's messages; try again in a minute. ",
-}
-# Replies follow the commit (acknowledged means committed): a refused reply loses nothing.
-ALREADY_SAVED = "Whatever Taskbot had saved before this reply stays saved."
 
 
 async def _healthz(_: web.Request) -> web.Response:

@@ -32,16 +32,21 @@ def linked_files(text: str) -> tuple[list[tuple[str, str]], list[str]]:
     return links, _BARE_ID.findall(rest)
 
 
-def shared_files(files: list[dict[str, Any]]) -> list[tuple[str, str, int | None]]:
-    """(id, name, size) of the files a message shortcut's payload carries."""
+def shared_files(files: list[dict[str, Any]]) -> list[tuple[str, str | None, int | None]]:
+    """(id, name, size) of the files a message shortcut's payload carries; the name is None for
+    a file Slack sends without it (in a Slack Connect channel: `file_access: check_file_info`,
+    and only files.info tells the rest)."""
     found = []
     for item in files:
         file_id = item.get("id")
         if not isinstance(file_id, str) or not file_id:
             continue
-        name = item.get("name") or item.get("title") or file_id
+        name = item.get("name") or item.get("title")
+        if item.get("file_access") == "check_file_info" or not isinstance(name, str):
+            found.append((file_id, None, None))
+            continue
         size = item.get("size")
-        found.append((file_id, str(name), size if isinstance(size, int) else None))
+        found.append((file_id, name, size if isinstance(size, int) else None))
     return found
 
 
@@ -52,19 +57,33 @@ class SlackFiles:
         self.client = client
         self.bot_token = bot_token
 
-    def attachment(self, file_id: str, name: str, size: int | None = None) -> Attachment:
+    def attachment(self, file_id: str, name: str | None, size: int | None = None) -> Attachment:
+        """A lazy attachment; one whose name Slack did not send is named by files.info when the
+        bot first needs the name (after the role check)."""
+        if name is None:
+            return Attachment(file_id, describe=partial(self.described, file_id))
         return Attachment(name, size=size, fetch=partial(self.fetch, file_id, name))
 
-    async def fetch(self, file_id: str, name: str, max_bytes: int) -> bytes:
-        """A shared file's bytes: files.info for its size and private URL, then a GET."""
+    async def described(self, file_id: str) -> Attachment:
+        """The attachment of a file Slack sent without its name, named and sized by files.info."""
+        info = await self._info(file_id, file_id)
+        name = str(info.get("name") or info.get("title") or file_id)
+        size = info.get("size")
+        return self.attachment(file_id, name, size if isinstance(size, int) else None)
+
+    async def _info(self, file_id: str, name: str) -> dict[str, Any]:
         try:
-            info = (await self.client.files_info(file=file_id))["file"]
+            return (await self.client.files_info(file=file_id))["file"]
         except SlackApiError as error:
             raise refused(
                 name,
                 f"Slack would not show it ({error.response.get('error')}); share it in a channel "
                 "the app is in, and try again",
             ) from None
+
+    async def fetch(self, file_id: str, name: str, max_bytes: int) -> bytes:
+        """A shared file's bytes: files.info for its size and private URL, then a GET."""
+        info = await self._info(file_id, name)
         name = str(info.get("name") or name)
         size = info.get("size")
         if isinstance(size, int) and size > max_bytes:

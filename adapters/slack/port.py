@@ -27,12 +27,22 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from adapters.slack import blocks
 from adapters.slack.inbound import EMOJI_NAMES, SlackContext, user_key_to_id
 from bot.events import Actor, MessageRef, Place
-from bot.port import Once
+from bot.port import Once, Unreachable
 from bot.ui import Card, FileUpload, Form
 
 log = logging.getLogger(__name__)
 
 ONCE_EVENT = "taskbot_post"
+# What Slack answers a direct message that cannot reach the person (conversations.open documents
+# the first five; chat.postMessage to a user id answers channel_not_found): the port's Unreachable.
+NO_DIRECT_MESSAGES = {
+    "user_disabled",
+    "user_not_found",
+    "user_not_visible",
+    "cannot_dm_bot",
+    "invalid_user_combination",
+    "channel_not_found",
+}
 # How far back a retry looks: a post whose send was cut short is among the channel's newest.
 HISTORY_WINDOW = 200
 
@@ -103,12 +113,13 @@ class SlackPort:
         if replies is not None and once is None:
             replies.append(lambda: self.send_direct(user, card))
             return MessageRef("D" + user_id[1:], f"pending-{uuid.uuid4().hex}")
-        if once is not None:
-            # The history of the app's direct messages is read by the channel's own id.
-            opened = await self.client.conversations_open(users=user_id)
-            return await self._post_once(opened["channel"]["id"], card, once)
-        # A user id as the channel posts into the app's direct messages with that user.
-        answer = await self.client.chat_postMessage(channel=user_id, **blocks.message(card))
+        with _to_reach(user.key if isinstance(user, Actor) else user):
+            if once is not None:
+                # The history of the app's direct messages is read by the channel's own id.
+                opened = await self.client.conversations_open(users=user_id)
+                return await self._post_once(opened["channel"]["id"], card, once)
+            # A user id as the channel posts into the app's direct messages with that user.
+            answer = await self.client.chat_postMessage(channel=user_id, **blocks.message(card))
         return MessageRef(answer["channel"], answer["ts"])
 
     async def open_form(self, form: Form, *, context: Any) -> None:
@@ -239,11 +250,13 @@ class SlackPort:
             if slack is not None and slack.response_url:
                 if await self.respond(slack.response_url, {**body, "replace_original": True}):
                     return
-            if slack is not None and slack.channel_id:
-                # The response_url is spent or expired (30 minutes): show the card afresh.
-                await self.client.chat_postEphemeral(
-                    channel=slack.channel_id, user=slack.user_id, **body
-                )
+            if slack is not None:
+                # The response_url is spent or expired (30 minutes: a long answer in a modal):
+                # the card is shown afresh where a new private card goes, ephemeral in the
+                # channel or, where Slack refuses that (the app is not in the channel), by DM.
+                place = Place(slack.channel_id, direct=slack.channel_id.startswith("D"))
+                fresh = replace(slack, response_url=None)
+                await self._post_now(place, card, "private", Actor("slack", slack.user_id), fresh)
             return
         await self.client.chat_update(channel=message.channel_id, ts=message.message_id, **body)
 
@@ -257,6 +270,18 @@ class SlackPort:
             return True
         log.info("response_url refused (%s %s)", answer.status_code, answer.body[:200])
         return False
+
+
+@contextmanager
+def _to_reach(user: str) -> Iterator[None]:
+    """A direct message to `user`: Slack's answer that none reaches them (deactivated, not
+    visible to the app, a bot) becomes the port's Unreachable, which the bot knows to handle."""
+    try:
+        yield
+    except SlackApiError as error:
+        if error.response.get("error") in NO_DIRECT_MESSAGES:
+            raise Unreachable(user) from error
+        raise
 
 
 def _carries(message: dict[str, Any], key: str) -> bool:

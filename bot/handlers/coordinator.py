@@ -143,8 +143,9 @@ async def import_files(ctx: BotContext, event: CommandEvent, post) -> None:  # t
     from a `.json` file attached beside it (its own `<name>.settings.json`, or the only one)."""
     if not event.attachments:
         raise usage("attach a JSONL or CSV file to /batch import")
-    files = [a for a in event.attachments if not _is_settings(a.filename)]
-    settings_files = [a for a in event.attachments if _is_settings(a.filename)]
+    attachments = [await a.described() for a in event.attachments]
+    files = [a for a in attachments if not _is_settings(a.filename)]
+    settings_files = [a for a in attachments if _is_settings(a.filename)]
     if not files:
         raise usage("attach a JSONL or CSV file (a .json settings file goes beside a CSV)")
     limit = ctx.bank.defaults.max_import_bytes

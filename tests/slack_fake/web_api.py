@@ -18,6 +18,14 @@ from tests.slack_fake.limits import block_problems, view_problems
 from tests.slack_fake.records import BOT_TOKEN, Message, ResponseUrl, error, ok
 
 APP_TOKEN = "xapp-test-token"
+# How Slack refuses each method in a public channel the app has not joined (chat.postEphemeral
+# documents channel_not_found, the others not_in_channel).
+_MEMBERS_ONLY = {
+    "chat.postMessage": "not_in_channel",
+    "chat.postEphemeral": "channel_not_found",
+    "chat.update": "not_in_channel",
+    "reactions.add": "not_in_channel",
+}
 BOT_USER = "U0TASKBOT"
 
 
@@ -36,8 +44,16 @@ class FakeSlack(FakeFiles):
     downloads: list[str] = field(default_factory=list)  # file ids whose bytes were fetched
     socket_inbox: asyncio.Queue = field(default_factory=asyncio.Queue)  # what the app sent back
     socket_outbox: asyncio.Queue = field(default_factory=asyncio.Queue)  # envelopes to deliver
-    # Answers queued per method (or "response_url"): (HTTP status, error, Retry-After or None).
-    failures: dict[str, list[tuple[int, str, int | None]]] = field(default_factory=dict)
+    # Answers queued per method (or "response_url"): (HTTP status, error, Retry-After or None,
+    # the answer's other fields, such as missing_scope's `needed` and `provided`).
+    failures: dict[str, list[tuple[int, str, int | None, dict[str, Any]]]] = field(
+        default_factory=dict
+    )
+    # Public channels the app is not a member of: a person can use a slash command there (its
+    # response_url works), but Slack answers the app's own posts there `not_in_channel`.
+    outside: set[str] = field(default_factory=set)
+    # Users deactivated in the workspace: no direct message reaches them.
+    deactivated: set[str] = field(default_factory=set)
     url: str = ""
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
     _runner: web.AppRunner | None = None
@@ -77,21 +93,29 @@ class FakeSlack(FakeFiles):
         return f"{self.url}/respond/{key}"
 
     def fail_next(
-        self, method: str, error: str, *, status: int = 200, retry_after: int | None = None
+        self,
+        method: str,
+        error: str,
+        *,
+        status: int = 200,
+        retry_after: int | None = None,
+        **fields: Any,
     ) -> None:
         """The next call of `method` is refused as Slack refuses it: `ok: false` with `error`
-        (a 429 `ratelimited` carries Retry-After); the call after it is served."""
-        self.failures.setdefault(method, []).append((status, error, retry_after))
+        and any other `fields` (a 429 `ratelimited` carries Retry-After); the call after it is
+        served."""
+        self.failures.setdefault(method, []).append((status, error, retry_after, fields))
 
     def _refusal(self, method: str) -> web.Response | None:
         queued = self.failures.get(method)
         if not queued:
             return None
-        status, problem, retry_after = queued.pop(0)
+        status, problem, retry_after, fields = queued.pop(0)
         headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
         if method == "response_url":
             return web.Response(status=status, text=problem, headers=headers)
-        return web.json_response({"ok": False, "error": problem}, status=status, headers=headers)
+        body = {"ok": False, "error": problem, **fields}
+        return web.json_response(body, status=status, headers=headers)
 
     def called(self, method: str) -> list[dict[str, Any]]:
         return [args for name, args in self.calls if name == method]
@@ -118,6 +142,8 @@ class FakeSlack(FakeFiles):
         refused = self._refusal(method)
         if refused is not None:
             return refused
+        if method in _MEMBERS_ONLY and str(args.get("channel", "")) in self.outside:
+            return error(_MEMBERS_ONLY[method])
         handler = getattr(self, "m_" + method.replace(".", "_"), None)
         if handler is None:
             return error("unknown_method")
@@ -139,6 +165,8 @@ class FakeSlack(FakeFiles):
         if problems:
             return error("invalid_blocks", problems)
         channel = str(args["channel"])
+        if channel in self.deactivated or "U" + channel[1:] in self.deactivated:
+            return error("channel_not_found")
         if channel.startswith("U"):
             channel = "D" + channel[1:]  # the app's direct messages with that user
         elif not channel.startswith(("C", "D", "G")):
@@ -253,6 +281,8 @@ class FakeSlack(FakeFiles):
 
     async def m_conversations_open(self, args: dict[str, Any]) -> web.Response:
         users = str(args["users"])
+        if users in self.deactivated:
+            return error("user_disabled")
         return ok(channel={"id": "D" + users[1:]})
 
     async def m_apps_connections_open(self, args: dict[str, Any]) -> web.Response:
