@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass
@@ -25,6 +26,17 @@ class Unreachable(Exception):
         self.user = user
 
 
+class PlaceRefused(Exception):
+    """The chat will not let Taskbot post in a channel: the app is not in it or may not see it,
+    the channel is gone or archived, or posting there is closed to it. Nothing was posted;
+    `advice` says, in the chat's own terms, what would let it."""
+
+    def __init__(self, channel: str, advice: str) -> None:
+        super().__init__(f"Taskbot cannot post in channel {channel}: {advice}")
+        self.channel = channel
+        self.advice = advice
+
+
 UNTOLD = "They take no direct messages from Taskbot, so they were not told: tell them yourself."
 
 
@@ -39,6 +51,17 @@ async def if_reachable(sending: Awaitable[T]) -> T | None:
         return None
 
 
+async def if_postable(sending: Awaitable[T]) -> T | None:
+    """A scheduled post into a channel, sent if Taskbot may post there: None (logged as a
+    warning naming what to do) when the chat refuses, so the job goes on with the rest; a
+    recorded post (send_once) stays pending, for a run after the channel is fixed."""
+    try:
+        return await sending
+    except PlaceRefused as error:
+        log.warning("%s; it waits for a later run", error)
+        return None
+
+
 @dataclass(frozen=True)
 class Once:
     """Names one scheduled post, so a chat that may already hold it does not show it twice.
@@ -50,6 +73,12 @@ class Once:
 
     key: str
     retry: bool = False
+
+
+def once_key(job: str, key: str, recipient: str, *, retry: bool) -> Once:
+    """The once-key of one recorded post: short and stable (Discord's nonce holds 25 characters)."""
+    digest = hashlib.sha256(f"{job}|{key}|{recipient}".encode()).hexdigest()[:20]
+    return Once(f"tb{digest}", retry)
 
 
 class ChatPort(Protocol):

@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.actions import Approve, NextReview, PassReview, Reject, RejectForm
-from bot.render import _duration, answer_text, guidelines_buttons, local_time, payload_blocks
+from bot.render import (
+    _duration,
+    answer_text,
+    guidelines_buttons,
+    local_time,
+    notice_card,
+    payload_blocks,
+)
 from bot.ui import Button, Card, ControlRow, Field, Form, FormInput
 from taskbank.models import Batch, Project, Review, Submission, Task, Verdict
 from taskbank.questions import _Question
@@ -106,4 +113,14 @@ def reject_form(submission_id: int, error: str | None = None) -> Form:
         ),
         "Reject",
         reopen=Reject(submission_id).encode(),
+    )
+
+
+def channel_refused_card(refusal: str, waiting: int) -> Card:
+    """For coordinators: samples wait because the chat refuses Taskbot the review channel."""
+    return notice_card(
+        "Samples wait: Taskbot cannot post in the review channel",
+        f"{refusal}. {waiting} sample(s) wait to be reviewed; they are posted on the first QA run"
+        " after that.",
+        "warning",
     )

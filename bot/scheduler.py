@@ -14,7 +14,6 @@ nonce, a metadata marker in Slack's recent channel history) before showing it a 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot import budget, render, tally_cards
+from bot import budget, render, review_render, tally_cards
 from bot.chart import daily_totals
 from bot.config import ScheduleConfig
 from bot.events import Actor, Place
@@ -35,7 +34,7 @@ from bot.handlers import fair_work
 from bot.handlers.context import BotContext
 from bot.handlers.fair_work import EveryWritersNotes
 from bot.handlers.reviewer import post_for_review
-from bot.port import Once, if_reachable
+from bot.port import Once, PlaceRefused, if_postable, if_reachable, once_key
 from bot.quality_view import digest
 from bot.ui import Card, FileUpload
 from taskbank.bulkmemory import full_collections_postponed
@@ -113,8 +112,13 @@ class Jobs:
         with full_collections_postponed():  # as in post_tally_now, to the last private card
             tally = await bank.tally(period)
             notes = await fair_work.every_writers_notes(self.ctx, period)
-            if await self._deliver(
-                "tally", key, CHANNEL, lambda once: self._post_summary(period, tally, once, notes)
+            if await if_postable(  # a channel Taskbot may not post in holds up no writer
+                self._deliver(
+                    "tally",
+                    key,
+                    CHANNEL,
+                    lambda once: self._post_summary(period, tally, once, notes),
+                )
             ):
                 sent_any = True
             for line in tally.lines:  # one writer who takes no DMs holds up nobody after them
@@ -255,13 +259,32 @@ class Jobs:
                 recorded_now.add(str(submission.id))
         await bank.mark_sampled(chosen)
         posted = 0
-        for key, recipient in await bank.outbox_pending("qa"):
+        waiting = await bank.outbox_pending("qa")
+        for number, (key, recipient) in enumerate(waiting):
             submission = await bank.submission(int(key))
             once = once_key("qa", key, recipient, retry=key not in recorded_now)
-            await post_for_review(self.ctx, submission, once=once)
+            try:
+                await post_for_review(self.ctx, submission, once=once)
+            except PlaceRefused as refused:  # the rest would be refused alike: they stay pending
+                await self._tell_review_channel_refused(refused, len(waiting) - number)
+                break
             await bank.outbox_sent("qa", key, recipient)
             posted += 1
         return posted
+
+    async def _tell_review_channel_refused(self, refused: PlaceRefused, waiting: int) -> None:
+        """Tell coordinators, once a day, that samples wait for a review channel closed to us."""
+        log.warning("%s; %d sample(s) wait for review", refused, waiting)
+        day = self.now.astimezone(ZoneInfo(self.ctx.time_zone)).date().isoformat()
+        card = review_render.channel_refused_card(str(refused), waiting)
+        await if_postable(
+            self._deliver(
+                "qa-refused",
+                f"{refused.channel}:{day}",
+                CHANNEL,
+                lambda once: self.ctx.port.post_card(self.ctx.coordinator_place, card, once=once),
+            )
+        )
 
     async def run_auto_approve(self) -> int:
         """Approve and pay what nobody reviewed within the window."""
@@ -278,13 +301,15 @@ class Jobs:
                 "nothing is left; raise the cap with a new import, or close the batch.",
                 "warning",
             )
-            if await self._deliver(
-                "budget",
-                f"batch:{batch.id}",
-                CHANNEL,
-                lambda once, card=card: self.ctx.port.post_card(
-                    self.ctx.coordinator_place, card, once=once
-                ),
+            if await if_postable(
+                self._deliver(
+                    "budget",
+                    f"batch:{batch.id}",
+                    CHANNEL,
+                    lambda once, card=card: self.ctx.port.post_card(
+                        self.ctx.coordinator_place, card, once=once
+                    ),
+                )
             ):
                 sent += 1
         return sent
@@ -304,12 +329,6 @@ class Jobs:
             )
             await if_reachable(self.ctx.port.send_direct(assignment.writer_id, card))
         return len(expired)
-
-
-def once_key(job: str, key: str, recipient: str, *, retry: bool) -> Once:
-    """The once-key of one recorded post: short and stable (Discord's nonce holds 25 characters)."""
-    digest = hashlib.sha256(f"{job}|{key}|{recipient}".encode()).hexdigest()[:20]
-    return Once(f"tb{digest}", retry)
 
 
 def _starts(keys: Iterable[str], jobs: Jobs) -> list[datetime]:

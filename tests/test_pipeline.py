@@ -17,6 +17,7 @@ from bot.pipeline.dispatch import HANDLERS
 from bot.pipeline.once import once_per_delivery
 from bot.pipeline.refusals import refusals
 from bot.pipeline.roles import requires_role
+from bot.port import PlaceRefused
 from bot.roles import Roles
 from taskbank.errors import NotAllowed, Problem, ValidationFailed
 from tests.fake_chat import FakeChat
@@ -110,6 +111,16 @@ async def test_a_refusal_of_a_reaction_goes_by_direct_message(ctx, chat):
     await Pipeline((refusals, failing)).run(Delivery(reaction(None), ctx))
     (sent,) = chat.sent
     assert sent.kind == "direct" and sent.to == WRITER.key and sent.card.title == "Not allowed"
+
+
+async def test_a_channel_the_chat_will_not_let_taskbot_post_in_is_told_with_what_to_do(ctx, chat):
+    advice = "the app is not in it; add it there"
+    failing = Counted(raises=PlaceRefused("C0COORDS", advice))
+    await Pipeline((refusals, failing)).run(Delivery(CommandEvent(COORDINATOR, HERE, "tally"), ctx))
+    (sent,) = chat.sent
+    assert sent.visibility == "private" and sent.to == COORDINATOR.key
+    assert sent.card.title == "Taskbot cannot post there"
+    assert "C0COORDS" in sent.card.blocks[0] and advice in sent.card.blocks[0]
 
 
 async def test_an_unexpected_failure_is_logged_and_told_once(ctx, chat, caplog):

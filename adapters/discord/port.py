@@ -32,12 +32,25 @@ from adapters.discord import custom_ids, draw, limits
 from adapters.discord.inbound import DiscordContext, user_key_to_id
 from adapters.discord.retry import responding, retrying
 from bot.events import Actor, MessageRef, Place
-from bot.port import Once, Unreachable
+from bot.port import Once, PlaceRefused, Unreachable
 from bot.ui import Button, Card, ControlRow, FileUpload, Form
 
 log = logging.getLogger(__name__)
 
 NONCE_LENGTH = 25  # Discord's limit on a message nonce
+# Discord's codes for a channel the bot may not post in, and what would let it.
+CHANNEL_REFUSALS = {
+    10003: "there is no such channel; fix the channel id in the configuration",
+    50001: (
+        "the bot cannot see it; give Taskbot's role View Channel there (with Send Messages,"
+        " Embed Links, Add Reactions and Read Message History), or fix the channel id in the"
+        " configuration"
+    ),
+    50013: (
+        "the bot lacks a permission there; give Taskbot's role Send Messages, Embed Links,"
+        " Attach Files, Add Reactions and Read Message History in that channel"
+    ),
+}
 CANNOT_MESSAGE_USER = 50007  # Discord's code: the user takes no direct messages from the bot
 # Discord's codes for a card there is no longer any updating: Unknown Channel, Unknown Message,
 # Missing Access (the bot was shut out of the channel).
@@ -117,9 +130,10 @@ class DiscordPort:
             return await self.send_direct(to, card, once=once)
         channel = self.client.get_partial_messageable(int(place.channel_id))
         drawn = draw.message(card)
-        sent = await retrying(
-            lambda: channel.send(**drawn.send_kwargs(), **_nonce(once)), "a channel post"
-        )
+        async with _to_post_in(place.channel_id):
+            sent = await retrying(
+                lambda: channel.send(**drawn.send_kwargs(), **_nonce(once)), "a channel post"
+            )
         return MessageRef(place.channel_id, str(sent.id))
 
     async def update_card(self, message: MessageRef, card: Card, *, context: Any = None) -> None:
@@ -215,7 +229,8 @@ class DiscordPort:
     async def add_reaction(self, message: MessageRef, emoji: str) -> None:
         target = self.client.get_partial_messageable(int(message.channel_id))
         partial = target.get_partial_message(int(message.message_id))
-        await retrying(lambda: partial.add_reaction(emoji), "a reaction")
+        async with _to_post_in(message.channel_id):
+            await retrying(lambda: partial.add_reaction(emoji), "a reaction")
 
     async def upload_file(
         self, place: Place, upload: FileUpload, *, to: Actor | None = None, once: Once | None = None
@@ -323,6 +338,20 @@ async def _to_reach(user: str) -> AsyncIterator[None]:
     except discord.Forbidden as error:
         if error.code == CANNOT_MESSAGE_USER:
             raise Unreachable(user) from error
+        raise
+
+
+@contextlib.asynccontextmanager
+async def _to_post_in(channel: str) -> AsyncIterator[None]:
+    """A post (or reaction) in `channel`: Discord's answer that the bot may not (it cannot see
+    the channel, lacks a permission there, or no such channel) becomes the port's PlaceRefused,
+    saying what would let it."""
+    try:
+        yield
+    except discord.HTTPException as error:
+        advice = CHANNEL_REFUSALS.get(getattr(error, "code", 0))
+        if advice is not None and isinstance(error, (discord.Forbidden, discord.NotFound)):
+            raise PlaceRefused(channel, advice) from error
         raise
 
 

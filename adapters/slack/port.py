@@ -27,7 +27,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from adapters.slack import blocks
 from adapters.slack.inbound import EMOJI_NAMES, SlackContext, user_key_to_id
 from bot.events import Actor, MessageRef, Place
-from bot.port import Once, Unreachable
+from bot.port import Once, PlaceRefused, Unreachable
 from bot.ui import Card, FileUpload, Form
 
 log = logging.getLogger(__name__)
@@ -42,6 +42,22 @@ NO_DIRECT_MESSAGES = {
     "cannot_dm_bot",
     "invalid_user_combination",
     "channel_not_found",
+}
+# What Slack answers a post into a channel the app may not post in, and what would let it.
+CHANNEL_REFUSALS = {
+    "not_in_channel": "the app is not in it; add it there (/invite @Taskbot in that channel)",
+    "channel_not_found": (
+        "the app cannot see it (a private channel it is not in, or a wrong id); add the app"
+        " there (/invite @Taskbot), or fix the channel id in the configuration"
+    ),
+    "is_archived": "it is archived; unarchive it, or name another channel in the configuration",
+    "restricted_action": (
+        "the workspace lets only some members post there; let the app post, or name another"
+        " channel in the configuration"
+    ),
+    "restricted_action_read_only_channel": (
+        "it is read-only; let the app post there, or name another channel in the configuration"
+    ),
 }
 # How far back a retry looks: a post whose send was cut short is among the channel's newest.
 HISTORY_WINDOW = 200
@@ -175,12 +191,13 @@ class SlackPort:
                 log.info("post %s reached Slack before the restart; not sent again", once.key)
                 return MessageRef(channel, found)
         extra = {"thread_ts": thread_ts} if thread_ts else {}
-        answer = await self.client.chat_postMessage(
-            channel=channel,
-            **blocks.message(card),
-            metadata={"event_type": ONCE_EVENT, "event_payload": {"key": once.key}},
-            **extra,
-        )
+        with _to_post_in(channel):
+            answer = await self.client.chat_postMessage(
+                channel=channel,
+                **blocks.message(card),
+                metadata={"event_type": ONCE_EVENT, "event_payload": {"key": once.key}},
+                **extra,
+            )
         return MessageRef(answer["channel"], answer["ts"])
 
     async def _find(self, channel: str, matches: Any) -> str | None:
@@ -235,7 +252,8 @@ class SlackPort:
                     log.info("ephemeral post refused (%s); sending a DM", error.response["error"])
             return await self.send_direct(to, card)
         extra = {"thread_ts": place.thread_id} if place.thread_id else {}
-        answer = await self.client.chat_postMessage(channel=place.channel_id, **body, **extra)
+        with _to_post_in(place.channel_id):
+            answer = await self.client.chat_postMessage(channel=place.channel_id, **body, **extra)
         return MessageRef(answer["channel"], answer["ts"])
 
     async def _update_now(
@@ -281,6 +299,19 @@ def _to_reach(user: str) -> Iterator[None]:
     except SlackApiError as error:
         if error.response.get("error") in NO_DIRECT_MESSAGES:
             raise Unreachable(user) from error
+        raise
+
+
+@contextmanager
+def _to_post_in(channel: str) -> Iterator[None]:
+    """A post into `channel`: Slack's answer that the app may not post there (not in it, cannot
+    see it, archived, restricted) becomes the port's PlaceRefused, saying what would let it."""
+    try:
+        yield
+    except SlackApiError as error:
+        advice = CHANNEL_REFUSALS.get(str(error.response.get("error")))
+        if advice is not None:
+            raise PlaceRefused(channel, advice) from error
         raise
 
 

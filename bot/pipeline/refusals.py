@@ -1,8 +1,10 @@
-"""The core's refusals (bad input, not allowed, not found) as a private note to the person."""
+"""The core's refusals (bad input, not allowed, not found), and a chat's refusal to let Taskbot post
+in a channel, as a private note to the person."""
 
 from __future__ import annotations
 
 from bot.pipeline.chain import Answer, Delivery, Next
+from bot.port import PlaceRefused
 from taskbank.errors import NotAllowed, NotFound, TaskbankError, ValidationFailed
 
 PROBLEMS_SHOWN = 20
@@ -20,6 +22,8 @@ async def refusals(delivery: Delivery, next: Next) -> Answer:
         await delivery.tell("Not found", str(missing))
     except TaskbankError as error:
         await delivery.tell("That didn't work", str(error))
+    except PlaceRefused as refused:
+        await delivery.tell("Taskbot cannot post there", str(refused))
     return None
 
 
