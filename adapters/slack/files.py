@@ -50,6 +50,18 @@ def shared_files(files: list[dict[str, Any]]) -> list[tuple[str, str | None, int
     return found
 
 
+# files.info's answers for a file it will not describe, and what to do (a message keeps a deleted
+# file as `mode: tombstone`, and one past a free workspace's limit as `hidden_by_limit`).
+_FILE_REFUSED = "Slack would not show it ({}); share it in a channel the app is in, and try again"
+_FILE_REFUSALS = {
+    "file_deleted": "it was deleted from Slack; share the file again, then import that message",
+    "file_not_found": (
+        "Slack cannot find it (deleted, past the workspace's file limit, or in a conversation the"
+        " app is not in); share it again in a channel the app is in, and try again"
+    ),
+}
+
+
 class SlackFiles:
     """Makes attachments that fetch a shared file through the Web API when read."""
 
@@ -75,11 +87,8 @@ class SlackFiles:
         try:
             return (await self.client.files_info(file=file_id))["file"]
         except SlackApiError as error:
-            raise refused(
-                name,
-                f"Slack would not show it ({error.response.get('error')}); share it in a channel "
-                "the app is in, and try again",
-            ) from None
+            code = str(error.response.get("error"))
+            raise refused(name, _FILE_REFUSALS.get(code, _FILE_REFUSED.format(code))) from None
 
     async def fetch(self, file_id: str, name: str, max_bytes: int) -> bytes:
         """A shared file's bytes: files.info for its size and private URL, then a GET."""

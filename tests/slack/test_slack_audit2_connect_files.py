@@ -44,3 +44,16 @@ async def test_a_writers_shortcut_on_a_slack_connect_file_asks_slack_nothing(wor
     card = await workspace.new_card(WRITER, 0)
     assert "Not allowed" in card.blocks[0]["text"]["text"]
     assert fake.called("files.info") == [] and fake.downloads == []
+
+
+async def test_the_import_shortcut_on_a_deleted_file_says_it_was_deleted(workspace):
+    fake = workspace.fake
+    shared = fake.share_file("tone.jsonl", tone_batch(1))
+    message = fake.file_message(shared, COORDINATOR, "C0COORDS")
+    fake.fail_next("files.info", "file_deleted")
+    tombstone = {"id": shared.id, "mode": "tombstone"}  # what a message keeps of a deleted file
+    await workspace.shortcut(COORDINATOR, message, "import_batch", [tombstone])
+    shown = text_of(await workspace.new_card(COORDINATOR, 0))
+    assert "deleted from Slack" in shown and "share the file again" in shown, shown
+    assert "channel the app is in" not in shown, shown
+    assert await reads.batch_count(workspace.bank) == 0
