@@ -21,6 +21,15 @@ DMS_CLOSED_TEXT = (
     "Messages) and ask again."
 )
 
+# Discord's answer to an upload over the size it takes from the bot in that place (413; 40005 in
+# the body when Discord itself, not its edge, answers).
+TOO_LARGE_STATUS, TOO_LARGE = 413, 40005
+TOO_LARGE_TEXT = (
+    "Discord refused the file: it is larger than Discord lets Taskbot upload there (25 MB on "
+    "most servers). Nothing was changed. Run `taskbot batch export ID -o FILE` where Taskbot "
+    "runs for the whole file, or export here as CSV, usually the smaller."
+)
+
 
 async def discord_refusals(delivery: Delivery, next: Next) -> Answer:
     """The pipeline step for Discord's own errors: what Discord refused, told in its words (a
@@ -42,7 +51,12 @@ async def discord_refusals(delivery: Delivery, next: Next) -> Answer:
         return None
     except (discord.HTTPException, NotOnDiscord) as error:
         log.warning("Discord refused a reply to %s: %s", type(delivery.event).__name__, error)
-        await delivery.tell_quietly("Discord refused that", f"Discord said: {error}")
+        if isinstance(error, discord.HTTPException) and (
+            error.status == TOO_LARGE_STATUS or error.code == TOO_LARGE
+        ):
+            await delivery.tell_quietly("Too large for Discord", TOO_LARGE_TEXT)
+        else:
+            await delivery.tell_quietly("Discord refused that", f"Discord said: {error}")
         return None
 
 
