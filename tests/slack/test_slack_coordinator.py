@@ -51,7 +51,8 @@ async def test_import_without_a_file_or_of_a_missing_file_says_what_to_do(worksp
     card = await reply_to(
         workspace, "import <https://writers.slack.com/files/U0C/F0NOSUCHFILE/x.jsonl>"
     )
-    assert "x.jsonl: file: Slack would not show it (file_not_found)" in text_of(card)
+    assert "x.jsonl: file: Slack cannot find it" in text_of(card)
+    assert "share it again in a channel the app is in" in text_of(card)
     card = await reply_to(workspace, "import F0NOSUCHFILE")
     assert "paste the file's link" in text_of(card)
     assert workspace.fake.downloads == []
