@@ -31,12 +31,13 @@ def file_problem(path: Path, limit: int, name: str, what: str = "a batch file") 
         return Problem("file", f"does not exist; expected {what}", name)
     except OSError as error:
         return Problem("file", f"cannot be read ({error.strerror or error})", name)
+    info = os.fstat(descriptor)  # of what was opened, not what the name points at now
+    if not stat.S_ISREG(info.st_mode):  # checked before fdopen, which refuses a folder itself
+        os.close(descriptor)
+        return Problem(
+            "file", f"is not a regular file (a device, pipe or folder); give {what}", name
+        )
     with os.fdopen(descriptor, "rb") as file:
-        info = os.fstat(file.fileno())  # of what was opened, not what the name points at now
-        if not stat.S_ISREG(info.st_mode):
-            return Problem(
-                "file", f"is not a regular file (a device, pipe or folder); give {what}", name
-            )
         if info.st_size > limit:  # refused before it is read into memory
             return Problem(
                 "file", f"is {info.st_size:,} bytes; at most {limit:,} are accepted", name
@@ -47,9 +48,9 @@ def file_problem(path: Path, limit: int, name: str, what: str = "a batch file") 
     return data
 
 
-def read_file(path: Path, limit: int, name: str) -> bytes:
+def read_file(path: Path, limit: int, name: str, what: str = "a batch file") -> bytes:
     """`file_problem`'s bytes, or its problem raised as ValidationFailed."""
-    read = file_problem(path, limit, name)
+    read = file_problem(path, limit, name, what)
     if isinstance(read, Problem):
         raise ValidationFailed([read])
     return read
