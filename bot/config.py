@@ -42,8 +42,9 @@ def default_data_dir() -> Path:
 
 
 class _Section(BaseModel):
-    # TOML reads `nan` and `inf` as floats: no setting means either.
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    # TOML reads `nan` and `inf` as floats: no setting means either. TOML's values are typed, so
+    # they are taken strictly: `overlap = true` or `enabled = "yes"` is a mistake, not a 1 or a yes.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
 
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
