@@ -29,6 +29,7 @@ from taskbank.batchsettings import QualitySettings
 from taskbank.batchtext import file_problem
 from taskbank.errors import Problem, ValidationFailed
 from taskbank.plainerrors import pydantic_problems
+from taskbank.safejson import text_problem
 from taskbank.service import Defaults
 
 DEFAULT_CONFIG_FILE = Path("taskbot.toml")
@@ -42,8 +43,9 @@ def default_data_dir() -> Path:
 
 
 class _Section(BaseModel):
-    # TOML reads `nan` and `inf` as floats: no setting means either.
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    # TOML reads `nan` and `inf` as floats: no setting means either. TOML's values are typed, so
+    # they are taken strictly: `overlap = true` or `enabled = "yes"` is a mistake, not a 1 or a yes.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
 
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
@@ -53,7 +55,13 @@ _BRACKETED_HOST = re.compile(r"\[[^\[\]/]+\](?::(?P<port>.*))?")
 def database_url_problem(url: str) -> str | None:
     """What is wrong with a database URL's parts, or None: a path, sqlite:///path, or
     postgresql://[user@]host[:port][,host[:port]…]/db with ports 1 to 65535 (checked here, as
-    the driver would otherwise fail later with a bare ValueError)."""
+    the driver would otherwise fail later with a bare ValueError). A path holds no control
+    characters (a NUL stops the operating system's open with a traceback) and is not empty."""
+    if not url.removeprefix("sqlite:///").strip():
+        return "is empty; expected a SQLite file path, sqlite:///path or postgresql://…"
+    problem = text_problem(url, one_line=True)
+    if problem is not None:
+        return problem
     if "://" not in url or url.startswith("sqlite:///"):
         return None
     if not url.startswith(POSTGRES_SCHEMES):

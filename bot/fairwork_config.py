@@ -11,7 +11,7 @@ from taskbank.fairpay import FairWorkPolicy
 class FairWorkConfig(BaseModel):
     """Fair-work settings; the approval window comes from `[schedule] auto_approve_hours`."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     floor_hourly_cents: int = Field(
         default=725, ge=0, le=100_000, description="The floor writers' rates are shown against."

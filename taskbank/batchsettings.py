@@ -14,6 +14,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     StrictFloat,
     StrictInt,
     ValidationError,
@@ -88,14 +89,19 @@ class ProjectSettings(BaseModel):
         return name
 
 
+# The quality settings are read from the configuration's TOML too, where `nan` and `inf` are
+# numbers; StrictFloat takes whole numbers (a union with StrictInt named pydantic's tags as fields).
+_QUALITY_CONFIG = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
 class QualificationSettings(BaseModel):
     """Gold a writer must pass on a batch before its ordinary (non-gold) tasks open to them."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = _QUALITY_CONFIG
 
     gold_tasks: StrictInt = Field(ge=1, le=200, description="How many gold tasks to answer.")
-    min_accuracy: StrictFloat | StrictInt = Field(ge=0, le=1, description="Share right to pass.")
-    training: bool = Field(
+    min_accuracy: StrictFloat = Field(ge=0, le=1, description="Share right to pass.")
+    training: StrictBool = Field(
         default=False, description="Show the expected answer and the guidelines after each one."
     )
 
@@ -103,19 +109,19 @@ class QualificationSettings(BaseModel):
 class PauseSettings(BaseModel):
     """Pause a writer whose accuracy over their last `window` gold answers falls below a share."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = _QUALITY_CONFIG
 
     window: StrictInt = Field(ge=1, le=1000)
-    min_accuracy: StrictFloat | StrictInt = Field(ge=0, le=1)
+    min_accuracy: StrictFloat = Field(ge=0, le=1)
 
 
 class QualitySettings(BaseModel):
     """A batch's quality controls: gold mixing, qualification and pausing (the config's
     [quality] table fills in what a batch leaves out)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = _QUALITY_CONFIG
 
-    gold_rate: StrictFloat | StrictInt | None = Field(
+    gold_rate: StrictFloat | None = Field(
         default=None, ge=0, le=1, description="Share of claims that are gold tasks."
     )
     qualification: QualificationSettings | None = None
@@ -128,7 +134,7 @@ class QualitySettings(BaseModel):
     # No clear consensus (the one rule for the figures and the adjudication queue): a task whose
     # consensus answer on some question is tied or less than `min_confidence` sure, by the
     # `consensus` method ("model": Dawid–Skene; "vote": majority vote).
-    min_confidence: StrictFloat | StrictInt | None = Field(default=None, ge=0, le=1)
+    min_confidence: StrictFloat | None = Field(default=None, ge=0, le=1)
     consensus: Literal["model", "vote"] | None = None
 
 

@@ -31,12 +31,13 @@ def file_problem(path: Path, limit: int, name: str, what: str = "a batch file") 
         return Problem("file", f"does not exist; expected {what}", name)
     except OSError as error:
         return Problem("file", f"cannot be read ({error.strerror or error})", name)
+    info = os.fstat(descriptor)  # of what was opened, not what the name points at now
+    if not stat.S_ISREG(info.st_mode):  # checked before fdopen, which refuses a folder itself
+        os.close(descriptor)
+        return Problem(
+            "file", f"is not a regular file (a device, pipe or folder); give {what}", name
+        )
     with os.fdopen(descriptor, "rb") as file:
-        info = os.fstat(file.fileno())  # of what was opened, not what the name points at now
-        if not stat.S_ISREG(info.st_mode):
-            return Problem(
-                "file", f"is not a regular file (a device, pipe or folder); give {what}", name
-            )
         if info.st_size > limit:  # refused before it is read into memory
             return Problem(
                 "file", f"is {info.st_size:,} bytes; at most {limit:,} are accepted", name
@@ -47,9 +48,9 @@ def file_problem(path: Path, limit: int, name: str, what: str = "a batch file") 
     return data
 
 
-def read_file(path: Path, limit: int, name: str) -> bytes:
+def read_file(path: Path, limit: int, name: str, what: str = "a batch file") -> bytes:
     """`file_problem`'s bytes, or its problem raised as ValidationFailed."""
-    read = file_problem(path, limit, name)
+    read = file_problem(path, limit, name, what)
     if isinstance(read, Problem):
         raise ValidationFailed([read])
     return read
@@ -63,6 +64,11 @@ def is_blank(data: bytes) -> bool:
 def decoded_pieces(data: bytes, name: str) -> list[str]:
     """The file's text (UTF-8, a leading BOM dropped) in pieces that each end at a line end, or
     ValidationFailed locating the first byte that is not UTF-8."""
+    wide = wide_encoding(data)
+    if wide is not None:  # every other byte NUL: "byte 0xff is not UTF-8" would not say why
+        raise ValidationFailed(
+            [Problem("encoding", f"is {wide} text, not UTF-8; save the file as UTF-8", f"{name}:1")]
+        )
     pieces = []
     start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     while start < len(data):
@@ -74,6 +80,28 @@ def decoded_pieces(data: bytes, name: str) -> list[str]:
             raise not_utf8(data, start + error.start, name) from None
         start = end
     return pieces
+
+
+_WIDE_MARKS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+
+
+def wide_encoding(data: bytes) -> str | None:
+    """'UTF-16' or 'UTF-32' when the bytes are text in one (by its byte-order mark, or, without
+    one, a NUL beside each of the first two characters, as `{"` or `id` is written), else None."""
+    for mark, name in _WIDE_MARKS:
+        if data.startswith(mark):
+            return name
+    head = data[:4]
+    if len(head) == 4 and 0 not in (head[0], head[2]) and head[1] == head[3] == 0:
+        return "UTF-16"
+    if len(head) == 4 and 0 not in (head[1], head[3]) and head[0] == head[2] == 0:
+        return "UTF-16"
+    return None
 
 
 def not_utf8(data: bytes, position: int, name: str) -> ValidationFailed:

@@ -14,7 +14,7 @@ _SNOWFLAKE = r"^([0-9]{15,21})?$"
 class DiscordConfig(BaseModel):
     """The Discord app. The bot token comes from the environment (DISCORD_TOKEN), never this file."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
 
     guild_id: str = Field(
         default="",

@@ -16,7 +16,7 @@ from bot.commands import NAMES as COMMAND_NAMES
 class SlackConfig(BaseModel):
     """The Slack app. Tokens and the signing secret come from the environment, never this file."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
 
     mode: Literal["http", "socket"] = Field(
         default="http",

@@ -100,7 +100,9 @@ def typer_problem(path: Path, message: str) -> Problem:
 
 def read_settings(path: Path) -> dict[str, Any]:
     """A `--settings` file's object (not yet checked), or a refusal naming the file."""
-    return read_settings_object(read_file(path, SETTINGS_MAX_BYTES, str(path)), str(path))
+    return read_settings_object(
+        read_file(path, SETTINGS_MAX_BYTES, str(path), "a JSON settings file"), str(path)
+    )
 
 
 def _flags_without_metavar() -> None:

@@ -47,6 +47,9 @@ class _Handler(ContentHandler):
         self.controls = ControlCharacters(source)
         self.locator: Locator | None = None
         self.path: list[str] = []
+        # How many TitlePage elements are open: asking `"TitlePage" in self.path` at every
+        # paragraph made a file nested 300,000 deep take minutes to read.
+        self._title_depth = 0
         self.root: str | None = None
         self.paragraphs: list[dict] = []  # type, text, line, number, new_page, dual index
         self.title_lines: list[str] = []
@@ -65,10 +68,12 @@ class _Handler(ContentHandler):
             self.root = name
         parent = self.path[-1] if self.path else None
         self.path.append(name)
+        if name == "TitlePage":
+            self._title_depth += 1
         if name == "DualDialogue":
             self._dual += 1
             self._in_dual = True
-        elif name == "Paragraph" and "TitlePage" in self.path:
+        elif name == "Paragraph" and self._title_depth:
             self.title_lines.append("")
         elif name == "Paragraph" and self.path[:3] == ["FinalDraft", "Content", "Paragraph"]:
             self.paragraphs.append(
@@ -94,12 +99,14 @@ class _Handler(ContentHandler):
 
     def endElement(self, name: str) -> None:
         self.path.pop()
+        if name == "TitlePage":
+            self._title_depth -= 1
         if name == "DualDialogue":
             self._in_dual = False
         if name == "Text" and self._text is not None:
             text = "".join(self._text)
             self._text = None
-            if "TitlePage" in self.path and self.title_lines:
+            if self._title_depth and self.title_lines:
                 self.title_lines[-1] += text
             elif self.paragraphs and self.path[:2] == ["FinalDraft", "Content"]:
                 self.paragraphs[-1]["text"] += text

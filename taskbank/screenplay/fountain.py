@@ -40,7 +40,14 @@ def parse_fountain(text: str, source: str) -> Script:
     """A Fountain script as scenes, its pages set as printed; a control character anywhere in it
     is refused at its line and column."""
     check_lines(text, source)
-    document = FountainParser().parse(_one_caret_per_pair(_plain_lines(text)))
+    _check_markers(text, source)
+    try:
+        document = FountainParser().parse(_one_caret_per_pair(_plain_lines(text)))
+    except RecursionError:  # fountain-py reads markers within a line by recursion
+        raise ValidationFailed(
+            [Problem("file", f"nests markup too deeply to read; {_MARKERS_EXPECTED}", source)],
+            summary=f"{source}: refused; nothing was imported",
+        ) from None
     for issue in document.issues:
         if issue.code == "unclosed-boneyard":  # fountain-py cuts everything after it
             raise ValidationFailed(
@@ -70,6 +77,31 @@ def parse_fountain(text: str, source: str) -> Script:
     return Script(
         source, title, scenes, max((e.page for e in elements), default=0), elements, breaks
     )
+
+
+# fountain-py reads the boneyard and note markers of a line by recursion, one level each: 100,000
+# on one line raised RecursionError, and '[[' repeated took minutes. No script has more than a few.
+MAX_MARKERS_PER_LINE = 100
+_MARKERS_EXPECTED = (
+    "a line holds a few boneyard (/* */) or note ([[ ]]) markers at most; remove the extra ones"
+)
+
+
+def _check_markers(text: str, source: str) -> None:
+    """Refuse, at its line, a line with more boneyard or note markers than any script has."""
+    for number, line in enumerate(text.splitlines(), 1):
+        count = sum(line.count(marker) for marker in ("/*", "*/", "[[", "]]"))
+        if count > MAX_MARKERS_PER_LINE:
+            raise ValidationFailed(
+                [
+                    Problem(
+                        "markup",
+                        f"{count:,} boneyard or note markers on one line; {_MARKERS_EXPECTED}",
+                        f"{source}:{number}",
+                    )
+                ],
+                summary=f"{source}: refused; nothing was imported",
+            )
 
 
 def _one_caret_per_pair(text: str) -> str:

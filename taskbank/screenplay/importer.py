@@ -20,6 +20,7 @@ from taskbank.batchtext import file_problem
 from taskbank.bulkmemory import full_collections_postponed
 from taskbank.errors import Problem, ValidationFailed
 from taskbank.models import Batch
+from taskbank.safejson import text_problem
 from taskbank.screenplay.fdx import parse_fdx
 from taskbank.screenplay.fountain import parse_fountain
 from taskbank.screenplay.model import Script
@@ -30,6 +31,8 @@ SCRIPT_FORMATS = {".fountain": "fountain", ".spmd": "fountain", ".fdx": "fdx", "
 SCRIPT_FIELDS = ("excerpt", "character", "source")
 # Templates whose questions are about dialogue: units without any are skipped, saying so.
 DIALOGUE_TEMPLATES = ("dialogue_tone", "dialogue_naturalness", "character_motivation")
+# A task id is at most 200 characters: the file name, `#s012a-e03` and a speaker's 40 at most.
+MAX_SCRIPT_NAME = 140
 
 
 def is_script(filename: str) -> bool:
@@ -84,6 +87,11 @@ def parse_script(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYT
         raise _refused(
             name, f"unknown file type '{suffix or '(none)'}'; expected .fountain, .fdx or .pdf"
         )
+    naming = _name_problem(name)
+    if naming is not None:
+        raise ValidationFailed(
+            [Problem("file name", naming, name)], summary=f"{name}: refused; nothing was imported"
+        )
     if len(data) > max_bytes:
         raise _refused(name, f"is {len(data):,} bytes; at most {max_bytes:,} are accepted")
     if not data.strip():
@@ -117,6 +125,20 @@ def parse_script(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYT
             "has no scene headings (INT./EXT. …) and no character cues: it does not read as a screenplay",
         )
     return script
+
+
+def _name_problem(name: str) -> str | None:
+    """Why a script's file name cannot start its tasks' ids (`pilot.fountain#s012-MARA`), or None:
+    every id would otherwise be refused on its own, saying only that the unit does not fit."""
+    problem = text_problem(name, one_line=True)
+    if problem is not None:
+        return f"{problem}; rename the file"
+    if len(name) > MAX_SCRIPT_NAME:
+        return (
+            f"is {len(name):,} characters long; at most {MAX_SCRIPT_NAME} fit in the tasks' ids "
+            "(file#scene); rename the file"
+        )
+    return None
 
 
 def plan_script_batch(

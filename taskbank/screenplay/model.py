@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from taskbank.errors import Problem, ValidationFailed
+from taskbank.safejson import text_problem
 
 ElementKind = Literal["heading", "action", "cue", "parenthetical", "dialogue", "transition"]
 Side = Literal["left", "right"]
@@ -111,6 +112,9 @@ def group_scenes(elements: list[Element], source: str) -> list[Scene]:
             number = element.scene_number or str(following)
             if len(number) > MAX_SCENE_NUMBER:
                 raise _long_number(number, element.line, source)
+            shown = text_problem(number, one_line=True)  # an FDX attribute is not text checked
+            if shown is not None:
+                raise _bad_number(shown, element.line, source)
             digits = re.match(r"[0-9]+", number)
             if digits:
                 following = int(digits.group()) + 1
@@ -151,6 +155,19 @@ def _long_number(number: str, line: int, source: str) -> ValidationFailed:
                 "scene number",
                 f"'{number[:MAX_SCENE_NUMBER]}…' is {len(number):,} characters long; a scene "
                 f"number has at most {MAX_SCENE_NUMBER} (12, 12A, A-1)",
+                f"{source}:{line}",
+            )
+        ],
+        summary=f"{source}: refused; nothing was imported",
+    )
+
+
+def _bad_number(problem: str, line: int, source: str) -> ValidationFailed:
+    return ValidationFailed(
+        [
+            Problem(
+                "scene number",
+                f"{problem}; a scene number is like 12, 12A or A-1",
                 f"{source}:{line}",
             )
         ],

@@ -18,6 +18,7 @@ Unit = Literal["scene", "page", "exchange", "character-scene"]
 UNITS: tuple[Unit, ...] = ("scene", "page", "exchange", "character-scene")
 EXCERPT_BUDGET = 18_000  # of the 20,000 payload characters a task may hold; the rest is provenance
 LONG_ACTION = 120  # characters of action that end an exchange (a short beat does not)
+MAX_SPEAKER_IN_ID = 40  # of a character-scene id (pilot.fountain#s012-MARA), within its 200
 
 
 @dataclass(frozen=True)
@@ -183,6 +184,7 @@ def _unit(
 def _with_character(part: ScriptUnit, character: str) -> ScriptUnit:
     # Letters of any script stay (JOSÉ, АННА): only what is not a letter or digit becomes _.
     slug = re.sub(r"[^\w]+|_+", "_", character).strip("_") or "SPEAKER"
+    slug = slug[:MAX_SPEAKER_IN_ID].rstrip("_")  # a cue of a thousand letters is still one id
     return ScriptUnit(
         **{**part.__dict__, "external_id": f"{part.external_id}-{slug}", "character": character}
     )
