@@ -197,13 +197,14 @@ def test_script_text_is_printed_literally_not_as_markup(runner, config, tmp_path
 @pytest.mark.parametrize(
     ("settings", "says"),
     [
-        (b"\xff\xfe{}", "byte 0xff at column 1 is not UTF-8"),
+        (b'{"name": "caf\xe9"}', "byte 0xe9 at column 14 is not UTF-8"),
+        (b"\xff\xfe{}", "is UTF-16 text, not UTF-8"),
         (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
         (b'{"priority": ' + b"9" * 5000 + b"}", "too many digits"),
         (b'{"review_rate": NaN}', "NaN is not standard JSON"),
         (b"[1]", "expected an object of batch settings"),
     ],
-    ids=["not-utf8", "deep", "digits", "nan", "not-an-object"],
+    ids=["not-utf8", "utf16", "deep", "digits", "nan", "not-an-object"],
 )
 def test_a_broken_settings_file_is_refused_naming_it(runner, config, tmp_path, settings, says):
     script = sample_path(tmp_path, "low_tide.fountain")
