@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
 from taskbank.clock import ManualClock
 from taskbank.service import TaskBank
@@ -113,3 +114,18 @@ async def make_store(request, tmp_path):
         yield lambda: PostgresStore(POSTGRES_URL, schema=schema, min_size=1, max_size=4)
     finally:
         await drop_schema(schema)
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """Runs the `taskbot` command in-process (CLI tests)."""
+    return CliRunner()
+
+
+@pytest.fixture
+def config(tmp_path):
+    """A configuration file whose database is a fresh SQLite file (CLI tests; a test file may
+    bring its own)."""
+    path = tmp_path / "taskbot.toml"
+    path.write_text(f'[database]\nurl = "{tmp_path / "cli.db"}"\n')
+    return path

@@ -6,15 +6,9 @@ import json
 import os
 
 import pytest
-from typer.testing import CliRunner
 
 from bot.cli import app
 from tests.batches import header, jsonl, tone_batch, tone_task
-
-
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
 
 
 @pytest.fixture

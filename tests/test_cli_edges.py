@@ -7,17 +7,11 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from bot.bootstrap import opened_bank
 from bot.cli import app
 from bot.config import load_config
 from tests.batches import TONE_ANSWER, tone_batch
-
-
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
 
 
 @pytest.fixture

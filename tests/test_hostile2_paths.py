@@ -3,22 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from typer.testing import CliRunner
 
 from bot.cli import app
 from tests.batches import tone_batch
-
-
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-@pytest.fixture
-def config(tmp_path):
-    path = tmp_path / "taskbot.toml"
-    path.write_text(f'[database]\nurl = "{tmp_path / "cli.db"}"\n')
-    return path
 
 
 def test_a_folder_given_as_a_batch_file_is_refused_by_name(runner, config, tmp_path):

@@ -27,18 +27,6 @@ def one_line(text: str) -> str:
 
 
 @pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-@pytest.fixture
-def config(tmp_path):
-    path = tmp_path / "taskbot.toml"
-    path.write_text(f'[database]\nurl = "{tmp_path / "cli.db"}"\n')
-    return path
-
-
-@pytest.fixture
 def imported(runner, config, tmp_path):
     """A batch whose name and project hold markup, imported with `taskbot batch import`; its id."""
     path = tmp_path / "tone.jsonl"

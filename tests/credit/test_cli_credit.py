@@ -7,26 +7,11 @@ from __future__ import annotations
 import asyncio
 import csv
 
-import pytest
-from typer.testing import CliRunner
-
 from bot.bootstrap import opened_bank
 from bot.cli import app
 from bot.config import load_config
 from taskbank.models import Verdict
 from tests.batches import TONE_ANSWER, tone_batch
-
-
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-@pytest.fixture
-def config(tmp_path):
-    path = tmp_path / "taskbot.toml"
-    path.write_text(f'[database]\nurl = "{tmp_path / "cli.db"}"\n')
-    return path
 
 
 def answered(config) -> tuple[int, int]:

@@ -5,22 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from typer.testing import CliRunner
 
 from bot.cli import app
 from taskbank.sample_scripts import script_file
-
-
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-@pytest.fixture
-def config(tmp_path):
-    path = tmp_path / "taskbot.toml"
-    path.write_text(f'[database]\nurl = "{tmp_path / "cli.db"}"\n')
-    return path
 
 
 def sample_path(tmp_path, filename):
