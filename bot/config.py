@@ -271,8 +271,11 @@ def _read_toml(path: Path) -> dict:
 
 def load_config(path: Path | None = None) -> Config:
     """Read and check a configuration file; with no file, the defaults (and the environment)."""
-    explicit = path is not None
-    path = path or Path(os.environ.get("TASKBOT_CONFIG", DEFAULT_CONFIG_FILE))
+    # A file named (--config, or TASKBOT_CONFIG set and not empty) must exist: a mistyped name
+    # must not start Taskbot on the defaults. Only the default file may be absent.
+    named = os.environ.get("TASKBOT_CONFIG") or None
+    explicit = path is not None or named is not None
+    path = path or Path(named or DEFAULT_CONFIG_FILE)
     if not path.exists():
         if explicit:
             raise ValidationFailed([Problem("file", "does not exist", str(path))])
