@@ -17,7 +17,13 @@ def csv_problem(
     """A csv error explained: most are a quote opened and never closed where it should be."""
     trouble = _quote_trouble(record, first)
     if trouble is None:
-        return Problem(field, f"unreadable CSV ({error})", f"{name}:{first + len(record) - 1}")
+        where = f"{name}:{first + len(record) - 1}"
+        if "field larger than field limit" in str(error):
+            limit = csv.field_size_limit()
+            return Problem(
+                field, f"a cell is over {limit:,} characters, the most a cell may hold", where
+            )
+        return Problem(field, f"unreadable CSV ({error})", where)
     opened, stray = trouble
     if stray is None:
         message = (
