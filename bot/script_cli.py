@@ -10,6 +10,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from bot.config import Config
+from taskbank.batchsettings import BATCH_NAME_MAX, PROJECT_NAME_MAX
 from taskbank.errors import Problem, ValidationFailed
 from taskbank.money import format_cents
 from taskbank.screenplay import UNITS, ScriptPlan
@@ -36,10 +37,13 @@ def script_settings(
     if project is not None:
         given = settings.get("project")
         settings["project"] = {**given, "name": project} if isinstance(given, dict) else project
-    settings.setdefault("project", stem)
+    # Names taken from the file are cut to fit (a long file name is no mistake of the batch's);
+    # a name given is checked as given.
+    settings.setdefault("project", stem[:PROJECT_NAME_MAX].strip())
     if name is not None:
         settings["name"] = name
-    settings.setdefault("name", f"{stem}-{unit}s")
+    suffix = f"-{unit}s"
+    settings.setdefault("name", stem[: BATCH_NAME_MAX - len(suffix)].strip() + suffix)
     if pay_cents is not None:
         settings["pay_cents"] = pay_cents
     if overlap is not None:

@@ -65,12 +65,16 @@ class TaskSpec:
     gold: dict[str, Any] | None = None
 
 
+PROJECT_NAME_MAX = 120
+BATCH_NAME_MAX = 80
+
+
 class ProjectSettings(BaseModel):
     """The project (client contract) a batch belongs to; created on first import."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str = Field(min_length=1, max_length=120)
+    name: str = Field(min_length=1, max_length=PROJECT_NAME_MAX)
     guidelines: str = Field(default="", max_length=20_000)
     terms: str | None = Field(default=None, max_length=20_000)
     budget_cap_cents: StrictInt | None = Field(default=None, ge=0)
@@ -144,7 +148,7 @@ class BatchSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     project: ProjectSettings
-    name: str = Field(min_length=1, max_length=80)
+    name: str = Field(min_length=1, max_length=BATCH_NAME_MAX)
     template: str = "custom"
     title: str | None = Field(default=None, max_length=150)
     instructions: str | None = Field(default=None, max_length=3000)

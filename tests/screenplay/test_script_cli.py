@@ -243,3 +243,18 @@ def test_a_settings_file_with_a_bom_or_the_header_form_is_read(runner, config, t
         ],
     )
     assert result.exit_code == 0, result.output
+
+
+def test_names_taken_from_a_long_file_name_are_cut_to_fit(runner, config, tmp_path):
+    script = tmp_path / ("a" * 130 + ".fountain")
+    script.write_bytes(script_file("low_tide.fountain").read_bytes())
+    base = ["batch", "from-script", str(script), "--unit", "scene", "--pay-cents", "40"]
+    base += ["--template", "dialogue_tone", "--config", str(config)]
+    # Before: 'settings: batch.project.name: is too long' and 'batch.name: is too long', for
+    # names nobody gave.
+    result = runner.invoke(app, base)
+    assert result.exit_code == 0, result.output
+    assert f"imported batch 1 '{'a' * 73}-scenes'" in flat(result.output)
+    # A name given is checked as given
+    result = runner.invoke(app, [*base, "--name", "n" * 81])
+    assert result.exit_code == 2 and "at most 80 characters" in flat(result.output), result.output
