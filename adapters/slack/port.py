@@ -12,6 +12,7 @@ is found by its file name, which names its period.
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
@@ -284,10 +285,22 @@ class SlackPort:
             url, session=self.client.session, retry_handlers=self.client.retry_handlers
         )
         answer = await webhook.send_dict(body)
-        if answer.status_code == 200:
+        if answer.status_code == 200 and not _refused_body(answer.body):
             return True
         log.info("response_url refused (%s %s)", answer.status_code, answer.body[:200])
         return False
+
+
+def _refused_body(body: str) -> bool:
+    """Whether a response_url's 200 says it was refused after all: Slack answers `ok` as text,
+    but a refusal may come as JSON `{"ok": false, "error": …}` with status 200."""
+    if not body.lstrip().startswith("{"):
+        return False
+    try:
+        answer = json.loads(body)
+    except ValueError:
+        return False
+    return isinstance(answer, dict) and answer.get("ok") is False
 
 
 @contextmanager

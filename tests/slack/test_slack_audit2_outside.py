@@ -5,6 +5,8 @@ writer, by direct message, as a card first shown there does."""
 
 from __future__ import annotations
 
+import pytest
+
 from taskbank.sample_bank import sample_files
 from tests.slack.conftest import WRITER
 from tests.slack.test_slack_writer import control_ids, modal_answers
@@ -13,8 +15,17 @@ from tests.slack_driver import text_of
 OUTSIDE = "C0OUTSIDE"
 
 
-async def test_a_modal_answered_after_its_response_url_expired_is_confirmed_by_dm(workspace):
+# Slack's own refusal of a spent response_url, and one with status 200 and a JSON refusal (as a
+# proxy in front of Slack may answer): either is a refusal, never taken for delivered.
+SPENT_ANSWERS = [(404, "{error}"), (200, '{{"ok": false, "error": "{error}"}}')]
+
+
+@pytest.mark.parametrize("spent_answer", SPENT_ANSWERS, ids=["404", "200-ok-false"])
+async def test_a_modal_answered_after_its_response_url_expired_is_confirmed_by_dm(
+    workspace, spent_answer
+):
     fake = workspace.fake
+    fake.spent_answer = spent_answer
     fake.outside.add(OUTSIDE)
     sample = next(s for s in sample_files() if "rewrites" in s.name)
     await workspace.bank.import_batch(sample.read_bytes(), filename=sample.name)

@@ -54,6 +54,9 @@ class FakeSlack(FakeFiles):
     outside: set[str] = field(default_factory=set)
     # Users deactivated in the workspace: no direct message reaches them.
     deactivated: set[str] = field(default_factory=set)
+    # How a spent or expired response_url is refused (status, body): 404 with the error as text,
+    # or, as some proxies in front of Slack answer, 200 with {"ok": false, "error": …}.
+    spent_answer: tuple[int, str] = (404, "{error}")
     url: str = ""
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
     _runner: web.AppRunner | None = None
@@ -292,10 +295,10 @@ class FakeSlack(FakeFiles):
 
     async def _respond(self, request: web.Request) -> web.Response:
         issued = self.response_urls.get(request.match_info["key"])
-        if issued is None or issued.expired:
-            return web.Response(status=404, text="expired_url")
-        if issued.uses >= 5:
-            return web.Response(status=404, text="used_url")
+        if issued is None or issued.expired or issued.uses >= 5:
+            status, body = self.spent_answer
+            spent = "used_url" if issued is not None and issued.uses >= 5 else "expired_url"
+            return web.Response(status=status, text=body.format(error=spent))
         refused = self._refusal("response_url")
         if refused is not None:
             return refused
