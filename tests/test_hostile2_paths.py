@@ -17,28 +17,27 @@ def test_a_folder_given_as_a_batch_file_is_refused_by_name(runner, config, tmp_p
     assert "give a batch file" in result.stderr
 
 
-def test_a_folder_given_as_settings_is_refused_as_a_settings_file(runner, config, tmp_path):
+def import_csv_with_settings(runner, config, tmp_path, settings):
+    """`taskbot batch import` of a small CSV with `--settings` naming `settings`."""
     csv = tmp_path / "tasks.csv"
     csv.write_text("id,excerpt\na,Hello.\n")
+    return runner.invoke(
+        app,
+        ["batch", "import", str(csv), "--settings", str(settings), "--config", str(config)],
+    )
+
+
+def test_a_folder_given_as_settings_is_refused_as_a_settings_file(runner, config, tmp_path):
     folder = tmp_path / "settings.json"
     folder.mkdir()
-    result = runner.invoke(
-        app,
-        ["batch", "import", str(csv), "--settings", str(folder), "--config", str(config)],
-    )
+    result = import_csv_with_settings(runner, config, tmp_path, folder)
     assert result.exit_code == 2, result.output
     assert "settings.json: file: is not a regular file" in result.stderr
     assert "give a JSON settings file" in result.stderr
 
 
 def test_a_missing_settings_file_is_not_called_a_batch_file(runner, config, tmp_path):
-    csv = tmp_path / "tasks.csv"
-    csv.write_text("id,excerpt\na,Hello.\n")
-    missing = tmp_path / "nope.json"
-    result = runner.invoke(
-        app,
-        ["batch", "import", str(csv), "--settings", str(missing), "--config", str(config)],
-    )
+    result = import_csv_with_settings(runner, config, tmp_path, tmp_path / "nope.json")
     assert result.exit_code == 2, result.output
     assert "does not exist; expected a JSON settings file" in result.stderr
 

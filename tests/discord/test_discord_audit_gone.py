@@ -10,6 +10,16 @@ from tests import bank_reads as reads
 from tests.discord.test_discord_review import posted_sample, status_of, submitted
 
 
+def refuse_card_update(room, review, code: int, message: str, status: int) -> None:
+    """Discord answers the next edit of the sample's card with this refusal."""
+    room.fake.answer_next(
+        "PATCH",
+        rf"^/channels/{room.reviews}/messages/{review['id']}$",
+        {"code": code, "message": message},
+        status=status,
+    )
+
+
 async def test_approving_from_review_when_the_channels_card_was_deleted(room):
     submission = await submitted(room)
     review = await posted_sample(room)
@@ -25,12 +35,7 @@ async def test_approving_from_review_when_the_channels_card_was_deleted(room):
 async def test_a_check_mark_on_a_card_deleted_meanwhile_approves_without_an_error_dm(room):
     submission = await submitted(room)
     review = await posted_sample(room)
-    room.fake.answer_next(
-        "PATCH",
-        rf"^/channels/{room.reviews}/messages/{review['id']}$",
-        {"code": 10008, "message": "Unknown Message"},
-        status=404,
-    )
+    refuse_card_update(room, review, 10008, "Unknown Message", status=404)
     await room.server.react(room.reviewer, review, "✅")
     await room.server.wait_for(
         lambda: room.fake.called("PATCH", rf"/messages/{review['id']}$"), "the card's update"
@@ -43,12 +48,7 @@ async def test_a_check_mark_on_a_card_deleted_meanwhile_approves_without_an_erro
 async def test_a_verdict_stands_when_the_bot_was_shut_out_of_the_review_channel(room):
     submission = await submitted(room)
     review = await posted_sample(room)
-    room.fake.answer_next(
-        "PATCH",
-        rf"^/channels/{room.reviews}/messages/{review['id']}$",
-        {"code": 50001, "message": "Missing Access"},
-        status=403,
-    )
+    refuse_card_update(room, review, 50001, "Missing Access", status=403)
     shown = room.server.answer(await room.server.command(room.reviewer, "review"))
     done = await room.server.click(room.reviewer, shown, "Approve")
     text = room.server.text(room.server.answer(done))
