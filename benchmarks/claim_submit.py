@@ -33,7 +33,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from benchmarks.measure import ANSWER, Result, claim_submit, row, settings_for
+from benchmarks.measure import ANSWER, Result, claim_submit, cpu_split, pooled, row, settings_for
 from bot.bootstrap import build_bank
 from bot.config import Config
 from taskbank.batchfile import ParsedBatch
@@ -127,6 +127,7 @@ def _floor(path: Path, writers: int, operations: int) -> Result:
     now = to_micros(ManualClock().now())
     latencies: list[float] = []
     done = 0
+    cpu = time.thread_time()
     start = time.perf_counter()
     while done < operations:
         size = min(group, operations - done)
@@ -150,8 +151,9 @@ def _floor(path: Path, writers: int, operations: int) -> Result:
         latencies += [time.perf_counter() - began] * size
         done += size
     seconds = time.perf_counter() - start
+    cpu = time.thread_time() - cpu
     db.close()
-    return Result(f"SQL floor, groups of {group}", done, seconds, latencies)
+    return Result(f"SQL floor, groups of {group}", done, seconds, latencies, {"writer": cpu})
 
 
 def fill_submissions(path: Path, count: int, start_micros: int) -> None:
@@ -223,16 +225,6 @@ async def writer_statements(bank: TaskBank, store: SqliteStore) -> tuple[int, in
     submits = count()
     await store.runner.run(lambda connection: trace(connection, False))
     return claims, submits
-
-
-def pooled(found: list[Result]) -> Result:
-    """Several rounds of one run as one: their pairs over their seconds, every latency."""
-    return Result(
-        found[0].label,
-        sum(result.operations for result in found),
-        sum(result.seconds for result in found),
-        [latency for result in found for latency in result.latencies],
-    )
 
 
 def share_row(result: Result, floor_result: Result, base: Result) -> str:
@@ -364,6 +356,7 @@ async def main() -> None:
                 print(share_row(results[(tasks, writers)], floors[(tasks, writers)], base))
             transactions, writes = grouped[tasks]
             print(f"   group commit: {writes} writes in {transactions} transactions")
+            print(f"   50 writers: {cpu_split(results[(tasks, 50)], floors[(tasks, 50)])}")
         seconds, counted, load = await tally_benchmark(folder, big)
         print(
             f"-- tally over {counted:,} submissions (loaded in {load:.1f} s): {seconds * 1000:.0f} ms"

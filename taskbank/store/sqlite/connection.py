@@ -16,6 +16,7 @@ import queue
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -125,6 +126,7 @@ class GroupCommitWriter:
         self._stopped: asyncio.Future[None] | None = None
         self.transactions = 0
         self.operations = 0
+        self.cpu_seconds = 0.0  # the writer thread's CPU time spent running groups
         self.migrations_applied: list[int] = []  # the versions this start applied
 
     async def start(self) -> None:
@@ -208,7 +210,9 @@ class GroupCommitWriter:
                     else:
                         waiting += more
                 group, waiting = waiting[: self._max_group], waiting[self._max_group :]
+                began = time.thread_time()
                 outcomes = self._run_group(connection, group)
+                self.cpu_seconds += time.thread_time() - began
                 loop.call_soon_threadsafe(_settle_all, outcomes)
         finally:
             connection.close()

@@ -174,6 +174,12 @@ class SqliteStore(
         assert self.runner.writer is not None
         return self.runner.writer.transactions, self.runner.writer.operations
 
+    @property
+    def writer_cpu_seconds(self) -> float:
+        """CPU time the writer thread has spent running groups (benchmarks divide it per pair)."""
+        assert self.runner.writer is not None
+        return self.runner.writer.cpu_seconds
+
     async def _write(self, operation):  # type: ignore[no-untyped-def]
         return await self.runner.run(operation)
 
