@@ -45,17 +45,22 @@ class RatingQuestion(QuestionBase):
         return self
 
     def normalize(self, value: Any, payload: Mapping[str, Any]) -> int:
-        expected = f"expected a whole number from {self.scale_min} ({self.min_label}) to {self.scale_max} ({self.max_label})"
         if isinstance(value, str):
             match = _RATING_TEXT.fullmatch(value) if len(value) <= 40 else None
             if match is None:
-                raise InvalidAnswer(f"{quote(value)} is not a whole number; {expected}")
+                raise InvalidAnswer(f"{quote(value)} is not a whole number; {self._expected()}")
             value = int(match.group(1))
         if isinstance(value, bool) or not isinstance(value, int):
-            raise InvalidAnswer(f"{expected}, got {quote(value)}")
+            raise InvalidAnswer(f"{self._expected()}, got {quote(value)}")
         if not self.scale_min <= value <= self.scale_max:
-            raise InvalidAnswer(f"{quote(value)} is off the scale; {expected}")
+            raise InvalidAnswer(f"{quote(value)} is off the scale; {self._expected()}")
         return value
+
+    def _expected(self) -> str:
+        return (
+            f"expected a whole number from {self.scale_min} ({self.min_label}) to"
+            f" {self.scale_max} ({self.max_label})"
+        )
 
     def draft_value(self, value: Any, payload: Mapping[str, Any]) -> Any:
         """A rating picked so far: a whole number on the scale (a pick the card never offered is

@@ -32,9 +32,13 @@ Row = Mapping[str, Any]
 T = TypeVar("T")
 
 
+# One encoder for every stored value: `json.dumps` with options builds a new one per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
 def dumps(value: Any) -> str:
     """Compact, stable JSON for storage."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return _ENCODER.encode(value)
 
 
 def _time(value: int | None):
@@ -114,8 +118,9 @@ def assignment(row: Row) -> Assignment:
     )
 
 
-def submission(row: Row) -> Submission:
-    """A submissions row as a Submission."""
+def submission(row: Row, answers: dict[str, Any] | None = None) -> Submission:
+    """A submissions row as a Submission (`answers`: what was just stored as its answers_json,
+    so a fresh insert need not read back its own JSON)."""
     gold = row["gold_correct"]
     return Submission(
         id=row["id"],
@@ -124,7 +129,7 @@ def submission(row: Row) -> Submission:
         batch_id=row["batch_id"],
         writer_id=row["writer_id"],
         client_key=row["client_key"],
-        answers=json.loads(row["answers_json"]),
+        answers=json.loads(row["answers_json"]) if answers is None else answers,
         submitted_at=from_micros(row["submitted_at"]),
         seconds_on_task=row["seconds_on_task"],
         status=row["status"],

@@ -263,7 +263,7 @@ class PostgresStore(
         row, replayed = await self._submits(
             SubmitCall(new, rows.dumps(new.answers), to_micros(now), gold)
         )
-        return rows.submission(row), replayed
+        return rows.submission(row, None if replayed else new.answers), replayed
 
     async def _submit_alone(self, call: SubmitCall) -> tuple[asyncpg.Record, bool]:
         # One atomic statement, then reads: autocommit.

@@ -288,7 +288,7 @@ class SqliteStore(
             return run_steps(connection, answered_before(new, params["now"])), True
 
         row, replayed = await self.runner.run(operation, savepoint=False)  # one INSERT, then reads
-        return rows.submission(row), replayed
+        return rows.submission(row, None if replayed else new.answers), replayed
 
     # -- tallies ---------------------------------------------------------------------------
 
