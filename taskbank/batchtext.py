@@ -64,11 +64,9 @@ def is_blank(data: bytes) -> bool:
 def decoded_pieces(data: bytes, name: str) -> list[str]:
     """The file's text (UTF-8, a leading BOM dropped) in pieces that each end at a line end, or
     ValidationFailed locating the first byte that is not UTF-8."""
-    wide = wide_encoding(data)
+    wide = wide_problem(data, name)
     if wide is not None:  # every other byte NUL: "byte 0xff is not UTF-8" would not say why
-        raise ValidationFailed(
-            [Problem("encoding", f"is {wide} text, not UTF-8; save the file as UTF-8", f"{name}:1")]
-        )
+        raise ValidationFailed([wide])
     pieces = []
     start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     while start < len(data):
@@ -92,16 +90,30 @@ _WIDE_MARKS = (
 
 def wide_encoding(data: bytes) -> str | None:
     """'UTF-16' or 'UTF-32' when the bytes are text in one (by its byte-order mark, or, without
-    one, a NUL beside each of the first two characters, as `{"` or `id` is written), else None."""
+    one, NULs beside each of the first two characters, as `{"` or `id` is written: three for
+    UTF-32, one for UTF-16), else None."""
     for mark, name in _WIDE_MARKS:
         if data.startswith(mark):
             return name
+    wide = data[:8]
+    if len(wide) == 8 and wide[0] and wide[4] and not any(wide[1:4] + wide[5:8]):
+        return "UTF-32"
+    if len(wide) == 8 and wide[3] and wide[7] and not any(wide[0:3] + wide[4:7]):
+        return "UTF-32"
     head = data[:4]
     if len(head) == 4 and 0 not in (head[0], head[2]) and head[1] == head[3] == 0:
         return "UTF-16"
     if len(head) == 4 and 0 not in (head[1], head[3]) and head[0] == head[2] == 0:
         return "UTF-16"
     return None
+
+
+def wide_problem(data: bytes, name: str) -> Problem | None:
+    """The problem of a file saved as UTF-16 or UTF-32 (see `wide_encoding`), or None."""
+    wide = wide_encoding(data)
+    if wide is None:
+        return None
+    return Problem("encoding", f"is {wide} text, not UTF-8; save the file as UTF-8", f"{name}:1")
 
 
 def not_utf8(data: bytes, position: int, name: str) -> ValidationFailed:

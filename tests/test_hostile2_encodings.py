@@ -24,6 +24,8 @@ TEXT = tone_batch(2).decode()
         (TEXT.encode("utf-16-be"), "UTF-16"),
         (TEXT.encode("utf-32"), "UTF-32"),
         (codecs.BOM_UTF32_BE + TEXT.encode("utf-32-be"), "UTF-32"),
+        (TEXT.encode("utf-32-le"), "UTF-32"),  # no byte-order mark: it read as valid UTF-8
+        (TEXT.encode("utf-32-be"), "UTF-32"),
     ],
 )
 def test_a_wide_encoding_is_named_on_line_1(data, encoding):
@@ -43,3 +45,10 @@ def test_a_csv_and_a_settings_file_in_utf16_are_named_too():
 
 def test_utf8_with_its_mark_still_imports():
     assert len(parse_batch_file(codecs.BOM_UTF8 + TEXT.encode(), "tone.jsonl").tasks) == 2
+
+
+def test_a_utf32_csv_without_a_mark_is_named_not_read_as_a_header():
+    # Every character followed by three NULs is valid UTF-8: it read as a header of one column
+    # ("expected an 'id' column"), which said nothing of the encoding.
+    with pytest.raises(ValidationFailed, match="is UTF-32 text, not UTF-8"):
+        parse_batch_file("id,excerpt\na,Hi.\n".encode("utf-32-le"), "t.csv", settings=header())

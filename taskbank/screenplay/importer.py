@@ -16,7 +16,7 @@ from taskbank.batchfile import (
     check_tasks,
     settings_from,
 )
-from taskbank.batchtext import file_problem
+from taskbank.batchtext import file_problem, wide_problem
 from taskbank.bulkmemory import full_collections_postponed
 from taskbank.errors import Problem, ValidationFailed
 from taskbank.models import Batch
@@ -102,6 +102,9 @@ def parse_script(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYT
     elif kind == "fdx":
         script = parse_fdx(data, name)
     else:
+        wide = wide_problem(data, name)
+        if wide is not None:
+            raise ValidationFailed([wide], summary=f"{name}: refused; nothing was imported")
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
