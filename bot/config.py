@@ -289,7 +289,9 @@ def load_config(path: Path | None = None) -> Config:
     if database_url:
         if (problem := database_url_problem(database_url)) is not None:
             raise ValidationFailed([Problem("TASKBOT_DATABASE_URL", problem, "environment")])
-        data.setdefault("database", {})["url"] = database_url
+        database = data.setdefault("database", {})
+        if isinstance(database, dict):  # else `database = 5` is refused at its line below
+            database["url"] = database_url
     try:
         return Config.model_validate(data)
     except ValidationError as error:
