@@ -1,6 +1,7 @@
 """Configuration: a TOML file (default `taskbot.toml`) checked by pydantic; secrets from the environment.
 
-A bad file is refused with the key and what was expected. `config.example.toml` documents every key.
+A bad file is refused with the line, the key and what was expected. `config.example.toml`
+documents every key.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pydantic import (
 
 from bot.fairwork_config import FairWorkConfig
 from bot.roles import Roles
+from bot.tomllines import TomlLines
 from taskbank.batchsettings import QualitySettings
 from taskbank.batchtext import file_problem
 from taskbank.errors import Problem, ValidationFailed
@@ -253,14 +255,15 @@ Config = create_model(
 MAX_CONFIG_BYTES = 1_000_000  # a configuration file is a page or two; more is not one
 
 
-def _read_toml(path: Path) -> dict:
-    """A configuration file's TOML (a UTF-8 byte-order mark allowed), or a located refusal; read
-    as every file people name is (a regular file only, never past its limit)."""
+def _read_toml(path: Path) -> tuple[dict, str]:
+    """A configuration file's TOML and its text (a UTF-8 byte-order mark allowed), or a located
+    refusal; read as every file people name is (a regular file only, never past its limit)."""
     data = file_problem(path, MAX_CONFIG_BYTES, str(path), "a configuration file")
     if isinstance(data, Problem):
         raise ValidationFailed([data])
     try:
-        return tomllib.loads(data.decode("utf-8-sig"))
+        text = data.decode("utf-8-sig")
+        return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as error:
         raise ValidationFailed([Problem("toml", str(error), str(path))]) from None
     except UnicodeDecodeError:
@@ -279,17 +282,21 @@ def load_config(path: Path | None = None) -> Config:
     if not path.exists():
         if explicit:
             raise ValidationFailed([Problem("file", "does not exist", str(path))])
-        data: dict = {}
+        data, text = {}, ""
     else:
-        data = _read_toml(path)
+        data, text = _read_toml(path)
     database_url = os.environ.get("TASKBOT_DATABASE_URL")
     if database_url:
         if (problem := database_url_problem(database_url)) is not None:
             raise ValidationFailed([Problem("TASKBOT_DATABASE_URL", problem, "environment")])
-        data.setdefault("database", {})["url"] = database_url
+        database = data.setdefault("database", {})
+        if isinstance(database, dict):  # else `database = 5` is refused at its line below
+            database["url"] = database_url
     try:
         return Config.model_validate(data)
     except ValidationError as error:
-        raise ValidationFailed(
-            pydantic_problems(error, str(path), model=Config), summary=f"{path}: bad configuration"
-        ) from None
+        # Each problem at the line its key (or table) is written; the environment's URL was
+        # checked above, so every line found here is the file's.
+        lines = TomlLines(text).line_of
+        problems = pydantic_problems(error, str(path), model=Config, line_of=lines)
+        raise ValidationFailed(problems, summary=f"{path}: bad configuration") from None

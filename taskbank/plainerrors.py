@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import difflib
 import types
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
@@ -39,13 +39,17 @@ def pydantic_problems(
     location: str,
     prefix: str = "",
     model: type[BaseModel] | None = None,
+    line_of: Callable[[Sequence[Any]], int | None] | None = None,
 ) -> list[Problem]:
     """Each of pydantic's errors as a located problem in plain words (`model`, when given,
-    names the keys an unknown one could have meant)."""
+    names the keys an unknown one could have meant; `line_of`, when given, the line a field's
+    path is written at, so the location reads `file:line` as a batch file's do)."""
     problems = []
     for item in error.errors(include_url=False):
         loc = tuple(item["loc"])
-        problems.append(Problem(_field(prefix, loc, model), _message(item, loc, model), location))
+        line = line_of(_visible_parts(loc, model)) if line_of is not None else None
+        where = f"{location}:{line}" if line is not None else location
+        problems.append(Problem(_field(prefix, loc, model), _message(item, loc, model), where))
     return problems
 
 

@@ -38,3 +38,17 @@ def test_the_environment_url_is_checked_the_same_way(tmp_path):
     )
     assert result.exit_code == 2, result.output
     assert "TASKBOT_DATABASE_URL: holds control character U+0009" in result.output
+
+
+@pytest.mark.parametrize("database", ["5", "'pilot.db'", "[]"])
+def test_a_database_that_is_not_a_table_is_refused_when_the_environment_sets_the_url(
+    tmp_path, database
+):
+    config = tmp_path / "taskbot.toml"
+    config.write_text(f"\ndatabase = {database}\n")
+    result = CliRunner().invoke(
+        app, ["config", "check", "-c", str(config)], env={"TASKBOT_DATABASE_URL": "pilot.db"}
+    )
+    # Before: a TypeError traceback ('int' object does not support item assignment).
+    assert result.exit_code == 2, result.output
+    assert f"{config}:2: database: expected an object (a table of settings)" in result.stderr
