@@ -55,6 +55,6 @@ class Roles:
             # Roles live in the configuration file, not in the chat: say where to add this person.
             raise NotAllowed(
                 f"{doing} is for {role.value}s. To become one, a coordinator adds '{actor.key}'"
-                f" to `{role.value}s` under [roles] in the bot's configuration file (config.toml)"
+                f" to `{role.value}s` under [roles] in the bot's configuration file (taskbot.toml by default)"
                 " and restarts the bot"
             )
