@@ -6,6 +6,7 @@ documents every key.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import tomllib
@@ -36,6 +37,8 @@ from taskbank.service import Defaults
 
 DEFAULT_CONFIG_FILE = Path("taskbot.toml")
 SETTINGS_GROUP = "taskbot.settings"
+
+log = logging.getLogger("bot.config")
 
 
 def default_data_dir() -> Path:
@@ -297,6 +300,14 @@ def load_config(path: Path | None = None) -> Config:
     except ValidationError as error:
         # Each problem at the line its key (or table) is written; the environment's URL was
         # checked above, so every line found here is the file's.
-        lines = TomlLines(text).line_of
+        try:
+            lines = TomlLines(text).line_of
+        except Exception:  # a scanner's slip must not hide the problems: name them without lines
+            log.exception("could not place the configuration's problems on their lines")
+            lines = _no_line
         problems = pydantic_problems(error, str(path), model=Config, line_of=lines)
         raise ValidationFailed(problems, summary=f"{path}: bad configuration") from None
+
+
+def _no_line(path: object) -> None:
+    return None

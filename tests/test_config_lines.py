@@ -208,3 +208,17 @@ def test_the_example_configuration_still_passes(runner):
     example = Path(__file__).parent.parent / "config.example.toml"
     result = runner.invoke(app, ["config", "check", "--config", str(example)])
     assert result.exit_code == 0, result.output
+
+
+def test_a_slip_of_the_line_scanner_still_names_every_problem(check, monkeypatch):
+    # The scanner only places problems; if it ever fails on a file tomllib accepted, the
+    # problems are still told, without lines, rather than a traceback.
+    import bot.config
+
+    def broken(text):
+        raise IndexError("scanner slip")
+
+    monkeypatch.setattr(bot.config, "TomlLines", broken)
+    assert check("[schedule]\nenabled = 'yes'\n") == [
+        "FILE: schedule.enabled: expected true or false"
+    ]
