@@ -144,6 +144,23 @@ class ReactionEvent:
 
 
 @dataclass(frozen=True)
+class ReactionsClearedEvent:
+    """A message's reactions removed wholesale: all of them, or all of one `emoji` (a moderator's
+    doing; the platform does not say whose, so nobody is told anything). Each reaction removed
+    may be given again: `releases` is how the delivery keys of all of them begin."""
+
+    platform: str
+    message: MessageRef
+    releases: str
+    emoji: str | None = None  # None: every emoji
+    context: Any = None
+
+    def __post_init__(self) -> None:
+        if not self.releases:  # an empty start would release every key of the platform
+            raise ValueError("a clear of reactions names the start of the keys it releases")
+
+
+@dataclass(frozen=True)
 class HomeEvent:
     """A person opened their home view (Slack's App Home tab): the bot shows them their home card."""
 
@@ -153,4 +170,6 @@ class HomeEvent:
     delivery: str | None = None  # the platform's id for this delivery: handled once
 
 
-Event = CommandEvent | ActionEvent | FormSubmitEvent | ReactionEvent | HomeEvent
+Event = (
+    CommandEvent | ActionEvent | FormSubmitEvent | ReactionEvent | ReactionsClearedEvent | HomeEvent
+)

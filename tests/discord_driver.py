@@ -223,6 +223,19 @@ class Server:
             data["guild_id"] = GUILD_ID
         await self.fake.dispatch("MESSAGE_REACTION_REMOVE", data)
 
+    async def clear_reactions(self, message: dict[str, Any], emoji: str | None = None) -> None:
+        """A moderator clears a message's reactions, as the gateway reports it: all of them
+        (MESSAGE_REACTION_REMOVE_ALL) or all of one emoji (MESSAGE_REACTION_REMOVE_EMOJI). Neither
+        says who cleared them."""
+        data: dict[str, Any] = {"channel_id": message["channel_id"], "message_id": message["id"]}
+        if message.get("guild_id"):
+            data["guild_id"] = GUILD_ID
+        if emoji is None:
+            await self.fake.dispatch("MESSAGE_REACTION_REMOVE_ALL", data)
+        else:
+            data["emoji"] = {"id": None, "name": emoji}
+            await self.fake.dispatch("MESSAGE_REACTION_REMOVE_EMOJI", data)
+
     # -- reading ---------------------------------------------------------------------------
 
     def answer(self, record: Interaction) -> dict[str, Any]:

@@ -9,7 +9,14 @@ import pytest
 
 from bot.app import Taskbot
 from bot.commands import NAMES
-from bot.events import Actor, CommandEvent, MessageRef, Place, ReactionEvent
+from bot.events import (
+    Actor,
+    CommandEvent,
+    MessageRef,
+    Place,
+    ReactionEvent,
+    ReactionsClearedEvent,
+)
 from bot.handlers.context import BotContext
 from bot.pipeline import Delivery, Pipeline
 from bot.pipeline.apologise import SORRY_TEXT, apologise
@@ -77,6 +84,40 @@ async def test_an_event_without_a_delivery_key_is_never_taken_for_a_repeat(ctx):
     for _ in range(2):  # two /task commands are two requests
         await pipeline.run(Delivery(CommandEvent(WRITER, HERE, "task"), ctx))
     assert len(handler.seen) == 2
+
+
+def cleared(releases: str) -> ReactionsClearedEvent:
+    """A moderator's clear of the reactions whose keys begin with `releases`."""
+    return ReactionsClearedEvent("test", CARD, releases)
+
+
+async def test_a_clear_of_reactions_releases_the_keys_it_names_and_reaches_no_handler(ctx):
+    handler = Counted()
+    pipeline = Pipeline((once_per_delivery, handler))
+    given = [
+        reaction("1:✅:wendy"),
+        reaction("1:❌:rita", Actor("test", "rita")),
+        reaction("2:✅:wendy"),  # another message
+        reaction("1:✅:U1", Actor("slack", "U1")),  # another platform
+    ]
+    for event in given:
+        await pipeline.run(Delivery(event, ctx))
+    await pipeline.run(Delivery(cleared("1:"), ctx))
+    for event in given:  # the gateway replays each; the two cleared are given anew
+        await pipeline.run(Delivery(event, ctx))
+    assert handler.seen == [*given, given[0], given[1]]
+
+
+async def test_a_clear_names_nobody_so_a_note_about_it_is_logged_not_sent(ctx, chat, caplog):
+    failing = Counted(raises=RuntimeError("the disk is on fire"))
+    await Pipeline((apologise, failing)).run(Delivery(cleared("1:"), ctx))
+    assert chat.sent == []
+    assert "nobody to tell about the clear on reviews/1" in caplog.text
+
+
+def test_a_clear_must_say_which_keys_it_releases():
+    with pytest.raises(ValueError, match="names the start"):
+        cleared("")  # it would release every key of the platform
 
 
 async def test_a_command_is_refused_to_a_role_it_does_not_declare(ctx, chat):

@@ -87,6 +87,14 @@ class TaskbotClient(discord.Client):
     async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
         await self.app.on_reaction(payload)
 
+    async def on_raw_reaction_clear(self, payload: discord.RawReactionClearEvent) -> None:
+        await self.app.on_reactions_cleared(payload)
+
+    async def on_raw_reaction_clear_emoji(
+        self, payload: discord.RawReactionClearEmojiEvent
+    ) -> None:
+        await self.app.on_reactions_cleared(payload)
+
 
 class DiscordApp:
     """Taskbot on Discord: the client, its command tree, and the bot they feed."""
@@ -327,6 +335,15 @@ class DiscordApp:
             # without it the roles are read from the server, as for a DM's interactions.
             event = replace(event, actor=await self._with_server_roles(event.actor))
         await self.bot.handle(event)  # the pipeline counts each reaction once, replayed or not
+
+    async def on_reactions_cleared(
+        self, payload: discord.RawReactionClearEvent | discord.RawReactionClearEmojiEvent
+    ) -> None:
+        """A moderator cleared a message's reactions (or one emoji's): each may be given again."""
+        event = inbound.clear_event(payload)
+        if event is not None:
+            with self.work.working():
+                await self.bot.handle(event)
 
     # -- helpers ---------------------------------------------------------------------------
 

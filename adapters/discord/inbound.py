@@ -23,6 +23,7 @@ from bot.events import (
     MessageRef,
     Place,
     ReactionEvent,
+    ReactionsClearedEvent,
 )
 from taskbank.errors import Problem, ValidationFailed
 
@@ -212,8 +213,40 @@ def reaction_event(payload: discord.RawReactionActionEvent) -> ReactionEvent | N
         context=DiscordContext(),
         # A gateway that resumes may replay an event: its delivery key counts each reaction once.
         # A removal carries its add's key: taken back, the reaction may be given again.
-        delivery=f"{payload.message_id}:{payload.user_id}:{payload.emoji.name}",
+        delivery=reaction_key(payload.message_id, payload.emoji.name, payload.user_id),
     )
+
+
+def clear_event(
+    payload: discord.RawReactionClearEvent | discord.RawReactionClearEmojiEvent,
+) -> ReactionsClearedEvent | None:
+    """A moderator's clear of a message's reactions (MESSAGE_REACTION_REMOVE_ALL), or of all its
+    reactions of one emoji (MESSAGE_REACTION_REMOVE_EMOJI); None for a custom emoji's, whose
+    reactions were never taken (see reaction_event)."""
+    emoji: str | None = None
+    if isinstance(payload, discord.RawReactionClearEmojiEvent):
+        if payload.emoji.id is not None or not payload.emoji.name:
+            return None
+        emoji = payload.emoji.name
+    return ReactionsClearedEvent(
+        platform=PLATFORM,
+        message=MessageRef(str(payload.channel_id), str(payload.message_id)),
+        releases=reactions_key_start(payload.message_id, emoji),
+        emoji=emoji,
+        context=DiscordContext(),
+    )
+
+
+def reaction_key(message_id: int, emoji: str, user_id: int) -> str:
+    """The delivery key of one person's reaction: message, emoji, then user, so that the keys of
+    every reaction on a message, and of every one of an emoji on it, begin alike."""
+    return f"{reactions_key_start(message_id, emoji)}{user_id}"
+
+
+def reactions_key_start(message_id: int, emoji: str | None = None) -> str:
+    """How the keys of every reaction on a message (with `emoji`, of that emoji) begin. Each
+    part ends with ':', so message 12's start is not message 123's (a plain emoji holds none)."""
+    return f"{message_id}:" if emoji is None else f"{message_id}:{emoji}:"
 
 
 # What a modal submit sends back: inputs in action rows (the old layout) or in labels.

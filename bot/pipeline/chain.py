@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from bot import render
-from bot.events import Event, ReactionEvent
+from bot.events import Event, ReactionEvent, ReactionsClearedEvent
 from bot.handlers.context import BotContext
 from bot.ui import FormErrors
 
@@ -24,10 +24,13 @@ class Delivery:
     ctx: BotContext
 
     async def tell(self, title: str, text: str) -> None:
-        """A private note to the person who caused the event (a reaction: a direct message)."""
+        """A private note to the person who caused the event (a reaction: a direct message); a
+        clear of reactions names nobody, so it is logged instead."""
         card = render.notice_card(title, text[:1].upper() + text[1:], "warning")
         event = self.event
-        if isinstance(event, ReactionEvent):
+        if isinstance(event, ReactionsClearedEvent):
+            log.warning("nobody to tell about the clear on %s: %s", event.message.key, title)
+        elif isinstance(event, ReactionEvent):
             await self.ctx.port.send_direct(event.actor, card)
         else:
             await self.ctx.reply(event, card)

@@ -8,14 +8,16 @@ Only a delivery handled without an error stays taken: when its handling raises, 
 released, so the platform's retry is handled, and so is a reaction given again (Discord's key for
 one is its message, user and emoji: kept, it would drop the reviewer's second try for a day).
 For the same reason a reaction taken back releases the key its adding was taken under (the
-removal carries it): given again, it is a new reaction, not a replay.
+removal carries it): given again, it is a new reaction, not a replay. A moderator's clear of a
+message's reactions (all of them, or one emoji's) releases the keys of every reaction it removed,
+whoever gave them: the event says how those keys begin.
 """
 
 from __future__ import annotations
 
 import logging
 
-from bot.events import ReactionEvent
+from bot.events import ReactionEvent, ReactionsClearedEvent
 from bot.pipeline.chain import Answer, Delivery, Next
 
 log = logging.getLogger("bot.pipeline")
@@ -24,9 +26,14 @@ log = logging.getLogger("bot.pipeline")
 async def once_per_delivery(delivery: Delivery, next: Next) -> Answer:
     """Go on only the first time this delivery key is seen (keys are namespaced by platform)."""
     event = delivery.event
+    if isinstance(event, ReactionsClearedEvent):
+        start = delivery_key(event.platform, event.releases)
+        released = await delivery.ctx.bank.forget_deliveries_starting_with(start)
+        log.info("reactions cleared on %s: %d key(s) released", event.message.key, released)
+        return None  # nothing else reads a clear
     if event.delivery is None:
         return await next()
-    key = f"{event.actor.platform}:{event.delivery}"
+    key = delivery_key(event.actor.platform, event.delivery)
     if isinstance(event, ReactionEvent) and not event.added:
         await delivery.ctx.bank.forget_delivery(key)  # nothing else reads a removal
         return None
@@ -38,6 +45,11 @@ async def once_per_delivery(delivery: Delivery, next: Next) -> Answer:
     except Exception:  # not handled: released, then passed on to the steps that tell
         await _release(delivery, key)
         raise
+
+
+def delivery_key(platform: str, delivery: str) -> str:
+    """The key a delivery is remembered by: the adapter's id for it, namespaced by platform."""
+    return f"{platform}:{delivery}"
 
 
 async def _release(delivery: Delivery, key: str) -> None:

@@ -205,6 +205,12 @@ class Claims:
         reaction given again, is then handled rather than dropped as a repeat."""
         await self.store.forget_delivery(key)
 
+    async def forget_deliveries_starting_with(self, start: str) -> int:
+        """Release every delivery whose key begins with `start` (taken literally), e.g. each
+        reaction on a message whose reactions a moderator cleared: given again, each is handled
+        rather than dropped as a repeat. How many were released."""
+        return await self.store.forget_deliveries_starting_with(start)
+
     async def hold_scheduler_lock(self) -> bool:
         """Try to become the one process that runs the scheduled jobs; True while this one holds
         it (a PostgreSQL advisory lock, or an OS lock beside the SQLite file)."""

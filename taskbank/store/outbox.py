@@ -56,6 +56,11 @@ class Deliveries(Protocol):
         """Forget a recorded delivery (its handling failed), so the next with its key is taken."""
         ...
 
+    async def forget_deliveries_starting_with(self, start: str) -> int:
+        """Forget every recorded delivery whose key begins with `start`, taken literally (no
+        character in it is a wildcard, and case counts); how many were forgotten."""
+        ...
+
 
 class Posts:
     """Outbox and Deliveries over `runner`."""
@@ -155,3 +160,14 @@ class Posts:
     async def forget_delivery(self, key: str) -> None:
         """Forget a recorded delivery; a key never recorded is no error."""
         await self.runner.execute("DELETE FROM deliveries WHERE key = $1", key)
+
+    async def forget_deliveries_starting_with(self, start: str) -> int:
+        """Forget every recorded delivery whose key begins with `start`; how many.
+
+        Compared as text, not with LIKE: a '%' or '_' in an id is no wildcard, and SQLite's LIKE
+        ignores case. (It reads the day's keys; a clear of many at once is rare.)"""
+        if not start:
+            raise ValueError("a start is needed: an empty one would forget every delivery")
+        return await self.runner.execute(
+            "DELETE FROM deliveries WHERE substr(key, 1, length(CAST($1 AS TEXT))) = $1", start
+        )
