@@ -43,14 +43,18 @@ def pydantic_problems(
 ) -> list[Problem]:
     """Each of pydantic's errors as a located problem in plain words (`model`, when given,
     names the keys an unknown one could have meant; `line_of`, when given, the line a field's
-    path is written at, so the location reads `file:line` as a batch file's do)."""
-    problems = []
+    path is written at, so the location reads `file:line` as a batch file's do, and the problems
+    come in the file's order, any without a line last)."""
+    placed: list[tuple[float, Problem]] = []
     for item in error.errors(include_url=False):
         loc = tuple(item["loc"])
         line = line_of(_visible_parts(loc, model)) if line_of is not None else None
         where = f"{location}:{line}" if line is not None else location
-        problems.append(Problem(_field(prefix, loc, model), _message(item, loc, model), where))
-    return problems
+        problem = Problem(_field(prefix, loc, model), _message(item, loc, model), where)
+        placed.append((line if line is not None else float("inf"), problem))
+    if line_of is not None:
+        placed.sort(key=lambda entry: entry[0])  # stable: one line's problems keep their order
+    return [problem for _, problem in placed]
 
 
 def _field(prefix: str, loc: Sequence[Any], model: type[BaseModel] | None) -> str:

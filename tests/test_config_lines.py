@@ -45,11 +45,12 @@ def test_a_key_under_a_table_header_names_its_line(check):
     assert check(text) == ["FILE:8: schedule.enabled: expected true or false"]
 
 
-def test_every_problem_names_its_own_line(check):
+def test_every_problem_names_its_own_line_in_the_files_order(check):
+    # The model checks [schedule] before [defaults]; the problems are told as the file runs.
     text = "[defaults]\noverlap = 2\nlease_minutes = 30.5\n[schedule]\nenabled = 'yes'\n"
     assert check(text) == [
-        "FILE:5: schedule.enabled: expected true or false",
         f"FILE:3: defaults.lease_minutes: {WHOLE}",
+        "FILE:5: schedule.enabled: expected true or false",
     ]
 
 
@@ -111,9 +112,9 @@ def test_a_key_after_multi_line_strings_names_its_line(check):
         'user = """ends with a quote:""""\n'
         "[schedule]\nenabled = 1\n"
     )
-    assert check(text) == [  # in the order of the configuration's tables, as before
-        "FILE:11: schedule.enabled: expected true or false",
+    assert check(text) == [  # in the file's order
         "FILE:9: console.user: expected a name of letters, digits, '.', '_' or '-' (at most 40)",
+        "FILE:11: schedule.enabled: expected true or false",
     ]
 
 
