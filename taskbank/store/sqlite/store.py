@@ -111,6 +111,18 @@ def _tally_work(figures: Sequence[Sequence[Any]]) -> Iterator[tuple[Any, ...]]:
             yield writer, batch_id, count, approved, rejected, pending, int(seconds)
 
 
+def submit_params(new: NewSubmission, now: datetime) -> dict[str, Any]:
+    """The arguments of `_SUBMIT` for an answer stored at `now`."""
+    return {
+        "assignment": new.assignment_id,
+        "writer": new.writer_id,
+        "key": new.client_key,
+        "answers": rows.dumps(new.answers),
+        "now": to_micros(now),
+        "gold": None if new.gold_correct is None else int(new.gold_correct),
+    }
+
+
 class SqliteStore(
     Batches,
     Claims,
@@ -272,14 +284,7 @@ class SqliteStore(
 
     async def insert_submission(self, new: NewSubmission, now: datetime) -> tuple[Submission, bool]:
         """Store an answer once; a repeat (same client key or assignment) returns the first."""
-        params = {
-            "assignment": new.assignment_id,
-            "writer": new.writer_id,
-            "key": new.client_key,
-            "answers": rows.dumps(new.answers),
-            "now": to_micros(now),
-            "gold": None if new.gold_correct is None else int(new.gold_correct),
-        }
+        params = submit_params(new, now)
 
         def operation(connection: sqlite3.Connection) -> tuple[sqlite3.Row, bool]:
             inserted = list(connection.execute(_SUBMIT, params))
