@@ -86,13 +86,17 @@ def _visible_parts(loc: Sequence[Any], model: type[BaseModel] | None) -> list[An
 
 def _message(item: Mapping[str, Any], loc: Sequence[Any], model: type[BaseModel] | None) -> str:
     kind, ctx = item["type"], item.get("ctx") or {}
-    key = next((part for part in reversed(loc) if isinstance(part, str)), "")
     if kind == "extra_forbidden":
         return _unknown_key(str(loc[-1]), _known_keys(model, loc[:-1]))
     if kind == "missing":
         return "is required"
     if kind == "string_pattern_mismatch":
-        return PATTERN_HINTS.get(key, "is not in the expected form")
+        # The innermost key with a hint: a table's entries (`slack.commands.task`) take the
+        # table's (`commands`).
+        hints = [
+            PATTERN_HINTS[p] for p in reversed(loc) if isinstance(p, str) and p in PATTERN_HINTS
+        ]
+        return hints[0] if hints else "is not in the expected form"
     if kind == "union_tag_invalid":
         expected = [tag.strip(" '") for tag in str(ctx.get("expected_tags", "")).split(",")]
         guess = difflib.get_close_matches(str(ctx.get("tag")), expected, n=1)

@@ -223,3 +223,10 @@ def test_a_slip_of_the_line_scanner_still_names_every_problem(check, monkeypatch
     assert check("[schedule]\nenabled = 'yes'\n") == [
         "FILE: schedule.enabled: expected true or false"
     ]
+
+
+def test_an_entry_of_a_table_takes_the_tables_hint(check):
+    # `slack.commands.task` had no hint of its own and read "is not in the expected form".
+    assert check("[slack.commands]\ntask = 'task'\n") == [
+        "FILE:2: slack.commands.task: expected a slash command like /task"
+    ]
