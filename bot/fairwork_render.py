@@ -23,6 +23,7 @@ from taskbank.fairpay import (
 from taskbank.money import format_cents
 from taskbank.openwork import TimeSource, WorkOffer
 from taskbank.reasons import RejectionNotice
+from taskbank.shares import percent
 from taskbank.topups import TopUp
 
 _BAND_MARK = {Band.RED: "🔴", Band.ORANGE: "🟠", Band.GREEN: "🟢"}
@@ -104,7 +105,7 @@ def rate_block(rate: HourlyRate | None, policy: FairWorkPolicy, currency: str) -
     for name, target in rate.targets:
         lines.append(
             f"{name} aims for {format_cents(target, currency)}/h: counting everything you are at"
-            f" {everything / target:.0%} of it."
+            f" {percent(everything / target)} of it."
         )
     return "\n".join(lines)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from taskbank.quality import BatchQuality, QuestionAgreement
+from taskbank.shares import percent_of
 
 DIGEST_BATCHES = 8  # the most batches one digest lists
 
@@ -19,8 +20,8 @@ def alpha_text(question: QuestionAgreement) -> str:
 
 
 def share(part: int, whole: int) -> str:
-    """`91% of 45`, or `—` with nothing to count."""
-    return "—" if not whole else f"{part / whole:.0%} of {whole:,}"
+    """`91% of 45` (rounded down: 100% only when whole), or `—` with nothing to count."""
+    return "—" if not whole else f"{percent_of(part, whole)} of {whole:,}"
 
 
 def gold_totals(quality: BatchQuality) -> tuple[int, int]:
