@@ -62,15 +62,21 @@ def rate_headline(rate: HourlyRate, currency: str) -> str:
     everything = rate.all_in_hourly_cents
     graded = "" if everything is None else " " + band_text(everything, currency)
     paid = rate.paid_work_hourly_cents
-    approved = (
-        "no approved work yet" if paid is None else f"{_per_hour(paid, currency)} on approved work"
-    )
+    if paid is not None:
+        approved = f"{_per_hour(paid, currency)} on approved work"
+    elif rate.approved_answers:  # timed at 0 seconds (under one): paid, but no rate to show
+        approved = (
+            f"{format_cents(rate.paid_cents, currency)} paid for approved work timed under a"
+            " second (no hourly rate)"
+        )
+    else:
+        approved = "no approved work yet"
     return f"{approved}; {_per_hour(everything, currency)} counting everything{graded}"
 
 
 def rate_block(rate: HourlyRate | None, policy: FairWorkPolicy, currency: str) -> str:
     """A writer's own rates with how they are made, against the floor and their projects' targets."""
-    if rate is None or rate.total_seconds <= 0:
+    if rate is None or (rate.total_seconds <= 0 and not rate.holds and not rate.counted_cents):
         return "Hourly rate: no time on task recorded in this period yet."
     parts = [
         f"{label} {_minutes(seconds)}"
@@ -95,7 +101,9 @@ def rate_block(rate: HourlyRate | None, policy: FairWorkPolicy, currency: str) -
         + (f"; unpaid: {', '.join(parts)}" if parts else "")
         + f". Money: {money}.",
     ]
-    everything = rate.all_in_hourly_cents or 0
+    everything = rate.all_in_hourly_cents
+    if everything is None:  # money, but every hold timed under a second: no rate to compare
+        return "\n".join(lines)
     floor = policy.floor_hourly_cents
     if floor:
         side = "below" if everything < floor else "at or above"
