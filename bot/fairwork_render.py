@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from fractions import Fraction
 
 from bot.render import answer_text, local_time, payload_blocks
 from bot.ui import Button, Card, ControlRow, Field
@@ -52,8 +53,8 @@ def _per_hour(cents: int | None, currency: str) -> str:
     return "—" if cents is None else f"{format_cents(cents, currency)}/h"
 
 
-def _minutes(seconds: int) -> str:
-    hours, rest = divmod(seconds, 3600)
+def _minutes(seconds: int | Fraction) -> str:
+    hours, rest = divmod(int(seconds), 3600)  # whole seconds, as a stopwatch reads
     return f"{hours}h{rest // 60:02d}m" if hours else f"{rest // 60}m{rest % 60:02d}s"
 
 
