@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from fractions import Fraction
 
-from bot.render import answer_text, local_time, payload_blocks
+from bot.render import answer_text, duration_text, local_time, payload_blocks
 from bot.ui import Button, Card, ControlRow, Field
 from taskbank.appeal_row import AppealRow
 from taskbank.appeals import AppealCase, ReviewerAppeals
@@ -54,8 +54,7 @@ def _per_hour(cents: int | None, currency: str) -> str:
 
 
 def _minutes(seconds: int | Fraction) -> str:
-    hours, rest = divmod(int(seconds), 3600)  # whole seconds, as a stopwatch reads
-    return f"{hours}h{rest // 60:02d}m" if hours else f"{rest // 60}m{rest % 60:02d}s"
+    return duration_text(int(seconds))  # whole seconds, as a stopwatch reads
 
 
 def rate_headline(rate: HourlyRate, currency: str) -> str:
