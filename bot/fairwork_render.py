@@ -279,7 +279,9 @@ def _offer_time(offer: WorkOffer, currency: str) -> tuple[str, str]:
                 f"time per task: not enough answers yet ({offer.timings} of {offer.min_timings})",
                 "rate: not estimated yet",
             )
-    hourly = offer.estimated_hourly_cents or 0
+    hourly = offer.estimated_hourly_cents
+    if hourly is None:  # a median of 0 s: answers timed under a second have no rate
+        return timing, "rate: none (answers timed under a second)"
     return timing, f"about {_per_hour(hourly, currency)} {band_text(hourly, currency)}"
 
 

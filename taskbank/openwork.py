@@ -49,14 +49,16 @@ class WorkOffer:
     @property
     def time_source(self) -> TimeSource:
         """The median once there is one, else the coordinator's estimate, else nothing."""
-        if self.median_seconds:
+        if self.median_seconds is not None:  # measured, even at 0 (answers under a second)
             return TimeSource.MEDIAN
         return TimeSource.ESTIMATE if self.estimate_seconds else TimeSource.NONE
 
     @property
     def seconds_per_task(self) -> Fraction | int | None:
         """The time per task the offer is judged by (see `time_source`)."""
-        return self.median_seconds or self.estimate_seconds or None
+        if self.median_seconds is not None:
+            return self.median_seconds
+        return self.estimate_seconds or None
 
     @property
     def estimated_hourly_cents(self) -> int | None:

@@ -37,3 +37,20 @@ async def test_the_earnings_block_shows_the_money_of_work_timed_at_zero_seconds(
     assert "no time on task recorded" not in block
     assert "Money: $0.40 paid." in block
     assert "below the floor" not in block and "at or above the floor" not in block
+
+
+def test_a_batch_whose_answers_are_timed_at_zero_seconds_is_measured_and_has_no_rate():
+    from bot.fairwork_render import work_menu
+    from taskbank.openwork import TimeSource, WorkOffer
+
+    offer = WorkOffer(
+        1, "b", "B", "P", 40, 3, None, timings=7, median_seconds=0, estimate_seconds=120
+    )
+
+    line = work_menu([offer], FairWorkPolicy(), "UTC", "USD").blocks[0]
+
+    assert offer.time_source is TimeSource.MEDIAN
+    assert (
+        "median time per task 0m00s (7 answers); rate: none (answers timed under a second)" in line
+    )
+    assert "estimate" not in line and "$0.00/h" not in line
