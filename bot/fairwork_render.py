@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from fractions import Fraction
 
-from bot.render import answer_text, local_time, payload_blocks
+from bot.render import answer_text, duration_text, local_time, payload_blocks
 from bot.ui import Button, Card, ControlRow, Field
 from taskbank.appeal_row import AppealRow
 from taskbank.appeals import AppealCase, ReviewerAppeals
@@ -23,6 +24,7 @@ from taskbank.fairpay import (
 from taskbank.money import format_cents
 from taskbank.openwork import TimeSource, WorkOffer
 from taskbank.reasons import RejectionNotice
+from taskbank.shares import percent
 from taskbank.topups import TopUp
 
 _BAND_MARK = {Band.RED: "🔴", Band.ORANGE: "🟠", Band.GREEN: "🟢"}
@@ -51,9 +53,8 @@ def _per_hour(cents: int | None, currency: str) -> str:
     return "—" if cents is None else f"{format_cents(cents, currency)}/h"
 
 
-def _minutes(seconds: int) -> str:
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}h{rest // 60:02d}m" if hours else f"{rest // 60}m{rest % 60:02d}s"
+def _minutes(seconds: int | Fraction) -> str:
+    return duration_text(int(seconds))  # whole seconds, as a stopwatch reads
 
 
 def rate_headline(rate: HourlyRate, currency: str) -> str:
@@ -61,15 +62,21 @@ def rate_headline(rate: HourlyRate, currency: str) -> str:
     everything = rate.all_in_hourly_cents
     graded = "" if everything is None else " " + band_text(everything, currency)
     paid = rate.paid_work_hourly_cents
-    approved = (
-        "no approved work yet" if paid is None else f"{_per_hour(paid, currency)} on approved work"
-    )
+    if paid is not None:
+        approved = f"{_per_hour(paid, currency)} on approved work"
+    elif rate.approved_answers:  # timed at 0 seconds (under one): paid, but no rate to show
+        approved = (
+            f"{format_cents(rate.paid_cents, currency)} paid for approved work timed under a"
+            " second (no hourly rate)"
+        )
+    else:
+        approved = "no approved work yet"
     return f"{approved}; {_per_hour(everything, currency)} counting everything{graded}"
 
 
 def rate_block(rate: HourlyRate | None, policy: FairWorkPolicy, currency: str) -> str:
     """A writer's own rates with how they are made, against the floor and their projects' targets."""
-    if rate is None or rate.total_seconds <= 0:
+    if rate is None or (rate.total_seconds <= 0 and not rate.holds and not rate.counted_cents):
         return "Hourly rate: no time on task recorded in this period yet."
     parts = [
         f"{label} {_minutes(seconds)}"
@@ -94,7 +101,9 @@ def rate_block(rate: HourlyRate | None, policy: FairWorkPolicy, currency: str) -
         + (f"; unpaid: {', '.join(parts)}" if parts else "")
         + f". Money: {money}.",
     ]
-    everything = rate.all_in_hourly_cents or 0
+    everything = rate.all_in_hourly_cents
+    if everything is None:  # money, but every hold timed under a second: no rate to compare
+        return "\n".join(lines)
     floor = policy.floor_hourly_cents
     if floor:
         side = "below" if everything < floor else "at or above"
@@ -104,7 +113,7 @@ def rate_block(rate: HourlyRate | None, policy: FairWorkPolicy, currency: str) -
     for name, target in rate.targets:
         lines.append(
             f"{name} aims for {format_cents(target, currency)}/h: counting everything you are at"
-            f" {everything / target:.0%} of it."
+            f" {percent(everything / target)} of it."
         )
     return "\n".join(lines)
 
@@ -270,7 +279,9 @@ def _offer_time(offer: WorkOffer, currency: str) -> tuple[str, str]:
                 f"time per task: not enough answers yet ({offer.timings} of {offer.min_timings})",
                 "rate: not estimated yet",
             )
-    hourly = offer.estimated_hourly_cents or 0
+    hourly = offer.estimated_hourly_cents
+    if hourly is None:  # a median of 0 s: answers timed under a second have no rate
+        return timing, "rate: none (answers timed under a second)"
     return timing, f"about {_per_hour(hourly, currency)} {band_text(hourly, currency)}"
 
 

@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 from taskbank.quality import BatchQuality, QuestionAgreement
+from taskbank.shares import percent_of
 
 DIGEST_BATCHES = 8  # the most batches one digest lists
+NO_VARIATION = "— (all answers alike)"
 
 
 def alpha_text(question: QuestionAgreement) -> str:
-    """`0.81 [0.76–0.85]`, `—` when undefined; free text shows its mean similarity instead."""
+    """`0.81 [0.76–0.85]`; `—` when too few answers, `— (all answers alike)` when every pairable
+    answer is the same (alpha's expected disagreement is 0: undefined, though nobody disagreed);
+    free text shows its mean similarity instead."""
     if question.level is None:
         return "—" if question.similarity is None else f"similarity {question.similarity:.2f}"
     if question.alpha is None:
-        return "—"
+        return NO_VARIATION if question.pairable >= 2 else "—"
     if question.ci_low is None or question.ci_high is None:
         return f"{question.alpha:.2f}"
     return f"{question.alpha:.2f} [{question.ci_low:.2f}–{question.ci_high:.2f}]"
 
 
 def share(part: int, whole: int) -> str:
-    """`91% of 45`, or `—` with nothing to count."""
-    return "—" if not whole else f"{part / whole:.0%} of {whole:,}"
+    """`91% of 45` (rounded down: 100% only when whole), or `—` with nothing to count."""
+    return "—" if not whole else f"{percent_of(part, whole)} of {whole:,}"
 
 
 def gold_totals(quality: BatchQuality) -> tuple[int, int]:
@@ -36,7 +40,11 @@ def quality_line(quality: BatchQuality) -> str:
     if quality.shared_tasks == 0 and not gold_totals(quality)[1]:
         return "no task has two answers yet, and no gold was answered"
     alphas = ", ".join(
-        f"{q.question_id} {q.alpha:.2f}" for q in quality.questions if q.alpha is not None
+        f"{q.question_id} {q.alpha:.2f}"
+        if q.alpha is not None
+        else f"{q.question_id} {NO_VARIATION}"
+        for q in quality.questions
+        if q.alpha is not None or (q.level is not None and q.pairable >= 2)
     )
     right, gold = gold_totals(quality)
     parts = [

@@ -330,8 +330,10 @@ def tally_card(
 
 
 def _duration(seconds: int) -> str:
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}h{rest // 60:02d}m" if hours else f"{rest // 60}m{rest % 60:02d}s"
+    # Every second stays (1h00m59s, not 1h00m): cut off per line, lines stop adding up to totals.
+    hours, rest = divmod(int(seconds), 3600)
+    minutes, left = divmod(rest, 60)
+    return f"{hours}h{minutes:02d}m{left:02d}s" if hours else f"{minutes}m{left:02d}s"
 
 
 def duration_text(seconds: int) -> str:

@@ -17,6 +17,7 @@ from bot.handlers.fair_work import EveryWritersNotes
 from bot.ui import Card
 from taskbank.models import Period, Project, Tally, TallyLine
 from taskbank.money import format_cents
+from taskbank.shares import percent_of
 
 # pyplot keeps global state: charts drawn in worker threads are drawn one at a time.
 _PYPLOT = threading.Lock()
@@ -59,10 +60,9 @@ def budget_lines(spend: Iterable[tuple[Project, int]], currency: str) -> list[st
     lines = []
     for project, spent in spend:
         if project.budget_cap_cents:
-            share = spent / project.budget_cap_cents
             lines.append(
                 f"{project.name}: {format_cents(spent, currency)} of "
-                f"{format_cents(project.budget_cap_cents, currency)} ({share:.0%})"
+                f"{format_cents(project.budget_cap_cents, currency)} ({percent_of(spent, project.budget_cap_cents)})"
             )
     return lines
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, replace
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -26,8 +27,9 @@ class PayCalibration:
     target_cents: int
     target_is_projects: bool  # False: the floor stands in for a project without a target
     timings: int
-    median_seconds: int | None = None
-    p75_seconds: int | None = None
+    # exact (4.5 s is 4.5 s: rounded to a whole second, round(4.5) = 4 rated it an eighth higher)
+    median_seconds: Fraction | None = None
+    p75_seconds: Fraction | None = None
     min_timings: int = MIN_TIMINGS  # timed answers needed before the figures are calibrated
 
     @property
@@ -35,12 +37,12 @@ class PayCalibration:
         return self.median_seconds is not None
 
     @staticmethod
-    def _hourly(pay: int, seconds: int | None) -> int | None:
-        return None if not seconds else pay * 3600 // seconds
+    def _hourly(pay: int, seconds: Fraction | None) -> int | None:
+        return None if not seconds else int(pay * 3600 // seconds)
 
     @staticmethod
-    def _reaching(target: int, seconds: int | None) -> int | None:
-        return None if seconds is None else -(-target * seconds // 3600)
+    def _reaching(target: int, seconds: Fraction | None) -> int | None:
+        return None if seconds is None else int(-(-target * seconds // 3600))
 
     @property
     def median_hourly_cents(self) -> int | None:
@@ -77,10 +79,11 @@ def calibrate(
     )
     if len(seconds) < max(min_timings, 1):
         return base
-    if len(seconds) == 1:  # quantiles needs two points; one answer is its own median and p75
-        return replace(base, median_seconds=seconds[0], p75_seconds=seconds[0])
-    _, median, p75 = statistics.quantiles(sorted(seconds), n=4, method="inclusive")
-    return replace(base, median_seconds=round(median), p75_seconds=round(p75))
+    exact = sorted(Fraction(s) for s in seconds)
+    if len(exact) == 1:  # quantiles needs two points; one answer is its own median and p75
+        return replace(base, median_seconds=exact[0], p75_seconds=exact[0])
+    _, median, p75 = statistics.quantiles(exact, n=4, method="inclusive")
+    return replace(base, median_seconds=median, p75_seconds=p75)
 
 
 async def pay_calibration(

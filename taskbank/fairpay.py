@@ -89,6 +89,9 @@ class HourlyRate:
     released_seconds: int = 0
     expired_seconds: int = 0
     terms_seconds: int = 0
+    # holds counted, and approved answers among them: work timed at 0 seconds is still work
+    holds: int = 0
+    approved_answers: int = 0
     targets: tuple[tuple[str, int], ...] = field(default=())
 
     @property
@@ -157,9 +160,11 @@ def compute_rates(
     for hold in holds:
         worked[hold.writer_id].add(hold.project_id)
         key = hold.status if hold.submission_id is not None else hold.state
-        rate = _add(line(hold.writer_id), **{_SECONDS_FIELD[key or "pending"]: hold.seconds})
+        rate = _add(
+            line(hold.writer_id), holds=1, **{_SECONDS_FIELD[key or "pending"]: hold.seconds}
+        )
         if key == "approved":
-            rate = _add(rate, paid_cents=hold.earned_cents)
+            rate = _add(rate, paid_cents=hold.earned_cents, approved_answers=1)
         elif key == "pending":
             rate = _add(rate, pending_cents=hold.pay_cents)
         rates[hold.writer_id] = rate

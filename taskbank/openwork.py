@@ -13,6 +13,7 @@ import statistics
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from taskbank.calibration import MIN_TIMINGS
@@ -41,27 +42,29 @@ class WorkOffer:
     tasks_left: int
     deadline: datetime | None
     timings: int
-    median_seconds: int | None  # None: fewer than `min_timings` answers so far
+    median_seconds: Fraction | None  # exact; None: fewer than `min_timings` answers so far
     estimate_seconds: int | None = None  # the coordinator's, from the batch file
     min_timings: int = MIN_TIMINGS
 
     @property
     def time_source(self) -> TimeSource:
         """The median once there is one, else the coordinator's estimate, else nothing."""
-        if self.median_seconds:
+        if self.median_seconds is not None:  # measured, even at 0 (answers under a second)
             return TimeSource.MEDIAN
         return TimeSource.ESTIMATE if self.estimate_seconds else TimeSource.NONE
 
     @property
-    def seconds_per_task(self) -> int | None:
+    def seconds_per_task(self) -> Fraction | int | None:
         """The time per task the offer is judged by (see `time_source`)."""
-        return self.median_seconds or self.estimate_seconds or None
+        if self.median_seconds is not None:
+            return self.median_seconds
+        return self.estimate_seconds or None
 
     @property
     def estimated_hourly_cents(self) -> int | None:
         """Pay per hour at `seconds_per_task`, when there is one."""
         seconds = self.seconds_per_task
-        return None if not seconds else self.pay_cents * 3600 // seconds
+        return None if not seconds else int(self.pay_cents * 3600 // seconds)
 
 
 async def open_work(
@@ -86,7 +89,7 @@ async def open_work(
                 tasks_left=int(row["tasks_left"]),
                 deadline=row["deadline"],
                 timings=len(seconds),
-                median_seconds=round(statistics.median(seconds)) if enough else None,
+                median_seconds=statistics.median(map(Fraction, seconds)) if enough else None,
                 estimate_seconds=row["estimate_seconds"],
                 min_timings=min_timings,
             )

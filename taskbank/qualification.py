@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from taskbank.batchsettings import QualitySettings
+from taskbank.shares import percent_of, threshold_percent
 
 GOLD_SLOTS = 1_000_000  # a gold task is a control task: every writer may answer it once
 # The one rule for "no clear consensus" (figures and adjudication queue alike), by default: a
@@ -104,7 +105,9 @@ class GoldRecord:
         """'7 of 10 right (70%)'."""
         if not self.answers:
             return "no gold answers yet"
-        return f"{self.correct} of {self.answered} right ({self.correct / self.answered:.0%})"
+        return (
+            f"{self.correct} of {self.answered} right ({percent_of(self.correct, self.answered)})"
+        )
 
 
 QualificationState = str  # 'qualifying', 'qualified' or 'failed'
@@ -142,7 +145,7 @@ def pause_decision(policy: QualityPolicy, window: GoldRecord) -> PauseDecision |
         return None
     return PauseDecision(
         f"your last {last.answered} answers to quality-check tasks were {last.accuracy_text()};"
-        f" this batch needs at least {policy.pause_accuracy:.0%}",
+        f" this batch needs at least {threshold_percent(policy.pause_accuracy)}",
         last,
     )
 

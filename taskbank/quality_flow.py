@@ -21,6 +21,7 @@ from taskbank.qualification import (
     resolve_policy,
 )
 from taskbank.questions import GoldMiss, gold_misses
+from taskbank.shares import threshold_percent
 from taskbank.store import BatchCandidate, Store
 
 POLICY_CACHE_SIZE = 1000
@@ -118,7 +119,7 @@ class QualityFlow:
             if state == "failed":
                 refusals.append(
                     f"you did not pass the qualification for batch {candidate.batch_id}"
-                    f" (at least {policy.qualify_accuracy:.0%} of the first"
+                    f" (at least {threshold_percent(policy.qualify_accuracy)} of the first"
                     f" {policy.qualify_tasks} quality-check tasks)"
                 )
                 continue

@@ -50,7 +50,7 @@ async def test_the_chat_batch_list_shows_what_the_cli_table_shows(taskbot, chat,
     card = await say(taskbot, chat, "batch", "list")
     assert card.blocks[0] == (
         f"{batch.id}: tone-1 (dialogue_tone, open) · $0.40 × overlap 2 · 3 tasks · "
-        "1 answer (17% done) · 0 approved"
+        "1 answer (16% done) · 0 approved"  # 1 of 6, rounded down
     )
 
 

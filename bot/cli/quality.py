@@ -20,6 +20,7 @@ from bot.terminal import literal
 from taskbank.errors import ValidationFailed
 from taskbank.export import check_export_target, save_file
 from taskbank.quality import RESAMPLES
+from taskbank.shares import percent
 
 SHOWN_TASKS = 20
 MAX_RESAMPLES = 100_000  # bounds the work one command can ask for (the default is 1,000)
@@ -80,7 +81,7 @@ def batch_quality(
                 "question", "kind", "distance", "alpha [95% CI]", "observed", "tasks", "answers"
             )
             for q in quality.questions:
-                observed = "—" if q.observed is None else f"{q.observed:.0%}"
+                observed = "—" if q.observed is None else percent(q.observed)
                 table.add_row(
                     q.question_id,
                     q.kind,

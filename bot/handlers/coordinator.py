@@ -28,6 +28,7 @@ from taskbank.models import Batch, BatchState
 from taskbank.money import format_cents
 from taskbank.periods import period_containing
 from taskbank.service import TaskBank
+from taskbank.shares import percent
 
 BATCH_USAGE = "/batch import (with a JSONL file, or a CSV and its settings .json) | list | status <id> | pause <id> | resume <id> | close <id> | export <id> [jsonl|csv]"
 SHOWN_PROBLEMS = 20
@@ -248,7 +249,7 @@ async def batch_rows(bank: TaskBank, currency: str) -> list[tuple[str, ...]]:
                 str(batch.overlap),
                 str(progress.tasks),
                 str(answered),
-                f"{share:.0%}",
+                percent(share),
                 str(progress.submissions.get("approved", 0)),
             )
         )
@@ -294,7 +295,7 @@ async def status_card(
     return Card(
         title=f"Batch {batch.id}: {batch.name} ({batch.state.value})",
         fields=(
-            Field("Progress", f"{answered} of {progress.slots} answers ({share:.0%})"),
+            Field("Progress", f"{answered} of {progress.slots} answers ({percent(share)})"),
             Field("Tasks", str(progress.tasks)),
             Field("In progress", str(progress.assignments.get("active", 0))),
             Field("Pending review", str(progress.submissions.get("pending", 0))),

@@ -109,11 +109,17 @@ def resample_weights(
         done += size
 
 
-def replicate_alphas(parts: Coincidences, matrix: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Alpha in each resample (rows of `weights`, one weight per task); NaN where undefined."""
+def replicate_alphas(
+    parts: Coincidences, matrix: np.ndarray, weights: np.ndarray, level: str | None = None
+) -> np.ndarray:
+    """Alpha in each resample (rows of `weights`, one weight per task); NaN where undefined.
+    The ordinal distance depends on how often each value was given, so with `level` "ordinal"
+    each resample gets its own distances from its own counts."""
     n = weights @ parts.pairable
-    observed = weights @ parts.disagreement
     values = matrix.shape[0]
+    if level == "ordinal":
+        return _ordinal_replicates(parts, weights, n)
+    observed = weights @ parts.disagreement
     if len(parts.pairable) * values <= DENSE_LIMIT:
         counts = weights @ parts.per_task_counts
     else:
@@ -124,6 +130,30 @@ def replicate_alphas(parts: Coincidences, matrix: np.ndarray, weights: np.ndarra
             ]
         )
     expected = np.einsum("rc,ck,rk->r", counts, matrix, counts)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        expected = expected / (n * (n - 1))
+        result = 1.0 - (observed / n) / expected
+    result[(n < 2) | ~(expected > 0)] = np.nan
+    return result
+
+
+def _ordinal_replicates(parts: Coincidences, weights: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Ordinal alpha per resample, each with the distances its own value counts make: observed
+    disagreement from the resampled coincidences (per task n·nᵀ/(m − 1); δ(c, c) = 0, so the
+    diagonal adds nothing), expected from the resampled counts."""
+    counts_per_task = parts.per_task_counts
+    pairable = np.maximum(parts.pairable - 1, 1)[:, None, None]
+    per_task = counts_per_task[:, :, None] * counts_per_task[:, None, :] / pairable
+    values = counts_per_task.shape[1]  # ordinal is for ratings: at most 11 values, so this is small
+    coincident = (weights @ per_task.reshape(len(per_task), -1)).reshape(-1, values, values)
+    counts = weights @ counts_per_task
+    cumulative = np.concatenate([np.zeros((len(counts), 1)), np.cumsum(counts, axis=1)], axis=1)
+    places = np.arange(counts.shape[1])
+    low, high = np.minimum.outer(places, places), np.maximum.outer(places, places)
+    between = cumulative[:, high + 1] - cumulative[:, low]
+    distances = (between - (counts[:, :, None] + counts[:, None, :]) / 2) ** 2
+    observed = np.einsum("rck,rck->r", coincident, distances)
+    expected = np.einsum("rc,rck,rk->r", counts, distances, counts)
     with np.errstate(divide="ignore", invalid="ignore"):
         expected = expected / (n * (n - 1))
         result = 1.0 - (observed / n) / expected

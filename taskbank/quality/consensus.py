@@ -168,7 +168,9 @@ def _categorical(
             task, writer, column.codes, tasks=tasks, writers=writers, classes=classes, known=known
         )
         scores = fit.posteriors.T  # classes × tasks: the model works class-major
-        tied = np.zeros(tasks, bool)
+        # an even split between the two likeliest answers is a tie, as in a vote
+        top_two = np.sort(scores, axis=0)[-2:] if classes >= 2 else None
+        tied = np.zeros(tasks, bool) if top_two is None else np.isclose(top_two[0], top_two[1])
     else:
         scores, method = shares.T, "vote"
         top = shares.max(axis=1, keepdims=True)

@@ -140,7 +140,9 @@ def _intervals(
         )
         for weights in resample_weights(generator, task_count, count):
             for item in exact:
-                draws[item.question.id].append(replicate_alphas(item.parts, item.matrix, weights))
+                draws[item.question.id].append(
+                    replicate_alphas(item.parts, item.matrix, weights, item.level)
+                )
     tail = (1 - CONFIDENCE_LEVEL) / 2 * 100
     found = {}
     for qid, chunks in draws.items():

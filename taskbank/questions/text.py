@@ -16,6 +16,7 @@ from pydantic import (
 
 from taskbank.answer_text import InvalidAnswer, clean_text, measure, quote, trim
 from taskbank.questions.base import MAX_TEXT_CHARS, QuestionBase, no_bool, stored
+from taskbank.shares import percent, threshold_percent
 from taskbank.similarity import normalize_for_comparison, normalized_distance
 
 
@@ -125,8 +126,8 @@ class RewriteQuestion(_TextBounds):
         distance = normalized_distance(original, text)
         if distance < self.min_distance:
             raise InvalidAnswer(
-                f"too close to the original ({distance:.0%} changed, at least "
-                f"{self.min_distance:.0%} expected)"
+                f"too close to the original ({percent(distance)} changed, at least "
+                f"{threshold_percent(self.min_distance)} expected)"
             )
         return text
 

@@ -95,7 +95,7 @@ async def test_batch_status_carries_a_quality_line(bank):
     card = await status_card(bank, batch_id, "USD")
 
     line = {f.label: f.value for f in card.fields}["Quality"]
-    assert line.startswith("α tone ") and "gold 67% of 3" in line and "to adjudicate" in line
+    assert line.startswith("α tone ") and "gold 66% of 3" in line and "to adjudicate" in line
 
 
 async def test_batch_status_of_an_unanswered_batch_says_so(bank):
