@@ -27,6 +27,7 @@ from bot.text import time_mark
 from bot.ui import Button, Card, ControlRow, Field, Form, FormInput
 from bot.widgets import NOT_SENT, widget_for
 from bot.widgets.base import shorten
+from taskbank.errors import LeaseLost
 from taskbank.models import Batch, ClaimedTask, Project, Submission, Tally, Task
 from taskbank.money import format_cents
 from taskbank.questions import _Question
@@ -37,6 +38,13 @@ def local_time(moment: datetime, zone: str) -> str:
     """A time as each reader sees it in their own zone (chats draw the mark with their time
     tokens); `zone`, the bot's, is the fallback where a chat has none."""
     return time_mark(moment, moment.astimezone(ZoneInfo(zone)).strftime("%a %d %b %H:%M %Z"))
+
+
+def refusal_text(refusal: Exception, zone: str) -> str:
+    """A refusal in words; a late answer's says when the lease ran out in the reader's zone."""
+    if isinstance(refusal, LeaseLost):
+        return refusal.worded(lambda moment: local_time(moment, zone))
+    return str(refusal)
 
 
 def on_card(question: _Question) -> bool:

@@ -1,0 +1,47 @@
+"""Times audit: every moment a person reads is in their own zone (Slack's and Discord's time
+tokens; the bot's zone, named, where a chat has none), never a bare UTC clock time."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from adapters.discord import draw
+from adapters.slack import blocks
+from bot.text import plain_times
+from tests.batches import tone_batch
+from tests.fake_chat import FakeChat
+from tests.ux_helpers import OTHER, WRITER, command, control, make_bot, press
+
+
+async def _late_answer_refused(bank, clock, zone: str):
+    """A writer's lease runs out, another writer takes the slot, then the first submits."""
+    await bank.import_batch(tone_batch(1, overlap=1), filename="t.jsonl")
+    chat = FakeChat()
+    bot = make_bot(bank, chat, zone=zone)
+    await bot.handle(command(WRITER, "task"))
+    card, message = chat.last("post").card, chat.last("post").message
+    [held] = await bank.active_assignments(WRITER.key)
+    await bank.save_draft(held.id, WRITER.key, {"tone": "tense", "genre": ["noir"], "pacing": 3})
+    clock.advance(timedelta(hours=1))
+    await bank.expire_leases()
+    await bot.handle(command(OTHER, "task"))
+    await bot.handle(press(WRITER, control(card, "Submit").action_id, message))
+    return chat.last("update").card, held.lease_expires_at
+
+
+async def test_a_late_answer_says_when_the_lease_ran_out_in_the_readers_zone(bank, clock):
+    # given a bot in Kathmandu (+05:45), a lease that ran out at 09:30 UTC and a slot retaken
+    notice, ran_out = await _late_answer_refused(bank, clock, "Asia/Kathmandu")
+    text = notice.blocks[0]
+    assert "another writer has taken the slot" in text
+    # then Slack and Discord draw the moment with their time tokens (each reader's own zone)
+    epoch = int(ran_out.timestamp())
+    slack = json.dumps(blocks.card_blocks(notice), ensure_ascii=False)
+    assert f"<!date^{epoch}^" in slack
+    discord = " ".join(e.description or "" for e in draw.message(notice).embeds)
+    assert f"<t:{epoch}:f>" in discord
+    # and where a chat has no tokens the bot's zone is shown, with its date, saying which zone
+    shown = plain_times(text)
+    assert "Mon 02 Nov 15:15 +0545" in shown
+    assert "UTC" not in shown and "09:30" not in shown
