@@ -6,9 +6,12 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
+
 from adapters.discord import draw
 from adapters.slack import blocks
 from bot.text import plain_times
+from taskbank.errors import ValidationFailed
 from tests.batches import tone_batch
 from tests.fake_chat import FakeChat
 from tests.ux_helpers import OTHER, WRITER, command, control, make_bot, press
@@ -45,3 +48,24 @@ async def test_a_late_answer_says_when_the_lease_ran_out_in_the_readers_zone(ban
     shown = plain_times(text)
     assert "Mon 02 Nov 15:15 +0545" in shown
     assert "UTC" not in shown and "09:30" not in shown
+
+
+@pytest.mark.parametrize("deadline", ["9999-12-31T23:59:59Z", "9999-12-31T12:00:00-10:00"])
+async def test_a_deadline_no_zone_can_show_is_refused_at_import(bank, deadline):
+    # a deadline in the last day that datetime holds: a bot in Kiritimati (+14) could not show
+    # it, so the open-work menu of every writer failed (OverflowError) instead of listing it
+    with pytest.raises(ValidationFailed) as raised:
+        await bank.import_batch(tone_batch(1, deadline=deadline), filename="t.jsonl")
+    (problem,) = raised.value.problems
+    assert problem.field == "batch.deadline" and "too far" in problem.message
+
+
+async def test_a_far_deadline_is_shown_in_the_far_east_and_west(bank):
+    await bank.import_batch(tone_batch(1, deadline="9999-12-30T00:00:00Z"), filename="t.jsonl")
+    for zone, shown in (
+        ("Pacific/Kiritimati", "Thu 30 Dec 14:00"),
+        ("Pacific/Pago_Pago", "Wed 29 Dec 13:00"),
+    ):
+        chat = FakeChat()
+        await make_bot(bank, chat, zone=zone).handle(command(WRITER, "work"))
+        assert f"until {shown}" in plain_times(chat.last("post").card.blocks[0])
