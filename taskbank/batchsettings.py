@@ -196,7 +196,7 @@ class BatchSettings(BaseModel):
             raise ValueError("the deadline is out of range once converted to UTC") from None
         if value > _LAST_DEADLINE:
             raise ValueError(
-                "the deadline is too far off to be shown in every time zone; give one before"
+                "the deadline is too far off to be shown in every time zone; give one by the end of"
                 f" {_LAST_DEADLINE:%Y-%m-%d}, or none"
             )
         return value
