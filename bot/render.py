@@ -40,6 +40,12 @@ def local_time(moment: datetime, zone: str) -> str:
     return time_mark(moment, moment.astimezone(ZoneInfo(zone)).strftime("%a %d %b %H:%M %Z"))
 
 
+def period_span(start: datetime, end: datetime, zone: str) -> str:
+    """A tally period's bounds. Periods are days, weeks and months of the bot's zone; drawn in
+    each reader's zone, a writer far from it sees when "this week" starts and ends for them."""
+    return f"{local_time(start, zone)} until {local_time(end, zone)}"
+
+
 def refusal_text(refusal: Exception, zone: str) -> str:
     """A refusal in words; a late answer's says when the lease ran out in the reader's zone."""
     if isinstance(refusal, LeaseLost):
@@ -316,7 +322,12 @@ def terms_card(project: Project, wanted: str | None = None) -> Card:
 
 
 def tally_card(
-    tally: Tally, title: str, currency: str, names: Mapping[str, str] | None = None
+    tally: Tally,
+    title: str,
+    currency: str,
+    names: Mapping[str, str] | None = None,
+    *,
+    zone: str,
 ) -> Card:
     """A tally as a card: a line per writer, then the totals.
 
@@ -332,8 +343,11 @@ def tally_card(
             f" {line.pending} pending · paid {format_cents(line.total_cents, currency)}"
             f" (+{format_cents(line.pending_cents, currency)} pending) · {_duration(line.seconds_on_task)}"
         )
+    span = period_span(tally.period_start, tally.period_end, zone)
     return Card(
-        title=title, blocks=("\n".join(lines) if tally.lines else "No work in this period.",)
+        title=title,
+        blocks=("\n".join(lines) if tally.lines else "No work in this period.",),
+        fields=(Field("Period", span),),
     )
 
 

@@ -190,6 +190,7 @@ class Jobs:
             title,
             self.ctx.currency,
             pseudonyms=self.schedule.tally_pseudonyms,
+            zone=self.ctx.time_zone,
         )
         card = await fair_work.tally_notes(
             self.ctx, card, period, names, rates=list(notes.rates.values())

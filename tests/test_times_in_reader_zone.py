@@ -4,7 +4,7 @@ tokens; the bot's zone, named, where a chat has none), never a bare UTC clock ti
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -12,6 +12,7 @@ from adapters.discord import draw
 from adapters.slack import blocks
 from bot.text import plain_times
 from taskbank.errors import ValidationFailed
+from taskbank.periods import period_containing
 from tests.batches import tone_batch
 from tests.fake_chat import FakeChat
 from tests.ux_helpers import OTHER, WRITER, command, control, make_bot, press
@@ -69,3 +70,33 @@ async def test_a_far_deadline_is_shown_in_the_far_east_and_west(bank):
         chat = FakeChat()
         await make_bot(bank, chat, zone=zone).handle(command(WRITER, "work"))
         assert f"until {shown}" in plain_times(chat.last("post").card.blocks[0])
+
+
+def _period(card) -> str:
+    return plain_times({f.label: f.value for f in card.fields}["Period"])
+
+
+async def test_earnings_say_when_the_bots_week_starts_and_ends_for_each_reader(bank, clock):
+    # given a bot in Kiritimati (+14), where Monday 2 November 09:00 UTC is already 23:00
+    chat = FakeChat()
+    await make_bot(bank, chat, zone="Pacific/Kiritimati").handle(command(WRITER, "earnings"))
+    card = chat.last().card
+    # then "this week" is Kiritimati's, and its card says so ...
+    assert _period(card) == "Mon 02 Nov 00:00 +14 until Mon 09 Nov 00:00 +14"
+    # ... with both bounds as time tokens, so a reader elsewhere sees them in their own zone
+    start = int(datetime(2026, 11, 1, 10, tzinfo=UTC).timestamp())
+    slack = json.dumps(blocks.card_blocks(card), ensure_ascii=False)
+    assert f"<!date^{start}^" in slack
+    discord = [f.value for e in draw.message(card).embeds for f in e.fields]
+    assert any(f"<t:{start}:f>" in value for value in discord)
+
+
+async def test_a_week_across_the_clocks_going_back_is_169_hours_and_says_so(bank, clock):
+    # given London in the week its clocks go back (Sunday 25 October 2026, 02:00 BST -> 01:00 GMT)
+    clock.set(datetime(2026, 10, 22, 12, tzinfo=UTC))
+    chat = FakeChat()
+    await make_bot(bank, chat, zone="Europe/London").handle(command(WRITER, "earnings"))
+    # then the week runs from local midnight to local midnight, each in its own offset
+    assert _period(chat.last().card) == "Mon 19 Oct 00:00 BST until Mon 26 Oct 00:00 GMT"
+    week = period_containing(clock.now(), "week", "Europe/London")
+    assert week.end - week.start == timedelta(hours=169)
