@@ -10,12 +10,17 @@ import pytest
 
 from adapters.discord import draw
 from adapters.slack import blocks
-from bot.text import plain_times
+from bot.text import plain_times, time_mark
+from bot.ui import Card
 from taskbank.errors import ValidationFailed
 from taskbank.periods import period_containing
 from tests.batches import tone_batch
 from tests.fake_chat import FakeChat
 from tests.ux_helpers import OTHER, WRITER, command, control, make_bot, press
+
+
+def _card(text: str) -> Card:
+    return Card(title="Open work", blocks=(text,))
 
 
 async def _late_answer_refused(bank, clock, zone: str):
@@ -100,3 +105,20 @@ async def test_a_week_across_the_clocks_going_back_is_169_hours_and_says_so(bank
     assert _period(chat.last().card) == "Mon 19 Oct 00:00 BST until Mon 26 Oct 00:00 GMT"
     week = period_containing(clock.now(), "week", "Europe/London")
     assert week.end - week.start == timedelta(hours=169)
+
+
+def test_a_long_text_is_never_split_inside_a_time():
+    # given a long text with a time on each line (the open-work menu, work awaiting review),
+    # long enough that Slack (3,000 a section) and Discord (4,096 a description) split it
+    moment = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
+    mark = time_mark(moment, "Mon 02 Nov 15:15 +0545")
+    for padding in range(0, 80, 7):
+        line = "x" * padding + " word " * 40 + f"until {mark}"
+        text = "\n".join([line] * 40)
+        slack = [s["text"]["text"] for s in blocks.text_sections([text])]
+        discord = [e.description or "" for e in draw.message(_card(text)).embeds]
+        # then every time is drawn whole, as a token: no piece holds a cut mark's characters
+        for piece in slack + discord:
+            assert not any(c in piece for c in "\ue000\ue001\ue002"), padding
+        assert sum(p.count("<!date^") for p in slack) == 40
+        assert sum(p.count("<t:") for p in discord) >= 10  # the rest is in the attached file
