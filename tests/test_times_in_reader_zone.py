@@ -16,7 +16,7 @@ from taskbank.errors import ValidationFailed
 from taskbank.periods import period_containing
 from tests.batches import tone_batch
 from tests.fake_chat import FakeChat
-from tests.ux_helpers import OTHER, WRITER, command, control, make_bot, press
+from tests.ux_helpers import COORDINATOR, OTHER, WRITER, command, control, make_bot, press
 
 
 def _card(text: str) -> Card:
@@ -122,3 +122,21 @@ def test_a_long_text_is_never_split_inside_a_time():
             assert not any(c in piece for c in "\ue000\ue001\ue002"), padding
         assert sum(p.count("<!date^") for p in slack) == 40
         assert sum(p.count("<t:") for p in discord) >= 10  # the rest is in the attached file
+
+
+async def test_batch_status_shows_the_deadline_in_each_readers_zone(bank, clock):
+    # given a batch due at 17:00 UTC on 2 December, and a bot in India (+05:30)
+    await bank.import_batch(tone_batch(1, deadline="2026-12-02T17:00:00Z"), filename="t.jsonl")
+    chat = FakeChat()
+    bot = make_bot(bank, chat, zone="Asia/Kolkata")
+    await bot.handle(command(COORDINATOR, "batch", "status", "1"))
+    deadline = {f.label: f.value for f in chat.last().card.fields}["Deadline"]
+    # then coordinators see it as a time token, the bot's zone named where there is none
+    epoch = int(datetime(2026, 12, 2, 17, tzinfo=UTC).timestamp())
+    assert f"<t:{epoch}:f>" in draw.escape(deadline)
+    assert plain_times(deadline) == "Wed 02 Dec 22:30 IST"
+    # and once it has passed, the status says so
+    clock.set(datetime(2026, 12, 3, tzinfo=UTC))
+    await bot.handle(command(COORDINATOR, "batch", "status", "1"))
+    deadline = {f.label: f.value for f in chat.last().card.fields}["Deadline"]
+    assert plain_times(deadline) == "Wed 02 Dec 22:30 IST (passed: no new claims)"
