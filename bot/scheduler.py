@@ -230,7 +230,7 @@ class Jobs:
             FileUpload(
                 f"tally-{self.period_key(period).replace(':', '-')}.png",
                 png,
-                f"Per day, {period.label}",
+                f"Per day in {self.ctx.time_zone}, {period.label}",  # an image has no tokens
             ),
             once=None
             if once is None
