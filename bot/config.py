@@ -14,7 +14,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import parse_qs
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import (
     BaseModel,
@@ -130,12 +130,18 @@ class LocaleConfig(_Section):
     @field_validator("time_zone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
+        # Only the database's own zone names: zoneinfo also opens any file under its folders, such
+        # as 'right/Europe/London' (leap-second time: BST in December), 'posixrules' or
+        # 'localtime' (whatever the host is set to), which would show other hours than promised.
         try:
             ZoneInfo(value)
+            known = value in available_timezones() and value != "localtime"
         except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder, a long name
+            known = False
+        if not known:
             raise ValueError(
                 f"unknown time zone '{value}'; expected an IANA name like 'Europe/London'"
-            ) from None
+            )
         return value
 
 

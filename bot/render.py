@@ -27,6 +27,7 @@ from bot.text import time_mark
 from bot.ui import Button, Card, ControlRow, Field, Form, FormInput
 from bot.widgets import NOT_SENT, widget_for
 from bot.widgets.base import shorten
+from taskbank.errors import LeaseLost
 from taskbank.models import Batch, ClaimedTask, Project, Submission, Tally, Task
 from taskbank.money import format_cents
 from taskbank.questions import _Question
@@ -37,6 +38,19 @@ def local_time(moment: datetime, zone: str) -> str:
     """A time as each reader sees it in their own zone (chats draw the mark with their time
     tokens); `zone`, the bot's, is the fallback where a chat has none."""
     return time_mark(moment, moment.astimezone(ZoneInfo(zone)).strftime("%a %d %b %H:%M %Z"))
+
+
+def period_span(start: datetime, end: datetime, zone: str) -> str:
+    """A tally period's bounds. Periods are days, weeks and months of the bot's zone; drawn in
+    each reader's zone, a writer far from it sees when "this week" starts and ends for them."""
+    return f"{local_time(start, zone)} until {local_time(end, zone)}"
+
+
+def refusal_text(refusal: Exception, zone: str) -> str:
+    """A refusal in words; a late answer's says when the lease ran out in the reader's zone."""
+    if isinstance(refusal, LeaseLost):
+        return refusal.worded(lambda moment: local_time(moment, zone))
+    return str(refusal)
 
 
 def on_card(question: _Question) -> bool:
@@ -308,7 +322,12 @@ def terms_card(project: Project, wanted: str | None = None) -> Card:
 
 
 def tally_card(
-    tally: Tally, title: str, currency: str, names: Mapping[str, str] | None = None
+    tally: Tally,
+    title: str,
+    currency: str,
+    names: Mapping[str, str] | None = None,
+    *,
+    zone: str,
 ) -> Card:
     """A tally as a card: a line per writer, then the totals.
 
@@ -324,8 +343,11 @@ def tally_card(
             f" {line.pending} pending · paid {format_cents(line.total_cents, currency)}"
             f" (+{format_cents(line.pending_cents, currency)} pending) · {_duration(line.seconds_on_task)}"
         )
+    span = period_span(tally.period_start, tally.period_end, zone)
     return Card(
-        title=title, blocks=("\n".join(lines) if tally.lines else "No work in this period.",)
+        title=title,
+        blocks=("\n".join(lines) if tally.lines else "No work in this period.",),
+        fields=(Field("Period", span),),
     )
 
 

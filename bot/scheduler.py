@@ -190,6 +190,7 @@ class Jobs:
             title,
             self.ctx.currency,
             pseudonyms=self.schedule.tally_pseudonyms,
+            zone=self.ctx.time_zone,
         )
         card = await fair_work.tally_notes(
             self.ctx, card, period, names, rates=list(notes.rates.values())
@@ -229,7 +230,7 @@ class Jobs:
             FileUpload(
                 f"tally-{self.period_key(period).replace(':', '-')}.png",
                 png,
-                f"Per day, {period.label}",
+                f"Per day in {self.ctx.time_zone}, {period.label}",  # an image has no tokens
             ),
             once=None
             if once is None

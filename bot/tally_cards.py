@@ -29,13 +29,13 @@ def pseudonym(writer_id: str) -> str:
 
 
 def summary_card(
-    tally: Tally, title: str, currency: str, *, pseudonyms: bool
+    tally: Tally, title: str, currency: str, *, pseudonyms: bool, zone: str
 ) -> tuple[dict[str, str] | None, Card]:
     """The summary card (run in a worker thread), with the pseudonyms it shows, if any."""
     names = (
         {line.writer_id: pseudonym(line.writer_id) for line in tally.lines} if pseudonyms else None
     )
-    return names, render.tally_card(tally, title, currency, names)
+    return names, render.tally_card(tally, title, currency, names, zone=zone)
 
 
 def private_card(
@@ -48,6 +48,7 @@ def private_card(
         Tally(period_start=period.start, period_end=period.end, lines=[line]),
         f"Your pay, {period.label}",
         ctx.currency,
+        zone=ctx.time_zone,
     )
     writer = line.writer_id
     return fair_work.earnings_blocks(

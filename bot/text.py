@@ -35,8 +35,18 @@ def pieces(text: str, limit: int, escape: Callable[[str], str] = str) -> Iterato
             at = max(rest.rfind("\n", 0, cut), rest.rfind(" ", 0, cut))
             if at > cut // 2:
                 cut = at + 1
+            cut = _outside_a_mark(rest, cut)
         yield escape(rest[:cut])
         rest = rest[cut:]
+
+
+def _outside_a_mark(text: str, cut: int) -> int:
+    """`cut` moved off the inside of a time mark (a cut one would show its characters, not a
+    time): to the mark's start, or past its end when it starts the text."""
+    start = text.rfind("\ue000", 0, cut)
+    if start == -1 or text.find("\ue002", start, cut) != -1:
+        return cut
+    return start if start > 0 else text.find("\ue002", start) + 1 or len(text)
 
 
 def counted(number: int, noun: str, plural: str | None = None) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import (
@@ -54,6 +54,9 @@ ONE_LINE_SETTINGS = frozenset(
 
 # A deadline starts with its date as ISO 8601 writes it (the time and zone pydantic checks).
 _ISO_DATE_START = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# A deadline is shown in every reader's zone (up to 14 hours either side of UTC): within a day of
+# the last moment datetime holds it could not be, and every card listing it would fail.
+_LAST_DEADLINE = datetime.max.replace(tzinfo=UTC) - timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -188,9 +191,15 @@ class BatchSettings(BaseModel):
         if value is None:
             return None
         try:
-            return value.astimezone(UTC)
+            value = value.astimezone(UTC)
         except OverflowError:
             raise ValueError("the deadline is out of range once converted to UTC") from None
+        if value > _LAST_DEADLINE:
+            raise ValueError(
+                "the deadline is too far off to be shown in every time zone; give one by the end of"
+                f" {_LAST_DEADLINE:%Y-%m-%d}, or none"
+            )
+        return value
 
     @model_validator(mode="after")
     def _template_or_questions(self) -> BatchSettings:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 
 class TaskbankError(Exception):
@@ -49,4 +51,16 @@ class NotFound(TaskbankError):
 
 
 class LeaseLost(TaskbankError):
-    """The lease expired and another writer has taken the slot, so the answer cannot be kept."""
+    """The lease expired and another writer has taken the slot (or its batch stopped), so the
+    answer cannot be kept. `ran_out_at` is kept as a moment, not text, so a chat shows it in its
+    reader's zone (`worded`); the message itself gives it in UTC, saying so."""
+
+    def __init__(self, and_then: str, *, ran_out_at: datetime | None = None) -> None:
+        self.and_then = and_then
+        self.ran_out_at = ran_out_at
+        super().__init__(self.worded(lambda moment: f"{moment:%Y-%m-%d %H:%M} UTC"))
+
+    def worded(self, show: Callable[[datetime], str]) -> str:
+        """The refusal with the moment the lease ran out drawn by `show`."""
+        when = "" if self.ran_out_at is None else f" at {show(self.ran_out_at)}"
+        return f"the lease ran out{when} and {self.and_then}"

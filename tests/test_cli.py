@@ -263,3 +263,15 @@ def test_a_bad_database_url_in_the_environment_is_named_as_such(runner, tmp_path
     assert result.exit_code == 2
     said = " ".join(result.stderr.split())
     assert "environment: TASKBOT_DATABASE_URL: port 'notaport' is not a port number" in said
+
+
+def test_batch_status_dates_the_deadline_in_the_configured_zone(runner, config, tmp_path):
+    # a deadline in London's summer time (BST, +01:00); the config's zone is Europe/London
+    path = tmp_path / "due.jsonl"
+    path.write_bytes(tone_batch(1, deadline="2090-07-01T16:00:00Z"))
+    assert (
+        runner.invoke(app, ["batch", "import", str(path), "--config", str(config)]).exit_code == 0
+    )
+    result = runner.invoke(app, ["batch", "status", "1", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert "Sat 01 Jul 17:00 BST" in result.output and "\ue000" not in result.output

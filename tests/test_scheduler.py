@@ -165,6 +165,7 @@ async def test_the_summary_carries_a_chart_and_budgets(bank, week_of_work):
     await jobs_for(bank, chat, tally_chart=True).run_tally()
     upload = chat.last("upload").upload
     assert upload.content.startswith(b"\x89PNG") and upload.filename == "tally-week-2026-11-09.png"
+    assert upload.comment == "Per day in UTC, week of 09 Nov 2026"  # whose days the bars are
     summary = next(s for s in chat.sent if s.kind == "post").card
     assert "Capped: $0.40 of $10.00 (4%)" in summary.blocks[-1]
 

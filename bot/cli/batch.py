@@ -27,6 +27,7 @@ from bot.config import Config
 from bot.failures import shown_url
 from bot.handlers.coordinator import BATCH_COLUMNS, batch_rows, status_card
 from bot.terminal import literal, literal_progress
+from bot.text import plain_times
 from taskbank.batchfile import settings_from
 from taskbank.batchsettings import BatchSettings
 from taskbank.credit import contributors_file_name
@@ -155,10 +156,12 @@ def batch_status(
     async def work(cfg: Config) -> None:
         async with opened_bank(cfg, existing=True) as bank:
             policy = cfg.fair_work.policy(cfg.schedule.auto_approve_hours)
-            card = await status_card(bank, batch_id, cfg.locale.currency, policy)
+            card = await status_card(
+                bank, batch_id, cfg.locale.currency, policy, cfg.locale.time_zone
+            )
             table = Table("", "", title=card.title, show_header=False)
-            for field in card.fields:
-                table.add_row(field.label, field.value)
+            for field in card.fields:  # a terminal has no time tokens: the configured zone's
+                table.add_row(field.label, plain_times(field.value))
             out.print(table)
 
     run(config, work)

@@ -30,7 +30,7 @@ def batch_paused(
             if not paused:
                 out.print("no writer is paused")
             for pause in paused:
-                out.print(literal(pause_line(pause)))
+                out.print(literal(pause_line(pause, cfg.locale.time_zone)))
                 out.print(literal(f"  {pause.reason}"))
 
     run(config, work)

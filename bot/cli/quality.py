@@ -108,7 +108,7 @@ def batch_quality(
             paused = await bank.paused_writers(batch_id)
             out.print(f"Paused writers: {len(paused):,}" if paused else "Paused writers: none")
             for pause in paused:
-                out.print(literal(f"  {pause_line(pause)}"))
+                out.print(literal(f"  {pause_line(pause, cfg.locale.time_zone)}"))
                 out.print(literal(f"    {pause.reason}"))
             waiting = quality.needs_adjudication
             rows = {row.task_id: row for row in quality.consensus.rows()} if waiting else {}

@@ -82,7 +82,9 @@ async def batch_command(ctx: BotContext, event: CommandEvent) -> None:
     at_most(rest, 2 if verb == "export" else 1, BATCH_USAGE)
     batch_id = _batch_id(rest)
     if verb == "status":
-        await post(await status_card(ctx.bank, batch_id, ctx.currency, ctx.fair_work))
+        await post(
+            await status_card(ctx.bank, batch_id, ctx.currency, ctx.fair_work, ctx.time_zone)
+        )
     elif verb in _STATES:
         current = await ctx.bank.batch(batch_id)
         if current.state is BatchState.CLOSED:
@@ -276,7 +278,11 @@ def throughput_text(answered: int, first: datetime | None, last: datetime | None
 
 
 async def status_card(
-    bank: TaskBank, batch_id: int, currency: str, fair_work: FairWorkPolicy | None = None
+    bank: TaskBank,
+    batch_id: int,
+    currency: str,
+    fair_work: FairWorkPolicy | None = None,
+    zone: str = "UTC",
 ) -> Card:
     """Progress, throughput, budget, pending reviews and pay calibration (against the
     `[fair_work]` floor and `min_timings`) of one batch (in chat and `taskbot batch status`)."""
@@ -303,6 +309,7 @@ async def status_card(
             Field("Rejected", str(progress.submissions.get("rejected", 0))),
             Field("Throughput", throughput),
             Field("Pay", f"{format_cents(batch.pay_cents, currency)} × overlap {batch.overlap}"),
+            Field("Deadline", deadline_text(batch, zone, bank.now())),
             Field("Quality", quality_line(await bank.batch_quality(batch_id, resamples=0))),
             await quality.paused_field(bank, batch_id),
             *budget_shown,
@@ -310,6 +317,14 @@ async def status_card(
         ),
         blocks=(calibration,),
     )
+
+
+def deadline_text(batch: Batch, zone: str, now: datetime) -> str:
+    """A batch's deadline in each reader's zone, and whether it has passed."""
+    if batch.deadline is None:
+        return "none"
+    passed = " (passed: no new claims)" if batch.deadline <= now else ""
+    return render.local_time(batch.deadline, zone) + passed
 
 
 async def budget_fields(bank: TaskBank, batch: Batch, currency: str) -> tuple[Field, ...]:

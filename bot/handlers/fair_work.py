@@ -169,5 +169,7 @@ async def earnings_command(ctx: BotContext, event: CommandEvent) -> None:
         raise ValidationFailed([Problem("period", "expected day, week or month")])
     period = period_containing(ctx.bank.now(), kind, ctx.time_zone)  # type: ignore[arg-type]
     tally = await ctx.bank.tally(period, writer_id=event.actor.key)
-    card = render.tally_card(tally, f"Your earnings, {period.label}", ctx.currency)
+    card = render.tally_card(
+        tally, f"Your earnings, {period.label}", ctx.currency, zone=ctx.time_zone
+    )
     await ctx.reply(event, await earnings_notes(ctx, card, period, event.actor.key))

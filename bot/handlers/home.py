@@ -5,6 +5,7 @@ progress and pay calibration, and the appeals waiting for them."""
 from __future__ import annotations
 
 from bot import fairwork_render as show
+from bot import render
 from bot.events import Actor, HomeEvent
 from bot.handlers.context import BotContext
 from bot.roles import Role
@@ -28,7 +29,7 @@ async def home_card(ctx: BotContext, actor: Actor) -> Card:
         offers = await ctx.bank.open_work(actor.key, ctx.fair_work.min_timings)
         menu = show.work_menu(offers, ctx.fair_work, ctx.time_zone, ctx.currency)
         blocks += [
-            f"This week ({week.label})\n"
+            f"This week ({week.label}: {render.period_span(week.start, week.end, ctx.time_zone)})\n"
             + show.rate_block(rates[0] if rates else None, ctx.fair_work, ctx.currency),
             show.approval_block(waiting, ctx.time_zone, ctx.currency),
             "Open work (claim with /work):\n" + menu.blocks[0],

@@ -3,6 +3,8 @@ answer paused them; shared by the chat and the CLI."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from bot import render
 from bot.arguments import named_writer, whole_number
 from bot.events import CommandEvent
@@ -18,9 +20,10 @@ from taskbank.service import TaskBank
 REINSTATE_USAGE = "/reinstate <writer> <batch id>"
 
 
-def pause_line(pause: Pause) -> str:
-    """One paused writer, for coordinators: who, where, since when and why."""
-    when = pause.paused_at.strftime("%Y-%m-%d %H:%M UTC")
+def pause_line(pause: Pause, zone: str) -> str:
+    """One paused writer, for coordinators (in the terminal): who, where, since when in the
+    configured zone (named), and why."""
+    when = pause.paused_at.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M %Z")
     return (
         f"{pause.writer_id} on batch {pause.batch_id} since {when}:"
         f" {pause.gold_correct} of {pause.gold_answered} gold answers right"

@@ -3,9 +3,10 @@ in a channel, as a private note to the person."""
 
 from __future__ import annotations
 
+from bot import render
 from bot.pipeline.chain import Answer, Delivery, Next
 from bot.port import PlaceRefused
-from taskbank.errors import NotAllowed, NotFound, TaskbankError, ValidationFailed
+from taskbank.errors import LeaseLost, NotAllowed, NotFound, TaskbankError, ValidationFailed
 
 PROBLEMS_SHOWN = 20
 
@@ -18,6 +19,8 @@ async def refusals(delivery: Delivery, next: Next) -> Answer:
         await delivery.tell("That didn't work", problems_text(failure))
     except NotAllowed as refusal:
         await delivery.tell("Not allowed", str(refusal))
+    except LeaseLost as lost:
+        await delivery.tell("That didn't work", render.refusal_text(lost, delivery.ctx.time_zone))
     except NotFound as missing:
         await delivery.tell("Not found", str(missing))
     except TaskbankError as error:

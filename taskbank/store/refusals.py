@@ -32,13 +32,10 @@ def explain_unsubmittable(
         )
         if stopped is not None:
             raise LeaseLost(
-                f"the lease ran out at {from_micros(expires):%H:%M} UTC and {stopped}, so the"
-                " answer can no longer be taken"
+                f"{stopped}, so the answer can no longer be taken", ran_out_at=from_micros(expires)
             )
     if state == AssignmentState.EXPIRED:
-        raise LeaseLost(
-            f"the lease ran out at {from_micros(expires):%H:%M} UTC and another writer has taken the slot"
-        )
+        raise LeaseLost("another writer has taken the slot", ran_out_at=from_micros(expires))
     if state == AssignmentState.SUBMITTED:
         raise NotAllowed("that task was already submitted")
     raise NotAllowed(f"that task was {state}; claim a new one")

@@ -48,7 +48,7 @@ def test_batch_quality_lists_paused_writers_with_when_and_why(database, tmp_path
     shown = quality_output(config)
 
     assert "Paused writers: 1" in shown
-    assert "slack:U0ANA on batch 1 since 20" in shown  # the pause's time, in UTC
+    assert "slack:U0ANA on batch 1 since 20" in shown  # when, in the configured zone (UTC)
     assert "0 of 2 gold answers right" in shown
     assert "this batch needs at least 50%" in shown  # why
 
@@ -57,3 +57,14 @@ def test_batch_quality_lists_paused_writers_with_when_and_why(database, tmp_path
     )
     assert done.exit_code == 0, done.output
     assert "Paused writers: none" in quality_output(config)
+
+
+def test_a_pause_is_dated_in_the_configured_zone_and_names_it(database, tmp_path):
+    # given a bot configured for India (+05:30) and a writer paused at 09:00 UTC
+    config = tmp_path / "taskbot.toml"
+    config.write_text(f'[database]\nurl = "{database}"\n[locale]\ntime_zone = "Asia/Kolkata"\n')
+    asyncio.run(pause_ana(database))
+    # then the coordinator reads the pause's time in that zone, saying which
+    shown = quality_output(config)
+    assert "slack:U0ANA on batch 1 since 2026-11-02 14:30 IST" in shown
+    assert "UTC" not in shown

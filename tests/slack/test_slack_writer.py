@@ -253,3 +253,11 @@ async def test_a_card_whose_response_url_expired_is_shown_afresh_after_a_modal(
     assert fresh.blocks[0]["text"]["text"].startswith("✅ Saved — pending review")
     assert workspace.fake.called("chat.postEphemeral")
     assert await reads.submission_count(slack_bank) == 1
+
+
+async def test_earnings_give_their_period_as_slack_date_tokens(workspace):
+    # the period is the bot's zone's week; its bounds are drawn in the reader's own zone
+    await workspace.command(WRITER, "/earnings")
+    card = await workspace.new_card(WRITER, 0)
+    period = next(t for t in text_of(card).split("\n") if "Period:" in t)
+    assert period.count("<!date^") == 2 and "\ue000" not in text_of(card)

@@ -272,9 +272,7 @@ class PostgresStore(
                 try:
                     inserted = await connection.fetchrow(_SUBMIT, *submit_alone_arguments(call))
                 except asyncpg.CheckViolationError:  # someone retook the expired slot meanwhile
-                    raise LeaseLost(
-                        "the lease ran out and another writer has taken the slot"
-                    ) from None
+                    raise LeaseLost("another writer has taken the slot") from None
                 if inserted is not None:
                     return inserted, False
                 return await run_steps(connection, answered_before(call.new, call.now)), True
