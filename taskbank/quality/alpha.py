@@ -130,11 +130,7 @@ def replicate_alphas(
             ]
         )
     expected = np.einsum("rc,ck,rk->r", counts, matrix, counts)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        expected = expected / (n * (n - 1))
-        result = 1.0 - (observed / n) / expected
-    result[(n < 2) | ~(expected > 0)] = np.nan
-    return result
+    return _alpha(observed, expected, n)
 
 
 def _ordinal_replicates(parts: Coincidences, weights: np.ndarray, n: np.ndarray) -> np.ndarray:
@@ -154,11 +150,7 @@ def _ordinal_replicates(parts: Coincidences, weights: np.ndarray, n: np.ndarray)
     distances = (between - (counts[:, :, None] + counts[:, None, :]) / 2) ** 2
     observed = np.einsum("rck,rck->r", coincident, distances)
     expected = np.einsum("rc,rck,rk->r", counts, distances, counts)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        expected = expected / (n * (n - 1))
-        result = 1.0 - (observed / n) / expected
-    result[(n < 2) | ~(expected > 0)] = np.nan
-    return result
+    return _alpha(observed, expected, n)
 
 
 def normal_replicate_alphas(
@@ -178,6 +170,12 @@ def normal_replicate_alphas(
     )
     n, observed, counts = sums[:, 0], sums[:, 1], sums[:, 2:]
     expected = np.einsum("rc,ck,rk->r", counts, matrix, counts)
+    return _alpha(observed, expected, n)
+
+
+def _alpha(observed: np.ndarray, expected: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Alpha per resample from its summed disagreements: NaN where fewer than two values pair,
+    or where every value is alike (no expected disagreement)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         expected = expected / (n * (n - 1))
         result = 1.0 - (observed / n) / expected
