@@ -27,7 +27,9 @@ def seconds_in(text: str) -> list[int]:
 @given(st.lists(st.integers(0, 200_000), min_size=1, max_size=6))
 def test_the_tally_lines_time_sums_to_its_totals_line(seconds):
     lines = [TallyLine(writer_id=f"w{i}", seconds_on_task=s) for i, s in enumerate(seconds)]
-    card = tally_card(Tally(period_start=AT, period_end=AT, lines=lines), "Tally", "USD")
+    card = tally_card(
+        Tally(period_start=AT, period_end=AT, lines=lines), "Tally", "USD", zone="UTC"
+    )
 
     shown = seconds_in(card.blocks[0])
 
