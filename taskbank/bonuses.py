@@ -1,8 +1,9 @@
 """Bonuses: money a coordinator adds for a writer, as a new ledger entry with its reason, and a
 batch-level rule that pays every writer whose gold accuracy in a batch reaches a share.
 
-Amounts are typed by people ("2", "2.50", "$2.50") and become integer cents here, or a refusal
-that says what was expected; a bonus is positive and at most `MAX_BONUS_CENTS`.
+Amounts are typed by people ("2", "2.50", "$2.50", "1,000", "2.50 USD") and become integer cents
+here, or a refusal that says what was expected (an amount in another currency than the configured
+one among them); a bonus is positive and at most `MAX_BONUS_CENTS`.
 """
 
 from __future__ import annotations
@@ -14,27 +15,47 @@ from typing import TYPE_CHECKING
 from taskbank.answer_text import written_note
 from taskbank.errors import NotAllowed, Problem, ValidationFailed
 from taskbank.models import LedgerEntry, LedgerKind
+from taskbank.money import CURRENCY_OF_SYMBOL, format_cents
 
 if TYPE_CHECKING:
     from taskbank.service import TaskBank
 
 MAX_BONUS_CENTS = 100_000
 MAX_REASON_CHARS = 500
-_AMOUNT = re.compile(r"^[$€£]?(\d{1,7})(?:\.(\d{1,2}))?$")
+# An amount as people type it: a sign ($, €, £, CA$, A$) or a trailing code (2.50 USD) at most,
+# whole units grouped by commas or not (1,000 or 1000), and up to two decimals.
+_AMOUNT = re.compile(
+    r"^(?P<sign>CA\$|A\$|[$€£])?\s*(?P<whole>\d{1,7}|\d{1,3}(?:,\d{3})+)(?:\.(?P<part>\d{1,2}))?"
+    r"(?:\s*(?P<code>[A-Za-z]{3}))?$"
+)
 
 
-def parse_amount(text: str) -> int:
-    """'2' → 200, '2.5' → 250, '$2.50' → 250; anything else is refused."""
+def parse_amount(text: str, currency: str = "USD") -> int:
+    """'2' → 200, '2.5' → 250, '$2.50' → 250, '1,000' → 100000, '2.50 USD' → 250, in `currency`;
+    an amount in another currency's sign or code, or anything else, is refused."""
     match = _AMOUNT.match(text.strip())
+    example = f"2.50 or {format_cents(250, currency)}"
     if match is None:
         raise ValidationFailed(
-            [Problem("amount", f"'{text[:20]}' is not an amount; expected e.g. 2.50 or $2.50")]
+            [Problem("amount", f"'{text[:20]}' is not an amount; expected e.g. {example}")]
         )
-    cents = int(match[1]) * 100 + int((match[2] or "0").ljust(2, "0"))
-    if not 0 < cents <= MAX_BONUS_CENTS:
+    named = [CURRENCY_OF_SYMBOL.get(match["sign"] or ""), (match["code"] or "").upper() or None]
+    given = next((other for other in named if other and other != currency.upper()), None)
+    if given is not None:
         raise ValidationFailed(
-            [Problem("amount", f"a bonus is more than 0 and at most {MAX_BONUS_CENTS // 100:,}.00")]
+            [
+                Problem(
+                    "amount",
+                    f"'{text[:20]}' is in {given}, but amounts here are in {currency.upper()};"
+                    f" expected e.g. {example}",
+                )
+            ]
         )
+    whole = int(match["whole"].replace(",", ""))
+    cents = whole * 100 + int((match["part"] or "0").ljust(2, "0"))
+    if not 0 < cents <= MAX_BONUS_CENTS:
+        limit = format_cents(MAX_BONUS_CENTS, currency)
+        raise ValidationFailed([Problem("amount", f"a bonus is more than 0 and at most {limit}")])
     return cents
 
 

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$"}
+CURRENCY_OF_SYMBOL = {symbol: currency for currency, symbol in _SYMBOLS.items()}
+
+
+def symbol_of(currency: str) -> str | None:
+    """The sign amounts of this currency are written with ('$' for USD), or None (then its code)."""
+    return _SYMBOLS.get(currency.upper())
 
 
 def format_cents(cents: int, currency: str = "USD") -> str:
@@ -11,6 +17,6 @@ def format_cents(cents: int, currency: str = "USD") -> str:
         raise TypeError(f"money must be an int of cents, got {type(cents).__name__}")
     sign = "-" if cents < 0 else ""
     whole, part = divmod(abs(cents), 100)
-    symbol = _SYMBOLS.get(currency.upper())
+    symbol = symbol_of(currency)
     amount = f"{whole:,}.{part:02d}"
     return f"{sign}{symbol}{amount}" if symbol else f"{sign}{amount} {currency.upper()}"

@@ -31,7 +31,7 @@ async def bonus_command(ctx: BotContext, event: CommandEvent) -> None:
     if len(event.args) < 3:
         raise ValidationFailed([Problem("usage", f"expected {BONUS_USAGE}")])
     writer = named_writer(event.args[0], event.actor.platform, BONUS_USAGE)
-    cents = parse_amount(event.args[1])
+    cents = parse_amount(event.args[1], ctx.currency)
     reason = " ".join(event.args[2:])
     entry = await ctx.bank.grant_bonus(writer, cents, reason, event.actor.key)
     amount = format_cents(entry.amount_cents, ctx.currency)
@@ -59,7 +59,7 @@ async def batch_rule(ctx: BotContext, event: CommandEvent) -> None:
         raise ValidationFailed([Problem("usage", f"expected {RULE_USAGE}")])
     batch_id = whole_number(args[1], "batch id")
     percent = whole_number(args[3].rstrip("%"), "percentage")
-    cents = parse_amount(args[4])
+    cents = parse_amount(args[4], ctx.currency)
     reason = " ".join(args[5:])
     paid = await ctx.bank.gold_accuracy_bonus(batch_id, percent, cents, reason, event.actor.key)
     amount = format_cents(cents, ctx.currency)
