@@ -53,6 +53,15 @@ def refusal_text(refusal: Exception, zone: str) -> str:
     return str(refusal)
 
 
+def refused_action_card(refusal: Exception, zone: str) -> Card:
+    """A writer's action refused (a lapsed lease, a task no longer theirs), told as a sentence
+    with a button to the next task."""
+    why = refusal_text(refusal, zone)
+    return notice_card(
+        "Can't do that", why[:1].upper() + why[1:] + ".", "warning", next_button=True
+    )
+
+
 def on_card(question: _Question) -> bool:
     """Whether a question is answered with card controls (else in the form)."""
     return widget_for(question).on_card

@@ -235,10 +235,7 @@ async def action(ctx: BotContext, event: ActionEvent, action: WriterAction) -> N
                 card = render.ended_card(claimed, "skipped" if skipped else "released")
                 await show(ctx, actor, event.place, card, event.message, event.context)
     except (LeaseLost, NotAllowed) as error:
-        why = render.refusal_text(error, ctx.time_zone)
-        card = render.notice_card(
-            "Can't do that", why[:1].upper() + why[1:] + ".", "warning", next_button=True
-        )
+        card = render.refused_action_card(error, ctx.time_zone)
         await show(ctx, actor, event.place, card, event.message, event.context)
 
 
@@ -319,10 +316,7 @@ async def answer_form(
     try:
         card = await _submitted(ctx, claimed, event.actor, draft)
     except LeaseLost as lost:
-        why = render.refusal_text(lost, ctx.time_zone)
-        card = render.notice_card(
-            "Can't do that", why[:1].upper() + why[1:] + ".", "warning", next_button=True
-        )
+        card = render.refused_action_card(lost, ctx.time_zone)
     except ValidationFailed as failure:
         return await _form_refused(ctx, event, claimed, failure, draft)
     await show(ctx, event.actor, event.place, card, event.message, event.context)
