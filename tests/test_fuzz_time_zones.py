@@ -6,9 +6,16 @@ name (right/…, posix/…, posixrules, localtime)."""
 from __future__ import annotations
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from bot.cli import app
+
+
+def checked_with_zone(runner: CliRunner, tmp_path, zone: str) -> Result:
+    """`taskbot config check` on a configuration naming this zone."""
+    config = tmp_path / "taskbot.toml"
+    config.write_text(f'[locale]\ntime_zone = "{zone}"\n', encoding="utf-8")
+    return runner.invoke(app, ["config", "check", "--config", str(config)])
 
 
 # right/ and posix/ are copies the zone folder holds beside the zones (right/: leap-second time,
@@ -31,12 +38,9 @@ from bot.cli import app
         "localtime",
     ],
 )
-def test_a_time_zone_that_is_no_zone_is_refused_naming_the_key(tmp_path, zone):
-    # given a configuration naming a zone the zone database does not hold as a zone
-    config = tmp_path / "taskbot.toml"
-    config.write_text(f'[locale]\ntime_zone = "{zone}"\n', encoding="utf-8")
-    # when the configuration is checked
-    result = CliRunner().invoke(app, ["config", "check", "--config", str(config)])
+def test_a_time_zone_that_is_no_zone_is_refused_naming_the_key(runner, tmp_path, zone):
+    # given a configuration naming a zone the zone database does not hold as a zone, when checked
+    result = checked_with_zone(runner, tmp_path, zone)
     # then it is refused as bad input, naming the key and what was expected, with no traceback
     assert result.exit_code == 2, result.output
     assert "locale.time_zone: unknown time zone" in result.output
@@ -55,8 +59,6 @@ def test_a_time_zone_that_is_no_zone_is_refused_naming_the_key(tmp_path, zone):
         "Pacific/Pago_Pago",
     ],
 )
-def test_a_zone_of_the_database_is_accepted_whatever_its_offset(tmp_path, zone):
-    config = tmp_path / "taskbot.toml"
-    config.write_text(f'[locale]\ntime_zone = "{zone}"\n', encoding="utf-8")
-    result = CliRunner().invoke(app, ["config", "check", "--config", str(config)])
+def test_a_zone_of_the_database_is_accepted_whatever_its_offset(runner, tmp_path, zone):
+    result = checked_with_zone(runner, tmp_path, zone)
     assert "locale.time_zone" not in result.output, result.output
