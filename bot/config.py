@@ -10,6 +10,7 @@ import logging
 import os
 import re
 import tomllib
+from functools import cache
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Annotated, Literal
@@ -39,6 +40,12 @@ DEFAULT_CONFIG_FILE = Path("taskbot.toml")
 SETTINGS_GROUP = "taskbot.settings"
 
 log = logging.getLogger("bot.config")
+
+
+@cache
+def _zone_names() -> frozenset[str]:
+    """The zone database's names, read once a process (a walk of its folder: about 5 ms)."""
+    return frozenset(available_timezones())
 
 
 def default_data_dir() -> Path:
@@ -135,7 +142,7 @@ class LocaleConfig(_Section):
         # 'localtime' (whatever the host is set to), which would show other hours than promised.
         try:
             ZoneInfo(value)
-            known = value in available_timezones() and value != "localtime"
+            known = value in _zone_names() and value != "localtime"
         except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder, a long name
             known = False
         if not known:
