@@ -44,6 +44,7 @@ from taskbank.service import TaskBank
 from taskbank.store.sqlite import SqliteStore
 from taskbank.store.sqlite.claim import claim_params, claim_sql
 from taskbank.store.sqlite.connection import connect, connect_writer
+from taskbank.store.sqlite.runner import WriterKind
 from taskbank.store.sqlite.store import _SUBMIT
 
 MAX_GROUP = 256  # the writer's own limit on a group
@@ -69,11 +70,11 @@ async def baseline(folder: Path, operations: int) -> Result:
 
 
 async def bank_with(
-    folder: Path, tasks: int, gold_rate: float = 0.0
+    folder: Path, tasks: int, gold_rate: float = 0.0, writer: WriterKind = "thread"
 ) -> tuple[TaskBank, SqliteStore, float]:
     """A fresh bank of `tasks` tasks; returns the bulk-load time too. With a gold rate, that
     share of the tasks is gold (every n-th) and mixed into claims at that rate."""
-    store = SqliteStore(folder / f"bank-{tasks}-{time.monotonic_ns()}.db")
+    store = SqliteStore(folder / f"bank-{tasks}-{time.monotonic_ns()}.db", writer=writer)
     await store.open()
     bank = build_bank(CONFIG, store=store, clock=ManualClock())
     every = round(1 / gold_rate) if gold_rate else 0
@@ -204,9 +205,12 @@ async def tally_benchmark(folder: Path, submissions: int) -> tuple[float, int, f
     return min(timings), tally.totals.submitted, load_seconds
 
 
-async def writer_statements(bank: TaskBank, store: SqliteStore) -> tuple[int, int]:
+async def writer_statements(folder: Path, gold_rate: float) -> tuple[int, int]:
     """How many statements the writer runs for one claim and one submit through TaskBank (its
-    trace hook, minus the group's framing; a statement repeats once per trigger it fires)."""
+    trace hook, minus the group's framing; a statement repeats once per trigger it fires), on a
+    small bank with the writer thread, whose connection the hook reaches (the statements are the
+    same in the writer process)."""
+    bank, store, _ = await bank_with(folder, 100, gold_rate, writer="thread")
     seen: list[str] = []
     framing = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "ROLLBACK")
 
@@ -224,7 +228,19 @@ async def writer_statements(bank: TaskBank, store: SqliteStore) -> tuple[int, in
     await bank.submit(claimed.assignment.id, "statement-counter", ANSWER, "statement-counter")
     submits = count()
     await store.runner.run(lambda connection: trace(connection, False))
+    await store.close()
     return claims, submits
+
+
+async def thread_writer_run(folder: Path, pairs: int, gold_rate: float, turn: int) -> Result:
+    """50 writers through TaskBank with the writer thread, on a fresh 1,000-task bank."""
+    bank, store, _ = await bank_with(folder, 1_000, gold_rate, writer="thread")
+    await settle_disk(store.path)
+    await claim_submit(bank, 50, 50, f"thread-{turn}-warm")
+    result = await claim_submit(bank, 50, pairs, f"thread-{turn}-50")
+    await store.close()
+    return Result("TaskBank, 50 writers, writer thread", result.operations, result.seconds,
+                  result.latencies, result.cpu)  # fmt: skip
 
 
 def share_row(result: Result, floor_result: Result, base: Result) -> str:
@@ -253,6 +269,13 @@ async def main() -> None:
         default=0,
         metavar="N",
         help="profile the event loop's thread in the 50-writer runs; print the top N functions",
+    )
+    parser.add_argument(
+        "--writer",
+        choices=("process", "thread"),
+        default="process",
+        help="the SQLite writer TaskBank runs on (default: a process, as `taskbot run` does);"
+        " with 'process', each round also runs 50 writers on the writer thread to compare",
     )
     parser.add_argument(
         "--rounds",
@@ -291,15 +314,17 @@ async def main() -> None:
             f" {rounds} round(s), the sizes taking turns; each row pools its rounds"
             " (rate = pairs / seconds, percentiles over every pair)"
         )
-        print(f"gold: {args.gold_rate:.0%} of tasks, mixed in at that rate\n")
+        print(f"gold: {args.gold_rate:.0%} of tasks, mixed in at that rate")
+        print(f"writer: {args.writer}\n")
         runs: dict[tuple[int, int], list[Result]] = {}
         floor_runs: dict[tuple[int, int], list[Result]] = {}
         profiles: list[tuple[str, cProfile.Profile]] = []
         kept: dict[int, tuple[Path, TaskBank, SqliteStore]] = {}
         loads: dict[int, float] = {}
-        statements: dict[int, tuple[int, int]] = {}
         grouped = dict.fromkeys(sizes, (0, 0))
         bases: list[Result] = []
+        threads: list[Result] = []  # 50 writers on the writer thread, when the process is measured
+        statements = dict.fromkeys(sizes, await writer_statements(folder, args.gold_rate))
 
         def count_groups(tasks: int, store: SqliteStore) -> None:
             transactions, writes = store.group_commit_stats
@@ -315,10 +340,10 @@ async def main() -> None:
                         floor_path, bank, store = kept[tasks]
                     else:
                         floor_path = await floor_bank(folder, tasks)
-                        bank, store, loads[tasks] = await bank_with(folder, tasks, args.gold_rate)
+                        bank, store, loads[tasks] = await bank_with(
+                            folder, tasks, args.gold_rate, args.writer
+                        )
                         await settle_disk(store.path)
-                        if tasks not in statements:
-                            statements[tasks] = await writer_statements(bank, store)
                         if lasting:
                             kept[tasks] = floor_path, bank, store
                     at_floor = await floor(floor_path, writers, count)
@@ -341,6 +366,8 @@ async def main() -> None:
                 if lasting and turn == rounds - 1:
                     count_groups(tasks, store)
                     await store.close()
+            if args.writer == "process":
+                threads.append(await thread_writer_run(folder, counts[50], args.gold_rate, turn))
             print(f"   round {turn + 1} of {rounds} done")
         base = pooled(bases)
         print(f"\n{'':<40} {'rate':>11} {'p50':>11} {'p99':>11}   vs baseline")
@@ -357,6 +384,12 @@ async def main() -> None:
             transactions, writes = grouped[tasks]
             print(f"   group commit: {writes} writes in {transactions} transactions")
             print(f"   50 writers: {cpu_split(results[(tasks, 50)], floors[(tasks, 50)])}")
+            if threads and tasks == smallest:
+                thread = pooled(threads)
+                print(share_row(thread, floors[(tasks, 50)], base))
+                print(f"   the writer process does x{results[(tasks, 50)].rate / thread.rate:.2f}"
+                      " the claims+submits per second of the writer thread")  # fmt: skip
+                print(f"   thread writer: {cpu_split(thread, floors[(tasks, 50)])}")
         seconds, counted, load = await tally_benchmark(folder, big)
         print(
             f"-- tally over {counted:,} submissions (loaded in {load:.1f} s): {seconds * 1000:.0f} ms"

@@ -118,7 +118,7 @@ def cpu_split(result: Result, floor: Result | None = None) -> str:
     line = f"loop thread {micros.get('loop', 0):.0f} us"
     if "writer" in micros:
         both = micros["loop"] + micros["writer"]
-        line += f" + writer thread {micros['writer']:.0f} us = {both:.0f} us"
+        line += f" + writer {micros['writer']:.0f} us = {both:.0f} us"
     line += f" of CPU per pair, in {wall:.0f} us of wall time"
     if "process" in micros:
         line += f" (the whole process: {micros['process']:.0f} us)"

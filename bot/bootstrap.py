@@ -45,8 +45,10 @@ async def opened_bank(
     clock: Clock | None = None,
     rng: random.Random | None = None,
     existing: bool = False,
+    serving: bool = False,
 ) -> AsyncIterator[TaskBank]:
-    """`build_bank`, with its store opened (migrated) for the block and closed afterwards.
+    """`build_bank`, with its store opened (migrated) for the block and closed afterwards;
+    `serving` (the bot itself, not a one-shot command) gives SQLite the configured writer.
 
     A database that cannot be opened raises InfrastructureFailure saying what to do; with
     `existing`, so does a SQLite file not yet created (reading commands create nothing)."""
@@ -58,7 +60,11 @@ async def opened_bank(
         )
     try:
         if store is None:
-            store = open_store(config.database.url, synchronous=config.database.synchronous)
+            store = open_store(
+                config.database.url,
+                synchronous=config.database.synchronous,
+                writer=config.database.writer if serving else "thread",
+            )
         await store.open()
     except Exception as error:  # a driver's own errors, turned into one line for a person
         failure = database_failure(error, config.database.url)

@@ -109,6 +109,10 @@ class DatabaseConfig(_Section):
         description="A SQLite file path, sqlite:///path or postgresql://… URL.",
     )
     synchronous: Literal["normal", "full", "extra"] = "full"
+    # SQLite only: where `taskbot run` and `taskbot demo` write — "process" (a writer process of
+    # its own, whose SQL runs beside the event loop) or "thread" (in the bot's own process).
+    # One-shot commands always use the thread: they write little and start faster.
+    writer: Literal["process", "thread"] = "process"
 
     @field_validator("url")
     @classmethod

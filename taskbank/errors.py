@@ -10,6 +10,20 @@ from datetime import datetime
 class TaskbankError(Exception):
     """Base of every error the core raises on purpose."""
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Pickled whole (message and attributes) without calling a subclass's own __init__,
+        # whose arguments differ: the SQLite writer process sends these back to the bot.
+        return _rebuilt, (type(self), self.args, self.__dict__)
+
+
+def _rebuilt(
+    kind: type[TaskbankError], args: tuple[object, ...], state: dict[str, object]
+) -> TaskbankError:
+    error = kind.__new__(kind)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
 
 @dataclass(frozen=True)
 class Problem:

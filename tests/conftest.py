@@ -65,6 +65,16 @@ async def fresh_postgres_store(min_size: int = 1, max_size: int = 8) -> AsyncIte
         await drop_schema(schema)
 
 
+# The SQLite writer the store fixtures use: "thread" (the default), or "process" to run the
+# whole suite's store tests against the writer process once (TASKBOT_TEST_SQLITE_WRITER=process).
+# The "sqlite-process" parameter of `store` picks the writer process for one module's tests.
+SQLITE_WRITER = os.environ.get("TASKBOT_TEST_SQLITE_WRITER", "thread")
+# For the invariant tests: `store` on SQLite with either writer, and on PostgreSQL.
+EVERY_WRITER = pytest.mark.parametrize(
+    "store", ["sqlite", "sqlite-process", "postgresql"], indirect=True
+)
+
+
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock()
@@ -73,7 +83,7 @@ def clock() -> ManualClock:
 @pytest.fixture
 async def chat_bank(tmp_path, clock) -> AsyncIterator[TaskBank]:
     """A task bank on a real SQLite file, for the chat adapters' tests."""
-    store = SqliteStore(tmp_path / "chat.db")
+    store = SqliteStore(tmp_path / "chat.db", writer=SQLITE_WRITER)
     await store.open()
     try:
         yield TaskBank(store, clock=clock, rng=random.Random(7))
@@ -83,8 +93,9 @@ async def chat_bank(tmp_path, clock) -> AsyncIterator[TaskBank]:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def store(request, tmp_path) -> AsyncIterator[object]:
-    if request.param == "sqlite":
-        opened = SqliteStore(tmp_path / "taskbot.db")
+    if request.param.startswith("sqlite"):
+        writer = "process" if request.param == "sqlite-process" else SQLITE_WRITER
+        opened = SqliteStore(tmp_path / "taskbot.db", writer=writer)
         await opened.open()
         try:
             yield opened
@@ -103,9 +114,10 @@ def bank(store, clock: ManualClock) -> TaskBank:
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def make_store(request, tmp_path):
     """A factory of unopened stores that all point at one database, to test reopening it."""
-    if request.param == "sqlite":
+    if request.param.startswith("sqlite"):
         path = tmp_path / "reopened.db"
-        yield lambda: SqliteStore(path)
+        writer = "process" if request.param == "sqlite-process" else SQLITE_WRITER
+        yield lambda: SqliteStore(path, writer=writer)
         return
     from taskbank.store.postgres import PostgresStore
 

@@ -8,6 +8,7 @@ import random
 from taskbank.errors import NothingToClaim
 from taskbank.models import Verdict
 from tests.batches import TONE_ANSWER, tone_batch
+from tests.conftest import EVERY_WRITER
 from tests.inspect_db import query
 
 WRITERS = 300
@@ -15,6 +16,7 @@ TASKS = 150
 OVERLAP = 3
 
 
+@EVERY_WRITER
 async def test_concurrent_writers_never_break_overlap_and_nothing_acknowledged_is_lost(bank, store):
     batch = await bank.import_batch(tone_batch(TASKS, overlap=OVERLAP), filename="b.jsonl")
     acknowledged: list[int] = []

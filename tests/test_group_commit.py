@@ -16,9 +16,10 @@ from taskbank.store.sqlite import SqliteStore
 NOW = datetime(2026, 3, 2, tzinfo=UTC)
 
 
-@pytest.fixture
-async def sqlite_store(tmp_path):
-    store = SqliteStore(tmp_path / "group.db")
+@pytest.fixture(params=["thread", "process"])
+async def sqlite_store(request, tmp_path):
+    """A store on either writer: in the process, these closures run on the proxy thread."""
+    store = SqliteStore(tmp_path / "group.db", writer=request.param)
     await store.open()
     try:
         yield store

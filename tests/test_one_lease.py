@@ -18,7 +18,7 @@ from taskbank.service import Defaults, TaskBank
 from taskbank.store.postgres import PostgresStore
 from taskbank.store.sqlite import SqliteStore
 from tests.batches import TONE_ANSWER, tone_batch
-from tests.conftest import POSTGRES_URL, drop_schema, postgres_schema
+from tests.conftest import EVERY_WRITER, POSTGRES_URL, drop_schema, postgres_schema
 from tests.inspect_db import query
 
 
@@ -30,6 +30,7 @@ async def active_per_writer(store) -> dict[str, int]:
     return {writer: count for writer, count in found}
 
 
+@EVERY_WRITER
 async def test_concurrent_claims_by_one_writer_share_one_lease(bank, store):
     await bank.import_batch(tone_batch(50), filename="b.jsonl")
     claims = await asyncio.gather(*(bank.claim("w1") for _ in range(20)))
@@ -37,6 +38,7 @@ async def test_concurrent_claims_by_one_writer_share_one_lease(bank, store):
     assert await active_per_writer(store) == {"w1": 1}
 
 
+@EVERY_WRITER
 async def test_300_writers_each_clicking_twice_hold_one_task_each(bank, store):
     await bank.import_batch(tone_batch(700), filename="b.jsonl")
     writers = [f"writer-{i}" for i in range(300)]
@@ -51,6 +53,7 @@ async def test_300_writers_each_clicking_twice_hold_one_task_each(bank, store):
     assert await active_per_writer(store) == dict.fromkeys(writers, 1)
 
 
+@EVERY_WRITER
 async def test_claiming_a_batch_again_and_again_hoards_nothing(bank, store):
     batch = await bank.import_batch(tone_batch(10), filename="b.jsonl")
     first = await bank.claim("w1", batch_id=batch.id)
@@ -59,6 +62,7 @@ async def test_claiming_a_batch_again_and_again_hoards_nothing(bank, store):
     assert await active_per_writer(store) == {"w1": 1}
 
 
+@EVERY_WRITER
 async def test_a_finished_lease_frees_the_writer_for_the_next(bank, store):
     await bank.import_batch(tone_batch(3), filename="b.jsonl")
     first = await bank.claim("w1")
@@ -71,6 +75,7 @@ async def test_a_finished_lease_frees_the_writer_for_the_next(bank, store):
     assert await active_per_writer(store) == {"w1": 1}
 
 
+@EVERY_WRITER
 async def test_a_lapsed_lease_does_not_block_a_new_claim(bank, store, clock):
     await bank.import_batch(tone_batch(3, lease_minutes=5), filename="b.jsonl")
     first = await bank.claim("w1")

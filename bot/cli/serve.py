@@ -21,7 +21,7 @@ def run_command(config: ConfigOption = None) -> None:
 
     async def work(cfg: Config) -> None:
         checked_runners(cfg)  # what `taskbot config check` checks, before the database opens
-        async with bootstrap.opened_bank(cfg) as bank:
+        async with bootstrap.opened_bank(cfg, serving=True) as bank:
             await bootstrap.serve(cfg, bank, scheduler=True)
 
     run(config, work)
@@ -41,7 +41,7 @@ def demo(
         fail(str(error), 2)
 
     async def work(_: Config) -> None:
-        async with bootstrap.opened_bank(cfg) as bank:
+        async with bootstrap.opened_bank(cfg, serving=True) as bank:
             imported = []
             if not await bank.list_batches():
                 imported = [*await import_sample_bank(bank), *await sample_script_batches(bank)]

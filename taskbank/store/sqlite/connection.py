@@ -17,7 +17,7 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
@@ -112,9 +112,19 @@ class GroupCommitWriter:
     """Runs write operations in shared transactions on its own thread and answers each after
     the commit."""
 
-    def __init__(self, path: Path, synchronous: Synchronous, max_group: int = 256) -> None:
+    def __init__(
+        self,
+        path: Path,
+        synchronous: Synchronous,
+        max_group: int = 256,
+        *,
+        opener: Callable[[], Any] | None = None,
+    ) -> None:
         self._path = path
         self._synchronous = synchronous
+        # `opener`: the connection to write on, opened on the writer's thread, already migrated
+        # (the writer process's stand-in); by default the thread opens the file and migrates it.
+        self._opener = opener
         self._max_group = max_group
         # The loop hands operations over in batches: everything that asked to write in one turn
         # of the event loop travels to the writer's thread together, so a group is not cut
@@ -180,12 +190,15 @@ class GroupCommitWriter:
         loop = self._loop
         assert loop is not None and self._stopped is not None
         try:
-            connection = connect_writer(self._path, self._synchronous)
-            try:
-                self.migrations_applied = migrate(connection)
-            except BaseException:
-                connection.close()
-                raise
+            if self._opener is not None:
+                connection = self._opener()
+            else:
+                connection = connect_writer(self._path, self._synchronous)
+                try:
+                    self.migrations_applied = migrate(connection)
+                except BaseException:
+                    connection.close()
+                    raise
         except BaseException as error:
             loop.call_soon_threadsafe(_settle_one, ready, None, error)
             loop.call_soon_threadsafe(_settle_one, self._stopped, None, None)
@@ -211,53 +224,63 @@ class GroupCommitWriter:
                         waiting += more
                 group, waiting = waiting[: self._max_group], waiting[self._max_group :]
                 began = time.thread_time()
-                outcomes = self._run_group(connection, group)
+                results, committed = run_group(
+                    connection, [(pending.operation, pending.savepoint) for pending in group]
+                )
                 self.cpu_seconds += time.thread_time() - began
+                if committed:
+                    self.transactions += 1
+                    self.operations += len(group)
+                outcomes = [
+                    (pending.future, result, error)
+                    for pending, (result, error) in zip(group, results, strict=True)
+                ]
                 loop.call_soon_threadsafe(_settle_all, outcomes)
         finally:
             connection.close()
             loop.call_soon_threadsafe(_settle_one, self._stopped, None, None)
 
-    def _run_group(
-        self, connection: sqlite3.Connection, group: list[_Pending]
-    ) -> list[tuple[asyncio.Future[Any], Any, BaseException | None]]:
-        outcomes: list[tuple[asyncio.Future[Any], Any, BaseException | None]] = []
-        try:
-            connection.execute("BEGIN IMMEDIATE")
-            for pending in group:
-                if not pending.savepoint:
-                    try:
-                        outcomes.append((pending.future, pending.operation(connection), None))
-                    except Exception as error:
-                        if not connection.in_transaction:  # the error ended the transaction
-                            raise sqlite3.OperationalError(
-                                f"the group was undone: {error}"
-                            ) from error
-                        outcomes.append((pending.future, None, error))
-                    continue
-                connection.execute("SAVEPOINT operation")
+
+def run_group(
+    connection: Any, group: Sequence[tuple[Operation[Any], bool]]
+) -> tuple[list[tuple[Any, BaseException | None]], bool]:
+    """Run (operation, savepoint) pairs in one transaction: each one's (result, error), and
+    whether the group committed. Each operation's failure belongs to its caller, not to the group:
+    inside its own savepoint, its writes are undone and the others go on; an operation without one
+    (`savepoint=False`: it writes with one statement at most, which SQLite undoes by itself)
+    fails the whole group only if its error ended the transaction. A failure of the group itself
+    (BEGIN or COMMIT refused) is every operation's error."""
+    outcomes: list[tuple[Any, BaseException | None]] = []
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        for operation, savepoint in group:
+            if not savepoint:
                 try:
-                    result = pending.operation(connection)
-                # Each operation's failure belongs to its caller, not to the group: undo its
-                # own writes and hand the error over.
+                    outcomes.append((operation(connection), None))
                 except Exception as error:
-                    connection.execute("ROLLBACK TO operation")
-                    connection.execute("RELEASE operation")
-                    outcomes.append((pending.future, None, error))
-                else:
-                    connection.execute("RELEASE operation")
-                    outcomes.append((pending.future, result, None))
-            connection.execute("COMMIT")
-        except sqlite3.Error as error:
+                    if not connection.in_transaction:  # the error ended the transaction
+                        raise sqlite3.OperationalError(f"the group was undone: {error}") from error
+                    outcomes.append((None, error))
+                continue
+            connection.execute("SAVEPOINT operation")
             try:
-                if connection.in_transaction:
-                    connection.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass
-            return [(pending.future, None, error) for pending in group]
-        self.transactions += 1
-        self.operations += len(group)
-        return outcomes
+                result = operation(connection)
+            except Exception as error:
+                connection.execute("ROLLBACK TO operation")
+                connection.execute("RELEASE operation")
+                outcomes.append((None, error))
+            else:
+                connection.execute("RELEASE operation")
+                outcomes.append((result, None))
+        connection.execute("COMMIT")
+    except sqlite3.Error as error:
+        try:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+        return [(None, error)] * len(group), False
+    return outcomes, True
 
 
 def _settle_one(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:

@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import AsyncIterator, Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import aiosqlite
 
@@ -23,6 +23,9 @@ from taskbank.store import batchrows
 from taskbank.store.runner import Operation, Row, Step, drive
 from taskbank.store.sqlite.connection import GroupCommitWriter, Synchronous, connect
 from taskbank.store.sqlite.connection import Operation as ConnectionOperation
+from taskbank.store.sqlite.writer_process import ProcessWriter
+
+WriterKind = Literal["thread", "process"]
 
 T = TypeVar("T")
 _NUMBERED = re.compile(r"\$(\d+)")
@@ -40,19 +43,22 @@ def _bound(args: tuple[Any, ...]) -> Any:
 
 
 class SqliteRunner:
-    """One SQLite file: a writer thread with group commit, and a few readers."""
+    """One SQLite file: a writer with group commit — a thread of this process, or a process of
+    its own (writer_process.py) — and a few readers."""
 
-    def __init__(self, path: Path, synchronous: Synchronous) -> None:
+    def __init__(self, path: Path, synchronous: Synchronous, writer: WriterKind = "thread") -> None:
         self.path = path
         self.synchronous = synchronous
+        self.writer_kind = writer
         self._connections: list[aiosqlite.Connection] = []
         self._readers: asyncio.Queue[aiosqlite.Connection] | None = None
-        self.writer: GroupCommitWriter | None = None
+        self.writer: GroupCommitWriter | ProcessWriter | None = None
 
     async def open(self) -> None:
         """Open (creating if needed) the file, apply migrations, start group commit."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        writer = GroupCommitWriter(self.path, self.synchronous)
+        kind = ProcessWriter if self.writer_kind == "process" else GroupCommitWriter
+        writer = kind(self.path, self.synchronous)
         await writer.start()
         self.writer = writer
         self._readers = asyncio.Queue()

@@ -34,7 +34,8 @@ from taskbank.store.sqlite.claim import claim_on
 from taskbank.store.sqlite.connection import Synchronous
 from taskbank.store.sqlite.fairwork import SqliteFairWork
 from taskbank.store.sqlite.quality_flow import SqliteQualityFlow, _store_quality
-from taskbank.store.sqlite.runner import SqliteRunner, run_steps
+from taskbank.store.sqlite.runner import SqliteRunner, WriterKind, run_steps
+from taskbank.store.sqlite.wire import RemoteCall
 from taskbank.store.submissions import Submissions, answered_before
 
 if TYPE_CHECKING:
@@ -123,6 +124,17 @@ def submit_params(new: NewSubmission, now: datetime) -> dict[str, Any]:
     }
 
 
+def submit_on(
+    connection: sqlite3.Connection, params: dict[str, Any], new: NewSubmission
+) -> tuple[sqlite3.Row, bool]:
+    """Store an answer on the writer connection: its row, and whether it was there before (a
+    repeat of the same client key or assignment); else the refusal that says why."""
+    inserted = connection.execute(_SUBMIT, params).fetchall()
+    if inserted:
+        return inserted[0], False
+    return run_steps(connection, answered_before(new, params["now"])), True
+
+
 class SqliteStore(
     Batches,
     Claims,
@@ -142,10 +154,15 @@ class SqliteStore(
     # itself, so TaskBank may plan claims from a moment-old list of open batches.
     claim_rechecks_access = True
 
-    def __init__(self, path: Path | str, *, synchronous: Synchronous = "full") -> None:
+    def __init__(
+        self, path: Path | str, *, synchronous: Synchronous = "full", writer: WriterKind = "thread"
+    ) -> None:
+        """`writer`: "thread" keeps the writer in this process (cheap to open: for commands and
+        tests); "process" gives it a process of its own, whose SQL then runs beside the event
+        loop (for the bot serving; writer_process.py)."""
         self.path = Path(path)
         self.synchronous = synchronous
-        self.runner = SqliteRunner(self.path, synchronous)
+        self.runner = SqliteRunner(self.path, synchronous, writer)
         self._leader_lock: Any = None
         self.migrations_applied: list[int] = []
 
@@ -274,24 +291,23 @@ class SqliteStore(
         assignment with its task. A writer already holding `max_active` live leases gets the
         oldest of them back instead. `orders` gives, per batch, the kinds of task to try
         ('any', or 'gold'/'plain' in a comma-separated order)."""
-        moment = to_micros(now)
-
-        def operation(connection: sqlite3.Connection) -> sqlite3.Row | None:
-            return claim_on(connection, writer_id, batch_ids, caps, moment, max_active, orders)
-
+        operation = RemoteCall(
+            claim_on,
+            (
+                writer_id,
+                tuple(batch_ids),
+                dict(caps),
+                to_micros(now),
+                max_active,
+                None if orders is None else tuple(orders),
+            ),
+        )
         found = await self.runner.run(operation, savepoint=False)  # one INSERT, then reads
         return None if found is None else rows.claimed(found)
 
     async def insert_submission(self, new: NewSubmission, now: datetime) -> tuple[Submission, bool]:
         """Store an answer once; a repeat (same client key or assignment) returns the first."""
-        params = submit_params(new, now)
-
-        def operation(connection: sqlite3.Connection) -> tuple[sqlite3.Row, bool]:
-            inserted = list(connection.execute(_SUBMIT, params))
-            if inserted:
-                return inserted[0], False
-            return run_steps(connection, answered_before(new, params["now"])), True
-
+        operation = RemoteCall(submit_on, (submit_params(new, now), new))
         row, replayed = await self.runner.run(operation, savepoint=False)  # one INSERT, then reads
         return rows.submission(row, None if replayed else new.answers), replayed
 

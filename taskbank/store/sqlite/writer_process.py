@@ -1,0 +1,299 @@
+"""The SQLite writer in a process of its own, so that its SQL runs beside the event loop.
+
+With the writer a thread of the bot's process, the loop and the writer share one GIL: each
+`sqlite3` call gives it up and then waits for the loop to give it back, so the two take turns and
+a claim+submit costs the loop's Python plus the writer's SQL, one after the other
+(benchmarks/gil_convoy.py). `ProcessWriter` keeps the connection in a child process
+(writer_child.py) and the two hot operations — the claim and the submit, `RemoteCall`s — travel
+there whole: the event loop hands over what asked to write every `HAND_OVER` calls and at the end
+of each turn, the child runs whatever has arrived as one group, commits, and answers every caller
+in one frame. Each caller still hears back only after the commit.
+
+Every other write (batch creation, reviews, the outbox … closures and shared operations over a
+connection) runs as before on a `GroupCommitWriter` thread, whose connection is a `ProxyConnection`
+sending each statement to the child: one connection writes, so the guarantees are the thread
+writer's. Those writes are rare and pay a round trip per statement.
+
+The child exits when the bot closes the sockets, or dies; when the child dies, every write waiting
+on it fails with an error that says so, and so does every later one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import pickle
+import socket
+import sqlite3
+import subprocess
+import sys
+from collections import deque
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import taskbank
+from taskbank.store.sqlite.connection import (
+    GroupCommitWriter,
+    Operation,
+    Synchronous,
+    _settle_one,
+)
+from taskbank.store.sqlite.wire import (
+    HEADER,
+    RemoteCall,
+    SqlRow,
+    frame,
+    length_of,
+    receive,
+    send,
+)
+
+T = TypeVar("T")
+HAND_OVER = 16  # calls per piece: the child starts on one piece while the loop makes the next
+CHUNK = 2_000  # argument tuples per frame of a proxied executemany
+_STOP_SECONDS = 60
+
+
+class WriterStopped(sqlite3.OperationalError):
+    """The writer process is gone: nothing more can be written until Taskbot restarts."""
+
+
+class ProcessWriter:
+    """GroupCommitWriter's interface, with the connection in a child process."""
+
+    def __init__(self, path: Path, synchronous: Synchronous, max_group: int = 256) -> None:
+        self._path = path
+        self._synchronous = synchronous
+        self._max_group = max_group
+        self._process: subprocess.Popen[bytes] | None = None
+        self._reader: asyncio.StreamReader | None = None
+        self._writer: asyncio.StreamWriter | None = None
+        self._listener: asyncio.Task[None] | None = None
+        self._thread: GroupCommitWriter | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._batch: list[tuple[RemoteCall, bool, asyncio.Future[Any]]] = []
+        self._outstanding: deque[list[asyncio.Future[Any]]] = deque()
+        self._stopped: BaseException | None = None
+        self._exit_code: int | None = None
+        self._counts = (0, 0, 0.0)  # the child's (transactions, operations, CPU seconds)
+        self.migrations_applied: list[int] = []
+
+    @property
+    def transactions(self) -> int:
+        return self._counts[0] + (self._thread.transactions if self._thread else 0)
+
+    @property
+    def operations(self) -> int:
+        return self._counts[1] + (self._thread.operations if self._thread else 0)
+
+    @property
+    def cpu_seconds(self) -> float:
+        """The child's CPU time running groups, and the proxy thread's running the rest."""
+        return self._counts[2] + (self._thread.cpu_seconds if self._thread else 0.0)
+
+    async def start(self) -> None:
+        """Start the child, which opens and migrates the file, then the proxy thread."""
+        self._loop = asyncio.get_running_loop()
+        fast, fast_child = socket.socketpair()
+        proxy, proxy_child = socket.socketpair()
+        try:
+            self._process = _spawn(self._path, self._synchronous, fast_child, proxy_child)
+        finally:
+            fast_child.close()
+            proxy_child.close()
+        try:
+            self._reader, self._writer = await asyncio.open_connection(sock=fast)
+            first = await self._receive()
+            if first[0] != "ready":
+                raise first[1]
+            self.migrations_applied = first[1]
+            self._thread = GroupCommitWriter(
+                self._path, self._synchronous, self._max_group, opener=lambda: _proxy(proxy)
+            )
+            await self._thread.start()
+        except BaseException as error:
+            proxy.close()
+            await self._close_child()
+            if isinstance(error, asyncio.IncompleteReadError):
+                raise WriterStopped(
+                    f"the SQLite writer process did not start ({self._exit()})"
+                ) from None
+            raise
+        self._listener = asyncio.create_task(self._listen())
+
+    async def stop(self) -> None:
+        """Finish what is queued, then let the child close the database and exit."""
+        if self._process is None:
+            return
+        try:
+            if self._thread is not None:
+                await self._thread.stop()  # closes the proxy socket
+            self._hand_over()
+            waiting = [future for futures in self._outstanding for future in futures]
+            if waiting and self._listener is not None:
+                await asyncio.wait([*waiting, self._listener], return_when=asyncio.FIRST_EXCEPTION)
+                await asyncio.wait(waiting, timeout=_STOP_SECONDS)
+        finally:
+            await self._close_child()
+
+    async def run(self, operation: Operation[T], *, savepoint: bool = True) -> T:
+        """Run one operation in the next group; returns once its transaction has committed (see
+        GroupCommitWriter.run). A RemoteCall runs in the child whole; anything else on the
+        proxy thread."""
+        if self._stopped is not None:
+            raise WriterStopped(str(self._stopped))
+        if self._loop is None or self._thread is None:
+            raise RuntimeError("the store is not open")
+        if not isinstance(operation, RemoteCall):
+            return await self._thread.run(operation, savepoint=savepoint)
+        future: asyncio.Future[T] = self._loop.create_future()
+        if not self._batch:
+            self._loop.call_soon(self._hand_over)
+        self._batch.append((operation, savepoint, future))
+        if len(self._batch) >= HAND_OVER:
+            self._hand_over()
+        return await future
+
+    def _hand_over(self) -> None:
+        batch, self._batch = self._batch, []
+        if not batch or self._writer is None:
+            return
+        futures = [future for _, _, future in batch]
+        try:
+            data = frame([(call, savepoint) for call, savepoint, _ in batch])
+        except Exception as error:  # an argument that does not pickle: those callers' error
+            for future in futures:
+                _settle_one(future, None, error)
+            return
+        self._outstanding.append(futures)
+        self._writer.write(data)
+
+    async def _receive(self) -> Any:
+        assert self._reader is not None
+        header = await self._reader.readexactly(HEADER)
+        return pickle.loads(await self._reader.readexactly(length_of(header)))
+
+    async def _listen(self) -> None:
+        """Settle each piece's callers from the child's answers, in the order they were sent."""
+        try:
+            while True:
+                _, answers, transactions, operations, cpu = await self._receive()
+                for outcomes in answers:
+                    for future, (result, error) in zip(
+                        self._outstanding.popleft(), outcomes, strict=True
+                    ):
+                        _settle_one(future, result, error)
+                self._counts = (transactions, operations, cpu)
+        except (asyncio.IncompleteReadError, ConnectionError) as error:
+            await asyncio.sleep(0)
+            self._stopped = WriterStopped(
+                f"the SQLite writer process stopped ({self._exit()}); restart Taskbot"
+            )
+            self._stopped.__cause__ = error
+            for futures in self._outstanding:
+                for future in futures:
+                    _settle_one(future, None, self._stopped)
+            self._outstanding.clear()
+
+    def _exit(self) -> str:
+        code = self._exit_code if self._process is None else self._process.poll()
+        return "still running" if code is None else f"exit code {code}"
+
+    async def _close_child(self) -> None:
+        process, self._process = self._process, None
+        if self._writer is not None:
+            self._writer.close()
+            try:
+                await self._writer.wait_closed()
+            except (ConnectionError, OSError):
+                pass
+        if self._listener is not None:
+            await asyncio.wait([self._listener], timeout=_STOP_SECONDS)
+            self._listener.cancel()
+        if process is not None:
+            try:
+                self._exit_code = await asyncio.to_thread(process.wait, _STOP_SECONDS)
+            except BaseException:
+                process.kill()
+                raise
+
+
+def _spawn(
+    path: Path, synchronous: Synchronous, fast: socket.socket, proxy: socket.socket
+) -> subprocess.Popen[bytes]:
+    """The child, started on the same interpreter with the same taskbank on its path."""
+    environment = dict(os.environ)
+    home = str(Path(taskbank.__file__).resolve().parent.parent)
+    environment["PYTHONPATH"] = os.pathsep.join(
+        part for part in (home, environment.get("PYTHONPATH")) if part
+    )
+    arguments = [str(path), synchronous, str(fast.fileno()), str(proxy.fileno())]
+    return subprocess.Popen(
+        [sys.executable, "-m", "taskbank.store.sqlite.writer_child", *arguments],
+        pass_fds=(fast.fileno(), proxy.fileno()),
+        stdin=subprocess.DEVNULL,
+        env=environment,
+    )
+
+
+def _proxy(sock: socket.socket) -> ProxyConnection:
+    return ProxyConnection(sock)
+
+
+class ProxyCursor:
+    """A statement's outcome, read out in the child: its rows, count and last row id."""
+
+    def __init__(self, found: list[SqlRow], rowcount: int, lastrowid: int | None) -> None:
+        self._rows = found
+        self.rowcount = rowcount
+        self.lastrowid = lastrowid
+
+    def fetchall(self) -> list[SqlRow]:
+        found, self._rows = self._rows, []
+        return found
+
+    def fetchone(self) -> SqlRow | None:
+        return self._rows.pop(0) if self._rows else None
+
+    def __iter__(self) -> Any:
+        return iter(self.fetchall())
+
+
+class ProxyConnection:
+    """The writer thread's stand-in for the connection the child holds: each statement a round
+    trip on the proxy socket, answered with everything it returned."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self._sock = sock
+        self.in_transaction = False
+
+    def execute(self, sql: str, parameters: Any = ()) -> ProxyCursor:
+        return self._ask(("execute", sql, parameters))
+
+    def executemany(self, sql: str, parameters: Iterable[Any]) -> ProxyCursor:
+        rowcount, lastrowid, rows = 0, None, iter(parameters)
+        while chunk := list(itertools.islice(rows, CHUNK)):
+            cursor = self._ask(("executemany", sql, chunk))
+            rowcount, lastrowid = rowcount + cursor.rowcount, cursor.lastrowid
+        return ProxyCursor([], rowcount, lastrowid)
+
+    def executescript(self, script: str) -> ProxyCursor:
+        return self._ask(("executescript", script))
+
+    def close(self) -> None:
+        self._sock.close()
+
+    def _ask(self, message: tuple[Any, ...]) -> ProxyCursor:
+        try:
+            send(self._sock, message)
+            reply = receive(self._sock)
+        except (EOFError, OSError) as error:
+            raise WriterStopped("the SQLite writer process stopped; restart Taskbot") from error
+        if reply[0] == "error":
+            self.in_transaction = reply[2]
+            raise reply[1]
+        _, names, values, rowcount, lastrowid, self.in_transaction = reply
+        found = [SqlRow(names, value) for value in values] if names else []
+        return ProxyCursor(found, rowcount, lastrowid)
