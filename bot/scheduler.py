@@ -34,6 +34,7 @@ from bot.handlers import fair_work
 from bot.handlers.context import BotContext
 from bot.handlers.fair_work import EveryWritersNotes
 from bot.handlers.reviewer import post_for_review
+from bot.jobexecutor import QuietAsyncIOExecutor
 from bot.port import Once, PlaceRefused, if_postable, if_reachable, once_key
 from bot.quality_view import digest
 from bot.ui import Card, FileUpload
@@ -357,7 +358,7 @@ def stops_quietly(job: Callable[[], Awaitable[Any]], name: str) -> Callable[[], 
 def build_scheduler(jobs: Jobs) -> AsyncIOScheduler:
     """An AsyncIOScheduler with every job; the tally and QA jobs also run once at start to catch up."""
     schedule, zone = jobs.schedule, jobs.ctx.time_zone
-    scheduler = AsyncIOScheduler(timezone=zone)
+    scheduler = AsyncIOScheduler(timezone=zone, executors={"default": QuietAsyncIOExecutor()})
     common = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
     start = datetime.now(ZoneInfo(zone))
     scheduler.add_job(
