@@ -43,6 +43,22 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """`cpu_seconds` of a process and every process it started that is still running (an app's
+    SQLite writer process, with the app)."""
+    total, waiting = 0.0, [pid]
+    while waiting:
+        current = waiting.pop()
+        try:
+            total += cpu_seconds(current)
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    waiting += [int(child) for child in children.read().split()]
+        except FileNotFoundError:  # it ended meanwhile
+            continue
+    return total
+
+
 def settings_for(name: str) -> BatchSettings:
     return BatchSettings.model_validate(
         {

@@ -14,12 +14,14 @@ Run by `ProcessWriter` (writer_process.py) as
 The child has its own GIL, so its SQL runs while the bot's event loop runs Python: with the writer
 a thread of the bot, each `sqlite3` call gave the GIL up and then waited for the loop to give it
 back (benchmarks/gil_convoy.py). When the fast socket closes the child closes the database and
-exits; an uncommitted group was never acknowledged.
+exits; an uncommitted group was never acknowledged. It ignores SIGINT and SIGTERM, which a
+terminal's Ctrl-C or a stop of the process group sends it too: the bot decides when it ends.
 """
 
 from __future__ import annotations
 
 import selectors
+import signal
 import socket
 import sqlite3
 import sys
@@ -31,6 +33,7 @@ from taskbank.store.sqlite.connection import connect_writer, migrate, run_group
 from taskbank.store.sqlite.wire import FrameBuffer, portable, portable_error, send
 
 MAX_GROUP = 256
+SPIN_SECONDS = 0.0003
 FAST, PROXY = "fast", "proxy"
 
 
@@ -55,7 +58,10 @@ class Child:
             runnable = bool(self.waiting[PROXY]) or (
                 bool(self.waiting[FAST]) and not self.connection.in_transaction
             )
-            for key, _ in selector.select(0 if runnable else None):
+            ready = selector.select(0)
+            if not runnable and not ready:
+                ready = self._wait(selector)
+            for key, _ in ready:
                 self._read(key.data, selector)
             if self.waiting[PROXY]:
                 self._answer_statement(self.waiting[PROXY].popleft())
@@ -63,6 +69,17 @@ class Child:
                 self._run_groups()
             elif PROXY in self.closed and self.connection.in_transaction:
                 self.connection.execute("ROLLBACK")  # the thread went away mid-transaction
+
+    @staticmethod
+    def _wait(selector: selectors.BaseSelector) -> list[Any]:
+        """The next socket with something to read: polled for SPIN_SECONDS first (the bot's next
+        claim or submit usually arrives within a fraction of a millisecond, and waking a sleeping
+        process costs about as much), then waited for."""
+        deadline = time.perf_counter() + SPIN_SECONDS
+        while time.perf_counter() < deadline:
+            if ready := selector.select(0):
+                return ready
+        return selector.select(None)
 
     def _read(self, name: str, selector: selectors.BaseSelector) -> None:
         sock = self.sockets[name]
@@ -136,6 +153,10 @@ class Child:
 def main(argv: list[str]) -> int:
     """Open and migrate the database, say so on the fast socket, then serve."""
     path, synchronous, fast_fd, proxy_fd = argv
+    # A Ctrl-C at the terminal, or a stop sent to the whole process group, is the bot's to
+    # handle: it finishes what it acknowledged and then closes the sockets, which ends this.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     fast = socket.socket(fileno=int(fast_fd))
     proxy = socket.socket(fileno=int(proxy_fd))
     try:

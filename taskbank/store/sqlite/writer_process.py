@@ -23,13 +23,12 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
-import pickle
 import socket
 import sqlite3
 import subprocess
 import sys
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -40,15 +39,7 @@ from taskbank.store.sqlite.connection import (
     Synchronous,
     _settle_one,
 )
-from taskbank.store.sqlite.wire import (
-    HEADER,
-    RemoteCall,
-    SqlRow,
-    frame,
-    length_of,
-    receive,
-    send,
-)
+from taskbank.store.sqlite.wire import FrameBuffer, RemoteCall, SqlRow, frame, receive, send
 
 T = TypeVar("T")
 HAND_OVER = 16  # calls per piece: the child starts on one piece while the loop makes the next
@@ -68,34 +59,33 @@ class ProcessWriter:
         self._synchronous = synchronous
         self._max_group = max_group
         self._process: subprocess.Popen[bytes] | None = None
-        self._reader: asyncio.StreamReader | None = None
-        self._writer: asyncio.StreamWriter | None = None
-        self._listener: asyncio.Task[None] | None = None
+        self._transport: asyncio.Transport | None = None
+        self._replies: _Replies | None = None
         self._thread: GroupCommitWriter | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._batch: list[tuple[RemoteCall, bool, asyncio.Future[Any]]] = []
-        self._outstanding: deque[list[asyncio.Future[Any]]] = deque()
-        self._stopped: BaseException | None = None
         self._exit_code: int | None = None
-        self._counts = (0, 0, 0.0)  # the child's (transactions, operations, CPU seconds)
         self.migrations_applied: list[int] = []
 
     @property
     def transactions(self) -> int:
-        return self._counts[0] + (self._thread.transactions if self._thread else 0)
+        counted = self._replies.counts[0] if self._replies else 0
+        return counted + (self._thread.transactions if self._thread else 0)
 
     @property
     def operations(self) -> int:
-        return self._counts[1] + (self._thread.operations if self._thread else 0)
+        counted = self._replies.counts[1] if self._replies else 0
+        return counted + (self._thread.operations if self._thread else 0)
 
     @property
     def cpu_seconds(self) -> float:
         """The child's CPU time running groups, and the proxy thread's running the rest."""
-        return self._counts[2] + (self._thread.cpu_seconds if self._thread else 0.0)
+        counted = self._replies.counts[2] if self._replies else 0.0
+        return counted + (self._thread.cpu_seconds if self._thread else 0.0)
 
     async def start(self) -> None:
         """Start the child, which opens and migrates the file, then the proxy thread."""
-        self._loop = asyncio.get_running_loop()
+        loop = self._loop = asyncio.get_running_loop()
         fast, fast_child = socket.socketpair()
         proxy, proxy_child = socket.socketpair()
         try:
@@ -104,24 +94,18 @@ class ProcessWriter:
             fast_child.close()
             proxy_child.close()
         try:
-            self._reader, self._writer = await asyncio.open_connection(sock=fast)
-            first = await self._receive()
-            if first[0] != "ready":
-                raise first[1]
-            self.migrations_applied = first[1]
+            replies = _Replies(loop, self._exit)
+            transport, _ = await loop.create_connection(lambda: replies, sock=fast)
+            self._transport, self._replies = transport, replies  # type: ignore[assignment]
+            self.migrations_applied = await replies.ready
             self._thread = GroupCommitWriter(
                 self._path, self._synchronous, self._max_group, opener=lambda: _proxy(proxy)
             )
             await self._thread.start()
-        except BaseException as error:
+        except BaseException:
             proxy.close()
             await self._close_child()
-            if isinstance(error, asyncio.IncompleteReadError):
-                raise WriterStopped(
-                    f"the SQLite writer process did not start ({self._exit()})"
-                ) from None
             raise
-        self._listener = asyncio.create_task(self._listen())
 
     async def stop(self) -> None:
         """Finish what is queued, then let the child close the database and exit."""
@@ -131,9 +115,8 @@ class ProcessWriter:
             if self._thread is not None:
                 await self._thread.stop()  # closes the proxy socket
             self._hand_over()
-            waiting = [future for futures in self._outstanding for future in futures]
-            if waiting and self._listener is not None:
-                await asyncio.wait([*waiting, self._listener], return_when=asyncio.FIRST_EXCEPTION)
+            if self._replies is not None and self._replies.outstanding:
+                waiting = [future for futures in self._replies.outstanding for future in futures]
                 await asyncio.wait(waiting, timeout=_STOP_SECONDS)
         finally:
             await self._close_child()
@@ -142,8 +125,8 @@ class ProcessWriter:
         """Run one operation in the next group; returns once its transaction has committed (see
         GroupCommitWriter.run). A RemoteCall runs in the child whole; anything else on the
         proxy thread."""
-        if self._stopped is not None:
-            raise WriterStopped(str(self._stopped))
+        if self._replies is not None and self._replies.stopped is not None:
+            raise WriterStopped(str(self._replies.stopped))
         if self._loop is None or self._thread is None:
             raise RuntimeError("the store is not open")
         if not isinstance(operation, RemoteCall):
@@ -158,7 +141,7 @@ class ProcessWriter:
 
     def _hand_over(self) -> None:
         batch, self._batch = self._batch, []
-        if not batch or self._writer is None:
+        if not batch or self._transport is None or self._replies is None:
             return
         futures = [future for _, _, future in batch]
         try:
@@ -167,57 +150,73 @@ class ProcessWriter:
             for future in futures:
                 _settle_one(future, None, error)
             return
-        self._outstanding.append(futures)
-        self._writer.write(data)
-
-    async def _receive(self) -> Any:
-        assert self._reader is not None
-        header = await self._reader.readexactly(HEADER)
-        return pickle.loads(await self._reader.readexactly(length_of(header)))
-
-    async def _listen(self) -> None:
-        """Settle each piece's callers from the child's answers, in the order they were sent."""
-        try:
-            while True:
-                _, answers, transactions, operations, cpu = await self._receive()
-                for outcomes in answers:
-                    for future, (result, error) in zip(
-                        self._outstanding.popleft(), outcomes, strict=True
-                    ):
-                        _settle_one(future, result, error)
-                self._counts = (transactions, operations, cpu)
-        except (asyncio.IncompleteReadError, ConnectionError) as error:
-            await asyncio.sleep(0)
-            self._stopped = WriterStopped(
-                f"the SQLite writer process stopped ({self._exit()}); restart Taskbot"
-            )
-            self._stopped.__cause__ = error
-            for futures in self._outstanding:
-                for future in futures:
-                    _settle_one(future, None, self._stopped)
-            self._outstanding.clear()
+        if self._replies.stopped is not None:
+            for future in futures:
+                _settle_one(future, None, self._replies.stopped)
+            return
+        self._replies.outstanding.append(futures)
+        self._transport.write(data)
 
     def _exit(self) -> str:
         code = self._exit_code if self._process is None else self._process.poll()
-        return "still running" if code is None else f"exit code {code}"
+        return "it closed its socket" if code is None else f"exit code {code}"
 
     async def _close_child(self) -> None:
         process, self._process = self._process, None
-        if self._writer is not None:
-            self._writer.close()
-            try:
-                await self._writer.wait_closed()
-            except (ConnectionError, OSError):
-                pass
-        if self._listener is not None:
-            await asyncio.wait([self._listener], timeout=_STOP_SECONDS)
-            self._listener.cancel()
+        if self._transport is not None:
+            self._transport.close()
         if process is not None:
             try:
                 self._exit_code = await asyncio.to_thread(process.wait, _STOP_SECONDS)
             except BaseException:
                 process.kill()
                 raise
+
+
+class _Replies(asyncio.Protocol):
+    """The fast socket's bot side: the child's first word (`ready`), then each piece's outcomes,
+    settled in the order the pieces were sent, straight from the bytes as they arrive."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, exit_status: Callable[[], str]) -> None:
+        self.ready: asyncio.Future[list[int]] = loop.create_future()
+        self.outstanding: deque[list[asyncio.Future[Any]]] = deque()
+        self.counts: tuple[int, int, float] = (
+            0,
+            0,
+            0.0,
+        )  # the child's transactions, operations, CPU
+        self.stopped: WriterStopped | None = None
+        self._buffer = FrameBuffer()
+        self._exit_status = exit_status
+
+    def data_received(self, data: bytes) -> None:
+        self._buffer.feed(data)
+        for message in self._buffer.messages():
+            if message[0] == "ready":
+                self.ready.set_result(message[1])
+            elif message[0] == "failed":
+                self.ready.set_exception(message[1])
+            else:
+                _, answers, *counts = message
+                for outcomes in answers:
+                    for future, (result, error) in zip(
+                        self.outstanding.popleft(), outcomes, strict=True
+                    ):
+                        _settle_one(future, result, error)
+                self.counts = tuple(counts)  # type: ignore[assignment]
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.stopped = WriterStopped(
+            f"the SQLite writer process stopped ({self._exit_status()}); restart Taskbot"
+        )
+        if not self.ready.done():
+            self.ready.set_exception(
+                WriterStopped(f"the SQLite writer process did not start ({self._exit_status()})")
+            )
+        for futures in self.outstanding:
+            for future in futures:
+                _settle_one(future, None, self.stopped)
+        self.outstanding.clear()
 
 
 def _spawn(
@@ -235,6 +234,7 @@ def _spawn(
         pass_fds=(fast.fileno(), proxy.fileno()),
         stdin=subprocess.DEVNULL,
         env=environment,
+        start_new_session=True,  # a terminal's Ctrl-C is the bot's to handle, not the child's
     )
 
 
