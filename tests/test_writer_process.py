@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from taskbank.clock import ManualClock
-from taskbank.errors import LeaseLost, NothingToClaim, NotAllowed, Problem, ValidationFailed
+from taskbank.errors import LeaseLost, NotAllowed, NothingToClaim, Problem, ValidationFailed
 from taskbank.models import Verdict
 from taskbank.service import TaskBank
 from taskbank.store.sqlite import SqliteStore
