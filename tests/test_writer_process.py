@@ -266,3 +266,40 @@ async def test_a_bot_killed_mid_load_loses_no_acknowledged_answer_and_its_child_
         await store.close()
     assert acknowledged <= stored
     assert over == []
+
+
+def test_a_writer_setting_other_than_process_or_thread_is_refused_at_its_line(runner, tmp_path):
+    from bot.cli import app
+
+    path = tmp_path / "taskbot.toml"
+    path.write_text(f'[database]\nurl = "{tmp_path / "x.db"}"\nwriter = "fork"\n')
+    result = runner.invoke(app, ["config", "check", "--config", str(path)])
+    assert result.exit_code == 2
+    assert f"{path}:3: database.writer:" in result.stderr
+    assert "'process'" in result.stderr and "'thread'" in result.stderr
+
+
+@pytest.mark.parametrize(("serving", "expected"), [(True, "process"), (False, "thread")])
+async def test_the_bot_serves_on_the_configured_writer_and_commands_on_the_thread(
+    tmp_path, serving, expected
+):
+    from bot.bootstrap import opened_bank
+    from bot.config import Config
+
+    config = Config.model_validate({"database": {"url": str(tmp_path / "x.db")}})
+    async with opened_bank(config, serving=serving) as bank:
+        assert bank.store.runner.writer_kind == expected
+        await bank.import_batch(tone_batch(1), filename="b.jsonl")
+        assert (await bank.claim("wendy")).task.external_id
+
+
+async def test_a_file_the_child_cannot_open_is_refused_as_the_thread_refuses_it(tmp_path):
+    folder = tmp_path / "a-folder.db"
+    folder.mkdir()  # a folder where the database file should be
+    refused = {}
+    for writer in ("thread", "process"):
+        with pytest.raises(sqlite3.Error) as caught:
+            await SqliteStore(folder, writer=writer).open()
+        refused[writer] = caught.value
+    assert type(refused["process"]) is type(refused["thread"])
+    assert str(refused["process"]) == str(refused["thread"])
