@@ -33,7 +33,6 @@ from taskbank.store.sqlite.connection import connect_writer, migrate, run_group
 from taskbank.store.sqlite.wire import FrameBuffer, portable, portable_error, send
 
 MAX_GROUP = 256
-SPIN_SECONDS = 0.0003
 FAST, PROXY = "fast", "proxy"
 
 
@@ -58,9 +57,7 @@ class Child:
             runnable = bool(self.waiting[PROXY]) or (
                 bool(self.waiting[FAST]) and not self.connection.in_transaction
             )
-            ready = selector.select(0)
-            if not runnable and not ready:
-                ready = self._wait(selector)
+            ready = selector.select(0 if runnable else None)
             for key, _ in ready:
                 self._read(key.data, selector)
             if self.waiting[PROXY]:
@@ -69,17 +66,6 @@ class Child:
                 self._run_groups()
             elif PROXY in self.closed and self.connection.in_transaction:
                 self.connection.execute("ROLLBACK")  # the thread went away mid-transaction
-
-    @staticmethod
-    def _wait(selector: selectors.BaseSelector) -> list[Any]:
-        """The next socket with something to read: polled for SPIN_SECONDS first (the bot's next
-        claim or submit usually arrives within a fraction of a millisecond, and waking a sleeping
-        process costs about as much), then waited for."""
-        deadline = time.perf_counter() + SPIN_SECONDS
-        while time.perf_counter() < deadline:
-            if ready := selector.select(0):
-                return ready
-        return selector.select(None)
 
     def _read(self, name: str, selector: selectors.BaseSelector) -> None:
         sock = self.sockets[name]
