@@ -20,7 +20,8 @@ listener before it answers (`process_before_response=True`); `--bare-default` ad
 bolt's default too (the listener on a task of its own, the ack polled every 10 ms: about 1 ms of
 CPU more per request, so a far easier baseline). Both verify Slack's
 signature: bolt does in the bare app, Taskbot's `_dispatch` before bolt in Taskbot's.
-`--profile-apps` runs each app under cProfile and prints where its time went.
+`--thread-writer` adds Taskbot's app with the SQLite writer thread (it serves with the writer
+process, as `taskbot run` does). `--profile-apps` runs each app under cProfile and prints where its time went.
 """
 
 from __future__ import annotations
@@ -73,14 +74,14 @@ async def serve_bare(port: int, api_url: str, before_response: bool = True) -> N
     await _serve(app, port)
 
 
-async def serve_taskbot(port: int, api_url: str, folder: str) -> None:
+async def serve_taskbot(port: int, api_url: str, folder: str, writer: str = "process") -> None:
     from adapters.slack.app import SlackApp, SlackSecrets
     from bot.bootstrap import build_bank, build_runtime
     from bot.config import Config
     from taskbank.store.sqlite import SqliteStore
 
-    try:  # the writer `taskbot run` uses; a base tree from before it had only the thread
-        store = SqliteStore(Path(folder) / "taskbot.db", writer="process")
+    try:  # the writer `taskbot run` uses, by default; a base tree from before it had the thread
+        store = SqliteStore(Path(folder) / "taskbot.db", writer=writer)  # type: ignore[arg-type]
     except TypeError:
         store = SqliteStore(Path(folder) / "taskbot.db")
     await store.open()
@@ -118,7 +119,7 @@ def serve_child(args: argparse.Namespace) -> None:
     serving = (
         serve_bare(args.port, args.api_url, not args.bare_default)
         if args.serve == "bare"
-        else serve_taskbot(args.port, args.api_url, args.folder)
+        else serve_taskbot(args.port, args.api_url, args.folder, args.writer)
     )
     if not args.profile:
         asyncio.run(serving)
@@ -227,6 +228,10 @@ async def main(args: argparse.Namespace) -> None:
         contestants.append(
             Contestant("bare", "bare app, bolt's default", 3, options=("--bare-default",))
         )
+    if args.thread_writer:
+        contestants.append(
+            Contestant("taskbot", "Taskbot, writer thread", 4, options=("--writer", "thread"))
+        )
     if args.base_tree:
         contestants.append(
             Contestant("taskbot", "Taskbot at the base tree", 2, tree=args.base_tree)
@@ -324,6 +329,12 @@ if __name__ == "__main__":
         action="store_true",
         help="also a bare app with bolt's default process_before_response=False",
     )
+    parser.add_argument(
+        "--thread-writer",
+        action="store_true",
+        help="also Taskbot's app with the SQLite writer thread (it serves with the writer process)",
+    )
+    parser.add_argument("--writer", default="process", help=argparse.SUPPRESS)
     parser.add_argument(
         "--profile-apps", action="store_true", help="run each app under cProfile and print its top"
     )
