@@ -232,14 +232,16 @@ async def writer_statements(folder: Path, gold_rate: float) -> tuple[int, int]:
     return claims, submits
 
 
-async def thread_writer_run(folder: Path, pairs: int, gold_rate: float, turn: int) -> Result:
-    """50 writers through TaskBank with the writer thread, on a fresh 1,000-task bank."""
-    bank, store, _ = await bank_with(folder, 1_000, gold_rate, writer="thread")
+async def other_writer_run(
+    folder: Path, writer: WriterKind, pairs: int, gold_rate: float, turn: int
+) -> Result:
+    """50 writers through TaskBank with the other writer, on a fresh 1,000-task bank."""
+    bank, store, _ = await bank_with(folder, 1_000, gold_rate, writer=writer)
     await settle_disk(store.path)
-    await claim_submit(bank, 50, 50, f"thread-{turn}-warm")
-    result = await claim_submit(bank, 50, pairs, f"thread-{turn}-50")
+    await claim_submit(bank, 50, 50, f"{writer}-{turn}-warm")
+    result = await claim_submit(bank, 50, pairs, f"{writer}-{turn}-50")
     await store.close()
-    return Result("TaskBank, 50 writers, writer thread", result.operations, result.seconds,
+    return Result(f"TaskBank, 50 writers, writer {writer}", result.operations, result.seconds,
                   result.latencies, result.cpu)  # fmt: skip
 
 
@@ -273,9 +275,9 @@ async def main() -> None:
     parser.add_argument(
         "--writer",
         choices=("process", "thread"),
-        default="process",
-        help="the SQLite writer TaskBank runs on (default: a process, as `taskbot run` does);"
-        " with 'process', each round also runs 50 writers on the writer thread to compare",
+        default="thread",
+        help="the SQLite writer TaskBank runs on (default: the thread, as `taskbot run` does);"
+        " each round also runs 50 writers on the other one, to compare",
     )
     parser.add_argument(
         "--rounds",
@@ -323,7 +325,8 @@ async def main() -> None:
         loads: dict[int, float] = {}
         grouped = dict.fromkeys(sizes, (0, 0))
         bases: list[Result] = []
-        threads: list[Result] = []  # 50 writers on the writer thread, when the process is measured
+        other: WriterKind = "process" if args.writer == "thread" else "thread"
+        others: list[Result] = []  # 50 writers on the other writer, each round
         statements = dict.fromkeys(sizes, await writer_statements(folder, args.gold_rate))
 
         def count_groups(tasks: int, store: SqliteStore) -> None:
@@ -366,8 +369,7 @@ async def main() -> None:
                 if lasting and turn == rounds - 1:
                     count_groups(tasks, store)
                     await store.close()
-            if args.writer == "process":
-                threads.append(await thread_writer_run(folder, counts[50], args.gold_rate, turn))
+            others.append(await other_writer_run(folder, other, counts[50], args.gold_rate, turn))
             print(f"   round {turn + 1} of {rounds} done")
         base = pooled(bases)
         print(f"\n{'':<40} {'rate':>11} {'p50':>11} {'p99':>11}   vs baseline")
@@ -384,12 +386,16 @@ async def main() -> None:
             transactions, writes = grouped[tasks]
             print(f"   group commit: {writes} writes in {transactions} transactions")
             print(f"   50 writers: {cpu_split(results[(tasks, 50)], floors[(tasks, 50)])}")
-            if threads and tasks == smallest:
-                thread = pooled(threads)
-                print(share_row(thread, floors[(tasks, 50)], base))
-                print(f"   the writer process does x{results[(tasks, 50)].rate / thread.rate:.2f}"
+            if tasks == smallest:
+                beside = pooled(others)
+                process, thread = (
+                    (results[(tasks, 50)], beside) if args.writer == "process"
+                    else (beside, results[(tasks, 50)])
+                )  # fmt: skip
+                print(share_row(beside, floors[(tasks, 50)], base))
+                print(f"   the writer process does x{process.rate / thread.rate:.2f}"
                       " the claims+submits per second of the writer thread")  # fmt: skip
-                print(f"   thread writer: {cpu_split(thread, floors[(tasks, 50)])}")
+                print(f"   writer {other}: {cpu_split(beside, floors[(tasks, 50)])}")
         seconds, counted, load = await tally_benchmark(folder, big)
         print(
             f"-- tally over {counted:,} submissions (loaded in {load:.1f} s): {seconds * 1000:.0f} ms"

@@ -9,8 +9,8 @@ same bank. Each gets the same signed /task requests, C at a time, each from a di
 in R rounds that take the apps in turn (the order rotating each round), so the machine's noise
 falls on all alike. Printed per round and over all rounds: p50 and p99 ack latency and
 throughput, the ratios to the bare app of the same round, how long Taskbot took to deliver
-every card (the work done after the ack), and each app's CPU time (all its threads and its
-SQLite writer process, from /proc)
+every card (the work done after the ack), and each app's CPU time (all its threads, and its
+SQLite writer process if it has one, from /proc)
 per request from the first request to the last ack, and for Taskbot from then to the last card.
 Not a test: it reports, and says which targets were
 met (p99 ack < 100 ms; throughput >= 0.9x the bare app's).
@@ -20,8 +20,7 @@ listener before it answers (`process_before_response=True`); `--bare-default` ad
 bolt's default too (the listener on a task of its own, the ack polled every 10 ms: about 1 ms of
 CPU more per request, so a far easier baseline). Both verify Slack's
 signature: bolt does in the bare app, Taskbot's `_dispatch` before bolt in Taskbot's.
-`--thread-writer` adds Taskbot's app with the SQLite writer thread (it serves with the writer
-process, as `taskbot run` does). `--profile-apps` runs each app under cProfile and prints where its time went.
+`--process-writer` adds Taskbot's app with the SQLite writer process (`[database] writer`). `--profile-apps` runs each app under cProfile and prints where its time went.
 """
 
 from __future__ import annotations
@@ -74,16 +73,16 @@ async def serve_bare(port: int, api_url: str, before_response: bool = True) -> N
     await _serve(app, port)
 
 
-async def serve_taskbot(port: int, api_url: str, folder: str, writer: str = "process") -> None:
+async def serve_taskbot(port: int, api_url: str, folder: str, writer: str = "thread") -> None:
     from adapters.slack.app import SlackApp, SlackSecrets
     from bot.bootstrap import build_bank, build_runtime
     from bot.config import Config
     from taskbank.store.sqlite import SqliteStore
 
-    try:  # the writer `taskbot run` uses, by default; a base tree from before it had the thread
-        store = SqliteStore(Path(folder) / "taskbot.db", writer=writer)  # type: ignore[arg-type]
-    except TypeError:
+    if writer == "thread":  # what `taskbot run` uses by default (and all a base tree may know)
         store = SqliteStore(Path(folder) / "taskbot.db")
+    else:
+        store = SqliteStore(Path(folder) / "taskbot.db", writer="process")
     await store.open()
     config = Config.model_validate(
         {
@@ -228,9 +227,9 @@ async def main(args: argparse.Namespace) -> None:
         contestants.append(
             Contestant("bare", "bare app, bolt's default", 3, options=("--bare-default",))
         )
-    if args.thread_writer:
+    if args.process_writer:
         contestants.append(
-            Contestant("taskbot", "Taskbot, writer thread", 4, options=("--writer", "thread"))
+            Contestant("taskbot", "Taskbot, writer process", 4, options=("--writer", "process"))
         )
     if args.base_tree:
         contestants.append(
@@ -330,11 +329,11 @@ if __name__ == "__main__":
         help="also a bare app with bolt's default process_before_response=False",
     )
     parser.add_argument(
-        "--thread-writer",
+        "--process-writer",
         action="store_true",
-        help="also Taskbot's app with the SQLite writer thread (it serves with the writer process)",
+        help="also Taskbot's app with the SQLite writer process ([database] writer = 'process')",
     )
-    parser.add_argument("--writer", default="process", help=argparse.SUPPRESS)
+    parser.add_argument("--writer", default="thread", help=argparse.SUPPRESS)
     parser.add_argument(
         "--profile-apps", action="store_true", help="run each app under cProfile and print its top"
     )

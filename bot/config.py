@@ -109,10 +109,10 @@ class DatabaseConfig(_Section):
         description="A SQLite file path, sqlite:///path or postgresql://… URL.",
     )
     synchronous: Literal["normal", "full", "extra"] = "full"
-    # SQLite only: where `taskbot run` and `taskbot demo` write — "process" (a writer process of
-    # its own, whose SQL runs beside the event loop) or "thread" (in the bot's own process).
+    # SQLite only: where `taskbot run` and `taskbot demo` write — "thread" (in the bot's own
+    # process) or "process" (a writer process of its own, whose SQL runs beside the event loop).
     # One-shot commands always use the thread: they write little and start faster.
-    writer: Literal["process", "thread"] = "process"
+    writer: Literal["thread", "process"] = "thread"
 
     @field_validator("url")
     @classmethod

@@ -10,6 +10,7 @@ import pickle
 import signal
 import sqlite3
 import sys
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -58,15 +59,30 @@ async def test_a_fresh_file_is_migrated_by_the_child_and_serves_claims_and_answe
     assert [tuple(row) for row in stored] == [("wendy", "k1")]
 
 
-async def test_concurrent_claims_share_the_childs_transactions(process_store):
+async def test_claims_waiting_for_the_child_share_one_transaction(process_store):
     bank = TaskBank(process_store, clock=ManualClock())
     await bank.import_batch(tone_batch(100), filename="b.jsonl")
+    # The writer thread holds a transaction open in the child (a write of its own, blocked), so
+    # every claim sent meanwhile waits there and the next group takes them all.
+    started, release = threading.Event(), threading.Event()
+
+    def blocked(connection) -> None:
+        started.set()
+        release.wait()
+
+    gate = asyncio.create_task(process_store.runner.run(blocked))
+    await asyncio.to_thread(started.wait)
     before = process_store.group_commit_stats
-    claims = await asyncio.gather(*(bank.claim(f"w{n}") for n in range(100)))
+    claims = asyncio.gather(*(bank.claim(f"w{n}") for n in range(100)))
+    for _ in range(5):
+        await asyncio.sleep(0.05)  # every claim handed over to the child
+    release.set()
+    await gate
+    claimed = await claims
     transactions, operations = process_store.group_commit_stats
-    assert len({claim.task.id for claim in claims}) == 100
-    assert operations - before[1] >= 100
-    assert transactions - before[0] < 50  # groups, not one transaction a claim
+    assert len({claim.task.id for claim in claimed}) == 100
+    assert operations - before[1] == 101  # the claims, and the writer thread's blocked write
+    assert transactions - before[0] <= 4  # its own, then one group or a few: not one a claim
 
 
 async def refusals(store: SqliteStore) -> list[object]:
@@ -187,10 +203,9 @@ async def test_a_dead_child_fails_every_write_saying_so_and_reads_go_on(process_
     await bank.import_batch(tone_batch(5), filename="b.jsonl")
     await bank.claim("before")
     os.kill(child_pid(process_store), signal.SIGKILL)
+    await asyncio.to_thread(process_store.runner.writer._process.wait)  # type: ignore[union-attr]
     with pytest.raises(WriterStopped, match="writer process stopped"):
-        for _ in range(100):  # the first may be sent before the bot sees the socket close
-            await bank.claim(f"after-{_}")
-            await asyncio.sleep(0.01)
+        await bank.claim("after")
     with pytest.raises(WriterStopped, match="restart Taskbot"):
         await bank.claim("later")
     assert len(await query(process_store, "SELECT id FROM assignments")) >= 1  # reads still work
@@ -279,14 +294,23 @@ def test_a_writer_setting_other_than_process_or_thread_is_refused_at_its_line(ru
     assert "'process'" in result.stderr and "'thread'" in result.stderr
 
 
-@pytest.mark.parametrize(("serving", "expected"), [(True, "process"), (False, "thread")])
+@pytest.mark.parametrize(
+    ("configured", "serving", "expected"),
+    [
+        (None, True, "thread"),  # the default
+        ("process", True, "process"),
+        ("process", False, "thread"),  # a one-shot command
+        ("thread", True, "thread"),
+    ],
+)
 async def test_the_bot_serves_on_the_configured_writer_and_commands_on_the_thread(
-    tmp_path, serving, expected
+    tmp_path, configured, serving, expected
 ):
     from bot.bootstrap import opened_bank
     from bot.config import Config
 
-    config = Config.model_validate({"database": {"url": str(tmp_path / "x.db")}})
+    database = {"url": str(tmp_path / "x.db")} | ({"writer": configured} if configured else {})
+    config = Config.model_validate({"database": database})
     async with opened_bank(config, serving=serving) as bank:
         assert bank.store.runner.writer_kind == expected
         await bank.import_batch(tone_batch(1), filename="b.jsonl")
