@@ -43,9 +43,15 @@ class SqlRow:
         self._values = values
 
     def __getitem__(self, key: int | str) -> Any:
-        if isinstance(key, str):
+        if not isinstance(key, str):
+            return self._values[key]
+        if key in self._names:
             return self._values[self._names.index(key)]
-        return self._values[key]
+        folded = key.casefold()  # as sqlite3.Row, a name matches whatever its case
+        for name, value in zip(self._names, self._values, strict=True):
+            if name.casefold() == folded:
+                return value
+        raise IndexError(f"no column named {key!r}")
 
     def keys(self) -> list[str]:
         return list(self._names)
@@ -74,14 +80,35 @@ class SqlRow:
 
 
 def portable(value: Any) -> Any:
-    """`value` with every sqlite3.Row in it (at the top, or inside tuples and lists) as SqlRow."""
+    """`value` with every sqlite3.Row in it (at the top, or inside tuples, lists and dicts) as
+    SqlRow."""
     if isinstance(value, sqlite3.Row):
         return SqlRow(tuple(value.keys()), tuple(value))
     if isinstance(value, tuple):
         return tuple(portable(item) for item in value)
     if isinstance(value, list):
         return [portable(item) for item in value]
+    if isinstance(value, dict):
+        return {key: portable(item) for key, item in value.items()}
     return value
+
+
+def sendable(outcomes: list[tuple[Any, BaseException | None]]) -> list[tuple[Any, Any]]:
+    """Outcomes that pickle: one whose result does not is its caller's OperationalError, saying
+    its write was stored (the group committed) but its answer could not be sent."""
+    checked = []
+    for result, error in outcomes:
+        try:
+            pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as failure:
+            result, error = (
+                None,
+                sqlite3.OperationalError(
+                    f"the write was stored, but its result could not be sent back ({failure})"
+                ),
+            )
+        checked.append((result, error))
+    return checked
 
 
 def portable_error(error: BaseException) -> BaseException:

@@ -30,7 +30,14 @@ from collections import deque
 from typing import Any
 
 from taskbank.store.sqlite.connection import connect_writer, migrate, run_group
-from taskbank.store.sqlite.wire import FrameBuffer, portable, portable_error, send
+from taskbank.store.sqlite.wire import (
+    FrameBuffer,
+    frame,
+    portable,
+    portable_error,
+    send,
+    sendable,
+)
 
 MAX_GROUP = 256
 FAST, PROXY = "fast", "proxy"
@@ -103,10 +110,13 @@ class Child:
                 ]
             )
             at += len(piece)
-        send(
-            self.sockets[FAST],
-            ("done", answers, self.transactions, self.operations, self.cpu_seconds),
-        )
+        message = ("done", answers, self.transactions, self.operations, self.cpu_seconds)
+        try:
+            data = frame(message)
+        except Exception:  # a result that does not pickle is its own caller's error only
+            answers = [sendable(outcomes) for outcomes in answers]
+            data = frame(("done", answers, self.transactions, self.operations, self.cpu_seconds))
+        self.sockets[FAST].sendall(data)
 
     def _answer_statement(self, message: tuple[Any, ...]) -> None:
         """One statement for the bot's writer thread: its rows, counts and the transaction state."""

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import os
 import socket
 import sqlite3
 import subprocess
@@ -45,6 +44,10 @@ T = TypeVar("T")
 HAND_OVER = 16  # calls per piece: the child starts on one piece while the loop makes the next
 CHUNK = 2_000  # argument tuples per frame of a proxied executemany
 _STOP_SECONDS = 60
+_BOOT = (
+    "import sys; sys.path.insert(0, sys.argv[1]);"
+    " from taskbank.store.sqlite.writer_child import main; sys.exit(main(sys.argv[2:]))"
+)
 
 
 class WriterStopped(sqlite3.OperationalError):
@@ -143,13 +146,12 @@ class ProcessWriter:
         batch, self._batch = self._batch, []
         if not batch or self._transport is None or self._replies is None:
             return
-        futures = [future for _, _, future in batch]
         try:
             data = frame([(call, savepoint) for call, savepoint, _ in batch])
-        except Exception as error:  # an argument that does not pickle: those callers' error
-            for future in futures:
-                _settle_one(future, None, error)
-            return
+        except Exception:  # an argument that does not pickle: its own caller's error only
+            batch = _picklable(batch)
+            data = frame([(call, savepoint) for call, savepoint, _ in batch])
+        futures = [future for _, _, future in batch]
         if self._replies.stopped is not None:
             for future in futures:
                 _settle_one(future, None, self._replies.stopped)
@@ -168,6 +170,9 @@ class ProcessWriter:
         if process is not None:
             try:
                 self._exit_code = await asyncio.to_thread(process.wait, _STOP_SECONDS)
+            except subprocess.TimeoutExpired:  # it stopped answering: what it holds was never
+                process.kill()  # acknowledged, and what it committed stays
+                self._exit_code = await asyncio.to_thread(process.wait)
             except BaseException:
                 process.kill()
                 raise
@@ -206,34 +211,52 @@ class _Replies(asyncio.Protocol):
                 self.counts = tuple(counts)  # type: ignore[assignment]
 
     def connection_lost(self, exc: Exception | None) -> None:
+        status = self._exit_status()
         self.stopped = WriterStopped(
-            f"the SQLite writer process stopped ({self._exit_status()}); restart Taskbot"
+            f"the SQLite writer process stopped ({status}); restart Taskbot"
         )
         if not self.ready.done():
             self.ready.set_exception(
-                WriterStopped(f"the SQLite writer process did not start ({self._exit_status()})")
+                WriterStopped(f"the SQLite writer process did not start ({status})")
             )
+        # Sent, but never answered: the child may have committed before it went.
+        unknown = WriterStopped(
+            f"the SQLite writer process stopped ({status}) before it answered: this write may or"
+            " may not have been stored; restart Taskbot"
+        )
         for futures in self.outstanding:
             for future in futures:
-                _settle_one(future, None, self.stopped)
+                _settle_one(future, None, unknown)
         self.outstanding.clear()
+
+
+def _picklable(
+    batch: list[tuple[RemoteCall, bool, asyncio.Future[Any]]],
+) -> list[tuple[RemoteCall, bool, asyncio.Future[Any]]]:
+    """The calls of `batch` that pickle; each other one fails its own caller."""
+    kept = []
+    for call, savepoint, future in batch:
+        try:
+            frame(call)
+        except Exception as error:
+            _settle_one(future, None, error)
+        else:
+            kept.append((call, savepoint, future))
+    return kept
 
 
 def _spawn(
     path: Path, synchronous: Synchronous, fast: socket.socket, proxy: socket.socket
 ) -> subprocess.Popen[bytes]:
     """The child, started on the same interpreter with the same taskbank on its path."""
-    environment = dict(os.environ)
+    # -P: nothing in the bot's working directory shadows a module in the child; the folder the
+    # bot's own taskbank came from goes first on its path, so the child runs the same code.
     home = str(Path(taskbank.__file__).resolve().parent.parent)
-    environment["PYTHONPATH"] = os.pathsep.join(
-        part for part in (home, environment.get("PYTHONPATH")) if part
-    )
     arguments = [str(path), synchronous, str(fast.fileno()), str(proxy.fileno())]
     return subprocess.Popen(
-        [sys.executable, "-m", "taskbank.store.sqlite.writer_child", *arguments],
+        [sys.executable, "-P", "-c", _BOOT, home, *arguments],
         pass_fds=(fast.fileno(), proxy.fileno()),
         stdin=subprocess.DEVNULL,
-        env=environment,
         start_new_session=True,  # a terminal's Ctrl-C is the bot's to handle, not the child's
     )
 

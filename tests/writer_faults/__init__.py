@@ -1,0 +1,1 @@
+"""Faults of the SQLite writer process found by an independent review, each a test."""
