@@ -23,8 +23,8 @@ import threading
 import time
 from pathlib import Path
 
-from benchmarks.claim_submit import _floor, floor_bank
 from benchmarks.measure import Result
+from benchmarks.sqlite_banks import _floor, floor_bank
 
 WRITERS = 50
 

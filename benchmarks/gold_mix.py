@@ -21,8 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.claim_submit import bank_with
 from benchmarks.measure import claim_submit
+from benchmarks.sqlite_banks import bank_with
 
 PLAIN_INDEX = (
     "CREATE INDEX IF NOT EXISTS tasks_plain_claimable ON tasks (batch_id, id)"
