@@ -292,15 +292,7 @@ class SqliteStore(
         oldest of them back instead. `orders` gives, per batch, the kinds of task to try
         ('any', or 'gold'/'plain' in a comma-separated order)."""
         operation = RemoteCall(
-            claim_on,
-            (
-                writer_id,
-                tuple(batch_ids),
-                dict(caps),
-                to_micros(now),
-                max_active,
-                None if orders is None else tuple(orders),
-            ),
+            claim_on, (writer_id, batch_ids, caps, to_micros(now), max_active, orders)
         )
         found = await self.runner.run(operation, savepoint=False)  # one INSERT, then reads
         return None if found is None else rows.claimed(found)

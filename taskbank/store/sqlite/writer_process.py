@@ -102,7 +102,10 @@ class ProcessWriter:
             self._transport, self._replies = transport, replies  # type: ignore[assignment]
             self.migrations_applied = await replies.ready
             self._thread = GroupCommitWriter(
-                self._path, self._synchronous, self._max_group, opener=lambda: _proxy(proxy)
+                self._path,
+                self._synchronous,
+                self._max_group,
+                opener=lambda: ProxyConnection(proxy),
             )
             await self._thread.start()
         except BaseException:
@@ -259,10 +262,6 @@ def _spawn(
         stdin=subprocess.DEVNULL,
         start_new_session=True,  # a terminal's Ctrl-C is the bot's to handle, not the child's
     )
-
-
-def _proxy(sock: socket.socket) -> ProxyConnection:
-    return ProxyConnection(sock)
 
 
 class ProxyCursor:
