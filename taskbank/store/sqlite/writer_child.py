@@ -110,12 +110,11 @@ class Child:
                 ]
             )
             at += len(piece)
-        message = ("done", answers, self.transactions, self.operations, self.cpu_seconds)
+        counts = (self.transactions, self.operations, self.cpu_seconds)
         try:
-            data = frame(message)
+            data = frame(("done", answers, *counts))
         except Exception:  # a result that does not pickle is its own caller's error only
-            answers = [sendable(outcomes) for outcomes in answers]
-            data = frame(("done", answers, self.transactions, self.operations, self.cpu_seconds))
+            data = frame(("done", [sendable(outcomes) for outcomes in answers], *counts))
         self.sockets[FAST].sendall(data)
 
     def _answer_statement(self, message: tuple[Any, ...]) -> None:
