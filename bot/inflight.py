@@ -39,6 +39,13 @@ class WorkInFlight:
         """Take no new work, and wait through `finish` (the runtime's bounded wait) until the
         work already in flight has ended."""
         self.draining = True
-        while self.tasks:
-            if await finish(set(self.tasks), self.label):
+        # A task that has ended stays in the set until its done-callback runs, on a later turn of
+        # the loop; waiting on such tasks alone would return at once without yielding, and this
+        # loop would spin before that callback could ever run. So only unfinished ones count.
+        while unfinished := self.unfinished():
+            if await finish(unfinished, self.label):
                 return  # the grace period is over
+
+    def unfinished(self) -> set[asyncio.Task[Any]]:
+        """The tasks in flight that have not ended yet."""
+        return {task for task in self.tasks if not task.done()}

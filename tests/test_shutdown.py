@@ -103,7 +103,12 @@ async def test_a_signal_mid_burst_finishes_every_acknowledged_command_and_exits_
     port = free_port()
     config = ["--config", slack_toml(tmp_path, gated_slack, port)]
     (tmp_path / "tone.jsonl").write_bytes(tone_batch(BURST * 2))
-    env = {**os.environ, "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET}
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "PYTHONFAULTHANDLER": "1",
+    }
     imported = await asyncio.create_subprocess_exec(
         *TASKBOT, "batch", "import", str(tmp_path / "tone.jsonl"), *config, env=env
     )
@@ -146,7 +151,14 @@ async def test_a_signal_mid_burst_finishes_every_acknowledged_command_and_exits_
             else:
                 raise AssertionError("the app kept taking new work after the signal")
             gated_slack.gate.set()
-            code = await asyncio.wait_for(server.wait(), 90)
+            try:
+                code = await asyncio.wait_for(server.wait(), 90)
+            except TimeoutError:
+                # a stop that hangs: fail with the stack of every thread of the server
+                server.send_signal(signal.SIGABRT)  # faulthandler prints every thread's stack
+                await server.wait()
+                log.flush()
+                raise AssertionError((tmp_path / "server.log").read_text()[-20000:]) from None
     finally:
         gated_slack.gate.set()
         if server.returncode is None:

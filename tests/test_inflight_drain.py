@@ -1,0 +1,77 @@
+"""A stop's drain waits for work in flight and always ends: a task that has ended but whose
+done-callback has not yet run (so it is still in the set) is finished work, not a reason to wait.
+
+Found by the end-to-end stop test under load: when the last pieces ended in the same turn of the
+loop as the drain woke, the drain spun on the loop's thread forever (no callback could run to
+empty the set, and the grace timer could not fire either)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Collection
+from typing import Any
+
+from bot.bootstrap import build_runtime
+from bot.config import Config
+from bot.inflight import WorkInFlight
+
+
+class CountedFinish:
+    """The runtime's real bounded wait, refusing to be called without end: a drain that loops
+    without yielding would otherwise hang the test instead of failing it."""
+
+    def __init__(self, finish: Any, limit: int = 100) -> None:
+        self.finish = finish
+        self.limit = limit
+        self.calls = 0
+
+    async def __call__(self, work: Collection[asyncio.Task[Any]], what: str) -> int:
+        self.calls += 1
+        assert self.calls <= self.limit, f"the drain called finish {self.calls} times: a spin"
+        return await self.finish(work, what)
+
+
+async def ended() -> None:
+    return None
+
+
+async def test_a_task_that_ended_but_is_still_listed_does_not_keep_the_drain_waiting(bank):
+    runtime = build_runtime(Config(), bank)
+    runtime.request_stop()
+    work = WorkInFlight("work")
+    done = asyncio.get_running_loop().create_task(ended())
+    await done
+    work.tasks.add(done)  # as between its end and its done-callback's turn
+    finish = CountedFinish(runtime.finish)
+    await asyncio.wait_for(work.drain(finish), 10)
+    assert work.draining
+    assert finish.calls == 0  # nothing unfinished: nothing to wait for
+
+
+async def test_a_piece_ending_just_after_the_drain_wakes_does_not_make_it_spin(bank):
+    # given a piece in flight, discarded by its done-callback (as the adapters do), and a stop
+    runtime = build_runtime(Config(), bank)
+    runtime.request_stop()
+    work = WorkInFlight("work")
+    loop = asyncio.get_running_loop()
+    gate = asyncio.Event()
+
+    def in_flight(piece: asyncio.Task[Any]) -> asyncio.Task[Any]:
+        work.tasks.add(piece)
+        piece.add_done_callback(work.tasks.discard)
+        return piece
+
+    first = in_flight(loop.create_task(gate.wait()))
+    finish = CountedFinish(runtime.finish)
+    draining = loop.create_task(work.drain(finish))
+    await asyncio.sleep(0)  # the drain waits on the first piece
+    # and a second piece, taken during the drain, that ends when the first does, after the
+    # drain's own wake-up was queued (so its done-callback runs after the drain resumes)
+    second = in_flight(loop.create_task(asyncio.wait({first})))
+    await asyncio.sleep(0)
+    # when the first piece ends
+    gate.set()
+    # then the drain returns, having waited, not spun
+    await asyncio.wait_for(draining, 10)
+    assert first.done() and second.done()
+    assert finish.calls <= 2
