@@ -80,6 +80,7 @@ class Group(Generic[A, R]):
         task = asyncio.get_running_loop().create_task(self._run(taken))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        self._schedule()  # more than one group's worth waiting: a free flight takes the next
 
     async def _run(self, taken: list[tuple[A, asyncio.Future[R]]]) -> None:
         try:

@@ -156,11 +156,15 @@ class GroupCommitWriter:
 
     async def stop(self) -> None:
         """Finish what is queued, then stop and close the writer connection."""
-        if self._thread is not None and self._stopped is not None:
+        if self._stopped is None:
+            return
+        if self._thread is not None:
             self._hand_over()
-            self._queue.put(None)
-            await asyncio.shield(self._stopped)
+            # Closed from here on: a write asked for while the thread finishes is refused, not
+            # queued behind the end (where nothing would ever run or answer it).
             self._thread = None
+            self._queue.put(None)
+        await asyncio.shield(self._stopped)
 
     async def run(self, operation: Operation[T], *, savepoint: bool = True) -> T:
         """Run one operation in the next group; returns once its transaction has committed.

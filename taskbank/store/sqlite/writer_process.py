@@ -68,6 +68,7 @@ class ProcessWriter:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._batch: list[tuple[RemoteCall, bool, asyncio.Future[Any]]] = []
         self._exit_code: int | None = None
+        self._closing = False  # stop() has begun: writes are refused, not left unanswered
         self.migrations_applied: list[int] = []
 
     @property
@@ -117,6 +118,7 @@ class ProcessWriter:
         """Finish what is queued, then let the child close the database and exit."""
         if self._process is None:
             return
+        self._closing = True
         try:
             if self._thread is not None:
                 await self._thread.stop()  # closes the proxy socket
@@ -133,7 +135,7 @@ class ProcessWriter:
         proxy thread."""
         if self._replies is not None and self._replies.stopped is not None:
             raise WriterStopped(str(self._replies.stopped))
-        if self._loop is None or self._thread is None:
+        if self._loop is None or self._thread is None or self._closing:
             raise RuntimeError("the store is not open")
         if not isinstance(operation, RemoteCall):
             return await self._thread.run(operation, savepoint=savepoint)
