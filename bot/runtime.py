@@ -135,11 +135,20 @@ class Runtime:
                 handled.append(number)
             except (ValueError, RuntimeError):  # not the main thread: signals are not ours
                 log.info("not handling %s outside the main thread", signal.Signals(number).name)
+        running = [loop.create_task(runner(self)) for runner in runners]
+        served = asyncio.gather(*running)
         try:
-            served = asyncio.gather(*(runner(self) for runner in runners))
             if scheduler:
                 await self._when_up(len(runners), served)
             await served
+        except Exception as error:
+            # One chat failed: the others stop as on a signal (their acknowledged work finishes
+            # within the grace period) before the failure goes on to end the process.
+            if any(not task.done() for task in running):
+                log.error("a chat stopped with an error (%s); stopping the others", error)
+                self.request_stop()
+                await asyncio.gather(*running, return_exceptions=True)
+            raise
         finally:
             for number in handled:
                 loop.remove_signal_handler(number)

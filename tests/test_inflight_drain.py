@@ -1,5 +1,6 @@
 """A stop's drain waits for work in flight and always ends: a task that has ended but whose
 done-callback has not yet run (so it is still in the set) is finished work, not a reason to wait.
+And a chat that fails stops the others the same way, their acknowledged work finished first.
 
 Found by the end-to-end stop test under load: when the last pieces ended in the same turn of the
 loop as the drain woke, the drain spun on the loop's thread forever (no callback could run to
@@ -10,6 +11,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Collection
 from typing import Any
+
+import pytest
 
 from bot.bootstrap import build_runtime
 from bot.config import Config
@@ -75,3 +78,34 @@ async def test_a_piece_ending_just_after_the_drain_wakes_does_not_make_it_spin(b
     await asyncio.wait_for(draining, 10)
     assert first.done() and second.done()
     assert finish.calls <= 2
+
+
+async def test_one_chat_failing_stops_the_others_and_their_work_finishes_first(bank):
+    # given two chats served side by side, one with acknowledged work in flight
+    runtime = build_runtime(Config(), bank)
+    runtime.settle_heap = lambda: 0  # type: ignore[method-assign]  # (not the point here)
+    work = WorkInFlight("steady chat's work")
+    finished: list[str] = []
+
+    async def acknowledged() -> None:
+        await asyncio.sleep(0.3)
+        finished.append("the acknowledged work")
+
+    async def steady(rt: Any) -> None:
+        piece = asyncio.get_running_loop().create_task(acknowledged())
+        work.tasks.add(piece)
+        piece.add_done_callback(work.tasks.discard)
+        await rt.until_stop_requested()
+        await work.drain(rt.finish)
+        finished.append("drained")
+
+    async def failing(_: Any) -> None:
+        await asyncio.sleep(0.05)
+        raise ConnectionError("lost its connection")
+
+    # when one of them fails
+    # then the failure still ends serving, but only after the other chat stopped and drained
+    with pytest.raises(ConnectionError, match="lost its connection"):
+        await asyncio.wait_for(runtime.serve([steady, failing]), 10)
+    assert runtime.stopping.is_set()
+    assert finished == ["the acknowledged work", "drained"]
