@@ -142,14 +142,14 @@ class SlackApp:
         return app
 
     async def _dispatch(self, request: web.Request) -> web.Response:
-        """Refuse what Slack did not sign (401) or could not have sent (400); bolt gets the rest."""
+        """Refuse what Slack did not sign (401) or could not have sent (400); bolt gets the rest.
+        A request counts as work in flight once it is known to be Slack's (a stop does not wait
+        on a client that never finishes sending)."""
+        body = await request.read()
+        text = signing.signed_text(request.headers, body, self.secrets.signing_secret, time.time())
+        if text is None:
+            return web.json_response({"error": "invalid request"}, status=401)
         with self.work.working():
-            body = await request.read()
-            text = signing.signed_text(
-                request.headers, body, self.secrets.signing_secret, time.time()
-            )
-            if text is None:
-                return web.json_response({"error": "invalid request"}, status=401)
             if self.work.draining:  # stopping: Slack shows the person an error, nothing is lost
                 return web.Response(
                     status=503, text="Taskbot is restarting", headers={"Retry-After": "5"}

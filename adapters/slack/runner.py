@@ -13,6 +13,7 @@ from bot.runtime import Runtime
 from taskbank.errors import Problem, ValidationFailed
 
 log = logging.getLogger(__name__)
+CUT_OFF_SECONDS = 1.0  # what aiohttp gives a request still running when the server closes
 
 
 def secrets_from(environ: Mapping[str, str], mode: str) -> SlackSecrets:
@@ -54,9 +55,9 @@ async def run_slack(runtime: Runtime) -> None:
     secrets = secrets_from(runtime.options.get("environ", os.environ), settings.mode)
     slack = SlackApp(runtime.build_bot, runtime.config, secrets)
     if settings.mode == "socket":
-        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+        from adapters.slack.socket import CountedSocketModeHandler
 
-        handler = AsyncSocketModeHandler(slack.bolt, secrets.app_token)
+        handler = CountedSocketModeHandler(slack.bolt, secrets.app_token, slack.work)
         await slack.open()
         await handler.connect_async()
         log.info("connected to Slack in Socket Mode")
@@ -64,13 +65,17 @@ async def run_slack(runtime: Runtime) -> None:
         try:
             try:
                 await runtime.until_stop_requested()
+                # The socket stays open while work in flight finishes: a listener's answer goes
+                # back over it when the listener returns (new envelopes are left unanswered).
+                await slack.drain(runtime.finish)
             finally:
-                await handler.close_async()  # no new envelopes
-            await slack.drain(runtime.finish)
+                await handler.close_async()
         finally:
             await slack.close()
         return
-    runner = web.AppRunner(slack.web_app(), access_log=None)
+    # The drain has waited for every signed request: what still runs after it (a request past
+    # the grace period, or one whose body never came) gets a moment, then is cut off.
+    runner = web.AppRunner(slack.web_app(), access_log=None, shutdown_timeout=CUT_OFF_SECONDS)
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port)
     await site.start()
