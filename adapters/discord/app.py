@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
@@ -77,6 +78,15 @@ class TaskbotClient(discord.Client):
             shard_count=settings.shard_count,
         )
         self.app = app
+        # Run once before the connection closes, however it closes (a stop, or discord.py on a
+        # close code it does not reconnect after): the runner's drain of the work in flight.
+        self.before_close: Callable[[], Awaitable[None]] | None = None
+
+    async def close(self) -> None:
+        before, self.before_close = self.before_close, None
+        if before is not None and not self.is_closed():
+            await before()
+        await super().close()
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         await self.app.on_interaction(interaction)
@@ -150,9 +160,9 @@ class DiscordApp:
         Attached files go to the bot unread: it checks the role and the size Discord gives
         before it asks for the bytes, so nobody can make the bot download for a command they
         may not run."""
-        if await self._refuse_while_stopping(interaction):
-            return
-        with self.work.working():
+        with self.work.working():  # a refusal too: the session stays open until it is sent
+            if await self._refuse_while_stopping(interaction):
+                return
             await self._command(interaction, name, args, files)
 
     async def _command(
@@ -188,6 +198,10 @@ class DiscordApp:
         """A slash command discord.py could not run, told to the person instead of a silent
         "This interaction failed": one this version does not have or that came in a shape it
         does not know (stale commands, a hand-made payload), or an unexpected failure."""
+        with self.work.working():
+            await self._command_refused(interaction, error)
+
+    async def _command_refused(self, interaction: discord.Interaction, error: Exception) -> None:
         if isinstance(error, app_commands.CommandNotFound):
             name = " ".join((*error.parents, error.name))
             log.warning("Discord sent /%s, which this Taskbot does not have", name)
@@ -219,9 +233,9 @@ class DiscordApp:
         answered = (discord.InteractionType.component, discord.InteractionType.modal_submit)
         if interaction.type not in answered:
             return  # application commands are the tree's
-        if await self._refuse_while_stopping(interaction):
-            return
         with self.work.working():
+            if await self._refuse_while_stopping(interaction):
+                return
             await self._interaction(interaction)
 
     async def _interaction(self, interaction: discord.Interaction) -> None:

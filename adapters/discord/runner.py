@@ -65,6 +65,16 @@ async def run_discord(runtime: Runtime) -> None:
     check_channels(runtime.config)
     token = token_from(runtime.options.get("environ", os.environ))
     app = DiscordApp(runtime.build_bot, runtime.config)
+
+    async def before_close() -> None:
+        # discord.py closes by itself on a close code it does not reconnect after (the token
+        # reset, intents changed): the process stops as on a signal, the work in flight first.
+        if not runtime.stopping.is_set():
+            log.error("Discord ended the connection for good; stopping")
+            runtime.request_stop()
+        await app.drain(runtime.finish)
+
+    app.client.before_close = before_close
     print(f"Taskbot connects to Discord at {runtime.config.discord.gateway_url}", flush=True)
     try:
         async with app.client:
@@ -75,8 +85,13 @@ async def run_discord(runtime: Runtime) -> None:
                 await asyncio.wait({connected, stop}, return_when=asyncio.FIRST_COMPLETED)
                 if not connected.done():
                     await app.drain(runtime.finish)
-                    await app.client.close()
-                await connected
+                    if app.client.is_ready():
+                        await app.client.close()
+                    else:  # still logging in or connecting: closing under it would fail it
+                        connected.cancel()
+                await asyncio.wait({connected})
+                if not connected.cancelled():
+                    connected.result()  # how the connection ended, if it failed
             finally:
                 stop.cancel()
                 ready.cancel()

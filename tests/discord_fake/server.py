@@ -68,6 +68,12 @@ class FakeDiscord(Gateway, Rest):
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         return self
 
+    async def close_gateway(self, code: int) -> None:
+        """End the gateway session with a close code (4004: the token was reset; 4013 and
+        4014: the intents asked for are invalid or not allowed; discord.py gives up on these)."""
+        assert self._socket is not None, "no gateway session to close"
+        await self._socket.close(code=code)
+
     async def stop(self) -> None:
         if self._socket is not None:
             await self._socket.close()
