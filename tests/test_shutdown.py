@@ -9,7 +9,6 @@ import os
 import signal
 import sqlite3
 import sys
-from typing import Any
 
 import aiohttp
 import pytest
@@ -22,7 +21,7 @@ from tests.discord.conftest import discord_config
 from tests.discord_driver import Person
 from tests.discord_driver import Server as DiscordServer
 from tests.discord_fake import TOKEN as DISCORD_TOKEN
-from tests.discord_fake import FakeDiscord
+from tests.discord_fake import GatedDiscord
 from tests.inspect_db import query
 from tests.slack_driver import SIGNING_SECRET, free_port, wait_until_serving
 from tests.slack_fake import BOT_TOKEN, FakeSlack, payloads, signing
@@ -209,22 +208,6 @@ async def test_the_console_stops_on_a_signal_and_exits_0(tmp_path, stop_signal):
             await demo.wait()
     assert demo.returncode == 0, errors.decode()
     assert b"Traceback" not in errors
-
-
-class GatedDiscord(FakeDiscord):
-    """The fake Discord, holding every edit of a deferred answer until the test opens the gate."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.gate = asyncio.Event()
-        self.gate.set()
-        self.gated = 0
-
-    async def _edit_original(self, *args: Any) -> web.Response:
-        if not self.gate.is_set():
-            self.gated += 1
-            await self.gate.wait()
-        return await super()._edit_original(*args)
 
 
 async def test_discord_stops_taking_work_and_finishes_what_it_deferred(chat_bank):

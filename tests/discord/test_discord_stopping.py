@@ -9,7 +9,6 @@ import asyncio
 from typing import Any
 
 import pytest
-from aiohttp import web
 
 from adapters.discord.runner import run_discord
 from bot.bootstrap import build_runtime
@@ -18,25 +17,9 @@ from tests.batches import tone_batch
 from tests.discord.conftest import discord_config
 from tests.discord_driver import Person
 from tests.discord_driver import Server as DiscordServer
-from tests.discord_fake import TOKEN, FakeDiscord
+from tests.discord_fake import TOKEN, FakeDiscord, GatedDiscord
 from tests.inspect_db import query
 from tests.waiting import until
-
-
-class GatedDiscord(FakeDiscord):
-    """The fake Discord, holding every edit of a deferred answer while the gate is shut."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.gate = asyncio.Event()
-        self.gate.set()
-        self.gated = 0
-
-    async def _edit_original(self, *args: Any) -> web.Response:
-        if not self.gate.is_set():
-            self.gated += 1
-            await self.gate.wait()
-        return await super()._edit_original(*args)
 
 
 @pytest.fixture

@@ -42,7 +42,7 @@ from tests.discord_fake.limits import (
     sent_problems,
 )
 from tests.discord_fake.payloads import user_object
-from tests.discord_fake.server import FakeDiscord
+from tests.discord_fake.server import FakeDiscord, GatedDiscord
 
 __all__ = [
     "ANSWER_WITHIN",
@@ -56,6 +56,7 @@ __all__ = [
     "NONCE_MEMORY",
     "TOKEN",
     "FakeDiscord",
+    "GatedDiscord",
     "Interaction",
     "component_problems",
     "embed_problems",

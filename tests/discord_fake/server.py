@@ -228,3 +228,20 @@ class FakeDiscord(Gateway, Rest):
         """Bodies of the REST calls whose path matches `pattern`."""
         found = re.compile(pattern)
         return [body for m, path, body in self.calls if m == method and found.search(path)]
+
+
+class GatedDiscord(FakeDiscord):
+    """The fake Discord, holding every edit of a deferred answer while `gate` is shut (it starts
+    open): work acknowledged to Discord is then surely in flight when a test stops the bot."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = asyncio.Event()
+        self.gate.set()
+        self.gated = 0
+
+    async def _edit_original(self, *args: Any) -> web.Response:
+        if not self.gate.is_set():
+            self.gated += 1
+            await self.gate.wait()
+        return await super()._edit_original(*args)
