@@ -146,7 +146,8 @@ class Runtime:
             # within the grace period) before the failure goes on to end the process.
             if any(not task.done() for task in running):
                 log.error("a chat stopped with an error (%s); stopping the others", error)
-                self.request_stop()
+                if not self.stopping.is_set():  # (a second request would end the grace at once)
+                    self.request_stop()
                 await asyncio.gather(*running, return_exceptions=True)
             raise
         finally:

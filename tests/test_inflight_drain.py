@@ -109,3 +109,27 @@ async def test_one_chat_failing_stops_the_others_and_their_work_finishes_first(b
         await asyncio.wait_for(runtime.serve([steady, failing]), 10)
     assert runtime.stopping.is_set()
     assert finished == ["the acknowledged work", "drained"]
+
+
+async def test_a_chat_failing_during_a_stop_leaves_the_others_their_grace(bank):
+    # given two chats stopping on a signal, one still finishing acknowledged work
+    runtime = build_runtime(Config(), bank)
+    runtime.settle_heap = lambda: 0  # type: ignore[method-assign]
+    finished: list[str] = []
+
+    async def steady(rt: Any) -> None:
+        await rt.until_stop_requested()
+        await asyncio.sleep(0.3)  # its acknowledged work, well within the grace period
+        finished.append("steady" if not rt._hurry.is_set() else "hurried")
+
+    async def failing_while_stopping(rt: Any) -> None:
+        await rt.until_stop_requested()
+        raise ConnectionError("closed badly")
+
+    serving = asyncio.ensure_future(runtime.serve([steady, failing_while_stopping]))
+    await asyncio.sleep(0.05)
+    runtime.request_stop()
+    # when the other fails during the stop, then the first still gets its whole grace period
+    with pytest.raises(ConnectionError):
+        await asyncio.wait_for(serving, 10)
+    assert finished == ["steady"]
