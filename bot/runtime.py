@@ -30,6 +30,8 @@ from taskbank.screenplay.pdfprocess import stop_pdf_reader
 from taskbank.service import TaskBank
 
 log = logging.getLogger(__name__)
+# After a chat fails, the others get the grace period and this much more to stop by themselves.
+STOP_MARGIN_SECONDS = 2.0
 ADAPTER_GROUP = "taskbot.adapters"
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 TOOL_GROUP = "taskbot.tools"
@@ -148,6 +150,12 @@ class Runtime:
                 log.error("a chat stopped with an error (%s); stopping the others", error)
                 if not self.stopping.is_set():  # (a second request would end the grace at once)
                     self.request_stop()
+                # Bounded: a runner that cannot see the stop (stuck connecting) is cut off.
+                waiting = [task for task in running if not task.done()]
+                bound = self.config.chat.shutdown_grace_seconds + STOP_MARGIN_SECONDS
+                _, stuck = await asyncio.wait(waiting, timeout=bound)
+                for task in stuck:
+                    task.cancel()
                 await asyncio.gather(*running, return_exceptions=True)
             raise
         finally:

@@ -133,3 +133,25 @@ async def test_a_chat_failing_during_a_stop_leaves_the_others_their_grace(bank):
     with pytest.raises(ConnectionError):
         await asyncio.wait_for(serving, 10)
     assert finished == ["steady"]
+
+
+async def test_a_chat_that_cannot_see_the_stop_is_cut_off_after_the_grace_period(bank):
+    config = Config.model_validate({"chat": {"shutdown_grace_seconds": 0.2}})
+    runtime = build_runtime(config, bank)
+    runtime.settle_heap = lambda: 0  # type: ignore[method-assign]
+    cut_off: list[str] = []
+
+    async def stuck_connecting(_: Any) -> None:
+        try:
+            await asyncio.Event().wait()  # never looks at the stop
+        except asyncio.CancelledError:
+            cut_off.append("cut off")
+            raise
+
+    async def failing(_: Any) -> None:
+        await asyncio.sleep(0.05)
+        raise ConnectionError("lost its connection")
+
+    with pytest.raises(ConnectionError):
+        await asyncio.wait_for(runtime.serve([stuck_connecting, failing]), 10)
+    assert cut_off == ["cut off"]

@@ -69,8 +69,12 @@ async def run_discord(runtime: Runtime) -> None:
     async def before_close() -> None:
         # discord.py closes by itself on a close code it does not reconnect after (the token
         # reset, intents changed): the process stops as on a signal, the work in flight first.
+        # (Not when this runner is being cancelled: nothing is waited for then.)
+        task = asyncio.current_task()
+        if task is not None and task.cancelling():
+            return
         if not runtime.stopping.is_set():
-            log.error("Discord ended the connection for good; stopping")
+            log.error("Discord's connection is closing; stopping, the work in flight first")
             runtime.request_stop()
         await app.drain(runtime.finish)
 
@@ -87,7 +91,9 @@ async def run_discord(runtime: Runtime) -> None:
                     await app.drain(runtime.finish)
                     if app.client.is_ready():
                         await app.client.close()
-                    else:  # still logging in or connecting: closing under it would fail it
+                    elif app.client.before_close is not None:
+                        # Still logging in or connecting (and not closing by itself, which
+                        # consumes the hook): closing under it would fail it.
                         connected.cancel()
                 await asyncio.wait({connected})
                 if not connected.cancelled():

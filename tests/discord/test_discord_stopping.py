@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import discord
 import pytest
 
 from adapters.discord.runner import run_discord
@@ -123,3 +124,34 @@ async def test_a_stop_while_logging_in_ends_cleanly(fake, chat_bank):
         release.set()
         if not running.done():
             running.cancel()
+
+
+@pytest.mark.parametrize("code", [4004, 4013])
+async def test_a_session_refused_before_ready_fails_the_runner(fake, chat_bank, code):
+    # given Discord refusing the session on IDENTIFY (a reset token, intents not allowed)
+    fake.refuse_identify_with = code
+    runtime, _ = serving(fake, chat_bank, grace=20)
+    # then the runner fails saying so (the process exits non-zero), neither ending cleanly nor
+    # cancelled by its own stop
+    failure = await ended(asyncio.create_task(run_discord(runtime)))
+    assert isinstance(failure, discord.ConnectionClosed), repr(failure)
+    assert failure.code == code
+
+
+async def test_cancelling_the_runner_waits_for_nothing_and_stops_nothing_else(fake, chat_bank):
+    # given a deferred answer held mid-flight, and a long grace period
+    person = Person("1300000000000000001", "a")
+    fake.add_member(person.member())
+    await chat_bank.import_batch(tone_batch(5), filename="tone.jsonl")
+    runtime, server = serving(fake, chat_bank, grace=60)
+    running = asyncio.create_task(run_discord(runtime))
+    await server.command(person, "earnings")
+    fake.gate.clear()
+    await server.command(person, "task", wait=False)
+    await until(lambda: fake.gated == 1, "deferred work held")
+    # when the runner is cancelled (not a stop: the loop is going away)
+    running.cancel()
+    # then it ends at once, without a grace period, and asks no other chat to stop
+    outcome = (await asyncio.wait_for(asyncio.gather(running, return_exceptions=True), 10))[0]
+    assert isinstance(outcome, asyncio.CancelledError)
+    assert not runtime.stopping.is_set()

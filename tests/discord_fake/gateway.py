@@ -44,7 +44,11 @@ class Gateway:
                 await socket.send_str(json.dumps({"op": 11}))
             elif sent["op"] == 2:
                 self.identified.append(sent["d"])
-                await self._send_ready(socket)
+                refusal = self.refuse_identify_with
+                if refusal is not None:  # 4004 a reset token, 4013/4014 intents, on IDENTIFY
+                    await socket.close(code=refusal)
+                else:
+                    await self._send_ready(socket)
         return socket
 
     async def _send_ready(self, socket: web.WebSocketResponse) -> None:

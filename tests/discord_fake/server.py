@@ -46,6 +46,7 @@ class FakeDiscord(Gateway, Rest):
         # asked back (`with_response`); False: 204 with no body, as without it.
         self.callback_bodies = True
         self.identified: list[dict[str, Any]] = []
+        self.refuse_identify_with: int | None = None  # a close code to answer IDENTIFY with
         self.heartbeats = 0
         self.heartbeat_ms = 41250  # Discord's usual; a test may shorten it
         self.ready = asyncio.Event()
