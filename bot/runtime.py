@@ -146,12 +146,12 @@ class Runtime:
         except Exception as error:
             # One chat failed: the others stop as on a signal (their acknowledged work finishes
             # within the grace period) before the failure goes on to end the process.
-            if any(not task.done() for task in running):
+            waiting = [task for task in running if not task.done()]
+            if waiting:
                 log.error("a chat stopped with an error (%s); stopping the others", error)
                 if not self.stopping.is_set():  # (a second request would end the grace at once)
                     self.request_stop()
                 # Bounded: a runner that cannot see the stop (stuck connecting) is cut off.
-                waiting = [task for task in running if not task.done()]
                 bound = self.config.chat.shutdown_grace_seconds + STOP_MARGIN_SECONDS
                 _, stuck = await asyncio.wait(waiting, timeout=bound)
                 for task in stuck:
