@@ -7,17 +7,17 @@ and the card updates it causes follow the answer. Events (reactions, the App Hom
 handled once per event_id, whichever process Slack delivers them to, however often it retries.
 
 Bolt runs each listener before it answers (`process_before_response`), and a listener starts the
-work after its ack as a task of its own (`_after_ack`): the answer goes out as soon as the
-listener returns, where bolt's default would poll every 10 ms for the ack from a listener task.
+work after its ack as a task of its own (`WorkInFlight.start`, which queues it while every slot
+is busy): the answer goes out as soon as the listener returns, where bolt's default would poll
+every 10 ms for the ack from a listener task.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,9 +95,8 @@ class SlackApp:
         )
         self.commands = {slash: name for name, slash in settings.commands.items()}
         self.files = SlackFiles(self.client, secrets.bot_token)
-        self.work_slots = asyncio.Semaphore(WORK_IN_FLIGHT)
         # Requests being answered and work already acknowledged, for a stop that loses nothing.
-        self.work = WorkInFlight("Slack work")
+        self.work = WorkInFlight("Slack work", WORK_IN_FLIGHT)
         for slash in self.commands:
             self.bolt.command(slash)(self._on_command)
         # Listeners match in order: a command renamed in Slack but not here gets a clear answer.
@@ -185,26 +184,9 @@ class SlackApp:
 
     # -- listeners -------------------------------------------------------------------------
 
-    def _after_ack(self, work: Coroutine[Any, Any, None]) -> None:
-        """Run acknowledged work as its own task, counted as work in flight from now on; bolt
-        sends the answer when the listener that started it returns."""
-        task = asyncio.get_running_loop().create_task(work)
-        self.work.tasks.add(task)
-        task.add_done_callback(self._finished)
-
-    def _finished(self, task: asyncio.Task[None]) -> None:
-        self.work.tasks.discard(task)
-        if not task.cancelled() and (error := task.exception()) is not None:
-            # The pipeline apologises for what a handler raises; this is what failed outside it.
-            log.error("work after an ack failed", exc_info=error)
-
     async def _on_command(self, ack: Any, body: payloads.SlashCommand) -> None:
         await ack()
-        self._after_ack(self._slotted(self._command(body)))
-
-    async def _slotted(self, work: Coroutine[Any, Any, None]) -> None:
-        async with self.work_slots:
-            await work
+        self.work.start(self._command(body))
 
     async def _on_unknown_command(self, ack: Any, body: payloads.SlashCommand) -> None:
         known = ", ".join(self.commands)
@@ -237,7 +219,7 @@ class SlackApp:
 
     async def _on_import_shortcut(self, ack: Any, body: payloads.MessageShortcut) -> None:
         await ack()
-        self._after_ack(self._import_shortcut(body))
+        self.work.start(self._import_shortcut(body), slotted=False)
 
     async def _import_shortcut(self, body: payloads.MessageShortcut) -> None:
         shared = files.shared_files((body.get("message") or {}).get("files") or [])
@@ -265,7 +247,7 @@ class SlackApp:
 
     async def _on_action(self, ack: Any, body: payloads.BlockActions) -> None:
         await ack()
-        self._after_ack(self._slotted(self._action(body)))
+        self.work.start(self._action(body))
 
     async def _action(self, body: payloads.BlockActions) -> None:
         await self.bot.handle(inbound.action_event(body))
@@ -287,7 +269,7 @@ class SlackApp:
         else:
             await ack()
         if deferred:
-            self._after_ack(self._deferred(deferred, event.actor))
+            self.work.start(self._deferred(deferred, event.actor), slotted=False)
 
     async def _deferred(self, replies: list[Callable[[], Awaitable[Any]]], actor: Actor) -> None:
         """The card updates and direct messages a modal's submission caused, after the modal's
@@ -311,7 +293,7 @@ class SlackApp:
     async def _on_reaction(
         self, body: payloads.EventCallback, event: payloads.ReactionAdded
     ) -> None:
-        self._after_ack(self._reaction(body, event))
+        self.work.start(self._reaction(body, event), slotted=False)
 
     async def _reaction(self, body: payloads.EventCallback, event: payloads.ReactionAdded) -> None:
         reaction = inbound.reaction_event(event, body.get("event_id"))
@@ -328,7 +310,7 @@ class SlackApp:
         (once per event_id, however often Slack retries)."""
         home = inbound.home_event(event, body.get("event_id"))
         if home is not None:
-            self._after_ack(self._slotted(self.bot.handle(home)))
+            self.work.start(self.bot.handle(home))
 
 
 async def _healthz(_: web.Request) -> web.Response:
