@@ -1,7 +1,8 @@
 """Acknowledged work waits for a slot as a plain coroutine, in order, and a stop still waits for
 it: `WorkInFlight.start` runs at most `slots` pieces at once, starts the next as each ends
 (whether it returned or raised), and a drain ends only when the queue is empty too — or, with the
-grace period over, closes what never started and says how much."""
+grace period over, closes what never started and says how much. While requests are being
+answered the work gives way to them, for `ack_first` seconds at most."""
 
 from __future__ import annotations
 
@@ -25,10 +26,12 @@ class Pieces:
         self.finished: list[int] = []
         self.running = 0
         self.most_at_once = 0
+        self.first_started = asyncio.Event()
 
     async def piece(self, number: int, fail: bool = False) -> None:
         gate = self.gates.setdefault(number, asyncio.Event())
         self.started.append(number)
+        self.first_started.set()
         self.running += 1
         self.most_at_once = max(self.most_at_once, self.running)
         try:
@@ -145,3 +148,83 @@ async def test_a_drain_whose_grace_ran_out_closes_what_never_started(caplog):
     for task in work.tasks:
         task.cancel()
     await turns()
+
+
+async def test_work_asked_while_a_request_is_answered_starts_when_the_answer_is_out():
+    # given a request being answered (its handler inside `working`) that asks for work
+    work = WorkInFlight("work", slots=4)
+    pieces = Pieces()
+    answered = asyncio.Event()
+
+    async def request() -> None:
+        with work.working():
+            work.start(pieces.piece(0))
+            await answered.wait()
+
+    handler = asyncio.ensure_future(request())
+    await turns()
+    # then the work waits, unstarted, while the answer is under way
+    assert pieces.started == [] and len(work.queued) == 1
+    # when the answer is out
+    answered.set()
+    await handler
+    await turns()
+    # then the work starts at once
+    assert pieces.started == [0]
+    pieces.open(0)
+    await turns()
+    assert pieces.finished == [0]
+
+
+async def test_a_flood_of_requests_delays_the_work_by_ack_first_at_most():
+    # given requests answered without pause, one of which asked for work
+    work = WorkInFlight("work", slots=4, ack_first=0.05)
+    pieces = Pieces()
+    flooding = asyncio.Event()
+
+    async def request(asks: bool) -> None:
+        with work.working():
+            if asks:
+                work.start(pieces.piece(0))
+            await flooding.wait()
+
+    handlers = [asyncio.ensure_future(request(number == 0)) for number in range(3)]
+    loop = asyncio.get_running_loop()
+    asked = loop.time()
+    await turns()
+    assert pieces.started == []
+    # when the flood goes on past ack_first
+    await asyncio.wait_for(pieces.first_started.wait(), 5)
+    # then the work started anyway, about ack_first after it was asked, with requests still open
+    assert pieces.started == [0]
+    assert loop.time() - asked >= 0.05
+    assert not flooding.is_set()
+    flooding.set()
+    pieces.open(0)
+    await asyncio.gather(*handlers)
+    await turns()
+    assert pieces.finished == [0]
+
+
+async def test_a_drain_starts_the_queued_work_without_waiting_for_the_answers(bank):
+    runtime = build_runtime(Config(), bank)
+    runtime.request_stop()
+    work = WorkInFlight("work", slots=4, ack_first=60)
+    pieces = Pieces()
+    answered = asyncio.Event()
+
+    async def request() -> None:
+        with work.working():
+            work.start(pieces.piece(0))
+            await answered.wait()
+
+    handler = asyncio.ensure_future(request())
+    await turns()
+    assert pieces.started == []
+    pieces.open(0)
+    draining = asyncio.ensure_future(work.drain(runtime.finish))
+    await turns()
+    assert pieces.started == [0]  # not held back by the open request
+    answered.set()
+    await asyncio.wait_for(asyncio.gather(handler, draining), 10)
+    assert pieces.finished == [0]
