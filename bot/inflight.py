@@ -41,11 +41,16 @@ class WorkInFlight:
         # Acknowledged work not started yet, with when it was asked (the loop's clock).
         self.queued: deque[tuple[float, Coroutine[Any, Any, Any]]] = deque()
         self._reminder: asyncio.TimerHandle | None = None
+        self._gave_up = False  # a drain's grace period ended
 
     def start(self, work: Coroutine[Any, Any, Any], *, slotted: bool = True) -> None:
         """Run acknowledged work as a task of its own, counted in flight from then on: with
         `slotted=False` at once, else in a free slot once no request is being answered (or it
         has waited `ack_first` seconds), in the order asked."""
+        if self._gave_up:  # the stop's grace period is over: nothing new can finish now
+            work.close()
+            log.warning("%s asked after the stop's grace period ended: not started", self.label)
+            return
         if not slotted:
             self._launch(work, slotted=False)
             return
@@ -115,6 +120,7 @@ class WorkInFlight:
         while True:
             if unfinished := self.unfinished():
                 if await finish(unfinished, self.label):
+                    self._gave_up = True
                     self._drop_queued()
                     return  # the grace period is over
             elif self.queued:

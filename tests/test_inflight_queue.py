@@ -7,6 +7,7 @@ answered the work gives way to them, for `ack_first` seconds at most."""
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import warnings
 from collections.abc import Collection
@@ -115,8 +116,9 @@ async def test_a_drain_waits_for_the_work_still_queued(bank):
     draining = asyncio.ensure_future(work.drain(runtime.finish))
     await turns()
     assert not draining.done()
-    # when each piece ends in turn
+    # when each piece ends in turn, the drain still waiting before the last
     for number in range(4):
+        assert not draining.done(), f"the drain returned with piece {number} yet to finish"
         pieces.open(number)
         await turns()
     # then the drain returns only after all four finished
@@ -129,8 +131,9 @@ async def test_a_drain_whose_grace_ran_out_closes_what_never_started(caplog):
     # given a piece running and two waiting, and a grace period that is already over
     work = WorkInFlight("Slack work", slots=1)
     pieces = Pieces()
-    for number in range(3):
-        work.start(pieces.piece(number))
+    asked = [pieces.piece(number) for number in range(3)]
+    for piece in asked:
+        work.start(piece)
     await turns()
 
     async def grace_over(_: Collection[asyncio.Task[Any]], __: str) -> int:
@@ -145,6 +148,13 @@ async def test_a_drain_whose_grace_ran_out_closes_what_never_started(caplog):
     assert not work.queued
     assert pieces.started == [0]
     assert "2 acknowledged pieces never started" in caplog.text
+    assert [inspect.getcoroutinestate(piece) for piece in asked[1:]] == [inspect.CORO_CLOSED] * 2
+    # and work asked after that is closed at once, not queued behind the end
+    late = pieces.piece(9)
+    with caplog.at_level(logging.WARNING, logger="bot.inflight"):
+        work.start(late)
+    assert inspect.getcoroutinestate(late) == inspect.CORO_CLOSED and not work.queued
+    assert "asked after the stop's grace period ended" in caplog.text
     for task in work.tasks:
         task.cancel()
     await turns()
@@ -228,3 +238,32 @@ async def test_a_drain_starts_the_queued_work_without_waiting_for_the_answers(ba
     answered.set()
     await asyncio.wait_for(asyncio.gather(handler, draining), 10)
     assert pieces.finished == [0]
+
+
+async def test_a_request_that_raises_or_is_cancelled_no_longer_holds_the_work_back():
+    work = WorkInFlight("work", slots=4, ack_first=60)
+    pieces = Pieces()
+    release = asyncio.Event()
+
+    async def failing() -> None:
+        with work.working():
+            work.start(pieces.piece(0))
+            raise RuntimeError("the handler broke")
+
+    async def hanging() -> None:
+        with work.working():
+            work.start(pieces.piece(1))
+            await release.wait()
+
+    cancelled = asyncio.ensure_future(hanging())
+    await turns()
+    broken = asyncio.ensure_future(failing())
+    await turns()
+    assert pieces.started == []  # the hanging request is still being answered
+    cancelled.cancel()
+    await turns()
+    # then with neither request open, both pieces run (in the order asked)
+    assert broken.done() and isinstance(broken.exception(), RuntimeError)
+    assert pieces.started == [1, 0]
+    pieces.open(0, 1)
+    await turns()
