@@ -10,7 +10,7 @@ import asyncio
 import inspect
 import logging
 import warnings
-from collections.abc import Collection
+from collections.abc import Collection, Coroutine
 from typing import Any
 
 from bot.bootstrap import build_runtime
@@ -51,6 +51,16 @@ class Pieces:
 async def turns(count: int = 5) -> None:
     for _ in range(count):
         await asyncio.sleep(0)
+
+
+async def request(
+    work: WorkInFlight, asked: Coroutine[Any, Any, Any] | None, answered: asyncio.Event
+) -> None:
+    """A request's handler: inside `working` until `answered`, asking for `asked` after its ack."""
+    with work.working():
+        if asked is not None:
+            work.start(asked)
+        await answered.wait()
 
 
 async def test_no_more_than_the_slots_run_and_the_rest_start_in_order_as_slots_free():
@@ -165,13 +175,7 @@ async def test_work_asked_while_a_request_is_answered_starts_when_the_answer_is_
     work = WorkInFlight("work", slots=4)
     pieces = Pieces()
     answered = asyncio.Event()
-
-    async def request() -> None:
-        with work.working():
-            work.start(pieces.piece(0))
-            await answered.wait()
-
-    handler = asyncio.ensure_future(request())
+    handler = asyncio.ensure_future(request(work, pieces.piece(0), answered))
     await turns()
     # then the work waits, unstarted, while the answer is under way
     assert pieces.started == [] and len(work.queued) == 1
@@ -191,14 +195,10 @@ async def test_a_flood_of_requests_delays_the_work_by_ack_first_at_most():
     work = WorkInFlight("work", slots=4, ack_first=0.05)
     pieces = Pieces()
     flooding = asyncio.Event()
-
-    async def request(asks: bool) -> None:
-        with work.working():
-            if asks:
-                work.start(pieces.piece(0))
-            await flooding.wait()
-
-    handlers = [asyncio.ensure_future(request(number == 0)) for number in range(3)]
+    handlers = [
+        asyncio.ensure_future(request(work, pieces.piece(0) if n == 0 else None, flooding))
+        for n in range(3)
+    ]
     loop = asyncio.get_running_loop()
     asked = loop.time()
     await turns()
@@ -222,13 +222,7 @@ async def test_a_drain_starts_the_queued_work_without_waiting_for_the_answers(ba
     work = WorkInFlight("work", slots=4, ack_first=60)
     pieces = Pieces()
     answered = asyncio.Event()
-
-    async def request() -> None:
-        with work.working():
-            work.start(pieces.piece(0))
-            await answered.wait()
-
-    handler = asyncio.ensure_future(request())
+    handler = asyncio.ensure_future(request(work, pieces.piece(0), answered))
     await turns()
     assert pieces.started == []
     pieces.open(0)
