@@ -131,6 +131,9 @@ class GroupCommitWriter:
         # short by the thread waking on the first of them.
         self._queue: queue.SimpleQueue[list[_Pending] | None] = queue.SimpleQueue()
         self._batch: list[_Pending] = []
+        self._in_flight = 0  # operations handed to the thread and not yet answered
+        # Called on the loop after each group's callers are answered (auto_writer.py listens).
+        self.on_answered: Callable[[], None] | None = None
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopped: asyncio.Future[None] | None = None
@@ -175,18 +178,50 @@ class GroupCommitWriter:
 
         A caller cancelled while waiting stops waiting; its operation, already queued, still
         runs (and may commit), as with any write whose answer is lost."""
+        if self._loop is None:
+            raise RuntimeError("the store is not open")
+        future: asyncio.Future[T] = self._loop.create_future()
+        self.enqueue(operation, savepoint, future)
+        return await future  # settled by `_settle_all`, which skips a cancelled one
+
+    def enqueue(self, operation: Operation[T], savepoint: bool, future: asyncio.Future[T]) -> None:
+        """Queue one operation for the next group; `future` gets its outcome after the commit."""
         if self._thread is None or self._loop is None:
             raise RuntimeError("the store is not open")
-        pending = _Pending(operation, self._loop.create_future(), savepoint)
         if not self._batch:
             self._loop.call_soon(self._hand_over)
-        self._batch.append(pending)
-        return await pending.future  # settled by `_settle_all`, which skips a cancelled one
+        self._batch.append(_Pending(operation, future, savepoint))
+
+    def give(self, asked: list[tuple[Operation[Any], bool, asyncio.Future[Any]]]) -> None:
+        """Hand (operation, savepoint, future) triples to the thread now, after what is queued
+        (for a caller that has grouped them already: the loop's turn is over)."""
+        if self._thread is None:
+            raise RuntimeError("the store is not open")
+        batch = self._batch + [_Pending(op, future, savepoint) for op, savepoint, future in asked]
+        self._batch = batch
+        self._hand_over()
+
+    def pending(self) -> int:
+        """Operations queued or running that have not been answered yet."""
+        return len(self._batch) + self._in_flight
+
+    def flush(self) -> None:
+        """Hand what is queued to the thread now, not at the end of the loop's turn."""
+        self._hand_over()
 
     def _hand_over(self) -> None:
         batch, self._batch = self._batch, []
         if batch:
+            self._in_flight += len(batch)
             self._queue.put(batch)
+
+    def _answer(
+        self, outcomes: list[tuple[asyncio.Future[Any], Any, BaseException | None]]
+    ) -> None:
+        self._in_flight -= len(outcomes)
+        _settle_all(outcomes)
+        if self.on_answered is not None:
+            self.on_answered()
 
     # -- on the writer's thread ------------------------------------------------------------
 
@@ -239,7 +274,7 @@ class GroupCommitWriter:
                     (pending.future, result, error)
                     for pending, (result, error) in zip(group, results, strict=True)
                 ]
-                loop.call_soon_threadsafe(_settle_all, outcomes)
+                loop.call_soon_threadsafe(self._answer, outcomes)
         finally:
             connection.close()
             loop.call_soon_threadsafe(_settle_one, self._stopped, None, None)

@@ -70,6 +70,8 @@ class ProcessWriter:
         self._exit_code: int | None = None
         self._closing = False  # stop() has begun: writes are refused, not left unanswered
         self.migrations_applied: list[int] = []
+        # Called on the loop after callers are answered (auto_writer.py listens).
+        self.on_answered: Callable[[], None] | None = None
 
     @property
     def transactions(self) -> int:
@@ -98,7 +100,7 @@ class ProcessWriter:
             fast_child.close()
             proxy_child.close()
         try:
-            replies = _Replies(loop, self._exit)
+            replies = _Replies(loop, self._exit, self._answered)
             transport, _ = await loop.create_connection(lambda: replies, sock=fast)
             self._transport, self._replies = transport, replies  # type: ignore[assignment]
             self.migrations_applied = await replies.ready
@@ -108,6 +110,7 @@ class ProcessWriter:
                 self._max_group,
                 opener=lambda: ProxyConnection(proxy),
             )
+            self._thread.on_answered = self._answered
             await self._thread.start()
         except BaseException:
             proxy.close()
@@ -133,19 +136,46 @@ class ProcessWriter:
         """Run one operation in the next group; returns once its transaction has committed (see
         GroupCommitWriter.run). A RemoteCall runs in the child whole; anything else on the
         proxy thread."""
+        if self._loop is None:
+            raise RuntimeError("the store is not open")
+        future: asyncio.Future[T] = self._loop.create_future()
+        self.enqueue(operation, savepoint, future)
+        return await future
+
+    def enqueue(self, operation: Operation[T], savepoint: bool, future: asyncio.Future[T]) -> None:
+        """Queue one operation; `future` gets its outcome after the commit."""
         if self._replies is not None and self._replies.stopped is not None:
             raise WriterStopped(str(self._replies.stopped))
         if self._loop is None or self._thread is None or self._closing:
             raise RuntimeError("the store is not open")
         if not isinstance(operation, RemoteCall):
-            return await self._thread.run(operation, savepoint=savepoint)
-        future: asyncio.Future[T] = self._loop.create_future()
+            self._thread.enqueue(operation, savepoint, future)
+            return
         if not self._batch:
             self._loop.call_soon(self._hand_over)
         self._batch.append((operation, savepoint, future))
         if len(self._batch) >= HAND_OVER:
             self._hand_over()
-        return await future
+
+    @property
+    def stopped(self) -> bool:
+        """Whether the child has gone (every write to it fails from then on)."""
+        return self._replies is not None and self._replies.stopped is not None
+
+    def pending(self) -> int:
+        """Operations queued, sent or running that have not been answered yet."""
+        sent = sum(map(len, self._replies.outstanding)) if self._replies else 0
+        return len(self._batch) + sent + (self._thread.pending() if self._thread else 0)
+
+    def flush(self) -> None:
+        """Send what is queued now, not at the end of the loop's turn."""
+        self._hand_over()
+        if self._thread is not None:
+            self._thread.flush()
+
+    def _answered(self) -> None:
+        if self.on_answered is not None:
+            self.on_answered()
 
     def _hand_over(self) -> None:
         batch, self._batch = self._batch, []
@@ -187,7 +217,12 @@ class _Replies(asyncio.Protocol):
     """The fast socket's bot side: the child's first word (`ready`), then each piece's outcomes,
     settled in the order the pieces were sent, straight from the bytes as they arrive."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, exit_status: Callable[[], str]) -> None:
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        exit_status: Callable[[], str],
+        answered: Callable[[], None],
+    ) -> None:
         self.ready: asyncio.Future[list[int]] = loop.create_future()
         self.outstanding: deque[list[asyncio.Future[Any]]] = deque()
         self.counts: tuple[int, int, float] = (
@@ -198,6 +233,7 @@ class _Replies(asyncio.Protocol):
         self.stopped: WriterStopped | None = None
         self._buffer = FrameBuffer()
         self._exit_status = exit_status
+        self._answered = answered
 
     def data_received(self, data: bytes) -> None:
         self._buffer.feed(data)
@@ -214,6 +250,7 @@ class _Replies(asyncio.Protocol):
                     ):
                         _settle_one(future, result, error)
                 self.counts = tuple(counts)  # type: ignore[assignment]
+                self._answered()
 
     def connection_lost(self, exc: Exception | None) -> None:
         status = self._exit_status()
@@ -233,6 +270,7 @@ class _Replies(asyncio.Protocol):
             for future in futures:
                 _settle_one(future, None, unknown)
         self.outstanding.clear()
+        self._answered()
 
 
 def _picklable(
