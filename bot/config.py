@@ -109,10 +109,11 @@ class DatabaseConfig(_Section):
         description="A SQLite file path, sqlite:///path or postgresql://… URL.",
     )
     synchronous: Literal["normal", "full", "extra"] = "full"
-    # SQLite only: where `taskbot run` and `taskbot demo` write — "thread" (in the bot's own
-    # process) or "process" (a writer process of its own, whose SQL runs beside the event loop).
-    # One-shot commands always use the thread: they write little and start faster.
-    writer: Literal["thread", "process"] = "thread"
+    # SQLite only: where `taskbot run` and `taskbot demo` write — "auto" (the writer thread for
+    # a write or two at a time, the writer process for many: see auto_writer.py), "thread" (in
+    # the bot's own process) or "process" (a writer process of its own, whose SQL runs beside
+    # the event loop). One-shot commands always use the thread: they write little and start faster.
+    writer: Literal["auto", "thread", "process"] = "auto"
 
     @field_validator("url")
     @classmethod

@@ -67,11 +67,12 @@ async def fresh_postgres_store(min_size: int = 1, max_size: int = 8) -> AsyncIte
 
 # The SQLite writer the store fixtures use: "thread" (the default), or "process" to run the
 # whole suite's store tests against the writer process once (TASKBOT_TEST_SQLITE_WRITER=process).
-# The "sqlite-process" parameter of `store` picks the writer process for one module's tests.
+# The "sqlite-process" and "sqlite-auto" parameters of `store` pick that writer for one module's
+# tests.
 SQLITE_WRITER = os.environ.get("TASKBOT_TEST_SQLITE_WRITER", "thread")
 # For the invariant tests: `store` on SQLite with either writer, and on PostgreSQL.
 EVERY_WRITER = pytest.mark.parametrize(
-    "store", ["sqlite", "sqlite-process", "postgresql"], indirect=True
+    "store", ["sqlite", "sqlite-process", "sqlite-auto", "postgresql"], indirect=True
 )
 
 
@@ -94,7 +95,7 @@ async def chat_bank(tmp_path, clock) -> AsyncIterator[TaskBank]:
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def store(request, tmp_path) -> AsyncIterator[object]:
     if request.param.startswith("sqlite"):
-        writer = "process" if request.param == "sqlite-process" else SQLITE_WRITER
+        writer = request.param.removeprefix("sqlite-") if "-" in request.param else SQLITE_WRITER
         opened = SqliteStore(tmp_path / "taskbot.db", writer=writer)
         await opened.open()
         try:
@@ -116,7 +117,7 @@ async def make_store(request, tmp_path):
     """A factory of unopened stores that all point at one database, to test reopening it."""
     if request.param.startswith("sqlite"):
         path = tmp_path / "reopened.db"
-        writer = "process" if request.param == "sqlite-process" else SQLITE_WRITER
+        writer = request.param.removeprefix("sqlite-") if "-" in request.param else SQLITE_WRITER
         yield lambda: SqliteStore(path, writer=writer)
         return
     from taskbank.store.postgres import PostgresStore

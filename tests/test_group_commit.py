@@ -16,9 +16,9 @@ from taskbank.store.sqlite import SqliteStore
 NOW = datetime(2026, 3, 2, tzinfo=UTC)
 
 
-@pytest.fixture(params=["thread", "process"])
+@pytest.fixture(params=["thread", "process", "auto"])
 async def sqlite_store(request, tmp_path):
-    """A store on either writer: in the process, these closures run on the proxy thread."""
+    """A store on each writer: in the process, these closures run on the proxy thread."""
     store = SqliteStore(tmp_path / "group.db", writer=request.param)
     await store.open()
     try:

@@ -221,9 +221,11 @@ from taskbank.store.sqlite import SqliteStore
 from tests.batches import TONE_ANSWER, tone_batch
 
 async def main():
-    store = SqliteStore(sys.argv[1], writer="process")
+    store = SqliteStore(sys.argv[1], writer=sys.argv[2])
     await store.open()
-    print("child", store.runner.writer._process.pid, flush=True)
+    writer = store.runner.writer
+    process = writer._process if sys.argv[2] == "process" else writer._process._process
+    print("child", process.pid, flush=True)
     bank = TaskBank(store, clock=ManualClock())
     await bank.import_batch(tone_batch(400, overlap=2), filename="b.jsonl")
 
@@ -239,13 +241,17 @@ asyncio.run(main())
 """
 
 
-async def test_a_bot_killed_mid_load_loses_no_acknowledged_answer_and_its_child_exits(tmp_path):
+@pytest.mark.parametrize("writer", ["process", "auto"])
+async def test_a_bot_killed_mid_load_loses_no_acknowledged_answer_and_its_child_exits(
+    tmp_path, writer
+):
     path = tmp_path / "killed.db"
     bot = await asyncio.create_subprocess_exec(
         sys.executable,
         "-c",
         _KILLED_BOT,
         str(path),
+        writer,
         stdout=asyncio.subprocess.PIPE,
         env={**os.environ, "PYTHONPATH": os.getcwd()},
     )
@@ -285,7 +291,9 @@ async def test_a_bot_killed_mid_load_loses_no_acknowledged_answer_and_its_child_
     assert over == []
 
 
-def test_a_writer_setting_other_than_process_or_thread_is_refused_at_its_line(runner, tmp_path):
+def test_a_writer_setting_other_than_auto_process_or_thread_is_refused_at_its_line(
+    runner, tmp_path
+):
     from bot.cli import app
 
     path = tmp_path / "taskbot.toml"
@@ -293,15 +301,16 @@ def test_a_writer_setting_other_than_process_or_thread_is_refused_at_its_line(ru
     result = runner.invoke(app, ["config", "check", "--config", str(path)])
     assert result.exit_code == 2
     assert f"{path}:3: database.writer:" in result.stderr
-    assert "'process'" in result.stderr and "'thread'" in result.stderr
+    assert all(f"'{kind}'" in result.stderr for kind in ("auto", "process", "thread"))
 
 
 @pytest.mark.parametrize(
     ("configured", "serving", "expected"),
     [
-        (None, True, "thread"),  # the default
+        (None, True, "auto"),  # the default
         ("process", True, "process"),
         ("process", False, "thread"),  # a one-shot command
+        ("auto", False, "thread"),
         ("thread", True, "thread"),
     ],
 )

@@ -10,11 +10,14 @@ import time
 import pytest
 
 from taskbank.store.postgres.grouped import Group
+from taskbank.store.sqlite.auto_writer import AutoWriter
 from taskbank.store.sqlite.connection import GroupCommitWriter
 from taskbank.store.sqlite.writer_process import ProcessWriter
 
 
-@pytest.mark.parametrize("kind", [GroupCommitWriter, ProcessWriter], ids=["thread", "process"])
+@pytest.mark.parametrize(
+    "kind", [GroupCommitWriter, ProcessWriter, AutoWriter], ids=["thread", "process", "auto"]
+)
 async def test_a_write_asked_for_while_the_writer_stops_is_refused_not_left_waiting(tmp_path, kind):
     # given a writer with a slow write in flight, and a stop waiting for it
     writer = kind(tmp_path / "stop.db", "normal")

@@ -21,11 +21,12 @@ import aiosqlite
 
 from taskbank.store import batchrows
 from taskbank.store.runner import Operation, Row, Step, drive
+from taskbank.store.sqlite.auto_writer import AutoWriter
 from taskbank.store.sqlite.connection import GroupCommitWriter, Synchronous, connect
 from taskbank.store.sqlite.connection import Operation as ConnectionOperation
 from taskbank.store.sqlite.writer_process import ProcessWriter
 
-WriterKind = Literal["thread", "process"]
+WriterKind = Literal["thread", "process", "auto"]
 
 T = TypeVar("T")
 _NUMBERED = re.compile(r"\$(\d+)")
@@ -44,7 +45,8 @@ def _bound(args: tuple[Any, ...]) -> Any:
 
 class SqliteRunner:
     """One SQLite file: a writer with group commit — a thread of this process, or a process of
-    its own (writer_process.py) — and a few readers."""
+    its own (writer_process.py), or the two chosen turn by turn (auto_writer.py) — and a few
+    readers."""
 
     def __init__(self, path: Path, synchronous: Synchronous, writer: WriterKind = "thread") -> None:
         self.path = path
@@ -52,13 +54,13 @@ class SqliteRunner:
         self.writer_kind = writer
         self._connections: list[aiosqlite.Connection] = []
         self._readers: asyncio.Queue[aiosqlite.Connection] | None = None
-        self.writer: GroupCommitWriter | ProcessWriter | None = None
+        self.writer: GroupCommitWriter | ProcessWriter | AutoWriter | None = None
 
     async def open(self) -> None:
         """Open (creating if needed) the file, apply migrations, start group commit."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        kind = ProcessWriter if self.writer_kind == "process" else GroupCommitWriter
-        writer = kind(self.path, self.synchronous)
+        kinds = {"thread": GroupCommitWriter, "process": ProcessWriter, "auto": AutoWriter}
+        writer = kinds[self.writer_kind](self.path, self.synchronous)
         await writer.start()
         self.writer = writer
         self._readers = asyncio.Queue()

@@ -1,0 +1,216 @@
+"""The auto writer (`[database] writer = "auto"`): a lone write runs on the writer thread and a
+crowd on the writer process; the two never hold writes at the same time; writes that wait for
+it to change sides keep their order and all commit, a stop included; and when the writer process
+dies the thread takes the writes after it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import signal
+import sqlite3
+import threading
+
+import pytest
+
+from taskbank.clock import ManualClock
+from taskbank.service import TaskBank
+from taskbank.store.sqlite import SqliteStore
+from taskbank.store.sqlite.auto_writer import UP, AutoWriter
+from taskbank.store.sqlite.wire import RemoteCall
+from tests.batches import TONE_ANSWER, tone_batch
+from tests.writer_faults.remote_helpers import record_job
+
+
+@pytest.fixture
+async def auto(tmp_path):
+    store = SqliteStore(tmp_path / "auto.db", writer="auto")
+    await store.open()
+    try:
+        yield store
+    finally:
+        await store.close()
+
+
+def writer_of(store: SqliteStore) -> AutoWriter:
+    writer = store.runner.writer
+    assert isinstance(writer, AutoWriter)
+    return writer
+
+
+def watch(writer: AutoWriter) -> tuple[dict[str, int], list[str]]:
+    """Count the writes each side is given, and note every time a side is given writes while
+    the other still holds some."""
+    given, overlaps = {"thread": 0, "process": 0}, []
+    thread, process = writer._thread, writer._process
+    give, enqueue = thread.give, process.enqueue
+
+    def to_thread(asked):
+        if process.pending():
+            overlaps.append(f"thread given {len(asked)} with {process.pending()} on the process")
+        given["thread"] += len(asked)
+        give(asked)
+
+    def to_process(operation, savepoint, future):
+        if thread.pending():
+            overlaps.append(f"process given a write with {thread.pending()} on the thread")
+        given["process"] += 1
+        enqueue(operation, savepoint, future)
+
+    thread.give, process.enqueue = to_thread, to_process  # type: ignore[method-assign]
+    return given, overlaps
+
+
+async def answer_one(bank: TaskBank, who: str) -> int:
+    claimed = await bank.claim(who)
+    done = await bank.submit(claimed.assignment.id, who, TONE_ANSWER, f"{who}-{claimed.task.id}")
+    return done.submission.id
+
+
+def blocked_until(started: threading.Event, release: threading.Event):
+    def operation(connection: sqlite3.Connection) -> None:
+        started.set()
+        release.wait()
+
+    return operation
+
+
+async def hold_thread(store: SqliteStore) -> tuple[asyncio.Task, threading.Event]:
+    """Occupy the writer thread (the side in use) until the returned event is set."""
+    started, release = threading.Event(), threading.Event()
+    gate = asyncio.create_task(store.runner.run(blocked_until(started, release)))
+    await asyncio.to_thread(started.wait)
+    return gate, release
+
+
+async def posts(store: SqliteStore) -> int:
+    return (await store.runner.fetch_one("SELECT count(*) AS n FROM posts"))["n"]
+
+
+async def test_a_lone_write_runs_on_the_thread_and_a_crowd_on_the_process(auto):
+    # given a bank on the auto writer
+    writer = writer_of(auto)
+    bank = TaskBank(auto, clock=ManualClock())
+    await bank.import_batch(tone_batch(300, overlap=3), filename="b.jsonl")
+    given, overlaps = watch(writer)
+    # when one writer answers alone, then 50 at once, then one alone again
+    await answer_one(bank, "alone")
+    alone = dict(given)
+    crowd = await asyncio.gather(*(answer_one(bank, f"w{n}") for n in range(50)))
+    during = dict(given)
+    later = [await answer_one(bank, "later") for _ in range(3)]
+    # then the lone writes ran on the thread, the crowd's mostly on the process, the last ones
+    # on the thread again, never both at once, and every answer is stored
+    assert alone == {"thread": 2, "process": 0}
+    assert during["process"] - alone["process"] > 50
+    assert given["thread"] - during["thread"] >= 2 and writer.side_in_use() == "thread"
+    assert overlaps == []
+    stored = {row["id"] for row in await auto.runner.fetch("SELECT id FROM submissions")}
+    assert set(crowd) | set(later) <= stored and len(stored) == 54
+
+
+async def test_the_two_sides_never_hold_writes_at_once_under_a_changing_load(auto):
+    # given a bank on the auto writer, watched
+    writer = writer_of(auto)
+    bank = TaskBank(auto, clock=ManualClock())
+    await bank.import_batch(tone_batch(400, overlap=3), filename="b.jsonl")
+    given, overlaps = watch(writer)
+    rng = random.Random(3)
+    acknowledged: list[int] = []
+
+    async def person(name: str, pairs: int) -> None:
+        for _ in range(pairs):
+            acknowledged.append(await answer_one(bank, name))
+            await asyncio.sleep(rng.random() / 500)
+
+    async def closures(count: int) -> None:  # writes that are not remote calls
+        for n in range(count):
+            await auto.runner.run(lambda connection, n=n: record_job(connection, f"c{n}"))
+            await asyncio.sleep(rng.random() / 200)
+
+    # when crowds come and go, with closures and lone writers between them
+    for wave, size in enumerate((40, 1, 25, 3, 60, 1)):
+        await asyncio.gather(*(person(f"p{wave}-{n}", 2) for n in range(size)), closures(4))
+    # then both sides were used, the side changed while the one in use still held writes, never
+    # did the two hold writes at once, and every acknowledged answer is stored
+    assert given["thread"] > 0 and given["process"] > 0 and writer.switches >= 4
+    assert overlaps == []
+    stored = {row["id"] for row in await auto.runner.fetch("SELECT id FROM submissions")}
+    assert set(acknowledged) <= stored and len(stored) == len(acknowledged)
+    assert await posts(auto) == 24
+
+
+async def test_writes_waiting_to_change_sides_keep_their_order_and_all_commit(auto):
+    # given the thread busy with a write
+    writer = writer_of(auto)
+    gate, release = await hold_thread(auto)
+    # when a crowd of remote calls asks to write meanwhile
+    calls = [
+        asyncio.ensure_future(auto.runner.run(RemoteCall(record_job, (f"j{n}",))))
+        for n in range(UP * 2)
+    ]
+    await asyncio.sleep(0.1)
+    # then they wait (nothing is written beside the thread's open write), and once it ends they
+    # run on the process in the order asked, and all commit
+    assert not any(call.done() for call in calls) and await posts(auto) == 0
+    release.set()
+    await gate
+    assert await asyncio.gather(*calls) == list(range(UP * 2))
+    assert writer.side_in_use() == "process" and writer._process.operations >= UP * 2
+
+
+async def test_a_stop_finishes_the_writes_waiting_to_change_sides(tmp_path):
+    # given the auto writer's thread busy and a crowd waiting to change sides
+    store = SqliteStore(tmp_path / "stop.db", writer="auto")
+    await store.open()
+    gate, release = await hold_thread(store)
+    calls = [
+        asyncio.ensure_future(store.runner.run(RemoteCall(record_job, (f"j{n}",))))
+        for n in range(UP * 2)
+    ]
+    await asyncio.sleep(0.05)
+    # when the store stops while they wait, and the thread's write then ends
+    stopping = asyncio.ensure_future(store.close())
+    await asyncio.sleep(0.05)
+    assert not stopping.done()
+    release.set()
+    await asyncio.wait_for(stopping, 30)
+    await gate
+    # then every waiting write committed before the stop ended
+    assert sorted(await asyncio.gather(*calls)) == list(range(UP * 2))
+    reopened = SqliteStore(tmp_path / "stop.db")
+    await reopened.open()
+    try:
+        assert await posts(reopened) == UP * 2
+    finally:
+        await reopened.close()
+
+
+async def test_when_the_writer_process_dies_the_thread_takes_the_writes_after_it(auto):
+    # given the auto writer on its process, after a crowd
+    writer = writer_of(auto)
+    bank = TaskBank(auto, clock=ManualClock())
+    await bank.import_batch(tone_batch(100, overlap=2), filename="b.jsonl")
+    gate, release = await hold_thread(auto)
+    crowd = [asyncio.ensure_future(answer_one(bank, f"w{n}")) for n in range(UP * 2)]
+    await asyncio.sleep(0.05)
+    release.set()
+    await gate
+    await asyncio.gather(*crowd)
+    assert writer.side_in_use() == "process"
+    # when the writer process is killed
+    process = writer._process._process
+    assert process is not None
+    os.kill(process.pid, signal.SIGKILL)
+    await asyncio.to_thread(process.wait)
+    for _ in range(100):  # its socket closing is seen on a later turn of the loop
+        if writer._process.stopped:
+            break
+        await asyncio.sleep(0.01)
+    # then the writes after it run on the thread, alone or in a crowd, and are stored
+    after = [await answer_one(bank, "after")]
+    after += await asyncio.gather(*(answer_one(bank, f"v{n}") for n in range(UP * 2)))
+    assert writer.side_in_use() == "thread"
+    stored = {row["id"] for row in await auto.runner.fetch("SELECT id FROM submissions")}
+    assert set(after) <= stored
