@@ -118,16 +118,19 @@ async def writer_statements(folder: Path, gold_rate: float) -> tuple[int, int]:
 
 
 async def other_writer_run(
-    folder: Path, writer: WriterKind, pairs: int, gold_rate: float, turn: int
-) -> Result:
-    """50 writers through TaskBank with the other writer, on a fresh 1,000-task bank."""
+    folder: Path, writer: WriterKind, counts: dict[int, int], gold_rate: float, turn: int
+) -> dict[int, Result]:
+    """1 and 50 writers through TaskBank with another writer, on a fresh 1,000-task bank."""
     bank, store, _ = await bank_with(folder, 1_000, gold_rate, writer=writer)
     await settle_disk(store.path)
-    await claim_submit(bank, 50, 50, f"{writer}-{turn}-warm")
-    result = await claim_submit(bank, 50, pairs, f"{writer}-{turn}-50")
+    found = {}
+    for writers in (1, 50):
+        await claim_submit(bank, writers, writers, f"{writer}-{turn}-{writers}-warm")
+        result = await claim_submit(bank, writers, counts[writers], f"{writer}-{turn}-{writers}")
+        found[writers] = Result(f"TaskBank, {writers} writers, writer {writer}", result.operations,
+                                result.seconds, result.latencies, result.cpu)  # fmt: skip
     await store.close()
-    return Result(f"TaskBank, 50 writers, writer {writer}", result.operations, result.seconds,
-                  result.latencies, result.cpu)  # fmt: skip
+    return found
 
 
 def share_row(result: Result, floor_result: Result, base: Result) -> str:
@@ -159,10 +162,10 @@ async def main() -> None:
     )
     parser.add_argument(
         "--writer",
-        choices=("process", "thread"),
-        default="thread",
-        help="the SQLite writer TaskBank runs on (default: the thread, as `taskbot run` does);"
-        " each round also runs 50 writers on the other one, to compare",
+        choices=("auto", "process", "thread"),
+        default="auto",
+        help="the SQLite writer TaskBank runs on (default: auto, as `taskbot run` does);"
+        " each round also runs 1 and 50 writers on each of the others, to compare",
     )
     parser.add_argument(
         "--rounds",
@@ -210,8 +213,11 @@ async def main() -> None:
         loads: dict[int, float] = {}
         grouped = dict.fromkeys(sizes, (0, 0))
         bases: list[Result] = []
-        other: WriterKind = "process" if args.writer == "thread" else "thread"
-        others: list[Result] = []  # 50 writers on the other writer, each round
+        kinds: tuple[WriterKind, ...] = ("auto", "thread", "process")
+        # 1 and 50 writers on each other writer, each round
+        others: dict[WriterKind, list[dict[int, Result]]] = {
+            kind: [] for kind in kinds if kind != args.writer
+        }
         statements = dict.fromkeys(sizes, await writer_statements(folder, args.gold_rate))
 
         def count_groups(tasks: int, store: SqliteStore) -> None:
@@ -254,12 +260,14 @@ async def main() -> None:
                 if lasting and turn == rounds - 1:
                     count_groups(tasks, store)
                     await store.close()
-            others.append(await other_writer_run(folder, other, counts[50], args.gold_rate, turn))
+            for kind, found in others.items():
+                found.append(await other_writer_run(folder, kind, counts, args.gold_rate, turn))
             print(f"   round {turn + 1} of {rounds} done")
         base = pooled(bases)
         print(f"\n{'':<40} {'rate':>11} {'p50':>11} {'p99':>11}   vs baseline")
         print(row(base, base))
         results = {key: pooled(found) for key, found in runs.items()}
+        besides: dict[tuple[WriterKind, int], Result] = {}
         floors = {key: pooled(found) for key, found in floor_runs.items()}
         for tasks in sizes:
             print(f"-- bank of {tasks:,} tasks (bulk-loaded in {loads[tasks]:.1f} s)")
@@ -272,15 +280,13 @@ async def main() -> None:
             print(f"   group commit: {writes} writes in {transactions} transactions")
             print(f"   50 writers: {cpu_split(results[(tasks, 50)], floors[(tasks, 50)])}")
             if tasks == smallest:
-                beside = pooled(others)
-                process, thread = (
-                    (results[(tasks, 50)], beside) if args.writer == "process"
-                    else (beside, results[(tasks, 50)])
-                )  # fmt: skip
-                print(share_row(beside, floors[(tasks, 50)], base))
-                print(f"   the writer process does x{process.rate / thread.rate:.2f}"
-                      " the claims+submits per second of the writer thread")  # fmt: skip
-                print(f"   writer {other}: {cpu_split(beside, floors[(tasks, 50)])}")
+                for kind, found in others.items():
+                    for writers in (1, 50):
+                        beside = besides[(kind, writers)] = pooled([f[writers] for f in found])
+                        print(share_row(beside, floors[(tasks, writers)], base))
+                    print(f"   writer {kind}, 50 writers: {cpu_split(beside, floors[(tasks, 50)])}")
+                    print(f"   {args.writer} does x{results[(tasks, 50)].rate / beside.rate:.2f}"
+                          f" the claims+submits per second of {kind} at 50 writers")  # fmt: skip
         seconds, counted, load = await tally_benchmark(folder, big)
         print(
             f"-- tally over {counted:,} submissions (loaded in {load:.1f} s): {seconds * 1000:.0f} ms"
@@ -300,6 +306,10 @@ async def main() -> None:
         )
         print(f"  50 writers >= 50% of the SQL floor: {vs_floor:.0%}  {_met(vs_floor >= 0.5)}")
         print(f"  500 writers no slower than 50: x{slower:.2f}  {_met(slower >= 0.95)}")
+        if ("thread", 1) in besides:
+            alone = results[(1_000, 1)].percentile(0.5) / besides[("thread", 1)].percentile(0.5)
+            print(f"  1 writer's p50 no worse than on the writer thread: x{alone:.2f}"
+                  f"  {_met(alone <= 1.05)}")  # fmt: skip
         if args.million:
             p99 = results[(big, 50)].percentile(0.99) / at_50.percentile(0.99)
             print(f"  p99 at 1,000,000 tasks <= 1.2x p99 at 1,000: x{p99:.2f}  {_met(p99 <= 1.2)}")

@@ -20,7 +20,8 @@ listener before it answers (`process_before_response=True`); `--bare-default` ad
 bolt's default too (the listener on a task of its own, the ack polled every 10 ms: about 1 ms of
 CPU more per request, so a far easier baseline). Both verify Slack's
 signature: bolt does in the bare app, Taskbot's `_dispatch` before bolt in Taskbot's.
-`--process-writer` adds Taskbot's app with the SQLite writer process (`[database] writer`). `--profile-apps` runs each app under cProfile and prints where its time went.
+`--also-writer thread|process|auto` adds Taskbot's app on that SQLite writer (`[database]
+writer`; Taskbot's own app runs on the default one). `--profile-apps` runs each app under cProfile and prints where its time went.
 """
 
 from __future__ import annotations
@@ -73,16 +74,16 @@ async def serve_bare(port: int, api_url: str, before_response: bool = True) -> N
     await _serve(app, port)
 
 
-async def serve_taskbot(port: int, api_url: str, folder: str, writer: str = "thread") -> None:
+async def serve_taskbot(port: int, api_url: str, folder: str, writer: str | None = None) -> None:
     from adapters.slack.app import SlackApp, SlackSecrets
     from bot.bootstrap import build_bank, build_runtime
     from bot.config import Config
     from taskbank.store.sqlite import SqliteStore
 
-    if writer == "thread":  # what `taskbot run` uses by default (and all a base tree may know)
-        store = SqliteStore(Path(folder) / "taskbot.db")
+    if writer is None:  # what `taskbot run` uses by default (and all a base tree may know)
+        store = SqliteStore(Path(folder) / "taskbot.db", writer=Config().database.writer)
     else:
-        store = SqliteStore(Path(folder) / "taskbot.db", writer="process")
+        store = SqliteStore(Path(folder) / "taskbot.db", writer=writer)
     await store.open()
     config = Config.model_validate(
         {
@@ -227,9 +228,9 @@ async def main(args: argparse.Namespace) -> None:
         contestants.append(
             Contestant("bare", "bare app, bolt's default", 3, options=("--bare-default",))
         )
-    if args.process_writer:
+    for index, writer in enumerate(args.other_writers, start=4):
         contestants.append(
-            Contestant("taskbot", "Taskbot, writer process", 4, options=("--writer", "process"))
+            Contestant("taskbot", f"Taskbot, writer {writer}", index, options=("--writer", writer))
         )
     if args.base_tree:
         contestants.append(
@@ -329,11 +330,14 @@ if __name__ == "__main__":
         help="also a bare app with bolt's default process_before_response=False",
     )
     parser.add_argument(
-        "--process-writer",
-        action="store_true",
-        help="also Taskbot's app with the SQLite writer process ([database] writer = 'process')",
+        "--also-writer",
+        dest="other_writers",
+        action="append",
+        default=[],
+        choices=("thread", "process", "auto"),
+        help="also Taskbot's app on this SQLite writer ([database] writer); may be repeated",
     )
-    parser.add_argument("--writer", default="thread", help=argparse.SUPPRESS)
+    parser.add_argument("--writer", help=argparse.SUPPRESS)
     parser.add_argument(
         "--profile-apps", action="store_true", help="run each app under cProfile and print its top"
     )
