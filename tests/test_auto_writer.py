@@ -11,6 +11,7 @@ import random
 import signal
 import sqlite3
 import threading
+import time
 
 import pytest
 
@@ -19,6 +20,7 @@ from taskbank.service import TaskBank
 from taskbank.store.sqlite import SqliteStore
 from taskbank.store.sqlite.auto_writer import UP, AutoWriter
 from taskbank.store.sqlite.wire import RemoteCall
+from taskbank.store.sqlite.writer_process import ProcessWriter, WriterStopped
 from tests.batches import TONE_ANSWER, tone_batch
 from tests.writer_faults.remote_helpers import record_job
 
@@ -135,6 +137,7 @@ async def test_the_two_sides_never_hold_writes_at_once_under_a_changing_load(aut
     # then both sides were used, the side changed while the one in use still held writes, never
     # did the two hold writes at once, and every acknowledged answer is stored
     assert given["thread"] > 0 and given["process"] > 0 and writer.switches >= 4
+    assert writer.waits >= 1
     assert overlaps == []
     stored = {row["id"] for row in await auto.runner.fetch("SELECT id FROM submissions")}
     assert set(acknowledged) <= stored and len(stored) == len(acknowledged)
@@ -144,6 +147,7 @@ async def test_the_two_sides_never_hold_writes_at_once_under_a_changing_load(aut
 async def test_writes_waiting_to_change_sides_keep_their_order_and_all_commit(auto):
     # given the thread busy with a write
     writer = writer_of(auto)
+    _, overlaps = watch(writer)
     gate, release = await hold_thread(auto)
     # when a crowd of remote calls asks to write meanwhile
     calls = [
@@ -154,10 +158,34 @@ async def test_writes_waiting_to_change_sides_keep_their_order_and_all_commit(au
     # then they wait (nothing is written beside the thread's open write), and once it ends they
     # run on the process in the order asked, and all commit
     assert not any(call.done() for call in calls) and await posts(auto) == 0
+    assert writer._process.pending() == 0 and writer.waits == 1
     release.set()
     await gate
     assert await asyncio.gather(*calls) == list(range(UP * 2))
     assert writer.side_in_use() == "process" and writer._process.operations >= UP * 2
+    assert overlaps == []
+
+
+async def test_a_write_asked_as_a_change_of_sides_ends_runs_after_those_asked_before_it(auto):
+    # given a crowd waiting for the thread to finish a write, to change to the process
+    writer = writer_of(auto)
+    gate, release = await hold_thread(auto)
+    crowd = [
+        asyncio.ensure_future(auto.runner.run(RemoteCall(record_job, (f"c{n}",))))
+        for n in range(UP * 2)
+    ]
+    await asyncio.sleep(0.05)
+    assert writer.waits == 1
+    # when one write is asked while they wait, the thread answers, and another is asked after
+    first = asyncio.ensure_future(auto.runner.run(RemoteCall(record_job, ("first",))))
+    release.set()
+    # Holding the loop: the thread's answer is queued between the two.
+    time.sleep(0.3)  # noqa: ASYNC251
+    second = asyncio.ensure_future(auto.runner.run(RemoteCall(record_job, ("second",))))
+    await gate
+    await asyncio.gather(*crowd)
+    # then the first runs before the second
+    assert await first < await second
 
 
 async def test_a_stop_finishes_the_writes_waiting_to_change_sides(tmp_path):
@@ -214,3 +242,86 @@ async def test_when_the_writer_process_dies_the_thread_takes_the_writes_after_it
     assert writer.side_in_use() == "thread"
     stored = {row["id"] for row in await auto.runner.fetch("SELECT id FROM submissions")}
     assert set(after) <= stored
+
+
+async def test_writes_waiting_for_the_process_when_it_dies_run_on_the_thread(auto):
+    # given a crowd waiting for the thread to finish a write, to change to the process
+    writer = writer_of(auto)
+    gate, release = await hold_thread(auto)
+    crowd = [
+        asyncio.ensure_future(auto.runner.run(RemoteCall(record_job, (f"c{n}",))))
+        for n in range(UP * 2)
+    ]
+    await asyncio.sleep(0.05)
+    # when the writer process dies before they get there
+    process = writer._process._process
+    assert process is not None
+    os.kill(process.pid, signal.SIGKILL)
+    await asyncio.to_thread(process.wait)
+    for _ in range(100):
+        if writer._process.stopped:
+            break
+        await asyncio.sleep(0.01)
+    release.set()
+    await gate
+    # then the thread runs them all (none had been sent to the process)
+    assert sorted(await asyncio.gather(*crowd)) == list(range(UP * 2))
+    assert writer.side_in_use() == "thread"
+
+
+async def test_a_write_reaching_the_process_as_it_dies_does_not_stall_the_writes_after_it(auto):
+    # given the auto writer on its process
+    writer = writer_of(auto)
+    gate, release = await hold_thread(auto)
+    crowd = [
+        asyncio.ensure_future(auto.runner.run(RemoteCall(record_job, (f"c{n}",))))
+        for n in range(UP * 2)
+    ]
+    await asyncio.sleep(0.05)
+    release.set()
+    await gate
+    await asyncio.gather(*crowd)
+    assert writer.side_in_use() == "process"
+    # when the child dies, and a write is asked in the turn in which the loop learns of it
+    process = writer._process._process
+    assert process is not None
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()  # holding the loop: its end of the socket is read on the next turn
+
+    async def write_after_a_turn() -> int:
+        await asyncio.sleep(0)
+        return await auto.runner.run(RemoteCall(record_job, ("x",)))
+
+    first = asyncio.ensure_future(write_after_a_turn())
+    (outcome,) = await asyncio.gather(first, return_exceptions=True)
+    assert isinstance(outcome, WriterStopped)
+    # then the writes after it run on the thread, and the store still closes
+    assert await asyncio.wait_for(auto.runner.run(RemoteCall(record_job, ("y",))), 10) >= 0
+    assert writer.side_in_use() == "thread"
+    await asyncio.wait_for(auto.close(), 30)
+
+
+async def test_writes_the_dead_process_never_sent_are_refused_and_announced(tmp_path):
+    # given a writer process whose child has died, and a write queued before the loop saw it
+    writer = ProcessWriter(tmp_path / "p.db", "normal")
+    await writer.start()
+    process = writer._process
+    assert process is not None
+    os.kill(process.pid, signal.SIGKILL)
+    await asyncio.to_thread(process.wait)
+    for _ in range(100):
+        if writer.stopped:
+            break
+        await asyncio.sleep(0.01)
+    answered: list[int] = []
+    writer.on_answered = lambda: answered.append(writer.pending())
+    future = asyncio.get_running_loop().create_future()
+    writer._batch.append((RemoteCall(record_job, ("x",)), False, future))
+    # when it is handed over
+    writer._hand_over()
+    # then it is refused, and whoever waits for the process to hold nothing hears so (the auto
+    # writer's change of sides would otherwise wait for ever)
+    with pytest.raises(WriterStopped):
+        await future
+    assert answered == [0]
+    await writer.stop()

@@ -50,7 +50,8 @@ class AutoWriter:
         self._closing = False
         self._stopping: asyncio.Future[None] | None = None
         self.migrations_applied: list[int] = []
-        self.switches = 0  # how many times the side changed (benchmarks print it)
+        self.switches = 0  # how many times the side changed
+        self.waits = 0  # how many changes had to wait for the side in use to answer
 
     @property
     def transactions(self) -> int:
@@ -158,6 +159,7 @@ class AutoWriter:
             assert self._loop is not None
             self._held, self._switched = batch, self._loop.create_future()
             self._wanted_side = side
+            self.waits += 1
             return
         self._side = side
         self.switches += 1
@@ -168,9 +170,15 @@ class AutoWriter:
         holds nothing, they go to the other."""
         if self._switched is None or self._side.pending():
             return
-        self._side = self._wanted_side
-        self.switches += 1
-        held, self._held = self._held, []
+        wanted = self._wanted_side
+        if wanted is self._process and self._process.stopped:
+            wanted = self._thread  # the child died while these waited for it: none was sent
+        if wanted is not self._side:
+            self._side = wanted
+            self.switches += 1
+        # With what was asked this turn after them (its hand-over then finds nothing): a write
+        # asked from here on goes straight to the process, and must not run before these.
+        held, self._held, self._batch = self._held + self._batch, [], []
         switched, self._switched = self._switched, None
         _give(self._side, held)
         switched.set_result(None)

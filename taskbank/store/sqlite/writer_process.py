@@ -190,6 +190,7 @@ class ProcessWriter:
         if self._replies.stopped is not None:
             for future in futures:
                 _settle_one(future, None, self._replies.stopped)
+            self._answered()  # they are no longer pending: a change of sides may wait on that
             return
         self._replies.outstanding.append(futures)
         self._transport.write(data)
