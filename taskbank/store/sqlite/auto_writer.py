@@ -51,7 +51,7 @@ class AutoWriter:
         self._stopping: asyncio.Future[None] | None = None
         self.migrations_applied: list[int] = []
         self.switches = 0  # how many times the side changed
-        self.waits = 0  # how many changes had to wait for the side in use to answer
+        self.waits = 0  # how often writes waited for the side in use to answer, to change sides
 
     @property
     def transactions(self) -> int:
