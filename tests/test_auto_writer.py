@@ -86,6 +86,26 @@ async def hold_thread(store: SqliteStore) -> tuple[asyncio.Task, threading.Event
     return gate, release
 
 
+def jobs_at_once(store: SqliteStore) -> list[asyncio.Future[int]]:
+    """Twice `UP` remote calls asked in one turn, each storing a post and answering its place."""
+    return [
+        asyncio.ensure_future(store.runner.run(RemoteCall(record_job, (f"c{n}",))))
+        for n in range(UP * 2)
+    ]
+
+
+async def kill_child(writer: AutoWriter) -> None:
+    """Kill the writer process (SIGKILL) and wait until the writer has seen it go."""
+    process = writer._process._process
+    assert process is not None
+    os.kill(process.pid, signal.SIGKILL)
+    await asyncio.to_thread(process.wait)
+    for _ in range(100):  # its socket closing is seen on a later turn of the loop
+        if writer._process.stopped:
+            return
+        await asyncio.sleep(0.01)
+
+
 async def posts(store: SqliteStore) -> int:
     return (await store.runner.fetch_one("SELECT count(*) AS n FROM posts"))["n"]
 
@@ -150,10 +170,7 @@ async def test_writes_waiting_to_change_sides_keep_their_order_and_all_commit(au
     _, overlaps = watch(writer)
     gate, release = await hold_thread(auto)
     # when a crowd of remote calls asks to write meanwhile
-    calls = [
-        asyncio.ensure_future(auto.runner.run(RemoteCall(record_job, (f"j{n}",))))
-        for n in range(UP * 2)
-    ]
+    calls = jobs_at_once(auto)
     await asyncio.sleep(0.1)
     # then they wait (nothing is written beside the thread's open write), and once it ends they
     # run on the process in the order asked, and all commit
@@ -170,10 +187,7 @@ async def test_a_write_asked_as_a_change_of_sides_ends_runs_after_those_asked_be
     # given a crowd waiting for the thread to finish a write, to change to the process
     writer = writer_of(auto)
     gate, release = await hold_thread(auto)
-    crowd = [
-        asyncio.ensure_future(auto.runner.run(RemoteCall(record_job, (f"c{n}",))))
-        for n in range(UP * 2)
-    ]
+    crowd = jobs_at_once(auto)
     await asyncio.sleep(0.05)
     assert writer.waits == 1
     # when one write is asked while they wait, the thread answers, and another is asked after
@@ -193,10 +207,7 @@ async def test_a_stop_finishes_the_writes_waiting_to_change_sides(tmp_path):
     store = SqliteStore(tmp_path / "stop.db", writer="auto")
     await store.open()
     gate, release = await hold_thread(store)
-    calls = [
-        asyncio.ensure_future(store.runner.run(RemoteCall(record_job, (f"j{n}",))))
-        for n in range(UP * 2)
-    ]
+    calls = jobs_at_once(store)
     await asyncio.sleep(0.05)
     # when the store stops while they wait, and the thread's write then ends
     stopping = asyncio.ensure_future(store.close())
@@ -228,14 +239,7 @@ async def test_when_the_writer_process_dies_the_thread_takes_the_writes_after_it
     await asyncio.gather(*crowd)
     assert writer.side_in_use() == "process"
     # when the writer process is killed
-    process = writer._process._process
-    assert process is not None
-    os.kill(process.pid, signal.SIGKILL)
-    await asyncio.to_thread(process.wait)
-    for _ in range(100):  # its socket closing is seen on a later turn of the loop
-        if writer._process.stopped:
-            break
-        await asyncio.sleep(0.01)
+    await kill_child(writer)
     # then the writes after it run on the thread, alone or in a crowd, and are stored
     after = [await answer_one(bank, "after")]
     after += await asyncio.gather(*(answer_one(bank, f"v{n}") for n in range(UP * 2)))
@@ -248,20 +252,10 @@ async def test_writes_waiting_for_the_process_when_it_dies_run_on_the_thread(aut
     # given a crowd waiting for the thread to finish a write, to change to the process
     writer = writer_of(auto)
     gate, release = await hold_thread(auto)
-    crowd = [
-        asyncio.ensure_future(auto.runner.run(RemoteCall(record_job, (f"c{n}",))))
-        for n in range(UP * 2)
-    ]
+    crowd = jobs_at_once(auto)
     await asyncio.sleep(0.05)
     # when the writer process dies before they get there
-    process = writer._process._process
-    assert process is not None
-    os.kill(process.pid, signal.SIGKILL)
-    await asyncio.to_thread(process.wait)
-    for _ in range(100):
-        if writer._process.stopped:
-            break
-        await asyncio.sleep(0.01)
+    await kill_child(writer)
     release.set()
     await gate
     # then the thread runs them all (none had been sent to the process)
@@ -273,10 +267,7 @@ async def test_a_write_reaching_the_process_as_it_dies_does_not_stall_the_writes
     # given the auto writer on its process
     writer = writer_of(auto)
     gate, release = await hold_thread(auto)
-    crowd = [
-        asyncio.ensure_future(auto.runner.run(RemoteCall(record_job, (f"c{n}",))))
-        for n in range(UP * 2)
-    ]
+    crowd = jobs_at_once(auto)
     await asyncio.sleep(0.05)
     release.set()
     await gate
