@@ -46,21 +46,21 @@ def watch(writer: AutoWriter) -> tuple[dict[str, int], list[str]]:
     the other still holds some."""
     given, overlaps = {"thread": 0, "process": 0}, []
     thread, process = writer._thread, writer._process
-    give, enqueue = thread.give, process.enqueue
+    to_thread_queue, to_process_queue = thread.enqueue, process.enqueue
 
-    def to_thread(asked):
+    def to_thread(operation, savepoint, future):
         if process.pending():
-            overlaps.append(f"thread given {len(asked)} with {process.pending()} on the process")
-        given["thread"] += len(asked)
-        give(asked)
+            overlaps.append(f"thread given a write with {process.pending()} on the process")
+        given["thread"] += 1
+        to_thread_queue(operation, savepoint, future)
 
     def to_process(operation, savepoint, future):
         if thread.pending():
             overlaps.append(f"process given a write with {thread.pending()} on the thread")
         given["process"] += 1
-        enqueue(operation, savepoint, future)
+        to_process_queue(operation, savepoint, future)
 
-    thread.give, process.enqueue = to_thread, to_process  # type: ignore[method-assign]
+    thread.enqueue, process.enqueue = to_thread, to_process  # type: ignore[method-assign]
     return given, overlaps
 
 

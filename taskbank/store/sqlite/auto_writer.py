@@ -11,8 +11,9 @@ are, and otherwise whichever is in use.
 The two never have writes in flight at the same time, so only one connection ever holds a write
 transaction and nothing waits on SQLite's lock (busy_timeout stays as a safety net). To change
 sides, new writes wait until the side in use has answered everything it holds; they then go to
-the other side in the order they were asked. While the process is in use and busy, each write goes
-straight to it, so it can start on a piece while the loop makes the next. If the writer process
+the other side in the order they were asked. While the process is in use, each write goes
+straight to it, so it can start on a piece while the loop makes the next; at the end of each turn
+a check sends the writes back to the thread once few wait. If the writer process
 dies, the writes it held fail as they do with `writer = "process"`, and the thread takes every
 write after them.
 """
@@ -47,8 +48,7 @@ class AutoWriter:
         self._switched: asyncio.Future[None] | None = None  # set when the held ones are given
         self._wanted_side: Side = self._thread  # where the held ones go
         self._checking = False  # a check at the end of this turn is due
-        self._closing = False
-        self._stopping: asyncio.Future[None] | None = None
+        self._stopping: asyncio.Future[None] | None = None  # set once stop() is called
         self.migrations_applied: list[int] = []
         self.switches = 0  # how many times the side changed
         self.waits = 0  # how often writes waited for the side in use to answer, to change sides
@@ -82,7 +82,6 @@ class AutoWriter:
         if self._loop is None:
             return
         if self._stopping is None:
-            self._closing = True
             self._stopping = asyncio.ensure_future(self._stop())
         await asyncio.shield(self._stopping)
 
@@ -98,7 +97,7 @@ class AutoWriter:
     async def run(self, operation: Operation[T], *, savepoint: bool = True) -> T:
         """Run one operation in the next group of the side chosen; returns once its transaction
         has committed (see GroupCommitWriter.run)."""
-        if self._loop is None or self._closing:
+        if self._loop is None or self._stopping is not None:
             raise RuntimeError("the store is not open")
         future: asyncio.Future[T] = self._loop.create_future()
         process = self._process
@@ -108,20 +107,12 @@ class AutoWriter:
             if not self._checking:
                 self._checking = True
                 self._loop.call_soon(self._check_process)
-            self._give_now(operation, savepoint, future)
+            _queue_on(process, operation, savepoint, future)
         else:
             if not self._batch:
                 self._loop.call_soon(self._hand_over)
             self._batch.append((operation, savepoint, future))
         return await future
-
-    def _give_now(
-        self, operation: Operation[Any], savepoint: bool, future: asyncio.Future[Any]
-    ) -> None:
-        try:
-            self._process.enqueue(operation, savepoint, future)
-        except Exception as error:
-            _settle_one(future, None, error)
 
     def _check_process(self) -> None:
         """End of a turn with the process in use: back to the thread once few writes wait."""
@@ -141,12 +132,10 @@ class AutoWriter:
         if self._switched is not None:
             self._held += batch
             return
-        if self._side is self._process:  # it came into use after these were asked
-            if self._process.stopped:
-                self._change_to(self._thread, batch)
-            else:
-                _give(self._process, batch)
-                self._check_process()
+        if self._side is self._process:
+            # `run` gives the process its writes straight away, unless a change of sides is
+            # waiting (`_answered` then takes these) or the process has died: to the thread.
+            self._change_to(self._thread, batch)
         elif self._process.stopped or len(batch) + self._thread.pending() < UP:
             _give(self._thread, batch)
         else:
@@ -184,19 +173,18 @@ class AutoWriter:
         switched.set_result(None)
 
 
+def _queue_on(
+    side: Side, operation: Operation[Any], savepoint: bool, future: asyncio.Future[Any]
+) -> None:
+    """Queue one write on `side`; a refusal is its own caller's error."""
+    try:
+        side.enqueue(operation, savepoint, future)
+    except Exception as error:
+        _settle_one(future, None, error)
+
+
 def _give(side: Side, asked: list[_Asked]) -> None:
-    """Queue each write on `side` in order (a refusal is its own caller's error), and hand them
-    over now: the loop's turn is over."""
-    if isinstance(side, GroupCommitWriter):
-        try:
-            side.give(asked)
-        except Exception as error:
-            for _, _, future in asked:
-                _settle_one(future, None, error)
-        return
+    """Queue each write on `side` in order, and hand them over now: the loop's turn is over."""
     for operation, savepoint, future in asked:
-        try:
-            side.enqueue(operation, savepoint, future)
-        except Exception as error:
-            _settle_one(future, None, error)
+        _queue_on(side, operation, savepoint, future)
     side.flush()

@@ -192,15 +192,6 @@ class GroupCommitWriter:
             self._loop.call_soon(self._hand_over)
         self._batch.append(_Pending(operation, future, savepoint))
 
-    def give(self, asked: list[tuple[Operation[Any], bool, asyncio.Future[Any]]]) -> None:
-        """Hand (operation, savepoint, future) triples to the thread now, after what is queued
-        (for a caller that has grouped them already: the loop's turn is over)."""
-        if self._thread is None:
-            raise RuntimeError("the store is not open")
-        batch = self._batch + [_Pending(op, future, savepoint) for op, savepoint, future in asked]
-        self._batch = batch
-        self._hand_over()
-
     def pending(self) -> int:
         """Operations queued or running that have not been answered yet."""
         return len(self._batch) + self._in_flight
