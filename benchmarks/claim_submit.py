@@ -31,6 +31,7 @@ import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import get_args
 
 from benchmarks.measure import ANSWER, Result, claim_submit, cpu_split, pooled, row
 from benchmarks.sqlite_banks import CONFIG, bank_with, baseline, floor, floor_bank, settle_disk
@@ -162,7 +163,7 @@ async def main() -> None:
     )
     parser.add_argument(
         "--writer",
-        choices=("auto", "process", "thread"),
+        choices=get_args(WriterKind),
         default="auto",
         help="the SQLite writer TaskBank runs on (default: auto, as `taskbot run` does);"
         " each round also runs 1 and 50 writers on every writer side by side, to compare",
@@ -216,7 +217,7 @@ async def main() -> None:
         # 1 and 50 writers on every writer (the chosen one too), each round, in turns that
         # rotate: like-for-like rows for comparing writers (the rows above follow floor runs).
         kinds: list[WriterKind] = [args.writer] + [
-            kind for kind in ("auto", "thread", "process") if kind != args.writer
+            kind for kind in get_args(WriterKind) if kind != args.writer
         ]
         others: dict[WriterKind, list[dict[int, Result]]] = {kind: [] for kind in kinds}
         statements = dict.fromkeys(sizes, await writer_statements(folder, args.gold_rate))
@@ -261,7 +262,8 @@ async def main() -> None:
                 if lasting and turn == rounds - 1:
                     count_groups(tasks, store)
                     await store.close()
-            for kind in kinds[turn % 3 :] + kinds[: turn % 3]:
+            turns = turn % len(kinds)
+            for kind in kinds[turns:] + kinds[:turns]:
                 found = await other_writer_run(folder, kind, counts, args.gold_rate, turn)
                 others[kind].append(found)
             print(f"   round {turn + 1} of {rounds} done")

@@ -80,10 +80,8 @@ async def serve_taskbot(port: int, api_url: str, folder: str, writer: str | None
     from bot.config import Config
     from taskbank.store.sqlite import SqliteStore
 
-    if writer is None:  # what `taskbot run` uses by default (and all a base tree may know)
-        store = SqliteStore(Path(folder) / "taskbot.db", writer=Config().database.writer)
-    else:
-        store = SqliteStore(Path(folder) / "taskbot.db", writer=writer)
+    # By default what `taskbot run` uses (all a base tree's app is asked for).
+    store = SqliteStore(Path(folder) / "taskbot.db", writer=writer or Config().database.writer)
     await store.open()
     config = Config.model_validate(
         {
