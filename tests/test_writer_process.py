@@ -22,7 +22,7 @@ from taskbank.errors import LeaseLost, NotAllowed, NothingToClaim, Problem, Vali
 from taskbank.models import Verdict
 from taskbank.service import TaskBank
 from taskbank.store.sqlite import SqliteStore
-from taskbank.store.sqlite.wire import FrameBuffer, SqlRow, frame, portable_error
+from taskbank.store.sqlite.wire import FrameBuffer, RemoteCall, SqlRow, frame, portable_error
 from taskbank.store.sqlite.writer_process import CHUNK, WriterStopped
 from tests.batches import TONE_ANSWER, tone_batch
 from tests.inspect_db import query
@@ -159,6 +159,13 @@ def test_a_row_reads_by_name_and_position_like_sqlite_rows():
         with pytest.raises(IndexError):
             either["missing"]
     assert row["NAME"] == original["NAME"] == "x"  # names match whatever their case
+
+
+def test_a_remote_call_crosses_whole_and_runs_the_same():
+    call = RemoteCall(divmod, (17,))
+    copy = pickle.loads(pickle.dumps(call, protocol=pickle.HIGHEST_PROTOCOL))
+    assert copy == call and copy.function is divmod and copy.args == (17,)
+    assert copy(5) == call(5) == (0, 5)  # function(connection, *args): divmod(5, 17)
 
 
 @given(
