@@ -61,6 +61,13 @@ def plain(text: str, limit: int) -> dict[str, Any]:
     return {"type": "plain_text", "text": fitted(plain_times(text), limit), "emoji": True}
 
 
+def mrkdwn(text: str) -> dict[str, Any]:
+    """A mrkdwn object for escaped text, sent verbatim: otherwise Slack links bare URLs and
+    channel names and parses bare mentions (`@here`, `#general`) in it; the app's own `<@U…>`
+    mentions still render."""
+    return {"type": "mrkdwn", "text": text, "verbatim": True}
+
+
 def mrkdwn_pieces(text: str, limit: int = SECTION_TEXT) -> Iterator[str]:
     """Escaped mrkdwn in pieces of at most `limit` characters, cut at line or word ends."""
     return pieces(text, limit, escape)
@@ -77,7 +84,7 @@ def text_sections(texts: tuple[str, ...] | list[str]) -> list[dict[str, Any]]:
                 sections[-1] += "\n\n" + piece
             else:
                 sections.append(piece)
-    return [{"type": "section", "text": {"type": "mrkdwn", "text": s}} for s in sections]
+    return [{"type": "section", "text": mrkdwn(s)} for s in sections]
 
 
 def option(choice: Choice, label: str | None = None) -> dict[str, Any]:
@@ -164,10 +171,7 @@ def card_blocks(card: Card) -> list[dict[str, Any]]:
         {
             "type": "section",
             "fields": [
-                {
-                    "type": "mrkdwn",
-                    "text": next(mrkdwn_pieces(f"{f.label}: {f.value}", FIELD_TEXT), "—"),
-                }
+                mrkdwn(next(mrkdwn_pieces(f"{f.label}: {f.value}", FIELD_TEXT), "—"))
                 for f in card.fields[i : i + FIELDS_PER_SECTION]
             ],
         }
@@ -175,7 +179,7 @@ def card_blocks(card: Card) -> list[dict[str, Any]]:
     ]
     controls = [block for row in card.rows for block in control_blocks(row)]
     footer = (
-        [{"type": "context", "elements": [{"type": "mrkdwn", "text": fitted(card.footer, 3000)}]}]
+        [{"type": "context", "elements": [mrkdwn(fitted(card.footer, 3000))]}]
         if card.footer
         else []
     )
@@ -186,7 +190,7 @@ def card_blocks(card: Card) -> list[dict[str, Any]]:
             *text[: max(room - 1, 0)],
             {
                 "type": "context",
-                "elements": [{"type": "mrkdwn", "text": "_…cut: too long for one Slack message._"}],
+                "elements": [mrkdwn("_…cut: too long for one Slack message._")],
             },
         ]
     return [*head, *text, *facts, *controls, *footer][:MESSAGE_BLOCKS]
@@ -243,7 +247,7 @@ def input_blocks(item: FormInput) -> list[dict[str, Any]]:
         blocks.append(
             {
                 "type": "context",
-                "elements": [{"type": "mrkdwn", "text": next(mrkdwn_pieces("⚠ " + item.error))}],
+                "elements": [mrkdwn(next(mrkdwn_pieces("⚠ " + item.error)))],
             }
         )
     block: dict[str, Any] = {
