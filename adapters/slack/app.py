@@ -46,6 +46,13 @@ log = logging.getLogger(__name__)
 # Work after an ack runs at most this many at a time, so a burst of commands queues instead of
 # crowding the event loop that must ack the next request within Slack's 3 seconds.
 WORK_IN_FLIGHT = 64
+# The largest body Slack can send: a view_submission carries the whole view (at most
+# blocks.VIEW_BYTES = 250 kB as UTF-8 JSON) plus state.values, as JSON in a form field. Slack's
+# JSON may escape each character (an emoji as 12 bytes of \u escapes, `/` as `\/`) and the form
+# encoding makes each escaped byte up to 3: at most 6 bytes per byte of the view's UTF-8 (1.5 MB),
+# and 16 per character of the answers (ten 3,000-character text answers of emoji: 480 kB; forty
+# chosen options: under 60 kB). About 2.1 MB at worst: 4 MiB leaves room for what Slack adds.
+VIEW_SUBMISSION_BYTES = 4 * 1024 * 1024
 # Slack waits 3 seconds for a modal's answer; a rate limit met before it is waited out only
 # while the answer can still be on time.
 MODAL_ANSWER_SECONDS = 2.0
@@ -118,7 +125,8 @@ class SlackApp:
     async def open(self) -> None:
         """One HTTP session for every Web API call and response_url (not one per call)."""
         if self.client.session is None or self.client.session.closed:
-            self.client.session = aiohttp.ClientSession()
+            # Compact UTF-8 JSON, the bytes the modal was measured in (blocks.VIEW_BYTES).
+            self.client.session = aiohttp.ClientSession(json_serialize=blocks.wire_json)
 
     async def close(self) -> None:
         if self.client.session is not None:
@@ -126,7 +134,7 @@ class SlackApp:
 
     def web_app(self) -> web.Application:
         """`POST {path}` for everything Slack sends, `GET /healthz` for load balancers."""
-        app = web.Application()
+        app = web.Application(client_max_size=VIEW_SUBMISSION_BYTES)
         app.router.add_post(self.config.slack.path, self._dispatch)
         app.router.add_get("/healthz", _healthz)
 

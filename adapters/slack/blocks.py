@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from bot.text import distinct_labels, pieces, plain_times, shorten, with_times
@@ -33,9 +34,45 @@ INPUT_HINT = 2000
 TEXT_INPUT = 3000
 METADATA = 3000
 FALLBACK_TEXT = 3000
+# views.open answers `view_too_large` for a view "greater than 250kb"; counted conservatively, as
+# the bytes of the view's JSON as the app sends it (see `wire_json`).
+VIEW_BYTES = 250_000
 
 _TONE_EMOJI = {"info": "", "success": "✅ ", "warning": "⚠️ ", "error": "⛔ "}
 _BUTTON_STYLE = {"primary": "primary", "danger": "danger"}
+
+
+@dataclass(frozen=True)
+class ModalFit:
+    """How much of each text a modal shows: a form too large for one Slack view is drawn again
+    with shorter option texts (cut to stay distinct), labels, hints and errors; the task card
+    still shows every prompt and help text in full."""
+
+    option_text: int
+    label: int
+    hint: int  # 0: no hints
+    error: int
+
+
+# From Slack's own limits to the tightest: the largest form an import accepts (40 places, ten
+# questions of 3,000-character drafts and options, all emoji) fits 250 kB at the last.
+MODAL_FITS = (
+    ModalFit(OPTION_TEXT, INPUT_LABEL, INPUT_HINT, SECTION_TEXT),
+    ModalFit(40, 300, 300, 300),
+    ModalFit(24, 150, 0, 150),
+    ModalFit(12, 60, 0, 100),
+)
+
+
+def wire_json(value: Any) -> str:
+    """JSON as the app sends it to Slack's Web API: compact UTF-8 (with `\\u` escapes one emoji
+    would take 12 bytes of a view's 250 kB, a Japanese character 6)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def view_bytes(view: dict[str, Any]) -> int:
+    """A view's size as Slack measures it against VIEW_BYTES."""
+    return len(wire_json(view).encode())
 
 
 def escape(text: str) -> str:
@@ -61,6 +98,13 @@ def plain(text: str, limit: int) -> dict[str, Any]:
     return {"type": "plain_text", "text": fitted(plain_times(text), limit), "emoji": True}
 
 
+def mrkdwn(text: str) -> dict[str, Any]:
+    """A mrkdwn object for escaped text, sent verbatim: otherwise Slack links bare URLs and
+    channel names and parses bare mentions (`@here`, `#general`) in it; the app's own `<@U…>`
+    mentions still render."""
+    return {"type": "mrkdwn", "text": text, "verbatim": True}
+
+
 def mrkdwn_pieces(text: str, limit: int = SECTION_TEXT) -> Iterator[str]:
     """Escaped mrkdwn in pieces of at most `limit` characters, cut at line or word ends."""
     return pieces(text, limit, escape)
@@ -77,17 +121,17 @@ def text_sections(texts: tuple[str, ...] | list[str]) -> list[dict[str, Any]]:
                 sections[-1] += "\n\n" + piece
             else:
                 sections.append(piece)
-    return [{"type": "section", "text": {"type": "mrkdwn", "text": s}} for s in sections]
+    return [{"type": "section", "text": mrkdwn(s)} for s in sections]
 
 
-def option(choice: Choice, label: str | None = None) -> dict[str, Any]:
+def option(choice: Choice, label: str | None = None, limit: int = OPTION_TEXT) -> dict[str, Any]:
     """A menu option; its value is the neutral choice value (an index, short by design).
     `label` is the choice's label as cut to stay distinct among its menu's (see `_menus`)."""
     shown = choice.label if label is None else label
-    return {"text": plain(shown, OPTION_TEXT), "value": choice.value[:OPTION_VALUE]}
+    return {"text": plain(shown, limit), "value": choice.value[:OPTION_VALUE]}
 
 
-def _menus(select: Select) -> list[dict[str, Any]]:
+def _menus(select: Select, option_text: int = OPTION_TEXT) -> list[dict[str, Any]]:
     """A select as one menu, or several pages of 100 options each (their action ids numbered)."""
     pages = [
         select.choices[i : i + OPTIONS_PER_MENU]
@@ -97,7 +141,7 @@ def _menus(select: Select) -> list[dict[str, Any]]:
     cut = dict(
         zip(
             (c.value for c in select.choices),
-            distinct_labels([c.label for c in select.choices], OPTION_TEXT),
+            distinct_labels([c.label for c in select.choices], option_text),
             strict=True,
         )
     )
@@ -112,9 +156,11 @@ def _menus(select: Select) -> list[dict[str, Any]]:
             "type": "multi_static_select" if select.multi else "static_select",
             "action_id": select.action_id if len(pages) == 1 else f"{select.action_id}#{number}",
             "placeholder": plain(placeholder, PLACEHOLDER_TEXT),
-            "options": [option(c, cut.get(c.value)) for c in page],
+            "options": [option(c, cut.get(c.value), option_text) for c in page],
         }
-        chosen = [option(c, cut.get(c.value)) for c in page if c.value in select.chosen]
+        chosen = [
+            option(c, cut.get(c.value), option_text) for c in page if c.value in select.chosen
+        ]
         if select.multi:
             menu["max_selected_items"] = max(1, min(select.max_values, len(page)))
             if chosen:
@@ -164,10 +210,7 @@ def card_blocks(card: Card) -> list[dict[str, Any]]:
         {
             "type": "section",
             "fields": [
-                {
-                    "type": "mrkdwn",
-                    "text": next(mrkdwn_pieces(f"{f.label}: {f.value}", FIELD_TEXT), "—"),
-                }
+                mrkdwn(next(mrkdwn_pieces(f"{f.label}: {f.value}", FIELD_TEXT), "—"))
                 for f in card.fields[i : i + FIELDS_PER_SECTION]
             ],
         }
@@ -175,7 +218,7 @@ def card_blocks(card: Card) -> list[dict[str, Any]]:
     ]
     controls = [block for row in card.rows for block in control_blocks(row)]
     footer = (
-        [{"type": "context", "elements": [{"type": "mrkdwn", "text": fitted(card.footer, 3000)}]}]
+        [{"type": "context", "elements": [mrkdwn(fitted(card.footer, 3000))]}]
         if card.footer
         else []
     )
@@ -186,7 +229,7 @@ def card_blocks(card: Card) -> list[dict[str, Any]]:
             *text[: max(room - 1, 0)],
             {
                 "type": "context",
-                "elements": [{"type": "mrkdwn", "text": "_…cut: too long for one Slack message._"}],
+                "elements": [mrkdwn("_…cut: too long for one Slack message._")],
             },
         ]
     return [*head, *text, *facts, *controls, *footer][:MESSAGE_BLOCKS]
@@ -203,7 +246,7 @@ def message(card: Card) -> dict[str, Any]:
     return {"text": fallback_text(card), "blocks": card_blocks(card)}
 
 
-def _input_element(item: FormInput) -> dict[str, Any]:
+def _input_element(item: FormInput, fit: ModalFit) -> dict[str, Any]:
     action_id = item.input_id
     if item.kind in ("select", "multiselect"):
         chosen = (item.value,) if isinstance(item.value, str) else tuple(item.value or ())
@@ -215,7 +258,7 @@ def _input_element(item: FormInput) -> dict[str, Any]:
             chosen=chosen,
             max_values=len(item.choices),
         )
-        return _menus(select)[0]
+        return _menus(select, fit.option_text)[0]
     element: dict[str, Any] = {
         "type": "plain_text_input",
         "action_id": action_id,
@@ -229,40 +272,50 @@ def _input_element(item: FormInput) -> dict[str, Any]:
     return element
 
 
-def input_blocks(item: FormInput) -> list[dict[str, Any]]:
-    """One form input: a long hint as text above it, an error beside it, then the input block."""
+def input_blocks(item: FormInput, fit: ModalFit = MODAL_FITS[0]) -> list[dict[str, Any]]:
+    """One form input: a long hint as text above it, an error beside it, then the input block
+    (its texts as `fit` allows)."""
     blocks: list[dict[str, Any]] = []
     hint = item.hint
     if item.kind in ("short", "long") and (item.max_length or 0) > TEXT_INPUT:
         note = f"Slack takes at most {TEXT_INPUT:,} characters here."
         hint = f"{hint} · {note}" if hint else note
-    if hint and len(hint) > INPUT_HINT:
+    if hint and len(hint) > INPUT_HINT and fit.hint == INPUT_HINT:
         blocks += text_sections([hint])
         hint = None
     if item.error:
         blocks.append(
             {
                 "type": "context",
-                "elements": [{"type": "mrkdwn", "text": next(mrkdwn_pieces("⚠ " + item.error))}],
+                "elements": [mrkdwn(next(mrkdwn_pieces("⚠ " + item.error, fit.error)))],
             }
         )
     block: dict[str, Any] = {
         "type": "input",
         "block_id": item.input_id,
-        "label": plain(item.label, INPUT_LABEL),
-        "element": _input_element(item),
+        "label": plain(item.label, fit.label),
+        "element": _input_element(item, fit),
         "optional": not item.required,
     }
-    if hint:
-        block["hint"] = plain(hint, INPUT_HINT)
+    if hint and fit.hint:
+        block["hint"] = plain(hint, fit.hint)
     return [*blocks, block]
 
 
 def modal(form: Form, metadata: dict[str, Any]) -> dict[str, Any]:
-    """A form as a modal view; `metadata` (where the card is) rides in private_metadata."""
+    """A form as a modal view; `metadata` (where the card is) rides in private_metadata.
+    Its texts are shortened, step by step, until the view fits Slack's VIEW_BYTES."""
+    for fit in MODAL_FITS:
+        view = _modal(form, metadata, fit)
+        if view_bytes(view) <= VIEW_BYTES:
+            break
+    return view
+
+
+def _modal(form: Form, metadata: dict[str, Any], fit: ModalFit) -> dict[str, Any]:
     blocks = text_sections([form.intro]) if form.intro else []
     for item in form.inputs:
-        blocks += input_blocks(item)
+        blocks += input_blocks(item, fit)
     packed = json.dumps(metadata, separators=(",", ":"))
     if len(packed) > METADATA:
         packed = json.dumps({k: v for k, v in metadata.items() if k != "r"}, separators=(",", ":"))

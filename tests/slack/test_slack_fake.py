@@ -62,6 +62,18 @@ def test_valid_blocks_pass_and_a_modal_title_over_24_characters_fails():
     assert view_problems(view) == ["view.title: must be less than 25 characters"]
 
 
+def test_text_objects_take_verbatim_on_mrkdwn_and_emoji_on_plain_text_only():
+    verbatim = {"type": "section", "text": {"type": "mrkdwn", "text": "t", "verbatim": True}}
+    header = {"type": "header", "text": {"type": "plain_text", "text": "h", "emoji": True}}
+    assert block_problems([verbatim, header], "message") == []
+    wrong = [
+        {"type": "section", "text": {"type": "plain_text", "text": "t", "verbatim": True}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": "t", "emoji": True}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": "t", "verbatim": "yes"}},
+    ]
+    assert all(block_problems([block], "message") for block in wrong)
+
+
 async def test_history_is_newest_first_limited_and_shows_metadata_only_when_asked(fake_slack):
     from slack_sdk.web.async_client import AsyncWebClient
 

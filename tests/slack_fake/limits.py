@@ -42,6 +42,13 @@ def _text_problems(where: str, obj: Any, limit: int, kinds: tuple[str, ...]) -> 
     text = obj.get("text")
     if not isinstance(text, str) or not text:
         return [f"{where}: text must be a non-empty string"]
+    # Slack's text object: `emoji` only on plain_text, `verbatim` only on mrkdwn, both booleans.
+    allowed = {"type", "text", "emoji" if obj["type"] == "plain_text" else "verbatim"}
+    unknown = sorted(set(obj) - allowed)
+    if unknown:
+        return [f"{where}: {', '.join(unknown)} not allowed in a {obj['type']} text object"]
+    if any(not isinstance(obj[key], bool) for key in ("emoji", "verbatim") if key in obj):
+        return [f"{where}: emoji and verbatim must be booleans"]
     if len(text) > limit:
         return [f"{where}: must be less than {limit + 1} characters"]
     return []

@@ -27,6 +27,9 @@ _MEMBERS_ONLY = {
     "reactions.add": "not_in_channel",
 }
 BOT_USER = "U0TASKBOT"
+# views.open, views.update and views.push answer `view_too_large` for "a view greater than 250kb";
+# counted conservatively: the bytes of the JSON the app sent (a JSON body whole, else the field).
+VIEW_BYTES = 250_000
 
 
 @dataclass
@@ -58,6 +61,7 @@ class FakeSlack(FakeFiles):
     # or, as some proxies in front of Slack answer, 200 with {"ok": false, "error": …}.
     spent_answer: tuple[int, str] = (404, "{error}")
     url: str = ""
+    sent_view_bytes: int = 0  # the size of the last request's view, as sent
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
     _runner: web.AppRunner | None = None
 
@@ -128,12 +132,15 @@ class FakeSlack(FakeFiles):
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         args: dict[str, Any] = dict(request.query)  # slack_sdk sends some methods' args here
+        raw = await request.read()
         if request.method == "GET":
             pass
         elif request.content_type == "application/json":
             args.update(await request.json())
         else:
             args.update(await request.post())
+        view = args.get("view")
+        self.sent_view_bytes = len(raw if not isinstance(view, str) else view.encode())
         for key in ("blocks", "view", "files", "attachments", "metadata"):
             if isinstance(args.get(key), str):
                 args[key] = json.loads(args[key])
@@ -269,6 +276,8 @@ class FakeSlack(FakeFiles):
         problems = view_problems(args.get("view"))
         if problems:
             return error("invalid_arguments", problems)
+        if self.sent_view_bytes > VIEW_BYTES:
+            return error("view_too_large")
         view = {**args["view"], "id": f"V{len(self.views) + 1:06d}", "app_id": "A0TASKBOT"}
         self.views.append(view)
         return ok(view=view)
