@@ -66,8 +66,14 @@ MODAL_FITS = (
 
 def wire_json(value: Any) -> str:
     """JSON as the app sends it to Slack's Web API: compact UTF-8 (with `\\u` escapes one emoji
-    would take 12 bytes of a view's 250 kB, a Japanese character 6)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    would take 12 bytes of a view's 250 kB, a Japanese character 6). A lone surrogate (JSON from
+    Slack may carry one as `\\ud800`) has no UTF-8: such a value goes out `\\u`-escaped instead."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return json.dumps(value, separators=(",", ":"))
+    return text
 
 
 def view_bytes(view: dict[str, Any]) -> int:

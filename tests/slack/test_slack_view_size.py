@@ -145,3 +145,18 @@ async def test_the_submission_of_a_view_at_slacks_limit_is_taken(workspace):
     status, text = await workspace.send(body)
     assert status == 200, text
     assert await reads.submission_count(workspace.bank) == 1
+
+
+async def test_text_with_a_lone_surrogate_still_reaches_slack(fake_slack, slack_app):
+    # Given text holding a lone surrogate (JSON from Slack may carry one, `\ud800`), which has no
+    # UTF-8: the app's compact UTF-8 JSON cannot encode it
+    text = "before \ud800 after"
+    await slack_app.open()
+    try:
+        # When the app posts it through its Web API session
+        await slack_app.client.chat_postMessage(channel="C0REVIEWS", text=text)
+    finally:
+        await slack_app.close()
+    # Then the call went out (\u-escaped) and Slack read the same text
+    assert fake_slack.called("chat.postMessage")[-1]["text"] == text
+    assert json.loads(blocks.wire_json({"t": text})) == {"t": text}
