@@ -25,6 +25,7 @@ from bot.events import (
     ReactionEvent,
     ReactionsClearedEvent,
 )
+from bot.text import shorten
 from taskbank.errors import Problem, ValidationFailed
 
 if TYPE_CHECKING:  # discord.py's payload types: imported at run time they form a cycle
@@ -106,6 +107,18 @@ _GROUPING = (
     discord.AppCommandOptionType.subcommand.value,
     discord.AppCommandOptionType.subcommand_group.value,
 )
+_KIND = discord.AppCommandOptionType
+# How discord.py's Namespace reads an option's value by its declared type, before any check of
+# ours or handler could answer: a number as a float (empty is NaN), the rest of these as a
+# snowflake. A value it cannot read so raises there, and the interaction would go unanswered.
+_READ_AS: dict[int, tuple[str, Any]] = {
+    _KIND.number.value: ("a number", float),
+    _KIND.user.value: ("a user", int),
+    _KIND.channel.value: ("a channel", int),
+    _KIND.role.value: ("a role", int),
+    _KIND.mentionable.value: ("a user or role", int),
+    _KIND.attachment.value: ("a file", int),
+}
 
 
 def command_shape_problem(data: Any) -> str | None:
@@ -137,7 +150,23 @@ def _options_problem(options: Any, depth: int) -> str | None:
                 return problem
         elif not isinstance(kind, int) or not isinstance(option.get("value"), _SCALAR):
             return f"the option '{option['name'][:32]}' came without a plain value"
+        elif not _readable(kind, option["value"]):
+            value = str(option["value"])
+            shown = f"'{shorten(value, 40)}'" if value.strip() else "empty"
+            expected = _READ_AS[kind][0]
+            return f"the option '{option['name'][:32]}' should be {expected}, not {shown}"
     return None
+
+
+def _readable(kind: int, value: str | int | float | bool) -> bool:
+    """Whether discord.py can read a plain option value as its declared type."""
+    if kind not in _READ_AS or (kind == _KIND.number.value and value == ""):
+        return True
+    try:
+        _READ_AS[kind][1](value)
+    except (ValueError, OverflowError):  # not a number; infinity is no snowflake
+        return False
+    return True
 
 
 def command_event(

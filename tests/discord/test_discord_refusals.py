@@ -71,6 +71,36 @@ COMMANDS = {
         [{"name": "period", "type": 3, "value": "century"}],
         "expected day, week or month",
     ),
+    # discord.py reads these values by their declared type before anything of ours runs
+    "a file name where the attachment belongs": (
+        "batch",
+        [sub("import", {"name": "file", "type": 11, "value": "big.jsonl"})],
+        "the option 'file' should be a file, not 'big.jsonl'",
+    ),
+    "an empty attachment": (
+        "batch",
+        [sub("import", {"name": "file", "type": 11, "value": ""})],
+        "the option 'file' should be a file, not empty",
+    ),
+    "a name where the user belongs": (
+        "bonus",
+        [
+            {"name": "writer", "type": 6, "value": "@rita"},
+            {"name": "amount", "type": 3, "value": "2.50"},
+            {"name": "reason", "type": 3, "value": "good"},
+        ],
+        "the option 'writer' should be a user, not '@rita'",
+    ),
+    "a word sent as a number": (
+        "task",
+        [{"name": "which", "type": 10, "value": "tone"}],
+        "the option 'which' should be a number, not 'tone'",
+    ),
+    "a number too large for a snowflake": (
+        "bonus",
+        [{"name": "writer", "type": 6, "value": 1e999}],
+        "the option 'writer' should be a user, not 'inf'",
+    ),
     "a file option that resolves to nothing": (
         "batch",
         [sub("import", {"name": "file", "type": 11, "value": "1999"})],
