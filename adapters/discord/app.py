@@ -32,6 +32,7 @@ from bot.app import Taskbot
 from bot.config import Config
 from bot.events import Actor, Attachment, Event, FormSubmitEvent
 from bot.inflight import Finish, WorkInFlight
+from bot.pipeline import REPEAT
 from bot.pipeline.apologise import SORRY_TEXT, SORRY_TITLE
 from bot.ui import Button, Card, ControlRow, FormErrors
 from taskbank.errors import Problem, ValidationFailed
@@ -188,8 +189,10 @@ class DiscordApp:
         if interaction.guild_id is None:
             event = replace(event, actor=await self._with_server_roles(event.actor))
         async with self.work_slots:
-            await self.bot.handle(event)
+            answer = await self.bot.handle(event)
         context: DiscordContext = event.context
+        if answer is REPEAT:
+            return  # handled already, and answered there: a "Done" would overwrite that answer
         if not context.original_filled:
             # The command posted elsewhere (a channel, a DM): end the "thinking" state.
             await self._tell(context, Card(title="Done", blocks=(DONE_TEXT,), tone="success"))
@@ -256,6 +259,7 @@ class DiscordApp:
                 event = replace(event, actor=await self._with_server_roles(event.actor))
             async with self.work_slots:
                 answer = await self.bot.handle(event)
+            context.repeat = answer is REPEAT  # then its first handling answers, not a deferral
             if isinstance(answer, FormErrors) and answer.errors:
                 await self._show_form_errors(context, answer)
             elif isinstance(event, FormSubmitEvent):
@@ -294,7 +298,7 @@ class DiscordApp:
         interaction = context.interaction
         assert interaction is not None
         async with context.lock:
-            if not interaction.response.is_done():
+            if not interaction.response.is_done() and not context.repeat:
                 try:
                     await responding(
                         interaction,

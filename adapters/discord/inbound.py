@@ -51,6 +51,7 @@ class DiscordContext:
     form_page: int | None = None
     original_filled: bool = False
     created: set[int] = field(default_factory=set)
+    repeat: bool = False  # the interaction was handled before: that handling answers it
     lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
 
 
@@ -182,6 +183,7 @@ def command_event(
         args=args,
         attachments=attachments,
         context=DiscordContext(interaction),
+        delivery=interaction_key(interaction),
     )
 
 
@@ -207,6 +209,7 @@ def component_event(interaction: discord.Interaction) -> ActionEvent:
         values=values,
         message=_message_ref(interaction),
         context=DiscordContext(interaction, card_page=card_page, form_page=form_page),
+        delivery=interaction_key(interaction),
     )
 
 
@@ -224,7 +227,14 @@ def modal_event(interaction: discord.Interaction) -> FormSubmitEvent:
         context=DiscordContext(
             interaction, card_page=card_page_shown(interaction.message), form_page=form_page
         ),
+        delivery=interaction_key(interaction),
     )
+
+
+def interaction_key(interaction: discord.Interaction) -> str:
+    """The delivery key of an interaction: its id, the same however often the gateway delivers it
+    (a replay after a resume, or to two processes during a handover), so it is handled once."""
+    return f"interaction:{interaction.id}"
 
 
 def reaction_event(payload: discord.RawReactionActionEvent) -> ReactionEvent | None:
