@@ -60,10 +60,21 @@ def actor_of(user: discord.User | discord.Member) -> Actor:
     an interaction that names nobody (neither member nor user) is refused."""
     if not isinstance(getattr(user, "id", None), int):
         raise ValidationFailed([Problem("user", "the interaction names no user")])
-    roles = tuple(
-        str(role.id) for role in getattr(user, "roles", ()) or () if not role.is_default()
-    )
+    roles = tuple(str(role_id) for role_id in role_ids(user))
     return Actor(PLATFORM, str(user.id), user.display_name, roles)
+
+
+def role_ids(user: discord.User | discord.Member) -> list[int]:
+    """The role ids a member came with in the payload (an interaction's, a reaction's, a fetched
+    member's); a user outside a server has none.
+
+    Not `Member.roles`: that keeps only the roles discord.py's server cache knows, and before the
+    server's GUILD_CREATE (which follows READY lazily) it knows none, so a reviewer would be
+    refused. discord.py keeps the payload's ids as they came in `_roles`; @everyone (the
+    server's own id) is never a role to check, should a payload carry it."""
+    guild = getattr(user, "guild", None)
+    sent = getattr(user, "_roles", None) or ()
+    return [role_id for role_id in sent if guild is None or role_id != guild.id]
 
 
 def user_key_to_id(key: str) -> int | None:

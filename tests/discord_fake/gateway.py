@@ -92,7 +92,8 @@ class Gateway:
             "nsfw_level": 0,
             "system_channel_flags": 0,
         }
-        for event, data in (("READY", ready), ("GUILD_CREATE", guild)):
+        events = [("READY", ready), ("GUILD_CREATE", guild)][: 2 if self.sends_guild_create else 1]
+        for event, data in events:
             self._sequence += 1
             await socket.send_str(json.dumps({"op": 0, "t": event, "s": self._sequence, "d": data}))
         self.ready.set()

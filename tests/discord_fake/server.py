@@ -47,6 +47,9 @@ class FakeDiscord(Gateway, Rest):
         self.callback_bodies = True
         self.identified: list[dict[str, Any]] = []
         self.refuse_identify_with: int | None = None  # a close code to answer IDENTIFY with
+        # False: READY lists the server as unavailable and its GUILD_CREATE is not sent (yet),
+        # as Discord sends it lazily after READY
+        self.sends_guild_create = True
         self.heartbeats = 0
         self.heartbeat_ms = 41250  # Discord's usual; a test may shorten it
         self.ready = asyncio.Event()
