@@ -65,8 +65,8 @@ def actor_of(user: discord.User | discord.Member) -> Actor:
 
 
 def role_ids(user: discord.User | discord.Member) -> list[int]:
-    """The role ids a member came with in the payload (an interaction's, a reaction's, a fetched
-    member's); a user outside a server has none.
+    """The role ids a member came with in the payload (an interaction's or a reaction's); a user
+    outside a server has none.
 
     Not `Member.roles`: that keeps only the roles discord.py's server cache knows, and before the
     server's GUILD_CREATE (which follows READY lazily) it knows none, so a reviewer would be
@@ -75,6 +75,19 @@ def role_ids(user: discord.User | discord.Member) -> list[int]:
     guild = getattr(user, "guild", None)
     sent = getattr(user, "_roles", None) or ()
     return [role_id for role_id in sent if guild is None or role_id != guild.id]
+
+
+def actor_of_member_data(data: Any, guild_id: int) -> Actor | None:
+    """A server member as Discord's REST API gives it (a member object with its user) as an
+    actor with their roles, named as discord.py names a member; None if it is not shaped so."""
+    user = data.get("user") if isinstance(data, dict) else None
+    if not isinstance(user, dict) or not str(user.get("id", "")).isdigit():
+        return None
+    roles = data.get("roles")
+    ids = [str(role) for role in roles if str(role).isdigit()] if isinstance(roles, list) else []
+    name = data.get("nick") or user.get("global_name") or user.get("username") or ""
+    own = [role for role in ids if role != str(guild_id)]  # @everyone is no role to check
+    return Actor(PLATFORM, str(user["id"]), str(name), tuple(own))
 
 
 def user_key_to_id(key: str) -> int | None:
