@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import discord
+from discord import app_commands
 
 from adapters.discord.custom_ids import split_id
 from bot.events import (
@@ -158,6 +159,19 @@ def command_shape_problem(data: Any) -> str | None:
     ):
         return "its resolved values are not objects"
     return _options_problem(data.get("options", []), depth=0)
+
+
+def resolved_problem(interaction: discord.Interaction) -> str | None:
+    """What stops discord.py reading a slash command's resolved objects (users, members, roles,
+    channels, files, each missing a field or with one of the wrong type), or None. Asked after
+    `command_shape_problem`: discord.py reads them before any handler runs, and its error there
+    would leave the interaction unanswered."""
+    data: Any = interaction.data
+    try:
+        app_commands.Namespace(interaction, data.get("resolved", {}), [])  # reads them all
+    except (KeyError, ValueError, TypeError, AttributeError):
+        return "its resolved users, roles, channels or files are incomplete"
+    return None
 
 
 def _options_problem(options: Any, depth: int) -> str | None:

@@ -129,6 +129,20 @@ async def test_resolved_values_that_are_not_objects_are_refused(room):
     assert room.fake.downloads == []
 
 
+@pytest.mark.parametrize(
+    "resolved",
+    [{"users": {"1": {}}}, {"users": {"1": {"id": "x"}}}, {"attachments": {"1": {"id": "1"}}}],
+)
+async def test_resolved_values_discord_py_cannot_read_are_refused(room, resolved):
+    data = command(room, "batch", [sub("import", {"name": "file", "type": 11, "value": "1"})])
+    data["resolved"] = resolved
+    answered = await send(room, room.coordinator, 2, data, channel=room.coordinators)
+    assert "its resolved users, roles, channels or files are incomplete" in room.server.text(
+        note(room, answered)
+    )
+    assert room.fake.downloads == []
+
+
 async def test_a_number_where_text_belongs_is_read_as_text(room):
     answered = await send(
         room, room.writer, 2, command(room, "task", [{"name": "which", "type": 4, "value": 7}])
