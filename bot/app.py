@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from bot.events import Event
 from bot.handlers.context import BotContext
-from bot.pipeline import Delivery, Pipeline, Step
+from bot.pipeline import Answer, Delivery, Pipeline, Step
 from bot.pipeline.apologise import apologise
 from bot.pipeline.dispatch import dispatch
 from bot.pipeline.once import once_per_delivery
 from bot.pipeline.refusals import refusals
 from bot.pipeline.roles import requires_role
-from bot.ui import FormErrors
 
 
 class Taskbot:
@@ -43,8 +42,9 @@ class Taskbot:
             )
         )
 
-    async def handle(self, event: Event) -> FormErrors | None:
-        """Handle one event; a form submit may answer with per-field errors."""
+    async def handle(self, event: Event) -> Answer:
+        """Handle one event; a form submit may answer with per-field errors, and a delivery
+        handled before is answered REPEAT (nothing was done)."""
         return await self._pipeline.run(Delivery(event, self.ctx))
 
     async def tell(self, event: Event, title: str, text: str) -> None:

@@ -25,13 +25,15 @@ from discord.gateway import DiscordWebSocket
 from adapters.discord import custom_ids, draw, inbound
 from adapters.discord.commands import MalformedCommand, command_tree
 from adapters.discord.inbound import DiscordContext
+from adapters.discord.members import ServerRoles
 from adapters.discord.port import DiscordPort
 from adapters.discord.refusals import discord_refusals
-from adapters.discord.retry import responding, retrying
+from adapters.discord.retry import responding
 from bot.app import Taskbot
 from bot.config import Config
-from bot.events import Actor, Attachment, Event, FormSubmitEvent
+from bot.events import Attachment, Event, FormSubmitEvent
 from bot.inflight import Finish, WorkInFlight
+from bot.pipeline import REPEAT
 from bot.pipeline.apologise import SORRY_TEXT, SORRY_TITLE
 from bot.ui import Button, Card, ControlRow, FormErrors
 from taskbank.errors import Problem, ValidationFailed
@@ -116,6 +118,7 @@ class DiscordApp:
         self.client = TaskbotClient(self)
         self.tree = command_tree(self.client, self.command, self.command_refused)
         self.port = DiscordPort(self.client, settings.direct_messages_per_second)
+        self.server_roles = ServerRoles(self.client, settings)  # for DMs, which carry none
         self.bot: Taskbot = build_bot(
             self.port, settings.review_channel, settings.coordinator_channel, "discord"
         )
@@ -186,10 +189,12 @@ class DiscordApp:
         )
         event = inbound.command_event(interaction, name, texts, attachments)
         if interaction.guild_id is None:
-            event = replace(event, actor=await self._with_server_roles(event.actor))
+            event = replace(event, actor=await self.server_roles.of(event.actor))
         async with self.work_slots:
-            await self.bot.handle(event)
+            answer = await self.bot.handle(event)
         context: DiscordContext = event.context
+        if answer is REPEAT:
+            return  # handled already, and answered there: a "Done" would overwrite that answer
         if not context.original_filled:
             # The command posted elsewhere (a channel, a DM): end the "thinking" state.
             await self._tell(context, Card(title="Done", blocks=(DONE_TEXT,), tone="success"))
@@ -253,9 +258,10 @@ class DiscordApp:
         answer_in_time = asyncio.create_task(self._answer_in_time(context, handled))
         try:
             if interaction.guild_id is None:
-                event = replace(event, actor=await self._with_server_roles(event.actor))
+                event = replace(event, actor=await self.server_roles.of(event.actor))
             async with self.work_slots:
                 answer = await self.bot.handle(event)
+            context.repeat = answer is REPEAT  # then its first handling answers, not a deferral
             if isinstance(answer, FormErrors) and answer.errors:
                 await self._show_form_errors(context, answer)
             elif isinstance(event, FormSubmitEvent):
@@ -263,27 +269,6 @@ class DiscordApp:
         finally:
             handled.set()
             await answer_in_time
-
-    async def _with_server_roles(self, actor: Actor) -> Actor:
-        """In a direct message Discord sends no roles: read them from the bot's server."""
-        guild = self._home_guild()
-        if guild is None:
-            return actor
-        try:
-            member = await retrying(
-                lambda: guild.fetch_member(int(actor.user_id)), "reading server roles"
-            )
-        except discord.HTTPException:
-            return actor  # not a member: no server roles
-        return inbound.actor_of(member)
-
-    def _home_guild(self) -> discord.Guild | None:
-        """The configured server, else the one holding the review channel."""
-        settings = self.config.discord
-        if settings.guild_id:
-            return self.client.get_guild(int(settings.guild_id))
-        channel = self.client.get_channel(int(settings.review_channel or 0))
-        return getattr(channel, "guild", None)
 
     async def _answer_in_time(self, context: DiscordContext, handled: asyncio.Event) -> None:
         """Defer if the handler is slow, and acknowledge if it answered nothing at all."""
@@ -294,7 +279,7 @@ class DiscordApp:
         interaction = context.interaction
         assert interaction is not None
         async with context.lock:
-            if not interaction.response.is_done():
+            if not interaction.response.is_done() and not context.repeat:
                 try:
                     await responding(
                         interaction,
@@ -347,7 +332,7 @@ class DiscordApp:
         if payload.member is None and event.added:
             # Discord sends `member` only "if this happened in a guild", and in DMs never:
             # without it the roles are read from the server, as for a DM's interactions.
-            event = replace(event, actor=await self._with_server_roles(event.actor))
+            event = replace(event, actor=await self.server_roles.of(event.actor))
         await self.bot.handle(event)  # the pipeline counts each reaction once, replayed or not
 
     async def on_reactions_cleared(

@@ -37,7 +37,9 @@ class TaskbotTree(app_commands.CommandTree):
         self.refused = refused
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
-        problem = inbound.command_shape_problem(interaction.data)
+        problem = inbound.command_shape_problem(interaction.data) or inbound.resolved_problem(
+            interaction
+        )
         if problem is None:
             return True
         await self.refused(interaction, MalformedCommand(f"The command's data: {problem}"))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import discord
+from discord import app_commands
 
 from adapters.discord.custom_ids import split_id
 from bot.events import (
@@ -25,6 +26,7 @@ from bot.events import (
     ReactionEvent,
     ReactionsClearedEvent,
 )
+from bot.text import shorten
 from taskbank.errors import Problem, ValidationFailed
 
 if TYPE_CHECKING:  # discord.py's payload types: imported at run time they form a cycle
@@ -50,6 +52,7 @@ class DiscordContext:
     form_page: int | None = None
     original_filled: bool = False
     created: set[int] = field(default_factory=set)
+    repeat: bool = False  # the interaction was handled before: that handling answers it
     lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
 
 
@@ -58,10 +61,34 @@ def actor_of(user: discord.User | discord.Member) -> Actor:
     an interaction that names nobody (neither member nor user) is refused."""
     if not isinstance(getattr(user, "id", None), int):
         raise ValidationFailed([Problem("user", "the interaction names no user")])
-    roles = tuple(
-        str(role.id) for role in getattr(user, "roles", ()) or () if not role.is_default()
-    )
+    roles = tuple(str(role_id) for role_id in role_ids(user))
     return Actor(PLATFORM, str(user.id), user.display_name, roles)
+
+
+def role_ids(user: discord.User | discord.Member) -> list[int]:
+    """The role ids a member came with in the payload (an interaction's or a reaction's); a user
+    outside a server has none.
+
+    Not `Member.roles`: that keeps only the roles discord.py's server cache knows, and before the
+    server's GUILD_CREATE (which follows READY lazily) it knows none, so a reviewer would be
+    refused. discord.py keeps the payload's ids as they came in `_roles`; @everyone (the
+    server's own id) is never a role to check, should a payload carry it."""
+    guild = getattr(user, "guild", None)
+    sent = getattr(user, "_roles", None) or ()
+    return [role_id for role_id in sent if guild is None or role_id != guild.id]
+
+
+def actor_of_member_data(data: Any, guild_id: int) -> Actor | None:
+    """A server member as Discord's REST API gives it (a member object with its user) as an
+    actor with their roles, named as discord.py names a member; None if it is not shaped so."""
+    user = data.get("user") if isinstance(data, dict) else None
+    if not isinstance(user, dict) or not str(user.get("id", "")).isdigit():
+        return None
+    roles = data.get("roles")
+    ids = [str(role) for role in roles if str(role).isdigit()] if isinstance(roles, list) else []
+    name = data.get("nick") or user.get("global_name") or user.get("username") or ""
+    own = [role for role in ids if role != str(guild_id)]  # @everyone is no role to check
+    return Actor(PLATFORM, str(user["id"]), str(name), tuple(own))
 
 
 def user_key_to_id(key: str) -> int | None:
@@ -106,6 +133,18 @@ _GROUPING = (
     discord.AppCommandOptionType.subcommand.value,
     discord.AppCommandOptionType.subcommand_group.value,
 )
+_KIND = discord.AppCommandOptionType
+# How discord.py's Namespace reads an option's value by its declared type, before any check of
+# ours or handler could answer: a number as a float (empty is NaN), the rest of these as a
+# snowflake. A value it cannot read so raises there, and the interaction would go unanswered.
+_READ_AS: dict[int, tuple[str, Any]] = {
+    _KIND.number.value: ("a number", float),
+    _KIND.user.value: ("a user", int),
+    _KIND.channel.value: ("a channel", int),
+    _KIND.role.value: ("a role", int),
+    _KIND.mentionable.value: ("a user or role", int),
+    _KIND.attachment.value: ("a file", int),
+}
 
 
 def command_shape_problem(data: Any) -> str | None:
@@ -120,6 +159,19 @@ def command_shape_problem(data: Any) -> str | None:
     ):
         return "its resolved values are not objects"
     return _options_problem(data.get("options", []), depth=0)
+
+
+def resolved_problem(interaction: discord.Interaction) -> str | None:
+    """What stops discord.py reading a slash command's resolved objects (users, members, roles,
+    channels, files, each missing a field or with one of the wrong type), or None. Asked after
+    `command_shape_problem`: discord.py reads them before any handler runs, and its error there
+    would leave the interaction unanswered."""
+    data: Any = interaction.data
+    try:
+        app_commands.Namespace(interaction, data.get("resolved", {}), [])  # reads them all
+    except (KeyError, ValueError, TypeError, AttributeError):
+        return "its resolved users, roles, channels or files are incomplete"
+    return None
 
 
 def _options_problem(options: Any, depth: int) -> str | None:
@@ -137,7 +189,23 @@ def _options_problem(options: Any, depth: int) -> str | None:
                 return problem
         elif not isinstance(kind, int) or not isinstance(option.get("value"), _SCALAR):
             return f"the option '{option['name'][:32]}' came without a plain value"
+        elif not _readable(kind, option["value"]):
+            value = str(option["value"])
+            shown = f"'{shorten(value, 40)}'" if value.strip() else "empty"
+            expected = _READ_AS[kind][0]
+            return f"the option '{option['name'][:32]}' should be {expected}, not {shown}"
     return None
+
+
+def _readable(kind: int, value: str | int | float | bool) -> bool:
+    """Whether discord.py can read a plain option value as its declared type."""
+    if kind not in _READ_AS or (kind == _KIND.number.value and value == ""):
+        return True
+    try:
+        _READ_AS[kind][1](value)
+    except (ValueError, OverflowError):  # not a number; infinity is no snowflake
+        return False
+    return True
 
 
 def command_event(
@@ -153,6 +221,7 @@ def command_event(
         args=args,
         attachments=attachments,
         context=DiscordContext(interaction),
+        delivery=interaction_key(interaction),
     )
 
 
@@ -178,6 +247,7 @@ def component_event(interaction: discord.Interaction) -> ActionEvent:
         values=values,
         message=_message_ref(interaction),
         context=DiscordContext(interaction, card_page=card_page, form_page=form_page),
+        delivery=interaction_key(interaction),
     )
 
 
@@ -195,7 +265,14 @@ def modal_event(interaction: discord.Interaction) -> FormSubmitEvent:
         context=DiscordContext(
             interaction, card_page=card_page_shown(interaction.message), form_page=form_page
         ),
+        delivery=interaction_key(interaction),
     )
+
+
+def interaction_key(interaction: discord.Interaction) -> str:
+    """The delivery key of an interaction: its id, the same however often the gateway delivers it
+    (a replay after a resume, or to two processes during a handover), so it is handled once."""
+    return f"interaction:{interaction.id}"
 
 
 def reaction_event(payload: discord.RawReactionActionEvent) -> ReactionEvent | None:

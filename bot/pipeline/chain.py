@@ -12,7 +12,17 @@ from bot.handlers.context import BotContext
 from bot.ui import FormErrors
 
 log = logging.getLogger("bot.pipeline")
-Answer = FormErrors | None  # what a form submit may answer with; every other event, None
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """The answer to a delivery handled before (a retry, a replay): nothing was done, and its
+    first handling is the one that answers the person, so the adapter answers nothing more."""
+
+
+REPEAT = Repeat()
+# What a form submit may answer with (per-field errors); a repeat, REPEAT; every other event, None
+Answer = FormErrors | Repeat | None
 Next = Callable[[], Awaitable[Answer]]
 
 

@@ -1,7 +1,7 @@
 """Each delivery once: a platform's retry or a gateway's replay is handled the first time only.
 
 The adapter puts the platform's own id for a delivery on the event (`delivery`: Slack's
-event_id, Discord's message, user and emoji of a reaction); the task bank remembers it across
+event_id; Discord's interaction id, and a reaction's message, user and emoji); the task bank remembers it across
 restarts and processes. An event without one is not deduplicated.
 
 Only a delivery handled without an error stays taken: when its handling raises, the key is
@@ -18,13 +18,14 @@ from __future__ import annotations
 import logging
 
 from bot.events import ReactionEvent, ReactionsClearedEvent
-from bot.pipeline.chain import Answer, Delivery, Next
+from bot.pipeline.chain import REPEAT, Answer, Delivery, Next
 
 log = logging.getLogger("bot.pipeline")
 
 
 async def once_per_delivery(delivery: Delivery, next: Next) -> Answer:
-    """Go on only the first time this delivery key is seen (keys are namespaced by platform)."""
+    """Go on only the first time this delivery key is seen (keys are namespaced by platform);
+    a repeat is answered REPEAT, so the adapter does not answer it a second time."""
     event = delivery.event
     if isinstance(event, ReactionsClearedEvent):
         start = delivery_key(event.platform, event.releases)
@@ -39,7 +40,7 @@ async def once_per_delivery(delivery: Delivery, next: Next) -> Answer:
         return None
     if not await delivery.ctx.bank.first_delivery(key):
         log.info("%s delivered again; handled already", key)
-        return None
+        return REPEAT
     try:
         return await next()
     except Exception:  # not handled: released, then passed on to the steps that tell

@@ -71,6 +71,36 @@ COMMANDS = {
         [{"name": "period", "type": 3, "value": "century"}],
         "expected day, week or month",
     ),
+    # discord.py reads these values by their declared type before anything of ours runs
+    "a file name where the attachment belongs": (
+        "batch",
+        [sub("import", {"name": "file", "type": 11, "value": "big.jsonl"})],
+        "the option 'file' should be a file, not 'big.jsonl'",
+    ),
+    "an empty attachment": (
+        "batch",
+        [sub("import", {"name": "file", "type": 11, "value": ""})],
+        "the option 'file' should be a file, not empty",
+    ),
+    "a name where the user belongs": (
+        "bonus",
+        [
+            {"name": "writer", "type": 6, "value": "@rita"},
+            {"name": "amount", "type": 3, "value": "2.50"},
+            {"name": "reason", "type": 3, "value": "good"},
+        ],
+        "the option 'writer' should be a user, not '@rita'",
+    ),
+    "a word sent as a number": (
+        "task",
+        [{"name": "which", "type": 10, "value": "tone"}],
+        "the option 'which' should be a number, not 'tone'",
+    ),
+    "a number too large for a snowflake": (
+        "bonus",
+        [{"name": "writer", "type": 6, "value": 1e999}],
+        "the option 'writer' should be a user, not 'inf'",
+    ),
     "a file option that resolves to nothing": (
         "batch",
         [sub("import", {"name": "file", "type": 11, "value": "1999"})],
@@ -96,6 +126,20 @@ async def test_resolved_values_that_are_not_objects_are_refused(room):
     data["resolved"] = {"attachments": ["big.jsonl"]}
     answered = await send(room, room.coordinator, 2, data, channel=room.coordinators)
     assert "its resolved values are not objects" in room.server.text(note(room, answered))
+    assert room.fake.downloads == []
+
+
+@pytest.mark.parametrize(
+    "resolved",
+    [{"users": {"1": {}}}, {"users": {"1": {"id": "x"}}}, {"attachments": {"1": {"id": "1"}}}],
+)
+async def test_resolved_values_discord_py_cannot_read_are_refused(room, resolved):
+    data = command(room, "batch", [sub("import", {"name": "file", "type": 11, "value": "1"})])
+    data["resolved"] = resolved
+    answered = await send(room, room.coordinator, 2, data, channel=room.coordinators)
+    assert "its resolved users, roles, channels or files are incomplete" in room.server.text(
+        note(room, answered)
+    )
     assert room.fake.downloads == []
 
 

@@ -92,7 +92,10 @@ class Gateway:
             "nsfw_level": 0,
             "system_channel_flags": 0,
         }
-        for event, data in (("READY", ready), ("GUILD_CREATE", guild)):
+        if self.server_shown == "absent":
+            ready["guilds"] = []
+        events = [("READY", ready), ("GUILD_CREATE", guild)]
+        for event, data in events[: 2 if self.server_shown == "created" else 1]:
             self._sequence += 1
             await socket.send_str(json.dumps({"op": 0, "t": event, "s": self._sequence, "d": data}))
         self.ready.set()

@@ -87,6 +87,7 @@ class Rest:
             (r"PUT /channels/(\d+)/messages/(\d+)/reactions/([^/]+)/@me", self._react),
             (r"POST /users/@me/channels", self._open_dm),
             (r"GET /guilds/(\d+)/members/(\d+)", self._member),
+            (r"GET /channels/(\d+)", self._channel),
         ]
 
     async def _me(self, *_: Any) -> web.Response:
@@ -324,6 +325,10 @@ class Rest:
         if guild != GUILD_ID or member is None:
             return _error(404, 10007, "Unknown Member")
         return _json(member)
+
+    async def _channel(self, request: web.Request, body: Any, _: Any, channel: str) -> web.Response:
+        found = self.channels.get(channel)
+        return _json(found) if found is not None else _error(404, 10003, "Unknown Channel")
 
     async def _file(self, request: web.Request) -> web.Response:
         self.downloads.append(request.path)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import re
-from typing import Any
+from typing import Any, Literal
 
 from aiohttp import web
 
@@ -47,6 +47,10 @@ class FakeDiscord(Gateway, Rest):
         self.callback_bodies = True
         self.identified: list[dict[str, Any]] = []
         self.refuse_identify_with: int | None = None  # a close code to answer IDENTIFY with
+        # How the bot hears of the server: READY then its GUILD_CREATE ("created"); READY listing
+        # it unavailable, its GUILD_CREATE not sent yet (Discord sends it lazily: "unavailable");
+        # not at all, as on a shard that does not hold it ("absent": shard 0, which gets DMs)
+        self.server_shown: Literal["created", "unavailable", "absent"] = "created"
         self.heartbeats = 0
         self.heartbeat_ms = 41250  # Discord's usual; a test may shorten it
         self.ready = asyncio.Event()
