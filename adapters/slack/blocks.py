@@ -281,14 +281,7 @@ def _input_element(item: FormInput, fit: ModalFit) -> dict[str, Any]:
 def input_blocks(item: FormInput, fit: ModalFit = MODAL_FITS[0]) -> list[dict[str, Any]]:
     """One form input: a long hint as text above it, an error beside it, then the input block
     (its texts as `fit` allows)."""
-    blocks: list[dict[str, Any]] = []
-    hint = item.hint
-    if item.kind in ("short", "long") and (item.max_length or 0) > TEXT_INPUT:
-        note = f"Slack takes at most {TEXT_INPUT:,} characters here."
-        hint = f"{hint} · {note}" if hint else note
-    if hint and len(hint) > INPUT_HINT and fit.hint == INPUT_HINT:
-        blocks += text_sections([hint])
-        hint = None
+    blocks, hint = _hint(item, fit)
     if item.error:
         blocks.append(
             {
@@ -303,9 +296,27 @@ def input_blocks(item: FormInput, fit: ModalFit = MODAL_FITS[0]) -> list[dict[st
         "element": _input_element(item, fit),
         "optional": not item.required,
     }
-    if hint and fit.hint:
-        block["hint"] = plain(hint, fit.hint)
+    if hint is not None:
+        block["hint"] = hint
     return [*blocks, block]
+
+
+def _hint(item: FormInput, fit: ModalFit) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """An input's help text (a long one as text above it) and, where the question allows more than
+    a Slack text input takes, the note saying so: in a shortened modal the help is cut or left
+    out first, and the note always stays."""
+    note = None
+    if item.kind in ("short", "long") and (item.max_length or 0) > TEXT_INPUT:
+        note = f"Slack takes at most {TEXT_INPUT:,} characters here."
+    if fit.hint == INPUT_HINT:
+        hint = " · ".join(text for text in (item.hint, note) if text)
+        if len(hint) > INPUT_HINT:
+            return text_sections([hint]), None
+        return [], plain(hint, INPUT_HINT) if hint else None
+    room = fit.hint - (len(note) + 3 if note else 0)  # what the help may take beside the note
+    shown = [fitted(plain_times(item.hint), room)] if item.hint and room >= 20 else []
+    shown += [note] if note else []
+    return [], {"type": "plain_text", "text": " · ".join(shown), "emoji": True} if shown else None
 
 
 def modal(form: Form, metadata: dict[str, Any]) -> dict[str, Any]:

@@ -40,7 +40,7 @@ async def test_the_fake_refuses_a_view_over_250_kb_as_sent(fake_slack):
     assert (await client.views_open(trigger_id="t", view=fitting))["ok"]
 
 
-def largest_form(letter: str) -> bytes:
+def largest_form(letter: str, max_chars: int = 3000) -> bytes:
     """Forty places over ten questions, every text as long as an import takes: rankings of 25
     and 7 options with labels as long as a Slack option shows, eight 3,000-character text
     answers; prompts of 300 characters and help of 1,000, and a 10,000-character excerpt."""
@@ -56,7 +56,13 @@ def largest_form(letter: str) -> bytes:
         for i, size in enumerate((25, 7))
     ]
     texts = [
-        {"id": f"why{i}", "kind": "text", "prompt": prompt, "help": help_text, "max_chars": 3000}
+        {
+            "id": f"why{i}",
+            "kind": "text",
+            "prompt": prompt,
+            "help": help_text,
+            "max_chars": max_chars,
+        }
         for i in range(8)
     ]
     settings = header(
@@ -160,3 +166,21 @@ async def test_text_with_a_lone_surrogate_still_reaches_slack(fake_slack, slack_
     # Then the call went out (\u-escaped) and Slack read the same text
     assert fake_slack.called("chat.postMessage")[-1]["text"] == text
     assert json.loads(blocks.wire_json({"t": text})) == {"t": text}
+
+
+async def test_a_shortened_modal_still_says_where_slack_takes_fewer_characters(workspace):
+    # Given the largest form in emoji, its text questions allowing more than a Slack text input
+    # takes (4,000 characters, the default), so the modal must be shortened to fit
+    await workspace.bank.import_batch(largest_form("🎬", max_chars=4000), filename="big.jsonl")
+    card = await claim(workspace)
+
+    # When the writer opens it
+    view = await open_modal(workspace, card)
+
+    # Then it fits, and every text input still says Slack takes at most 3,000 characters there
+    assert workspace.fake.sent_view_bytes <= VIEW_BYTES
+    texts = [b for b in view["blocks"] if b["type"] == "input" and b["block_id"].startswith("why")]
+    assert len(texts) == 8
+    for block in texts:
+        assert block["element"]["max_length"] == 3000
+        assert "Slack takes at most 3,000 characters here." in block["hint"]["text"]
