@@ -264,7 +264,8 @@ class DiscordApp:
             context.repeat = answer is REPEAT  # then its first handling answers, not a deferral
             if isinstance(answer, FormErrors) and answer.errors:
                 await self._show_form_errors(context, answer)
-            elif isinstance(event, FormSubmitEvent):
+            elif isinstance(event, FormSubmitEvent) and answer is not REPEAT:
+                # (a replay keeps what the first handling kept: a refused answer, as typed)
                 self.port.forget_typed(interaction.user.id, event.form_id)
         finally:
             handled.set()

@@ -169,7 +169,7 @@ def resolved_problem(interaction: discord.Interaction) -> str | None:
     data: Any = interaction.data
     try:
         app_commands.Namespace(interaction, data.get("resolved", {}), [])  # reads them all
-    except (KeyError, ValueError, TypeError, AttributeError):
+    except (KeyError, ValueError, TypeError, AttributeError, OverflowError):  # infinity: no id
         return "its resolved users, roles, channels or files are incomplete"
     return None
 

@@ -131,7 +131,21 @@ async def test_resolved_values_that_are_not_objects_are_refused(room):
 
 @pytest.mark.parametrize(
     "resolved",
-    [{"users": {"1": {}}}, {"users": {"1": {"id": "x"}}}, {"attachments": {"1": {"id": "1"}}}],
+    [
+        {"users": {"1": {}}},
+        {"users": {"1": {"id": "x"}}},
+        {"attachments": {"1": {"id": "1"}}},
+        # a snowflake of infinity (discord.py's JSON reads `Infinity`): no id either
+        {
+            "attachments": {
+                "1": {"id": 1e999, "filename": "a", "size": 1, "url": "u", "proxy_url": "p"}
+            }
+        },
+        {
+            "users": {"1": {"id": "1", "username": "u", "discriminator": "0", "avatar": None}},
+            "members": {"1": {"roles": [1e999], "flags": 0}},
+        },
+    ],
 )
 async def test_resolved_values_discord_py_cannot_read_are_refused(room, resolved):
     data = command(room, "batch", [sub("import", {"name": "file", "type": 11, "value": "1"})])

@@ -12,6 +12,7 @@ import pytest
 from adapters.discord.app import DiscordApp
 from bot.runtime import Runtime
 from taskbank.periods import period_containing
+from taskbank.sample_bank import sample_files
 from taskbank.service import TaskBank
 from taskbank.store.sqlite import SqliteStore
 from tests.batches import tone_batch
@@ -97,3 +98,23 @@ async def test_an_interaction_another_process_handled_is_not_handled_again(
         await store.close()
     assert await bonus_cents(room.bank) == 250
     assert len(bonus_notices(room)) == 1
+
+
+async def test_a_replayed_refused_answer_keeps_what_was_typed(room, caplog):
+    # Given a rewrite refused on submit, what was typed kept for its "Fix it…" button
+    caplog.set_level("INFO", logger="bot.pipeline")
+    sample = next(s for s in sample_files() if "rewrites" in s.name)
+    await room.bank.import_batch(sample.read_bytes(), filename=sample.name)
+    card = await claim(room)
+    opened = await room.server.click(room.writer, card, "Write your answer…")
+    text = "I am so tired after \u2066Maria\u2069's double shift that I could sleep standing."
+    sent = await room.server.submit(room.writer, opened, {"rewrite": text})
+    refused = room.server.answer(sent)
+
+    # When the gateway delivers that submit again
+    await replay(room, sent, caplog)
+
+    # Then "Fix it…" still reopens the form as typed
+    again = await room.server.click(room.writer, refused, "Fix it…")
+    (label,) = again.modal["components"]
+    assert label["component"]["value"] == text
