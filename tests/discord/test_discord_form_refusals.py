@@ -5,17 +5,26 @@ from __future__ import annotations
 
 from taskbank.sample_bank import sample_files
 from tests import bank_reads as reads
+from tests.discord.conftest import Room
 from tests.discord.test_discord_writer import claim
+from tests.discord_driver import Interaction
+
+# A rewrite holding bidi controls, which an answer may not keep.
+REFUSED_TEXT = "I am so tired after \u2066Maria\u2069's double shift that I could sleep standing."
 
 
-async def test_text_the_draft_refuses_reopens_the_form_with_it_and_saves_nothing(room):
+async def submit_refused_rewrite(room: Room) -> Interaction:
+    """A writer claims a rewrite and submits REFUSED_TEXT: the submit, refused."""
     sample = next(s for s in sample_files() if "rewrites" in s.name)
     await room.bank.import_batch(sample.read_bytes(), filename=sample.name)
     card = await claim(room)
     opened = await room.server.click(room.writer, card, "Write your answer…")
-    text = "I am so tired after \u2066Maria\u2069's double shift that I could sleep standing."
-    sent = await room.server.submit(room.writer, opened, {"rewrite": text})
-    note = room.server.answer(sent)
+    return await room.server.submit(room.writer, opened, {"rewrite": REFUSED_TEXT})
+
+
+async def test_text_the_draft_refuses_reopens_the_form_with_it_and_saves_nothing(room):
+    text = REFUSED_TEXT
+    note = room.server.answer(await submit_refused_rewrite(room))
     assert "U+2066" in room.server.text(note), room.server.text(note)
     again = await room.server.click(room.writer, note, "Fix it…")
     (label,) = again.modal["components"]

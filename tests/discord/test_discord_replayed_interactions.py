@@ -12,12 +12,12 @@ import pytest
 from adapters.discord.app import DiscordApp
 from bot.runtime import Runtime
 from taskbank.periods import period_containing
-from taskbank.sample_bank import sample_files
 from taskbank.service import TaskBank
 from taskbank.store.sqlite import SqliteStore
 from tests.batches import tone_batch
 from tests.discord.conftest import Room, connect, disconnect
 from tests.discord.test_discord_audit2_user_options import bonus_data
+from tests.discord.test_discord_form_refusals import REFUSED_TEXT, submit_refused_rewrite
 from tests.discord.test_discord_writer import claim, ids
 from tests.discord_driver import Interaction
 from tests.waiting import until
@@ -103,12 +103,7 @@ async def test_an_interaction_another_process_handled_is_not_handled_again(
 async def test_a_replayed_refused_answer_keeps_what_was_typed(room, caplog):
     # Given a rewrite refused on submit, what was typed kept for its "Fix it…" button
     caplog.set_level("INFO", logger="bot.pipeline")
-    sample = next(s for s in sample_files() if "rewrites" in s.name)
-    await room.bank.import_batch(sample.read_bytes(), filename=sample.name)
-    card = await claim(room)
-    opened = await room.server.click(room.writer, card, "Write your answer…")
-    text = "I am so tired after \u2066Maria\u2069's double shift that I could sleep standing."
-    sent = await room.server.submit(room.writer, opened, {"rewrite": text})
+    sent = await submit_refused_rewrite(room)
     refused = room.server.answer(sent)
 
     # When the gateway delivers that submit again
@@ -117,4 +112,4 @@ async def test_a_replayed_refused_answer_keeps_what_was_typed(room, caplog):
     # Then "Fix it…" still reopens the form as typed
     again = await room.server.click(room.writer, refused, "Fix it…")
     (label,) = again.modal["components"]
-    assert label["component"]["value"] == text
+    assert label["component"]["value"] == REFUSED_TEXT
