@@ -23,6 +23,7 @@ def read_csv(
     """Every row of a CSV text (given in pieces, see taskbank.batchtext) into `read` (which holds
     the settings' own problems, if any)."""
     list_fields = _list_fields(settings)
+    gold_lists = _gold_lists(settings)
     record: list[str] = []  # the raw lines of the row being read, to explain quote trouble
     reader = csv.reader(_recorded_lines(pieces, record), strict=True)
     try:
@@ -67,7 +68,8 @@ def read_csv(
             if column == "id" or not cell.strip():
                 continue
             if column.startswith("gold."):
-                gold[column[5:]] = _cell_value(cell, as_list=None)
+                as_list = gold_lists.get(column[5:])
+                gold[column[5:]] = cell.strip() if as_list is False else _cell_value(cell, as_list)
             else:
                 payload[column] = _cell_value(cell, as_list=column in list_fields)
         read.rows.append(TaskRow(location, row[id_index].strip(), payload, gold or None))
@@ -109,6 +111,15 @@ def _list_fields(settings: BatchSettings | None) -> set[str]:
     return {field for field, kind in declared.items() if kind == "text list"} | {
         q.options_from for q in template.questions if getattr(q, "options_from", None)
     }
+
+
+def _gold_lists(settings: BatchSettings | None) -> dict[str, bool]:
+    """Per question id, whether its gold is a list (labels, ranking) or one value: a `|` or `[`
+    in a label's gold is part of the label. A question not found (or settings unusable): the
+    cell decides."""
+    if settings is None:
+        return {}
+    return {q.id: q.kind in ("labels", "ranking") for q in settings.resolved_template().questions}
 
 
 def _recorded_lines(pieces: Iterable[str], record: list[str]) -> Iterator[str]:

@@ -11,6 +11,7 @@ import pytest
 from taskbank.batchfile import load_settings_file
 from taskbank.errors import ValidationFailed
 from tests.batches import TONE_ANSWER, header, jsonl, tone_task
+from tests.inspect_db import query
 
 CSV_SETTINGS = {
     "project": "P",
@@ -36,6 +37,27 @@ async def test_csv_gold_cells_compare_with_the_answer_they_spell(bank):
     assert await answered_gold(bank, data, "b.csv", settings=CSV_SETTINGS) is True
     claimed = await bank.claimed(1)
     assert claimed.task.gold == {"tone": "tense", "genre": ["noir"], "pacing": 3}
+
+
+async def test_a_csv_gold_label_holding_a_bar_or_bracket_is_that_label(bank):
+    # A `|` (or a leading `[`) split every gold cell into a list, whatever its question: a label
+    # named "yes|no" could not be gold, and the refusal quoted back the very value given.
+    settings = {
+        "project": "P",
+        "name": "bars",
+        "template": "custom",
+        "pay_cents": 40,
+        "payload_fields": {"excerpt": "text"},
+        "questions": [
+            {"id": "q", "kind": "label", "prompt": "P", "options": ["yes|no", "[maybe]", "no"]},
+            {"id": "m", "kind": "labels", "prompt": "M", "options": ["a", "b", "c"]},
+        ],
+    }
+    data = b"id,excerpt,gold.q,gold.m\nt1,hi,yes|no,a|c\nt2,hi,[maybe],b\n"
+    await bank.import_batch(data, filename="b.csv", settings=settings)
+    stored = await query(bank.store, "SELECT external_id, gold_json FROM tasks ORDER BY id")
+    golds = {external_id: json.loads(gold) for external_id, gold in stored}
+    assert golds == {"t1": {"q": "yes|no", "m": ["a", "c"]}, "t2": {"q": "[maybe]", "m": ["b"]}}
 
 
 async def test_jsonl_gold_written_loosely_is_stored_normalised(bank):
