@@ -78,6 +78,10 @@ async def test_a_decomposed_option_can_be_drafted_and_submitted(bank):
         ["\u00e1", "A\u0301"],  # the same, in another case
         ["\u212b", "\u00c5"],  # ANGSTROM SIGN and the letter NFC makes of it
         ["Tense", "tense"],  # case, as before
+        ["yes", " yes "],  # spaces around it
+        ["two words", "two  words"],  # spaces between its words
+        ["yes", "ye\u200bs"],  # a zero-width space inside
+        ["yes", "yes\u2800"],  # a blank glyph after it
     ],
 )
 @pytest.mark.parametrize("source", ["options", "options_from"])
@@ -103,3 +107,26 @@ def test_options_that_are_one_text_in_another_form_are_refused_naming_both(pair,
     assert problem.location == ("b.jsonl:1" if source == "options" else "b.jsonl:2")
     assert problem.field in ("batch.questions #1", "payload.opts")
     assert "read the same" in problem.message
+
+
+@pytest.mark.parametrize(
+    "pair",
+    [
+        [
+            "\u0915\u092e",
+            "\u0915\u093e\u092e",
+        ],  # Hindi: a vowel sign (a combining mark) tells them apart
+        ["yes", "yes!"],
+        ["a b", "ab"],
+    ],
+)
+def test_options_a_reader_tells_apart_are_accepted(pair):
+    settings = header(
+        template="custom",
+        payload_fields={"excerpt": "text"},
+        questions=[{"id": "q", "kind": "label", "prompt": "Pick", "options": pair}],
+    )
+    parsed = parse_batch_file(
+        jsonl(settings, [{"id": "t1", "payload": {"excerpt": "x"}}]), "b.jsonl"
+    )
+    assert parsed.settings.resolved_template().questions[0].options == pair

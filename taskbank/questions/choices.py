@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from pydantic import Field, StrictInt, ValidationInfo, field_validator, model_validator
 
-from taskbank.answer_text import InvalidAnswer, measure, quote, refusal
+from taskbank.answer_text import BLANK_GLYPHS, InvalidAnswer, measure, quote, refusal
 from taskbank.questions.base import (
     MAX_LABEL_CHARS,
     QuestionBase,
@@ -107,14 +107,22 @@ def _check_option_list(options: Sequence[str]) -> None:
             raise ValueError("options must not be blank (they need visible text)")
     seen: dict[str, str] = {}
     for option in options:
-        # Options that are the same text are one option: in any case, and in either Unicode
-        # form ("é" composed or as "e" and a combining accent, which NFC makes one).
-        key = unicodedata.normalize("NFC", option).casefold()
+        key = _as_read(option)
         if key in seen:
             raise ValueError(
                 f"options must be distinct; {quote(seen[key])} and {quote(option)} read the same"
             )
         seen[key] = option
+
+
+def _as_read(option: str) -> str:
+    """An option as a reader tells it from another: options that are the same text are one
+    option in any case, in either Unicode form ("é" composed or as "e" and a combining accent,
+    which NFC makes one), with spaces around or between its words however many, and with
+    characters nobody sees (zero-width, blank glyphs) left out."""
+    text = unicodedata.normalize("NFC", option).casefold()
+    shown = "".join(c for c in text if unicodedata.category(c) != "Cf" and c not in BLANK_GLYPHS)
+    return " ".join(shown.split())
 
 
 class LabelQuestion(_WithOptions):
