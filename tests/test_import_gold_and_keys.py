@@ -60,6 +60,25 @@ async def test_a_csv_gold_label_holding_a_bar_or_bracket_is_that_label(bank):
     assert golds == {"t1": {"q": "yes|no", "m": ["a", "c"]}, "t2": {"q": "[maybe]", "m": ["b"]}}
 
 
+async def test_a_gold_label_in_the_other_unicode_form_is_that_option(bank):
+    # An option written decomposed (as macOS writes "café": e and a combining accent) and its gold
+    # composed printed alike, yet the gold was refused as "not an option".
+    settings = header(
+        template="custom",
+        payload_fields={"excerpt": "text"},
+        questions=[{"id": "q", "kind": "label", "prompt": "P", "options": ["cafe\u0301", "tea"]}],
+    )
+    task = {"id": "t1", "payload": {"excerpt": "x"}, "gold": {"q": "caf\u00e9"}}
+    batch = await bank.import_batch(jsonl(settings, [task]), filename="b.jsonl")
+    (gold,) = await query(bank.store, "SELECT gold_json FROM tasks")
+    assert json.loads(gold[0]) == {"q": "cafe\u0301"}  # stored as the option is spelled
+    # and a writer's answer, in either form, matches it
+    claimed = await bank.claim("test:wendy", batch_id=batch.id)
+    result = await bank.submit(claimed.assignment.id, "test:wendy", {"q": "caf\u00e9"}, "k1")
+    assert result.submission.gold_correct is True
+    assert result.submission.answers == {"q": "cafe\u0301"}
+
+
 async def test_jsonl_gold_written_loosely_is_stored_normalised(bank):
     task = tone_task(1, gold={"tone": "tense", "genre": "noir", "pacing": "3"})
     assert await answered_gold(bank, jsonl(header(), [task]), "b.jsonl") is True

@@ -125,6 +125,17 @@ def _as_read(option: str) -> str:
     return " ".join(shown.split())
 
 
+def _spelled_as(values: list[str], options: Sequence[str]) -> list[str]:
+    """Each value as its option is spelled: a label written in the other Unicode form (composed
+    or decomposed, e.g. a gold answer from another editor) is that option; options never share
+    an NFC form (see `_as_read`), so which one it is never depends on order."""
+    by_form = {unicodedata.normalize("NFC", option): option for option in options}
+    return [
+        value if value in options else by_form.get(unicodedata.normalize("NFC", value), value)
+        for value in values
+    ]
+
+
 class LabelQuestion(_WithOptions):
     """Pick exactly one label."""
 
@@ -134,6 +145,7 @@ class LabelQuestion(_WithOptions):
         options = self.resolve_options(payload)
         if not isinstance(value, str):
             raise InvalidAnswer(f"expected one of {quote_list(options)}")
+        (value,) = _spelled_as([value], options)
         if value not in options:
             raise InvalidAnswer(
                 f"{quote(value)} is not an option; expected one of {quote_list(options)}"
@@ -200,7 +212,7 @@ class LabelsQuestion(_WithOptions):
             raise InvalidAnswer(
                 f"{len(value):,} labels given; this task has {len(options)} options"
             )
-        value = string_items(value, "a label")
+        value = _spelled_as(string_items(value, "a label"), options)
         unknown = [v for v in value if v not in options]
         if unknown:
             raise InvalidAnswer(
@@ -233,7 +245,7 @@ class RankingQuestion(_WithOptions):
             raise InvalidAnswer(f"expected all {len(options)} options in order, best first")
         if len(value) > 2 * len(options):
             raise InvalidAnswer(f"{len(value):,} places given; {expected}")
-        value = string_items(value, "an option")
+        value = _spelled_as(string_items(value, "an option"), options)
         problems = []
         unknown = [v for v in value if v not in options]
         if unknown:
