@@ -1,5 +1,5 @@
 """Round 3: a digit that is not an ASCII digit (such as '²', which str.isdigit accepts and int
-refuses) is refused in words on a card, in a select's picks and in a form, which stays open."""
+refuses) is refused in words on a card, in a select's picks and in a form, which asks again."""
 
 from __future__ import annotations
 
@@ -50,12 +50,12 @@ async def test_a_superscript_digit_as_a_button_pick_is_refused_in_words(bank, tm
 
 async def test_a_superscript_digit_in_a_form_keeps_the_form_open(bank, tmp_path):
     await bank.import_batch(endings_batch(), filename="e.jsonl")
-    # the answer is a form, one line a field: three ranked places, then why; '²' picks nothing
+    # the answer is a form, one line a field: three ranked places, then why; '²' picks nothing,
+    # so that place is refused in words and asked again (it is not read as an empty place)
     why = "Rain ends it where it began."
-    first_try = ["²", "2", "3", why]
-    second_try = ["1", "", "", ""]  # Enter keeps what was typed before
-    transcript = await run_script(bank, tmp_path, ["/task", "1", *first_try, *second_try])
+    answers = ["²", "1", "2", "3", why]
+    transcript = await run_script(bank, tmp_path, ["/task", "1", *answers])
     assert SORRY not in transcript
-    assert "⚠ missing: 'Rain'" in transcript  # the form came back, naming the empty place
-    assert "Form closed" not in transcript
+    assert "Endings, best first: 1st: '²' is not offered; type one number from 1 to 3" in transcript
+    assert "missing" not in transcript and "Form closed" not in transcript
     assert (await bank.draft(1))["ranking"] == ["Rain", "Sun", "Snow"]

@@ -26,7 +26,7 @@ from rich.text import Text
 from adapters.console.chat import ConsoleChat, by_points
 from bot import commands
 from bot.app import Taskbot
-from bot.arguments import is_whole_number
+from bot.arguments import is_whole_number, quoted
 from bot.events import (
     ActionEvent,
     Actor,
@@ -263,25 +263,58 @@ class ConsoleSession:
                 if isinstance(field.value, str)
                 else (field.value[0] if field.value else None)
             )
-            if field.kind in ("select", "multiselect"):
+            picks = field.kind in ("select", "multiselect")
+            if picks:
                 self.say("  ".join(f"{i}) {c.label}" for i, c in enumerate(field.choices, 1)), "")
-                shown = next((c.label for c in field.choices if c.value == current), None)
+                shown = ", ".join(c.label for c in field.choices if c.value in _kept(field))
             else:
                 shown = current
             prompt = f"{field.label}{f' [{shown}]' if shown else ''}: "
-            answer = await self.read_line(prompt)
-            if answer is None:
-                return None
-            answer = answer.replace("\\n", "\n").strip()
-            if field.kind in ("select", "multiselect"):
-                picked = [_place(p, len(field.choices)) for p in answer.replace(" ", "").split(",")]
-                chosen = tuple(field.choices[p].value for p in picked if p is not None)
-                values[field.input_id] = (
-                    chosen[0] if chosen and field.kind == "select" else chosen or (current or "")
-                )
-            else:
-                values[field.input_id] = answer or (current or "")
+            while True:  # a pick the form never offered is refused and the field asked again
+                answer = await self.read_line(prompt)
+                if answer is None:
+                    return None
+                answer = answer.replace("\\n", "\n").strip()
+                if not picks:
+                    values[field.input_id] = answer or (current or "")
+                    break
+                if not answer:  # Enter alone keeps what is there, as the form says
+                    values[field.input_id] = (
+                        (current or "") if field.kind == "select" else _kept(field)
+                    )
+                    break
+                chosen = _chosen(field, answer)
+                if chosen is not None:
+                    values[field.input_id] = chosen
+                    break
+                self.say(_pick_refusal(field, answer), "red")
         return values
+
+
+def _kept(field: FormInput) -> tuple[str, ...]:
+    """The choice values a select field holds now."""
+    if isinstance(field.value, str):
+        return (field.value,) if field.value else ()
+    return tuple(field.value or ())
+
+
+def _chosen(field: FormInput, answer: str) -> str | tuple[str, ...] | None:
+    """The choice values a typed answer names ('2', or '1,3' where several may be picked), or
+    None if any pick is not a number the form offered, or a single choice gets several."""
+    places = [_place(pick.strip(), len(field.choices)) for pick in answer.split(",")]
+    found = tuple(field.choices[p].value for p in places if p is not None)
+    if len(found) != len(places) or (field.kind == "select" and len(found) != 1):
+        return None
+    return found[0] if field.kind == "select" else found
+
+
+def _pick_refusal(field: FormInput, answer: str) -> str:
+    expected = "one number" if field.kind == "select" else "numbers"
+    several = "" if field.kind == "select" else " separated by commas"
+    return (
+        f"{field.label}: {quoted(answer)} is not offered; type {expected} from 1 to"
+        f" {len(field.choices)}{several}, or Enter alone to keep what is there."
+    )
 
 
 def _pick_button(buttons: tuple[Button, ...], pick: str) -> Button | None:
