@@ -20,6 +20,7 @@ from taskbank.questions import (
     gold_agreement,
     validate_response,
 )
+from taskbank.questions.choices import _as_read
 from taskbank.templates import BUILTIN_TEMPLATES
 
 NO_PAYLOAD: dict = {}
@@ -171,7 +172,7 @@ options_strategy = st.lists(
     ),
     min_size=2,
     max_size=8,
-    unique_by=str.casefold,
+    unique_by=_as_read,  # distinct as an import reads options
 )
 
 

@@ -34,7 +34,7 @@ option_lists = st.lists(
     st.text(alphabet="abcdefghij XYZ", min_size=1, max_size=12).filter(str.strip),
     min_size=2,
     max_size=25,
-    unique_by=str.casefold,
+    unique_by=lambda option: " ".join(option.casefold().split()),  # distinct as options are read
 )
 
 
