@@ -40,22 +40,26 @@ _DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0
 
 
 class _Handler(ContentHandler):
-    """Collects Paragraph elements of the script's Content (not the title page's) with lines."""
+    """Collects the script's Paragraph elements (not the title page's) with their lines.
+
+    Only paragraphs that Final Draft prints count: those directly in the document's Content, and
+    those in a DualDialogue of such a paragraph. Paragraphs elsewhere are metadata and are left
+    out: a scene's summary (SceneProperties), a ScriptNote, and the cut scene an OmittedScene
+    keeps. A Text run's text counts with the runs nested in it, in document order.
+    """
 
     def __init__(self, source: str) -> None:
         super().__init__()
         self.controls = ControlCharacters(source)
         self.locator: Locator | None = None
-        self.path: list[str] = []
-        # How many TitlePage elements are open: asking `"TitlePage" in self.path` at every
-        # paragraph made a file nested 300,000 deep take minutes to read.
-        self._title_depth = 0
+        # What each open element is to the script (one of _ROLES); an element's role depends
+        # only on its parent's, so reading stays linear in the file however deep it nests.
+        self._roles: list[str] = []
         self.root: str | None = None
         self.paragraphs: list[dict] = []  # type, text, line, number, new_page, dual index
         self.title_lines: list[str] = []
-        self._text: list[str] | None = None
+        self._open: list[dict] = []  # the script paragraphs open, innermost last
         self._dual = 0
-        self._in_dual = False
 
     def setDocumentLocator(self, locator: Locator) -> None:
         self.locator = locator
@@ -64,53 +68,73 @@ class _Handler(ContentHandler):
         return self.locator.getLineNumber() if self.locator else 0
 
     def startElement(self, name: str, attrs) -> None:
+        parent = self._roles[-1] if self._roles else None
         if self.root is None:
             self.root = name
-        parent = self.path[-1] if self.path else None
-        self.path.append(name)
-        if name == "TitlePage":
-            self._title_depth += 1
-        if name == "DualDialogue":
+            self._roles.append("root")
+            return
+        role = _role(name, parent)
+        self._roles.append(role)
+        if role == "dual":
             self._dual += 1
-            self._in_dual = True
-        elif name == "Paragraph" and self._title_depth:
+        elif role == "title paragraph":
             self.title_lines.append("")
-        elif name == "Paragraph" and self.path[:3] == ["FinalDraft", "Content", "Paragraph"]:
-            self.paragraphs.append(
-                {
-                    "type": (attrs.get("Type") or "").strip().lower(),
-                    "text": "",
-                    "line": self._line(),
-                    "number": attrs.get("Number"),
-                    "new_page": attrs.get("StartsNewPage") == "Yes",
-                    "dual": self._dual if self._in_dual else None,
-                }
-            )
-        elif name == "Text" and parent == "Paragraph":
-            self._text = []
+        elif role == "paragraph":
+            paragraph = {
+                "type": (attrs.get("Type") or "").strip().lower(),
+                "text": [],
+                "line": self._line(),
+                "number": attrs.get("Number"),
+                "new_page": attrs.get("StartsNewPage") == "Yes",
+                "dual": self._dual if parent == "dual" else None,
+                "omitted": False,
+            }
+            self.paragraphs.append(paragraph)
+            self._open.append(paragraph)
+        elif name == "OmittedScene" and parent == "paragraph":
+            self._open[-1]["omitted"] = True
 
     def characters(self, content: str) -> None:
-        if self._text is not None:
-            self._text.append(content)
-            if self.locator is not None:  # expat's column counts characters from 0
-                self.controls.check(
-                    content, self.locator.getLineNumber(), self.locator.getColumnNumber() + 1
-                )
+        role = self._roles[-1] if self._roles else None
+        if role == "text":
+            self._open[-1]["text"].append(content)
+        elif role == "title text":
+            self.title_lines[-1] += content
+        else:
+            return
+        if self.locator is not None:  # expat's column counts characters from 0
+            self.controls.check(
+                content, self.locator.getLineNumber(), self.locator.getColumnNumber() + 1
+            )
 
     def endElement(self, name: str) -> None:
-        self.path.pop()
-        if name == "TitlePage":
-            self._title_depth -= 1
-        if name == "DualDialogue":
-            self._in_dual = False
-        if name == "Text" and self._text is not None:
-            text = "".join(self._text)
-            self._text = None
-            if self._title_depth and self.title_lines:
-                self.title_lines[-1] += text
-            elif self.paragraphs and self.path[:2] == ["FinalDraft", "Content"]:
-                self.paragraphs[-1]["text"] += text
-                self.paragraphs[-1]["last_line"] = self._line()
+        role = self._roles.pop()
+        if role == "paragraph":
+            self._open.pop()
+        elif role == "text":
+            self._open[-1]["last_line"] = self._line()
+
+
+# An element's role given its parent's: ("Content", "root") is the script's own Content; a
+# TitlePage's Content and paragraphs are the title page's; anything not listed is "other",
+# and everything inside an "other" is left out.
+_ROLES = {
+    ("Content", "root"): "content",
+    ("Paragraph", "content"): "paragraph",
+    ("DualDialogue", "paragraph"): "dual",
+    ("Paragraph", "dual"): "paragraph",
+    ("Text", "paragraph"): "text",
+    ("Text", "text"): "text",
+    ("TitlePage", "root"): "title",
+    ("Content", "title"): "title",
+    ("Paragraph", "title"): "title paragraph",
+    ("Text", "title paragraph"): "title text",
+    ("Text", "title text"): "title text",
+}
+
+
+def _role(name: str, parent: str | None) -> str:
+    return _ROLES.get((name, parent or ""), "other")
 
 
 def parse_fdx(data: bytes, source: str) -> Script:
@@ -151,9 +175,10 @@ def parse_fdx(data: bytes, source: str) -> Script:
     breaks: set[int] = set()
     sides: dict[int, int] = {}
     for paragraph in handler.paragraphs:
-        kind = _KINDS.get(paragraph["type"])
-        text = squash(paragraph["text"])
-        if kind is None or not text:
+        # A paragraph without a Type is Final Draft's default element, General (read as action).
+        kind = _KINDS.get(paragraph["type"] or "general")
+        text = squash("".join(paragraph["text"]))
+        if kind is None or not text or paragraph["omitted"]:
             continue
         dual = None
         if paragraph["dual"] is not None:
