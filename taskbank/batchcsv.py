@@ -28,13 +28,17 @@ def read_csv(
     reader = csv.reader(_recorded_lines(pieces, record), strict=True)
     try:
         columns = [column.strip() for column in next(reader)]
+        while not any(columns):  # blank lines before the header, as JSONL skips blank lines
+            record.clear()
+            columns = [column.strip() for column in next(reader)]
     except StopIteration:
         read.problems.append(Problem("header", "expected a CSV header", f"{name}:1"))
         return read
     except csv.Error as error:
-        read.problems.append(csv_problem(error, record, 1, name, "header"))
+        first = reader.line_num - len(record) + 1  # the header's first line
+        read.problems.append(csv_problem(error, record, first, name, "header"))
         return read
-    usable = _header_problems(columns, name, read)
+    usable = _header_problems(columns, f"{name}:{reader.line_num}", read)
     id_index = columns.index("id") if "id" in columns else -1
     start = reader.line_num + 1
     while True:
@@ -76,11 +80,11 @@ def read_csv(
     return read
 
 
-def _header_problems(columns: list[str], name: str, read: ReadFile) -> bool:
+def _header_problems(columns: list[str], location: str, read: ReadFile) -> bool:
     """Record what is wrong with the header row; whether its rows can be read as tasks."""
     usable = True
     if "id" not in columns:
-        read.problems.append(Problem("header", "expected an 'id' column", f"{name}:1"))
+        read.problems.append(Problem("header", "expected an 'id' column", location))
         usable = False
     blank = [str(i) for i, column in enumerate(columns, 1) if not column.strip()]
     if blank:
@@ -88,7 +92,7 @@ def _header_problems(columns: list[str], name: str, read: ReadFile) -> bool:
             Problem(
                 "header",
                 f"column(s) {', '.join(blank[:10])} have no name; name every column",
-                f"{name}:1",
+                location,
             )
         )
         usable = False
@@ -97,7 +101,7 @@ def _header_problems(columns: list[str], name: str, read: ReadFile) -> bool:
     )
     if repeated:
         shown = ", ".join(printable(c) for c in repeated[:10])
-        read.problems.append(Problem("header", f"repeated columns: {shown}", f"{name}:1"))
+        read.problems.append(Problem("header", f"repeated columns: {shown}", location))
         usable = False
     return usable
 

@@ -36,6 +36,24 @@ async def test_csv_columns_without_a_name_are_refused_naming_their_places(bank):
     assert problem == "b.csv:1: header: column(s) 2, 4 have no name; name every column"
 
 
+@pytest.mark.parametrize("before", ["\n", "\r\n\r\n", "\ufeff\n", " , \n"])
+async def test_blank_lines_before_a_csv_header_are_skipped_as_jsonl_skips_them(bank, before):
+    # They were read as an empty header: "expected an 'id' column" at line 1, every row "has 2
+    # cells; the header has 0".
+    head = before.encode()
+    lines = head.count(b"\n")
+    data = head + b"id,excerpt\nt1,A: hi.\nt2\n"
+    (problem,) = await refused(bank, data, "b.csv", settings=CSV_SETTINGS)
+    assert problem.startswith(f"b.csv:{lines + 3}: row: has 1 cells"), problem  # its own line
+    fixed = head + b"id,excerpt\nt1,A: hi.\n"
+    assert (await bank.import_batch(fixed, filename="b.csv", settings=CSV_SETTINGS)).name == "n"
+
+
+async def test_a_header_problem_after_blank_lines_names_the_header_s_line(bank):
+    (problem,) = await refused(bank, b"\n\nkey,excerpt\nt1,x\n", "b.csv", settings=CSV_SETTINGS)
+    assert problem.startswith("b.csv:3: header: expected an 'id' column"), problem
+
+
 async def test_a_jsonl_file_with_carriage_returns_alone_says_how_to_save_it(bank):
     lines = [json.dumps({"batch": header()}), json.dumps(tone_task(1))]
     (problem,) = await refused(bank, ("\r".join(lines) + "\r").encode(), "b.jsonl")
