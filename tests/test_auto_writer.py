@@ -226,12 +226,10 @@ async def test_a_stop_finishes_the_writes_waiting_to_change_sides(tmp_path):
         await reopened.close()
 
 
-async def test_when_the_writer_process_dies_the_thread_takes_the_writes_after_it(auto):
-    # given the auto writer on its process, after a crowd asked in one turn (a crowd of
-    # claims and submits may end with a straggler or two, which go back to the thread)
+async def onto_the_process(auto: SqliteStore) -> AutoWriter:
+    """The auto writer moved onto its process by one turn's crowd of remote calls (a crowd of
+    claims and submits may end with a straggler or two, which go back to the thread)."""
     writer = writer_of(auto)
-    bank = TaskBank(auto, clock=ManualClock())
-    await bank.import_batch(tone_batch(100, overlap=2), filename="b.jsonl")
     gate, release = await hold_thread(auto)
     crowd = jobs_at_once(auto)
     await asyncio.sleep(0.05)
@@ -239,6 +237,15 @@ async def test_when_the_writer_process_dies_the_thread_takes_the_writes_after_it
     await gate
     await asyncio.gather(*crowd)
     assert writer.side_in_use() == "process"
+    return writer
+
+
+async def test_when_the_writer_process_dies_the_thread_takes_the_writes_after_it(auto):
+    # given the auto writer on its process, after a crowd asked in one turn (a crowd of
+    # claims and submits may end with a straggler or two, which go back to the thread)
+    bank = TaskBank(auto, clock=ManualClock())
+    await bank.import_batch(tone_batch(100, overlap=2), filename="b.jsonl")
+    writer = await onto_the_process(auto)
     # when the writer process is killed
     await kill_child(writer)
     # then the writes after it run on the thread, alone or in a crowd, and are stored
@@ -266,14 +273,7 @@ async def test_writes_waiting_for_the_process_when_it_dies_run_on_the_thread(aut
 
 async def test_a_write_reaching_the_process_as_it_dies_does_not_stall_the_writes_after_it(auto):
     # given the auto writer on its process
-    writer = writer_of(auto)
-    gate, release = await hold_thread(auto)
-    crowd = jobs_at_once(auto)
-    await asyncio.sleep(0.05)
-    release.set()
-    await gate
-    await asyncio.gather(*crowd)
-    assert writer.side_in_use() == "process"
+    writer = await onto_the_process(auto)
     # when the child dies, and a write is asked in the turn in which the loop learns of it
     process = writer._process._process
     assert process is not None
